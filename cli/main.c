@@ -1,0 +1,471 @@
+/* The front door: `shardflow run|info|bench|topology`. Parses the command
+ * line (GNU long options, every one with help text), then hands over to
+ * bench/jobs (run, info) or bench/cost (bench). Exit status: 0 success,
+ * 1 bad input (a malformed or missing file), 2 bad usage. */
+#include <errno.h>
+#include <getopt.h>
+#include <hwloc.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench/cost.h"
+#include "bench/jobs.h"
+#include "engine/parallel.h"
+#include "engine/record.h"
+#include "io/ldbc.h"
+
+enum {
+    OPT_DIRECTED = 256, OPT_UNDIRECTED, OPT_ITERATIONS, OPT_DAMPING, OPT_THREADS, OPT_OUTPUT,
+    OPT_JSON, OPT_VERIFY, OPT_SEED, OPT_QUIET, OPT_BASELINE, OPT_SHARDS, OPT_NO_PIN,
+    OPT_GRAPHS, OPT_ALGOS, OPT_TRIALS, OPT_OUT, OPT_HELP,
+};
+
+static const char usage_main[] =
+    "usage: shardflow COMMAND [options]\n"
+    "\n"
+    "  run ALGO GRAPH [options]   run one kernel (ALGO: pr, wcc)\n"
+    "  info GRAPH [options]       vertices, edges, degree statistics, memory estimate\n"
+    "  bench [options]            the COST benchmark: baseline vs engine at 1, 2, 4, ... threads\n"
+    "  topology [--threads N]     the machine as hwloc sees it and where workers and shards go\n"
+    "\n"
+    "GRAPH is a file (NAME.e [+ NAME.v, NAME.properties] LDBC; *.el, *.txt, *.wel edge lists;\n"
+    "any of them .gz) or a generator: kron:SCALE[:EDGEFACTOR], urand:SCALE[:DEGREE].\n"
+    "`shardflow COMMAND --help` lists the options of a command.\n";
+
+static const char usage_graph_options[] =
+    "      --directed          treat the graph as directed (default for files)\n"
+    "      --undirected        symmetrise the graph (default for generators)\n"
+    "      --seed N            generator seed (default 1); same seed, same graph at any thread count\n"
+    "      --threads N         worker threads, one per core (default: all cores)\n"
+    "      --shards N          shards to cut the graph into (default: 4 per worker)\n"
+    "      --no-pin            do not bind workers to cores\n"
+    "      --quiet             no summary on stdout\n"
+    "  -h, --help              this text\n";
+
+static const char usage_run[] =
+    "usage: shardflow run ALGO GRAPH [options]\n"
+    "\n"
+    "Runs one kernel. ALGO: pr (PageRank, LDBC semantics), wcc (weakly connected components).\n"
+    "LDBC parameters in NAME.properties (pr.num-iterations, pr.damping-factor) are used when\n"
+    "the matching flag is not given.\n"
+    "\n"
+    "      --iterations N      PageRank iterations (default 20)\n"
+    "      --damping D         PageRank damping factor (default 0.85)\n"
+    "      --output FILE       write 'ID VALUE' per vertex (LDBC Graphalytics format)\n"
+    "      --json              print the run record (one JSON object) instead of the summary\n"
+    "      --verify            check the answer against a slow reference; prints PASS or FAIL\n"
+    "      --baseline          run the single-threaded baseline instead of the engine\n";
+
+static const char usage_info[] =
+    "usage: shardflow info GRAPH [options]\n"
+    "\n"
+    "Loads GRAPH and prints vertices, edges, degree statistics, self-loops and duplicates\n"
+    "dropped, and the memory the graph and each kernel need.\n";
+
+static const char usage_bench[] =
+    "usage: shardflow bench [options]\n"
+    "\n"
+    "The COST benchmark: for each graph and algorithm, the single-threaded baseline and the\n"
+    "engine at each thread count, interleaved trial by trial after one warm-up; min/median/max,\n"
+    "speedup over the baseline, and the COST (the fewest threads whose median beats the\n"
+    "baseline's median).\n"
+    "\n"
+    "      --graphs LIST       comma-separated graphs (default kron:20)\n"
+    "      --algos LIST        comma-separated algorithms (default pr,wcc)\n"
+    "      --threads LIST      comma-separated thread counts (default 1, 2, 4, ... up to the cores)\n"
+    "      --trials N          timed trials per configuration (default 5)\n"
+    "      --out DIR           results.csv and results.json go here (default bench-out)\n"
+    "      --iterations N      PageRank iterations (default 20)\n"
+    "      --damping D         PageRank damping factor (default 0.85)\n";
+
+static const struct option long_options[] = {
+    {"directed", no_argument, NULL, OPT_DIRECTED},
+    {"undirected", no_argument, NULL, OPT_UNDIRECTED},
+    {"iterations", required_argument, NULL, OPT_ITERATIONS},
+    {"damping", required_argument, NULL, OPT_DAMPING},
+    {"threads", required_argument, NULL, OPT_THREADS},
+    {"shards", required_argument, NULL, OPT_SHARDS},
+    {"no-pin", no_argument, NULL, OPT_NO_PIN},
+    {"output", required_argument, NULL, OPT_OUTPUT},
+    {"json", no_argument, NULL, OPT_JSON},
+    {"verify", no_argument, NULL, OPT_VERIFY},
+    {"seed", required_argument, NULL, OPT_SEED},
+    {"quiet", no_argument, NULL, OPT_QUIET},
+    {"baseline", no_argument, NULL, OPT_BASELINE},
+    {"graphs", required_argument, NULL, OPT_GRAPHS},
+    {"algos", required_argument, NULL, OPT_ALGOS},
+    {"trials", required_argument, NULL, OPT_TRIALS},
+    {"out", required_argument, NULL, OPT_OUT},
+    {"help", no_argument, NULL, OPT_HELP},
+    {NULL, 0, NULL, 0},
+};
+
+struct cli {
+    const char *command;
+    const char *algo_name;
+    const char *graph;
+    sf_load_options load;
+    sf_params params;
+    bool iterations_set, damping_set;
+    sf_engine_options engine;
+    const char *output;
+    bool json, verify, quiet, baseline;
+    const char *threads_list, *graphs, *algos, *out_dir;
+    int trials;
+    char command_line[4096];
+};
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "shardflow: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, " (see shardflow --help)\n");
+    return 2;
+}
+
+static bool parse_u64(const char *s, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    if (!s[0] || s[0] == '-')
+        return false;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end)
+        return false;
+    *out = v;
+    return true;
+}
+
+static bool parse_int(const char *s, int lo, int hi, int *out)
+{
+    uint64_t v;
+    if (!parse_u64(s, &v) || v < (uint64_t)lo || v > (uint64_t)hi)
+        return false;
+    *out = (int)v;
+    return true;
+}
+
+/* Parses options shared by every command. Returns 0, or an exit status. */
+static int parse_options(struct cli *c, int argc, char **argv, const char *help)
+{
+    c->load.seed = 1;
+    c->params.iterations = 20;
+    c->params.damping = 0.85;
+    c->trials = 5;
+    size_t len = 0;
+    for (int i = 0; i < argc && len < sizeof c->command_line; i++)
+        len += snprintf(c->command_line + len, sizeof c->command_line - len, "%s%s", i ? " " : "",
+                        argv[i]);
+    optind = 1;
+    int opt;
+    while ((opt = getopt_long(argc, argv, "h", long_options, NULL)) != -1) {
+        switch (opt) {
+        case OPT_DIRECTED: c->load.directed = true; break;
+        case OPT_UNDIRECTED: c->load.undirected = true; break;
+        case OPT_ITERATIONS:
+            if (!parse_int(optarg, 0, 1000000, &c->params.iterations))
+                return usage_error("--iterations %s: expected 0..1000000", optarg);
+            c->iterations_set = true;
+            break;
+        case OPT_DAMPING: {
+            char *end;
+            c->params.damping = strtod(optarg, &end);
+            if (*end || !(c->params.damping >= 0 && c->params.damping <= 1))
+                return usage_error("--damping %s: expected a number in [0, 1]", optarg);
+            c->damping_set = true;
+            break;
+        }
+        case OPT_THREADS:
+            if (c->command && strcmp(c->command, "bench") == 0) {
+                c->threads_list = optarg;
+            } else if (!parse_int(optarg, 1, 4096, &c->engine.threads)) {
+                return usage_error("--threads %s: expected 1..4096", optarg);
+            }
+            break;
+        case OPT_SHARDS:
+            if (!parse_int(optarg, 1, 1 << 20, &c->engine.shards))
+                return usage_error("--shards %s: expected 1..1048576", optarg);
+            break;
+        case OPT_NO_PIN: c->engine.no_pin = true; break;
+        case OPT_OUTPUT: c->output = optarg; break;
+        case OPT_JSON: c->json = true; break;
+        case OPT_VERIFY: c->verify = true; break;
+        case OPT_SEED:
+            if (!parse_u64(optarg, &c->load.seed))
+                return usage_error("--seed %s: expected an unsigned integer", optarg);
+            break;
+        case OPT_QUIET: c->quiet = true; break;
+        case OPT_BASELINE: c->baseline = true; break;
+        case OPT_GRAPHS: c->graphs = optarg; break;
+        case OPT_ALGOS: c->algos = optarg; break;
+        case OPT_TRIALS:
+            if (!parse_int(optarg, 1, 1000, &c->trials))
+                return usage_error("--trials %s: expected 1..1000", optarg);
+            break;
+        case OPT_OUT: c->out_dir = optarg; break;
+        case 'h':
+        case OPT_HELP:
+            printf("%s\n%s", help, usage_graph_options);
+            exit(0);
+        default:
+            return 2;
+        }
+    }
+    if (c->load.directed && c->load.undirected)
+        return usage_error("%s", "--directed and --undirected exclude each other");
+    return 0;
+}
+
+static int exit_status(int rc)
+{
+    return rc == SF_EUSAGE ? 2 : 1;
+}
+
+/* LDBC parameters from NAME.properties, for flags the user did not give. */
+static int ldbc_defaults(struct cli *c, sf_error *err)
+{
+    size_t n = strlen(c->graph);
+    if (n < 2 || strcmp(c->graph + n - 2, ".e") != 0)
+        return 0;
+    char value[128];
+    int found;
+    if (!c->iterations_set) {
+        found = sf_ldbc_property(c->graph, "pr.num-iterations", value, sizeof value, err);
+        if (found < 0)
+            return found;
+        if (found && !parse_int(value, 0, 1000000, &c->params.iterations))
+            return sf_error_set(err, SF_EINPUT, "%s: bad pr.num-iterations '%s' in .properties",
+                                c->graph, value);
+    }
+    if (!c->damping_set) {
+        found = sf_ldbc_property(c->graph, "pr.damping-factor", value, sizeof value, err);
+        if (found < 0)
+            return found;
+        if (found) {
+            char *end;
+            c->params.damping = strtod(value, &end);
+            if (*end)
+                return sf_error_set(err, SF_EINPUT, "%s: bad pr.damping-factor '%s' in .properties",
+                                    c->graph, value);
+        }
+    }
+    return 0;
+}
+
+static int cmd_run(struct cli *c, int argc, char **argv)
+{
+    int status = parse_options(c, argc, argv, usage_run);
+    if (status)
+        return status;
+    if (argc - optind != 2)
+        return usage_error("%s", "run needs ALGO and GRAPH");
+    c->algo_name = argv[optind];
+    c->graph = argv[optind + 1];
+    const sf_algo *algo = sf_algo_find(c->algo_name);
+    if (!algo)
+        return usage_error("unknown algorithm '%s' (expected pr or wcc)", c->algo_name);
+
+    sf_error err = {{0}};
+    sf_engine *e = NULL;
+    sf_graph *g = NULL;
+    sf_job_result result = {0};
+    double load_s = 0, build_s = 0;
+    int rc = ldbc_defaults(c, &err);
+    if (rc == 0)
+        rc = sf_engine_create(&c->engine, &e, &err);
+    if (rc == 0)
+        rc = sf_job_load(c->graph, &c->load, e, &g, &load_s, &build_s, &err);
+    if (rc == 0)
+        rc = sf_job_run(algo, e, g, c->baseline, &c->params, &result, &err);
+    if (rc) {
+        fprintf(stderr, "shardflow: %s\n", err.msg);
+        status = exit_status(rc);
+        goto out;
+    }
+    const char *verify = "skipped";
+    if (c->verify) {
+        bool pass;
+        char msg[256];
+        if (sf_job_verify(algo, g, &c->params, &result, &pass, msg, sizeof msg)) {
+            fprintf(stderr, "shardflow: out of memory while verifying\n");
+            status = 1;
+            goto out;
+        }
+        verify = pass ? "pass" : "fail";
+        if (!pass)
+            fprintf(stderr, "shardflow: verify: %s\n", msg);
+    }
+    if (c->output) {
+        rc = sf_results_write(c->output, g, algo->kind, result.values, &err);
+        if (rc) {
+            fprintf(stderr, "shardflow: %s\n", err.msg);
+            status = 1;
+            goto out;
+        }
+    }
+    char placement[1024];
+    sf_engine_placement_json(e, placement, sizeof placement);
+    sf_run_info info = {
+        .algo = algo->name, .engine = c->baseline ? "baseline" : "shardflow",
+        .source = c->graph, .vertices = g->num_vertices, .edges = g->num_edges,
+        .directed = g->directed, .threads = c->baseline ? 1 : sf_engine_threads(e), .ranks = 1,
+        .placement_json = c->baseline ? NULL : placement, .load_s = load_s,
+        .build_s = build_s + result.prepare_s, .run_s = result.run_s,
+        .iteration_s = result.log.seconds, .iterations = result.log.count,
+        .peak_rss_bytes = sf_peak_rss_bytes(), .verify = verify, .result_json = result.result_json,
+        .command_line = c->command_line, .seed = c->load.seed, .trial = -1,
+    };
+    if (algo->engine && c->baseline && strcmp(algo->name, "pr") == 0)
+        info.iterations = c->params.iterations;
+    if (c->json) {
+        sf_record_write(stdout, &info);
+        putchar('\n');
+    } else if (!c->quiet) {
+        printf("graph %s: %" PRIu32 " vertices, %" PRIu64 " edges (%s); load %.3f s, build %.3f s\n",
+               c->graph, g->num_vertices, g->num_edges, g->directed ? "directed" : "undirected",
+               load_s, build_s + result.prepare_s);
+        if (c->baseline)
+            printf("%s baseline (1 thread): %.3f s\n", algo->name, result.run_s);
+        else
+            printf("%s on %d threads, %d shards: %.3f s, %d iterations\n", algo->name,
+                   sf_engine_threads(e), sf_engine_num_shards(e), result.run_s, result.log.count);
+        printf("result: %s\n", result.result_json);
+    }
+    if (c->verify && !c->json)
+        printf("verify: %s\n", strcmp(verify, "pass") == 0 ? "PASS" : "FAIL");
+    if (strcmp(verify, "fail") == 0)
+        status = 1;
+out:
+    sf_job_result_fini(&result);
+    sf_graph_destroy(&g);
+    sf_engine_destroy(&e);
+    return status;
+}
+
+static int compare_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static int cmd_info(struct cli *c, int argc, char **argv)
+{
+    int status = parse_options(c, argc, argv, usage_info);
+    if (status)
+        return status;
+    if (argc - optind != 1)
+        return usage_error("%s", "info needs GRAPH");
+    c->graph = argv[optind];
+    sf_error err = {{0}};
+    sf_engine *e = NULL;
+    sf_graph *g = NULL;
+    double load_s, build_s;
+    int rc = sf_engine_create(&c->engine, &e, &err);
+    if (rc == 0)
+        rc = sf_job_load(c->graph, &c->load, e, &g, &load_s, &build_s, &err);
+    if (rc) {
+        fprintf(stderr, "shardflow: %s\n", err.msg);
+        sf_engine_destroy(&e);
+        return exit_status(rc);
+    }
+    uint64_t n = g->num_vertices;
+    uint32_t *deg = malloc((n ? n : 1) * sizeof *deg);
+    uint64_t isolated = 0;
+    for (uint64_t v = 0; v < n; v++) {
+        deg[v] = (uint32_t)sf_out_degree(g, (sf_vid)v);
+        isolated += deg[v] == 0 && sf_in_degree(g, (sf_vid)v) == 0;
+    }
+    qsort(deg, n, sizeof *deg, compare_u32);
+    printf("graph:           %s (%s)\n", c->graph, g->directed ? "directed" : "undirected");
+    printf("vertices:        %" PRIu64 " (%" PRIu64 " isolated)\n", n, isolated);
+    printf("edges:           %" PRIu64 " (%" PRIu64 " arcs stored)\n", g->num_edges, g->num_arcs);
+    printf("dropped:         %" PRIu64 " self-loops, %" PRIu64 " duplicate %s\n",
+           g->dropped_self_loops, g->dropped_duplicates, g->directed ? "arcs" : "edges");
+    if (n)
+        printf("out-degree:      min %u, median %u, max %u, mean %.2f\n", deg[0], deg[n / 2],
+               deg[n - 1], (double)g->num_arcs / n);
+    printf("graph memory:    %.1f MiB (%.2f bytes per edge)\n", sf_graph_bytes(g) / 1048576.0,
+           g->num_edges ? (double)sf_graph_bytes(g) / g->num_edges : 0.0);
+    printf("kernel memory:   pr +%.1f MiB, wcc +%.1f MiB (vertex state)\n",
+           2.0 * 8 * n / 1048576.0 + 8.0 * n / 1048576.0, 4.0 * n / 1048576.0);
+    printf("load %.3f s, build %.3f s, peak RSS %.1f MiB\n", load_s, build_s,
+           sf_peak_rss_bytes() / 1048576.0);
+    free(deg);
+    sf_graph_destroy(&g);
+    sf_engine_destroy(&e);
+    return 0;
+}
+
+static int cmd_bench(struct cli *c, int argc, char **argv)
+{
+    c->command = "bench";
+    int status = parse_options(c, argc, argv, usage_bench);
+    if (status)
+        return status;
+    if (optind != argc)
+        return usage_error("bench takes no positional argument ('%s')", argv[optind]);
+    sf_cost_options o = {
+        .graphs = c->graphs ? c->graphs : "kron:20",
+        .algos = c->algos ? c->algos : "pr,wcc",
+        .threads = c->threads_list,
+        .trials = c->trials,
+        .out_dir = c->out_dir ? c->out_dir : "bench-out",
+        .load = c->load,
+        .params = c->params,
+        .engine = c->engine,
+        .command_line = c->command_line,
+        .quiet = c->quiet,
+    };
+    sf_error err = {{0}};
+    int rc = sf_cost_study(&o, &err);
+    if (rc) {
+        fprintf(stderr, "shardflow: %s\n", err.msg);
+        return exit_status(rc);
+    }
+    return 0;
+}
+
+static int cmd_topology(struct cli *c, int argc, char **argv)
+{
+    int status = parse_options(c, argc, argv, "usage: shardflow topology [--threads N]\n\n"
+                                              "Prints the machine as hwloc sees it and the workers' cores.\n");
+    if (status)
+        return status;
+    sf_error err = {{0}};
+    sf_engine *e = NULL;
+    int rc = sf_engine_create(&c->engine, &e, &err);
+    if (rc) {
+        fprintf(stderr, "shardflow: %s\n", err.msg);
+        return exit_status(rc);
+    }
+    char placement[1024];
+    sf_engine_placement_json(e, placement, sizeof placement);
+    printf("cpu:      %s\n", sf_host_cpu_model());
+    printf("workers:  %d\n", sf_engine_threads(e));
+    printf("plan:     %s\n", placement);
+    sf_engine_destroy(&e);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    struct cli c = {0};
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        fputs(usage_main, argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    const char *cmd = argv[1];
+    c.command = cmd;
+    if (strcmp(cmd, "run") == 0)
+        return cmd_run(&c, argc - 1, argv + 1);
+    if (strcmp(cmd, "info") == 0)
+        return cmd_info(&c, argc - 1, argv + 1);
+    if (strcmp(cmd, "bench") == 0)
+        return cmd_bench(&c, argc - 1, argv + 1);
+    if (strcmp(cmd, "topology") == 0)
+        return cmd_topology(&c, argc - 1, argv + 1);
+    return usage_error("unknown command '%s'", cmd);
+}

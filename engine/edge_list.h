@@ -1,0 +1,43 @@
+/* An edge list as inputs produce it: arcs between original 64-bit vertex
+ * ids, before relabelling. Parsers and generators fill one; the graph
+ * builder (graph.h) turns it into CSR. Growth is amortised doubling; the
+ * arrays belong to the list and are freed by sf_edge_list_fini. */
+#ifndef SF_EDGE_LIST_H
+#define SF_EDGE_LIST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef struct sf_edge_list {
+    uint64_t count;          /* arcs in src/dst (and weight) */
+    uint64_t capacity;
+    uint64_t *src, *dst;     /* original ids */
+    double *weight;          /* NULL when the input has no weights */
+
+    /* The full vertex set when the input names one (LDBC .v), isolated
+     * vertices included; NULL otherwise (the set is then every id that
+     * appears in an edge). */
+    uint64_t *vertex_ids;
+    uint64_t num_vertex_ids;
+
+    /* When non-zero the ids are already dense in [0, dense_vertices)
+     * (generators): relabelling is the identity and the vertex set is the
+     * whole range, isolated vertices included. */
+    uint64_t dense_vertices;
+
+    /* Directedness the input declares (-1: it does not say). LDBC
+     * .properties set it; generators say 0 (undirected). */
+    int declared_directed;
+} sf_edge_list;
+
+void sf_edge_list_init(sf_edge_list *list);
+void sf_edge_list_fini(sf_edge_list *list);
+
+/* Makes room for at least `capacity` arcs (and weights when `weighted`).
+ * Returns 0 or -ENOMEM. */
+int sf_edge_list_reserve(sf_edge_list *list, uint64_t capacity, bool weighted);
+
+/* Appends one arc; the caller reserved room for weights if w is used. */
+int sf_edge_list_push(sf_edge_list *list, uint64_t src, uint64_t dst, double w);
+
+#endif

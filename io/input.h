@@ -1,0 +1,20 @@
+/* Graph files by name: the dispatcher from a file's suffix to its reader. */
+#ifndef SF_IO_INPUT_H
+#define SF_IO_INPUT_H
+
+#include "engine/edge_list.h"
+#include "engine/error.h"
+
+/* Reads the graph file PATH into out, by its suffix:
+ *   .e               LDBC Graphalytics (+ .v and .properties beside it: sf_read_ldbc)
+ *   .el .txt         text edge list, 2 or 3 columns (sf_parse_text_edges)
+ *   .wel             weighted text edge list: 3 columns required
+ * and any of these followed by .gz, read through zlib by sf_file_read.
+ * Generators (kron:, urand:) are the caller's business, not this function's.
+ * Errors: SF_EUSAGE "PATH: unknown graph format (expected .e, .el, .txt,
+ * .wel, optionally .gz)"; SF_EINPUT "PATH: a .wel file needs 3 columns (src
+ * dst weight), found 2" for an unweighted .wel; otherwise the readers'
+ * errors. On error out may hold part of the input: the caller finalises it. */
+int sf_input_read_file(const char *path, sf_edge_list *out, sf_error *err);
+
+#endif

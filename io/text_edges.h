@@ -1,0 +1,35 @@
+/* Plain-text edge lists: SNAP .txt, .el, .wel and the body of LDBC .e files,
+ * one "src dst [weight]" arc per line, parsed in parallel. */
+#ifndef SF_IO_TEXT_EDGES_H
+#define SF_IO_TEXT_EDGES_H
+
+#include <stddef.h>
+
+#include "engine/edge_list.h"
+#include "engine/error.h"
+
+/* Parses "src dst [weight]" lines from text[0..len) and appends the arcs to
+ * out in file order, whatever the OpenMP thread count.
+ *
+ * Syntax: fields separated by any mix of spaces and tabs; LF or CRLF line
+ * ends, the last line's end optional; blank lines and lines whose first
+ * non-blank character is '#' or '%' are comments; trailing blanks are
+ * ignored. Ids are unsigned 64-bit decimal (0 .. 18446744073709551615).
+ * Weights use strtod syntax and must be finite (nan and inf are rejected).
+ * The first data line decides: 3 columns make the file weighted and every
+ * line must then have 3; 2 columns make every line need exactly 2.
+ *
+ * text need not be NUL-terminated. `path` is only used in messages. A file
+ * with no data lines appends nothing and succeeds. A weighted file allocates
+ * out->weight; when out already holds arcs from an input of the other kind,
+ * the arcs without a weight get 1.0.
+ *
+ * Errors: SF_EINPUT with one line "PATH:LINE: <what>", LINE the 1-based
+ * line of the first bad line in the file, e.g. "g.el:17: expected 2 columns,
+ * found 1", "g.el:3: bad vertex id 'x12'", "g.el:5: vertex id
+ * 18446744073709551616 overflows 64 bits", "g.el:9: bad weight 'nan'";
+ * -ENOMEM. On error out->count is unchanged (its capacity may have grown). */
+int sf_parse_text_edges(const char *path, const char *text, size_t len, sf_edge_list *out,
+                        sf_error *err);
+
+#endif

@@ -1,0 +1,92 @@
+/* edge_map: move values along arcs, in one of two directions.
+ *
+ * pull (dense): every vertex v of the shard reads its in-neighbours; the
+ *   kernel's fn(v, in_neighbours, degree, arg) loops over them itself, so it
+ *   can sum (PageRank), take a minimum, or stop at the first active one
+ *   (BFS). Writes go only to v's own state: no atomics.
+ * push (sparse): every active vertex u of the shard writes to its
+ *   out-neighbours; fn(u, out_neighbours, degree, arg) does the writes, with
+ *   atomics where several pushers may meet.
+ *
+ * As in Ligra and Gemini, the caller picks the direction from the frontier
+ * with sf_edge_map_direction: push while the frontier and its out-arcs are
+ * small, pull once they are a sizeable part of the graph.
+ *
+ * Like vertex_map, these are always-inline with constant function arguments:
+ * the kernel's per-vertex function is inlined into the loop, no indirect call
+ * per vertex or per edge. */
+#ifndef SF_EDGE_MAP_H
+#define SF_EDGE_MAP_H
+
+#include "engine/engine.h"
+#include "operators/frontier.h"
+#include "operators/vertex_map.h"
+
+typedef enum { SF_PUSH, SF_PULL } sf_direction;
+
+/* Ligra's rule: pull when the active vertices plus their out-arcs exceed
+ * num_arcs / 20. The frontier must be sealed. */
+static inline sf_direction sf_edge_map_direction(const sf_graph *g, const sf_frontier *f)
+{
+    return f->count + f->out_arcs > g->num_arcs / 20 ? SF_PULL : SF_PUSH;
+}
+
+/* Pull over every vertex of the shard. fn returns true when v becomes active
+ * in `next` (NULL: no next frontier). Returns the number activated. */
+SF_INLINE uint64_t sf_edge_map_pull(const sf_shard *s, const sf_graph *g,
+                                    bool (*fn)(sf_vid v, const sf_vid *in, sf_eid degree, void *arg),
+                                    void *arg, sf_frontier *next)
+{
+    const sf_eid *off = g->in_offsets;
+    const sf_vid *nbr = g->in_neighbors;
+    uint64_t activated = 0;
+    for (sf_vid v = s->begin; v < s->end; v++) {
+        sf_eid begin = off[v], end = off[v + 1];
+        if (fn(v, nbr + begin, end - begin, arg)) {
+            activated++;
+            if (next)
+                sf_frontier_add_owned(next, v);
+        }
+    }
+    return activated;
+}
+
+/* Push from every active vertex of the shard (the frontier's list when
+ * sealed with lists, else its bitmap). */
+SF_INLINE void sf_edge_map_push(const sf_shard *s, const sf_graph *g, const sf_frontier *f,
+                                void (*fn)(sf_vid u, const sf_vid *out, sf_eid degree, void *arg),
+                                void *arg)
+{
+    const sf_eid *off = g->out_offsets;
+    const sf_vid *nbr = g->out_neighbors;
+    if (f->has_list) {
+        const sf_vid *list = f->list + s->begin;
+        sf_vid len = f->list_len[s->index];
+        for (sf_vid i = 0; i < len; i++) {
+            sf_vid u = list[i];
+            fn(u, nbr + off[u], off[u + 1] - off[u], arg);
+        }
+        return;
+    }
+    for (uint64_t word = s->begin / 64; word * 64 < s->end; word++) {
+        uint64_t bits = f->bits[word];
+        while (bits) {
+            sf_vid u = (sf_vid)(word * 64 + __builtin_ctzll(bits));
+            bits &= bits - 1;
+            fn(u, nbr + off[u], off[u + 1] - off[u], arg);
+        }
+    }
+}
+
+/* Push from every vertex of the shard (a full frontier without a bitmap). */
+SF_INLINE void sf_edge_map_push_all(const sf_shard *s, const sf_graph *g,
+                                    void (*fn)(sf_vid u, const sf_vid *out, sf_eid degree, void *arg),
+                                    void *arg)
+{
+    const sf_eid *off = g->out_offsets;
+    const sf_vid *nbr = g->out_neighbors;
+    for (sf_vid u = s->begin; u < s->end; u++)
+        fn(u, nbr + off[u], off[u + 1] - off[u], arg);
+}
+
+#endif

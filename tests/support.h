@@ -1,0 +1,102 @@
+/* Helpers shared by the tests: graphs from literal arc tables, engines of a
+ * given size, the datasets folder, and running the CLI binary. */
+#ifndef SF_TEST_SUPPORT_H
+#define SF_TEST_SUPPORT_H
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "datasets/generators.h"
+#include "engine/engine.h"
+#include "engine/graph.h"
+
+static inline sf_graph *graph_from_arcs(const uint64_t (*arcs)[2], size_t count, bool undirected)
+{
+    sf_edge_list e;
+    sf_edge_list_init(&e);
+    for (size_t i = 0; i < count; i++)
+        cr_assert_eq(sf_edge_list_push(&e, arcs[i][0], arcs[i][1], 0), 0);
+    sf_build_options opt = {.undirected = undirected};
+    sf_graph *g = NULL;
+    sf_error err;
+    cr_assert_eq(sf_graph_build(&e, &opt, "test", &g, &err), 0, "%s", err.msg);
+    sf_edge_list_fini(&e);
+    return g;
+}
+
+static inline sf_graph *graph_generated(const char *spec, uint64_t seed, bool undirected)
+{
+    sf_edge_list e;
+    sf_edge_list_init(&e);
+    sf_error err;
+    cr_assert_eq(sf_generate(spec, seed, &e, &err), 0, "%s", err.msg);
+    sf_build_options opt = {.undirected = undirected};
+    sf_graph *g = NULL;
+    cr_assert_eq(sf_graph_build(&e, &opt, spec, &g, &err), 0, "%s", err.msg);
+    sf_edge_list_fini(&e);
+    return g;
+}
+
+static inline sf_engine *engine_for(const sf_graph *g, int threads, int shards)
+{
+    sf_engine_options opt = {.threads = threads, .shards = shards, .no_pin = true};
+    sf_engine *e = NULL;
+    sf_error err;
+    cr_assert_eq(sf_engine_create(&opt, &e, &err), 0, "%s", err.msg);
+    cr_assert_eq(sf_engine_attach(e, g, &err), 0, "%s", err.msg);
+    return e;
+}
+
+static inline const char *datasets_dir(void)
+{
+    const char *d = getenv("SF_DATASETS");
+    return d ? d : "../shared/datasets";
+}
+
+static inline const char *cli_binary(void)
+{
+    const char *b = getenv("SF_BIN");
+    return b ? b : "bin/shardflow";
+}
+
+/* Runs the CLI with `args` (a shell fragment); captures stdout and stderr
+ * into the given buffers (may be NULL); returns the exit status. */
+static inline int run_cli(const char *args, char *out, size_t out_len, char *errbuf, size_t err_len)
+{
+    char errfile[] = "/tmp/sf-test-stderr-XXXXXX";
+    int fd = mkstemp(errfile);
+    cr_assert(fd >= 0);
+    close(fd);
+    char cmd[8192];
+    snprintf(cmd, sizeof cmd, "%s %s 2>%s", cli_binary(), args, errfile);
+    FILE *p = popen(cmd, "r");
+    cr_assert(p, "popen %s", cmd);
+    size_t n = 0;
+    char sink[4096];
+    for (;;) {
+        char *dst = out && n + 1 < out_len ? out + n : sink;
+        size_t room = out && n + 1 < out_len ? out_len - n - 1 : sizeof sink;
+        size_t got = fread(dst, 1, room, p);
+        if (got == 0)
+            break;
+        if (dst != sink)
+            n += got;
+    }
+    if (out)
+        out[n] = 0;
+    int status = pclose(p);
+    if (errbuf) {
+        FILE *f = fopen(errfile, "r");
+        size_t m = f ? fread(errbuf, 1, err_len - 1, f) : 0;
+        errbuf[m] = 0;
+        if (f)
+            fclose(f);
+    }
+    unlink(errfile);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+#endif

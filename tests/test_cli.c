@@ -1,0 +1,261 @@
+/* The CLI as a user runs it: the LDBC Graphalytics validation suite for
+ * every kernel that has expected outputs, at 1, 2 and 3 threads; the run
+ * record; original ids in outputs; errors with exit status 1 and 2 and no
+ * partial output file. */
+#include <dirent.h>
+#include <math.h>
+#include <sys/stat.h>
+
+#include "tests/support.h"
+
+struct entry {
+    unsigned long long id;
+    char value[64];
+};
+
+static int compare_entry(const void *a, const void *b)
+{
+    unsigned long long x = ((const struct entry *)a)->id, y = ((const struct entry *)b)->id;
+    return x < y ? -1 : x > y;
+}
+
+/* Reads "id value" lines; returns the count, entries sorted by id. */
+static size_t read_entries(const char *path, struct entry **out)
+{
+    FILE *f = fopen(path, "r");
+    cr_assert(f, "cannot open %s", path);
+    size_t n = 0, cap = 64;
+    struct entry *e = malloc(cap * sizeof *e);
+    while (fscanf(f, "%llu %63s", &e[n].id, e[n].value) == 2)
+        if (++n == cap)
+            e = realloc(e, (cap *= 2) * sizeof *e);
+    fclose(f);
+    qsort(e, n, sizeof *e, compare_entry);
+    *out = e;
+    return n;
+}
+
+/* The project rule (datasets/ldbc/README.md): every vertex exactly once,
+ * integers exactly, floats within 1e-4 relative (+1e-12), or both Infinity. */
+static void compare_ldbc(const char *actual, const char *expected, bool floating)
+{
+    struct entry *a, *b;
+    size_t na = read_entries(actual, &a), nb = read_entries(expected, &b);
+    cr_assert_eq(na, nb, "%s: %zu lines, expected %zu", actual, na, nb);
+    for (size_t i = 0; i < na; i++) {
+        cr_assert_eq(a[i].id, b[i].id, "%s: vertex %llu where %llu expected", actual, a[i].id, b[i].id);
+        if (i)
+            cr_assert_neq(a[i].id, a[i - 1].id, "%s: vertex %llu twice", actual, a[i].id);
+        if (floating && strcmp(b[i].value, "Infinity") != 0) {
+            double x = strtod(a[i].value, NULL), y = strtod(b[i].value, NULL);
+            cr_assert(fabs(x - y) <= 1e-4 * fabs(y) + 1e-12, "%s: vertex %llu: %s, expected %s",
+                      actual, a[i].id, a[i].value, b[i].value);
+        } else {
+            cr_assert_str_eq(a[i].value, b[i].value, "%s: vertex %llu", actual, a[i].id);
+        }
+    }
+    free(a);
+    free(b);
+}
+
+/* Algorithms the engine runs, and whether their values are floating. */
+static const struct {
+    const char *algo;
+    bool floating;
+} algos[] = {{"pr", true}, {"wcc", false}};
+
+Test(cli, ldbc_validation_suite, .timeout = 300)
+{
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s/ldbc", datasets_dir());
+    DIR *d = opendir(dir);
+    cr_assert(d, "LDBC datasets not found at %s (set SF_DATASETS)", dir);
+    int cases = 0;
+    struct dirent *ent;
+    while ((ent = readdir(d))) {
+        for (size_t a = 0; a < sizeof algos / sizeof algos[0]; a++) {
+            char suffix[64];
+            snprintf(suffix, sizeof suffix, "-%s.expected", algos[a].algo);
+            size_t len = strlen(ent->d_name), slen = strlen(suffix);
+            if (len <= slen || strcmp(ent->d_name + len - slen, suffix) != 0)
+                continue;
+            char name[256];
+            snprintf(name, sizeof name, "%.*s", (int)(len - slen), ent->d_name);
+            for (int threads = 1; threads <= 3; threads++) {
+                char out[] = "/tmp/sf-ldbc-XXXXXX";
+                close(mkstemp(out));
+                char args[4096], errbuf[1024];
+                snprintf(args, sizeof args, "run %s %s/%s.e --threads %d --output %s --verify --quiet",
+                         algos[a].algo, dir, name, threads, out);
+                int status = run_cli(args, NULL, 0, errbuf, sizeof errbuf);
+                cr_assert_eq(status, 0, "%s: exit %d: %s", args, status, errbuf);
+                char expected[2048];
+                snprintf(expected, sizeof expected, "%s/%s", dir, ent->d_name);
+                compare_ldbc(out, expected, algos[a].floating);
+                unlink(out);
+            }
+            cases++;
+        }
+    }
+    closedir(d);
+    cr_assert_geq(cases, 6, "expected every pr and wcc case of the suite, found %d", cases);
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    cr_assert(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+Test(cli, sparse_64bit_ids_round_trip)
+{
+    char dir[] = "/tmp/sf-cli-XXXXXX";
+    cr_assert(mkdtemp(dir));
+    char graph[256], out[256], args[1024];
+    snprintf(graph, sizeof graph, "%s/g.el", dir);
+    snprintf(out, sizeof out, "%s/wcc.out", dir);
+    write_file(graph, "# sparse ids\n18446744073709551615 9000000000000000000\n"
+                      "9000000000000000000 42\n7 1099511627776\n");
+    snprintf(args, sizeof args, "run wcc %s --output %s --quiet", graph, out);
+    cr_assert_eq(run_cli(args, NULL, 0, NULL, 0), 0);
+    struct entry *e;
+    size_t n = read_entries(out, &e);
+    cr_assert_eq(n, 5);
+    cr_assert_eq(e[0].id, 7ull);
+    cr_assert_str_eq(e[0].value, "7");
+    cr_assert_eq(e[1].id, 42ull);
+    cr_assert_str_eq(e[1].value, "42");
+    cr_assert_eq(e[2].id, 1099511627776ull);
+    cr_assert_str_eq(e[2].value, "7");
+    cr_assert_eq(e[4].id, 18446744073709551615ull);
+    cr_assert_str_eq(e[4].value, "42");
+    free(e);
+    unlink(out);
+    unlink(graph);
+    rmdir(dir);
+}
+
+Test(cli, run_record_is_one_json_object)
+{
+    char out[16384];
+    cr_assert_eq(run_cli("run pr kron:10 --json --iterations 5 --threads 2 --verify", out, sizeof out, NULL, 0), 0);
+    cr_assert_eq(out[0], '{');
+    const char *fields[] = {"\"algo\": \"pr\"", "\"engine\": \"shardflow\"", "\"vertices\": 1024",
+                            "\"threads\": 2", "\"ranks\": 1", "\"placement\": {", "\"load_s\"",
+                            "\"build_s\"", "\"run_s\"", "\"iterations\": 5", "\"peak_rss_bytes\"",
+                            "\"verify\": \"pass\"", "\"version\"", "\"compiler\"", "\"cflags\"",
+                            "\"host\": {"};
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+        cr_assert(strstr(out, fields[i]), "record lacks %s: %s", fields[i], out);
+    cr_assert_eq(strchr(out, '\n'), out + strlen(out) - 1, "one line");
+    cr_assert_eq(run_cli("run wcc urand:10 --json --baseline", out, sizeof out, NULL, 0), 0);
+    cr_assert(strstr(out, "\"engine\": \"baseline\""), "%s", out);
+}
+
+Test(cli, engine_and_baseline_outputs_agree)
+{
+    char a[] = "/tmp/sf-a-XXXXXX", b[] = "/tmp/sf-b-XXXXXX", args[512];
+    close(mkstemp(a));
+    close(mkstemp(b));
+    for (int i = 0; i < 2; i++) {
+        const char *algo = i ? "wcc" : "pr";
+        snprintf(args, sizeof args, "run %s kron:11 --seed 5 --threads 3 --output %s --quiet", algo, a);
+        cr_assert_eq(run_cli(args, NULL, 0, NULL, 0), 0);
+        snprintf(args, sizeof args, "run %s kron:11 --seed 5 --baseline --output %s --quiet", algo, b);
+        cr_assert_eq(run_cli(args, NULL, 0, NULL, 0), 0);
+        compare_ldbc(a, b, i == 0);
+    }
+    unlink(a);
+    unlink(b);
+}
+
+static void expect_failure(const char *args, int status, const char *needle)
+{
+    char errbuf[2048];
+    int got = run_cli(args, NULL, 0, errbuf, sizeof errbuf);
+    cr_assert_eq(got, status, "%s: exit %d, expected %d (%s)", args, got, status, errbuf);
+    cr_assert(strstr(errbuf, needle), "%s: stderr lacks '%s': %s", args, needle, errbuf);
+    size_t len = strlen(errbuf);
+    cr_assert(len > 0 && errbuf[len - 1] == '\n' && strchr(errbuf, '\n') == errbuf + len - 1,
+              "%s: expected exactly one line on stderr: %s", args, errbuf);
+}
+
+Test(cli, bad_input_is_one_line_and_exit_1_without_output)
+{
+    char dir[] = "/tmp/sf-bad-XXXXXX";
+    cr_assert(mkdtemp(dir));
+    char graph[256], out[256], args[1024], needle[300];
+    snprintf(graph, sizeof graph, "%s/bad.el", dir);
+    snprintf(out, sizeof out, "%s/out.txt", dir);
+    write_file(graph, "1 2\n2 3\n3 x4\n");
+    snprintf(args, sizeof args, "run pr %s --output %s", graph, out);
+    snprintf(needle, sizeof needle, "%s:3:", graph);
+    expect_failure(args, 1, needle);
+    struct stat sb;
+    cr_assert_neq(stat(out, &sb), 0, "no output file after a failure");
+    write_file(graph, "1 2\n2\n");
+    snprintf(needle, sizeof needle, "%s:2:", graph);
+    expect_failure(args, 1, needle);
+    snprintf(args, sizeof args, "run wcc %s/missing.el", dir);
+    expect_failure(args, 1, "missing.el");
+    unlink(graph);
+    rmdir(dir);
+}
+
+Test(cli, bad_usage_is_exit_2)
+{
+    expect_failure("run nosuch kron:8", 2, "nosuch");
+    expect_failure("run pr kron:8 --threads 0", 2, "--threads");
+    expect_failure("run pr kron:8 --damping 3", 2, "--damping");
+    expect_failure("run pr", 2, "ALGO");
+    expect_failure("frobnicate", 2, "frobnicate");
+    expect_failure("run pr kron:x", 2, "kron:x");
+}
+
+Test(cli, help_on_every_command)
+{
+    char out[8192];
+    const char *cmds[] = {"--help", "run --help", "info --help", "bench --help", "topology --help"};
+    for (size_t i = 0; i < 5; i++) {
+        cr_assert_eq(run_cli(cmds[i], out, sizeof out, NULL, 0), 0, "%s", cmds[i]);
+        cr_assert(strstr(out, "usage: shardflow"), "%s: %s", cmds[i], out);
+    }
+}
+
+Test(cli, bench_writes_results_and_a_cost_line, .timeout = 120)
+{
+    char dir[] = "/tmp/sf-bench-XXXXXX", args[512], out[16384];
+    cr_assert(mkdtemp(dir));
+    snprintf(args, sizeof args, "bench --graphs kron:10 --algos pr,wcc --threads 1,2 --trials 2 --out %s --quiet", dir);
+    cr_assert_eq(run_cli(args, out, sizeof out, NULL, 0), 0);
+    cr_assert(strstr(out, "COST pr on kron:10:"), "%s", out);
+    cr_assert(strstr(out, "COST wcc on kron:10:"), "%s", out);
+    char path[512];
+    snprintf(path, sizeof path, "%s/results.csv", dir);
+    FILE *f = fopen(path, "r");
+    cr_assert(f);
+    int lines = 0;
+    char line[1024];
+    while (fgets(line, sizeof line, f))
+        lines++;
+    fclose(f);
+    /* header + 2 algos x 2 trials x (baseline + 2 thread counts) */
+    cr_assert_eq(lines, 1 + 2 * 2 * 3);
+    snprintf(path, sizeof path, "%s/results.json", dir);
+    f = fopen(path, "r");
+    cr_assert(f);
+    size_t n = fread(out, 1, sizeof out - 1, f);
+    out[n] = 0;
+    fclose(f);
+    cr_assert_eq(out[0], '[');
+    int records = 0;
+    for (char *p = out; (p = strstr(p, "\"algo\"")); p++)
+        records++;
+    cr_assert_eq(records, 12);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/results.csv", dir);
+    unlink(path);
+    rmdir(dir);
+}

@@ -1,0 +1,807 @@
+/* Tests for graph input: the file reader (plain, gzip, errors), the text
+ * edge list parser (syntax, errors with file:line, order and line numbers
+ * at several thread counts, a differential check against a slow sscanf
+ * reference), LDBC graphs and SNAP files from ../shared/datasets, and the
+ * suffix dispatcher. Small files are written into a fresh temporary
+ * directory per test. */
+#define _GNU_SOURCE
+#include <criterion/criterion.h>
+#include <criterion/redirect.h>
+#include <dirent.h>
+#include <errno.h>
+#include <ftw.h>
+#include <inttypes.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <math.h>
+#include <omp.h>
+#include <stddef.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "engine/edge_list.h"
+#include "engine/error.h"
+#include "io/input.h"
+#include "io/ldbc.h"
+#include "io/reader.h"
+#include "io/text_edges.h"
+
+/* ---- fixtures and helpers ---- */
+
+static char tmp_dir[64];
+
+static void make_tmp_dir(void)
+{
+    strcpy(tmp_dir, "/tmp/sf_test_io_XXXXXX");
+    cr_assert_not_null(mkdtemp(tmp_dir));
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st, (void)flag, (void)ftw;
+    return remove(path);
+}
+
+static void remove_tmp_dir(void)
+{
+    nftw(tmp_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* A path inside the temporary directory (a static buffer per call site
+ * would be fragile: the caller copies what it keeps). */
+static char *tmp_path(const char *name)
+{
+    char *path;
+    cr_assert(asprintf(&path, "%s/%s", tmp_dir, name) > 0);
+    return path;
+}
+
+static char *write_file(const char *name, const char *text, size_t len)
+{
+    char *path = tmp_path(name);
+    FILE *f = fopen(path, "wb");
+    cr_assert_not_null(f);
+    cr_assert_eq(fwrite(text, 1, len, f), len);
+    fclose(f);
+    return path;
+}
+
+static char *write_text(const char *name, const char *text)
+{
+    return write_file(name, text, strlen(text));
+}
+
+static char *write_gz(const char *name, const char *text, size_t len)
+{
+    char *path = tmp_path(name);
+    gzFile gz = gzopen(path, "wb");
+    cr_assert_not_null(gz);
+    cr_assert_eq(gzwrite(gz, text, (unsigned)len), (int)len);
+    cr_assert_eq(gzclose(gz), Z_OK);
+    return path;
+}
+
+static const char *datasets_dir(void)
+{
+    const char *dir = getenv("SF_DATASETS");
+    return dir ? dir : "../shared/datasets";
+}
+
+/* Parses text (copied into an exactly sized buffer, no NUL after it, so an
+ * overread shows under a sanitizer) into a fresh list. */
+static int parse(const char *text, size_t len, sf_edge_list *list, sf_error *err)
+{
+    char *copy = malloc(len ? len : 1);
+    memcpy(copy, text, len);
+    sf_edge_list_init(list);
+    int rc = sf_parse_text_edges("g.el", copy, len, list, err);
+    free(copy);
+    return rc;
+}
+
+static void expect_arcs(const sf_edge_list *list, const uint64_t (*arcs)[2], size_t n)
+{
+    cr_assert_eq(list->count, n, "count %" PRIu64 ", expected %zu", list->count, n);
+    for (size_t i = 0; i < n; i++) {
+        cr_expect_eq(list->src[i], arcs[i][0], "arc %zu: src %" PRIu64, i, list->src[i]);
+        cr_expect_eq(list->dst[i], arcs[i][1], "arc %zu: dst %" PRIu64, i, list->dst[i]);
+    }
+}
+
+static void expect_error(const char *text, int code, const char *message)
+{
+    sf_edge_list list;
+    sf_error err = {{0}};
+    int rc = parse(text, strlen(text), &list, &err);
+    cr_expect_eq(rc, code, "rc %d for %s", rc, message);
+    cr_expect_str_eq(err.msg, message);
+    cr_expect_eq(list.count, 0);
+    sf_edge_list_fini(&list);
+}
+
+/* ---- the text parser ---- */
+
+Test(io, comments_crlf_tabs_blank_lines)
+{
+    const char *text = "# a SNAP header\n"
+                       "% a Matrix Market style comment\n"
+                       "\n"
+                       "1 2\n"
+                       "3\t4\r\n"
+                       "  5 \t 6  \t\r\n"
+                       "\r\n"
+                       "   \n"
+                       "\t# indented comment\n"
+                       "7  8\n"
+                       "9 10"; /* no final newline */
+    const uint64_t arcs[][2] = {{1, 2}, {3, 4}, {5, 6}, {7, 8}, {9, 10}};
+    sf_edge_list list;
+    sf_error err;
+    cr_assert_eq(parse(text, strlen(text), &list, &err), 0, "%s", err.msg);
+    expect_arcs(&list, arcs, 5);
+    cr_expect_null(list.weight);
+    sf_edge_list_fini(&list);
+}
+
+Test(io, ids_up_to_u64_max)
+{
+    const char *text = "18446744073709551615 0\n"
+                       "00000000000000000000000000042 18446744073709551614\n"
+                       "12345678 123456789012345\n";
+    const uint64_t arcs[][2] = {
+        {UINT64_MAX, 0}, {42, UINT64_MAX - 1}, {12345678, 123456789012345ULL}};
+    sf_edge_list list;
+    sf_error err;
+    cr_assert_eq(parse(text, strlen(text), &list, &err), 0, "%s", err.msg);
+    expect_arcs(&list, arcs, 3);
+    sf_edge_list_fini(&list);
+
+    expect_error("1 2\n3 4\n18446744073709551616 1\n", SF_EINPUT,
+                 "g.el:3: vertex id 18446744073709551616 overflows 64 bits");
+    expect_error("1 2\n3 99999999999999999999999\n", SF_EINPUT,
+                 "g.el:2: vertex id 99999999999999999999999 overflows 64 bits");
+}
+
+Test(io, syntax_errors_name_file_and_line)
+{
+    expect_error("1 2\n3\n", SF_EINPUT, "g.el:2: expected 2 columns, found 1");
+    expect_error("# c\n1 2\n\n3 4\n5", SF_EINPUT, "g.el:5: expected 2 columns, found 1");
+    expect_error("1 2\nx12 3\n", SF_EINPUT, "g.el:2: bad vertex id 'x12'");
+    expect_error("1 2\n3 12x\n", SF_EINPUT, "g.el:2: bad vertex id '12x'");
+    expect_error("1 2\n-3 4\n", SF_EINPUT, "g.el:2: bad vertex id '-3'");
+    expect_error("1 2 0.5\n3 4 nan\n", SF_EINPUT, "g.el:2: bad weight 'nan'");
+    expect_error("1 2 0.5\n3 4 inf\n", SF_EINPUT, "g.el:2: bad weight 'inf'");
+    expect_error("1 2 0.5\n3 4 1e999\n", SF_EINPUT, "g.el:2: bad weight '1e999'");
+    expect_error("1 2 0.5\n3 4 0.5x\n", SF_EINPUT, "g.el:2: bad weight '0.5x'");
+    /* mixed 2 and 3 columns, both ways */
+    expect_error("1 2\n3 4 0.5\n", SF_EINPUT, "g.el:2: expected 2 columns, found 3");
+    expect_error("1 2 0.5\n\n3 4\n", SF_EINPUT, "g.el:3: expected 3 columns, found 2");
+    expect_error("1 2 0.5\n3 4 5 6\n", SF_EINPUT, "g.el:2: expected 3 columns, found 4");
+    expect_error("1 2 0.5\n3 4 \n5\n", SF_EINPUT, "g.el:2: expected 3 columns, found 2");
+    expect_error("1 2 0.5\n3 4 \t ", SF_EINPUT, "g.el:2: expected 3 columns, found 2");
+    expect_error("1 2 0.5\n3 4 \v5\n", SF_EINPUT, "g.el:2: bad weight '\v5'");
+    expect_error("# header\n7\n", SF_EINPUT, "g.el:2: expected 2 or 3 columns, found 1");
+    expect_error("1 2 3 4\n", SF_EINPUT, "g.el:1: expected 2 or 3 columns, found 4");
+    /* only the first error counts */
+    expect_error("1 2\nbad 1\n3\n", SF_EINPUT, "g.el:2: bad vertex id 'bad'");
+}
+
+Test(io, weights)
+{
+    const char *text = "1 2 0.5\n2 3 -1.25e2\n3 1 7\n4 5 .125\r\n5 6\t+3\n6 7 0x10\n"
+                       "7 8 0.1000000000000000055511151231257827\n8 9 1.";
+    sf_edge_list list;
+    sf_error err;
+    cr_assert_eq(parse(text, strlen(text), &list, &err), 0, "%s", err.msg);
+    cr_assert_eq(list.count, 8);
+    cr_assert_not_null(list.weight);
+    const double expected[] = {0.5, -125.0, 7.0, 0.125, 3.0, 16.0, 0.1, 1.0};
+    for (int i = 0; i < 8; i++)
+        cr_expect_eq(list.weight[i], expected[i], "weight %d: %.17g", i, list.weight[i]);
+    cr_expect_eq(list.src[7], 8);
+    cr_expect_eq(list.dst[7], 9);
+    sf_edge_list_fini(&list);
+}
+
+Test(io, empty_and_comment_only_files)
+{
+    const char *texts[] = {"", "\n", "# only\n% comments\n\n", "   \r\n\t\n"};
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        sf_edge_list list;
+        sf_error err;
+        cr_expect_eq(parse(texts[i], strlen(texts[i]), &list, &err), 0);
+        cr_expect_eq(list.count, 0);
+        sf_edge_list_fini(&list);
+    }
+}
+
+Test(io, appends_to_an_existing_list)
+{
+    sf_edge_list list;
+    sf_error err;
+    sf_edge_list_init(&list);
+    cr_assert_eq(sf_parse_text_edges("a.el", "1 2\n", 4, &list, &err), 0);
+    cr_assert_eq(sf_parse_text_edges("b.el", "3 4 0.5\n", 8, &list, &err), 0);
+    cr_assert_eq(list.count, 2);
+    cr_expect_eq(list.src[1], 3);
+    cr_expect_eq(list.weight[0], 1.0);
+    cr_expect_eq(list.weight[1], 0.5);
+    sf_edge_list_fini(&list);
+}
+
+/* ---- parallel parsing: same arcs, same order, right line numbers ---- */
+
+/* About 100k lines with ids of 1 to 20 digits, comments, blank lines, CRLF,
+ * several blanks and tabs: everything the slow path sees, mixed with what
+ * the fast path sees. */
+static char *make_big_text(size_t lines, size_t *len, uint64_t seed)
+{
+    size_t cap = lines * 64, n = 0;
+    char *text = malloc(cap);
+    uint64_t s = seed;
+    for (size_t i = 0; i < lines; i++) {
+        s ^= s << 13, s ^= s >> 7, s ^= s << 17;
+        unsigned kind = (unsigned)(s % 100);
+        uint64_t a = s >> 20, b = s * 0x9e3779b97f4a7c15ULL;
+        if ((s >> 8) % 4 == 0)
+            a %= 1000;
+        if ((s >> 10) % 3 == 0)
+            b %= 10000000;
+        if (kind == 0)
+            n += (size_t)sprintf(text + n, "# comment %zu\n", i);
+        else if (kind == 1)
+            n += (size_t)sprintf(text + n, "\n");
+        else if (kind == 2)
+            n += (size_t)sprintf(text + n, "%" PRIu64 "\t\t%" PRIu64 " \r\n", a, b);
+        else if (kind == 3)
+            n += (size_t)sprintf(text + n, "  %" PRIu64 " %" PRIu64 "\n", a, b);
+        else if (kind == 4)
+            n += (size_t)sprintf(text + n, "%% pct\n");
+        else
+            n += (size_t)sprintf(text + n, "%" PRIu64 " %" PRIu64 "\n", a, b);
+    }
+    *len = n;
+    return text;
+}
+
+/* The slow, obviously-correct reference: sscanf per line. */
+static void reference_parse(const char *text, size_t len, sf_edge_list *list)
+{
+    sf_edge_list_init(list);
+    char *copy = strndup(text, len);
+    for (char *line = strtok(copy, "\n"); line; line = strtok(NULL, "\n")) {
+        char first[2];
+        if (sscanf(line, " %1s", first) != 1 || first[0] == '#' || first[0] == '%')
+            continue;
+        unsigned long long a, b;
+        cr_assert_eq(sscanf(line, "%llu %llu", &a, &b), 2);
+        sf_edge_list_push(list, a, b, 0);
+    }
+    free(copy);
+}
+
+Test(io, parallel_parse_keeps_file_order)
+{
+    size_t len;
+    char *text = make_big_text(100000, &len, 12345);
+    sf_edge_list expected, lists[3];
+    reference_parse(text, len, &expected);
+    cr_assert_gt(expected.count, 90000);
+    const int threads[] = {1, 3, 7};
+    for (int t = 0; t < 3; t++) {
+        omp_set_num_threads(threads[t]);
+        sf_error err;
+        cr_assert_eq(parse(text, len, &lists[t], &err), 0, "%s", err.msg);
+        cr_assert_eq(lists[t].count, expected.count, "%d threads", threads[t]);
+        cr_assert_eq(memcmp(lists[t].src, expected.src, expected.count * 8), 0, "%d", threads[t]);
+        cr_assert_eq(memcmp(lists[t].dst, expected.dst, expected.count * 8), 0, "%d", threads[t]);
+        sf_edge_list_fini(&lists[t]);
+    }
+    sf_edge_list_fini(&expected);
+    free(text);
+}
+
+Test(io, parallel_parse_reports_the_right_line)
+{
+    size_t len;
+    char *text = make_big_text(100000, &len, 777);
+    /* Damage line 87654 (1-based) and, later, line 99000: the first wins. */
+    size_t line = 1;
+    for (size_t i = 0; i < len && line < 99000; i++) {
+        if (text[i] != '\n')
+            continue;
+        line++;
+        if (line == 87654 || line == 99000)
+            text[i + 1] = 'x';
+    }
+    for (int threads = 1; threads <= 3; threads += 2) {
+        omp_set_num_threads(threads);
+        sf_edge_list list;
+        sf_error err;
+        cr_assert_eq(parse(text, len, &list, &err), SF_EINPUT);
+        cr_expect(strncmp(err.msg, "g.el:87654: ", 12) == 0, "%d threads: %s", threads, err.msg);
+        sf_edge_list_fini(&list);
+    }
+    free(text);
+}
+
+/* Differential check on random texts: every token kind, separators, line
+ * ends, a missing final newline; small texts (one chunk) and texts big
+ * enough for several chunks. The reference tokenises each line the slow
+ * way and applies the rules of text_edges.h; both must agree on success,
+ * on the arcs and weights, and on the line of the first error. */
+static const char *const fuzz_ids[] = {"0", "7", "42", "1234567", "9876543", "12345678",
+                                       "18446744073709551615", "18446744073709551616",
+                                       "000000000000000000001", "x1", "1x", "-3"};
+static const char *const fuzz_weights[] = {"0.5", "1", "-2.25", "1e3", ".5", "nan", "inf",
+                                           "0.1000000000000000055511151231257827", "3.x"};
+static const char *const fuzz_blanks[] = {" ", "\t", "  ", " \t ", "\r"};
+
+static uint64_t fuzz_next(uint64_t *s)
+{
+    *s ^= *s << 13, *s ^= *s >> 7, *s ^= *s << 17;
+    return *s;
+}
+
+static size_t fuzz_text(char *text, size_t lines, bool weighted, unsigned error_rate, uint64_t *s)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < lines; i++) {
+        uint64_t r = fuzz_next(s);
+        if (r % 50 == 0) {
+            n += (size_t)sprintf(text + n, "%s# comment\n", r % 100 ? "" : " ");
+            continue;
+        }
+        if (r % 50 == 1) {
+            n += (size_t)sprintf(text + n, "%s\n", r % 100 ? "" : " \t");
+            continue;
+        }
+        bool broken = fuzz_next(s) % 100000 < error_rate; /* per 100000 lines */
+        int columns = (weighted ? 3 : 2) + (broken ? (int)(fuzz_next(s) % 3) - 1 : 0);
+        if (r % 7 == 0)
+            n += (size_t)sprintf(text + n, " ");
+        for (int c = 0; c < columns; c++) {
+            uint64_t t = fuzz_next(s);
+            const char *tok;
+            if (c < 2)
+                tok = fuzz_ids[broken ? t % 12 : t % 7];
+            else
+                tok = fuzz_weights[broken ? t % 9 : t % 5];
+            n += (size_t)sprintf(text + n, "%s%s", c ? fuzz_blanks[t % (r % 3 ? 1 : 5)] : "",
+                                 tok);
+        }
+        n += (size_t)sprintf(text + n, "%s", r % 11 == 0 ? " \r\n" : r % 13 == 0 ? "\r\n" : "\n");
+    }
+    if (fuzz_next(s) % 2 && n > 0 && text[n - 1] == '\n')
+        n--; /* no final newline */
+    return n;
+}
+
+static bool blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+
+/* Returns 0 on success, else the 1-based line of the first error. */
+static uint64_t reference_parse_strict(const char *text, size_t len, sf_edge_list *list)
+{
+    sf_edge_list_init(list);
+    int columns = 0;
+    uint64_t line = 1;
+    for (size_t at = 0; at < len; line++) {
+        size_t end = at;
+        while (end < len && text[end] != '\n')
+            end++;
+        char *tok[8];
+        int found = 0;
+        char *copy = strndup(text + at, end - at);
+        for (char *p = copy; *p;) {
+            while (*p && blank(*p))
+                *p++ = '\0';
+            if (!*p)
+                break;
+            if (found < 8)
+                tok[found] = p;
+            found++;
+            while (*p && !blank(*p))
+                p++;
+        }
+        at = end + 1;
+        if (found == 0 || tok[0][0] == '#' || tok[0][0] == '%') {
+            free(copy);
+            continue;
+        }
+        if (columns == 0)
+            columns = found;
+        bool ok = found == columns && (columns == 2 || columns == 3);
+        uint64_t id[2] = {0, 0};
+        for (int c = 0; ok && c < 2; c++) {
+            ok = tok[c][0] != '\0' && strspn(tok[c], "0123456789") == strlen(tok[c]);
+            errno = 0;
+            id[c] = strtoull(tok[c], NULL, 10);
+            ok = ok && errno == 0;
+        }
+        double w = 0;
+        if (ok && columns == 3) {
+            char *e;
+            w = strtod(tok[2], &e);
+            ok = *e == '\0' && isfinite(w);
+        }
+        free(copy);
+        if (!ok)
+            return line;
+        if (columns == 3 && !list->weight)
+            sf_edge_list_reserve(list, 1024, true);
+        sf_edge_list_push(list, id[0], id[1], w);
+    }
+    return 0;
+}
+
+static void fuzz_round(size_t lines, bool weighted, unsigned error_rate, uint64_t seed,
+                       int threads)
+{
+    uint64_t s = seed;
+    char *text = malloc(lines * 80 + 16);
+    size_t len = fuzz_text(text, lines, weighted, error_rate, &s);
+    sf_edge_list expected, got;
+    sf_error err;
+    uint64_t bad_line = reference_parse_strict(text, len, &expected);
+    omp_set_num_threads(threads);
+    int rc = parse(text, len, &got, &err);
+    if (bad_line) {
+        char prefix[64];
+        snprintf(prefix, sizeof prefix, "g.el:%" PRIu64 ": ", bad_line);
+        cr_assert_eq(rc, SF_EINPUT, "seed %" PRIu64 ": expected an error at line %" PRIu64,
+                     seed, bad_line);
+        cr_assert(strncmp(err.msg, prefix, strlen(prefix)) == 0, "seed %" PRIu64 ": %s, want %s",
+                  seed, err.msg, prefix);
+    } else {
+        cr_assert_eq(rc, 0, "seed %" PRIu64 ": %s", seed, err.msg);
+        cr_assert_eq(got.count, expected.count, "seed %" PRIu64, seed);
+        for (uint64_t i = 0; i < got.count; i++) {
+            cr_assert_eq(got.src[i], expected.src[i], "seed %" PRIu64 " arc %" PRIu64, seed, i);
+            cr_assert_eq(got.dst[i], expected.dst[i], "seed %" PRIu64 " arc %" PRIu64, seed, i);
+            if (weighted)
+                cr_assert_eq(got.weight[i], expected.weight[i], "seed %" PRIu64, seed);
+        }
+    }
+    sf_edge_list_fini(&expected);
+    sf_edge_list_fini(&got);
+    free(text);
+}
+
+Test(io, differential_fuzz_small)
+{
+    for (uint64_t seed = 1; seed <= 600; seed++)
+        fuzz_round(1 + seed % 40, seed % 2, seed % 3 ? 0 : 3000, seed * 2654435761u, 1);
+}
+
+Test(io, differential_fuzz_chunked)
+{
+    for (uint64_t seed = 1; seed <= 24; seed++)
+        fuzz_round(40000, seed % 2, seed % 3 ? 0 : 4, seed, 3);
+}
+
+/* ---- the reader ---- */
+
+Test(io, missing_file_names_the_file, .init = make_tmp_dir, .fini = remove_tmp_dir)
+{
+    char *path = tmp_path("no-such-graph.el");
+    sf_edge_list list;
+    sf_error err;
+    sf_edge_list_init(&list);
+    char *expected;
+    cr_assert(asprintf(&expected, "%s: No such file or directory", path) > 0);
+    cr_expect_eq(sf_input_read_file(path, &list, &err), SF_EINPUT);
+    cr_expect_str_eq(err.msg, expected);
+
+    char *data = (char *)1;
+    size_t len = 1;
+    cr_expect_eq(sf_file_read(path, &data, &len, &err), SF_EINPUT);
+    cr_expect_null(data);
+    cr_expect_str_eq(err.msg, expected);
+    sf_edge_list_fini(&list);
+    free(expected);
+    free(path);
+}
+
+Test(io, reads_whole_files_nul_terminated, .init = make_tmp_dir, .fini = remove_tmp_dir)
+{
+    /* Larger than one 4 MiB block, not a multiple of it. */
+    size_t len = ((size_t)9 << 20) + 12345;
+    char *bytes = malloc(len);
+    for (size_t i = 0; i < len; i++)
+        bytes[i] = (char)('a' + (i * 7919 + i / 4096) % 26);
+    char *path = write_file("big.bin", bytes, len);
+    char *data;
+    size_t got;
+    sf_error err;
+    cr_assert_eq(sf_file_read(path, &data, &got, &err), 0, "%s", err.msg);
+    cr_assert_eq(got, len);
+    cr_expect_eq(memcmp(data, bytes, len), 0);
+    cr_expect_eq(data[len], '\0');
+    free(data);
+
+    char *empty = write_text("empty.el", "");
+    cr_assert_eq(sf_file_read(empty, &data, &got, &err), 0, "%s", err.msg);
+    cr_expect_eq(got, 0);
+    cr_expect_eq(data[0], '\0');
+    free(data);
+    free(empty);
+    free(path);
+    free(bytes);
+}
+
+Test(io, gzip_reads_like_plain, .init = make_tmp_dir, .fini = remove_tmp_dir)
+{
+    size_t len;
+    char *text = make_big_text(50000, &len, 99);
+    char *plain = write_file("g.el", text, len);
+    char *packed = write_gz("g.el.gz", text, len);
+    sf_edge_list a, b;
+    sf_error err;
+    sf_edge_list_init(&a);
+    sf_edge_list_init(&b);
+    cr_assert_eq(sf_input_read_file(plain, &a, &err), 0, "%s", err.msg);
+    cr_assert_eq(sf_input_read_file(packed, &b, &err), 0, "%s", err.msg);
+    cr_assert_eq(a.count, b.count);
+    cr_assert_gt(a.count, 0);
+    cr_expect_eq(memcmp(a.src, b.src, a.count * 8), 0);
+    cr_expect_eq(memcmp(a.dst, b.dst, a.count * 8), 0);
+
+    char *data;
+    size_t got;
+    cr_assert_eq(sf_file_read(packed, &data, &got, &err), 0, "%s", err.msg);
+    cr_assert_eq(got, len);
+    cr_expect_eq(memcmp(data, text, len), 0);
+    cr_expect_eq(data[len], '\0');
+    free(data);
+
+    /* A .gz cut short, and one that is not gzip at all. */
+    FILE *f = fopen(packed, "rb");
+    char buf[4096];
+    size_t n = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    char *cut = write_file("cut.el.gz", buf, n / 2);
+    char *expected;
+    cr_assert(asprintf(&expected, "%s: corrupt gzip data", cut) > 0);
+    cr_expect_eq(sf_file_read(cut, &data, &got, &err), SF_EINPUT);
+    cr_expect_str_eq(err.msg, expected);
+    free(expected);
+    char *fake = write_text("fake.el.gz", "1 2\n3 4\n");
+    cr_assert(asprintf(&expected, "%s: corrupt gzip data", fake) > 0);
+    cr_expect_eq(sf_input_read_file(fake, &a, &err), SF_EINPUT);
+    cr_expect_str_eq(err.msg, expected);
+    free(expected);
+
+    sf_edge_list_fini(&a);
+    sf_edge_list_fini(&b);
+    free(cut);
+    free(fake);
+    free(plain);
+    free(packed);
+    free(text);
+}
+
+/* Makes io_uring_setup fail with ENOSYS in this process, as a seccomp
+ * profile in a container does. Criterion runs each test in its own process. */
+static void refuse_io_uring(void)
+{
+    struct sock_filter filter[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_io_uring_setup, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    };
+    struct sock_fprog prog = {.len = sizeof filter / sizeof filter[0], .filter = filter};
+    cr_assert_eq(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), 0);
+    cr_assert_eq(prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog), 0, "%s", strerror(errno));
+}
+
+static void tmp_dir_and_stderr(void)
+{
+    make_tmp_dir();
+    cr_redirect_stderr();
+}
+
+Test(io, falls_back_to_pread_with_one_notice, .init = tmp_dir_and_stderr,
+     .fini = remove_tmp_dir)
+{
+    size_t len = ((size_t)5 << 20) + 3;
+    char *bytes = malloc(len);
+    for (size_t i = 0; i < len; i++)
+        bytes[i] = (char)(i * 31 + 7);
+    char *path = write_file("fallback.bin", bytes, len);
+    refuse_io_uring();
+    for (int round = 0; round < 2; round++) {
+        char *data;
+        size_t got;
+        sf_error err;
+        cr_assert_eq(sf_file_read(path, &data, &got, &err), 0, "%s", err.msg);
+        cr_assert_eq(got, len);
+        cr_expect_eq(memcmp(data, bytes, len), 0);
+        free(data);
+    }
+    fflush(stderr);
+    cr_expect_stderr_eq_str("shardflow: io_uring unavailable (Function not implemented), "
+                            "reading with pread\n");
+    free(path);
+    free(bytes);
+}
+
+/* ---- the dispatcher ---- */
+
+Test(io, dispatch_by_suffix, .init = make_tmp_dir, .fini = remove_tmp_dir)
+{
+    sf_edge_list list;
+    sf_error err;
+    char *txt = write_text("g.txt", "# x\n1 2\n");
+    char *wel = write_text("g.wel", "1 2 0.5\n");
+    char *bad_wel = write_text("h.wel", "1 2\n");
+    char *mtx = write_text("g.mtx", "1 2\n");
+    sf_edge_list_init(&list);
+    cr_expect_eq(sf_input_read_file(txt, &list, &err), 0, "%s", err.msg);
+    cr_expect_eq(sf_input_read_file(wel, &list, &err), 0, "%s", err.msg);
+    cr_expect_eq(list.count, 2);
+    sf_edge_list_fini(&list);
+
+    sf_edge_list_init(&list);
+    cr_expect_eq(sf_input_read_file(bad_wel, &list, &err), SF_EINPUT);
+    cr_expect(strstr(err.msg, "needs 3 columns") != NULL, "%s", err.msg);
+    sf_edge_list_fini(&list);
+
+    sf_edge_list_init(&list);
+    char *expected;
+    cr_assert(asprintf(&expected,
+                       "%s: unknown graph format (expected .e, .el, .txt, .wel, optionally .gz)",
+                       mtx) > 0);
+    cr_expect_eq(sf_input_read_file(mtx, &list, &err), SF_EUSAGE);
+    cr_expect_str_eq(err.msg, expected);
+    sf_edge_list_fini(&list);
+    free(expected);
+    free(txt);
+    free(wel);
+    free(bad_wel);
+    free(mtx);
+}
+
+/* ---- LDBC ---- */
+
+Test(io, ldbc_companions_and_properties, .init = make_tmp_dir, .fini = remove_tmp_dir)
+{
+    char *e = write_text("tiny.e", "1 2 0.5\n2 3 1.5\n");
+    char *v = write_text("tiny.v", "1\n2\n3\n# isolated:\n40\n");
+    char *props = write_text("tiny.properties",
+                             "# LDBC style keys\n"
+                             "graph.tiny.directed = false\n"
+                             "graph.tiny.meta.vertices = 4\n"
+                             "graph.tiny.pr.damping-factor =  0.85  \n"
+                             "graph.other.bfs.source-vertex = 9\n"
+                             "bfs.source-vertex: 2\n");
+    sf_edge_list list;
+    sf_error err;
+    sf_edge_list_init(&list);
+    cr_assert_eq(sf_input_read_file(e, &list, &err), 0, "%s", err.msg);
+    cr_expect_eq(list.count, 2);
+    cr_expect_eq(list.num_vertex_ids, 4);
+    cr_expect_eq(list.vertex_ids[3], 40);
+    cr_expect_eq(list.declared_directed, 0);
+    sf_edge_list_fini(&list);
+
+    char value[32];
+    cr_expect_eq(sf_ldbc_property(e, "pr.damping-factor", value, sizeof value, &err), 1);
+    cr_expect_str_eq(value, "0.85");
+    cr_expect_eq(sf_ldbc_property(e, "vertices", value, sizeof value, &err), 1);
+    cr_expect_str_eq(value, "4");
+    /* bare beats graph.OTHER. */
+    cr_expect_eq(sf_ldbc_property(e, "bfs.source-vertex", value, sizeof value, &err), 1);
+    cr_expect_str_eq(value, "2");
+    cr_expect_eq(sf_ldbc_property(e, "sssp.source-vertex", value, sizeof value, &err), 0);
+    cr_expect_lt(sf_ldbc_property(e, "pr.damping-factor", value, 3, &err), 0);
+
+    /* No .v, no .properties: the edges alone, directedness unknown. */
+    char *lone = write_text("lone.e", "5 6\n");
+    sf_edge_list_init(&list);
+    cr_assert_eq(sf_input_read_file(lone, &list, &err), 0, "%s", err.msg);
+    cr_expect_null(list.vertex_ids);
+    cr_expect_eq(list.declared_directed, -1);
+    cr_expect_eq(sf_ldbc_property(lone, "directed", value, sizeof value, &err), 0);
+    sf_edge_list_fini(&list);
+
+    /* A bad .v line. */
+    char *e2 = write_text("badv.e", "1 2\n");
+    char *v2 = write_text("badv.v", "1\n2 3\n");
+    sf_edge_list_init(&list);
+    cr_expect_eq(sf_input_read_file(e2, &list, &err), SF_EINPUT);
+    cr_expect(strstr(err.msg, "badv.v:2: expected 1 column, found 2") != NULL, "%s", err.msg);
+    sf_edge_list_fini(&list);
+
+    free(e), free(v), free(props), free(lone), free(e2), free(v2);
+}
+
+Test(io, ldbc_datasets_load_with_stated_counts)
+{
+    char *dir_path;
+    cr_assert(asprintf(&dir_path, "%s/ldbc", datasets_dir()) > 0);
+    DIR *dir = opendir(dir_path);
+    cr_assert_not_null(dir, "%s: %s (set SF_DATASETS)", dir_path, strerror(errno));
+    int graphs = 0;
+    for (struct dirent *de; (de = readdir(dir)) != NULL;) {
+        size_t n = strlen(de->d_name);
+        if (n < 3 || strcmp(de->d_name + n - 2, ".e") != 0)
+            continue;
+        char *path, value[64];
+        cr_assert(asprintf(&path, "%s/%s", dir_path, de->d_name) > 0);
+        sf_edge_list list;
+        sf_error err;
+        sf_edge_list_init(&list);
+        cr_assert_eq(sf_input_read_file(path, &list, &err), 0, "%s", err.msg);
+
+        cr_assert_eq(sf_ldbc_property(path, "vertices", value, sizeof value, &err), 1, "%s", path);
+        cr_expect_eq(list.num_vertex_ids, strtoull(value, NULL, 10), "%s", path);
+        cr_assert_eq(sf_ldbc_property(path, "edges", value, sizeof value, &err), 1, "%s", path);
+        cr_expect_eq(list.count, strtoull(value, NULL, 10), "%s", path);
+        cr_assert_eq(sf_ldbc_property(path, "directed", value, sizeof value, &err), 1, "%s", path);
+        cr_expect_eq(list.declared_directed, strcmp(value, "true") == 0, "%s", path);
+        cr_assert_eq(sf_ldbc_property(path, "weighted", value, sizeof value, &err), 1, "%s", path);
+        cr_expect_eq(list.weight != NULL, strcmp(value, "true") == 0, "%s", path);
+
+        sf_edge_list_fini(&list);
+        free(path);
+        graphs++;
+    }
+    closedir(dir);
+    free(dir_path);
+    cr_expect_geq(graphs, 14, "found %d LDBC graphs", graphs);
+}
+
+/* ---- SNAP ---- */
+
+Test(io, snap_datasets_load_with_stated_counts)
+{
+    char *dir_path;
+    cr_assert(asprintf(&dir_path, "%s/snap", datasets_dir()) > 0);
+    DIR *dir = opendir(dir_path);
+    cr_assert_not_null(dir, "%s: %s (set SF_DATASETS)", dir_path, strerror(errno));
+    int graphs = 0;
+    for (struct dirent *de; (de = readdir(dir)) != NULL;) {
+        size_t n = strlen(de->d_name);
+        if (n < 8 || strcmp(de->d_name + n - 7, ".txt.gz") != 0)
+            continue;
+        char *path;
+        cr_assert(asprintf(&path, "%s/%s", dir_path, de->d_name) > 0);
+
+        /* The header says "# Nodes: N Edges: M". */
+        char *text;
+        size_t len;
+        sf_error err;
+        cr_assert_eq(sf_file_read(path, &text, &len, &err), 0, "%s", err.msg);
+        const char *counts = strstr(text, "# Nodes:");
+        cr_assert_not_null(counts, "%s: no '# Nodes:' header", path);
+        unsigned long long nodes, edges;
+        cr_assert_eq(sscanf(counts, "# Nodes: %llu Edges: %llu", &nodes, &edges), 2);
+        free(text);
+
+        sf_edge_list list;
+        sf_edge_list_init(&list);
+        cr_assert_eq(sf_input_read_file(path, &list, &err), 0, "%s", err.msg);
+        cr_expect_eq(list.count, edges, "%s: %" PRIu64 " arcs, header says %llu", path,
+                     list.count, edges);
+        uint64_t max_id = 0;
+        for (uint64_t i = 0; i < list.count; i++) {
+            max_id = list.src[i] > max_id ? list.src[i] : max_id;
+            max_id = list.dst[i] > max_id ? list.dst[i] : max_id;
+        }
+        cr_expect_eq(max_id, nodes, "%s: ids are 1..n", path);
+        sf_edge_list_fini(&list);
+        free(path);
+        graphs++;
+    }
+    closedir(dir);
+    free(dir_path);
+    cr_expect_geq(graphs, 6, "found %d SNAP graphs", graphs);
+}
