@@ -163,7 +163,8 @@ static inline unsigned kron_outcome(const kron_sampler *ks, uint64_t hash)
 }
 
 static void generate_kron(unsigned scale, uint64_t edges, uint64_t seed,
-                          const kron_sampler *ks, uint64_t *src, uint64_t *dst)
+                          const kron_sampler *restrict ks, uint64_t *restrict src,
+                          uint64_t *restrict dst)
 {
     const unsigned full_groups = scale / KRON_GROUP, rest = scale % KRON_GROUP;
     const uint64_t draws = full_groups + (rest != 0);
@@ -171,7 +172,8 @@ static void generate_kron(unsigned scale, uint64_t edges, uint64_t seed,
     permutation perm;
     permutation_init(&perm, scale, seed);
 
-#pragma omp parallel for schedule(static)
+    /* firstprivate: a copy per thread stays in registers across the stores */
+#pragma omp parallel for schedule(static) firstprivate(perm)
     for (uint64_t i = 0; i < edges; i++) {
         uint64_t state = key + i * draws * GOLDEN;
         uint64_t u = 0, v = 0;
@@ -195,7 +197,7 @@ static void generate_kron(unsigned scale, uint64_t edges, uint64_t seed,
 
 /* Uniform: two draws per edge, each masked to SCALE bits. */
 static void generate_urand(unsigned scale, uint64_t edges, uint64_t seed,
-                           uint64_t *src, uint64_t *dst)
+                           uint64_t *restrict src, uint64_t *restrict dst)
 {
     const uint64_t mask = (1ull << scale) - 1;
     const uint64_t key = stream_key(seed, DOMAIN_URAND);

@@ -115,12 +115,37 @@ static const double pow10_exact[16] = {
 };
 
 /* Parses the weight token at p, which ends at a blank or '\n'. Returns its
- * end, or NULL when it is not a finite strtod number. */
-static inline const char *parse_weight(const char *p, double *weight)
+ * end, or NULL when it is not a finite strtod number. text_end bounds the
+ * 8-byte loads. */
+static inline const char *parse_weight(const char *p, const char *text_end, double *weight)
 {
     const char *q = p;
     bool negative = *q == '-';
     q += negative;
+    /* [-]I[.F] with I and F below 8 digits each: SWAR, no loop. */
+    if (likely(text_end - p >= 17)) {
+        uint64_t x = load8(q) ^ 0x3030303030303030ULL;
+        unsigned ki = leading_digits(x);
+        const char *r = q + ki;
+        if (likely(ki < 8)) {
+            uint64_t whole = ki ? eight_digits(x << (64 - 8 * ki)) : 0;
+            if (likely(*r == '.')) {
+                uint64_t y = load8(r + 1) ^ 0x3030303030303030ULL;
+                unsigned kf = leading_digits(y);
+                const char *e = r + 1 + kf;
+                if (likely(kf < 8 && ki + kf > 0 && (is_blank(*e) || *e == '\n'))) {
+                    uint64_t part = kf ? eight_digits(y << (64 - 8 * kf)) : 0;
+                    double v = (double)(whole * (uint64_t)pow10_exact[kf] + part) /
+                               pow10_exact[kf];
+                    *weight = negative ? -v : v;
+                    return e;
+                }
+            } else if (ki > 0 && (is_blank(*r) || *r == '\n')) {
+                *weight = negative ? -(double)whole : (double)whole;
+                return r;
+            }
+        }
+    }
     uint64_t m = 0;
     int digits = 0, fraction = 0;
     for (; is_digit(*q); q++, digits++)
@@ -329,7 +354,7 @@ static int parse_line_slow(const char *p, const char *text_end, bool weighted, u
         do
             p++;
         while (is_blank(*p));
-        p = parse_weight(p, w);
+        p = parse_weight(p, text_end, w);
         if (!p)
             return -1;
     }
@@ -399,7 +424,7 @@ parse_lines(const char *p, const char *end, const char *text_end, bool weighted,
                     if (weighted) {
                         if (!is_blank(*e))
                             goto slow;
-                        e = parse_weight(e + 1, &w);
+                        e = parse_weight(e + 1, text_end, &w);
                         if (!e)
                             goto slow;
                     }

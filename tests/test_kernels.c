@@ -71,7 +71,8 @@ static void check_wcc(const char *spec, bool undirected)
     uint64_t components = 0;
     for (sf_vid v = 0; v < n; v++)
         components += expected[v] == v;
-    cr_assert_gt(components, 1, "%s should have isolated vertices", spec);
+    if (strncmp(spec, "kron", 4) == 0)
+        cr_assert_gt(components, 1, "%s should have isolated vertices", spec);
     for (size_t c = 0; c < NCONFIGS; c++) {
         sf_engine *e = engine_for(g, configs[c].threads, configs[c].shards);
         cr_assert_eq(sf_wcc(e, got, NULL), 0);
@@ -104,7 +105,7 @@ Test(kernels, wcc_on_a_forest_of_chains)
     for (uint64_t c = 0; c < CHAINS; c++)
         for (uint64_t i = 0; i + 1 < LENGTH; i++) {
             /* alternate directions so that only weak connectivity joins a chain */
-            uint64_t a = (c * LENGTH + i) * 1000003 % 5099, b = (c * LENGTH + i + 1) * 1000003 % 5099;
+            uint64_t a = (c * LENGTH + i) * 1000003 % 5101, b = (c * LENGTH + i + 1) * 1000003 % 5101;
             arcs[count][0] = i % 2 ? a : b;
             arcs[count][1] = i % 2 ? b : a;
             count++;
