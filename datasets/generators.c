@@ -1,11 +1,12 @@
 /* Graph generators (Graph500 Kronecker, uniform random) that give the same
  * edge list whatever the number of threads. The one idea: a counter-based
- * RNG. Every random number is a hash (the splitmix64 finaliser) of the seed
- * and its position -- edge index times draws per edge plus draw index -- so
- * an edge's endpoints depend on (seed, i) alone, never on which thread drew
- * what before it, and a plain `omp parallel for` over edges is deterministic.
- * The Kronecker vertex relabelling is a per-vertex bijection of [0, 2^SCALE)
- * (invertible mixing rounds kept to SCALE bits), so it needs no shuffle. */
+ * RNG. Every random number is a hash of the seed and its position -- edge
+ * index times draws per edge plus draw index, i.e. splitmix64 jumped to that
+ * position -- so an edge depends on (seed, i) alone, never on what a thread
+ * drew before it, and a plain `omp parallel for` over edges is
+ * deterministic. Kronecker levels are drawn six at a time from one hash
+ * (alias method), and vertex ids are relabelled by a bijection computed per
+ * vertex, so nothing in the generator is sequential. */
 #include "datasets/generators.h"
 
 #include <errno.h>
@@ -31,8 +32,8 @@ static inline uint64_t mix64(uint64_t z)
 }
 
 /* The key of one random stream: a hash of the seed in one domain. Draw k of
- * the stream is mix64(key + (k + 1) * GOLDEN), i.e. splitmix64 jumped to
- * position k, which is what makes any draw computable on its own. */
+ * the stream is mix64(key + (k + 1) * GOLDEN), the k-th output of splitmix64
+ * started at key, which is what makes any draw computable on its own. */
 static uint64_t stream_key(uint64_t seed, uint64_t domain)
 {
     return mix64(mix64(seed ^ domain) + GOLDEN);
@@ -43,9 +44,9 @@ static uint64_t stream_key(uint64_t seed, uint64_t domain)
 /* A murmur-style finaliser kept to SCALE bits; every step is a bijection on
  * SCALE-bit integers: x += key (mod 2^scale); x ^= x >> shift, shift >= 1
  * (the top `shift` bits are unchanged, so the rest can be recovered top
- * down); x *= odd (mod 2^scale). Multiplication carries low
- * bits up and the xor-shift carries high bits down, so two rounds spread
- * every input bit over the output. Key and multipliers come from the seed. */
+ * down); x *= odd (mod 2^scale). Multiplication carries low bits up and the
+ * xor-shift carries high bits down, so two rounds spread every input bit
+ * over the output. Key and multipliers come from the seed. */
 typedef struct permutation {
     uint64_t mask;
     unsigned shift; /* 1 when scale is 1: x >> 1 is then 0, a no-op */

@@ -277,8 +277,8 @@ static uint64_t count_arc_lines(const char *begin, const char *end)
         unsigned char block = 0;
         for (size_t j = i; j < i + 240; j++) {
             unsigned char c = p[j + 1], c2 = p[j + 2];
-            block += (p[j] == '\n') & (c != '#') & (c != '%') & (c != '\n') &
-                     !((c == '\r') & (c2 == '\n'));
+            block += (unsigned char)((p[j] == '\n') & (c != '#') & (c != '%') & (c != '\n') &
+                                     !((c == '\r') & (c2 == '\n')));
         }
         count += block;
     }
@@ -390,7 +390,7 @@ parse_lines(const char *p, const char *end, const char *text_end, bool weighted,
             size_t cnt = popcount64(bits);
             /* Write eight offsets whatever cnt is (no unpredictable branch);
              * lines are rarely shorter than 8 bytes. */
-            for (int k = 0; k < 8; k++) {
+            for (size_t k = 0; k < 8; k++) {
                 newlines[found + k] = (uint16_t)(b + (size_t)__builtin_ctzll(bits | (1ULL << 63)));
                 bits &= bits - 1;
             }

@@ -11,7 +11,6 @@
 #include <errno.h>
 #include <ftw.h>
 #include <inttypes.h>
-#include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <math.h>
@@ -54,8 +53,7 @@ static void remove_tmp_dir(void)
     nftw(tmp_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-/* A path inside the temporary directory (a static buffer per call site
- * would be fragile: the caller copies what it keeps). */
+/* A new string: NAME inside the temporary directory. The caller frees it. */
 static char *tmp_path(const char *name)
 {
     char *path;
