@@ -29,11 +29,11 @@ LDLIBS += $(MPICC_LINK)
 endif
 
 ifeq ($(SANITIZE),)
-BUILD := build/release
+BUILD := build/release$(if $(filter 0,$(MPI)),-nompi)
 BIN := bin/shardflow
 LDLIBS += -ljemalloc          # jemalloc is the binary's allocator
 else
-BUILD := build/$(SANITIZE)
+BUILD := build/$(SANITIZE)$(if $(filter 0,$(MPI)),-nompi)
 BIN := bin/shardflow-$(SANITIZE)
 override CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
 override LDFLAGS += -fsanitize=$(SANITIZE)

@@ -1,5 +1,6 @@
 /* The single-threaded weakly-connected-components baseline the engine is
- * measured against (COST): plain C, no engine, no threads. */
+ * measured against (COST): plain C, no engine, no threads. Afforest-style
+ * union-find by default; see baseline_wcc.c. */
 #ifndef SF_BASELINE_WCC_H
 #define SF_BASELINE_WCC_H
 
@@ -7,10 +8,15 @@
 
 /* Weakly connected components: label[v] = the smallest dense id in v's
  * component (dense ids ascend with original ids, so this is LDBC's
- * "smallest vertex id" label once mapped back). Direction is ignored. The
- * caller allocates g->num_vertices labels; *run_s (may be NULL) gets the
- * run seconds. Returns 0 (the algorithm needs no memory beyond label; the
- * int return keeps the -ENOMEM contract of the other baselines). */
+ * "smallest vertex id" once mapped back). Arc direction is ignored; a
+ * directed graph needs its in_* arrays. The caller allocates
+ * g->num_vertices labels; *run_s (may be NULL) gets the run seconds.
+ *
+ * Variant: the environment variable SF_BASELINE_WCC=afforest|union-find
+ * forces one; unset or any other value means afforest, the faster.
+ *
+ * Returns 0. It allocates nothing (the labels are the union-find forest);
+ * the int return keeps the contract of the other baselines (0 or -ENOMEM). */
 int sf_baseline_wcc(const sf_graph *g, sf_vid *label, double *run_s);
 
 #endif

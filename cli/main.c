@@ -16,6 +16,11 @@
 #include "engine/record.h"
 #include "io/ldbc.h"
 
+/* jemalloc, the binary's allocator: back big arrays with transparent huge
+ * pages (this kernel's THP mode is usually "madvise"), so that the random
+ * accesses of every kernel do not pay a page walk each. */
+const char *malloc_conf = "thp:always,metadata_thp:auto";
+
 enum {
     OPT_DIRECTED = 256, OPT_UNDIRECTED, OPT_ITERATIONS, OPT_DAMPING, OPT_THREADS, OPT_OUTPUT,
     OPT_JSON, OPT_VERIFY, OPT_SEED, OPT_QUIET, OPT_BASELINE, OPT_SHARDS, OPT_NO_PIN,

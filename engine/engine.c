@@ -313,6 +313,8 @@ void *sf_engine_alloc(sf_engine *e, size_t elem_size)
     char *map = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (map == MAP_FAILED)
         return NULL;
+    /* Huge pages: vertex state is read at random by every kernel. */
+    madvise(map, bytes, MADV_HUGEPAGE);
     struct array_header *h = (struct array_header *)map;
     h->bytes = bytes;
     h->elem_size = elem_size;
