@@ -1,6 +1,6 @@
-/* Writing results: formatted in parallel into one buffer per block of
- * vertices, then written in order to a temporary file that is renamed over
- * the target once complete. */
+/* Writing results: vertices in ascending original-id order, formatted in
+ * parallel into one buffer per block, then written in order to a temporary
+ * file that is renamed over the target once complete. */
 #include "results.h"
 
 #include <errno.h>
@@ -17,8 +17,9 @@
 #define LINE_MAX_BYTES 64       /* 20-digit id, space, 22-char value, newline */
 
 static size_t format_line(char *p, const sf_graph *g, sf_value_kind kind, const void *values,
-                          sf_vid v)
+                          uint64_t rank)
 {
+    sf_vid v = sf_graph_by_original(g, rank);
     uint64_t id = sf_graph_original_id(g, v);
     switch (kind) {
     case SF_VALUES_DOUBLE: {
@@ -27,9 +28,6 @@ static size_t format_line(char *p, const sf_graph *g, sf_value_kind kind, const 
             return (size_t)sprintf(p, "%" PRIu64 " Infinity\n", id);
         return (size_t)sprintf(p, "%" PRIu64 " %.15e\n", id, x);
     }
-    case SF_VALUES_VERTEX:
-        return (size_t)sprintf(p, "%" PRIu64 " %" PRIu64 "\n", id,
-                               sf_graph_original_id(g, ((const sf_vid *)values)[v]));
     case SF_VALUES_U64:
         return (size_t)sprintf(p, "%" PRIu64 " %" PRIu64 "\n", id, ((const uint64_t *)values)[v]);
     case SF_VALUES_DEPTH: {
@@ -89,8 +87,8 @@ int sf_results_write(const char *path, const sf_graph *g, sf_value_kind kind, co
             size_t len = 0;
             if (b < blocks) {
                 uint64_t end = (b + 1) * BLOCK < n ? (b + 1) * BLOCK : n;
-                for (uint64_t v = b * BLOCK; v < end; v++)
-                    len += format_line(p + len, g, kind, values, (sf_vid)v);
+                for (uint64_t rank = b * BLOCK; rank < end; rank++)
+                    len += format_line(p + len, g, kind, values, rank);
             }
             lengths[t] = len;
         }

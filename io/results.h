@@ -10,7 +10,6 @@
 
 typedef enum {
     SF_VALUES_DOUBLE,           /* double: %.15e, "Infinity" for +inf */
-    SF_VALUES_VERTEX,           /* sf_vid: printed as the vertex's original id */
     SF_VALUES_U64,              /* uint64_t */
     SF_VALUES_DEPTH,            /* int64_t; negative = unreachable = 9223372036854775807 */
 } sf_value_kind;

@@ -35,35 +35,55 @@ int sf_reference_pr(const sf_graph *g, int iterations, double damping, double *r
 }
 
 /* Breadth-first search over arcs in both directions from every unlabelled
- * vertex, in ascending order: the first vertex reached of a component is its
- * smallest, and labels all of it. */
-int sf_reference_wcc(const sf_graph *g, sf_vid *label)
+ * vertex, taken in ascending order of original ids: the first vertex reached
+ * of a component has its smallest id, which labels all of it. */
+int sf_reference_wcc(const sf_graph *g, uint64_t *label)
 {
     uint64_t n = g->num_vertices;
     sf_vid *queue = malloc((n ? n : 1) * sizeof *queue);
     if (!queue)
         return -ENOMEM;
     for (uint64_t v = 0; v < n; v++)
-        label[v] = SF_VID_NONE;
-    for (uint64_t s = 0; s < n; s++) {
-        if (label[s] != SF_VID_NONE)
+        label[v] = UINT64_MAX;
+    for (uint64_t rank = 0; rank < n; rank++) {
+        sf_vid s = sf_graph_by_original(g, rank);
+        if (label[s] != UINT64_MAX)
             continue;
-        uint64_t head = 0, tail = 0;
-        queue[tail++] = (sf_vid)s;
-        label[s] = (sf_vid)s;
+        uint64_t head = 0, tail = 0, id = sf_graph_original_id(g, s);
+        queue[tail++] = s;
+        label[s] = id;
         while (head < tail) {
             sf_vid u = queue[head++];
             for (int dir = 0; dir < 2; dir++) {
                 const sf_eid *off = dir ? g->in_offsets : g->out_offsets;
                 const sf_vid *nbr = dir ? g->in_neighbors : g->out_neighbors;
                 for (sf_eid e = off[u]; e < off[u + 1]; e++)
-                    if (label[nbr[e]] == SF_VID_NONE) {
-                        label[nbr[e]] = (sf_vid)s;
+                    if (label[nbr[e]] == UINT64_MAX) {
+                        label[nbr[e]] = id;
                         queue[tail++] = nbr[e];
                     }
             }
         }
     }
     free(queue);
+    return 0;
+}
+
+int sf_labels_from_roots(const sf_graph *g, const sf_vid *root, uint64_t *label)
+{
+    uint64_t n = g->num_vertices;
+    uint64_t *min_id = malloc((n ? n : 1) * sizeof *min_id);
+    if (!min_id)
+        return -ENOMEM;
+    for (uint64_t v = 0; v < n; v++)
+        min_id[v] = UINT64_MAX;
+    for (uint64_t v = 0; v < n; v++) {
+        uint64_t id = sf_graph_original_id(g, (sf_vid)v);
+        if (id < min_id[root[v]])
+            min_id[root[v]] = id;
+    }
+    for (uint64_t v = 0; v < n; v++)
+        label[v] = min_id[root[v]];
+    free(min_id);
     return 0;
 }

@@ -1,8 +1,9 @@
 /* Weakly connected components by Afforest (Sutton, Ben-Nun, Barak, IPDPS
  * 2018; GAP's cc.cc): a concurrent union-find in which a link always hooks
  * the larger root under the smaller, so every component ends rooted at its
- * smallest dense id, which is its smallest original id (LDBC's label),
- * whatever the order in which workers link.
+ * smallest dense id whatever the order in which workers link. LDBC's label
+ * is the smallest *original* id of the component, so a last step takes the
+ * minimum of the members' original ids per root.
  *
  * 1. Sampling: link every vertex with its first NEIGHBOR_ROUNDS
  *    out-neighbours (edge_map push over all vertices), compressing after
@@ -13,7 +14,8 @@
  *    remaining out-neighbours (and, in a directed graph, their
  *    in-neighbours, since components are weak). An arc between the giant
  *    component and another is linked from the other side.
- * 4. Compress: label[v] = root of v. */
+ * 4. Compress (every vertex points at its root), then label: an atomic
+ *    minimum of original ids per root, read back by every member. */
 #include <errno.h>
 #include <stdlib.h>
 
@@ -27,6 +29,8 @@
 struct wcc_state {
     const sf_graph *g;
     sf_vid *comp;
+    uint64_t *min_id;           /* per root: smallest original id of its members */
+    uint64_t *label;
     int round;                  /* sampling: which neighbour to link */
     sf_vid skip;                /* finishing: label of the giant component */
 };
@@ -143,6 +147,45 @@ static sf_vid most_frequent_label(const sf_vid *comp, sf_vid n)
     return best;
 }
 
+static void wcc_min_id(sf_vid v, void *arg)
+{
+    struct wcc_state *w = arg;
+    uint64_t id = sf_graph_original_id(w->g, v), *slot = &w->min_id[w->comp[v]];
+    uint64_t seen = __atomic_load_n(slot, __ATOMIC_RELAXED);
+    while (id < seen &&
+           !__atomic_compare_exchange_n(slot, &seen, id, true, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+        ;
+}
+
+static void wcc_min_id_shard(sf_shard *s, void *arg)
+{
+    struct wcc_state *w = arg;
+    if (!w->g->original_ids) /* ids are dense ids: the root is the minimum */
+        return;
+    sf_vertex_map(s, wcc_min_id, arg);
+}
+
+static void wcc_label(sf_vid v, void *arg)
+{
+    struct wcc_state *w = arg;
+    w->label[v] = w->g->original_ids ? w->min_id[w->comp[v]] : w->comp[v];
+}
+
+static void wcc_label_shard(sf_shard *s, void *arg)
+{
+    sf_vertex_map(s, wcc_label, arg);
+}
+
+static void wcc_fill_max(sf_vid v, void *arg)
+{
+    ((struct wcc_state *)arg)->min_id[v] = UINT64_MAX;
+}
+
+static void wcc_fill_max_shard(sf_shard *s, void *arg)
+{
+    sf_vertex_map(s, wcc_fill_max, arg);
+}
+
 struct wcc_run {
     sf_engine *engine;
     struct wcc_state state;
@@ -164,13 +207,29 @@ static bool wcc_step(int phase, void *arg)
     return true;
 }
 
-int sf_wcc(sf_engine *e, sf_vid *label, sf_iteration_log *log)
+int sf_wcc(sf_engine *e, uint64_t *label, sf_iteration_log *log)
 {
     const sf_graph *g = sf_engine_graph(e);
-    struct wcc_run run = {.engine = e, .state = {.g = g, .comp = label}};
+    struct wcc_run run = {.engine = e, .state = {.g = g, .label = label}};
     if (g->num_vertices == 0)
         return 0;
-    sf_engine_run(e, wcc_init_shard, &run.state);
-    int rc = sf_iterate(NEIGHBOR_ROUNDS + 1, wcc_step, &run, log);
-    return rc < 0 ? rc : 0;
+    struct wcc_state *w = &run.state;
+    int rc = -ENOMEM;
+    w->comp = sf_engine_alloc(e, sizeof *w->comp);
+    w->min_id = g->original_ids ? sf_engine_alloc(e, sizeof *w->min_id) : NULL;
+    if (!w->comp || (g->original_ids && !w->min_id))
+        goto out;
+    sf_engine_run(e, wcc_init_shard, w);
+    if (w->min_id)
+        sf_engine_run(e, wcc_fill_max_shard, w);
+    rc = sf_iterate(NEIGHBOR_ROUNDS + 1, wcc_step, &run, log);
+    if (rc < 0)
+        goto out;
+    sf_engine_run(e, wcc_min_id_shard, w);
+    sf_engine_run(e, wcc_label_shard, w);
+    rc = 0;
+out:
+    sf_engine_free(e, w->comp);
+    sf_engine_free(e, w->min_id);
+    return rc;
 }
