@@ -4,28 +4,32 @@
  * hilbert (the default): the arcs in the order of a Hilbert curve over the
  * adjacency matrix, as in McSherry et al., after renumbering the vertices
  * by descending degree. The curve makes consecutive arcs touch nearby
- * sources and nearby destinations, so both the contribution reads and the
- * accumulator updates stay in cache; the renumbering gives the curve some
+ * sources and nearby destinations, so the contribution reads and the
+ * accumulator updates stay in cache; the renumbering gives the curve
  * locality to find (a Kronecker graph's ids are a random permutation; on
  * kron:22 the 128K vertices of highest degree carry 75% of the arcs and
- * now share 1 MB instead of one cache line each). The sorted arcs are cut
+ * now share 1 MB instead of a cache line each). The sorted arcs are cut
  * into the 2^16 x 2^16 tiles the curve visits one after another (an
  * aligned square is one run of a Hilbert curve) and kept as two 16-bit
- * offsets into their tile: 4 bytes an arc, streamed once an iteration.
+ * offsets into their tile: 4 bytes an arc, streamed once an iteration. An
+ * undirected graph keeps each edge once and updates both ends, which
+ * halves the stream and the preparation.
  *
  * csr: vertex-order pull over the graph's own in-arcs, no preparation:
- * every vertex sums rank/outdeg of its in-neighbours, reading those at
- * random. It is the loop GAP's pr.cc runs (in double precision here).
+ * every vertex sums rank/outdeg of its in-neighbours, read at random. It
+ * is the loop of GAP's pr.cc (in double precision here).
  *
- * Figures (AMD EPYC Zen4 VM, one thread, gcc -O3, min of 3 runs of 10
- * iterations, graph arrays on transparent huge pages):
- *   kron:22 undirected (4.2M vertices, 128M arcs): csr 600 ms/iteration;
- *   hilbert 140 ms/iteration after 7-8 s of preparation (without the
- *   degree renumbering hilbert runs at 500 ms/iteration).
- *   kron:20: csr 70 ms, hilbert 27 ms/iteration.
- * All large arrays are asked for on transparent huge pages: in a VM a TLB
- * miss costs a two-level page walk, and random access into 32 MB of 4 KB
- * pages ran several times slower. */
+ * Figures (Graph500 Kronecker graphs, edge factor 16, random ids; AMD EPYC
+ * Zen4 VM, one thread, gcc -O3, best of 5 runs of 10 iterations):
+ *   kron:22 undirected (4.2M vertices, 128M arcs): hilbert 104 ms an
+ *     iteration after 3.5-6.5 s of preparation; csr 550 ms; hilbert
+ *     without the renumbering about 500 ms. With ids already in degree
+ *     order (as the engine builds graphs): hilbert 109 ms, csr 260 ms.
+ *     (GAP's pr.cc, in float: about 195 ms on this machine class.)
+ *   kron:22 directed (65M arcs): hilbert 78 ms, csr 325 ms.
+ *   kron:20 undirected (31M arcs): hilbert 22 ms after 0.7 s, csr 72 ms.
+ * Large arrays are asked for on transparent huge pages: random access into
+ * 32 MB ran 20-30% faster on 2 MiB pages in the VM measured. */
 #include "bench/baseline_pr.h"
 
 #include <errno.h>
@@ -72,24 +76,32 @@ static enum layout chosen_layout(void)
     return DEFAULT_LAYOUT;
 }
 
-/* LSD radix sort of 64-bit keys, 8 bits a pass; a pass whose digit is the
- * same in every key is skipped (the Hilbert indices of a graph of 2^22
- * vertices have 20 leading zeros). The result ends in *keys; *tmp is
- * scratch of n keys, the two may be exchanged. */
-static void radix_sort_u64(uint64_t **keys, uint64_t **tmp, uint64_t n)
+/* LSD radix sort of 64-bit keys, 11 bits a pass (fewer passes over memory
+ * beat the longer bucket table); a pass whose digit is the same in every
+ * key is skipped (the Hilbert indices of a graph of 2^22 vertices have 20
+ * leading zeros: 4 passes). The caller counts the digits, as it writes
+ * the keys, with radix_count. The result ends in *keys; *tmp is scratch of
+ * n keys, and the two may be exchanged. */
+#define RADIX_BITS 11
+#define RADIX_DIGITS ((64 + RADIX_BITS - 1) / RADIX_BITS)
+#define RADIX_BUCKETS (1u << RADIX_BITS)
+
+typedef uint64_t radix_counts[RADIX_DIGITS][RADIX_BUCKETS];
+
+static inline void radix_count(radix_counts count, uint64_t key)
 {
-    uint64_t count[8][256];
-    memset(count, 0, sizeof count);
+    for (int digit = 0; digit < RADIX_DIGITS; digit++)
+        count[digit][(key >> (RADIX_BITS * digit)) & (RADIX_BUCKETS - 1)]++;
+}
+
+static void radix_sort_u64(uint64_t **keys, uint64_t **tmp, uint64_t n,
+                           radix_counts count)
+{
     uint64_t *src = *keys, *dst = *tmp;
-    for (uint64_t i = 0; i < n; i++) {
-        uint64_t k = src[i];
-        for (int digit = 0; digit < 8; digit++)
-            count[digit][(k >> (8 * digit)) & 255]++;
-    }
-    for (int digit = 0; digit < 8; digit++) {
+    for (int digit = 0; digit < RADIX_DIGITS; digit++) {
         uint64_t *c = count[digit], sum = 0;
         int trivial = 0;
-        for (int b = 0; b < 256; b++) {
+        for (unsigned b = 0; b < RADIX_BUCKETS; b++) {
             if (c[b] == n)
                 trivial = 1;
             uint64_t k = c[b];
@@ -98,10 +110,10 @@ static void radix_sort_u64(uint64_t **keys, uint64_t **tmp, uint64_t n)
         }
         if (trivial)
             continue;
-        int shift = 8 * digit;
+        const int shift = RADIX_BITS * digit;
         for (uint64_t i = 0; i < n; i++) {
             uint64_t k = src[i];
-            dst[c[(k >> shift) & 255]++] = k;
+            dst[c[(k >> shift) & (RADIX_BUCKETS - 1)]++] = k;
         }
         uint64_t *swap = src;
         src = dst;
@@ -193,12 +205,14 @@ static inline uint64_t hilbert_encode(const hilbert_tables *t, uint32_t x,
     return d;
 }
 
-static inline void hilbert_decode(const hilbert_tables *t, uint64_t d,
-                                  uint32_t *x, uint32_t *y)
+/* Decodes 16 levels (32 bits of d) from `state`; returns the state after
+ * them. The high half of consecutive sorted indices rarely changes, so the
+ * caller decodes it once per change. */
+static inline unsigned hilbert_decode16(const hilbert_tables *t, unsigned state,
+                                        uint32_t d, uint32_t *x, uint32_t *y)
 {
     uint32_t rx = 0, ry = 0;
-    unsigned state = 0;
-    for (int shift = 56; shift >= 0; shift -= 8) {
+    for (int shift = 24; shift >= 0; shift -= 8) {
         unsigned e = t->decode[state][(d >> shift) & 255];
         rx = rx << 4 | ((e >> 6) & 15);
         ry = ry << 4 | ((e >> 2) & 15);
@@ -206,6 +220,7 @@ static inline void hilbert_decode(const hilbert_tables *t, uint64_t d,
     }
     *x = rx;
     *y = ry;
+    return state;
 }
 
 /* ---- degree order --------------------------------------------------------
@@ -227,14 +242,16 @@ static void degree_order_fini(degree_order *o)
 
 static int degree_order_init(degree_order *o, const sf_graph *g)
 {
-    sf_vid n = g->num_vertices;
+    const sf_vid n = g->num_vertices;
     uint64_t *keys = alloc_big(n * sizeof *keys);
     uint64_t *tmp = alloc_big(n * sizeof *tmp);
+    radix_counts *count = calloc(1, sizeof *count);
     o->old_of = alloc_big(n * sizeof *o->old_of);
     o->new_of = alloc_big(n * sizeof *o->new_of);
-    if (!keys || !tmp || !o->old_of || !o->new_of) {
+    if (!keys || !tmp || !count || !o->old_of || !o->new_of) {
         free(keys);
         free(tmp);
+        free(count);
         degree_order_fini(o);
         return -ENOMEM;
     }
@@ -248,8 +265,9 @@ static int degree_order_init(degree_order *o, const sf_graph *g)
         if (deg > UINT32_MAX)
             deg = UINT32_MAX;
         keys[v] = (uint64_t)(UINT32_MAX - deg) << 32 | v;
+        radix_count(*count, keys[v]);
     }
-    radix_sort_u64(&keys, &tmp, n);
+    radix_sort_u64(&keys, &tmp, n, *count);
     for (sf_vid i = 0; i < n; i++) {
         sf_vid v = (sf_vid)keys[i];
         o->old_of[i] = v;
@@ -257,6 +275,7 @@ static int degree_order_init(degree_order *o, const sf_graph *g)
     }
     free(keys);
     free(tmp);
+    free(count);
     return 0;
 }
 
@@ -264,13 +283,17 @@ static int degree_order_init(degree_order *o, const sf_graph *g)
 
 typedef struct tile {
     uint32_t src_base, dst_base;
-    uint64_t end;               /* one past its last arc; it begins where the previous tile ends */
+    uint64_t end;       /* one past its last arc; it begins where the last tile ends */
 } tile;
 
+/* Directed: every arc src -> dst. Undirected (symmetric): every edge once,
+ * as src < dst in new ids; it stands for both of its arcs. */
 typedef struct hilbert_layout {
     uint32_t *arcs;             /* (dst & TILE_MASK) << 16 | (src & TILE_MASK) */
+    uint64_t num_arcs;
     tile *tiles;
     uint64_t num_tiles;
+    bool symmetric;
 } hilbert_layout;
 
 static void hilbert_layout_fini(hilbert_layout *h)
@@ -280,42 +303,74 @@ static void hilbert_layout_fini(hilbert_layout *h)
     memset(h, 0, sizeof *h);
 }
 
-/* Sorts the out-arcs of g, renumbered by new_of, along the Hilbert curve
- * and cuts them into tiles. Peak memory: two 8-byte keys an arc. */
+/* Sorts the arcs of g, renumbered by new_of, along the Hilbert curve and
+ * cuts them into tiles. Peak memory: two 8-byte keys an arc (a directed
+ * graph) or an edge (an undirected one). */
 static int hilbert_layout_init(hilbert_layout *h, const sf_graph *g,
                                const sf_vid *new_of)
 {
     memset(h, 0, sizeof *h);
+    const sf_vid n = g->num_vertices;
+    const sf_eid *off = g->out_offsets;
+    const sf_vid *nbr = g->out_neighbors;
+    h->symmetric = !g->directed;
     uint64_t m = g->num_arcs;
+    if (h->symmetric) {
+        /* the arcs u -> v with v < u: lists are ascending */
+        m = 0;
+        for (sf_vid u = 0; u < n; u++)
+            for (sf_eid e = off[u]; e < off[u + 1] && nbr[e] < u; e++)
+                m++;
+    }
+    h->num_arcs = m;
     uint64_t *keys = alloc_big(m * sizeof *keys);
     uint64_t *tmp = alloc_big(m * sizeof *tmp);
+    radix_counts *count = calloc(1, sizeof *count);
     uint64_t cap = 64;
     h->tiles = malloc(cap * sizeof *h->tiles);
-    if (!keys || !tmp || !h->tiles)
+    if (!keys || !tmp || !count || !h->tiles)
         goto fail;
 
     /* Renumber, then encode, in two passes: a cache miss on new_of ahead
-     * of the chain of dependent table lookups stalled the core six times
-     * longer than the two loops apart. */
-    for (sf_vid u = 0; u < g->num_vertices; u++) {
-        uint64_t src = new_of[u];
-        for (sf_eid e = g->out_offsets[u]; e < g->out_offsets[u + 1]; e++)
-            keys[e] = src << 32 | new_of[g->out_neighbors[e]];
+     * of the chain of dependent table lookups stalled the core: 8 s on
+     * kron:22 against 2 s for the two loops apart. */
+    uint64_t k = 0;
+    for (sf_vid u = 0; u < n; u++) {
+        uint64_t nu = new_of[u];
+        for (sf_eid e = off[u]; e < off[u + 1]; e++) {
+            sf_vid v = nbr[e];
+            if (h->symmetric && v >= u)
+                break;
+            uint64_t nv = new_of[v];
+            keys[k++] = !h->symmetric || nu < nv ? nu << 32 | nv : nv << 32 | nu;
+        }
     }
     hilbert_tables t;
     hilbert_tables_init(&t);
-    for (uint64_t e = 0; e < m; e++)
+    for (uint64_t e = 0; e < m; e++) {
         keys[e] = hilbert_encode(&t, (uint32_t)(keys[e] >> 32), (uint32_t)keys[e]);
-    radix_sort_u64(&keys, &tmp, m);
+        radix_count(*count, keys[e]);
+    }
+    radix_sort_u64(&keys, &tmp, m, *count);
     free(tmp);
     tmp = NULL;
+    free(count);
+    count = NULL;
 
     h->arcs = alloc_big(m * sizeof *h->arcs);
     if (!h->arcs)
         goto fail;
+    uint32_t high = 0, x_high = 0, y_high = 0;
+    unsigned state = hilbert_decode16(&t, 0, 0, &x_high, &y_high);
     for (uint64_t i = 0; i < m; i++) {
+        if ((uint32_t)(keys[i] >> 32) != high) {
+            high = (uint32_t)(keys[i] >> 32);
+            state = hilbert_decode16(&t, 0, high, &x_high, &y_high);
+        }
         uint32_t u, v;
-        hilbert_decode(&t, keys[i], &u, &v);
+        hilbert_decode16(&t, state, (uint32_t)keys[i], &u, &v);
+        u |= x_high << 16;
+        v |= y_high << 16;
         uint32_t ub = u & ~TILE_MASK, vb = v & ~TILE_MASK;
         tile *last = h->num_tiles ? &h->tiles[h->num_tiles - 1] : NULL;
         if (!last || last->src_base != ub || last->dst_base != vb) {
@@ -339,13 +394,53 @@ static int hilbert_layout_init(hilbert_layout *h, const sf_graph *g,
 fail:
     free(keys);
     free(tmp);
+    free(count);
     hilbert_layout_fini(h);
     return -ENOMEM;
 }
 
 /* ---- the iterations ------------------------------------------------------
  * Both loops keep contrib[u] = PR(u)/outdeg(u) and the dangling mass of the
- * previous iteration; base = (1-d)/N + d/N * dangling. */
+ * previous iteration; base = (1-d)/N + d/N * dangling. The dangling mass is
+ * a sum of up to N similar terms (1.8M on kron:22): summed naively its
+ * error reached 1e-11 relative in every rank, so it is compensated. */
+
+typedef struct compensated {
+    double sum, carry;
+} compensated;
+
+static inline void compensated_add(compensated *s, double x)
+{
+    double y = x - s->carry;
+    double t = s->sum + y;
+    s->carry = (t - s->sum) - y;
+    s->sum = t;
+}
+
+/* acc[dst] += contrib[src] over the arcs, in curve order; an edge of an
+ * undirected layout does it both ways. */
+static void hilbert_spread(const hilbert_layout *h, const double *contrib,
+                           double *acc)
+{
+    const uint32_t *arcs = h->arcs;
+    uint64_t begin = 0;
+    for (uint64_t k = 0; k < h->num_tiles; k++) {
+        const tile *t = &h->tiles[k];
+        const double *c_src = contrib + t->src_base, *c_dst = contrib + t->dst_base;
+        double *a_src = acc + t->src_base, *a_dst = acc + t->dst_base;
+        if (h->symmetric) {
+            for (uint64_t i = begin; i < t->end; i++) {
+                uint32_t src = arcs[i] & 0xffff, dst = arcs[i] >> 16;
+                a_dst[dst] += c_src[src];
+                a_src[src] += c_dst[dst];
+            }
+        } else {
+            for (uint64_t i = begin; i < t->end; i++)
+                a_dst[arcs[i] >> 16] += c_src[arcs[i] & 0xffff];
+        }
+        begin = t->end;
+    }
+}
 
 static int pr_hilbert(const sf_graph *g, int iterations, double damping,
                       double *rank, double *prepare_s, double *run_s)
@@ -372,45 +467,36 @@ static int pr_hilbert(const sf_graph *g, int iterations, double damping,
     const sf_vid live = o.num_live;
     const double isolated = (double)(n - live);
     const double inv_n = 1.0 / n;
-    double dangling = isolated * inv_n;
+    compensated dangling = {isolated * inv_n, 0};
     for (sf_vid i = 0; i < live; i++) {
         sf_eid deg = sf_out_degree(g, o.old_of[i]);
         out_inv[i] = deg ? 1.0 / (double)deg : 0.0;
         contrib[i] = inv_n * out_inv[i];
         acc[i] = 0;
         if (!deg)
-            dangling += inv_n;
+            compensated_add(&dangling, inv_n);
     }
 
     double base = inv_n;        /* the answer for 0 iterations */
     for (int it = 0; it < iterations; it++) {
-        const uint32_t *arcs = h.arcs;
-        uint64_t begin = 0;
-        for (uint64_t k = 0; k < h.num_tiles; k++) {
-            const double *c = contrib + h.tiles[k].src_base;
-            double *a = acc + h.tiles[k].dst_base;
-            const uint64_t end = h.tiles[k].end;
-            for (uint64_t i = begin; i < end; i++) {
-                uint32_t arc = arcs[i];
-                a[arc >> 16] += c[arc & 0xffff];
-            }
-            begin = end;
-        }
-        base = (1.0 - damping) * inv_n + damping * inv_n * dangling;
+        hilbert_spread(&h, contrib, acc);
+        base = (1.0 - damping) * inv_n + damping * inv_n * dangling.sum;
         if (it + 1 == iterations)
             break;              /* acc holds the last sums: written out below */
-        double next_dangling = isolated * base;
+        compensated next_dangling = {isolated * base, 0};
         for (sf_vid i = 0; i < live; i++) {
             double r = base + damping * acc[i];
             acc[i] = 0;
             contrib[i] = r * out_inv[i];
             if (out_inv[i] == 0)
-                next_dangling += r;
+                compensated_add(&next_dangling, r);
         }
         dangling = next_dangling;
     }
-    for (sf_vid i = 0; i < n; i++)
-        rank[o.old_of[i]] = i < live && iterations > 0 ? base + damping * acc[i] : base;
+    for (sf_vid v = 0; v < n; v++) {   /* random reads beat random writes */
+        sf_vid i = o.new_of[v];
+        rank[v] = i < live && iterations > 0 ? base + damping * acc[i] : base;
+    }
     if (run_s)
         *run_s = now_s() - t1;
 
@@ -445,20 +531,20 @@ static int pr_csr(const sf_graph *g, int iterations, double damping,
     }
 
     const double inv_n = 1.0 / n;
-    double dangling = 0;
+    compensated dangling = {0, 0};
     for (sf_vid v = 0; v < n; v++) {
         sf_eid deg = sf_out_degree(g, v);
         rank[v] = inv_n;
         contrib[v] = deg ? inv_n / (double)deg : 0.0;
         if (!deg)
-            dangling += inv_n;
+            compensated_add(&dangling, inv_n);
     }
 
     const sf_eid *in_off = g->in_offsets, *out_off = g->out_offsets;
     const sf_vid *in_nbr = g->in_neighbors;
     for (int it = 0; it < iterations; it++) {
-        const double base = (1.0 - damping) * inv_n + damping * inv_n * dangling;
-        double next_dangling = 0;
+        const double base = (1.0 - damping) * inv_n + damping * inv_n * dangling.sum;
+        compensated next_dangling = {0, 0};
         for (sf_vid v = 0; v < n; v++) {
             /* two sums: one chain of dependent adds would bound the loop */
             double s0 = 0, s1 = 0;
@@ -477,7 +563,7 @@ static int pr_csr(const sf_graph *g, int iterations, double damping,
                 contrib_next[v] = r / (double)deg;
             } else {
                 contrib_next[v] = 0;
-                next_dangling += r;
+                compensated_add(&next_dangling, r);
             }
         }
         double *swap = contrib;

@@ -7,9 +7,11 @@
 #include "engine/graph.h"
 
 /* Weakly connected components: label[v] = the smallest dense id in v's
- * component (dense ids ascend with original ids, so this is LDBC's
- * "smallest vertex id" once mapped back). Arc direction is ignored; a
- * directed graph needs its in_* arrays. The caller allocates
+ * component. That is LDBC's "smallest vertex id" label only when dense ids
+ * ascend with original ids (sf_build_options.original_order); over
+ * degree-ordered ids it is a canonical root, which sf_labels_from_roots
+ * (operators/kernels.h) turns into original-id labels. Arc direction is
+ * ignored; a directed graph needs its in_* arrays. The caller allocates
  * g->num_vertices labels; *run_s (may be NULL) gets the run seconds.
  *
  * Variant: the environment variable SF_BASELINE_WCC=afforest|union-find
