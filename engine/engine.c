@@ -14,6 +14,7 @@
 #define DEFAULT_SHARDS_PER_WORKER 4
 #define SHARD_ALIGN 64 /* vertices: one bitmap word, whole cache lines */
 #define MAX_WORKERS 4096
+#define SPARE_ARRAYS 16 /* vertex arrays kept mapped after sf_engine_free */
 
 struct sf_engine {
     hwloc_topology_t topology;
@@ -30,9 +31,12 @@ struct sf_engine {
     int shards_per_worker;
     int *worker_first_shard;    /* worker w owns [first[w], first[w+1]) */
     int *next_shard;            /* per worker, padded: next unclaimed own shard */
+    void *spare[SPARE_ARRAYS];  /* freed vertex arrays kept for reuse */
 };
 
 #define NEXT_STRIDE 16 /* ints: one cache line per worker's claim counter */
+
+static void unmap_array(void *array);
 
 static int count_cores(hwloc_topology_t topo)
 {
@@ -143,6 +147,8 @@ void sf_engine_destroy(sf_engine **ep)
     free(e->worker_first_shard);
     free(e->next_shard);
     free(e->shards);
+    for (int i = 0; i < SPARE_ARRAYS; i++)
+        unmap_array(e->spare[i]);
     free(e);
     *ep = NULL;
 }
@@ -200,6 +206,11 @@ int sf_engine_attach(sf_engine *e, const sf_graph *g, sf_error *err)
             s[i].numa_node = e->worker_node[w];
         }
     free(e->shards);
+    /* spare arrays were placed for the old shards */
+    for (int i = 0; i < SPARE_ARRAYS; i++) {
+        unmap_array(e->spare[i]);
+        e->spare[i] = NULL;
+    }
     e->shards = s;
     e->num_shards = shards;
     e->graph = g;
@@ -286,12 +297,14 @@ static void run_owned(sf_engine *e, sf_shard_fn fn, void *arg)
 }
 
 /* Vertex arrays come from mmap so that no page is touched before its
- * owner touches it; the header before the array keeps the mapping size. */
+ * owner touches it; a header page before the array keeps the mapping's
+ * size. Freed arrays are kept (up to SPARE_ARRAYS) and handed out again:
+ * their pages are already placed and faulted in, so a kernel's next run
+ * pays a memset by the owners instead of page faults. */
+#define HEADER_BYTES 4096
+
 struct array_header {
-    size_t bytes;
-    size_t elem_size;
-    sf_engine *engine;
-    void *array;
+    size_t bytes;               /* the whole mapping */
 };
 
 struct touch_arg {
@@ -305,33 +318,50 @@ static void first_touch(sf_shard *s, void *arg)
     memset(t->base + (size_t)s->begin * t->elem_size, 0, (size_t)(s->end - s->begin) * t->elem_size);
 }
 
+static void unmap_array(void *array)
+{
+    if (array) {
+        struct array_header *h = (struct array_header *)((char *)array - HEADER_BYTES);
+        munmap(h, h->bytes);
+    }
+}
+
 void *sf_engine_alloc(sf_engine *e, size_t elem_size)
 {
     uint64_t n = e->graph ? e->graph->num_vertices : 0;
-    size_t header = 4096;
-    size_t bytes = header + (n ? n : 1) * elem_size;
-    char *map = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (map == MAP_FAILED)
-        return NULL;
-    /* Huge pages: vertex state is read at random by every kernel. */
-    madvise(map, bytes, MADV_HUGEPAGE);
-    struct array_header *h = (struct array_header *)map;
-    h->bytes = bytes;
-    h->elem_size = elem_size;
-    h->engine = e;
-    h->array = map + header;
+    size_t bytes = HEADER_BYTES + (n ? n : 1) * elem_size;
+    char *array = NULL;
+    for (int i = 0; i < SPARE_ARRAYS && !array; i++) {
+        char *spare = e->spare[i];
+        if (spare && ((struct array_header *)(spare - HEADER_BYTES))->bytes == bytes) {
+            array = spare;
+            e->spare[i] = NULL;
+        }
+    }
+    if (!array) {
+        char *map = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (map == MAP_FAILED)
+            return NULL;
+        /* Huge pages: vertex state is read at random by every kernel. */
+        madvise(map, bytes, MADV_HUGEPAGE);
+        ((struct array_header *)map)->bytes = bytes;
+        array = map + HEADER_BYTES;
+    }
     if (e->graph) {
-        struct touch_arg t = {map + header, elem_size};
+        struct touch_arg t = {array, elem_size};
         run_owned(e, first_touch, &t);
     }
-    return map + header;
+    return array;
 }
 
 void sf_engine_free(sf_engine *e, void *array)
 {
-    (void)e;
     if (!array)
         return;
-    struct array_header *h = (struct array_header *)((char *)array - 4096);
-    munmap(h, h->bytes);
+    for (int i = 0; i < SPARE_ARRAYS; i++)
+        if (!e->spare[i]) {
+            e->spare[i] = array;
+            return;
+        }
+    unmap_array(array);
 }

@@ -77,8 +77,10 @@ uint64_t sf_engine_count(const sf_engine *e);
 uint64_t sf_engine_count2(const sf_engine *e);
 
 /* A vertex array of num_vertices elements of elem_size bytes, zeroed, each
- * shard's part first touched by the shard's owner. Free with
- * sf_engine_free. Returns NULL when out of memory. */
+ * shard's part first touched (or re-zeroed) by the shard's owner. Free with
+ * sf_engine_free, which keeps a few arrays mapped for reuse by the next
+ * allocation of the same size (until the engine is destroyed or another
+ * graph attached). Returns NULL when out of memory. */
 void *sf_engine_alloc(sf_engine *e, size_t elem_size);
 void sf_engine_free(sf_engine *e, void *array);
 

@@ -5,9 +5,10 @@
  * is the smallest *original* id of the component, so a last step takes the
  * minimum of the members' original ids per root.
  *
- * 1. Sampling: link every vertex with its first NEIGHBOR_ROUNDS
- *    out-neighbours (edge_map push over all vertices), compressing after
- *    each round. This already joins most of the giant component.
+ * 1. Sampling: link every vertex with its first NEIGHBOR_ROUNDS (2)
+ *    out-neighbours in one edge_map push over all vertices, with
+ *    lookahead prefetching, then compress. This already joins most of the
+ *    giant component.
  * 2. Skip: sample the labels of SAMPLES vertices; the most frequent one is
  *    the giant component.
  * 3. Finish: edge_map push over the vertices outside it, linking their
@@ -23,15 +24,16 @@
 #include "operators/kernels.h"
 #include "operators/vertex_map.h"
 
-#define NEIGHBOR_ROUNDS 2
+#define NEIGHBOR_ROUNDS 2      /* first neighbours linked while sampling */
 #define SAMPLES 1024
+#define AHEAD 48                /* vertices of lookahead while sampling */
+#define ARC_AHEAD 16            /* arcs of lookahead while finishing */
 
 struct wcc_state {
     const sf_graph *g;
     sf_vid *comp;
     uint64_t *min_id;           /* per root: smallest original id of its members */
     uint64_t *label;
-    int round;                  /* sampling: which neighbour to link */
     sf_vid skip;                /* finishing: label of the giant component */
 };
 
@@ -82,17 +84,25 @@ static void wcc_compress_shard(sf_shard *s, void *arg)
     sf_vertex_map(s, wcc_compress, arg);
 }
 
+static void wcc_prefetch_sample(sf_vid u, const sf_vid *out, sf_eid degree, void *arg)
+{
+    struct wcc_state *w = arg;
+    (void)u;
+    for (sf_eid i = 0; i < degree && i < NEIGHBOR_ROUNDS; i++)
+        __builtin_prefetch(&w->comp[out[i]], 1, 3);
+}
+
 static void wcc_link_sample(sf_vid u, const sf_vid *out, sf_eid degree, void *arg)
 {
     struct wcc_state *w = arg;
-    if (degree > (sf_eid)w->round)
-        wcc_link(w->comp, u, out[w->round]);
+    for (sf_eid i = 0; i < degree && i < NEIGHBOR_ROUNDS; i++)
+        wcc_link(w->comp, u, out[i]);
 }
 
 static void wcc_sample_shard(sf_shard *s, void *arg)
 {
     struct wcc_state *w = arg;
-    sf_edge_map_push_all(s, w->g, wcc_link_sample, arg);
+    sf_edge_map_push_all_ahead(s, w->g, AHEAD, wcc_prefetch_sample, wcc_link_sample, arg);
 }
 
 static void wcc_link_rest(sf_vid u, const sf_vid *out, sf_eid degree, void *arg)
@@ -100,8 +110,11 @@ static void wcc_link_rest(sf_vid u, const sf_vid *out, sf_eid degree, void *arg)
     struct wcc_state *w = arg;
     if (load(&w->comp[u]) == w->skip)
         return;
-    for (sf_eid i = NEIGHBOR_ROUNDS; i < degree; i++)
+    for (sf_eid i = NEIGHBOR_ROUNDS; i < degree; i++) {
+        if (i + ARC_AHEAD < degree)
+            __builtin_prefetch(&w->comp[out[i + ARC_AHEAD]], 1, 3);
         wcc_link(w->comp, u, out[i]);
+    }
     if (w->g->directed) {
         const sf_graph *g = w->g;
         for (sf_eid e = g->in_offsets[u]; e < g->in_offsets[u + 1]; e++)
@@ -195,8 +208,7 @@ static bool wcc_step(int phase, void *arg)
 {
     struct wcc_run *run = arg;
     struct wcc_state *w = &run->state;
-    if (phase < NEIGHBOR_ROUNDS) {
-        w->round = phase;
+    if (phase == 0) {
         sf_engine_run(run->engine, wcc_sample_shard, w);
         sf_engine_run(run->engine, wcc_compress_shard, w);
         return false;
@@ -222,7 +234,7 @@ int sf_wcc(sf_engine *e, uint64_t *label, sf_iteration_log *log)
     sf_engine_run(e, wcc_init_shard, w);
     if (w->min_id)
         sf_engine_run(e, wcc_fill_max_shard, w);
-    rc = sf_iterate(NEIGHBOR_ROUNDS + 1, wcc_step, &run, log);
+    rc = sf_iterate(2, wcc_step, &run, log);
     if (rc < 0)
         goto out;
     sf_engine_run(e, wcc_min_id_shard, w);
