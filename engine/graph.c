@@ -1,21 +1,35 @@
 /* Building the CSR graph from an edge list, in parallel, by counting passes.
  *
- * The one idea: every array is produced by "count, prefix-sum, scatter"
- * rather than by sorting pairs. Original ids are relabelled to dense ids in
- * ascending order (a direct presence table when the ids are compact, a radix
- * sort of the distinct ids when they are sparse); arcs are scattered into
- * their source's row with atomic cursors; each row is then sorted on its own
- * (rows are short, and sorting them makes the layout independent of the
- * thread count) and duplicates dropped. In-arcs come from transposing the
- * out-arcs the same way. */
+ * The one idea: partition the arcs by the high bits of their source into
+ * buckets small enough to sort in cache, then sort each bucket on its own.
+ * The partition counts arcs per thread and bucket, prefix-sums, and writes
+ * each arc once to a slot fixed by the input order alone (sequential
+ * streams through cache-line buffers, no atomics). Inside a bucket an arc is
+ * one integer, (source's index in the bucket, target): an LSD radix sort of
+ * those gives the bucket's rows in order, each ascending with duplicates
+ * adjacent, written back deduplicated in place. The slots are the final
+ * neighbour array: once the kept degrees are prefix-summed, buckets slide
+ * left over the dropped duplicates and the array shrinks, so the builder
+ * needs little memory beyond the graph it returns. In-rows transpose the
+ * out-rows the same way, sorted by source index alone: sources are read in
+ * ascending order, so each in-row comes out sorted. Original ids become
+ * dense ids in ascending order (a presence table when the ids are compact,
+ * a radix sort of the distinct ids when sparse). The output depends on the
+ * input alone, never on the thread count. */
 #include "graph.h"
 
 #include <errno.h>
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
+#include "order.h"
 #include "parallel.h"
+
+#define ALWAYS_INLINE inline __attribute__((always_inline))
 
 /* ---------- relabelling ---------- */
 
@@ -33,6 +47,7 @@ static int relabel_compact(const sf_edge_list *e, uint64_t max_id, uint32_t **de
     uint32_t *map = calloc(range, sizeof *map);
     if (!map)
         return -ENOMEM;
+    sf_advise_huge(map, range * sizeof *map); /* looked up at random */
     /* Mark presence with 1; racing writers store the same value. */
 #pragma omp parallel for schedule(static)
     for (uint64_t i = 0; i < e->count; i++) {
@@ -65,32 +80,38 @@ static int relabel_compact(const sf_edge_list *e, uint64_t max_id, uint32_t **de
     return 0;
 }
 
-/* LSD radix sort of 64-bit keys, 16 bits a pass, skipping passes where every
- * key has the same digit; buffers ping-pong and the result ends in keys. */
+/* LSD radix sort of 64-bit keys, ID_DIGIT_BITS a pass over the bits in
+ * which the keys differ; buffers ping-pong and the result ends in keys. */
+#define ID_DIGIT_BITS 11
+
 static int radix_sort_u64(uint64_t *keys, uint64_t count)
 {
+    const uint64_t digits = (uint64_t)1 << ID_DIGIT_BITS, mask = digits - 1;
     uint64_t *tmp = malloc((count ? count : 1) * sizeof *tmp);
-    uint64_t *hist = malloc(65536 * sizeof *hist);
+    uint64_t *hist = malloc(digits * sizeof *hist);
     if (!tmp || !hist) {
         free(tmp);
         free(hist);
         return -ENOMEM;
     }
+    uint64_t differ = 0;
+    for (uint64_t i = 1; i < count; i++)
+        differ |= keys[i] ^ keys[0];
     uint64_t *from = keys, *to = tmp;
-    for (int shift = 0; shift < 64; shift += 16) {
-        memset(hist, 0, 65536 * sizeof *hist);
-        for (uint64_t i = 0; i < count; i++)
-            hist[(from[i] >> shift) & 0xffff]++;
-        if (count && hist[(from[0] >> shift) & 0xffff] == count)
+    for (unsigned shift = 0; shift < 64 && differ >> shift; shift += ID_DIGIT_BITS) {
+        if (((differ >> shift) & mask) == 0)
             continue;
+        memset(hist, 0, digits * sizeof *hist);
+        for (uint64_t i = 0; i < count; i++)
+            hist[(from[i] >> shift) & mask]++;
         uint64_t sum = 0;
-        for (int d = 0; d < 65536; d++) {
+        for (uint64_t d = 0; d < digits; d++) {
             uint64_t c = hist[d];
             hist[d] = sum;
             sum += c;
         }
         for (uint64_t i = 0; i < count; i++)
-            to[hist[(from[i] >> shift) & 0xffff]++] = from[i];
+            to[hist[(from[i] >> shift) & mask]++] = from[i];
         uint64_t *swap = from;
         from = to;
         to = swap;
@@ -115,26 +136,81 @@ static sf_vid find_sorted(const uint64_t *ids, uint64_t n, uint64_t id)
     return lo < n && ids[lo] == id ? (sf_vid)lo : SF_VID_NONE;
 }
 
-/* Sparse ids: sort the distinct ids, then binary-search each endpoint. */
+/* Sparse ids: the distinct ids, sorted, are the dense ids' original ids.
+ * They are found block by block (each block of endpoints sorted and
+ * deduplicated on its own, in parallel), then the blocks' short lists are
+ * merged by one more sort. Memory follows the distinct ids, not the
+ * endpoints, except when most endpoints are distinct. */
+#define ID_BLOCK ((uint64_t)1 << 22)
+
+static uint64_t endpoint_id(const sf_edge_list *e, uint64_t i)
+{
+    if (i < e->count)
+        return e->src[i];
+    if (i < 2 * e->count)
+        return e->dst[i - e->count];
+    return e->vertex_ids[i - 2 * e->count];
+}
+
+static uint64_t sort_unique_ids(uint64_t *ids, uint64_t count, int *rc)
+{
+    *rc = radix_sort_u64(ids, count);
+    if (*rc)
+        return 0;
+    uint64_t n = 0;
+    for (uint64_t i = 0; i < count; i++)
+        if (n == 0 || ids[n - 1] != ids[i])
+            ids[n++] = ids[i];
+    return n;
+}
+
 static int relabel_sparse(const sf_edge_list *e, uint64_t **original_ids, uint64_t *num_vertices)
 {
     uint64_t total = 2 * e->count + e->num_vertex_ids;
-    uint64_t *ids = malloc((total ? total : 1) * sizeof *ids);
-    if (!ids)
-        return -ENOMEM;
-    memcpy(ids, e->src, e->count * sizeof *ids);
-    memcpy(ids + e->count, e->dst, e->count * sizeof *ids);
-    if (e->num_vertex_ids)
-        memcpy(ids + 2 * e->count, e->vertex_ids, e->num_vertex_ids * sizeof *ids);
-    int rc = radix_sort_u64(ids, total);
-    if (rc) {
-        free(ids);
-        return rc;
+    uint64_t blocks = (total + ID_BLOCK - 1) / ID_BLOCK;
+    uint64_t **distinct = calloc(blocks ? blocks : 1, sizeof *distinct);
+    uint64_t *found = calloc(blocks + 1, sizeof *found);
+    uint64_t *ids = NULL;
+    int failed = 0;
+    if (!distinct || !found)
+        goto fail;
+#pragma omp parallel for schedule(dynamic, 1) reduction(| : failed)
+    for (uint64_t k = 0; k < blocks; k++) {
+        uint64_t lo = k * ID_BLOCK, hi = lo + ID_BLOCK < total ? lo + ID_BLOCK : total;
+        uint64_t *block = malloc((hi - lo) * sizeof *block);
+        if (!block) {
+            failed = 1;
+            continue;
+        }
+        for (uint64_t i = lo; i < hi; i++)
+            block[i - lo] = endpoint_id(e, i);
+        int rc;
+        found[k] = sort_unique_ids(block, hi - lo, &rc);
+        uint64_t *shrunk = realloc(block, (found[k] ? found[k] : 1) * sizeof *block);
+        distinct[k] = shrunk ? shrunk : block;
+        failed |= rc != 0;
     }
-    uint64_t n = 0;
-    for (uint64_t i = 0; i < total; i++)
-        if (n == 0 || ids[n - 1] != ids[i])
-            ids[n++] = ids[i];
+    if (failed)
+        goto fail;
+    uint64_t all = sf_exclusive_scan_u64(found, blocks);
+    ids = malloc((all ? all : 1) * sizeof *ids);
+    if (!ids)
+        goto fail;
+#pragma omp parallel for schedule(dynamic, 1)
+    for (uint64_t k = 0; k < blocks; k++) {
+        uint64_t next = k + 1 < blocks ? found[k + 1] : all;
+        memcpy(ids + found[k], distinct[k], (next - found[k]) * sizeof *ids);
+    }
+    for (uint64_t k = 0; k < blocks; k++)
+        free(distinct[k]);
+    free(distinct);
+    free(found);
+    distinct = NULL;
+    found = NULL;
+    int rc;
+    uint64_t n = sort_unique_ids(ids, all, &rc);
+    if (rc)
+        goto fail;
     if (n > SF_MAX_VERTICES) {
         free(ids);
         return -E2BIG;
@@ -143,263 +219,818 @@ static int relabel_sparse(const sf_edge_list *e, uint64_t **original_ids, uint64
     *original_ids = shrunk ? shrunk : ids;
     *num_vertices = n;
     return 0;
+fail:
+    for (uint64_t k = 0; distinct && k < blocks; k++)
+        free(distinct[k]);
+    free(distinct);
+    free(found);
+    free(ids);
+    return -ENOMEM;
 }
 
-/* ---------- rows ---------- */
+/* Original id -> dense id for sparse ids: open addressing with linear
+ * probing in a power-of-two table at most half full. Filled in parallel:
+ * ids are distinct, so an insert only claims a free slot (one compare-and-
+ * swap per vertex) and never compares keys; lookups come after. */
+typedef struct id_slot {
+    uint64_t id;
+    uint32_t dense;             /* UINT32_MAX: free (dense ids are smaller) */
+} id_slot;
 
-static void sort_row(sf_vid *nbr, double *w, uint64_t len);
+typedef struct id_index {
+    id_slot *slots;
+    uint64_t mask;
+} id_index;
 
-static inline void swap_entries(sf_vid *nbr, double *w, uint64_t i, uint64_t j)
+static ALWAYS_INLINE uint64_t id_hash(uint64_t x)
 {
-    sf_vid t = nbr[i];
-    nbr[i] = nbr[j];
-    nbr[j] = t;
-    if (w) {
-        double tw = w[i];
-        w[i] = w[j];
-        w[j] = tw;
-    }
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdull;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ull;
+    return x ^ (x >> 33);
 }
 
-static void insertion_sort_row(sf_vid *nbr, double *w, uint64_t len)
+static int id_index_init(id_index *ix, const uint64_t *ids, uint64_t n)
 {
-    for (uint64_t i = 1; i < len; i++) {
-        sf_vid key = nbr[i];
-        double kw = w ? w[i] : 0;
-        uint64_t j = i;
-        while (j > 0 && nbr[j - 1] > key) {
-            nbr[j] = nbr[j - 1];
-            if (w)
-                w[j] = w[j - 1];
-            j--;
-        }
-        nbr[j] = key;
-        if (w)
-            w[j] = kw;
-    }
-}
-
-/* Quicksort on (neighbour, weight) rows; recursion on the smaller side keeps
- * the stack logarithmic. Ties in the neighbour are broken by nothing: rows
- * are deduplicated afterwards keeping the smallest weight. */
-static void sort_row(sf_vid *nbr, double *w, uint64_t len)
-{
-    while (len > 24) {
-        uint64_t mid = len / 2;
-        if (nbr[mid] < nbr[0])
-            swap_entries(nbr, w, mid, 0);
-        if (nbr[len - 1] < nbr[0])
-            swap_entries(nbr, w, len - 1, 0);
-        if (nbr[len - 1] < nbr[mid])
-            swap_entries(nbr, w, len - 1, mid);
-        sf_vid pivot = nbr[mid];
-        uint64_t i = 0, j = len - 1;
-        for (;;) {
-            while (nbr[i] < pivot)
-                i++;
-            while (nbr[j] > pivot)
-                j--;
-            if (i >= j)
+    uint64_t capacity = 16;
+    while (capacity < 2 * n)
+        capacity *= 2;
+    ix->mask = capacity - 1;
+    ix->slots = malloc(capacity * sizeof *ix->slots);
+    if (!ix->slots)
+        return -ENOMEM;
+    sf_advise_huge(ix->slots, capacity * sizeof *ix->slots); /* looked up at random */
+#pragma omp parallel for schedule(static)
+    for (uint64_t i = 0; i < capacity; i++)
+        ix->slots[i].dense = UINT32_MAX;
+#pragma omp parallel for schedule(static)
+    for (uint64_t r = 0; r < n; r++) {
+        for (uint64_t at = id_hash(ids[r]) & ix->mask;; at = (at + 1) & ix->mask) {
+            uint32_t free_mark = UINT32_MAX;
+            if (__atomic_compare_exchange_n(&ix->slots[at].dense, &free_mark, (uint32_t)r, false,
+                                            __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
+                ix->slots[at].id = ids[r];
                 break;
-            swap_entries(nbr, w, i, j);
-            i++;
-            j--;
-        }
-        uint64_t left = j + 1;
-        if (left < len - left) {
-            sort_row(nbr, w, left);
-            nbr += left;
-            if (w)
-                w += left;
-            len -= left;
-        } else {
-            sort_row(nbr + left, w ? w + left : NULL, len - left);
-            len = left;
-        }
-    }
-    insertion_sort_row(nbr, w, len);
-}
-
-/* Sorts every row, drops duplicates (keeping the smallest weight) and
- * compacts into fresh arrays. Returns duplicates dropped via *dropped. */
-static int finish_rows(sf_vid n, sf_eid **offsets, sf_vid **nbrs, double **weights, uint64_t *dropped)
-{
-    sf_eid *off = *offsets;
-    sf_vid *nbr = *nbrs;
-    double *w = *weights;
-    sf_eid *kept = malloc(((uint64_t)n + 1) * sizeof *kept);
-    if (!kept)
-        return -ENOMEM;
-#pragma omp parallel for schedule(dynamic, 1024)
-    for (uint64_t v = 0; v < n; v++) {
-        uint64_t len = off[v + 1] - off[v];
-        sf_vid *row = nbr + off[v];
-        double *rw = w ? w + off[v] : NULL;
-        sort_row(row, rw, len);
-        uint64_t out = 0;
-        for (uint64_t i = 0; i < len; i++) {
-            if (out && row[out - 1] == row[i]) {
-                if (rw && rw[i] < rw[out - 1])
-                    rw[out - 1] = rw[i];
-                continue;
             }
-            row[out] = row[i];
-            if (rw)
-                rw[out] = rw[i];
-            out++;
         }
-        kept[v] = out;
     }
-    uint64_t total_before = off[n];
-    uint64_t total = sf_exclusive_scan_u64(kept, n);
-    kept[n] = total;
-    *dropped = total_before - total;
-    if (total == total_before) {
-        free(kept);
-        return 0;
-    }
-    sf_vid *packed = malloc((total ? total : 1) * sizeof *packed);
-    double *packed_w = w ? malloc((total ? total : 1) * sizeof *packed_w) : NULL;
-    if (!packed || (w && !packed_w)) {
-        free(packed);
-        free(packed_w);
-        free(kept);
-        return -ENOMEM;
-    }
-#pragma omp parallel for schedule(dynamic, 1024)
-    for (uint64_t v = 0; v < n; v++) {
-        uint64_t len = kept[v + 1] - kept[v];
-        memcpy(packed + kept[v], nbr + off[v], len * sizeof *packed);
-        if (w)
-            memcpy(packed_w + kept[v], w + off[v], len * sizeof *packed_w);
-    }
-    free(off);
-    free(nbr);
-    free(w);
-    *offsets = kept;
-    *nbrs = packed;
-    *weights = packed_w;
     return 0;
 }
 
-/* Offsets from per-vertex counts held in off[0..n): exclusive scan in place. */
-static void counts_to_offsets(sf_eid *off, sf_vid n)
+static ALWAYS_INLINE const id_slot *id_index_home(const id_index *ix, uint64_t id)
 {
-    off[n] = sf_exclusive_scan_u64(off, n);
+    return &ix->slots[id_hash(id) & ix->mask];
 }
 
-/* Out-rows from dense arcs. Self-loops are skipped here and counted. */
-static int build_out(sf_vid n, const uint32_t *src, const uint32_t *dst, const double *wt,
-                     uint64_t m, bool symmetric, sf_graph *g)
+/* Callers look up endpoints only, and every endpoint is in the table. */
+static ALWAYS_INLINE sf_vid id_index_find(const id_index *ix, uint64_t id)
 {
-    sf_eid *off = calloc((uint64_t)n + 1, sizeof *off);
-    if (!off)
-        return -ENOMEM;
+    for (uint64_t at = id_hash(id) & ix->mask;; at = (at + 1) & ix->mask) {
+        const id_slot *slot = &ix->slots[at];
+        if (slot->dense == UINT32_MAX)
+            return SF_VID_NONE;
+        if (slot->id == id)
+            return slot->dense;
+    }
+}
+
+/* ---------- partition: arcs grouped by bucket of their key vertex ---------- */
+
+/* Where arcs come from. The key of an arc is the vertex whose row it joins
+ * (the source of an out-arc, the target of an in-arc); the other end is what
+ * the row stores. */
+enum arc_kind {
+    ARCS_DENSE64,   /* edge list ids already dense (generators) */
+    ARCS_MAPPED,    /* compact ids: dense id = map[original id] */
+    ARCS_HASHED,    /* sparse ids: dense id from the id index */
+    ARCS_TRANSPOSE, /* the arcs of built out-rows, reversed: in-rows */
+};
+
+typedef struct arc_source {
+    enum arc_kind kind;
+    uint64_t items;             /* edges of the list, or arcs of the rows */
+    bool symmetric;             /* each edge also gives its reverse arc */
+    const uint64_t *src64, *dst64;
+    const uint32_t *map;
+    const id_index *index;
+    const double *weight;       /* one per item, or NULL */
+    const sf_eid *offsets;      /* ARCS_TRANSPOSE: the out-rows */
+    const sf_vid *neighbors;
+    sf_vid rows;
+} arc_source;
+
+/* About 2^16 arcs a bucket on average, so a bucket's rows sort in L2; at
+ * most 2^13 buckets (the scatter's fan-out); at most 2^16 vertices a bucket
+ * (local indices are 16-bit). */
+#define BUCKET_ARCS_BITS 16
+#define MAX_FANOUT_BITS 13
+#define MAX_PACKED_FANOUT_BITS 14
+#define MAX_BUCKET_VERTEX_BITS 16
+
+/* Slot j of a bucket holds the other end of an arc and the key's index in
+ * the bucket: packed into one 32-bit word (local << vertex_bits | other)
+ * when both fit, which saves the 16-bit side array. */
+typedef struct partition {
+    unsigned shift;             /* bucket b holds keys [b << shift, (b + 1) << shift) */
+    uint64_t buckets;
+    bool packed;
+    unsigned vertex_bits;
+    uint64_t chunks;            /* static slices of the items, one per thread */
+    uint64_t *cursor;           /* chunks x buckets: counts, then next slot */
+    uint64_t *start;            /* buckets + 1: first slot of each bucket */
+    sf_vid *slots;              /* start[buckets]; becomes the neighbour array */
+    uint16_t *side;             /* local key indices when not packed */
+    double *weights;            /* beside slots, or NULL */
+} partition;
+
+static unsigned bits_for(uint64_t x)
+{
+    return x ? 64 - (unsigned)__builtin_clzll(x) : 0;
+}
+
+static void plan_partition(partition *p, sf_vid n, uint64_t arcs)
+{
+    int id_bits = (int)bits_for(n - 1); /* n >= 1 */
+    int shift = id_bits - ((int)bits_for(arcs) - BUCKET_ARCS_BITS);
+    if (shift < id_bits - MAX_FANOUT_BITS)
+        shift = id_bits - MAX_FANOUT_BITS;
+    if (shift > MAX_BUCKET_VERTEX_BITS)
+        shift = MAX_BUCKET_VERTEX_BITS;
+    if (shift < 0)
+        shift = 0;
+    /* Packing may take smaller buckets than planned, up to a wider fan-out. */
+    int packed_shift = 32 - id_bits;
+    p->packed = packed_shift >= id_bits - MAX_PACKED_FANOUT_BITS;
+    if (p->packed && shift > packed_shift)
+        shift = packed_shift;
+    p->shift = (unsigned)shift;
+    p->vertex_bits = (unsigned)id_bits;
+    p->buckets = ((uint64_t)(n - 1) >> shift) + 1;
+}
+
+static void partition_fini(partition *p)
+{
+    free(p->cursor);
+    free(p->start);
+    free(p->slots);
+    free(p->side);
+    free(p->weights);
+    memset(p, 0, sizeof *p);
+}
+
+/* Software write-combining. The scatter writes to every bucket at once,
+ * thousands of places far apart; each bucket instead fills one cache line of
+ * a small buffer that stays in cache, and a full line goes to memory in one
+ * streaming store that does not read the line first. */
+#define LINE_BYTES 64
+
+static ALWAYS_INLINE void stream_line(void *to, const void *from)
+{
+#ifdef __SSE2__
+    __m128i *d = to;
+    const __m128i *s = from;
+    _mm_stream_si128(d, _mm_load_si128(s));
+    _mm_stream_si128(d + 1, _mm_load_si128(s + 1));
+    _mm_stream_si128(d + 2, _mm_load_si128(s + 2));
+    _mm_stream_si128(d + 3, _mm_load_si128(s + 3));
+#else
+    memcpy(to, from, LINE_BYTES);
+#endif
+}
+
+/* Element `at` of `array` (elements of `size` bytes, the array aligned to a
+ * line) through its bucket's line buffer. A line is streamed out when it
+ * lies wholly in this slice's part of the bucket, from `first` on; the
+ * edges of a part are shared with neighbours and get plain stores. */
+static ALWAYS_INLINE void combine(void *array, void *line, size_t size, uint64_t at,
+                                  uint64_t first, const void *value)
+{
+    const uint64_t per_line = LINE_BYTES / size;
+    uint64_t k = at & (per_line - 1);
+    memcpy((char *)line + k * size, value, size);
+    if (k + 1 < per_line)
+        return;
+    uint64_t begin = at - k;
+    if (begin >= first)
+        stream_line((char *)array + begin * size, line);
+    else
+        memcpy((char *)array + first * size, (char *)line + (first - begin) * size,
+               (at + 1 - first) * size);
+}
+
+/* What is left in a line buffer once the slice is placed: [.., end). */
+static void drain(void *array, const void *line, size_t size, uint64_t first, uint64_t end)
+{
+    const uint64_t per_line = LINE_BYTES / size;
+    uint64_t begin = end & ~(per_line - 1);
+    if (begin < first)
+        begin = first;
+    if (end > begin)
+        memcpy((char *)array + begin * size, (const char *)line + (begin & (per_line - 1)) * size,
+               (end - begin) * size);
+}
+
+/* One thread's state while it counts or places its slice of the arcs. */
+typedef struct slice {
+    uint64_t *cursor;           /* per bucket: count, then next slot */
+    uint64_t *first;            /* per bucket: the slice's first slot */
+    sf_vid *line_slots;         /* per bucket: one line of each array */
+    uint16_t *line_side;
+    double *line_weights;
+} slice;
+
+/* Counts (scatter false) or places (scatter true) one arc. */
+static ALWAYS_INLINE void put_arc(const partition *p, const slice *s, bool scatter, sf_vid key,
+                                  sf_vid other, const double *weight, uint64_t item)
+{
+    uint64_t b = key >> p->shift;
+    if (!scatter) {
+        s->cursor[b]++;
+        return;
+    }
+    uint64_t at = s->cursor[b]++;
+    sf_vid local = key & ((1u << p->shift) - 1);
+    if (p->packed) {
+        sf_vid slot = local << p->vertex_bits | other;
+        combine(p->slots, s->line_slots + b * (LINE_BYTES / sizeof(sf_vid)), sizeof(sf_vid), at,
+                s->first[b], &slot);
+    } else {
+        uint16_t side = (uint16_t)local;
+        combine(p->slots, s->line_slots + b * (LINE_BYTES / sizeof(sf_vid)), sizeof(sf_vid), at,
+                s->first[b], &other);
+        combine(p->side, s->line_side + b * (LINE_BYTES / sizeof(uint16_t)), sizeof(uint16_t), at,
+                s->first[b], &side);
+    }
+    if (weight)
+        combine(p->weights, s->line_weights + b * (LINE_BYTES / sizeof(double)), sizeof(double),
+                at, s->first[b], &weight[item]);
+}
+
+static ALWAYS_INLINE void load_edge(const arc_source *a, enum arc_kind kind, uint64_t i, sf_vid *u,
+                                    sf_vid *v)
+{
+    switch (kind) {
+    case ARCS_DENSE64:
+        *u = (sf_vid)a->src64[i];
+        *v = (sf_vid)a->dst64[i];
+        break;
+    case ARCS_MAPPED:
+        *u = a->map[a->src64[i]];
+        *v = a->map[a->dst64[i]];
+        break;
+    default:
+        *u = id_index_find(a->index, a->src64[i]);
+        *v = id_index_find(a->index, a->dst64[i]);
+        break;
+    }
+}
+
+#define MAP_PREFETCH_DISTANCE 32
+
+/* Edges [lo, hi) of an edge list; returns the self-loops skipped. */
+static ALWAYS_INLINE uint64_t visit_edges(const arc_source *a, enum arc_kind kind, bool scatter,
+                                          const partition *p, const slice *s, uint64_t lo,
+                                          uint64_t hi)
+{
     uint64_t loops = 0;
-#pragma omp parallel for schedule(static) reduction(+ : loops)
-    for (uint64_t i = 0; i < m; i++) {
-        if (src[i] == dst[i]) {
+    for (uint64_t i = lo; i < hi; i++) {
+        sf_vid u, v;
+        /* the map or index is bigger than the caches: ask early */
+        if (kind == ARCS_MAPPED && i + MAP_PREFETCH_DISTANCE < hi) {
+            __builtin_prefetch(&a->map[a->src64[i + MAP_PREFETCH_DISTANCE]]);
+            __builtin_prefetch(&a->map[a->dst64[i + MAP_PREFETCH_DISTANCE]]);
+        }
+        if (kind == ARCS_HASHED && i + MAP_PREFETCH_DISTANCE < hi) {
+            __builtin_prefetch(id_index_home(a->index, a->src64[i + MAP_PREFETCH_DISTANCE]));
+            __builtin_prefetch(id_index_home(a->index, a->dst64[i + MAP_PREFETCH_DISTANCE]));
+        }
+        load_edge(a, kind, i, &u, &v);
+        if (u == v) {
             loops++;
             continue;
         }
-        __atomic_fetch_add(&off[src[i]], 1, __ATOMIC_RELAXED);
-        if (symmetric)
-            __atomic_fetch_add(&off[dst[i]], 1, __ATOMIC_RELAXED);
+        put_arc(p, s, scatter, u, v, a->weight, i);
+        if (a->symmetric)
+            put_arc(p, s, scatter, v, u, a->weight, i);
     }
-    counts_to_offsets(off, n);
-    uint64_t arcs = off[n];
-    sf_vid *nbr = malloc((arcs ? arcs : 1) * sizeof *nbr);
-    double *w = wt ? malloc((arcs ? arcs : 1) * sizeof *w) : NULL;
-    sf_eid *cursor = malloc(((uint64_t)n + 1) * sizeof *cursor);
-    if (!nbr || (wt && !w) || !cursor) {
-        free(off);
-        free(nbr);
-        free(w);
-        free(cursor);
-        return -ENOMEM;
+    return loops;
+}
+
+/* Arcs [lo, hi) of out-rows, reversed. */
+static ALWAYS_INLINE void visit_transpose(const arc_source *a, bool scatter, const partition *p,
+                                          const slice *s, uint64_t lo, uint64_t hi)
+{
+    if (lo >= hi)
+        return;
+    /* the row holding arc lo: the last u with offsets[u] <= lo */
+    uint64_t first = 0, last = a->rows; /* offsets[rows] > lo */
+    while (first + 1 < last) {
+        uint64_t mid = first + (last - first) / 2;
+        if (a->offsets[mid] <= lo)
+            first = mid;
+        else
+            last = mid;
     }
-    memcpy(cursor, off, ((uint64_t)n + 1) * sizeof *cursor);
-#pragma omp parallel for schedule(static)
-    for (uint64_t i = 0; i < m; i++) {
-        uint32_t u = src[i], v = dst[i];
-        if (u == v)
-            continue;
-        sf_eid at = __atomic_fetch_add(&cursor[u], 1, __ATOMIC_RELAXED);
-        nbr[at] = v;
-        if (w)
-            w[at] = wt[i];
-        if (symmetric) {
-            at = __atomic_fetch_add(&cursor[v], 1, __ATOMIC_RELAXED);
-            nbr[at] = u;
-            if (w)
-                w[at] = wt[i];
-        }
+    sf_vid u = (sf_vid)first;
+    for (uint64_t e = lo; e < hi; e++) {
+        while (a->offsets[u + 1] <= e)
+            u++;
+        put_arc(p, s, scatter, a->neighbors[e], u, a->weight, e);
     }
-    free(cursor);
-    g->dropped_self_loops = loops;
-    int rc = finish_rows(n, &off, &nbr, &w, &g->dropped_duplicates);
-    if (rc) {
-        free(off);
-        free(nbr);
-        free(w);
-        return rc;
+}
+
+#define VISIT_EDGES(kind)                                                                     \
+    (scatter ? visit_edges(a, kind, true, p, s, lo, hi)                                       \
+             : visit_edges(a, kind, false, p, s, lo, hi))
+
+/* One slice's pass; each case is its own loop, specialised at compile time. */
+static uint64_t visit_slice(const arc_source *a, bool scatter, const partition *p,
+                            const slice *s, uint64_t lo, uint64_t hi)
+{
+    switch (a->kind) {
+    case ARCS_DENSE64:
+        return VISIT_EDGES(ARCS_DENSE64);
+    case ARCS_MAPPED:
+        return VISIT_EDGES(ARCS_MAPPED);
+    case ARCS_HASHED:
+        return VISIT_EDGES(ARCS_HASHED);
+    case ARCS_TRANSPOSE:
+        if (scatter)
+            visit_transpose(a, true, p, s, lo, hi);
+        else
+            visit_transpose(a, false, p, s, lo, hi);
+        return 0;
     }
-    if (symmetric) /* each duplicate edge was dropped in both directions */
-        g->dropped_duplicates /= 2;
-    g->out_offsets = off;
-    g->out_neighbors = nbr;
-    g->out_weights = w;
-    g->num_arcs = off[n];
     return 0;
 }
 
-/* In-rows by transposing the (already simple) out-rows. */
-static int build_in(sf_graph *g)
+static void *alloc_lines(uint64_t bytes)
 {
-    sf_vid n = g->num_vertices;
-    sf_eid *off = calloc((uint64_t)n + 1, sizeof *off);
-    sf_vid *nbr = malloc((g->num_arcs ? g->num_arcs : 1) * sizeof *nbr);
-    double *w = g->out_weights ? malloc((g->num_arcs ? g->num_arcs : 1) * sizeof *w) : NULL;
-    sf_eid *cursor = malloc(((uint64_t)n + 1) * sizeof *cursor);
-    if (!off || !nbr || (g->out_weights && !w) || !cursor)
+    void *p = NULL;
+    return posix_memalign(&p, LINE_BYTES, bytes ? bytes : LINE_BYTES) ? NULL : p;
+}
+
+/* Places slice c: its line buffers live for this call only. */
+static int scatter_slice(const arc_source *a, const partition *p, uint64_t c)
+{
+    uint64_t buckets = p->buckets;
+    slice s = {
+        .cursor = p->cursor + c * buckets,
+        .first = malloc(buckets * sizeof *s.first),
+        .line_slots = alloc_lines(buckets * LINE_BYTES),
+        .line_side = p->side ? alloc_lines(buckets * LINE_BYTES) : NULL,
+        .line_weights = p->weights ? alloc_lines(buckets * LINE_BYTES) : NULL,
+    };
+    int rc = -ENOMEM;
+    if (!s.first || !s.line_slots || (p->side && !s.line_side) ||
+        (p->weights && !s.line_weights))
+        goto out;
+    memcpy(s.first, s.cursor, buckets * sizeof *s.first);
+    visit_slice(a, true, p, &s, a->items * c / p->chunks, a->items * (c + 1) / p->chunks);
+    for (uint64_t b = 0; b < buckets; b++) {
+        drain(p->slots, s.line_slots + b * (LINE_BYTES / sizeof(sf_vid)), sizeof(sf_vid),
+              s.first[b], s.cursor[b]);
+        if (p->side)
+            drain(p->side, s.line_side + b * (LINE_BYTES / sizeof(uint16_t)), sizeof(uint16_t),
+                  s.first[b], s.cursor[b]);
+        if (p->weights)
+            drain(p->weights, s.line_weights + b * (LINE_BYTES / sizeof(double)), sizeof(double),
+                  s.first[b], s.cursor[b]);
+    }
+#ifdef __SSE2__
+    _mm_sfence(); /* streaming stores are visible to other threads after this */
+#endif
+    rc = 0;
+out:
+    free(s.first);
+    free(s.line_slots);
+    free(s.line_side);
+    free(s.line_weights);
+    return rc;
+}
+
+/* Partitions the arcs of `a` over n vertices: count per slice and bucket,
+ * prefix-sum bucket-major (so a bucket holds its arcs in input order, however
+ * the input was sliced), then scatter. */
+static int partition_arcs(const arc_source *a, sf_vid n, uint64_t arcs_hint, partition *p,
+                          uint64_t *self_loops)
+{
+    plan_partition(p, n, arcs_hint);
+    uint64_t chunks = (uint64_t)omp_get_max_threads(), buckets = p->buckets;
+    p->chunks = chunks;
+    p->cursor = calloc(chunks * buckets, sizeof *p->cursor);
+    p->start = malloc((buckets + 1) * sizeof *p->start);
+    if (!p->cursor || !p->start)
         goto fail;
-#pragma omp parallel for schedule(static)
-    for (uint64_t i = 0; i < g->num_arcs; i++)
-        __atomic_fetch_add(&off[g->out_neighbors[i]], 1, __ATOMIC_RELAXED);
-    counts_to_offsets(off, n);
-    memcpy(cursor, off, ((uint64_t)n + 1) * sizeof *cursor);
-#pragma omp parallel for schedule(dynamic, 1024)
-    for (uint64_t u = 0; u < n; u++) {
-        for (sf_eid e = g->out_offsets[u]; e < g->out_offsets[u + 1]; e++) {
-            sf_vid v = g->out_neighbors[e];
-            sf_eid at = __atomic_fetch_add(&cursor[v], 1, __ATOMIC_RELAXED);
-            nbr[at] = (sf_vid)u;
-            if (w)
-                w[at] = g->out_weights[e];
+    uint64_t loops = 0;
+#pragma omp parallel for schedule(static, 1) reduction(+ : loops)
+    for (uint64_t c = 0; c < chunks; c++) {
+        slice s = {.cursor = p->cursor + c * buckets};
+        loops += visit_slice(a, false, p, &s, a->items * c / chunks, a->items * (c + 1) / chunks);
+    }
+    uint64_t run = 0;
+    for (uint64_t b = 0; b < buckets; b++) {
+        p->start[b] = run;
+        for (uint64_t c = 0; c < chunks; c++) {
+            uint64_t count = p->cursor[c * buckets + b];
+            p->cursor[c * buckets + b] = run;
+            run += count;
         }
     }
-    free(cursor);
-    cursor = NULL;
-    uint64_t none;
-    if (finish_rows(n, &off, &nbr, &w, &none))
+    p->start[buckets] = run;
+    /* line-aligned, for the streaming stores */
+    p->slots = alloc_lines(run * sizeof *p->slots);
+    p->side = p->packed ? NULL : alloc_lines(run * sizeof *p->side);
+    p->weights = a->weight ? alloc_lines(run * sizeof *p->weights) : NULL;
+    if (!p->slots || (!p->packed && !p->side) || (a->weight && !p->weights))
         goto fail;
-    g->in_offsets = off;
-    g->in_neighbors = nbr;
-    g->in_weights = w;
+    sf_advise_huge(p->slots, run * sizeof *p->slots);
+    if (p->side)
+        sf_advise_huge(p->side, run * sizeof *p->side);
+    if (p->weights)
+        sf_advise_huge(p->weights, run * sizeof *p->weights);
+    int failed = 0;
+#pragma omp parallel for schedule(static, 1) reduction(| : failed)
+    for (uint64_t c = 0; c < chunks; c++)
+        failed |= scatter_slice(a, p, c) != 0;
+    if (failed)
+        goto fail;
+    *self_loops = loops;
     return 0;
 fail:
-    free(off);
-    free(nbr);
-    free(w);
-    free(cursor);
+    partition_fini(p);
     return -ENOMEM;
+}
+
+/* ---------- rows: each bucket sorted in cache ---------- */
+
+/* Inside a bucket an arc is the key (local << vertex_bits | other): sorted
+ * ascending, keys are rows in order of their vertex, each row ascending,
+ * duplicates adjacent. Packed slots are these keys already (32-bit); other
+ * partitions build 64-bit ones. `wide` is a constant in every caller, so
+ * each width gets its own loops. */
+static ALWAYS_INLINE uint64_t key_get(const void *keys, bool wide, uint64_t i)
+{
+    return wide ? ((const uint64_t *)keys)[i] : ((const uint32_t *)keys)[i];
+}
+
+static ALWAYS_INLINE void key_set(void *keys, bool wide, uint64_t i, uint64_t key)
+{
+    if (wide)
+        ((uint64_t *)keys)[i] = key;
+    else
+        ((uint32_t *)keys)[i] = (uint32_t)key;
+}
+
+#define RADIX_DIGIT_BITS 11
+#define RADIX_MAX_PASSES 5 /* 48-bit keys at most */
+
+/* Stable LSD radix sort of keys[0..n) on bits [low, high), weights (or
+ * NULL) following; ping-pongs with `spare` and returns the buffer that holds
+ * the result, its weights in *sorted_w. One read makes every digit's
+ * histogram; a pass whose digit is the same for all keys is skipped. */
+static ALWAYS_INLINE void *radix_sort_keys(void *keys, double *w, void *spare, double *spare_w,
+                                      uint64_t n, unsigned low, unsigned high, bool wide,
+                                      double **sorted_w)
+{
+    unsigned bits = high - low;
+    unsigned passes = (bits + RADIX_DIGIT_BITS - 1) / RADIX_DIGIT_BITS;
+    unsigned digit = passes ? (bits + passes - 1) / passes : 0;
+    uint64_t mask = ((uint64_t)1 << digit) - 1;
+    uint64_t count[RADIX_MAX_PASSES][1u << RADIX_DIGIT_BITS];
+    for (unsigned p = 0; p < passes; p++)
+        memset(count[p], 0, (mask + 1) * sizeof count[p][0]);
+    if (passes == 3) { /* the usual case, unrolled */
+        for (uint64_t i = 0; i < n; i++) {
+            uint64_t k = key_get(keys, wide, i) >> low;
+            count[0][k & mask]++;
+            count[1][(k >> digit) & mask]++;
+            count[2][(k >> 2 * digit) & mask]++;
+        }
+    } else {
+        for (uint64_t i = 0; i < n; i++) {
+            uint64_t k = key_get(keys, wide, i) >> low;
+            for (unsigned p = 0; p < passes; p++)
+                count[p][(k >> (p * digit)) & mask]++;
+        }
+    }
+    for (unsigned p = 0; p < passes && n; p++) {
+        unsigned shift = low + p * digit;
+        uint64_t *c = count[p];
+        if (c[(key_get(keys, wide, 0) >> shift) & mask] == n)
+            continue;
+        uint64_t sum = 0;
+        for (uint64_t d = 0; d <= mask; d++) {
+            uint64_t k = c[d];
+            c[d] = sum;
+            sum += k;
+        }
+        for (uint64_t i = 0; i < n; i++) {
+            uint64_t k = key_get(keys, wide, i);
+            uint64_t at = c[(k >> shift) & mask]++;
+            key_set(spare, wide, at, k);
+            if (w)
+                spare_w[at] = w[i];
+        }
+        void *swap = keys;
+        keys = spare;
+        spare = swap;
+        double *swap_w = w;
+        w = spare_w;
+        spare_w = swap_w;
+    }
+    *sorted_w = w;
+    return keys;
+}
+
+/* A thread's buffers for the bucket phase, grown to its largest bucket. */
+typedef struct bucket_scratch {
+    void *keys;                 /* 64-bit keys, or the 32-bit spare of packed slots */
+    void *spare;                /* 64-bit keys only */
+    double *weights;
+    double *spare_weights;
+    uint64_t capacity;
+} bucket_scratch;
+
+static int reserve_scratch(bucket_scratch *s, uint64_t len, bool wide, bool weighted)
+{
+    if (len <= s->capacity)
+        return 0;
+    free(s->keys);
+    free(s->spare);
+    free(s->weights);
+    free(s->spare_weights);
+    memset(s, 0, sizeof *s);
+    s->keys = malloc(len * (wide ? sizeof(uint64_t) : sizeof(uint32_t)));
+    s->spare = wide ? malloc(len * sizeof(uint64_t)) : NULL;
+    s->weights = weighted ? malloc(len * sizeof(double)) : NULL;
+    s->spare_weights = weighted && wide ? malloc(len * sizeof(double)) : NULL;
+    if (!s->keys || (wide && !s->spare) || (weighted && !s->weights) ||
+        (weighted && wide && !s->spare_weights))
+        return -ENOMEM;
+    s->capacity = len;
+    return 0;
+}
+
+/* Sorts bucket b: keys by (local, other) when sort_rows, else by local
+ * alone (stable: each row keeps the bucket's order); then writes each row's
+ * neighbours back from the bucket's first slot, dropping duplicates (the
+ * smallest weight kept), and adds each vertex's degree to degree[]. */
+static ALWAYS_INLINE int sort_bucket(const partition *p, uint64_t b, sf_vid n, bool sort_rows,
+                                     bool wide, bucket_scratch *s, sf_eid *degree)
+{
+    uint64_t begin = p->start[b], len = p->start[b + 1] - begin;
+    sf_vid first = (sf_vid)(b << p->shift);
+    uint64_t rows = (uint64_t)n - first;
+    if (rows > (1ull << p->shift))
+        rows = 1ull << p->shift;
+    sf_vid *slots = p->slots + begin;
+    double *w = p->weights ? p->weights + begin : NULL;
+    if (reserve_scratch(s, len, wide, w != NULL))
+        return -ENOMEM;
+    unsigned vb = p->vertex_bits;
+    void *keys = slots, *spare = s->keys;
+    double *keys_w = w, *spare_w = s->weights;
+    if (wide) {
+        const uint16_t *side = p->side + begin;
+        for (uint64_t j = 0; j < len; j++)
+            ((uint64_t *)s->keys)[j] = (uint64_t)side[j] << vb | slots[j];
+        keys = s->keys;
+        spare = s->spare;
+        if (w) {
+            memcpy(s->weights, w, len * sizeof *w);
+            keys_w = s->weights;
+            spare_w = s->spare_weights;
+        }
+    }
+    unsigned high = vb + bits_for(rows - 1);
+    double *sorted_w;
+    void *sorted = radix_sort_keys(keys, keys_w, spare, spare_w, len, sort_rows ? 0 : vb, high,
+                                   wide, &sorted_w);
+    /* Writing back never overtakes reading when both are the slots. The
+     * degree of the current row is counted in a register, not in memory. */
+    uint64_t other_mask = ((uint64_t)1 << vb) - 1, previous = UINT64_MAX, kept = 0;
+    uint64_t row = 0, row_begin = 0;
+    for (uint64_t j = 0; j < len; j++) {
+        uint64_t k = key_get(sorted, wide, j);
+        if (k == previous) {
+            if (w && sorted_w[j] < w[kept - 1])
+                w[kept - 1] = sorted_w[j];
+            continue;
+        }
+        previous = k;
+        if (k >> vb != row) {
+            degree[first + row] = kept - row_begin;
+            row = k >> vb;
+            row_begin = kept;
+        }
+        slots[kept] = (sf_vid)(k & other_mask);
+        if (w)
+            w[kept] = sorted_w[j];
+        kept++;
+    }
+    if (len)
+        degree[first + row] = kept - row_begin;
+    return 0;
+}
+
+/* Sorts every bucket, buckets shared out dynamically (their sizes vary with
+ * the degree skew; where a bucket goes does not depend on who sorts it). */
+static int sort_buckets(const partition *p, sf_vid n, bool sort_rows, sf_eid *degree)
+{
+    int failed = 0;
+#pragma omp parallel
+    {
+        bucket_scratch s = {0};
+#pragma omp for schedule(dynamic, 1)
+        for (uint64_t b = 0; b < p->buckets; b++) {
+            if (__atomic_load_n(&failed, __ATOMIC_RELAXED))
+                continue;
+            int rc = p->packed ? sort_bucket(p, b, n, sort_rows, false, &s, degree)
+                               : sort_bucket(p, b, n, sort_rows, true, &s, degree);
+            if (rc)
+                __atomic_store_n(&failed, 1, __ATOMIC_RELAXED);
+        }
+        free(s.keys);
+        free(s.spare);
+        free(s.weights);
+        free(s.spare_weights);
+    }
+    return failed ? -ENOMEM : 0;
+}
+
+typedef struct rows {
+    sf_eid *offsets;
+    sf_vid *neighbors;
+    double *weights;
+    uint64_t self_loops;
+    uint64_t duplicates;        /* arcs dropped as duplicates */
+} rows;
+
+/* Rows over n vertices from the arcs of `a`: partition, sort the buckets,
+ * offsets from the kept degrees, then close the gaps duplicates left. The
+ * arrays in *out belong to the caller. */
+static int build_rows(const arc_source *a, sf_vid n, uint64_t arcs_hint, bool sort_rows,
+                      rows *out)
+{
+    partition p = {0};
+    int rc = -ENOMEM;
+    memset(out, 0, sizeof *out);
+    sf_eid *offsets = calloc((uint64_t)n + 1, sizeof *offsets);
+    if (!offsets)
+        goto fail;
+    if (n == 0) {
+        out->offsets = offsets;
+        out->neighbors = malloc(sizeof *out->neighbors);
+        out->weights = a->weight ? malloc(sizeof *out->weights) : NULL;
+        if (!out->neighbors || (a->weight && !out->weights))
+            goto fail;
+        return 0;
+    }
+    rc = partition_arcs(a, n, arcs_hint, &p, &out->self_loops);
+    if (rc)
+        goto fail;
+    rc = sort_buckets(&p, n, sort_rows, offsets);
+    if (rc)
+        goto fail;
+    uint64_t raw = p.start[p.buckets];
+    uint64_t total = sf_exclusive_scan_u64(offsets, n);
+    offsets[n] = total;
+    /* Bucket b's kept rows sit at its raw start and belong at the offset of
+     * its first vertex, never to the right of it: slide left in order. */
+    if (total != raw) {
+        for (uint64_t b = 0; b < p.buckets; b++) {
+            uint64_t from = p.start[b], to = offsets[b << p.shift];
+            uint64_t next = (b + 1) << p.shift;
+            uint64_t len = offsets[next < n ? next : n] - to;
+            if (from == to || len == 0)
+                continue;
+            memmove(p.slots + to, p.slots + from, len * sizeof *p.slots);
+            if (p.weights)
+                memmove(p.weights + to, p.weights + from, len * sizeof *p.weights);
+        }
+        sf_vid *shrunk = realloc(p.slots, (total ? total : 1) * sizeof *p.slots);
+        if (shrunk)
+            p.slots = shrunk;
+        if (p.weights) {
+            double *shrunk_w = realloc(p.weights, (total ? total : 1) * sizeof *p.weights);
+            if (shrunk_w)
+                p.weights = shrunk_w;
+        }
+    }
+    out->offsets = offsets;
+    out->neighbors = p.slots;
+    out->weights = p.weights;
+    out->duplicates = raw - total;
+    p.slots = NULL;
+    p.weights = NULL;
+    partition_fini(&p);
+    return 0;
+fail:
+    partition_fini(&p);
+    free(offsets);
+    free(out->neighbors);
+    free(out->weights);
+    memset(out, 0, sizeof *out);
+    return rc;
+}
+
+/* ---------- the builder ---------- */
+
+/* Out-rows from the input's arcs; self-loops and duplicates counted. */
+static int build_out(const arc_source *a, sf_graph *g)
+{
+    rows r;
+    uint64_t arcs_hint = a->symmetric ? 2 * a->items : a->items;
+    int rc = build_rows(a, g->num_vertices, arcs_hint, true, &r);
+    if (rc)
+        return rc;
+    g->out_offsets = r.offsets;
+    g->out_neighbors = r.neighbors;
+    g->out_weights = r.weights;
+    g->num_arcs = r.offsets[g->num_vertices];
+    g->dropped_self_loops = r.self_loops;
+    /* undirected: each duplicate edge was dropped in both directions */
+    g->dropped_duplicates = a->symmetric ? r.duplicates / 2 : r.duplicates;
+    return 0;
+}
+
+/* In-rows by transposing the (already simple) out-rows: sources are read in
+ * ascending order and every pass is stable, so rows come out sorted. */
+static int build_in(sf_graph *g)
+{
+    arc_source a = {
+        .kind = ARCS_TRANSPOSE,
+        .items = g->num_arcs,
+        .weight = g->out_weights,
+        .offsets = g->out_offsets,
+        .neighbors = g->out_neighbors,
+        .rows = g->num_vertices,
+    };
+    rows r;
+    int rc = build_rows(&a, g->num_vertices, g->num_arcs, false, &r);
+    if (rc)
+        return rc;
+    g->in_offsets = r.offsets;
+    g->in_neighbors = r.neighbors;
+    g->in_weights = r.weights;
+    return 0;
+}
+
+/* Degree order (engine/order.h): counts every endpoint through the same id
+ * mapping the build will use, orders the dense ids by descending degree,
+ * and makes the arc source produce the new ids directly, so the build itself
+ * costs nothing more. Returns new_of (rank -> new dense id) in *new_of. */
+static int order_by_degree(arc_source *a, uint32_t *dense_of, uint64_t map_range, id_index *index,
+                           uint64_t n, uint32_t **new_of)
+{
+    uint32_t *degree = calloc(n, sizeof *degree);
+    if (!degree)
+        return -ENOMEM;
+#pragma omp parallel for schedule(static)
+    for (uint64_t i = 0; i < a->items; i++) {
+        sf_vid u, v;
+        load_edge(a, a->kind, i, &u, &v);
+        if (u == v)
+            continue;
+        __atomic_fetch_add(&degree[u], 1, __ATOMIC_RELAXED);
+        __atomic_fetch_add(&degree[v], 1, __ATOMIC_RELAXED);
+    }
+    int rc = sf_order_by_degree(n, degree, new_of);
+    free(degree);
+    if (rc)
+        return rc;
+    const uint32_t *order = *new_of;
+    switch (a->kind) {
+    case ARCS_DENSE64:
+        a->kind = ARCS_MAPPED;
+        a->map = order;
+        break;
+    case ARCS_MAPPED:
+        /* entries of absent ids are never read; keep them in range */
+#pragma omp parallel for schedule(static)
+        for (uint64_t id = 0; id < map_range; id++)
+            if (dense_of[id] < n)
+                dense_of[id] = order[dense_of[id]];
+        break;
+    default:
+#pragma omp parallel for schedule(static)
+        for (uint64_t at = 0; at <= index->mask; at++)
+            if (index->slots[at].dense != UINT32_MAX)
+                index->slots[at].dense = order[index->slots[at].dense];
+        break;
+    }
+    return 0;
 }
 
 int sf_graph_build(const sf_edge_list *e, const sf_build_options *opt, const char *source,
                    sf_graph **out, sf_error *err)
 {
     int rc = -ENOMEM;
-    uint32_t *src = NULL, *dst = NULL, *dense_of = NULL;
+    uint32_t *dense_of = NULL, *new_of = NULL;
+    uint64_t map_range = 0;
+    id_index index = {0};
     sf_graph *g = calloc(1, sizeof *g);
     if (!g)
         goto fail;
@@ -407,26 +1038,25 @@ int sf_graph_build(const sf_edge_list *e, const sf_build_options *opt, const cha
     g->directed = directed;
     g->weighted = e->weight != NULL;
 
+    arc_source a = {
+        .kind = ARCS_DENSE64,
+        .items = e->count,
+        .symmetric = !directed,
+        .src64 = e->src,
+        .dst64 = e->dst,
+        .weight = e->weight,
+    };
     uint64_t n = e->dense_vertices;
-    src = malloc((e->count ? e->count : 1) * sizeof *src);
-    dst = malloc((e->count ? e->count : 1) * sizeof *dst);
-    if (!src || !dst)
-        goto fail;
     if (n) {
         if (n > SF_MAX_VERTICES)
             goto too_many;
-#pragma omp parallel for schedule(static)
-        for (uint64_t i = 0; i < e->count; i++) {
-            src[i] = (uint32_t)e->src[i];
-            dst[i] = (uint32_t)e->dst[i];
-        }
     } else {
         uint64_t max_id = 0;
 #pragma omp parallel for schedule(static) reduction(max : max_id)
         for (uint64_t i = 0; i < e->count; i++) {
-            uint64_t a = e->src[i] > e->dst[i] ? e->src[i] : e->dst[i];
-            if (a > max_id)
-                max_id = a;
+            uint64_t id = e->src[i] > e->dst[i] ? e->src[i] : e->dst[i];
+            if (id > max_id)
+                max_id = id;
         }
         for (uint64_t i = 0; i < e->num_vertex_ids; i++)
             if (e->vertex_ids[i] > max_id)
@@ -434,38 +1064,49 @@ int sf_graph_build(const sf_edge_list *e, const sf_build_options *opt, const cha
         if (e->count == 0 && e->num_vertex_ids == 0) {
             n = 0;
         } else if (ids_are_compact(max_id, 2 * e->count + e->num_vertex_ids)) {
+            map_range = max_id + 1;
             rc = relabel_compact(e, max_id, &dense_of, &g->original_ids, &n);
             if (rc == -E2BIG)
                 goto too_many;
             if (rc)
                 goto fail;
-#pragma omp parallel for schedule(static)
-            for (uint64_t i = 0; i < e->count; i++) {
-                src[i] = dense_of[e->src[i]];
-                dst[i] = dense_of[e->dst[i]];
-            }
-            free(dense_of);
-            dense_of = NULL;
+            a.kind = ARCS_MAPPED;
+            a.map = dense_of;
         } else {
             rc = relabel_sparse(e, &g->original_ids, &n);
             if (rc == -E2BIG)
                 goto too_many;
             if (rc)
                 goto fail;
-#pragma omp parallel for schedule(static)
-            for (uint64_t i = 0; i < e->count; i++) {
-                src[i] = find_sorted(g->original_ids, n, e->src[i]);
-                dst[i] = find_sorted(g->original_ids, n, e->dst[i]);
-            }
+            rc = id_index_init(&index, g->original_ids, n);
+            if (rc)
+                goto fail;
+            a.kind = ARCS_HASHED;
+            a.index = &index;
         }
     }
     g->num_vertices = (sf_vid)n;
-    rc = build_out(g->num_vertices, src, dst, e->weight, e->count, !directed, g);
+    if (!opt->original_order && n > 1) {
+        rc = order_by_degree(&a, dense_of, map_range, &index, n, &new_of);
+        if (rc)
+            goto fail;
+        /* ranks (ascending original ids) -> new dense ids */
+        g->sorted_ids = g->original_ids;
+        g->by_original = new_of;
+        g->original_ids = malloc(n * sizeof *g->original_ids);
+        if (!g->original_ids)
+            goto fail;
+#pragma omp parallel for schedule(static)
+        for (uint64_t r = 0; r < n; r++)
+            g->original_ids[new_of[r]] = g->sorted_ids ? g->sorted_ids[r] : r;
+    }
+    rc = build_out(&a, g);
     if (rc)
         goto fail;
-    free(src);
-    free(dst);
-    src = dst = NULL;
+    free(dense_of);
+    free(index.slots);
+    dense_of = NULL;
+    index.slots = NULL;
     if (directed) {
         rc = build_in(g);
         if (rc)
@@ -489,9 +1130,8 @@ fail:
     if (rc == -ENOMEM)
         sf_error_set(err, rc, "%s: out of memory while building the graph", source);
 cleanup:
-    free(src);
-    free(dst);
     free(dense_of);
+    free(index.slots);
     sf_graph_destroy(&g);
     return rc;
 }
@@ -510,15 +1150,20 @@ void sf_graph_destroy(sf_graph **gp)
     free(g->out_neighbors);
     free(g->out_weights);
     free(g->original_ids);
+    free(g->sorted_ids);
+    free(g->by_original);
     free(g);
     *gp = NULL;
 }
 
 sf_vid sf_graph_find_vertex(const sf_graph *g, uint64_t original_id)
 {
-    if (!g->original_ids)
-        return original_id < g->num_vertices ? (sf_vid)original_id : SF_VID_NONE;
-    return find_sorted(g->original_ids, g->num_vertices, original_id);
+    /* the sorted original ids: sorted_ids under degree order, else the
+     * dense -> original map itself (NULL: the identity) */
+    const uint64_t *sorted = g->by_original ? g->sorted_ids : g->original_ids;
+    sf_vid rank = sorted ? find_sorted(sorted, g->num_vertices, original_id)
+                         : original_id < g->num_vertices ? (sf_vid)original_id : SF_VID_NONE;
+    return rank == SF_VID_NONE ? rank : sf_graph_by_original(g, rank);
 }
 
 uint64_t sf_graph_bytes(const sf_graph *g)
@@ -530,5 +1175,9 @@ uint64_t sf_graph_bytes(const sf_graph *g)
         bytes += (n + 1) * sizeof(sf_eid) + g->num_arcs * per_arc;
     if (g->original_ids)
         bytes += n * sizeof(uint64_t);
+    if (g->sorted_ids)
+        bytes += n * sizeof(uint64_t);
+    if (g->by_original)
+        bytes += n * sizeof(sf_vid);
     return bytes;
 }

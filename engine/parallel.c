@@ -5,6 +5,7 @@
 
 #include <omp.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <time.h>
 
 #define SCAN_BODY(T)                                                          \
@@ -52,6 +53,20 @@ uint64_t sf_exclusive_scan_u64(uint64_t *a, uint64_t n)
 uint64_t sf_exclusive_scan_u32(uint32_t *a, uint64_t n)
 {
     SCAN_BODY(uint32_t)
+}
+
+void sf_advise_huge(void *p, uint64_t bytes)
+{
+#ifdef MADV_HUGEPAGE
+    const uintptr_t huge = (uintptr_t)2 << 20;
+    uintptr_t first = ((uintptr_t)p + huge - 1) & ~(huge - 1);
+    uintptr_t last = ((uintptr_t)p + bytes) & ~(huge - 1);
+    if (last > first)
+        madvise((void *)first, last - first, MADV_HUGEPAGE);
+#else
+    (void)p;
+    (void)bytes;
+#endif
 }
 
 double sf_now(void)

@@ -1,5 +1,6 @@
 /* Small parallel building blocks shared by the builder, the engine and the
- * readers: prefix sums over large arrays, run on the current OpenMP team. */
+ * readers: prefix sums over large arrays, run on the current OpenMP team,
+ * and a page-size hint for big arrays. */
 #ifndef SF_PARALLEL_H
 #define SF_PARALLEL_H
 
@@ -10,6 +11,13 @@ uint64_t sf_exclusive_scan_u64(uint64_t *a, uint64_t n);
 /* The same over 32-bit counts; the total must fit in 32 bits except that it
  * is returned in 64 (callers check it against their own limits). */
 uint64_t sf_exclusive_scan_u32(uint32_t *a, uint64_t n);
+
+/* Asks the kernel to back the whole 2 MiB pages inside [p, p + bytes) with
+ * transparent huge pages: a hint, ignored where THP is off, and best given
+ * before the memory is first touched. Big arrays written at thousands of
+ * places at once, or read at random, use it to stay clear of TLB misses and
+ * to take a fault per 2 MiB rather than per 4 KiB. */
+void sf_advise_huge(void *p, uint64_t bytes);
 
 /* Seconds on a monotonic clock. */
 double sf_now(void);

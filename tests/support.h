@@ -20,7 +20,8 @@ static inline sf_graph *graph_from_arcs(const uint64_t (*arcs)[2], size_t count,
     sf_edge_list_init(&e);
     for (size_t i = 0; i < count; i++)
         cr_assert_eq(sf_edge_list_push(&e, arcs[i][0], arcs[i][1], 0), 0);
-    sf_build_options opt = {.undirected = undirected};
+    /* original order: tests built on literal arcs check exact layouts */
+    sf_build_options opt = {.undirected = undirected, .original_order = true};
     sf_graph *g = NULL;
     sf_error err;
     cr_assert_eq(sf_graph_build(&e, &opt, "test", &g, &err), 0, "%s", err.msg);

@@ -65,7 +65,7 @@ Test(graph, explicit_vertex_set_keeps_isolated_vertices)
     e.num_vertex_ids = 3;
     sf_graph *g = NULL;
     sf_error err;
-    sf_build_options opt = {0};
+    sf_build_options opt = {.original_order = true};
     cr_assert_eq(sf_graph_build(&e, &opt, "t", &g, &err), 0);
     cr_assert_eq(g->num_vertices, 3);
     cr_assert_eq(sf_out_degree(g, 2), 0);
@@ -103,7 +103,7 @@ Test(graph, weights_follow_their_arcs_and_duplicates_keep_the_smallest)
     sf_edge_list_push(&e, 2, 1, 7.0);
     sf_graph *g = NULL;
     sf_error err;
-    sf_build_options opt = {0};
+    sf_build_options opt = {.original_order = true};
     cr_assert_eq(sf_graph_build(&e, &opt, "t", &g, &err), 0);
     cr_assert(g->weighted);
     cr_assert_eq(g->out_neighbors[0], 1);
@@ -153,7 +153,7 @@ Test(graph, same_graph_at_any_thread_count)
                 }
             if (sparse)
                 e.dense_vertices = 0;
-            sf_build_options opt = {.undirected = false};
+            sf_build_options opt = {.undirected = false, .original_order = true};
             cr_assert_eq(sf_graph_build(&e, &opt, "kron", &g[t - 1], &err), 0);
             sf_edge_list_fini(&e);
         }
@@ -173,4 +173,408 @@ Test(graph, generated_graph_is_simple_and_symmetric)
     cr_assert_eq(g->num_arcs, 2 * g->num_edges);
     cr_assert_gt(g->dropped_duplicates, 0, "kron has duplicate edges to drop");
     sf_graph_destroy(&g);
+}
+
+/* ---------- differential tests against a slow, obviously-correct builder ---------- */
+
+/* The reference: relabel by sorting the distinct ids, list every arc (both
+ * directions when undirected), sort the (source, target, weight) triples
+ * with qsort, keep the first of each (source, target), and read rows off. */
+typedef struct ref_arc {
+    uint32_t u, v;
+    double w;
+} ref_arc;
+
+static int compare_ref_arcs(const void *a, const void *b)
+{
+    const ref_arc *x = a, *y = b;
+    if (x->u != y->u)
+        return x->u < y->u ? -1 : 1;
+    if (x->v != y->v)
+        return x->v < y->v ? -1 : 1;
+    return x->w < y->w ? -1 : x->w > y->w;
+}
+
+static int compare_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+typedef struct ref_graph {
+    uint64_t n, arcs, loops, duplicates;
+    uint64_t *ids;                  /* dense -> original */
+    ref_arc *out, *in;              /* sorted, simple */
+} ref_graph;
+
+static uint32_t ref_dense(const ref_graph *r, const sf_edge_list *e, uint64_t id)
+{
+    if (e->dense_vertices)
+        return (uint32_t)id;
+    uint64_t *at = bsearch(&id, r->ids, r->n, sizeof *r->ids, compare_u64);
+    cr_assert_not_null(at);
+    return (uint32_t)(at - r->ids);
+}
+
+static uint64_t ref_unique(ref_arc *a, uint64_t count)
+{
+    qsort(a, count, sizeof *a, compare_ref_arcs);
+    uint64_t kept = 0;
+    for (uint64_t i = 0; i < count; i++)
+        if (kept == 0 || a[kept - 1].u != a[i].u || a[kept - 1].v != a[i].v)
+            a[kept++] = a[i]; /* sorted by weight too: the first is the smallest */
+    return kept;
+}
+
+static void ref_build(const sf_edge_list *e, bool undirected, ref_graph *r)
+{
+    memset(r, 0, sizeof *r);
+    if (e->dense_vertices) {
+        r->n = e->dense_vertices;
+    } else {
+        r->ids = malloc((2 * e->count + e->num_vertex_ids + 1) * sizeof *r->ids);
+        for (uint64_t i = 0; i < e->count; i++) {
+            r->ids[r->n++] = e->src[i];
+            r->ids[r->n++] = e->dst[i];
+        }
+        for (uint64_t i = 0; i < e->num_vertex_ids; i++)
+            r->ids[r->n++] = e->vertex_ids[i];
+        qsort(r->ids, r->n, sizeof *r->ids, compare_u64);
+        uint64_t distinct = 0;
+        for (uint64_t i = 0; i < r->n; i++)
+            if (distinct == 0 || r->ids[distinct - 1] != r->ids[i])
+                r->ids[distinct++] = r->ids[i];
+        r->n = distinct;
+    }
+    r->out = malloc((2 * e->count + 1) * sizeof *r->out);
+    uint64_t raw = 0;
+    for (uint64_t i = 0; i < e->count; i++) {
+        uint32_t u = ref_dense(r, e, e->src[i]), v = ref_dense(r, e, e->dst[i]);
+        double w = e->weight ? e->weight[i] : 0;
+        if (u == v) {
+            r->loops++;
+            continue;
+        }
+        r->out[raw++] = (ref_arc){u, v, w};
+        if (undirected)
+            r->out[raw++] = (ref_arc){v, u, w};
+    }
+    r->arcs = ref_unique(r->out, raw);
+    r->duplicates = undirected ? (raw - r->arcs) / 2 : raw - r->arcs;
+    r->in = malloc((r->arcs + 1) * sizeof *r->in);
+    for (uint64_t i = 0; i < r->arcs; i++)
+        r->in[i] = (ref_arc){r->out[i].v, r->out[i].u, r->out[i].w};
+    qsort(r->in, r->arcs, sizeof *r->in, compare_ref_arcs);
+}
+
+static void ref_free(ref_graph *r)
+{
+    free(r->ids);
+    free(r->out);
+    free(r->in);
+}
+
+/* Rows of g (offsets, neighbours, weights) against the sorted arcs. */
+static void expect_rows(const sf_graph *g, const sf_eid *off, const sf_vid *nbr, const double *w,
+                        const ref_arc *arcs, const char *which)
+{
+    uint64_t i = 0;
+    for (uint64_t v = 0; v < g->num_vertices; v++) {
+        for (sf_eid e = off[v]; e < off[v + 1]; e++, i++) {
+            cr_assert_lt(i, g->num_arcs, "%s: too many arcs", which);
+            cr_assert_eq(arcs[i].u, v, "%s arc %llu: row %llu, expected %u", which,
+                         (unsigned long long)i, (unsigned long long)v, arcs[i].u);
+            cr_assert_eq(nbr[e], arcs[i].v, "%s arc %llu: neighbour %u, expected %u", which,
+                         (unsigned long long)i, nbr[e], arcs[i].v);
+            if (w)
+                cr_assert_eq(w[e], arcs[i].w, "%s arc %u->%u: weight %g, expected %g", which,
+                             arcs[i].u, arcs[i].v, w[e], arcs[i].w);
+        }
+    }
+    cr_assert_eq(i, g->num_arcs, "%s: arc count", which);
+}
+
+static void expect_reference(const sf_edge_list *e, bool undirected, const sf_graph *g)
+{
+    ref_graph r;
+    ref_build(e, undirected, &r);
+    cr_assert_eq(g->num_vertices, r.n);
+    cr_assert_eq(g->num_arcs, r.arcs);
+    cr_assert_eq(g->num_edges, undirected ? r.arcs / 2 : r.arcs);
+    cr_assert_eq(g->dropped_self_loops, r.loops);
+    cr_assert_eq(g->dropped_duplicates, r.duplicates);
+    cr_assert_eq(g->weighted, e->weight != NULL);
+    cr_assert_eq(g->out_offsets[0], 0);
+    if (r.ids)
+        for (uint64_t v = 0; v < r.n; v++)
+            cr_assert_eq(sf_graph_original_id(g, (sf_vid)v), r.ids[v]);
+    expect_rows(g, g->out_offsets, g->out_neighbors, g->out_weights, r.out, "out");
+    if (undirected) {
+        cr_assert_eq(g->in_offsets, g->out_offsets);
+        cr_assert_eq(g->in_neighbors, g->out_neighbors);
+        cr_assert_eq(g->in_weights, g->out_weights);
+    } else {
+        expect_rows(g, g->in_offsets, g->in_neighbors, g->in_weights, r.in, "in");
+    }
+    ref_free(&r);
+}
+
+static uint64_t next_random(uint64_t *state)
+{
+    *state += 0x9e3779b97f4a7c15ull;
+    uint64_t z = *state;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+static sf_graph *build_ok(const sf_edge_list *e, bool undirected)
+{
+    sf_build_options opt = {.undirected = undirected, .original_order = true};
+    sf_graph *g = NULL;
+    sf_error err;
+    cr_assert_eq(sf_graph_build(e, &opt, "test", &g, &err), 0, "%s", err.msg);
+    return g;
+}
+
+/* Every byte the builder hands out, whatever the thread count. */
+static void expect_identical(const sf_graph *a, const sf_graph *b)
+{
+    compare_graphs(a, b);
+    uint64_t n1 = a->num_vertices + 1ull;
+    cr_assert_eq(memcmp(a->in_offsets, b->in_offsets, n1 * sizeof(sf_eid)), 0);
+    cr_assert_eq(a->dropped_self_loops, b->dropped_self_loops);
+    cr_assert_eq(a->dropped_duplicates, b->dropped_duplicates);
+    cr_assert_eq(!a->out_weights, !b->out_weights);
+    if (a->out_weights) {
+        cr_assert_eq(memcmp(a->out_weights, b->out_weights, a->num_arcs * sizeof(double)), 0);
+        cr_assert_eq(memcmp(a->in_weights, b->in_weights, a->num_arcs * sizeof(double)), 0);
+    }
+    cr_assert_eq(!a->original_ids, !b->original_ids);
+    if (a->original_ids)
+        cr_assert_eq(memcmp(a->original_ids, b->original_ids, a->num_vertices * sizeof(uint64_t)), 0);
+}
+
+/* A random multigraph with hubs, repeats (with other weights) and loops,
+ * on ids of the given shape: dense, compact with gaps, or spread over 64
+ * bits. */
+enum id_shape { IDS_DENSE, IDS_COMPACT, IDS_SPARSE };
+
+static void random_edges(sf_edge_list *e, uint64_t n, uint64_t m, enum id_shape shape,
+                         bool weighted, uint64_t seed)
+{
+    sf_edge_list_init(e);
+    cr_assert_eq(sf_edge_list_reserve(e, m, weighted), 0);
+    uint64_t state = seed;
+    for (uint64_t i = 0; i < m; i++) {
+        uint64_t r = next_random(&state);
+        uint64_t u = r % n, v = (r >> 32) % n;
+        if ((r & 0xf) == 0)
+            u = r & 0x30 ? 0 : n / 3;     /* hubs */
+        if ((r & 0xff00) == 0 && i)
+            u = e->src[i - 1], v = e->dst[i - 1]; /* repeats */
+        if ((r & 0xff0000) == 0)
+            v = u;                        /* loops */
+        if (shape == IDS_COMPACT)
+            u = 3 * u + 7, v = 3 * v + 7;
+        if (shape == IDS_SPARSE)
+            u = u * 0x9e3779b97f4a7c15ull + 1, v = v * 0x9e3779b97f4a7c15ull + 1;
+        double w = (double)(next_random(&state) % 1000) / 8;
+        cr_assert_eq(sf_edge_list_push(e, u, v, w), 0);
+    }
+    if (shape == IDS_DENSE)
+        e->dense_vertices = n;
+}
+
+Test(graph, matches_reference_on_every_id_shape_and_option)
+{
+    const struct {
+        uint64_t n, m;
+    } sizes[] = {{1, 3}, {2, 5}, {50, 400}, {3000, 30000}, {20000, 100000}};
+    for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++)
+        for (int shape = IDS_DENSE; shape <= IDS_SPARSE; shape++)
+            for (int weighted = 0; weighted < 2; weighted++)
+                for (int undirected = 0; undirected < 2; undirected++) {
+                    sf_edge_list e;
+                    random_edges(&e, sizes[s].n, sizes[s].m, shape, weighted, 17 * s + shape);
+                    sf_graph *g = build_ok(&e, undirected);
+                    expect_reference(&e, undirected, g);
+                    sf_graph_destroy(&g);
+                    sf_edge_list_fini(&e);
+                }
+}
+
+Test(graph, hub_rows_over_100k_arcs_sorted_and_deduplicated)
+{
+    /* vertex 5 is joined to 150000 others in scrambled order, each edge
+     * given twice (once each way), plus a second hub with repeated arcs */
+    const uint64_t spokes = 150000;
+    sf_edge_list e;
+    sf_edge_list_init(&e);
+    cr_assert_eq(sf_edge_list_reserve(&e, 3 * spokes, false), 0);
+    for (uint64_t i = 0; i < spokes; i++) {
+        uint64_t spoke = 6 + (i * 7919) % spokes;
+        cr_assert_eq(sf_edge_list_push(&e, 5, spoke, 0), 0);
+        cr_assert_eq(sf_edge_list_push(&e, spoke, 5, 0), 0);
+        cr_assert_eq(sf_edge_list_push(&e, 1, 6 + (i * 104729) % 1000, 0), 0);
+    }
+    e.dense_vertices = spokes + 6;
+    for (int undirected = 0; undirected < 2; undirected++) {
+        sf_graph *g = build_ok(&e, undirected);
+        cr_assert_eq(sf_out_degree(g, 5), spokes);
+        for (uint64_t i = 0; i < spokes; i++)
+            cr_assert_eq(g->out_neighbors[g->out_offsets[5] + i], 6 + i);
+        cr_assert_eq(sf_out_degree(g, 1), 1000);
+        cr_assert_eq(g->dropped_duplicates, undirected ? spokes + spokes - 1000 : spokes - 1000);
+        expect_reference(&e, undirected, g);
+        sf_graph_destroy(&g);
+    }
+    sf_edge_list_fini(&e);
+}
+
+Test(graph, weighted_directed_transpose_keeps_weights_with_their_arcs)
+{
+    sf_edge_list e;
+    random_edges(&e, 5000, 200000, IDS_COMPACT, true, 99);
+    sf_graph *g = build_ok(&e, false);
+    expect_reference(&e, false, g);
+    /* and directly: each out-arc's weight is found on its in-arc */
+    for (sf_vid u = 0; u < g->num_vertices; u++)
+        for (sf_eid a = g->out_offsets[u]; a < g->out_offsets[u + 1]; a++) {
+            sf_vid v = g->out_neighbors[a];
+            sf_eid b = g->in_offsets[v];
+            while (b < g->in_offsets[v + 1] && g->in_neighbors[b] != u)
+                b++;
+            cr_assert_lt(b, g->in_offsets[v + 1], "arc %u->%u missing from in-rows", u, v);
+            cr_assert_eq(g->in_weights[b], g->out_weights[a], "arc %u->%u", u, v);
+        }
+    sf_graph_destroy(&g);
+    sf_edge_list_fini(&e);
+}
+
+/* Over 2^23 vertices the partition keeps local ids in a side array rather
+ * than packed into the slot: check that layout against the reference too. */
+Test(graph, wide_vertex_range_uses_the_unpacked_layout_correctly)
+{
+    for (int undirected = 0; undirected < 2; undirected++) {
+        sf_edge_list e;
+        random_edges(&e, 1u << 24, 300000, IDS_DENSE, true, 5);
+        sf_graph *g[2];
+        for (int t = 0; t < 2; t++) {
+            omp_set_num_threads(t ? 3 : 1);
+            g[t] = build_ok(&e, undirected);
+        }
+        omp_set_num_threads(omp_get_num_procs());
+        expect_reference(&e, undirected, g[0]);
+        expect_identical(g[0], g[1]);
+        for (int t = 0; t < 2; t++)
+            sf_graph_destroy(&g[t]);
+        sf_edge_list_fini(&e);
+    }
+}
+
+Test(graph, identical_bytes_at_any_thread_count_on_every_path)
+{
+    for (int shape = IDS_DENSE; shape <= IDS_SPARSE; shape++)
+        for (int undirected = 0; undirected < 2; undirected++) {
+            sf_edge_list e;
+            if (shape == IDS_DENSE) {
+                /* kron:16: dozens of buckets, hub rows of thousands of arcs */
+                sf_error err;
+                sf_edge_list_init(&e);
+                cr_assert_eq(sf_generate("kron:16", 11, &e, &err), 0, "%s", err.msg);
+                e.weight = malloc(e.count * sizeof *e.weight);
+                for (uint64_t i = 0; i < e.count; i++)
+                    e.weight[i] = (double)((e.src[i] * 31 + e.dst[i] * 17 + i) % 1000);
+            } else {
+                random_edges(&e, 50000, 200000, shape, true, 23 + shape);
+            }
+            sf_graph *g[3];
+            for (int t = 1; t <= 3; t++) {
+                omp_set_num_threads(t);
+                g[t - 1] = build_ok(&e, undirected);
+            }
+            omp_set_num_threads(omp_get_num_procs());
+            if (shape != IDS_DENSE)
+                expect_reference(&e, undirected, g[0]);
+            for (int t = 1; t < 3; t++)
+                expect_identical(g[0], g[t]);
+            for (int t = 0; t < 3; t++)
+                sf_graph_destroy(&g[t]);
+            sf_edge_list_fini(&e);
+        }
+}
+
+/* Degree order: the same graph up to renaming (every arc, by original ids,
+ * in both builds), dense ids by non-increasing degree with ties in original
+ * order, and every original id found again. */
+Test(graph, degree_order_renames_the_same_graph)
+{
+    for (int undirected = 0; undirected < 2; undirected++) {
+        sf_edge_list e;
+        sf_edge_list_init(&e);
+        sf_error err;
+        cr_assert_eq(sf_generate("kron:11:8", 9, &e, &err), 0);
+        for (uint64_t i = 0; i < e.count; i++) { /* sparse 64-bit ids, another path */
+            e.src[i] = e.src[i] * 0x9e3779b97f4a7c15ull + 1;
+            e.dst[i] = e.dst[i] * 0x9e3779b97f4a7c15ull + 1;
+        }
+        e.dense_vertices = 0;
+        sf_build_options plain = {.undirected = undirected, .original_order = true};
+        sf_build_options ordered = {.undirected = undirected};
+        sf_graph *a = NULL, *b = NULL;
+        cr_assert_eq(sf_graph_build(&e, &plain, "t", &a, &err), 0);
+        cr_assert_eq(sf_graph_build(&e, &ordered, "t", &b, &err), 0);
+        cr_assert_eq(a->num_vertices, b->num_vertices);
+        cr_assert_eq(a->num_arcs, b->num_arcs);
+        for (sf_vid v = 0; v < a->num_vertices; v++) {
+            uint64_t id = sf_graph_original_id(a, v);
+            sf_vid w = sf_graph_find_vertex(b, id);
+            cr_assert_neq(w, SF_VID_NONE);
+            cr_assert_eq(sf_graph_original_id(b, w), id);
+            cr_assert_eq(sf_graph_by_original(b, v), w, "rank %u", v);
+            cr_assert_eq(sf_out_degree(a, v), sf_out_degree(b, w));
+            for (sf_eid k = 0; k < sf_out_degree(a, v); k++) {
+                uint64_t target = sf_graph_original_id(a, a->out_neighbors[a->out_offsets[v] + k]);
+                sf_vid t = sf_graph_find_vertex(b, target);
+                bool found = false;
+                for (sf_eid j = b->out_offsets[w]; j < b->out_offsets[w + 1] && !found; j++)
+                    found = b->out_neighbors[j] == t;
+                cr_assert(found, "arc %llu -> %llu lost", (unsigned long long)id,
+                          (unsigned long long)target);
+            }
+        }
+        sf_graph_destroy(&a);
+        sf_graph_destroy(&b);
+        sf_edge_list_fini(&e);
+    }
+}
+
+Test(graph, degree_order_puts_hubs_first)
+{
+    /* a simple input (no duplicates, no self-loops): degree = arcs at v */
+    const uint64_t arcs[][2] = {{50, 10}, {50, 20}, {50, 30}, {20, 30}, {40, 10}, {60, 70}};
+    sf_edge_list e;
+    sf_edge_list_init(&e);
+    for (size_t i = 0; i < sizeof arcs / sizeof arcs[0]; i++)
+        sf_edge_list_push(&e, arcs[i][0], arcs[i][1], 0);
+    sf_build_options ordered = {.undirected = true};
+    sf_graph *g = NULL;
+    sf_error err;
+    cr_assert_eq(sf_graph_build(&e, &ordered, "t", &g, &err), 0);
+    /* degrees: 50:3, 10:2, 20:2, 30:2, 40:1, 60:1, 70:1 */
+    const uint64_t expected[] = {50, 10, 20, 30, 40, 60, 70};
+    for (sf_vid v = 0; v < 7; v++)
+        cr_assert_eq(sf_graph_original_id(g, v), expected[v], "dense %u is %llu", v,
+                     (unsigned long long)sf_graph_original_id(g, v));
+    for (sf_vid v = 0; v < 7; v++) {
+        sf_eid previous = v ? sf_out_degree(g, v - 1) : ~0ull;
+        cr_assert_leq(sf_out_degree(g, v), previous);
+        for (sf_eid e2 = g->out_offsets[v] + 1; e2 < g->out_offsets[v + 1]; e2++)
+            cr_assert_lt(g->out_neighbors[e2 - 1], g->out_neighbors[e2], "rows stay sorted");
+    }
+    cr_assert_eq(sf_graph_find_vertex(g, 70), 6);
+    cr_assert_eq(sf_graph_find_vertex(g, 71), SF_VID_NONE);
+    sf_graph_destroy(&g);
+    sf_edge_list_fini(&e);
 }

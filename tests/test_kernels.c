@@ -147,7 +147,7 @@ Test(kernels, pr_on_tiny_graphs_with_dangling_vertices)
     e.num_vertex_ids = 4;
     sf_graph *g = NULL;
     sf_error err;
-    sf_build_options opt = {0};
+    sf_build_options opt = {.original_order = true};
     cr_assert_eq(sf_graph_build(&e, &opt, "t", &g, &err), 0);
     sf_edge_list_fini(&e);
     double rank[4];
