@@ -104,6 +104,8 @@ int sf_job_run(const sf_algo *algo, sf_engine *e, const sf_graph *g, bool baseli
     r->values = malloc(((size_t)g->num_vertices + 1) * algo->value_size);
     if (!r->values)
         return sf_error_set(err, -ENOMEM, "out of memory for %s results", algo->name);
+    /* fault the output in before the clock starts, for engine and baseline alike */
+    memset(r->values, 0, ((size_t)g->num_vertices + 1) * algo->value_size);
     double start = sf_now();
     int rc = baseline ? algo->baseline(g, p, r->values, &r->prepare_s)
                       : algo->engine(e, p, r->values, &r->log);

@@ -21,8 +21,8 @@ int sf_reference_pr(const sf_graph *g, int iterations, double damping, double *r
 int sf_reference_wcc(const sf_graph *g, uint64_t *label);
 
 /* Turns union-find roots (root[v], any representative per component) into
- * LDBC labels: the smallest original id of each component. Serial; used by
- * the baseline. Returns 0 or -ENOMEM. */
+ * LDBC labels: the smallest original id of each component. Serial, no
+ * scratch memory; used by the baseline. Returns 0. */
 int sf_labels_from_roots(const sf_graph *g, const sf_vid *root, uint64_t *label);
 
 #endif

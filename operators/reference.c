@@ -71,19 +71,17 @@ int sf_reference_wcc(const sf_graph *g, uint64_t *label)
 
 int sf_labels_from_roots(const sf_graph *g, const sf_vid *root, uint64_t *label)
 {
+    /* A root's own slot holds the running minimum of its component; other
+     * slots are written only in the last pass, which reads root slots only. */
     uint64_t n = g->num_vertices;
-    uint64_t *min_id = malloc((n ? n : 1) * sizeof *min_id);
-    if (!min_id)
-        return -ENOMEM;
     for (uint64_t v = 0; v < n; v++)
-        min_id[v] = UINT64_MAX;
+        label[v] = UINT64_MAX;
     for (uint64_t v = 0; v < n; v++) {
         uint64_t id = sf_graph_original_id(g, (sf_vid)v);
-        if (id < min_id[root[v]])
-            min_id[root[v]] = id;
+        if (id < label[root[v]])
+            label[root[v]] = id;
     }
     for (uint64_t v = 0; v < n; v++)
-        label[v] = min_id[root[v]];
-    free(min_id);
+        label[v] = label[root[v]];
     return 0;
 }
