@@ -94,7 +94,7 @@ test: $(TEST_BIN) $(BIN)
 	SF_BIN=$(abspath $(BIN)) SF_DATASETS=$(SF_DATASETS) $(TEST_BIN) --jobs 2
 
 run: $(BIN)
-	$(BIN) bench --graphs kron:20 --algos pr,wcc --threads 1,$$(nproc) --trials 3 --out bench-out
+	$(BIN) bench --graphs kron:20 --algos pr,wcc --threads 1,$$(nproc) --out bench-out
 
 clean:
 	rm -rf build bin libshardflow.a

@@ -393,8 +393,10 @@ static int cmd_info(struct cli *c, int argc, char **argv)
                deg[n - 1], (double)g->num_arcs / n);
     printf("graph memory:    %.1f MiB (%.2f bytes per edge)\n", sf_graph_bytes(g) / 1048576.0,
            g->num_edges ? (double)sf_graph_bytes(g) / g->num_edges : 0.0);
-    printf("kernel memory:   pr +%.1f MiB, wcc +%.1f MiB (vertex state)\n",
-           2.0 * 8 * n / 1048576.0 + 8.0 * n / 1048576.0, 4.0 * n / 1048576.0);
+    /* pr: two contribution buffers, an accumulator, the ranks; wcc: the
+     * forest, the per-root minimum id, the labels */
+    printf("kernel memory:   pr +%.1f MiB, wcc +%.1f MiB (vertex state and output)\n",
+           32.0 * n / 1048576.0, 20.0 * n / 1048576.0);
     printf("load %.3f s, build %.3f s, peak RSS %.1f MiB\n", load_s, build_s,
            sf_peak_rss_bytes() / 1048576.0);
     free(deg);

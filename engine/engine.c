@@ -3,6 +3,7 @@
  * regions, so each thread binds itself to its core once, at creation, and
  * keeps that binding for every later region of the same size. */
 #include "engine.h"
+#include "tiles.h"
 
 #include <hwloc.h>
 #include <omp.h>
@@ -32,6 +33,7 @@ struct sf_engine {
     int *worker_first_shard;    /* worker w owns [first[w], first[w+1]) */
     int *next_shard;            /* per worker, padded: next unclaimed own shard */
     void *spare[SPARE_ARRAYS];  /* freed vertex arrays kept for reuse */
+    sf_tiled_arcs *tiled_in_arcs; /* built on first use for the attached graph */
 };
 
 #define NEXT_STRIDE 16 /* ints: one cache line per worker's claim counter */
@@ -137,6 +139,14 @@ int sf_engine_create(const sf_engine_options *opt, sf_engine **out, sf_error *er
     return 0;
 }
 
+static void drop_tiled_in_arcs(sf_engine *e)
+{
+    if (e->tiled_in_arcs)
+        sf_tiled_arcs_fini(e->tiled_in_arcs);
+    free(e->tiled_in_arcs);
+    e->tiled_in_arcs = NULL;
+}
+
 void sf_engine_destroy(sf_engine **ep)
 {
     sf_engine *e = *ep;
@@ -149,6 +159,7 @@ void sf_engine_destroy(sf_engine **ep)
     free(e->shards);
     for (int i = 0; i < SPARE_ARRAYS; i++)
         unmap_array(e->spare[i]);
+    drop_tiled_in_arcs(e);
     free(e);
     *ep = NULL;
 }
@@ -211,10 +222,24 @@ int sf_engine_attach(sf_engine *e, const sf_graph *g, sf_error *err)
         unmap_array(e->spare[i]);
         e->spare[i] = NULL;
     }
+    drop_tiled_in_arcs(e);
     e->shards = s;
     e->num_shards = shards;
     e->graph = g;
     return 0;
+}
+
+const sf_tiled_arcs *sf_engine_tiled_in_arcs(sf_engine *e)
+{
+    if (!e->tiled_in_arcs && e->graph) {
+        sf_tiled_arcs *t = malloc(sizeof *t);
+        if (!t || sf_tiled_arcs_build(e, t) != 0) {
+            free(t);
+            return NULL;
+        }
+        e->tiled_in_arcs = t;
+    }
+    return e->tiled_in_arcs;
 }
 
 int sf_engine_threads(const sf_engine *e) { return e->threads; }

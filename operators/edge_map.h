@@ -19,6 +19,7 @@
 #define SF_EDGE_MAP_H
 
 #include "engine/engine.h"
+#include "engine/tiles.h"
 #include "operators/frontier.h"
 #include "operators/vertex_map.h"
 
@@ -109,6 +110,39 @@ SF_INLINE void sf_edge_map_push_all_ahead(const sf_shard *s, const sf_graph *g, 
             prefetch(w, nbr + off[w], off[w + 1] - off[w], arg);
         }
         fn(u, nbr + off[u], off[u + 1] - off[u], arg);
+    }
+}
+
+/* Every in-arc src -> dst of the shard, in the tiled layout's order
+ * (engine/tiles.h: along a Hilbert curve, tile by tile): tile_fn(dst_base,
+ * src_base, arg) as each tile begins, then fn(dst - dst_base, src - src_base,
+ * arg) for each of its arcs (offsets below 2^16). The kernel keeps its
+ * arrays offset by the tile's bases in `arg`, so the inner loop is an arc
+ * load, a shift and a mask before the kernel's own work: passing absolute
+ * ids instead cost 10% on PageRank (gcc 12 recomputes and zero-extends
+ * base + offset for every access). The shard owns every dst: fn may write
+ * dst's state without atomics. */
+SF_INLINE void sf_edge_map_tiled(const sf_shard *s, const sf_tiled_arcs *t,
+                                 void (*tile_fn)(sf_vid dst_base, sf_vid src_base, void *arg),
+                                 void (*fn)(uint32_t dst, uint32_t src, void *arg), void *arg)
+{
+    const sf_tiled_shard *ts = &t->shards[s->index];
+    const uint32_t *arcs = t->arcs;
+    for (uint64_t k = 0; k < ts->num_tiles; k++) {
+        const sf_tile *tile = &ts->tiles[k];
+        uint64_t i = tile->begin;
+        const uint64_t end = tile->end;
+        tile_fn(tile->dst_base, tile->src_base, arg);
+        /* by four, in order: the loop's own work is a fair part of an arc's */
+        for (; i + 4 <= end; i += 4) {
+            uint32_t a0 = arcs[i], a1 = arcs[i + 1], a2 = arcs[i + 2], a3 = arcs[i + 3];
+            fn(a0 >> SF_TILE_BITS, a0 & SF_TILE_MASK, arg);
+            fn(a1 >> SF_TILE_BITS, a1 & SF_TILE_MASK, arg);
+            fn(a2 >> SF_TILE_BITS, a2 & SF_TILE_MASK, arg);
+            fn(a3 >> SF_TILE_BITS, a3 & SF_TILE_MASK, arg);
+        }
+        for (; i < end; i++)
+            fn(arcs[i] >> SF_TILE_BITS, arcs[i] & SF_TILE_MASK, arg);
     }
 }
 
