@@ -64,6 +64,8 @@ static void wcc_init(sf_vid v, void *arg)
 {
     struct wcc_state *w = arg;
     w->comp[v] = v;
+    if (w->min_id)
+        w->min_id[v] = UINT64_MAX;
 }
 
 static void wcc_init_shard(sf_shard *s, void *arg)
@@ -170,12 +172,20 @@ static void wcc_min_id(sf_vid v, void *arg)
         ;
 }
 
-static void wcc_min_id_shard(sf_shard *s, void *arg)
+/* The last compression, fused with the per-root minimum of original ids. */
+static void wcc_compress_min_id(sf_vid v, void *arg)
+{
+    wcc_compress(v, arg);
+    wcc_min_id(v, arg);
+}
+
+static void wcc_compress_min_id_shard(sf_shard *s, void *arg)
 {
     struct wcc_state *w = arg;
-    if (!w->g->original_ids) /* ids are dense ids: the root is the minimum */
-        return;
-    sf_vertex_map(s, wcc_min_id, arg);
+    if (w->min_id)
+        sf_vertex_map(s, wcc_compress_min_id, arg);
+    else /* ids are dense ids: the root is the minimum */
+        sf_vertex_map(s, wcc_compress, arg);
 }
 
 static void wcc_label(sf_vid v, void *arg)
@@ -187,16 +197,6 @@ static void wcc_label(sf_vid v, void *arg)
 static void wcc_label_shard(sf_shard *s, void *arg)
 {
     sf_vertex_map(s, wcc_label, arg);
-}
-
-static void wcc_fill_max(sf_vid v, void *arg)
-{
-    ((struct wcc_state *)arg)->min_id[v] = UINT64_MAX;
-}
-
-static void wcc_fill_max_shard(sf_shard *s, void *arg)
-{
-    sf_vertex_map(s, wcc_fill_max, arg);
 }
 
 struct wcc_run {
@@ -215,7 +215,7 @@ static bool wcc_step(int phase, void *arg)
     }
     w->skip = most_frequent_label(w->comp, w->g->num_vertices);
     sf_engine_run(run->engine, wcc_finish_shard, w);
-    sf_engine_run(run->engine, wcc_compress_shard, w);
+    sf_engine_run(run->engine, wcc_compress_min_id_shard, w);
     return true;
 }
 
@@ -232,12 +232,9 @@ int sf_wcc(sf_engine *e, uint64_t *label, sf_iteration_log *log)
     if (!w->comp || (g->original_ids && !w->min_id))
         goto out;
     sf_engine_run(e, wcc_init_shard, w);
-    if (w->min_id)
-        sf_engine_run(e, wcc_fill_max_shard, w);
     rc = sf_iterate(2, wcc_step, &run, log);
     if (rc < 0)
         goto out;
-    sf_engine_run(e, wcc_min_id_shard, w);
     sf_engine_run(e, wcc_label_shard, w);
     rc = 0;
 out:
