@@ -31,6 +31,7 @@
  * Large arrays are asked for on transparent huge pages: random access into
  * 32 MB ran 20-30% faster on 2 MiB pages in the VM measured. */
 #include "bench/baseline_pr.h"
+#include "engine/hilbert.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -130,97 +131,13 @@ static void radix_sort_u64(uint64_t **keys, uint64_t **tmp, uint64_t n,
  * is one of four states (bit 0: swapped, bit 1: complemented), and a table
  * indexed by the state and 4 bits of x and y gives 8 bits of the index and
  * the next state. Coordinates are 32 bits, indices 64. */
-enum { H_SWAP = 1, H_COMPLEMENT = 2 };
-
-typedef struct hilbert_tables {
-    uint16_t encode[4][256];    /* [state][x4 << 4 | y4] -> d8 << 2 | state' */
-    uint16_t decode[4][256];    /* [state][d8] -> (x4 << 4 | y4) << 2 | state' */
-} hilbert_tables;
-
-static unsigned hilbert_next_state(unsigned state, unsigned rx, unsigned ry)
+/* The 64-bit index of (x, y): the top 16 levels, then the bottom 16 from
+ * the state they leave. */
+static inline uint64_t hilbert_encode(const sf_hilbert_tables *t, uint32_t x, uint32_t y)
 {
-    if (ry == 0) {
-        if (rx == 1)
-            state ^= H_COMPLEMENT;
-        state ^= H_SWAP;
-    }
-    return state;
-}
-
-static void hilbert_tables_init(hilbert_tables *t)
-{
-    for (unsigned state0 = 0; state0 < 4; state0++) {
-        for (unsigned in = 0; in < 256; in++) {
-            unsigned state = state0, d = 0;
-            for (int level = 3; level >= 0; level--) {
-                unsigned rx = (in >> (4 + level)) & 1, ry = (in >> level) & 1;
-                if (state & H_COMPLEMENT) {
-                    rx ^= 1;
-                    ry ^= 1;
-                }
-                if (state & H_SWAP) {
-                    unsigned swap = rx;
-                    rx = ry;
-                    ry = swap;
-                }
-                d = d << 2 | ((3 * rx) ^ ry);
-                state = hilbert_next_state(state, rx, ry);
-            }
-            t->encode[state0][in] = (uint16_t)(d << 2 | state);
-
-            state = state0;
-            unsigned x = 0, y = 0;
-            for (int level = 3; level >= 0; level--) {
-                unsigned q = (in >> (2 * level)) & 3;
-                unsigned rx = q >> 1, ry = (q ^ rx) & 1;
-                unsigned bx = rx, by = ry; /* undo the state: its own inverse */
-                if (state & H_SWAP) {
-                    bx = ry;
-                    by = rx;
-                }
-                if (state & H_COMPLEMENT) {
-                    bx ^= 1;
-                    by ^= 1;
-                }
-                x = x << 1 | bx;
-                y = y << 1 | by;
-                state = hilbert_next_state(state, rx, ry);
-            }
-            t->decode[state0][in] = (uint16_t)((x << 4 | y) << 2 | state);
-        }
-    }
-}
-
-static inline uint64_t hilbert_encode(const hilbert_tables *t, uint32_t x,
-                                      uint32_t y)
-{
-    uint64_t d = 0;
     unsigned state = 0;
-    for (int shift = 28; shift >= 0; shift -= 4) {
-        unsigned e = t->encode[state][((x >> shift) & 15) << 4 |
-                                      ((y >> shift) & 15)];
-        d = d << 8 | (e >> 2);
-        state = e & 3;
-    }
-    return d;
-}
-
-/* Decodes 16 levels (32 bits of d) from `state`; returns the state after
- * them. The high half of consecutive sorted indices rarely changes, so the
- * caller decodes it once per change. */
-static inline unsigned hilbert_decode16(const hilbert_tables *t, unsigned state,
-                                        uint32_t d, uint32_t *x, uint32_t *y)
-{
-    uint32_t rx = 0, ry = 0;
-    for (int shift = 24; shift >= 0; shift -= 8) {
-        unsigned e = t->decode[state][(d >> shift) & 255];
-        rx = rx << 4 | ((e >> 6) & 15);
-        ry = ry << 4 | ((e >> 2) & 15);
-        state = e & 3;
-    }
-    *x = rx;
-    *y = ry;
-    return state;
+    uint64_t high = sf_hilbert_encode16(t, &state, x >> 16, y >> 16);
+    return high << 32 | sf_hilbert_encode16(t, &state, x & 0xffff, y & 0xffff);
 }
 
 /* ---- degree order --------------------------------------------------------
@@ -345,8 +262,8 @@ static int hilbert_layout_init(hilbert_layout *h, const sf_graph *g,
             keys[k++] = !h->symmetric || nu < nv ? nu << 32 | nv : nv << 32 | nu;
         }
     }
-    hilbert_tables t;
-    hilbert_tables_init(&t);
+    sf_hilbert_tables t;
+    sf_hilbert_tables_init(&t);
     for (uint64_t e = 0; e < m; e++) {
         keys[e] = hilbert_encode(&t, (uint32_t)(keys[e] >> 32), (uint32_t)keys[e]);
         radix_count(*count, keys[e]);
@@ -361,14 +278,14 @@ static int hilbert_layout_init(hilbert_layout *h, const sf_graph *g,
     if (!h->arcs)
         goto fail;
     uint32_t high = 0, x_high = 0, y_high = 0;
-    unsigned state = hilbert_decode16(&t, 0, 0, &x_high, &y_high);
+    unsigned state = sf_hilbert_decode16(&t, 0, 0, &x_high, &y_high);
     for (uint64_t i = 0; i < m; i++) {
         if ((uint32_t)(keys[i] >> 32) != high) {
             high = (uint32_t)(keys[i] >> 32);
-            state = hilbert_decode16(&t, 0, high, &x_high, &y_high);
+            state = sf_hilbert_decode16(&t, 0, high, &x_high, &y_high);
         }
         uint32_t u, v;
-        hilbert_decode16(&t, state, (uint32_t)keys[i], &u, &v);
+        sf_hilbert_decode16(&t, state, (uint32_t)keys[i], &u, &v);
         u |= x_high << 16;
         v |= y_high << 16;
         uint32_t ub = u & ~TILE_MASK, vb = v & ~TILE_MASK;

@@ -20,97 +20,15 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "hilbert.h"
 #include "parallel.h"
 
-enum { H_SWAP = 1, H_COMPLEMENT = 2 };
-
-typedef struct hilbert_tables {
-    uint16_t encode[4][256];    /* [state][x4 << 4 | y4] -> d8 << 2 | state' */
-    uint16_t decode[4][256];    /* [state][d8] -> (y4 << 4 | x4) << 2 | state' */
-} hilbert_tables;
-
-static unsigned hilbert_next_state(unsigned state, unsigned rx, unsigned ry)
+/* The inverse of an inner index from `state`: y << 16 | x, which is the
+ * arc's tile offsets. */
+static inline uint32_t hilbert_decode16(const sf_hilbert_tables *t, unsigned state, uint32_t d)
 {
-    if (ry == 0) {
-        if (rx == 1)
-            state ^= H_COMPLEMENT;
-        state ^= H_SWAP;
-    }
-    return state;
-}
-
-static void hilbert_tables_init(hilbert_tables *t)
-{
-    for (unsigned state0 = 0; state0 < 4; state0++) {
-        for (unsigned in = 0; in < 256; in++) {
-            /* encode: in = x4 << 4 | y4, most significant level first */
-            unsigned state = state0, d = 0;
-            for (int level = 3; level >= 0; level--) {
-                unsigned rx = (in >> (4 + level)) & 1, ry = (in >> level) & 1;
-                if (state & H_COMPLEMENT) {
-                    rx ^= 1;
-                    ry ^= 1;
-                }
-                if (state & H_SWAP) {
-                    unsigned swap = rx;
-                    rx = ry;
-                    ry = swap;
-                }
-                d = d << 2 | ((3 * rx) ^ ry);
-                state = hilbert_next_state(state, rx, ry);
-            }
-            t->encode[state0][in] = (uint16_t)(d << 2 | state);
-
-            /* decode: in = d8, two bits a level */
-            state = state0;
-            unsigned x = 0, y = 0;
-            for (int level = 3; level >= 0; level--) {
-                unsigned q = (in >> (2 * level)) & 3;
-                unsigned rx = q >> 1, ry = (q ^ rx) & 1;
-                unsigned bx = rx, by = ry; /* undo the state: its own inverse */
-                if (state & H_SWAP) {
-                    bx = ry;
-                    by = rx;
-                }
-                if (state & H_COMPLEMENT) {
-                    bx ^= 1;
-                    by ^= 1;
-                }
-                x = x << 1 | bx;
-                y = y << 1 | by;
-                state = hilbert_next_state(state, rx, ry);
-            }
-            t->decode[state0][in] = (uint16_t)((y << 4 | x) << 2 | state);
-        }
-    }
-}
-
-/* 16 levels of x and y (16 bits each) from *state: the 32-bit index; *state
- * becomes the state after them. */
-static inline uint32_t hilbert_encode16(const hilbert_tables *t, unsigned *state, uint32_t x,
-                                        uint32_t y)
-{
-    uint32_t d = 0;
-    unsigned s = *state;
-    for (int shift = 12; shift >= 0; shift -= 4) {
-        unsigned e = t->encode[s][((x >> shift) & 15) << 4 | ((y >> shift) & 15)];
-        d = d << 8 | (e >> 2);
-        s = e & 3;
-    }
-    *state = s;
-    return d;
-}
-
-/* The inverse from `state`: y << 16 | x, which is the arc's tile offsets. */
-static inline uint32_t hilbert_decode16(const hilbert_tables *t, unsigned state, uint32_t d)
-{
-    uint32_t x = 0, y = 0;
-    for (int shift = 24; shift >= 0; shift -= 8) {
-        unsigned e = t->decode[state][(d >> shift) & 255];
-        x = x << 4 | ((e >> 2) & 15);
-        y = y << 4 | (e >> 6);
-        state = e & 3;
-    }
+    uint32_t x, y;
+    sf_hilbert_decode16(t, state, d, &x, &y);
     return y << 16 | x;
 }
 
@@ -172,13 +90,13 @@ static uint32_t *radix_lsd(uint32_t *keys, uint32_t *spare, uint64_t n, int pass
 
 /* Puts the arcs a[0, n) of a tile the curve enters in `state` in curve
  * order. */
-static void sort_tile(const hilbert_tables *h, unsigned state, uint32_t *a, uint64_t n,
+static void sort_tile(const sf_hilbert_tables *h, unsigned state, uint32_t *a, uint64_t n,
                       tile_scratch *s)
 {
     if (n <= SMALL_TILE) {
         for (uint64_t i = 0; i < n; i++) {
             unsigned st = state;
-            uint32_t k = hilbert_encode16(h, &st, a[i] & SF_TILE_MASK, a[i] >> SF_TILE_BITS);
+            uint32_t k = sf_hilbert_encode16(h, &st, a[i] & SF_TILE_MASK, a[i] >> SF_TILE_BITS);
             uint64_t j = i;
             for (; j > 0 && a[j - 1] > k; j--)
                 a[j] = a[j - 1];
@@ -191,7 +109,7 @@ static void sort_tile(const hilbert_tables *h, unsigned state, uint32_t *a, uint
     if (n <= CACHED_TILE) {
         for (uint64_t i = 0; i < n; i++) {
             unsigned st = state;
-            a[i] = hilbert_encode16(h, &st, a[i] & SF_TILE_MASK, a[i] >> SF_TILE_BITS);
+            a[i] = sf_hilbert_encode16(h, &st, a[i] & SF_TILE_MASK, a[i] >> SF_TILE_BITS);
         }
         const uint32_t *sorted = radix_lsd(a, s->spare, n, 3, s->count);
         for (uint64_t i = 0; i < n; i++)
@@ -203,7 +121,7 @@ static void sort_tile(const hilbert_tables *h, unsigned state, uint32_t *a, uint
     memset(top, 0, sizeof(uint64_t) * (1u << TOP_BITS));
     for (uint64_t i = 0; i < n; i++) {
         unsigned st = state;
-        uint32_t k = hilbert_encode16(h, &st, a[i] & SF_TILE_MASK, a[i] >> SF_TILE_BITS);
+        uint32_t k = sf_hilbert_encode16(h, &st, a[i] & SF_TILE_MASK, a[i] >> SF_TILE_BITS);
         s->spare[i] = k;
         top[k >> (32 - TOP_BITS)]++;
     }
@@ -233,7 +151,7 @@ static void sort_tile(const hilbert_tables *h, unsigned state, uint32_t *a, uint
 struct build_arg {
     const sf_graph *g;
     sf_tiled_arcs *t;
-    const hilbert_tables *h;
+    const sf_hilbert_tables *h;
     int failed;
 };
 
@@ -254,7 +172,7 @@ static void build_shard(sf_shard *s, void *arg)
 {
     struct build_arg *b = arg;
     const sf_graph *g = b->g;
-    const hilbert_tables *h = b->h;
+    const sf_hilbert_tables *h = b->h;
     sf_tiled_shard *out = &b->t->shards[s->index];
     uint32_t *arcs = b->t->arcs;
     const sf_eid *off = g->in_offsets;
@@ -295,7 +213,7 @@ static void build_shard(sf_shard *s, void *arg)
             continue;
         unsigned state = 0;
         uint32_t col = (uint32_t)(c % cols), row = (uint32_t)(row0 + c / cols);
-        slots[k].coarse = hilbert_encode16(h, &state, col, row);
+        slots[k].coarse = sf_hilbert_encode16(h, &state, col, row);
         slots[k].state = state;
         slots[k].cell = c;
         k++;
@@ -368,7 +286,7 @@ int sf_tiled_arcs_build(sf_engine *e, sf_tiled_arcs *t)
 {
     double start = sf_now();
     const sf_graph *g = sf_engine_graph(e);
-    hilbert_tables *h = malloc(sizeof *h);
+    sf_hilbert_tables *h = malloc(sizeof *h);
     memset(t, 0, sizeof *t);
     t->num_shards = sf_engine_num_shards(e);
     t->num_arcs = g->num_arcs;
@@ -381,7 +299,7 @@ int sf_tiled_arcs_build(sf_engine *e, sf_tiled_arcs *t)
     t->arcs = map == MAP_FAILED ? NULL : map;
     if (!h || !t->shards || !t->arcs)
         goto fail;
-    hilbert_tables_init(h);
+    sf_hilbert_tables_init(h);
     struct build_arg arg = {.g = g, .t = t, .h = h};
     sf_engine_run(e, build_shard, &arg);
     if (arg.failed)
