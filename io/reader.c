@@ -20,6 +20,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "engine/parallel.h"
+
 #define BLOCK_BYTES  ((size_t)4 << 20) /* one io_uring read */
 #define QUEUE_DEPTH  8u                /* reads in flight: 32 MiB */
 
@@ -32,22 +34,6 @@ static void note_uring_refused(int errnum)
     if (__atomic_exchange_n(&uring_refused, 1, __ATOMIC_ACQ_REL) == 0)
         fprintf(stderr, "shardflow: io_uring unavailable (%s), reading with pread\n",
                 strerror(errnum));
-}
-
-/* Transparent huge pages for a big buffer about to be filled: the kernel
- * then faults it in 2 MiB at a time, not 4 KiB. A hint; errors ignored. */
-static void advise_huge_pages(void *begin, size_t bytes)
-{
-#ifdef MADV_HUGEPAGE
-    const uintptr_t page = 4096;
-    uintptr_t lo = ((uintptr_t)begin + page - 1) & ~(page - 1);
-    uintptr_t hi = ((uintptr_t)begin + bytes) & ~(page - 1);
-    if (bytes >= ((size_t)4 << 20) && hi > lo)
-        madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
-#else
-    (void)begin;
-    (void)bytes;
-#endif
 }
 
 static int read_error(sf_error *err, const char *path, int errnum)
@@ -255,7 +241,7 @@ static int read_raw(const char *path, char **data, size_t *len)
         rc = ENOMEM;
         goto done;
     }
-    advise_huge_pages(buf, size);
+    sf_advise_huge(buf, size);
     rc = size ? read_uring(fd, buf, size) : 0;
     if (rc == -1)
         rc = read_pread(fd, buf, size);
@@ -303,7 +289,7 @@ static int gunzip(const unsigned char *packed, size_t packed_len, char **data, s
         rc = ENOMEM;
         goto done;
     }
-    advise_huge_pages(out, cap);
+    sf_advise_huge(out, cap);
 
     size_t used = 0, in_off = 0;
     bool ended = false; /* the current member reached its end */
@@ -316,7 +302,7 @@ static int gunzip(const unsigned char *packed, size_t packed_len, char **data, s
                 goto done;
             }
             out = grown;
-            advise_huge_pages(out + cap, grown_cap - cap);
+            sf_advise_huge(out + cap, grown_cap - cap);
             cap = grown_cap;
         }
         /* zlib counts in uInt: feed and drain at most 1 GiB per call. */

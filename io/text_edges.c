@@ -27,6 +27,8 @@
 #include <sys/mman.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
+
+#include "engine/parallel.h"
 #endif
 
 #define likely(x)   __builtin_expect(!!(x), 1)
@@ -507,24 +509,6 @@ static void first_data_line(const char *text, size_t len, const char **first, in
     }
 }
 
-/* Asks for transparent huge pages on the part of an output array the
- * threads are about to fill: first-touch faults of 4 KiB pages would
- * otherwise cost as much as a third of the parse. A hint; failures are
- * ignored. */
-static void advise_huge_pages(void *begin, size_t bytes)
-{
-#ifdef MADV_HUGEPAGE
-    const uintptr_t page = 4096;
-    uintptr_t lo = ((uintptr_t)begin + page - 1) & ~(page - 1);
-    uintptr_t hi = ((uintptr_t)begin + bytes) & ~(page - 1);
-    if (bytes >= ((size_t)4 << 20) && hi > lo)
-        madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
-#else
-    (void)begin;
-    (void)bytes;
-#endif
-}
-
 static uint64_t line_number(const char *text, const char *line)
 {
     uint64_t n = 1;
@@ -617,10 +601,10 @@ int sf_parse_text_edges(const char *path, const char *text, size_t len, sf_edge_
     }
     uint64_t *src = out->src + base, *dst = out->dst + base;
     double *weight = weighted ? out->weight + base : NULL;
-    advise_huge_pages(src, slots * sizeof *src);
-    advise_huge_pages(dst, slots * sizeof *dst);
+    sf_advise_huge(src, slots * sizeof *src);
+    sf_advise_huge(dst, slots * sizeof *dst);
     if (weight)
-        advise_huge_pages(weight, slots * sizeof *weight);
+        sf_advise_huge(weight, slots * sizeof *weight);
 
     #pragma omp parallel for schedule(static, 1)
     for (size_t k = 0; k < num_chunks; k++)
