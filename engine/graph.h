@@ -6,14 +6,17 @@
  * the order of the original ids, for outputs and for labels defined by them
  * ("the smallest vertex id of the component").
  *
- * Built from an sf_edge_list by counting passes in parallel (degree
- * histogram, prefix sum, scatter, then a small sort of each adjacency list),
- * never by a general sort of pairs. The graph is always simple: self-loops
+ * Built from an sf_edge_list by counting passes in parallel, never by a
+ * general sort of pairs: arcs are partitioned by the high bits of their
+ * source into cache-sized buckets (per-thread counts, a prefix sum, one
+ * scatter), then each bucket is radix-sorted in cache into its final rows,
+ * duplicates dropped as they are written; in-rows come from transposing
+ * the out-rows the same way. Output is identical at any thread count. The graph is always simple: self-loops
  * and duplicate arcs are dropped (counted in dropped_*), as the GAP suite
  * does and as LDBC Graphalytics semantics assume. An undirected graph stores
  * every edge as two arcs and its in_* arrays alias its out_* arrays.
  *
- * More than 2^32 - 1 distinct vertices is refused with a clear error: dense
+ * More than 2^32 - 2 distinct vertices is refused with a clear error: dense
  * ids are 32-bit to halve the memory traffic of every kernel. */
 #ifndef SF_GRAPH_H
 #define SF_GRAPH_H
