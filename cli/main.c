@@ -33,7 +33,7 @@ static const char usage_main[] =
     "  run ALGO GRAPH [options]   run one kernel (ALGO: pr, wcc)\n"
     "  info GRAPH [options]       vertices, edges, degree statistics, memory estimate\n"
     "  bench [options]            the COST benchmark: baseline vs engine at 1, 2, 4, ... threads\n"
-    "  topology [--threads N]     the machine as hwloc sees it and where workers and shards go\n"
+    "  topology [--threads N]     CPU model, NUMA nodes and how the workers are bound\n"
     "\n"
     "GRAPH is a file (NAME.e [+ NAME.v, NAME.properties] LDBC; *.el, *.txt, *.wel edge lists;\n"
     "any of them .gz) or a generator: kron:SCALE[:EDGEFACTOR], urand:SCALE[:DEGREE].\n"
@@ -322,7 +322,7 @@ static int cmd_run(struct cli *c, int argc, char **argv)
         .peak_rss_bytes = sf_peak_rss_bytes(), .verify = verify, .result_json = result.result_json,
         .command_line = c->command_line, .seed = c->load.seed, .trial = -1,
     };
-    if (algo->engine && c->baseline && strcmp(algo->name, "pr") == 0)
+    if (c->baseline && strcmp(algo->name, "pr") == 0) /* baselines keep no iteration log */
         info.iterations = c->params.iterations;
     if (c->json) {
         sf_record_write(stdout, &info);

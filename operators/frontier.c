@@ -4,19 +4,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-static uint64_t words_of(const sf_engine *e)
-{
-    return ((uint64_t)sf_engine_graph(e)->num_vertices + 63) / 64;
-}
-
 int sf_frontier_init(sf_frontier *f, sf_engine *e)
 {
     memset(f, 0, sizeof *f);
-    uint64_t words = words_of(e);
-    f->bits = sf_engine_alloc(e, sizeof(uint32_t)); /* >= words * 8 bytes: n*4 >= n/8 */
+    /* engine arrays are per vertex: one byte a vertex holds the n/8-byte
+     * bitmap (rounded up to whole words) with room to spare */
+    f->bits = sf_engine_alloc(e, 1);
     f->list = sf_engine_alloc(e, sizeof(sf_vid));
     f->list_len = calloc(sf_engine_num_shards(e) + 1, sizeof *f->list_len);
-    (void)words;
     if (!f->bits || !f->list || !f->list_len) {
         sf_frontier_fini(f, e);
         return -ENOMEM;

@@ -5,6 +5,7 @@
  * iterate loop stops on convergence. */
 #include "operators/edge_map.h"
 #include "operators/iterate.h"
+#include "operators/vertex_map.h"
 #include "tests/support.h"
 
 struct bfs {
@@ -187,4 +188,26 @@ Test(operators, iterate_stops_on_convergence_or_limit)
     calls = 0;
     cr_assert_eq(sf_iterate(3, stop_at_five, &calls, NULL), 3);
     sf_iteration_log_fini(&log);
+}
+
+static double out_degree_of(sf_vid v, void *arg)
+{
+    return (double)sf_out_degree((const sf_graph *)arg, v);
+}
+
+static void degree_sum_shard(sf_shard *s, void *arg)
+{
+    s->sum = sf_vertex_reduce(s, out_degree_of, arg);
+}
+
+Test(operators, reduce_sums_every_vertex_once_in_shard_order)
+{
+    sf_graph *g = graph_generated("kron:12", 5, false);
+    for (int threads = 1; threads <= 3; threads++) {
+        sf_engine *e = engine_for(g, threads, 7);
+        sf_engine_run(e, degree_sum_shard, g);
+        cr_assert_float_eq(sf_engine_sum(e), (double)g->num_arcs, 0, "%d threads", threads);
+        sf_engine_destroy(&e);
+    }
+    sf_graph_destroy(&g);
 }
