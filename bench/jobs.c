@@ -9,6 +9,12 @@
 #include <string.h>
 
 #include "bench/baseline_pr.h"
+#include "bench/baseline_bfs.h"
+#include "bench/baseline_cdlp.h"
+#include "bench/baseline_kcore.h"
+#include "bench/baseline_lcc.h"
+#include "bench/baseline_sssp.h"
+#include "bench/baseline_tc.h"
 #include "bench/baseline_wcc.h"
 #include "datasets/generators.h"
 #include "io/input.h"
@@ -28,6 +34,17 @@ static int pr_baseline(const sf_graph *g, const sf_params *p, void *values, doub
 static int pr_reference(const sf_graph *g, const sf_params *p, void *values)
 {
     return sf_reference_pr(g, p->iterations, p->damping, values);
+}
+
+static void pr_summarise(const sf_graph *g, const sf_params *p, const void *values, char *json,
+                         size_t len)
+{
+    (void)p;
+    const double *rank = values;
+    double sum = 0;
+    for (sf_vid v = 0; v < g->num_vertices; v++)
+        sum += rank[v];
+    snprintf(json, len, "{\"rank_sum\": %.15g}", sum);
 }
 
 static int wcc_engine(sf_engine *e, const sf_params *p, void *values, sf_iteration_log *log)
@@ -58,9 +75,238 @@ static int wcc_reference(const sf_graph *g, const sf_params *p, void *values)
     return sf_reference_wcc(g, values);
 }
 
+static void wcc_summarise(const sf_graph *g, const sf_params *p, const void *values, char *json,
+                          size_t len)
+{
+    (void)p;
+    const uint64_t *label = values;
+    uint64_t components = 0;
+    for (sf_vid v = 0; v < g->num_vertices; v++)
+        components += label[v] == sf_graph_original_id(g, v);
+    snprintf(json, len, "{\"components\": %llu}", (unsigned long long)components);
+}
+
+static int bfs_engine(sf_engine *e, const sf_params *p, void *values, sf_iteration_log *log)
+{
+    return sf_bfs(e, p->source_vertex, values, log);
+}
+
+static int bfs_baseline(const sf_graph *g, const sf_params *p, void *values, double *prepare_s)
+{
+    *prepare_s = 0;
+    return sf_baseline_bfs(g, p->source_vertex, values);
+}
+
+static int bfs_reference(const sf_graph *g, const sf_params *p, void *values)
+{
+    return sf_reference_bfs(g, p->source_vertex, values);
+}
+
+static void bfs_summarise(const sf_graph *g, const sf_params *p, const void *values, char *json,
+                          size_t len)
+{
+    const int64_t *depth = values;
+    uint64_t reached = 0;
+    int64_t max_depth = 0;
+    for (sf_vid v = 0; v < g->num_vertices; v++)
+        if (depth[v] >= 0) {
+            reached++;
+            max_depth = depth[v] > max_depth ? depth[v] : max_depth;
+        }
+    snprintf(json, len, "{\"source\": %llu, \"reached\": %llu, \"max_depth\": %lld}",
+             (unsigned long long)sf_graph_original_id(g, p->source_vertex),
+             (unsigned long long)reached, (long long)max_depth);
+}
+
+static int sssp_engine(sf_engine *e, const sf_params *p, void *values, sf_iteration_log *log)
+{
+    return sf_sssp(e, p->source_vertex, p->delta, values, log);
+}
+
+static int sssp_baseline(const sf_graph *g, const sf_params *p, void *values, double *prepare_s)
+{
+    *prepare_s = 0;
+    return sf_baseline_sssp(g, p->source_vertex, values);
+}
+
+static int sssp_reference(const sf_graph *g, const sf_params *p, void *values)
+{
+    return sf_reference_sssp(g, p->source_vertex, values);
+}
+
+static void sssp_summarise(const sf_graph *g, const sf_params *p, const void *values, char *json,
+                           size_t len)
+{
+    const double *dist = values;
+    uint64_t reached = 0;
+    double max_dist = 0;
+    for (sf_vid v = 0; v < g->num_vertices; v++)
+        if (!isinf(dist[v])) {
+            reached++;
+            max_dist = dist[v] > max_dist ? dist[v] : max_dist;
+        }
+    snprintf(json, len, "{\"source\": %llu, \"reached\": %llu, \"max_distance\": %.15g}",
+             (unsigned long long)sf_graph_original_id(g, p->source_vertex),
+             (unsigned long long)reached, max_dist);
+}
+
+static int cdlp_engine(sf_engine *e, const sf_params *p, void *values, sf_iteration_log *log)
+{
+    return sf_cdlp(e, p->iterations, values, log);
+}
+
+static int cdlp_baseline(const sf_graph *g, const sf_params *p, void *values, double *prepare_s)
+{
+    *prepare_s = 0;
+    return sf_baseline_cdlp(g, p->iterations, values);
+}
+
+static int cdlp_reference(const sf_graph *g, const sf_params *p, void *values)
+{
+    return sf_reference_cdlp(g, p->iterations, values);
+}
+
+static int compare_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static void cdlp_summarise(const sf_graph *g, const sf_params *p, const void *values, char *json,
+                           size_t len)
+{
+    (void)p;
+    uint64_t *labels = malloc(((size_t)g->num_vertices + 1) * sizeof *labels);
+    if (!labels) {
+        snprintf(json, len, "{}");
+        return;
+    }
+    memcpy(labels, values, (size_t)g->num_vertices * sizeof *labels);
+    qsort(labels, g->num_vertices, sizeof *labels, compare_u64);
+    uint64_t communities = 0;
+    for (sf_vid v = 0; v < g->num_vertices; v++)
+        communities += v == 0 || labels[v] != labels[v - 1];
+    free(labels);
+    snprintf(json, len, "{\"communities\": %llu}", (unsigned long long)communities);
+}
+
+static int lcc_engine(sf_engine *e, const sf_params *p, void *values, sf_iteration_log *log)
+{
+    (void)p;
+    return sf_lcc(e, values, log);
+}
+
+static int lcc_baseline(const sf_graph *g, const sf_params *p, void *values, double *prepare_s)
+{
+    (void)p;
+    *prepare_s = 0;
+    return sf_baseline_lcc(g, values);
+}
+
+static int lcc_reference(const sf_graph *g, const sf_params *p, void *values)
+{
+    (void)p;
+    return sf_reference_lcc(g, values);
+}
+
+static void lcc_summarise(const sf_graph *g, const sf_params *p, const void *values, char *json,
+                          size_t len)
+{
+    (void)p;
+    const double *lcc = values;
+    double sum = 0;
+    for (sf_vid v = 0; v < g->num_vertices; v++)
+        sum += lcc[v];
+    snprintf(json, len, "{\"average_lcc\": %.15g}", g->num_vertices ? sum / g->num_vertices : 0.0);
+}
+
+static int tc_engine(sf_engine *e, const sf_params *p, void *values, sf_iteration_log *log)
+{
+    (void)p;
+    return sf_tc(e, values, log);
+}
+
+static int tc_baseline(const sf_graph *g, const sf_params *p, void *values, double *prepare_s)
+{
+    (void)p;
+    *prepare_s = 0;
+    return sf_baseline_tc(g, values);
+}
+
+static int tc_reference(const sf_graph *g, const sf_params *p, void *values)
+{
+    (void)p;
+    return sf_reference_tc(g, values);
+}
+
+static void tc_summarise(const sf_graph *g, const sf_params *p, const void *values, char *json,
+                         size_t len)
+{
+    (void)p;
+    const uint64_t *triangles = values;
+    uint64_t sum = 0;
+    for (sf_vid v = 0; v < g->num_vertices; v++)
+        sum += triangles[v];
+    snprintf(json, len, "{\"triangles\": %llu}", (unsigned long long)(sum / 3));
+}
+
+static int kcore_engine(sf_engine *e, const sf_params *p, void *values, sf_iteration_log *log)
+{
+    (void)p;
+    return sf_kcore(e, values, log);
+}
+
+static int kcore_baseline(const sf_graph *g, const sf_params *p, void *values, double *prepare_s)
+{
+    (void)p;
+    *prepare_s = 0;
+    return sf_baseline_kcore(g, values);
+}
+
+static int kcore_reference(const sf_graph *g, const sf_params *p, void *values)
+{
+    (void)p;
+    return sf_reference_kcore(g, values);
+}
+
+static void kcore_summarise(const sf_graph *g, const sf_params *p, const void *values, char *json,
+                            size_t len)
+{
+    (void)p;
+    const uint64_t *core = values;
+    uint64_t max_core = 0;
+    for (sf_vid v = 0; v < g->num_vertices; v++)
+        max_core = core[v] > max_core ? core[v] : max_core;
+    snprintf(json, len, "{\"degeneracy\": %llu}", (unsigned long long)max_core);
+}
+
 static const sf_algo algos[] = {
-    {"pr", SF_VALUES_DOUBLE, sizeof(double), pr_engine, pr_baseline, pr_reference},
-    {"wcc", SF_VALUES_U64, sizeof(uint64_t), wcc_engine, wcc_baseline, wcc_reference},
+    {.name = "pr", .title = "PageRank, LDBC semantics", .kind = SF_VALUES_DOUBLE,
+     .value_size = sizeof(double), .default_iterations = 20, .engine = pr_engine,
+     .baseline = pr_baseline, .reference = pr_reference, .summarise = pr_summarise},
+    {.name = "wcc", .title = "weakly connected components", .kind = SF_VALUES_U64,
+     .value_size = sizeof(uint64_t), .engine = wcc_engine, .baseline = wcc_baseline,
+     .reference = wcc_reference, .summarise = wcc_summarise},
+    {.name = "bfs", .title = "breadth-first search depths", .kind = SF_VALUES_DEPTH,
+     .value_size = sizeof(int64_t), .needs_source = true, .engine = bfs_engine,
+     .baseline = bfs_baseline, .reference = bfs_reference, .summarise = bfs_summarise},
+    {.name = "sssp", .title = "single-source shortest paths", .kind = SF_VALUES_DOUBLE,
+     .value_size = sizeof(double), .needs_source = true, .needs_weights = true,
+     .engine = sssp_engine, .baseline = sssp_baseline, .reference = sssp_reference,
+     .summarise = sssp_summarise},
+    {.name = "cdlp", .title = "community detection by label propagation",
+     .kind = SF_VALUES_U64, .value_size = sizeof(uint64_t), .default_iterations = 10,
+     .engine = cdlp_engine, .baseline = cdlp_baseline, .reference = cdlp_reference,
+     .summarise = cdlp_summarise},
+    {.name = "lcc", .title = "local clustering coefficient", .kind = SF_VALUES_DOUBLE,
+     .value_size = sizeof(double), .engine = lcc_engine, .baseline = lcc_baseline,
+     .reference = lcc_reference, .summarise = lcc_summarise},
+    {.name = "tc", .title = "triangle count", .kind = SF_VALUES_U64,
+     .value_size = sizeof(uint64_t), .needs_undirected = true, .engine = tc_engine,
+     .baseline = tc_baseline, .reference = tc_reference, .summarise = tc_summarise},
+    {.name = "kcore", .title = "core number of every vertex", .kind = SF_VALUES_U64,
+     .value_size = sizeof(uint64_t), .needs_undirected = true, .engine = kcore_engine,
+     .baseline = kcore_baseline, .reference = kcore_reference, .summarise = kcore_summarise},
 };
 
 const sf_algo *sf_algo_find(const char *name)
@@ -71,50 +317,92 @@ const sf_algo *sf_algo_find(const char *name)
     return NULL;
 }
 
-const char *sf_algo_names(void)
+const sf_algo *sf_algo_at(int i)
 {
-    return "pr, wcc";
+    return i >= 0 && (size_t)i < sizeof algos / sizeof algos[0] ? &algos[i] : NULL;
 }
 
-/* Kernel-level results for the record: counts that summarise the values. */
-static void summarise(const sf_algo *algo, const sf_graph *g, sf_job_result *r)
+const char *sf_algo_names(void)
 {
-    if (strcmp(algo->name, "wcc") == 0) {
-        const uint64_t *label = r->values;
-        uint64_t components = 0;
-        for (sf_vid v = 0; v < g->num_vertices; v++)
-            components += label[v] == sf_graph_original_id(g, v);
-        snprintf(r->result_json, sizeof r->result_json, "{\"components\": %llu}",
-                 (unsigned long long)components);
-    } else if (strcmp(algo->name, "pr") == 0) {
-        const double *rank = r->values;
-        double sum = 0;
-        for (sf_vid v = 0; v < g->num_vertices; v++)
-            sum += rank[v];
-        snprintf(r->result_json, sizeof r->result_json, "{\"rank_sum\": %.15g}", sum);
-    } else {
-        snprintf(r->result_json, sizeof r->result_json, "{}");
+    return "pr, wcc, bfs, sssp, cdlp, lcc, tc, kcore";
+}
+
+static uint64_t splitmix(uint64_t *state)
+{
+    uint64_t x = (*state += 0x9e3779b97f4a7c15ULL);
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+}
+
+/* The source of bfs and sssp as a dense id: the one asked for, or, as the
+ * GAP suite does, a vertex drawn from the seed among those with out-arcs
+ * (drawn by rank in original-id order, so the same seed picks the same
+ * vertex whatever the dense order). */
+static int resolve_source(const sf_graph *g, sf_params *p, sf_error *err)
+{
+    if (p->source_set) {
+        p->source_vertex = sf_graph_find_vertex(g, p->source);
+        if (p->source_vertex == SF_VID_NONE)
+            return sf_error_set(err, SF_EINPUT, "source vertex %llu is not in the graph",
+                                (unsigned long long)p->source);
+        return 0;
     }
+    if (g->num_vertices == 0)
+        return sf_error_set(err, SF_EINPUT, "the graph has no vertices to start from");
+    uint64_t state = p->seed;
+    for (int tries = 0; tries < 1000; tries++) {
+        sf_vid v = sf_graph_by_original(g, splitmix(&state) % g->num_vertices);
+        if (sf_out_degree(g, v) > 0) {
+            p->source_vertex = v;
+            return 0;
+        }
+    }
+    p->source_vertex = sf_graph_by_original(g, 0);
+    return 0;
+}
+
+/* What a kernel needs of the graph and its parameters, checked before it runs. */
+static int prepare_params(const sf_algo *algo, const sf_graph *g, const sf_params *p,
+                          sf_params *out, sf_error *err)
+{
+    *out = *p;
+    if (out->iterations < 0)
+        out->iterations = algo->default_iterations;
+    if (algo->needs_undirected && g->directed)
+        return sf_error_set(err, SF_EUSAGE,
+                            "%s needs an undirected graph; give --undirected to symmetrise it",
+                            algo->name);
+    if (algo->needs_weights && !g->weighted)
+        return sf_error_set(err, SF_EINPUT,
+                            "%s needs edge weights and the graph has none; give --weights=unit "
+                            "or --weights=random",
+                            algo->name);
+    return algo->needs_source ? resolve_source(g, out, err) : 0;
 }
 
 int sf_job_run(const sf_algo *algo, sf_engine *e, const sf_graph *g, bool baseline,
                const sf_params *p, sf_job_result *r, sf_error *err)
 {
     memset(r, 0, sizeof *r);
+    int rc = prepare_params(algo, g, p, &r->params, err);
+    if (rc)
+        return rc;
     r->values = malloc(((size_t)g->num_vertices + 1) * algo->value_size);
     if (!r->values)
         return sf_error_set(err, -ENOMEM, "out of memory for %s results", algo->name);
     /* fault the output in before the clock starts, for engine and baseline alike */
     memset(r->values, 0, ((size_t)g->num_vertices + 1) * algo->value_size);
     double start = sf_now();
-    int rc = baseline ? algo->baseline(g, p, r->values, &r->prepare_s)
-                      : algo->engine(e, p, r->values, &r->log);
+    rc = baseline ? algo->baseline(g, &r->params, r->values, &r->prepare_s)
+                  : algo->engine(e, &r->params, r->values, &r->log);
     r->run_s = sf_now() - start - r->prepare_s;
     if (rc) {
         sf_job_result_fini(r);
-        return sf_error_set(err, rc, "%s: out of memory while running", algo->name);
+        return sf_error_set(err, rc, "%s: %s while running", algo->name,
+                            rc == -ENOMEM ? "out of memory" : strerror(-rc));
     }
-    summarise(algo, g, r);
+    algo->summarise(g, &r->params, r->values, r->result_json, sizeof r->result_json);
     return 0;
 }
 
@@ -125,9 +413,10 @@ void sf_job_result_fini(sf_job_result *r)
     r->values = NULL;
 }
 
-int sf_job_verify(const sf_algo *algo, const sf_graph *g, const sf_params *p,
-                  const sf_job_result *r, bool *pass, char *msg, size_t msg_len)
+int sf_job_verify(const sf_algo *algo, const sf_graph *g, const sf_job_result *r, bool *pass,
+                  char *msg, size_t msg_len)
 {
+    const sf_params *p = &r->params;
     void *expected = malloc(((size_t)g->num_vertices + 1) * algo->value_size);
     if (!expected)
         return -ENOMEM;
@@ -177,6 +466,10 @@ int sf_job_load(const char *spec, const sf_load_options *opt, sf_engine *e, sf_g
     };
     rc = sf_graph_build(&edges, &build, spec, g, err);
     sf_edge_list_fini(&edges);
+    if (rc == 0 && sf_graph_assign_weights(*g, opt->weights, opt->seed)) {
+        sf_graph_destroy(g);
+        rc = sf_error_set(err, -ENOMEM, "out of memory for the weights of %s", spec);
+    }
     if (rc == 0) {
         rc = sf_engine_attach(e, *g, err);
         if (rc)

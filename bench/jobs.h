@@ -9,52 +9,72 @@
 #include <stdint.h>
 
 #include "engine/engine.h"
+#include "engine/weights.h"
 #include "io/results.h"
 #include "operators/iterate.h"
 
 typedef struct sf_params {
-    int iterations;             /* pr: default 20 */
+    int iterations;             /* pr, cdlp; < 0: the kernel's default (pr 20, cdlp 10) */
     double damping;             /* pr: default 0.85 */
+    uint64_t source;            /* bfs, sssp: the source's original id, when source_set */
+    bool source_set;            /* else a seeded pick among vertices with out-arcs */
+    uint64_t seed;              /* for that pick */
+    double delta;               /* sssp bucket width; 0 = automatic */
+    sf_vid source_vertex;       /* dense id of the source: filled in by sf_job_run */
 } sf_params;
 
 typedef struct sf_algo {
     const char *name;
+    const char *title;          /* for help texts */
     sf_value_kind kind;
     size_t value_size;
+    int default_iterations;     /* 0: the kernel takes no iteration count */
+    bool needs_source;          /* bfs, sssp */
+    bool needs_weights;         /* sssp */
+    bool needs_undirected;      /* tc, kcore */
     int (*engine)(sf_engine *e, const sf_params *p, void *values, sf_iteration_log *log);
     int (*baseline)(const sf_graph *g, const sf_params *p, void *values, double *prepare_s);
     int (*reference)(const sf_graph *g, const sf_params *p, void *values);
+    /* kernel-level results for the record, as a JSON object */
+    void (*summarise)(const sf_graph *g, const sf_params *p, const void *values, char *json,
+                      size_t len);
 } sf_algo;
 
 /* The algorithm named `name`, or NULL. */
 const sf_algo *sf_algo_find(const char *name);
 /* Comma-separated names of all algorithms, for help texts. */
 const char *sf_algo_names(void);
+/* The i-th algorithm of the table, or NULL past its end. */
+const sf_algo *sf_algo_at(int i);
 
 typedef struct sf_job_result {
     void *values;               /* num_vertices values of algo->value_size */
     double run_s;
     double prepare_s;           /* baseline layout preparation, reported as build */
     sf_iteration_log log;
+    sf_params params;           /* as run: default iterations and the source resolved */
     char result_json[256];      /* kernel-level results for the record */
 } sf_job_result;
 
 /* Runs algo on g, by the engine e (baseline false) or by the baseline
- * (baseline true; e is unused). Fills *r; release with sf_job_result_fini. */
+ * (baseline true; e is unused). Fills *r; release with sf_job_result_fini.
+ * Errors: SF_EINPUT (the source is not a vertex of g; sssp on a graph with
+ * no weights), SF_EUSAGE (tc or kcore on a directed graph), -ENOMEM. */
 int sf_job_run(const sf_algo *algo, sf_engine *e, const sf_graph *g, bool baseline,
                const sf_params *p, sf_job_result *r, sf_error *err);
 void sf_job_result_fini(sf_job_result *r);
 
-/* Compares r against the reference: integer values exactly, floating values
- * within 1e-9 relative. Sets *pass; on failure msg names the first vertex
- * that differs. Returns 0 or -ENOMEM. */
-int sf_job_verify(const sf_algo *algo, const sf_graph *g, const sf_params *p,
-                  const sf_job_result *r, bool *pass, char *msg, size_t msg_len);
+/* Compares r against the reference run with r->params: integer values
+ * exactly, floating values within 1e-9 relative. Sets *pass; on failure msg
+ * names the first vertex that differs. Returns 0 or -ENOMEM. */
+int sf_job_verify(const sf_algo *algo, const sf_graph *g, const sf_job_result *r, bool *pass,
+                  char *msg, size_t msg_len);
 
 typedef struct sf_load_options {
     bool undirected;            /* --undirected */
     bool directed;              /* --directed (files are directed by default) */
-    uint64_t seed;              /* generators */
+    uint64_t seed;              /* generators, random weights */
+    sf_weights_mode weights;    /* --weights: replace the input's weights */
 } sf_load_options;
 
 /* Reads GRAPH (a file or a generator spec) and builds it on e's workers,

@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <hwloc.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,13 +25,13 @@ const char *malloc_conf = "thp:always,metadata_thp:auto";
 enum {
     OPT_DIRECTED = 256, OPT_UNDIRECTED, OPT_ITERATIONS, OPT_DAMPING, OPT_THREADS, OPT_OUTPUT,
     OPT_JSON, OPT_VERIFY, OPT_SEED, OPT_QUIET, OPT_BASELINE, OPT_SHARDS, OPT_NO_PIN,
-    OPT_GRAPHS, OPT_ALGOS, OPT_TRIALS, OPT_OUT, OPT_HELP,
+    OPT_GRAPHS, OPT_ALGOS, OPT_TRIALS, OPT_OUT, OPT_SOURCE, OPT_DELTA, OPT_WEIGHTS, OPT_HELP,
 };
 
 static const char usage_main[] =
     "usage: shardflow COMMAND [options]\n"
     "\n"
-    "  run ALGO GRAPH [options]   run one kernel (ALGO: pr, wcc)\n"
+    "  run ALGO GRAPH [options]   run one kernel (ALGO: pr, wcc, bfs, sssp, cdlp, lcc, tc, kcore)\n"
     "  info GRAPH [options]       vertices, edges, degree statistics, memory estimate\n"
     "  bench [options]            the COST benchmark: baseline vs engine at 1, 2, 4, ... threads\n"
     "  topology [--threads N]     CPU model, NUMA nodes and how the workers are bound\n"
@@ -42,7 +43,10 @@ static const char usage_main[] =
 static const char usage_graph_options[] =
     "      --directed          treat the graph as directed (default for files)\n"
     "      --undirected        symmetrise the graph (default for generators)\n"
-    "      --seed N            generator seed (default 1); same seed, same graph at any thread count\n"
+    "      --seed N            generator seed (default 1); same seed, same graph at any thread count;\n"
+    "                          also seeds --weights=random and the bfs/sssp source when none is given\n"
+    "      --weights W         replace the input's edge weights: unit (all 1) or random (integers\n"
+    "                          in [1, 255] from --seed, as the GAP suite makes them)\n"
     "      --threads N         worker threads, one per core (default: all cores)\n"
     "      --shards N          shards to cut the graph into (default: 4 per worker)\n"
     "      --no-pin            do not bind workers to cores\n"
@@ -52,12 +56,19 @@ static const char usage_graph_options[] =
 static const char usage_run[] =
     "usage: shardflow run ALGO GRAPH [options]\n"
     "\n"
-    "Runs one kernel. ALGO: pr (PageRank, LDBC semantics), wcc (weakly connected components).\n"
-    "LDBC parameters in NAME.properties (pr.num-iterations, pr.damping-factor) are used when\n"
-    "the matching flag is not given.\n"
+    "Runs one kernel. ALGO: pr (PageRank, LDBC semantics), wcc (weakly connected components),\n"
+    "bfs (hop depth from --source), sssp (shortest-path distance from --source; needs weights),\n"
+    "cdlp (community labels by label propagation), lcc (local clustering coefficient),\n"
+    "tc (triangles per vertex; undirected graphs), kcore (core numbers; undirected graphs).\n"
+    "LDBC parameters in NAME.properties (pr.num-iterations, pr.damping-factor,\n"
+    "bfs.source-vertex, sssp.source-vertex, cdlp.max-iterations) are used when the matching\n"
+    "flag is not given.\n"
     "\n"
-    "      --iterations N      PageRank iterations (default 20)\n"
+    "      --iterations N      PageRank iterations (default 20), CDLP iterations (default 10)\n"
     "      --damping D         PageRank damping factor (default 0.85)\n"
+    "      --source ID         bfs and sssp source, an original vertex id (default: a vertex with\n"
+    "                          out-edges drawn from --seed, reported in the result)\n"
+    "      --delta D           sssp bucket width for delta-stepping (default: automatic)\n"
     "      --output FILE       write 'ID VALUE' per vertex (LDBC Graphalytics format)\n"
     "      --json              print the run record (one JSON object) instead of the summary\n"
     "      --verify            check the answer against a slow reference; prints PASS or FAIL\n"
@@ -82,8 +93,11 @@ static const char usage_bench[] =
     "      --threads LIST      comma-separated thread counts (default 1, 2, 4, ... up to the cores)\n"
     "      --trials N          timed trials per configuration (default 5)\n"
     "      --out DIR           results.csv and results.json go here (default bench-out)\n"
-    "      --iterations N      PageRank iterations (default 20)\n"
-    "      --damping D         PageRank damping factor (default 0.85)\n";
+    "      --iterations N      PageRank iterations (default 20), CDLP iterations (default 10)\n"
+    "      --damping D         PageRank damping factor (default 0.85)\n"
+    "      --source ID         bfs and sssp source (default: drawn from --seed)\n"
+    "      --delta D           sssp bucket width (default: automatic)\n"
+    "sssp on an unweighted graph gets --weights=random unless --weights says otherwise.\n";
 
 static const struct option long_options[] = {
     {"directed", no_argument, NULL, OPT_DIRECTED},
@@ -103,6 +117,9 @@ static const struct option long_options[] = {
     {"algos", required_argument, NULL, OPT_ALGOS},
     {"trials", required_argument, NULL, OPT_TRIALS},
     {"out", required_argument, NULL, OPT_OUT},
+    {"source", required_argument, NULL, OPT_SOURCE},
+    {"delta", required_argument, NULL, OPT_DELTA},
+    {"weights", required_argument, NULL, OPT_WEIGHTS},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
 };
@@ -156,7 +173,7 @@ static bool parse_int(const char *s, int lo, int hi, int *out)
 static int parse_options(struct cli *c, int argc, char **argv, const char *help)
 {
     c->load.seed = 1;
-    c->params.iterations = 20;
+    c->params.iterations = -1;   /* the kernel's default */
     c->params.damping = 0.85;
     c->trials = 5;
     size_t len = 0;
@@ -210,6 +227,22 @@ static int parse_options(struct cli *c, int argc, char **argv, const char *help)
                 return usage_error("--trials %s: expected 1..1000", optarg);
             break;
         case OPT_OUT: c->out_dir = optarg; break;
+        case OPT_SOURCE:
+            if (!parse_u64(optarg, &c->params.source))
+                return usage_error("--source %s: expected a vertex id (unsigned integer)", optarg);
+            c->params.source_set = true;
+            break;
+        case OPT_DELTA: {
+            char *end;
+            c->params.delta = strtod(optarg, &end);
+            if (*end || !(c->params.delta > 0) || isinf(c->params.delta))
+                return usage_error("--delta %s: expected a positive number", optarg);
+            break;
+        }
+        case OPT_WEIGHTS:
+            if (!sf_weights_parse(optarg, &c->load.weights))
+                return usage_error("--weights %s: expected unit or random", optarg);
+            break;
         case 'h':
         case OPT_HELP:
             printf("%s\n%s", help, usage_graph_options);
@@ -220,6 +253,7 @@ static int parse_options(struct cli *c, int argc, char **argv, const char *help)
     }
     if (c->load.directed && c->load.undirected)
         return usage_error("%s", "--directed and --undirected exclude each other");
+    c->params.seed = c->load.seed;
     return 0;
 }
 
@@ -228,32 +262,57 @@ static int exit_status(int rc)
     return rc == SF_EUSAGE ? 2 : 1;
 }
 
-/* LDBC parameters from NAME.properties, for flags the user did not give. */
-static int ldbc_defaults(struct cli *c, sf_error *err)
+/* One LDBC parameter from NAME.properties, as an unsigned integer: 1 when
+ * found, 0 when absent, or an error. */
+static int ldbc_u64(const char *graph, const char *key, uint64_t *value, sf_error *err)
+{
+    char text[128];
+    int found = sf_ldbc_property(graph, key, text, sizeof text, err);
+    if (found <= 0)
+        return found;
+    if (!parse_u64(text, value))
+        return sf_error_set(err, SF_EINPUT, "%s: bad %s '%s' in .properties", graph, key, text);
+    return 1;
+}
+
+/* LDBC parameters from NAME.properties, for flags the user did not give:
+ * ALGO.source-vertex, pr.num-iterations, cdlp.max-iterations,
+ * pr.damping-factor. */
+static int ldbc_defaults(struct cli *c, const sf_algo *algo, sf_error *err)
 {
     size_t n = strlen(c->graph);
     if (n < 2 || strcmp(c->graph + n - 2, ".e") != 0)
         return 0;
-    char value[128];
+    char key[64];
+    uint64_t value;
     int found;
-    if (!c->iterations_set) {
-        found = sf_ldbc_property(c->graph, "pr.num-iterations", value, sizeof value, err);
-        if (found < 0)
+    if (algo->needs_source && !c->params.source_set) {
+        snprintf(key, sizeof key, "%s.source-vertex", algo->name);
+        if ((found = ldbc_u64(c->graph, key, &c->params.source, err)) < 0)
             return found;
-        if (found && !parse_int(value, 0, 1000000, &c->params.iterations))
-            return sf_error_set(err, SF_EINPUT, "%s: bad pr.num-iterations '%s' in .properties",
-                                c->graph, value);
+        c->params.source_set = found;
     }
-    if (!c->damping_set) {
-        found = sf_ldbc_property(c->graph, "pr.damping-factor", value, sizeof value, err);
-        if (found < 0)
+    if (algo->default_iterations && !c->iterations_set) {
+        snprintf(key, sizeof key, "%s.%s", algo->name,
+                 strcmp(algo->name, "pr") == 0 ? "num-iterations" : "max-iterations");
+        if ((found = ldbc_u64(c->graph, key, &value, err)) < 0)
+            return found;
+        if (found && value > 1000000)
+            return sf_error_set(err, SF_EINPUT, "%s: %s %llu out of range in .properties",
+                                c->graph, key, (unsigned long long)value);
+        if (found)
+            c->params.iterations = (int)value;
+    }
+    if (strcmp(algo->name, "pr") == 0 && !c->damping_set) {
+        char text[128];
+        if ((found = sf_ldbc_property(c->graph, "pr.damping-factor", text, sizeof text, err)) < 0)
             return found;
         if (found) {
             char *end;
-            c->params.damping = strtod(value, &end);
-            if (*end)
+            c->params.damping = strtod(text, &end);
+            if (*end || !(c->params.damping >= 0 && c->params.damping <= 1))
                 return sf_error_set(err, SF_EINPUT, "%s: bad pr.damping-factor '%s' in .properties",
-                                    c->graph, value);
+                                    c->graph, text);
         }
     }
     return 0;
@@ -270,14 +329,15 @@ static int cmd_run(struct cli *c, int argc, char **argv)
     c->graph = argv[optind + 1];
     const sf_algo *algo = sf_algo_find(c->algo_name);
     if (!algo)
-        return usage_error("unknown algorithm '%s' (expected pr or wcc)", c->algo_name);
+        return usage_error("unknown algorithm '%s' (expected pr, wcc, bfs, sssp, cdlp, lcc, tc or kcore)",
+                           c->algo_name);
 
     sf_error err = {{0}};
     sf_engine *e = NULL;
     sf_graph *g = NULL;
     sf_job_result result = {0};
     double load_s = 0, build_s = 0;
-    int rc = ldbc_defaults(c, &err);
+    int rc = ldbc_defaults(c, algo, &err);
     if (rc == 0)
         rc = sf_engine_create(&c->engine, &e, &err);
     if (rc == 0)
@@ -293,7 +353,7 @@ static int cmd_run(struct cli *c, int argc, char **argv)
     if (c->verify) {
         bool pass;
         char msg[256];
-        if (sf_job_verify(algo, g, &c->params, &result, &pass, msg, sizeof msg)) {
+        if (sf_job_verify(algo, g, &result, &pass, msg, sizeof msg)) {
             fprintf(stderr, "shardflow: out of memory while verifying\n");
             status = 1;
             goto out;
@@ -322,8 +382,8 @@ static int cmd_run(struct cli *c, int argc, char **argv)
         .peak_rss_bytes = sf_peak_rss_bytes(), .verify = verify, .result_json = result.result_json,
         .command_line = c->command_line, .seed = c->load.seed, .trial = -1,
     };
-    if (c->baseline && strcmp(algo->name, "pr") == 0) /* baselines keep no iteration log */
-        info.iterations = c->params.iterations;
+    if (c->baseline && algo->default_iterations) /* baselines keep no iteration log */
+        info.iterations = result.params.iterations;
     if (c->json) {
         sf_record_write(stdout, &info);
         putchar('\n');

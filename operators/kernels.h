@@ -15,10 +15,42 @@ int sf_pr(sf_engine *e, int iterations, double damping, double *rank, sf_iterati
  * component, LDBC's label (operators/wcc.c). */
 int sf_wcc(sf_engine *e, uint64_t *label, sf_iteration_log *log);
 
+/* Breadth-first search from `source` (a dense id), direction-optimizing:
+ * depth[v] = hops from the source, -1 when unreachable (operators/bfs.c). */
+int sf_bfs(sf_engine *e, sf_vid source, int64_t *depth, sf_iteration_log *log);
+
+/* Single-source shortest paths by delta-stepping over the graph's weights
+ * (g->weighted must hold): dist[v], +inf when unreachable. delta <= 0 picks
+ * the bucket width automatically (operators/sssp.c). */
+int sf_sssp(sf_engine *e, sf_vid source, double delta, double *dist, sf_iteration_log *log);
+
+/* Community detection by label propagation, LDBC's synchronous CDLP, for
+ * `iterations` rounds: label[v] is an original vertex id (operators/cdlp.c). */
+int sf_cdlp(sf_engine *e, int iterations, uint64_t *label, sf_iteration_log *log);
+
+/* Local clustering coefficient, LDBC's definition for directed and
+ * undirected graphs (operators/lcc.c). */
+int sf_lcc(sf_engine *e, double *lcc, sf_iteration_log *log);
+
+/* Triangles of an undirected graph: triangles[v] = the number of triangles
+ * v is in; the total is the sum over v divided by 3 (operators/tc.c). */
+int sf_tc(sf_engine *e, uint64_t *triangles, sf_iteration_log *log);
+
+/* Core number of every vertex of an undirected graph (operators/kcore.c). */
+int sf_kcore(sf_engine *e, uint64_t *core, sf_iteration_log *log);
+
 /* Slow, obviously-correct references for --verify and the tests
  * (operators/reference.c): straight from the definitions, one thread. */
 int sf_reference_pr(const sf_graph *g, int iterations, double damping, double *rank);
 int sf_reference_wcc(const sf_graph *g, uint64_t *label);
+/* The same contracts as the kernels above, one file each
+ * (operators/reference_KERNEL.c). */
+int sf_reference_bfs(const sf_graph *g, sf_vid source, int64_t *depth);
+int sf_reference_sssp(const sf_graph *g, sf_vid source, double *dist);
+int sf_reference_cdlp(const sf_graph *g, int iterations, uint64_t *label);
+int sf_reference_lcc(const sf_graph *g, double *lcc);
+int sf_reference_tc(const sf_graph *g, uint64_t *triangles);
+int sf_reference_kcore(const sf_graph *g, uint64_t *core);
 
 /* Turns union-find roots (root[v], any representative per component) into
  * LDBC labels: the smallest original id of each component. Serial, no
