@@ -13,13 +13,13 @@ SANITIZE ?=
 
 # Debian packages the build, the tests and the plots need.
 PACKAGES := gcc make pkg-config libhwloc-dev hwloc libjemalloc-dev liburing-dev zlib1g-dev \
-            libcriterion-dev gnuplot-nox
+            libjansson-dev libcriterion-dev gnuplot-nox
 ifeq ($(MPI),1)
 PACKAGES += libopenmpi-dev openmpi-bin
 endif
 
 override CFLAGS += -std=gnu11 -fopenmp -pthread -Wall -Wextra -I. -MMD -MP
-LDLIBS := -lhwloc -luring -lz -lm
+LDLIBS := -lhwloc -luring -lz -ljansson -lm
 
 ifeq ($(MPI),1)
 MPICC_COMPILE := $(shell mpicc --showme:compile 2>/dev/null)
@@ -102,5 +102,11 @@ clean:
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d)
 
 # The run record carries the version and the flags the binary was built with.
+# build/.version changes only when `git describe` does, so record.o is rebuilt
+# exactly when the version it bakes in would be stale.
 SF_CFLAGS := $(filter-out -I% -MMD -MP,$(CFLAGS))
-$(BUILD)/engine/record.o: override CFLAGS += -DSF_VERSION='"$(shell git describe --always --dirty 2>/dev/null || echo unknown)"' -DSF_CFLAGS='"$(SF_CFLAGS)"'
+SF_VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+VERSION_STAMP := build/.version
+$(shell mkdir -p build; [ "$$(cat $(VERSION_STAMP) 2>/dev/null)" = "$(SF_VERSION)" ] || echo "$(SF_VERSION)" > $(VERSION_STAMP))
+$(BUILD)/engine/record.o: $(VERSION_STAMP)
+$(BUILD)/engine/record.o: override CFLAGS += -DSF_VERSION='"$(SF_VERSION)"' -DSF_CFLAGS='"$(SF_CFLAGS)"'

@@ -10,13 +10,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <hwloc.h>
+#include <jansson.h>
+#include <zlib.h>
 
 #include <omp.h>
 
 #include "engine/parallel.h"
 #include "engine/record.h"
+#include "bench/report.h"
 
-#define MAX_LIST 64
+#define MAX_LIST SF_COST_MAX_LIST
 
 static int compare_double(const void *a, const void *b)
 {
@@ -85,7 +92,10 @@ struct study {
     const sf_cost_options *o;
     FILE *csv, *json;
     bool first_record;
-    char *placement;
+    sf_cost_series *series;
+    int num_series;
+    long runs_done, runs_total;
+    double started;
 };
 
 static void emit(struct study *st, const sf_run_info *info, const char *graph)
@@ -103,36 +113,57 @@ static const char *plural(int n)
     return n == 1 ? "" : "s";
 }
 
+void sf_cost_series_medians(const sf_cost_series *s, double *medians)
+{
+    for (int k = 0; k < s->configs; k++)
+        medians[k] = sf_cost_summarise(s->engine_s + (size_t)k * s->trials, s->trials).median;
+}
+
+/* One line on stderr, rewritten in place: where the study is and how long
+ * the rest should take at the pace so far. */
+static void progress(struct study *st, const char *algo, const char *graph, int trial)
+{
+    if (st->o->quiet || st->runs_done == 0)
+        return;
+    double elapsed = sf_now() - st->started;
+    double left = elapsed / st->runs_done * (st->runs_total - st->runs_done);
+    fprintf(stderr, "\r%s on %s: trial %d/%d; study %ld/%ld runs, about %.0f s left   ", algo,
+            graph, trial + 1, st->o->trials, st->runs_done, st->runs_total, left);
+}
+
 static int study_algo(struct study *st, const sf_algo *algo, const char *graph, sf_graph *g,
-                      sf_engine **engines, const int *threads, int nthreads, double load_s,
-                      double build_s, sf_error *err)
+                      sf_engine **engines, const int *threads, int nthreads,
+                      sf_cost_series *s, sf_error *err)
 {
     const sf_cost_options *o = st->o;
     int trials = o->trials;
-    double *base = calloc(trials, sizeof *base);
-    double *eng = calloc((size_t)trials * nthreads, sizeof *eng);
-    double base_prepare = 0;
-    int rc = 0;
-    if (!base || !eng) {
-        rc = sf_error_set(err, -ENOMEM, "out of memory");
-        goto out;
-    }
+    snprintf(s->graph, sizeof s->graph, "%s", graph);
+    snprintf(s->algo, sizeof s->algo, "%s", algo->name);
+    s->vertices = g->num_vertices;
+    s->edges = g->num_edges;
+    s->trials = trials;
+    s->configs = nthreads;
+    memcpy(s->threads, threads, nthreads * sizeof *threads);
+    s->baseline_s = calloc(trials, sizeof *s->baseline_s);
+    s->engine_s = calloc((size_t)trials * nthreads, sizeof *s->engine_s);
+    if (!s->baseline_s || !s->engine_s)
+        return sf_error_set(err, -ENOMEM, "out of memory");
     sf_job_result r;
+    int rc;
     /* warm-up: baseline and the widest engine, untimed */
     if ((rc = sf_job_run(algo, engines[nthreads - 1], g, true, &o->params, &r, err)))
-        goto out;
+        return rc;
     sf_job_result_fini(&r);
     if ((rc = sf_job_run(algo, engines[nthreads - 1], g, false, &o->params, &r, err)))
-        goto out;
+        return rc;
     sf_job_result_fini(&r);
 
-    double started = sf_now();
     for (int t = 0; t < trials; t++) {
         for (int k = -1; k < nthreads; k++) {
             bool baseline = k < 0;
             sf_engine *e = baseline ? engines[0] : engines[k];
             if ((rc = sf_job_run(algo, e, g, baseline, &o->params, &r, err)))
-                goto out;
+                return rc;
             char placement[1024] = "null";
             if (!baseline)
                 sf_engine_placement_json(e, placement, sizeof placement);
@@ -140,48 +171,47 @@ static int study_algo(struct study *st, const sf_algo *algo, const char *graph, 
                 .algo = algo->name, .engine = baseline ? "baseline" : "shardflow",
                 .source = graph, .vertices = g->num_vertices, .edges = g->num_edges,
                 .directed = g->directed, .threads = baseline ? 1 : threads[k], .ranks = 1,
-                .placement_json = placement, .load_s = load_s,
-                .build_s = build_s + r.prepare_s, .run_s = r.run_s,
-                .iteration_s = r.log.seconds, .iterations = r.log.count,
+                .placement_json = placement, .load_s = s->load.median,
+                .build_s = s->build.median + r.prepare_s, .run_s = r.run_s,
+                .iteration_s = r.log.seconds,
+                .iterations = baseline && algo->default_iterations ? r.params.iterations
+                                                                   : r.log.count,
                 .peak_rss_bytes = sf_peak_rss_bytes(), .verify = "skipped",
                 .result_json = r.result_json, .command_line = o->command_line,
                 .seed = o->load.seed, .trial = t,
             };
             emit(st, &info, graph);
             if (baseline) {
-                base[t] = r.run_s;
-                base_prepare = r.prepare_s;
+                s->baseline_s[t] = r.run_s;
+                s->prepare_s = r.prepare_s;
             } else {
-                eng[(size_t)k * trials + t] = r.run_s;
+                s->engine_s[(size_t)k * trials + t] = r.run_s;
             }
             sf_job_result_fini(&r);
+            st->runs_done++;
         }
-        if (!o->quiet) {
-            double per_trial = (sf_now() - started) / (t + 1);
-            fprintf(stderr, "\r%s on %s: trial %d/%d, about %.0f s left   ", algo->name, graph,
-                    t + 1, trials, per_trial * (trials - t - 1));
-        }
+        progress(st, algo->name, graph, t);
     }
     if (!o->quiet)
-        fprintf(stderr, "\r%80s\r", "");
+        fprintf(stderr, "\r%100s\r", "");
 
-    sf_cost_stats b = sf_cost_summarise(base, trials);
-    double medians[MAX_LIST];
+    sf_cost_stats b = sf_cost_summarise(s->baseline_s, trials);
+    double medians[SF_COST_MAX_LIST];
+    sf_cost_series_medians(s, medians);
     printf("\n%s on %s (%u vertices, %llu edges), %d trial%s, seconds\n", algo->name, graph,
            g->num_vertices, (unsigned long long)g->num_edges, trials, plural(trials));
     printf("  %-22s %10s %10s %10s %9s\n", "configuration", "min", "median", "max", "speedup");
     printf("  %-22s %10.4f %10.4f %10.4f %9s\n", "baseline (1 thread)", b.min, b.median, b.max,
            "1.00");
-    if (base_prepare > 0.0005)
+    if (s->prepare_s > 0.0005)
         printf("  %-22s %10.4f  (layout preparation, excluded above)\n", "baseline prepare",
-               base_prepare);
+               s->prepare_s);
     for (int k = 0; k < nthreads; k++) {
-        sf_cost_stats s = sf_cost_summarise(eng + (size_t)k * trials, trials);
-        medians[k] = s.median;
+        sf_cost_stats e = sf_cost_summarise(s->engine_s + (size_t)k * trials, trials);
         char label[64];
         snprintf(label, sizeof label, "shardflow %d thread%s", threads[k], plural(threads[k]));
-        printf("  %-22s %10.4f %10.4f %10.4f %8.2fx\n", label, s.min, s.median, s.max,
-               b.median / s.median);
+        printf("  %-22s %10.4f %10.4f %10.4f %8.2fx\n", label, e.min, e.median, e.max,
+               b.median / e.median);
     }
     int cost = sf_cost_index(b.median, medians, nthreads);
     if (cost >= 0)
@@ -192,10 +222,7 @@ static int study_algo(struct study *st, const sf_algo *algo, const char *graph, 
     else
         printf("COST %s on %s: unbounded up to %d thread%s\n", algo->name, graph,
                threads[nthreads - 1], plural(threads[nthreads - 1]));
-out:
-    free(base);
-    free(eng);
-    return rc;
+    return 0;
 }
 
 static int compare_int(const void *a, const void *b)
@@ -204,42 +231,189 @@ static int compare_int(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* Drops the page cache so that the next load reads the disk (root only). */
+static bool drop_page_cache(void)
+{
+    sync();
+    FILE *f = fopen("/proc/sys/vm/drop_caches", "w");
+    if (!f)
+        return false;
+    bool ok = fputs("3\n", f) >= 0;
+    return fclose(f) == 0 && ok;
+}
+
+/* CRC-32 of a file's bytes as stored (zlib), for the study record. */
+static bool file_crc32(const char *path, unsigned long *crc, uint64_t *bytes)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return false;
+    static unsigned char buf[1 << 20];
+    uLong c = crc32(0L, Z_NULL, 0);
+    size_t n;
+    *bytes = 0;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
+        c = crc32(c, buf, (uInt)n);
+        *bytes += n;
+    }
+    bool ok = !ferror(f);
+    fclose(f);
+    *crc = c;
+    return ok;
+}
+
+static void json_list(FILE *f, char **items, int n)
+{
+    fputc('[', f);
+    for (int i = 0; i < n; i++) {
+        fputs(i ? ", " : "", f);
+        sf_json_string(f, items[i]);
+    }
+    fputc(']', f);
+}
+
+/* The head of results.json: everything needed to judge and re-run the
+ * study (configuration, machine, inputs), before the run records. */
+static void write_study_record(FILE *f, const sf_cost_options *o, char **graphs, int ngraphs,
+                               char **algos, int nalgos, const int *threads, int nthreads,
+                               bool cold)
+{
+    struct utsname u;
+    fputs("{\"study\": {\"version\": ", f);
+    sf_json_string(f, sf_version());
+    fputs(", \"command\": ", f);
+    sf_json_string(f, o->command_line ? o->command_line : "");
+    fputs(", \"config\": {\"graphs\": ", f);
+    json_list(f, graphs, ngraphs);
+    fputs(", \"algos\": ", f);
+    json_list(f, algos, nalgos);
+    fputs(", \"threads\": [", f);
+    for (int k = 0; k < nthreads; k++)
+        fprintf(f, "%s%d", k ? ", " : "", threads[k]);
+    fprintf(f, "], \"trials\": %d, \"seed\": %llu, \"iterations\": %d, \"damping\": %.17g", o->trials,
+            (unsigned long long)o->load.seed, o->params.iterations, o->params.damping);
+    if (o->params.source_set)
+        fprintf(f, ", \"source\": %llu", (unsigned long long)o->params.source);
+    fprintf(f, ", \"delta\": %.17g, \"weights\": \"%s\", \"directed\": %s, \"undirected\": %s",
+            o->params.delta,
+            o->load.weights == SF_WEIGHTS_UNIT     ? "unit"
+            : o->load.weights == SF_WEIGHTS_RANDOM ? "random"
+                                                   : "input",
+            o->load.directed ? "true" : "false", o->load.undirected ? "true" : "false");
+    fprintf(f, ", \"shards\": %d, \"no_pin\": %s, \"cold\": %s}", o->engine.shards,
+            o->engine.no_pin ? "true" : "false", cold ? "true" : "false");
+    fputs(", \"machine\": {\"cpu\": ", f);
+    sf_json_string(f, sf_host_cpu_model());
+    fprintf(f, ", \"cores\": %d, \"memory_bytes\": %llu, \"kernel\": ", sf_host_cores(),
+            (unsigned long long)sf_host_memory_bytes());
+    char kernel[512] = "unknown";
+    if (uname(&u) == 0)
+        snprintf(kernel, sizeof kernel, "%s %s %s", u.sysname, u.release, u.machine);
+    sf_json_string(f, kernel);
+    fputs(", \"compiler\": ", f);
+    sf_json_string(f, "gcc " __VERSION__);
+    fputs(", \"topology\": \"topology.xml\"}, \"inputs\": [", f);
+    for (int i = 0; i < ngraphs; i++) {
+        fputs(i ? ", {\"graph\": " : "{\"graph\": ", f);
+        sf_json_string(f, graphs[i]);
+        unsigned long crc;
+        uint64_t bytes;
+        if (strchr(graphs[i], ':') && !strchr(graphs[i], '/'))
+            fprintf(f, ", \"generator\": true, \"seed\": %llu}", (unsigned long long)o->load.seed);
+        else if (file_crc32(graphs[i], &crc, &bytes))
+            fprintf(f, ", \"bytes\": %llu, \"crc32\": \"%08lx\"}", (unsigned long long)bytes, crc);
+        else
+            fputs(", \"unreadable\": true}", f);
+    }
+    fputs("]},\n\"records\": [", f);
+}
+
+/* The machine as hwloc sees it, saved beside the results. */
+static void save_topology(const char *dir)
+{
+    hwloc_topology_t topo;
+    if (hwloc_topology_init(&topo) != 0)
+        return;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/topology.xml", dir);
+    if (hwloc_topology_load(topo) == 0 && hwloc_topology_export_xml(topo, path, 0) != 0)
+        fprintf(stderr, "shardflow: warning: could not write %s\n", path);
+    hwloc_topology_destroy(topo);
+}
+
+/* Loads one graph for the study: once, or with --cold once per trial with
+ * the page cache dropped before each, keeping the last. */
+static int load_graph(struct study *st, const char *spec, sf_engine *e, sf_graph **g,
+                      sf_cost_stats *load, sf_cost_stats *build, bool cold, sf_error *err)
+{
+    int loads = cold ? st->o->trials : 1;
+    double load_s[SF_COST_MAX_LIST * 16], build_s[SF_COST_MAX_LIST * 16];
+    if (loads > (int)(sizeof load_s / sizeof load_s[0]))
+        loads = sizeof load_s / sizeof load_s[0];
+    for (int i = 0; i < loads; i++) {
+        sf_graph_destroy(g);
+        if (cold)
+            drop_page_cache();
+        int rc = sf_job_load(spec, &st->o->load, e, g, &load_s[i], &build_s[i], err);
+        if (rc)
+            return rc;
+    }
+    *load = sf_cost_summarise(load_s, loads);
+    *build = sf_cost_summarise(build_s, loads);
+    return 0;
+}
+
 int sf_cost_study(const sf_cost_options *o, sf_error *err)
 {
-    int threads[MAX_LIST];
+    int threads[SF_COST_MAX_LIST];
     int nthreads = parse_threads(o->threads, threads, err);
     if (nthreads < 0)
         return SF_EUSAGE;
     qsort(threads, nthreads, sizeof *threads, compare_int);
-    char *algo_copy = strdup(o->algos), *algo_names[MAX_LIST];
-    char *graph_copy = strdup(o->graphs), *graph_names[MAX_LIST];
+    char *algo_copy = strdup(o->algos), *algo_names[SF_COST_MAX_LIST];
+    char *graph_copy = strdup(o->graphs), *graph_names[SF_COST_MAX_LIST];
     int nalgos = split_list(algo_copy, algo_names);
     int ngraphs = split_list(graph_copy, graph_names);
-    const sf_algo *algos[MAX_LIST];
-    sf_engine *engines[MAX_LIST] = {0};
+    const sf_algo *algos[SF_COST_MAX_LIST];
+    sf_engine *engines[SF_COST_MAX_LIST] = {0};
     struct study st = {.o = o, .first_record = true};
     char path[4096];
     int rc = 0;
+    bool cold = o->cold;
+    if (nalgos == 0 || ngraphs == 0 || nthreads == 0) {
+        rc = sf_error_set(err, SF_EUSAGE, "bench needs at least one graph, algorithm and thread count");
+        goto out;
+    }
     for (int i = 0; i < nalgos; i++)
         if (!(algos[i] = sf_algo_find(algo_names[i]))) {
             rc = sf_error_set(err, SF_EUSAGE, "--algos: unknown algorithm '%s' (expected %s)",
                               algo_names[i], sf_algo_names());
             goto out;
         }
+    if (cold && geteuid() != 0) {
+        fprintf(stderr, "shardflow: warning: --cold needs root to drop the page cache; "
+                        "loads stay warm\n");
+        cold = false;
+    }
     if (mkdir(o->out_dir, 0755) != 0 && errno != EEXIST) {
         rc = sf_error_set(err, -errno, "%s: %s", o->out_dir, strerror(errno));
         goto out;
     }
+    st.series = calloc((size_t)nalgos * ngraphs, sizeof *st.series);
     snprintf(path, sizeof path, "%s/results.csv", o->out_dir);
     st.csv = fopen(path, "w");
-    snprintf(path, sizeof path, "%s/results.json", o->out_dir);
-    st.json = fopen(path, "w");
-    if (!st.csv || !st.json) {
+    if (st.csv) {
+        snprintf(path, sizeof path, "%s/results.json", o->out_dir);
+        st.json = fopen(path, "w");
+    }
+    if (!st.csv || !st.json || !st.series) {
         rc = sf_error_set(err, -errno, "%s: %s", path, strerror(errno));
         goto out;
     }
+    save_topology(o->out_dir);
     fputs("graph,algo,engine,threads,trial,load_s,build_s,run_s,iterations,verify\n", st.csv);
-    fputs("[", st.json);
+    write_study_record(st.json, o, graph_names, ngraphs, algo_names, nalgos, threads, nthreads,
+                       cold);
     /* one engine per thread count; the widest loads and builds */
     for (int k = nthreads - 1; k >= 0; k--) {
         sf_engine_options eo = o->engine;
@@ -252,15 +426,18 @@ int sf_cost_study(const sf_cost_options *o, sf_error *err)
     for (int k = 0; k < nthreads; k++)
         printf(" %d", threads[k]);
     printf("; %d trial%s after a warm-up\n", o->trials, plural(o->trials));
+    st.runs_total = (long)ngraphs * nalgos * o->trials * (nthreads + 1);
+    st.started = sf_now();
     for (int i = 0; i < ngraphs; i++) {
         sf_graph *g = NULL;
-        double load_s, build_s;
+        sf_cost_stats load, build;
         omp_set_num_threads(threads[nthreads - 1]);
-        if ((rc = sf_job_load(graph_names[i], &o->load, engines[nthreads - 1], &g, &load_s,
-                              &build_s, err)))
+        if ((rc = load_graph(&st, graph_names[i], engines[nthreads - 1], &g, &load, &build, cold,
+                             err)))
             goto out;
-        printf("\ngraph %s: %u vertices, %llu edges; load %.3f s, build %.3f s\n", graph_names[i],
-               g->num_vertices, (unsigned long long)g->num_edges, load_s, build_s);
+        printf("\ngraph %s: %u vertices, %llu edges; load %.3f s, build %.3f s%s\n",
+               graph_names[i], g->num_vertices, (unsigned long long)g->num_edges, load.median,
+               build.median, cold ? " (medians, cold page cache)" : "");
         /* sssp on an unweighted graph: GAP's synthetic weights, as its
          * benchmark does, rather than no answer */
         for (int a = 0; a < nalgos && !g->weighted; a++)
@@ -275,15 +452,31 @@ int sf_cost_study(const sf_cost_options *o, sf_error *err)
             }
         for (int k = 0; k < nthreads - 1 && rc == 0; k++)
             rc = sf_engine_attach(engines[k], g, err);
-        for (int a = 0; a < nalgos && rc == 0; a++)
-            rc = study_algo(&st, algos[a], graph_names[i], g, engines, threads, nthreads, load_s,
-                            build_s, err);
+        for (int a = 0; a < nalgos && rc == 0; a++) {
+            sf_cost_series *s = &st.series[st.num_series++];
+            s->load = load;
+            s->build = build;
+            rc = study_algo(&st, algos[a], graph_names[i], g, engines, threads, nthreads, s, err);
+        }
         sf_graph_destroy(&g);
         if (rc)
             goto out;
     }
-    fputs("\n]\n", st.json);
-    printf("\nresults: %s/results.csv, %s/results.json\n", o->out_dir, o->out_dir);
+    fputs("\n]}\n", st.json);
+    fclose(st.json);
+    st.json = NULL;
+    sf_cost_options used = *o;
+    used.cold = cold;
+    if ((rc = sf_report_write(o->out_dir, &used, st.series, st.num_series, sf_now() - st.started,
+                              err)))
+        goto out;
+    printf("\nresults: %s/results.csv, %s/results.json, %s/report.md\n", o->out_dir, o->out_dir,
+           o->out_dir);
+    sf_error plot_err = {{0}};
+    if (sf_report_plots(o->out_dir, st.series, st.num_series, &plot_err) == 0)
+        printf("plots:   %s/time.png, %s/speedup.png (and .svg)\n", o->out_dir, o->out_dir);
+    else
+        fprintf(stderr, "shardflow: warning: no plots: %s\n", plot_err.msg);
 out:
     if (st.csv)
         fclose(st.csv);
@@ -291,7 +484,82 @@ out:
         fclose(st.json);
     for (int k = 0; k < nthreads; k++)
         sf_engine_destroy(&engines[k]);
+    for (int i = 0; i < st.num_series; i++) {
+        free(st.series[i].baseline_s);
+        free(st.series[i].engine_s);
+    }
+    free(st.series);
     free(algo_copy);
     free(graph_copy);
+    return rc;
+}
+
+/* --replay: the study's configuration back from its results.json (jansson). */
+static char *join_strings(json_t *array)
+{
+    size_t len = 1, i;
+    json_t *item;
+    json_array_foreach(array, i, item) len += (json_is_string(item) ? strlen(json_string_value(item)) : 24) + 1;
+    char *out = calloc(len, 1);
+    if (!out)
+        return NULL;
+    json_array_foreach(array, i, item)
+    {
+        if (i)
+            strcat(out, ",");
+        if (json_is_string(item))
+            strcat(out, json_string_value(item));
+        else if (json_is_integer(item))
+            sprintf(out + strlen(out), "%lld", (long long)json_integer_value(item));
+    }
+    return out;
+}
+
+int sf_cost_replay_options(const char *path, sf_cost_options *o, sf_error *err)
+{
+    json_error_t jerr;
+    json_t *root = json_load_file(path, 0, &jerr);
+    if (!root)
+        return sf_error_set(err, SF_EINPUT, "%s:%d: %s", path, jerr.line, jerr.text);
+    int rc = 0;
+    json_t *config = json_object_get(json_object_get(root, "study"), "config");
+    json_t *graphs = json_object_get(config, "graphs"), *algos = json_object_get(config, "algos");
+    json_t *threads = json_object_get(config, "threads");
+    if (!json_is_array(graphs) || !json_is_array(algos) || !json_is_array(threads)) {
+        rc = sf_error_set(err, SF_EINPUT,
+                          "%s: not a shardflow study (no study.config with graphs, algos, threads)",
+                          path);
+        goto out;
+    }
+    o->graphs = join_strings(graphs);
+    o->algos = join_strings(algos);
+    o->threads = join_strings(threads);
+    json_t *v;
+    if ((v = json_object_get(config, "trials")) && json_is_integer(v))
+        o->trials = (int)json_integer_value(v);
+    if ((v = json_object_get(config, "seed")) && json_is_integer(v))
+        o->load.seed = o->params.seed = (uint64_t)json_integer_value(v);
+    if ((v = json_object_get(config, "iterations")) && json_is_integer(v))
+        o->params.iterations = (int)json_integer_value(v);
+    if ((v = json_object_get(config, "damping")) && json_is_number(v))
+        o->params.damping = json_number_value(v);
+    if ((v = json_object_get(config, "source")) && json_is_integer(v)) {
+        o->params.source = (uint64_t)json_integer_value(v);
+        o->params.source_set = true;
+    }
+    if ((v = json_object_get(config, "delta")) && json_is_number(v))
+        o->params.delta = json_number_value(v);
+    if ((v = json_object_get(config, "weights")) && json_is_string(v))
+        sf_weights_parse(json_string_value(v), &o->load.weights);
+    o->load.directed = json_is_true(json_object_get(config, "directed"));
+    o->load.undirected = json_is_true(json_object_get(config, "undirected"));
+    if ((v = json_object_get(config, "shards")) && json_is_integer(v))
+        o->engine.shards = (int)json_integer_value(v);
+    o->engine.no_pin = json_is_true(json_object_get(config, "no_pin"));
+    o->cold = json_is_true(json_object_get(config, "cold"));
+    if (!o->graphs || !o->algos || !o->threads || o->trials < 1)
+        rc = sf_error_set(err, SF_EINPUT, "%s: incomplete study configuration", path);
+out:
+    json_decref(root);
     return rc;
 }

@@ -1,13 +1,18 @@
 /* The COST study behind `shardflow bench`: for each graph and algorithm, the
  * single-threaded baseline and the engine at each thread count, measured in
  * the same run and interleaved trial by trial (baseline, engine at 1, 2, ...
- * threads, baseline, ...) so that drift hits every configuration alike. */
+ * threads, baseline, ...) so that drift hits every configuration alike.
+ * The study ends with results.csv, results.json (the study's own record,
+ * enough to re-run it, and every run record), report.md and the plots
+ * (bench/report.h). */
 #ifndef SF_COST_H
 #define SF_COST_H
 
 #include <stdbool.h>
 
 #include "bench/jobs.h"
+
+#define SF_COST_MAX_LIST 64
 
 typedef struct sf_cost_options {
     const char *graphs;         /* comma-separated */
@@ -18,6 +23,7 @@ typedef struct sf_cost_options {
     sf_load_options load;
     sf_params params;
     sf_engine_options engine;   /* shards, pinning */
+    bool cold;                  /* drop the page cache before every load (root only) */
     const char *command_line;
     bool quiet;
 } sf_cost_options;
@@ -34,8 +40,31 @@ sf_cost_stats sf_cost_summarise(const double *seconds, int count);
  * ("unbounded" within the measured range). */
 int sf_cost_index(double baseline_median, const double *engine_medians, int count);
 
-/* Runs the whole study, prints the table, writes results.csv and
- * results.json into out_dir. Errors: SF_EUSAGE, SF_EINPUT, -errno. */
+/* What one graph x algorithm of a study measured. */
+typedef struct sf_cost_series {
+    char graph[256];
+    char algo[16];
+    uint64_t vertices, edges;
+    int trials;
+    int configs;                /* engine thread counts */
+    int threads[SF_COST_MAX_LIST];
+    sf_cost_stats load, build;  /* of the graph's loads (one, or one per trial with --cold) */
+    double prepare_s;           /* the baseline's layout preparation, outside its run time */
+    double *baseline_s;         /* trials run times */
+    double *engine_s;           /* configs x trials run times, config-major */
+} sf_cost_series;
+
+/* The medians of a series' configurations into medians[configs]. */
+void sf_cost_series_medians(const sf_cost_series *s, double *medians);
+
+/* Runs the whole study, prints the tables and COST lines, writes every
+ * output into out_dir. Errors: SF_EUSAGE, SF_EINPUT, -errno. */
 int sf_cost_study(const sf_cost_options *o, sf_error *err);
+
+/* Reads the options of the study recorded in PATH (a results.json) into *o,
+ * for `bench --replay`; strings point into storage that lives until the
+ * process ends. out_dir, quiet and command_line are left as they were.
+ * Errors: SF_EINPUT (unreadable, not a study record). */
+int sf_cost_replay_options(const char *path, sf_cost_options *o, sf_error *err);
 
 #endif

@@ -25,7 +25,7 @@ const char *malloc_conf = "thp:always,metadata_thp:auto";
 enum {
     OPT_DIRECTED = 256, OPT_UNDIRECTED, OPT_ITERATIONS, OPT_DAMPING, OPT_THREADS, OPT_OUTPUT,
     OPT_JSON, OPT_VERIFY, OPT_SEED, OPT_QUIET, OPT_BASELINE, OPT_SHARDS, OPT_NO_PIN,
-    OPT_GRAPHS, OPT_ALGOS, OPT_TRIALS, OPT_OUT, OPT_SOURCE, OPT_DELTA, OPT_WEIGHTS, OPT_HELP,
+    OPT_GRAPHS, OPT_ALGOS, OPT_TRIALS, OPT_OUT, OPT_SOURCE, OPT_DELTA, OPT_WEIGHTS, OPT_COLD, OPT_REPLAY, OPT_HELP,
 };
 
 static const char usage_main[] =
@@ -92,7 +92,13 @@ static const char usage_bench[] =
     "      --algos LIST        comma-separated algorithms (default pr,wcc)\n"
     "      --threads LIST      comma-separated thread counts (default 1, 2, 4, ... up to the cores)\n"
     "      --trials N          timed trials per configuration (default 5)\n"
-    "      --out DIR           results.csv and results.json go here (default bench-out)\n"
+    "      --out DIR           results.csv, results.json, report.md, topology.xml and the plots\n"
+    "                          (time.png/.svg, speedup.png/.svg, drawn by gnuplot) go here\n"
+    "                          (default bench-out)\n"
+    "      --cold              drop the page cache before every load (root), and load once per\n"
+    "                          trial so load times are cold min/median/max\n"
+    "      --replay FILE       run the study recorded in FILE (a results.json) again: same\n"
+    "                          graphs, algorithms, threads, trials, seed and parameters\n"
     "      --iterations N      PageRank iterations (default 20), CDLP iterations (default 10)\n"
     "      --damping D         PageRank damping factor (default 0.85)\n"
     "      --source ID         bfs and sssp source (default: drawn from --seed)\n"
@@ -120,6 +126,8 @@ static const struct option long_options[] = {
     {"source", required_argument, NULL, OPT_SOURCE},
     {"delta", required_argument, NULL, OPT_DELTA},
     {"weights", required_argument, NULL, OPT_WEIGHTS},
+    {"cold", no_argument, NULL, OPT_COLD},
+    {"replay", required_argument, NULL, OPT_REPLAY},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
 };
@@ -134,7 +142,8 @@ struct cli {
     sf_engine_options engine;
     const char *output;
     bool json, verify, quiet, baseline;
-    const char *threads_list, *graphs, *algos, *out_dir;
+    const char *threads_list, *graphs, *algos, *out_dir, *replay;
+    bool cold;
     int trials;
     char command_line[4096];
 };
@@ -227,6 +236,8 @@ static int parse_options(struct cli *c, int argc, char **argv, const char *help)
                 return usage_error("--trials %s: expected 1..1000", optarg);
             break;
         case OPT_OUT: c->out_dir = optarg; break;
+        case OPT_COLD: c->cold = true; break;
+        case OPT_REPLAY: c->replay = optarg; break;
         case OPT_SOURCE:
             if (!parse_u64(optarg, &c->params.source))
                 return usage_error("--source %s: expected a vertex id (unsigned integer)", optarg);
@@ -482,11 +493,24 @@ static int cmd_bench(struct cli *c, int argc, char **argv)
         .load = c->load,
         .params = c->params,
         .engine = c->engine,
+        .cold = c->cold,
         .command_line = c->command_line,
         .quiet = c->quiet,
     };
     sf_error err = {{0}};
-    int rc = sf_cost_study(&o, &err);
+    int rc = 0;
+    if (c->replay) {
+        if (c->graphs || c->algos || c->threads_list)
+            return usage_error("%s", "--replay takes the graphs, algorithms and threads of the "
+                                     "recorded study; give only --out (and --quiet)");
+        rc = sf_cost_replay_options(c->replay, &o, &err);
+        if (rc == 0 && !c->quiet)
+            printf("replaying %s: --graphs %s --algos %s --threads %s --trials %d --seed %llu\n",
+                   c->replay, o.graphs, o.algos, o.threads, o.trials,
+                   (unsigned long long)o.load.seed);
+    }
+    if (rc == 0)
+        rc = sf_cost_study(&o, &err);
     if (rc) {
         fprintf(stderr, "shardflow: %s\n", err.msg);
         return exit_status(rc);

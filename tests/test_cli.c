@@ -224,7 +224,55 @@ Test(cli, help_on_every_command)
     }
 }
 
-Test(cli, bench_writes_results_and_a_cost_line, .timeout = 120)
+static size_t file_size(const char *dir, const char *name)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    struct stat st;
+    return stat(path, &st) == 0 ? (size_t)st.st_size : 0;
+}
+
+static char *slurp(const char *dir, const char *name)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "r");
+    cr_assert(f, "%s missing", path);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    rewind(f);
+    char *text = malloc(n + 1);
+    cr_assert_eq(fread(text, 1, n, f), (size_t)n);
+    text[n] = 0;
+    fclose(f);
+    return text;
+}
+
+/* The (algo, engine, threads, trial) sequence of a study's run records. */
+static void configuration_list(const char *json, char *list, size_t len)
+{
+    list[0] = 0;
+    size_t used = 0;
+    for (const char *p = strstr(json, "\"records\""); p && (p = strstr(p, "{\"algo\": ")); p++) {
+        char algo[16], engine[16];
+        int threads = -1, trial = -1;
+        sscanf(p, "{\"algo\": \"%15[^\"]\", \"engine\": \"%15[^\"]\"", algo, engine);
+        const char *t = strstr(p, "\"threads\": "), *r = strstr(p, "\"trial\": ");
+        cr_assert(t && r);
+        sscanf(t, "\"threads\": %d", &threads);
+        sscanf(r, "\"trial\": %d", &trial);
+        used += snprintf(list + used, len - used, "%s/%s/%d/%d;", algo, engine, threads, trial);
+    }
+}
+
+static void remove_dir(const char *dir)
+{
+    char command[1100];
+    snprintf(command, sizeof command, "rm -rf '%s'", dir);
+    cr_assert_eq(system(command), 0);
+}
+
+Test(cli, bench_writes_results_report_plots_and_a_cost_line, .timeout = 120)
 {
     char dir[] = "/tmp/sf-bench-XXXXXX", args[512], out[16384];
     cr_assert(mkdtemp(dir));
@@ -232,30 +280,58 @@ Test(cli, bench_writes_results_and_a_cost_line, .timeout = 120)
     cr_assert_eq(run_cli(args, out, sizeof out, NULL, 0), 0);
     cr_assert(strstr(out, "COST pr on kron:10:"), "%s", out);
     cr_assert(strstr(out, "COST wcc on kron:10:"), "%s", out);
-    char path[512];
-    snprintf(path, sizeof path, "%s/results.csv", dir);
-    FILE *f = fopen(path, "r");
-    cr_assert(f);
+    char *csv = slurp(dir, "results.csv");
     int lines = 0;
-    char line[1024];
-    while (fgets(line, sizeof line, f))
+    for (char *p = csv; (p = strchr(p, '\n')); p++)
         lines++;
-    fclose(f);
     /* header + 2 algos x 2 trials x (baseline + 2 thread counts) */
     cr_assert_eq(lines, 1 + 2 * 2 * 3);
-    snprintf(path, sizeof path, "%s/results.json", dir);
-    f = fopen(path, "r");
-    cr_assert(f);
-    size_t n = fread(out, 1, sizeof out - 1, f);
-    out[n] = 0;
-    fclose(f);
-    cr_assert_eq(out[0], '[');
+    cr_assert(strncmp(csv, "graph,algo,engine,threads,trial,load_s,build_s,run_s", 52) == 0);
+    free(csv);
+    char *json = slurp(dir, "results.json");
+    cr_assert(strncmp(json, "{\"study\": {", 11) == 0, "%.80s", json);
+    cr_assert(strstr(json, "\"config\": {\"graphs\": [\"kron:10\"], \"algos\": [\"pr\", \"wcc\"], "
+                           "\"threads\": [1, 2], \"trials\": 2"), "%.400s", json);
+    cr_assert(strstr(json, "\"machine\": {\"cpu\": "));
     int records = 0;
-    for (char *p = out; (p = strstr(p, "\"algo\"")); p++)
+    for (char *p = json; (p = strstr(p, "{\"algo\"")); p++)
         records++;
     cr_assert_eq(records, 12);
+    char *report = slurp(dir, "report.md");
+    cr_assert(strstr(report, "- pr on kron:10: **"), "%s", report);
+    cr_assert(strstr(report, "| shardflow 2 threads |"));
+    cr_assert(strstr(report, "## Beside the COST paper"));
+    free(report);
+    /* gnuplot is a dependency: the plots must exist and be non-empty */
+    const char *plots[] = {"time.png", "time.svg", "speedup.png", "speedup.svg", "topology.xml"};
+    for (size_t i = 0; i < 5; i++)
+        cr_assert_gt(file_size(dir, plots[i]), 100, "%s/%s missing or empty", dir, plots[i]);
+
+    /* --replay runs the same configuration list again */
+    char dir2[] = "/tmp/sf-replay-XXXXXX";
+    cr_assert(mkdtemp(dir2));
+    snprintf(args, sizeof args, "bench --replay %s/results.json --out %s --quiet", dir, dir2);
+    cr_assert_eq(run_cli(args, out, sizeof out, NULL, 0), 0, "%s", out);
+    char *json2 = slurp(dir2, "results.json");
+    static char first[8192], second[8192];
+    configuration_list(json, first, sizeof first);
+    configuration_list(json2, second, sizeof second);
+    cr_assert_gt(strlen(first), 0);
+    cr_assert_str_eq(first, second);
+    free(json);
+    free(json2);
+    remove_dir(dir);
+    remove_dir(dir2);
+}
+
+Test(cli, bench_replay_rejects_a_file_that_is_not_a_study)
+{
+    char path[] = "/tmp/sf-notstudy-XXXXXX", args[512], err[1024];
+    int fd = mkstemp(path);
+    cr_assert(write(fd, "[1, 2]", 6) == 6);
+    close(fd);
+    snprintf(args, sizeof args, "bench --replay %s --out /tmp/sf-never --quiet", path);
+    cr_assert_eq(run_cli(args, NULL, 0, err, sizeof err), 1);
+    cr_assert(strstr(err, "not a shardflow study"), "%s", err);
     unlink(path);
-    snprintf(path, sizeof path, "%s/results.csv", dir);
-    unlink(path);
-    rmdir(dir);
 }
