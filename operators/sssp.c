@@ -43,24 +43,40 @@
 #include "operators/kernels.h"
 #include "operators/vertex_map.h"
 
-#define WINDOW 128              /* bins a shard keeps; farther ones overflow */
+#define WINDOW 256              /* bins a shard keeps (a power of two) */
 #define FUSE_LIMIT 1000         /* a shard goes on with its own bin below this */
 #define CHUNK 64                /* frontier entries claimed at a time */
 #define DELTA_SAMPLES 4096
 #define DELTA_FACTOR 2.0
+#define NO_BIN UINT64_MAX
+#define LAST_BIN ((uint64_t)1 << 62)
 
 typedef struct {
     sf_vid *items;
     size_t len, cap;
 } vertex_list;
 
+/* A vertex beyond the window, with the distance it was pushed at: when the
+ * window reaches it, only the entry that still holds the vertex's distance
+ * moves in (a vertex improved twice out there has two). */
+typedef struct {
+    sf_vid vertex;
+    uint64_t dist;
+} far_entry;
+
+typedef struct {
+    far_entry *items;
+    size_t len, cap;
+} far_list;
+
 struct shard_bins {
-    vertex_list bins[WINDOW];   /* bin base + i */
-    vertex_list overflow;       /* bins base + WINDOW and beyond */
-    double overflow_min;        /* smallest bin pushed to overflow; +inf: none */
+    vertex_list bins[WINDOW];   /* bin b at b % WINDOW, b in [current, current + WINDOW) */
+    far_list overflow;          /* bins from current + WINDOW on */
+    uint64_t overflow_min;      /* smallest bin in overflow; NO_BIN: none */
     vertex_list published;      /* this shard's part of the round's frontier */
     vertex_list spare;          /* an empty list with room, for swaps */
-    int next;                   /* after a round: smallest non-empty bin, WINDOW: none */
+    far_list far_spare;
+    uint64_t next;              /* after a round: smallest non-empty bin; NO_BIN: none */
     bool out_of_memory;
 } __attribute__((aligned(64)));
 
@@ -68,8 +84,7 @@ struct sssp_state {
     const sf_graph *g;
     uint64_t *dist;             /* bits of the double distances */
     double inv_delta;
-    double base;                /* bin number of the window's first bin */
-    int current;                /* the round's bin, from base */
+    uint64_t current;           /* the round's bin */
     int num_shards;
     struct shard_bins *shards;
     uint64_t *start;            /* where shard i's published list begins in the frontier */
@@ -95,56 +110,62 @@ static inline double load_dist(const struct sssp_state *s, sf_vid v)
     return double_of(__atomic_load_n(&s->dist[v], __ATOMIC_RELAXED));
 }
 
-/* floor(d / delta), as a double, capped at DBL_MAX: non-decreasing in d,
- * which is all that correctness needs. */
-static inline double bin_of(const struct sssp_state *s, double d)
+/* floor(d / delta), capped at LAST_BIN: non-decreasing in d, which is all
+ * that correctness needs (distances beyond the cap share one bin). */
+static inline uint64_t bin_of(const struct sssp_state *s, double d)
 {
     double x = d * s->inv_delta;
-    if (x < 0x1p52)
-        return (double)(int64_t)x;
-    return x < DBL_MAX ? x : DBL_MAX;
+    return x < 0x1p62 ? (uint64_t)x : LAST_BIN;
 }
 
-static bool list_grow(vertex_list *l)
+/* Appends to a list of either kind; false when out of memory. */
+#define LIST_APPEND(list, item)                                                         \
+    ((list)->len < (list)->cap || list_grow((void **)&(list)->items, &(list)->cap,      \
+                                            sizeof *(list)->items)                      \
+         ? ((list)->items[(list)->len++] = (item), true)                                 \
+         : false)
+
+static bool list_grow(void **items, size_t *cap, size_t size)
 {
-    size_t cap = l->cap ? 2 * l->cap : 256;
-    sf_vid *items = realloc(l->items, cap * sizeof *items);
-    if (!items)
+    size_t more = *cap ? 2 * *cap : 256;
+    void *grown = realloc(*items, more * size);
+    if (!grown)
         return false;
-    l->items = items;
-    l->cap = cap;
+    *items = grown;
+    *cap = more;
     return true;
 }
 
-static inline void list_append(struct shard_bins *b, vertex_list *l, sf_vid v)
-{
-    if (l->len == l->cap && !list_grow(l)) {
-        b->out_of_memory = true;
-        return;
-    }
-    l->items[l->len++] = v;
-}
+#define LIST_SWAP(a, b)                                                                 \
+    do {                                                                                \
+        __typeof__(*(a)) swap_ = *(a);                                                  \
+        *(a) = *(b);                                                                    \
+        *(b) = swap_;                                                                   \
+    } while (0)
 
-static inline void list_swap(vertex_list *a, vertex_list *b)
-{
-    vertex_list t = *a;
-    *a = *b;
-    *b = t;
-}
-
-/* v's distance became d: into the bin of d, never behind the current one */
+/* v's distance became d: into the bin of d (never behind the current one,
+ * which only a negative weight could ask for) or, beyond the window, into
+ * the overflow. */
 static inline void push(const struct sssp_state *s, struct shard_bins *b, sf_vid v, double d)
 {
-    double bin = bin_of(s, d), slot = bin - s->base;
-    if (slot < WINDOW) {
-        list_append(b, &b->bins[slot > s->current ? (int)slot : s->current], v);
+    uint64_t bin = bin_of(s, d);
+    bool ok;
+    if (bin < s->current)
+        bin = s->current;
+    if (bin - s->current < WINDOW) {
+        ok = LIST_APPEND(&b->bins[bin % WINDOW], v);
     } else {
-        list_append(b, &b->overflow, v);
+        ok = LIST_APPEND(&b->overflow, ((far_entry){v, bits_of(d)}));
         if (bin < b->overflow_min)
             b->overflow_min = bin;
     }
+    if (!ok)
+        b->out_of_memory = true;
 }
 
+#ifdef SSSP_STATS
+uint64_t stat_vertices, stat_arcs, stat_pushes;
+#endif
 struct relax_arg {
     struct sssp_state *s;
     struct shard_bins *bins;    /* the running shard's */
@@ -155,40 +176,80 @@ struct relax_arg {
 static inline bool relax_keep(sf_vid u, void *arg)
 {
     const struct sssp_state *s = ((struct relax_arg *)arg)->s;
-    return bin_of(s, load_dist(s, u)) - s->base >= s->current;
+    return bin_of(s, load_dist(s, u)) >= s->current;
 }
 
-static inline void relax(sf_vid u, const sf_vid *out, const double *weight, sf_eid degree,
-                         void *arg)
+/* Relaxes u's out-arcs. `alone`: the only worker, so plain stores do. */
+static inline void relax_arcs(struct relax_arg *r, sf_vid u, const sf_vid *out,
+                              const double *weight, sf_eid degree, bool alone)
 {
-    struct relax_arg *r = arg;
     const struct sssp_state *s = r->s;
     uint64_t *dist = s->dist;
     double du = load_dist(s, u);
+#ifdef SSSP_STATS
+    __atomic_fetch_add(&stat_vertices, 1, __ATOMIC_RELAXED);
+    __atomic_fetch_add(&stat_arcs, degree, __ATOMIC_RELAXED);
+#endif
     for (sf_eid i = 0; i < degree; i++) {
+#ifdef SSSP_PREFETCH
+        if (i + SSSP_PREFETCH < degree)
+            __builtin_prefetch(&dist[out[i + SSSP_PREFETCH]], 1, 3);
+#endif
         sf_vid v = out[i];
         double through = du + weight[i];
         uint64_t want = bits_of(through), seen = __atomic_load_n(&dist[v], __ATOMIC_RELAXED);
+        if (alone) {
+            if (want < seen) {
+                dist[v] = want;
+                push(s, r->bins, v, through);
+            }
+            continue;
+        }
         while (want < seen) {
             if (__atomic_compare_exchange_n(&dist[v], &seen, want, true, __ATOMIC_RELAXED,
                                             __ATOMIC_RELAXED)) {
                 push(s, r->bins, v, through);
+#ifdef SSSP_STATS
+                __atomic_fetch_add(&stat_pushes, 1, __ATOMIC_RELAXED);
+#endif
                 break;
             }
         }
     }
 }
 
-static int first_nonempty(const struct shard_bins *b, int from)
+static inline void relax_shared(sf_vid u, const sf_vid *out, const double *weight,
+                                sf_eid degree, void *arg)
 {
-    while (from < WINDOW && b->bins[from].len == 0)
-        from++;
-    return from;
+    relax_arcs(arg, u, out, weight, degree, false);
+}
+
+static inline void relax_alone(sf_vid u, const sf_vid *out, const double *weight,
+                               sf_eid degree, void *arg)
+{
+    relax_arcs(arg, u, out, weight, degree, true);
+}
+
+static uint64_t first_nonempty(const struct shard_bins *b, uint64_t from)
+{
+    for (uint64_t k = 0; k < WINDOW; k++)
+        if (b->bins[(from + k) % WINDOW].len)
+            return from + k;
+    return NO_BIN;
+}
+
+/* Relaxes the out-arcs of the entries list[0, len) that are not stale. */
+static inline void relax_list(struct relax_arg *r, const sf_vid *list, size_t len, bool alone)
+{
+    if (alone)
+        sf_edge_map_push_list_weighted(r->s->g, list, len, relax_keep, relax_alone, r);
+    else
+        sf_edge_map_push_list_weighted(r->s->g, list, len, relax_keep, relax_shared, r);
 }
 
 /* A round on one shard: claim chunks of the frontier, relax them, then go
  * on with the shard's own current bin while it is small. */
-static void round_shard(sf_shard *shard, void *arg)
+static inline void round_shard(sf_shard *shard, void *arg, bool alone)
 {
     struct sssp_state *s = arg;
     struct relax_arg r = {s, &s->shards[shard->index]};
@@ -203,42 +264,50 @@ static void round_shard(sf_shard *shard, void *arg)
             while (s->start[j + 1] <= p)
                 j++;
             uint64_t stop = end < s->start[j + 1] ? end : s->start[j + 1];
-            const sf_vid *list = s->shards[j].published.items + (p - s->start[j]);
-            sf_edge_map_push_list_weighted(s->g, list, stop - p, relax_keep, relax, &r);
+            relax_list(&r, s->shards[j].published.items + (p - s->start[j]), stop - p, alone);
             p = stop;
         }
     }
     struct shard_bins *b = r.bins;
-    vertex_list *own = &b->bins[s->current];
+    vertex_list *own = &b->bins[s->current % WINDOW];
     while (own->len > 0 && own->len < FUSE_LIMIT && !b->out_of_memory) {
-        list_swap(own, &b->spare);
-        sf_edge_map_push_list_weighted(s->g, b->spare.items, b->spare.len, relax_keep, relax, &r);
+        LIST_SWAP(own, &b->spare);
+        relax_list(&r, b->spare.items, b->spare.len, alone);
         b->spare.len = 0;
     }
     b->next = first_nonempty(b, s->current);
 }
 
-/* A new window at s->base: the shard's overflow entries move to their bins
- * (or overflow again). An entry below the new base is stale: its vertex was
- * pushed again at its shorter distance, into a window already done. */
+static void round_shard_shared(sf_shard *shard, void *arg)
+{
+    round_shard(shard, arg, false);
+}
+
+static void round_shard_alone(sf_shard *shard, void *arg)
+{
+    round_shard(shard, arg, true);
+}
+
+/* The window now starts at s->current and reaches some of the shard's
+ * overflow: those entries move into their bins, the rest stay. */
 static void rebin_shard(sf_shard *shard, void *arg)
 {
     struct sssp_state *s = arg;
     struct shard_bins *b = &s->shards[shard->index];
-    list_swap(&b->overflow, &b->spare);
-    b->overflow_min = INFINITY;
-    for (size_t i = 0; i < b->spare.len; i++) {
-        sf_vid v = b->spare.items[i];
-        double d = load_dist(s, v);
-        if (bin_of(s, d) >= s->base)
-            push(s, b, v, d);
+    LIST_SWAP(&b->overflow, &b->far_spare);
+    b->overflow_min = NO_BIN;
+    for (size_t i = 0; i < b->far_spare.len; i++) {
+        far_entry f = b->far_spare.items[i];
+        if (__atomic_load_n(&s->dist[f.vertex], __ATOMIC_RELAXED) == f.dist)
+            push(s, b, f.vertex, double_of(f.dist));
     }
-    b->spare.len = 0;
-    b->next = first_nonempty(b, 0);
+    b->far_spare.len = 0;
+    b->next = first_nonempty(b, s->current);
 }
 
 struct sssp_run {
     sf_engine *engine;
+    bool alone;                 /* one worker: no atomics */
     struct sssp_state state;
 };
 
@@ -250,24 +319,24 @@ static bool out_of_memory(const struct sssp_state *s)
     return false;
 }
 
-/* The smallest non-empty bin of any shard, opening new windows as needed;
- * -1 when every bin and overflow list is empty. */
-static int next_bin(struct sssp_run *run)
+/* Sets s->current to the smallest non-empty bin of any shard, first moving
+ * in the overflow the window now reaches. False when every bin and
+ * overflow list is empty. */
+static bool next_bin(struct sssp_run *run)
 {
     struct sssp_state *s = &run->state;
     for (;;) {
-        int next = WINDOW;
-        double lowest = INFINITY;
+        uint64_t next = NO_BIN, far = NO_BIN;
         for (int i = 0; i < s->num_shards; i++) {
             next = s->shards[i].next < next ? s->shards[i].next : next;
-            lowest = s->shards[i].overflow_min < lowest ? s->shards[i].overflow_min : lowest;
+            far = s->shards[i].overflow_min < far ? s->shards[i].overflow_min : far;
         }
-        if (next < WINDOW)
-            return next;
-        if (lowest == INFINITY || out_of_memory(s))
-            return -1;
-        s->base = lowest;
-        s->current = 0;
+        uint64_t target = next < far ? next : far;
+        if (target == NO_BIN || out_of_memory(s))
+            return false;
+        s->current = target;
+        if (far == NO_BIN || far - target >= WINDOW)
+            return true;
         sf_engine_run(run->engine, rebin_shard, s);
     }
 }
@@ -282,20 +351,16 @@ static bool sssp_step(int iteration, void *arg)
     uint64_t total = 0;
     for (int i = 0; i < s->num_shards; i++) {
         struct shard_bins *b = &s->shards[i];
-        list_swap(&b->bins[s->current], &b->published);
+        LIST_SWAP(&b->bins[s->current % WINDOW], &b->published);
         s->start[i] = total;
         total += b->published.len;
     }
     s->start[s->num_shards] = total;
     s->cursor = 0;
-    sf_engine_run(run->engine, round_shard, s);
+    sf_engine_run(run->engine, run->alone ? round_shard_alone : round_shard_shared, s);
     for (int i = 0; i < s->num_shards; i++)
         s->shards[i].published.len = 0;
-    int next = next_bin(run);
-    if (next < 0)
-        return true;
-    s->current = next;
-    return false;
+    return !next_bin(run);
 }
 
 static void init_vertex(sf_vid v, void *arg)
@@ -340,7 +405,7 @@ int sf_sssp(sf_engine *e, sf_vid source, double delta, double *dist, sf_iteratio
 {
     const sf_graph *g = sf_engine_graph(e);
     int shards = sf_engine_num_shards(e);
-    struct sssp_run run = {.engine = e, .state = {.g = g, .num_shards = shards}};
+    struct sssp_run run = {.engine = e, .alone = sf_engine_threads(e) == 1, .state = {.g = g, .num_shards = shards}};
     struct sssp_state *s = &run.state;
     int rc = -ENOMEM;
     if (g->num_vertices == 0)
@@ -355,15 +420,13 @@ int sf_sssp(sf_engine *e, sf_vid source, double delta, double *dist, sf_iteratio
     if (!s->dist || !s->shards || !s->start)
         goto out;
     memset(s->shards, 0, (size_t)shards * sizeof *s->shards);
-    for (int i = 0; i < shards; i++) {
-        s->shards[i].overflow_min = INFINITY;
-        s->shards[i].next = WINDOW;
-    }
+    for (int i = 0; i < shards; i++)
+        s->shards[i].overflow_min = s->shards[i].next = NO_BIN;
     sf_engine_run(e, init_shard, s);
     if (source < g->num_vertices) {
         s->dist[source] = bits_of(0);
-        list_append(&s->shards[0], &s->shards[0].bins[0], source);
         s->current = 0;
+        push(s, &s->shards[0], source, 0);
         rc = sf_iterate(INT32_MAX, sssp_step, &run, log);
         if (rc < 0)
             goto out;
@@ -382,6 +445,7 @@ out:
             free(b->overflow.items);
             free(b->published.items);
             free(b->spare.items);
+            free(b->far_spare.items);
         }
     free(s->shards);
     free(s->start);
