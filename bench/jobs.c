@@ -362,6 +362,21 @@ static int resolve_source(const sf_graph *g, sf_params *p, sf_error *err)
     return 0;
 }
 
+/* Shortest paths assume weights >= 0 (operators/sssp.c): a negative one is
+ * bad input, named by its arc. */
+static int check_weights(const sf_algo *algo, const sf_graph *g, sf_error *err)
+{
+    for (sf_vid u = 0; u < g->num_vertices; u++)
+        for (sf_eid e = g->out_offsets[u]; e < g->out_offsets[u + 1]; e++)
+            if (g->out_weights[e] < 0)
+                return sf_error_set(err, SF_EINPUT,
+                                    "%s needs non-negative weights; arc %llu -> %llu weighs %g",
+                                    algo->name, (unsigned long long)sf_graph_original_id(g, u),
+                                    (unsigned long long)sf_graph_original_id(g, g->out_neighbors[e]),
+                                    g->out_weights[e]);
+    return 0;
+}
+
 /* What a kernel needs of the graph and its parameters, checked before it runs. */
 static int prepare_params(const sf_algo *algo, const sf_graph *g, const sf_params *p,
                           sf_params *out, sf_error *err)
@@ -378,6 +393,11 @@ static int prepare_params(const sf_algo *algo, const sf_graph *g, const sf_param
                             "%s needs edge weights and the graph has none; give --weights=unit "
                             "or --weights=random",
                             algo->name);
+    if (algo->needs_weights) {
+        int rc = check_weights(algo, g, err);
+        if (rc)
+            return rc;
+    }
     return algo->needs_source ? resolve_source(g, out, err) : 0;
 }
 

@@ -59,7 +59,7 @@ typedef struct sf_job_result {
 /* Runs algo on g, by the engine e (baseline false) or by the baseline
  * (baseline true; e is unused). Fills *r; release with sf_job_result_fini.
  * Errors: SF_EINPUT (the source is not a vertex of g; sssp on a graph with
- * no weights), SF_EUSAGE (tc or kcore on a directed graph), -ENOMEM. */
+ * no weights or a negative one), SF_EUSAGE (tc or kcore on a directed graph), -ENOMEM. */
 int sf_job_run(const sf_algo *algo, sf_engine *e, const sf_graph *g, bool baseline,
                const sf_params *p, sf_job_result *r, sf_error *err);
 void sf_job_result_fini(sf_job_result *r);

@@ -113,6 +113,32 @@ SF_INLINE void sf_edge_map_push_all_ahead(const sf_shard *s, const sf_graph *g, 
     }
 }
 
+/* Push from the vertices of a work list, list[0, len): vertices of any
+ * shard, in any order, repeats allowed (delta-stepping's buckets are such
+ * lists). For each u that keep(u, arg) accepts, fn(u, out, weight, degree,
+ * arg) gets u's out-arcs and their weights (g->out_weights, which must be
+ * there). keep runs before u's row is touched, so that entries the kernel
+ * knows to be stale cost no adjacency traffic. Pushers may meet: fn writes
+ * with atomics. */
+SF_INLINE void sf_edge_map_push_list_weighted(const sf_graph *g, const sf_vid *list, size_t len,
+                                              bool (*keep)(sf_vid u, void *arg),
+                                              void (*fn)(sf_vid u, const sf_vid *out,
+                                                         const double *weight, sf_eid degree,
+                                                         void *arg),
+                                              void *arg)
+{
+    const sf_eid *off = g->out_offsets;
+    const sf_vid *nbr = g->out_neighbors;
+    const double *wt = g->out_weights;
+    for (size_t i = 0; i < len; i++) {
+        sf_vid u = list[i];
+        if (!keep(u, arg))
+            continue;
+        sf_eid begin = off[u], end = off[u + 1];
+        fn(u, nbr + begin, wt + begin, end - begin, arg);
+    }
+}
+
 /* Every in-arc src -> dst of the shard, in the tiled layout's order
  * (engine/tiles.h: along a Hilbert curve, tile by tile): tile_fn(dst_base,
  * src_base, arg) as each tile begins, then fn(dst - dst_base, src - src_base,
