@@ -184,7 +184,7 @@ int sf_baseline_cdlp(const sf_graph *g, int iterations, uint64_t *out)
             next[v] = l;
             if (l != label[v]) {
                 changed[num_changed++] = v;
-                changed_arcs += oe - ob;
+                changed_arcs += oe - ob + (directed ? in_off[v + 1] - in_off[v] : 0);
             }
         }
         sf_vid *swap = label;
@@ -196,8 +196,11 @@ int sf_baseline_cdlp(const sf_graph *g, int iterations, uint64_t *out)
         if (!all)
             mark_dirty(g, changed, num_changed, dirty);
     }
+    /* rank -> original id: sorted_ids under degree order, else the dense ids
+     * are the ranks (NULL: the ids are the ranks themselves) */
+    const uint64_t *sorted = g->by_original ? g->sorted_ids : g->original_ids;
     for (sf_vid v = 0; v < n; v++)
-        out[v] = g->sorted_ids ? g->sorted_ids[label[v]] : label[v];
+        out[v] = sorted ? sorted[label[v]] : label[v];
     rc = 0;
 out:
     free(label);

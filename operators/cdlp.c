@@ -62,6 +62,7 @@ struct cdlp_state {
     scratch *pool;
     int pool_size;
     uint64_t *out;              /* original ids, at the end */
+    const uint64_t *sorted;     /* rank -> original id; NULL: the rank is the id */
     /* the shard's, while it runs */
     slot *table;
     uint64_t changed_arcs;
@@ -277,8 +278,7 @@ static void initial_shard(sf_shard *s, void *arg)
 static void original_id(sf_vid v, void *arg)
 {
     struct cdlp_state *c = arg;
-    const sf_graph *g = c->g;
-    c->out[v] = g->sorted_ids ? g->sorted_ids[c->label[v]] : c->label[v];
+    c->out[v] = c->sorted ? c->sorted[c->label[v]] : c->label[v];
 }
 
 static void original_id_shard(sf_shard *s, void *arg)
@@ -364,6 +364,8 @@ int sf_cdlp(sf_engine *e, int iterations, uint64_t *label, sf_iteration_log *log
     rc = sf_iterate(iterations, cdlp_step, &run, log);
     if (rc < 0)
         goto out;
+    /* sorted_ids under degree order; else the dense ids are the ranks */
+    c->sorted = g->by_original ? g->sorted_ids : g->original_ids;
     sf_engine_run(e, original_id_shard, c);
     rc = 0;
 out:
