@@ -1,4 +1,5 @@
-/* Single-threaded LCC baseline (COST): plain C, no engine, no threads.
+/* Single-threaded LCC baseline (COST): plain C, no engine, no threads, the
+ * same algorithm as operators/lcc.c.
  *
  * LDBC Graphalytics' local clustering coefficient: N(v) = in- and
  * out-neighbours of v, as a set; lcc(v) = arcs among N(v) / (|N(v)| *
@@ -8,7 +9,12 @@
  * from its largest dense id v (dense ids descend by degree, so v has the
  * smallest degree: the orientation that bounds the work by O(m^1.5), as in
  * GAP's tc.cc): for each neighbour u < v of v, the neighbours w < u of u are
- * looked up in a marker array holding v's neighbours below v. The triangle
+ * looked up in a marker array holding v's neighbours below v. Row u is
+ * walked only up to v's last candidate below u (rows ascend), and without a
+ * branch: the position of every entry is written to a buffer and kept when
+ * the entry is marked, since the walk is most of the time and a branch on
+ * the mark mispredicts often (branch-free took kron:18 from 1.1 s to 0.65 s
+ * on one thread of a busy AMD EPYC VM). The triangle
  * adds to each corner the number of arcs between the other two: 2 each when
  * undirected (counted as 1, doubled at the end); when directed, the
  * neighbour graph is built first as one sorted row per vertex (the union of

@@ -12,11 +12,15 @@
  * original ids in a last vertex_map. An iteration is one edge_map pull over
  * every shard into a second label array (synchronous: reads only the
  * previous labels), so the result is the same at any thread or shard count.
- * A vertex's mode is found by its degree: 1 or 2 neighbours, the smallest
- * label; up to SMALL, an insertion sort in a buffer on the stack; more, an
- * open-addressing table of (label, count) pairs that keeps the best so far
- * at every count. Each worker's table is allocated once per run, sized by
- * the largest degree, and claimed by the shard function that runs on it.
+ * In the first iteration every label is distinct, so the mode is the
+ * smallest label, or in a directed graph the smallest label of a reciprocal
+ * neighbour (counted twice) when there is one: a minimum, no counting.
+ * Later, a vertex's mode is found by its degree: 1 or 2 neighbours, the
+ * smaller label; up to SMALL, an insertion sort in a buffer on the stack;
+ * more, an open-addressing table of (label, count) pairs that keeps the
+ * best so far at every count. Each worker's table is allocated once per
+ * run, sized by the largest degree, and claimed by the shard function that
+ * runs on it.
  *
  * Only the neighbours of a vertex whose label changed can change in the
  * next iteration (its inputs are otherwise the same), so the pull writes
@@ -57,7 +61,7 @@ struct cdlp_state {
     const sf_graph *g;
     const sf_vid *label;        /* ranks, the previous iteration */
     sf_vid *next;               /* ranks, this iteration */
-    const sf_frontier *dirty;   /* the vertices to recompute, when not all */
+    sf_frontier *dirty;         /* the vertices to recompute, in a DIRTY pass */
     sf_frontier *changed;       /* the vertices whose label changes */
     scratch *pool;
     int pool_size;
@@ -86,6 +90,35 @@ static void release(scratch *s)
 }
 
 /* ---- the mode of a vertex's neighbour labels ------------------------------ */
+
+static inline sf_vid min_label(sf_vid a, sf_vid b)
+{
+    return a < b ? a : b;
+}
+
+/* The first iteration's mode, every label being distinct: the smallest
+ * label of a reciprocal neighbour (in both rows, so counted twice) when
+ * there is one, else the smallest label. Rows ascend by dense id; b is
+ * empty when undirected. */
+static inline sf_vid first_mode(const sf_vid *label, sf_vid own, const sf_vid *a, sf_eid da,
+                                const sf_vid *b, sf_eid db)
+{
+    if (da + db == 0)
+        return own;
+    sf_vid best = EMPTY, twice = EMPTY;
+    for (sf_eid i = 0; i < da; i++)
+        best = min_label(best, label[a[i]]);
+    for (sf_eid j = 0; j < db; j++)
+        best = min_label(best, label[b[j]]);
+    for (sf_eid i = 0, j = 0; i < da && j < db;) {
+        if (a[i] == b[j])
+            twice = min_label(twice, label[a[i]]);
+        sf_vid x = a[i], y = b[j];
+        i += x <= y;
+        j += y <= x;
+    }
+    return twice != EMPTY ? twice : best;
+}
 
 static inline sf_vid mode_sorted(sf_vid *buf, sf_eid d)
 {
@@ -155,7 +188,8 @@ static inline sf_vid mode(slot *t, const sf_vid *label, sf_vid own, const sf_vid
         return own;
     if (d > SMALL) {
         int bits = 64 - __builtin_clzll(2 * d - 1);    /* 2^bits >= 2d */
-        uint32_t mask = (UINT32_C(1) << bits) - 1;
+        bits = bits < 32 ? bits : 32;                  /* more slots than labels */
+        uint32_t mask = (uint32_t)((UINT64_C(1) << bits) - 1);
         sf_vid best = EMPTY;
         uint32_t best_count = 0;
         count_row(t, mask, 32 - bits, label, a, da, &best, &best_count);
@@ -169,27 +203,35 @@ static inline sf_vid mode(slot *t, const sf_vid *label, sf_vid own, const sf_vid
     for (sf_eid i = 0; i < db; i++)
         buf[da + i] = label[b[i]];
     if (d <= 2) /* with two, the mode or the tie's winner: the smaller */
-        return d == 1 || buf[0] < buf[1] ? buf[0] : buf[1];
+        return d == 1 ? buf[0] : min_label(buf[0], buf[1]);
     return mode_sorted(buf, d);
 }
 
 /* ---- one iteration: pull ------------------------------------------------ */
 
+/* Which vertices an iteration recomputes, and how. */
+enum pass {
+    FIRST,                      /* every vertex, all labels distinct */
+    ALL,                        /* every vertex */
+    DIRTY,                      /* the dirty vertices; the others keep their label */
+};
+
 /* v's new label from its in-row (and out-row when directed); true when it
- * changes. all: every vertex is recomputed, else only the dirty ones. */
+ * changes. */
 SF_INLINE bool cdlp_update(sf_vid v, const sf_vid *in, sf_eid in_degree, void *arg,
-                           bool directed, bool all)
+                           bool directed, enum pass pass)
 {
     struct cdlp_state *c = arg;
     const sf_vid own = c->label[v];
-    if (!all && !sf_frontier_has(c->dirty, v)) {
+    if (pass == DIRTY && !sf_frontier_has(c->dirty, v)) {
         c->next[v] = own;
         return false;
     }
     const sf_graph *g = c->g;
+    const sf_vid *out = directed ? g->out_neighbors + g->out_offsets[v] : NULL;
     sf_eid out_degree = directed ? sf_out_degree(g, v) : 0;
-    sf_vid l = mode(c->table, c->label, own, in, in_degree,
-                    directed ? g->out_neighbors + g->out_offsets[v] : NULL, out_degree);
+    sf_vid l = pass == FIRST ? first_mode(c->label, own, in, in_degree, out, out_degree)
+                             : mode(c->table, c->label, own, in, in_degree, out, out_degree);
     c->next[v] = l;
     if (l == own)
         return false;
@@ -197,27 +239,8 @@ SF_INLINE bool cdlp_update(sf_vid v, const sf_vid *in, sf_eid in_degree, void *a
     return true;
 }
 
-static bool update_undirected_all(sf_vid v, const sf_vid *in, sf_eid d, void *arg)
-{
-    return cdlp_update(v, in, d, arg, false, true);
-}
-
-static bool update_undirected_dirty(sf_vid v, const sf_vid *in, sf_eid d, void *arg)
-{
-    return cdlp_update(v, in, d, arg, false, false);
-}
-
-static bool update_directed_all(sf_vid v, const sf_vid *in, sf_eid d, void *arg)
-{
-    return cdlp_update(v, in, d, arg, true, true);
-}
-
-static bool update_directed_dirty(sf_vid v, const sf_vid *in, sf_eid d, void *arg)
-{
-    return cdlp_update(v, in, d, arg, true, false);
-}
-
-SF_INLINE void cdlp_pull(sf_shard *s, void *arg, bool directed, bool all)
+SF_INLINE void cdlp_pull(sf_shard *s, void *arg,
+                         bool (*update)(sf_vid v, const sf_vid *in, sf_eid d, void *arg))
 {
     struct cdlp_state local = *(struct cdlp_state *)arg;
     /* the shard owns whole words of the frontier: clear them, then add */
@@ -226,30 +249,39 @@ SF_INLINE void cdlp_pull(sf_shard *s, void *arg, bool directed, bool all)
     scratch *own = claim(local.pool, local.pool_size);
     local.table = own->table;
     local.changed_arcs = 0;
-    uint64_t changed;
-    if (directed)
-        changed = sf_edge_map_pull(s, local.g, all ? update_directed_all : update_directed_dirty,
-                                   &local, local.changed);
-    else
-        changed = sf_edge_map_pull(s, local.g,
-                                   all ? update_undirected_all : update_undirected_dirty, &local,
-                                   local.changed);
-    release(own);
-    s->count = changed;
+    s->count = sf_edge_map_pull(s, local.g, update, &local, local.changed);
     s->count2 = local.changed_arcs;
+    release(own);
 }
 
-static void pull_undirected_all(sf_shard *s, void *arg) { cdlp_pull(s, arg, false, true); }
-static void pull_undirected_dirty(sf_shard *s, void *arg) { cdlp_pull(s, arg, false, false); }
-static void pull_directed_all(sf_shard *s, void *arg) { cdlp_pull(s, arg, true, true); }
-static void pull_directed_dirty(sf_shard *s, void *arg) { cdlp_pull(s, arg, true, false); }
+/* One shard function per direction and pass, each with its update inlined. */
+#define CDLP_PULL(name, directed, pass)                                              \
+    static bool update_##name(sf_vid v, const sf_vid *in, sf_eid d, void *arg)      \
+    {                                                                                \
+        return cdlp_update(v, in, d, arg, directed, pass);                           \
+    }                                                                                \
+    static void pull_##name(sf_shard *s, void *arg) { cdlp_pull(s, arg, update_##name); }
+
+CDLP_PULL(undirected_first, false, FIRST)
+CDLP_PULL(undirected_all, false, ALL)
+CDLP_PULL(undirected_dirty, false, DIRTY)
+CDLP_PULL(directed_first, true, FIRST)
+CDLP_PULL(directed_all, true, ALL)
+CDLP_PULL(directed_dirty, true, DIRTY)
+
+static const sf_shard_fn pulls[2][3] = {
+    [false] = {[FIRST] = pull_undirected_first, [ALL] = pull_undirected_all,
+               [DIRTY] = pull_undirected_dirty},
+    [true] = {[FIRST] = pull_directed_first, [ALL] = pull_directed_all,
+              [DIRTY] = pull_directed_dirty},
+};
 
 /* ---- marking the next iteration's dirty vertices: push ------------------- */
 
 static void mark_neighbours(sf_vid u, const sf_vid *out, sf_eid degree, void *arg)
 {
     struct cdlp_state *c = arg;
-    sf_frontier *dirty = (sf_frontier *)c->dirty;
+    sf_frontier *dirty = c->dirty;
     for (sf_eid i = 0; i < degree; i++)
         sf_frontier_add(dirty, out[i]);
     if (c->g->directed) {
@@ -293,7 +325,7 @@ struct cdlp_run {
     struct cdlp_state state;
     sf_vid *buffer[2];
     sf_frontier changed, dirty;
-    bool all;                   /* this iteration recomputes every vertex */
+    enum pass pass;             /* this iteration's */
 };
 
 static bool cdlp_step(int iteration, void *arg)
@@ -303,15 +335,13 @@ static bool cdlp_step(int iteration, void *arg)
     const sf_graph *g = c->g;
     c->label = run->buffer[iteration & 1];
     c->next = run->buffer[(iteration + 1) & 1];
-    sf_shard_fn pull = g->directed ? (run->all ? pull_directed_all : pull_directed_dirty)
-                                   : (run->all ? pull_undirected_all : pull_undirected_dirty);
-    sf_engine_run(run->engine, pull, c);
+    sf_engine_run(run->engine, pulls[g->directed][run->pass], c);
     uint64_t changed = sf_engine_count(run->engine), arcs = sf_engine_count2(run->engine);
     c->label = c->next;
     if (changed == 0)
         return true;            /* a fixed point: no later iteration changes anything */
-    run->all = arcs > g->num_arcs / DENSE;
-    if (!run->all) {
+    run->pass = arcs > g->num_arcs / DENSE ? ALL : DIRTY;
+    if (run->pass == DIRTY) {
         sf_frontier_seal(&run->changed, run->engine, true);
         sf_frontier_clear(&run->dirty, run->engine);
         sf_engine_run(run->engine, push_shard, c);
@@ -332,13 +362,14 @@ static sf_eid widest_row(const sf_graph *g)
 int sf_cdlp(sf_engine *e, int iterations, uint64_t *label, sf_iteration_log *log)
 {
     const sf_graph *g = sf_engine_graph(e);
-    struct cdlp_run run = {.engine = e, .state = {.g = g, .out = label}, .all = true};
+    struct cdlp_run run = {.engine = e, .state = {.g = g, .out = label}, .pass = FIRST};
     struct cdlp_state *c = &run.state;
     if (g->num_vertices == 0)
         return 0;
     int rc = -ENOMEM;
     size_t table_size = 2;
-    for (sf_eid widest = widest_row(g); table_size < 2 * widest;)
+    for (sf_eid widest = widest_row(g);
+         table_size < 2 * widest && table_size < (UINT64_C(1) << 32);)
         table_size *= 2;
     c->pool_size = sf_engine_threads(e);
     c->pool = aligned_alloc(64, c->pool_size * sizeof *c->pool);
