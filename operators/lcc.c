@@ -22,8 +22,9 @@
  * adds the arrays up per vertex and divides once. Integer counts, one
  * division: the same bits at any thread or shard count. A worker's marker
  * array, count array and match buffer are allocated once per run and
- * claimed by the shard function that runs on it. bench/baseline_lcc.c is
- * the same algorithm on one thread. */
+ * claimed by the shard function that runs on it. The iteration log gets
+ * one entry, the counting pass (building the directed rows comes before).
+ * bench/baseline_lcc.c is the same algorithm on one thread. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -221,6 +222,21 @@ static void coefficient_shard(sf_shard *s, void *arg)
     sf_vertex_map(s, coefficient, arg);
 }
 
+struct lcc_run {
+    sf_engine *engine;
+    struct lcc_state *state;
+};
+
+/* The one pass the log records: the triangles, then the coefficients. */
+static bool lcc_pass(int iteration, void *arg)
+{
+    struct lcc_run *run = arg;
+    (void)iteration;
+    sf_engine_run(run->engine, triangles_shard, run->state);
+    sf_engine_run(run->engine, coefficient_shard, run->state);
+    return true;
+}
+
 /* The directed neighbour rows, in parallel: sizes per shard, the shards'
  * first entries, then each shard writes its rows (and so first-touches
  * them). */
@@ -260,7 +276,6 @@ int sf_lcc(sf_engine *e, double *lcc, sf_iteration_log *log)
 {
     const sf_graph *g = sf_engine_graph(e);
     struct lcc_state c = {.g = g, .lcc = lcc};
-    (void)log;                  /* one pass, no iterations */
     if (g->num_vertices == 0)
         return 0;
     int rc = -ENOMEM;
@@ -284,9 +299,9 @@ int sf_lcc(sf_engine *e, double *lcc, sf_iteration_log *log)
         if (!s->mark || !s->count || !s->found)
             goto out;
     }
-    sf_engine_run(e, triangles_shard, &c);
-    sf_engine_run(e, coefficient_shard, &c);
-    rc = 0;
+    struct lcc_run run = {e, &c};
+    rc = sf_iterate(1, lcc_pass, &run, log);
+    rc = rc < 0 ? rc : 0;
 out:
     for (int i = 0; i < c.pool_size; i++) {
         sf_engine_free(e, c.pool[i].mark);

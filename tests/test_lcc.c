@@ -137,7 +137,10 @@ static void check_generated(const char *spec, bool undirected)
                  (unsigned long long)positive);
     for (size_t c = 0; c < NCONFIGS; c++) {
         sf_engine *e = engine_for(g, configs[c].threads, configs[c].shards);
-        cr_assert_eq(sf_lcc(e, got, NULL), 0);
+        sf_iteration_log log = {0};
+        cr_assert_eq(sf_lcc(e, got, &log), 0);
+        cr_assert_eq(log.count, 1);
+        sf_iteration_log_fini(&log);
         for (sf_vid v = 0; v < n; v++)
             cr_assert(got[v] == expected[v], "%s %s, %d threads, %d shards: vertex %llu: %.17g vs %.17g",
                       spec, undirected ? "undirected" : "directed", configs[c].threads,
