@@ -62,7 +62,8 @@ static void compare_ldbc(const char *actual, const char *expected, bool floating
 static const struct {
     const char *algo;
     bool floating;
-} algos[] = {{"pr", true}, {"wcc", false}, {"sssp", true}};
+} algos[] = {{"pr", true},    {"wcc", false},  {"bfs", false}, {"sssp", true},
+             {"cdlp", false}, {"lcc", true}};
 
 Test(cli, ldbc_validation_suite, .timeout = 300)
 {
