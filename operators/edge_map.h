@@ -52,6 +52,41 @@ SF_INLINE uint64_t sf_edge_map_pull(const sf_shard *s, const sf_graph *g,
     return activated;
 }
 
+/* Pull over the vertices of the shard that are not in `visited`, a bitmap
+ * over all vertices of which the shard owns whole words (a traversal's
+ * visited set, as in Ligra's edgeMapDense with a condition): a word of 64
+ * visited vertices costs one load. fn as for sf_edge_map_pull; a vertex it
+ * activates joins `next` and `visited` (owner writes, no atomics). Returns
+ * the number activated. */
+SF_INLINE uint64_t sf_edge_map_pull_unvisited(const sf_shard *s, const sf_graph *g,
+                                              uint64_t *visited,
+                                              bool (*fn)(sf_vid v, const sf_vid *in, sf_eid degree, void *arg),
+                                              void *arg, sf_frontier *next)
+{
+    const sf_eid *off = g->in_offsets;
+    const sf_vid *nbr = g->in_neighbors;
+    uint64_t activated = 0;
+    for (uint64_t word = s->begin / 64; word * 64 < s->end; word++) {
+        uint64_t todo = ~visited[word];
+        if ((word + 1) * 64 > s->end)
+            todo &= (1ull << (s->end & 63)) - 1;
+        if (word * 64 < s->begin) /* begin unaligned: only for a part of a shard */
+            todo &= ~0ull << (s->begin & 63);
+        while (todo) {
+            sf_vid v = (sf_vid)(word * 64 + __builtin_ctzll(todo));
+            todo &= todo - 1;
+            sf_eid begin = off[v], end = off[v + 1];
+            if (fn(v, nbr + begin, end - begin, arg)) {
+                activated++;
+                visited[word] |= 1ull << (v & 63);
+                if (next)
+                    sf_frontier_add_owned(next, v);
+            }
+        }
+    }
+    return activated;
+}
+
 /* Push from every active vertex of the shard (the frontier's list when
  * sealed with lists, else its bitmap). */
 SF_INLINE void sf_edge_map_push(const sf_shard *s, const sf_graph *g, const sf_frontier *f,
