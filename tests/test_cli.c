@@ -62,7 +62,7 @@ static void compare_ldbc(const char *actual, const char *expected, bool floating
 static const struct {
     const char *algo;
     bool floating;
-} algos[] = {{"pr", true}, {"wcc", false}};
+} algos[] = {{"pr", true}, {"wcc", false}, {"bfs", false}};
 
 Test(cli, ldbc_validation_suite, .timeout = 300)
 {
