@@ -38,8 +38,9 @@
 struct bfs_state {
     const sf_graph *g;
     int64_t *depth;
-    int64_t level;              /* depth of the current frontier's vertices */
+    int64_t next_depth;         /* of the vertices this level finds */
     uint64_t *visited;          /* bitmap: depth found (top-down adds a level's at its end) */
+    const uint64_t *frontier_bits;
     sf_frontier *frontier, *next;
     sf_vid *live_end;           /* per shard: [live_end, end) has no in-arcs */
 };
@@ -61,23 +62,25 @@ static void bfs_claim(sf_vid u, const sf_vid *out, sf_eid degree, void *arg)
             continue;
         if (__atomic_fetch_or(&next[v >> 6], bit, __ATOMIC_RELAXED) & bit)
             continue;           /* another pusher claimed it first */
-        b->depth[v] = b->level + 1;
+        b->depth[v] = b->next_depth;
     }
 }
 
+/* Shard functions work on a copy of the state: the compiler then keeps it
+ * in registers across the stores of the inner loops. */
 static void bfs_top_down_shard(sf_shard *s, void *arg)
 {
-    struct bfs_state *b = arg;
-    sf_edge_map_push(s, b->g, b->frontier, bfs_claim, arg);
+    struct bfs_state local = *(struct bfs_state *)arg;
+    sf_edge_map_push(s, local.g, local.frontier, bfs_claim, &local);
 }
 
 /* bottom-up: v joins at its first in-neighbour in the frontier */
 static bool bfs_find_parent(sf_vid v, const sf_vid *in, sf_eid degree, void *arg)
 {
     struct bfs_state *b = arg;
-    for (sf_eid i = 0; i < degree; i++)
-        if (sf_frontier_has(b->frontier, in[i])) {
-            b->depth[v] = b->level + 1;
+    for (const sf_vid *end = in + degree; in < end; in++)
+        if ((b->frontier_bits[*in >> 6] >> (*in & 63)) & 1) {
+            b->depth[v] = b->next_depth;
             return true;
         }
     return false;
@@ -85,10 +88,11 @@ static bool bfs_find_parent(sf_vid v, const sf_vid *in, sf_eid degree, void *arg
 
 static void bfs_bottom_up_shard(sf_shard *s, void *arg)
 {
-    struct bfs_state *b = arg;
+    struct bfs_state local = *(struct bfs_state *)arg;
     sf_shard live = *s;
-    live.end = b->live_end[s->index];
-    s->count = sf_edge_map_pull_unvisited(&live, b->g, b->visited, bfs_find_parent, arg, b->next);
+    live.end = local.live_end[s->index];
+    s->count = sf_edge_map_pull_unvisited(&live, local.g, local.visited, bfs_find_parent, &local,
+                                          local.next);
 }
 
 /* The start of the shard's suffix without in-arcs: the first v whose
@@ -127,6 +131,7 @@ struct bfs_run {
     bool bottom_up;
     uint64_t edges_to_check;    /* arcs not yet explored top-down (GAP's count) */
     uint64_t scout;             /* out-arcs of the frontier */
+    int64_t level;              /* depth of the frontier's vertices */
 };
 
 /* One level: the frontier's vertices find the next level's. */
@@ -136,6 +141,8 @@ static bool bfs_step(int iteration, void *arg)
     struct bfs_state *b = &run->state;
     sf_engine *e = run->engine;
     (void)iteration;
+    b->next_depth = run->level + 1;
+    b->frontier_bits = b->frontier->bits;
     if (!run->bottom_up && run->scout > run->edges_to_check / ALPHA)
         run->bottom_up = true;  /* the frontier's bitmap is all bottom-up needs */
     sf_frontier_clear(b->next, e);
@@ -152,7 +159,7 @@ static bool bfs_step(int iteration, void *arg)
     sf_frontier *t = b->frontier;
     b->frontier = b->next;
     b->next = t;
-    b->level++;
+    run->level++;
     uint64_t awake = b->frontier->count;
     if (run->bottom_up && awake < old_count && awake <= b->g->num_vertices / BETA) {
         run->bottom_up = false;

@@ -65,6 +65,7 @@ SF_INLINE uint64_t sf_edge_map_pull_unvisited(const sf_shard *s, const sf_graph 
 {
     const sf_eid *off = g->in_offsets;
     const sf_vid *nbr = g->in_neighbors;
+    uint64_t *next_bits = next ? next->bits : NULL;
     uint64_t activated = 0;
     for (uint64_t word = s->begin / 64; word * 64 < s->end; word++) {
         uint64_t todo = ~visited[word];
@@ -75,12 +76,13 @@ SF_INLINE uint64_t sf_edge_map_pull_unvisited(const sf_shard *s, const sf_graph 
         while (todo) {
             sf_vid v = (sf_vid)(word * 64 + __builtin_ctzll(todo));
             todo &= todo - 1;
-            sf_eid begin = off[v], end = off[v + 1];
-            if (fn(v, nbr + begin, end - begin, arg)) {
+            const sf_vid *in = nbr + off[v], *in_end = nbr + off[v + 1];
+            if (fn(v, in, (sf_eid)(in_end - in), arg)) {
+                uint64_t bit = 1ull << (v & 63);
                 activated++;
-                visited[word] |= 1ull << (v & 63);
-                if (next)
-                    sf_frontier_add_owned(next, v);
+                visited[word] |= bit;
+                if (next_bits)
+                    next_bits[word] |= bit;
             }
         }
     }
