@@ -50,9 +50,4 @@ static inline void sf_frontier_add(sf_frontier *f, sf_vid v)
  * per-shard lists for push. */
 void sf_frontier_seal(sf_frontier *f, sf_engine *e, bool lists);
 
-/* sf_frontier_seal that also adds the frontier's vertices to `visited` (a
- * bitmap over all vertices, shaped as a frontier's bits) in the same pass:
- * for a traversal whose next frontier is what it has just found. */
-void sf_frontier_seal_visited(sf_frontier *f, sf_engine *e, bool lists, uint64_t *visited);
-
 #endif
