@@ -98,7 +98,7 @@ void sf_frontier_seal(sf_frontier *f, sf_engine *e, bool lists)
 /* Any worker appends anywhere in a queue: it has no home shard to be
  * placed with, so it is plain memory, which the allocator hands out again
  * without clearing (an engine array is cleared on every allocation: 4
- * bytes a vertex, a tenth of a BFS of kron:20). */
+ * bytes a vertex, 5% of a BFS of kron:20). */
 int sf_queue_init(sf_queue *q, const sf_graph *g)
 {
     memset(q, 0, sizeof *q);
