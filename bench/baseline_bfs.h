@@ -1,5 +1,10 @@
-/* The single-threaded breadth-first search baseline the engine is measured against (COST):
- * plain C, no engine, no threads. See baseline_bfs.c. */
+/* The single-threaded breadth-first search baseline the engine is measured
+ * against (COST): plain C, no engine, no threads. See baseline_bfs.c.
+ *
+ * SF_BASELINE_BFS=queue (environment) picks the textbook FIFO-queue BFS
+ * instead of the default, a serial direction-optimizing BFS (top-down over
+ * a queue, bottom-up over bitmaps, GAP's switching rule). Both give the
+ * same depths. */
 #ifndef SF_BASELINE_BFS_H
 #define SF_BASELINE_BFS_H
 
@@ -7,8 +12,9 @@
 
 #include "engine/graph.h"
 
-/* The same values as the engine's kernel (operators/kernels.h). The caller
- * allocates g->num_vertices values. Returns 0 or -ENOMEM. */
+/* depth[v] = hops from `source` (a dense id) along out-arcs, -1 when
+ * unreachable: the same values as the engine's kernel (operators/kernels.h).
+ * The caller allocates g->num_vertices values. Returns 0 or -ENOMEM. */
 int sf_baseline_bfs(const sf_graph *g, sf_vid source, int64_t *depth);
 
 #endif
