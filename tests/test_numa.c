@@ -11,6 +11,7 @@
 #include <sys/mman.h>
 #include <time.h>
 
+#include "bench/jobs.h"
 #include "engine/numa.h"
 #include "engine/topology.h"
 #include "tests/support.h"
@@ -600,4 +601,168 @@ Test(numa, refused_binding_runs_unbound)
     sf_engine_free(e, a);
     sf_engine_destroy(&e);
     sf_graph_destroy(&g);
+}
+
+/* ---- through the CLI ------------------------------------------------------------------ */
+
+static bool read_file(const char *path, char **text)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return false;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    *text = malloc(n + 1);
+    size_t got = fread(*text, 1, n, f);
+    (*text)[got] = 0;
+    fclose(f);
+    return true;
+}
+
+/* Integer outputs must match byte for byte; floating ones within 1e-9
+ * relative. */
+static void assert_same_output(const char *expected_path, const char *path, bool floating,
+                               const char *what)
+{
+    char *a, *b;
+    cr_assert(read_file(expected_path, &a));
+    cr_assert(read_file(path, &b), "%s: no output", what);
+    if (!floating) {
+        cr_assert(strcmp(a, b) == 0, "%s: output differs", what);
+    } else {
+        char *sa, *sb;
+        char *la = strtok_r(a, "\n", &sa), *lb = strtok_r(b, "\n", &sb);
+        int line = 1;
+        for (; la && lb; la = strtok_r(NULL, "\n", &sa), lb = strtok_r(NULL, "\n", &sb), line++) {
+            unsigned long long ia, ib;
+            double va, vb;
+            cr_assert_eq(sscanf(la, "%llu %lf", &ia, &va), 2);
+            cr_assert_eq(sscanf(lb, "%llu %lf", &ib, &vb), 2);
+            cr_assert_eq(ia, ib, "%s: line %d", what, line);
+            cr_assert(fabs(va - vb) <= 1e-9 * fabs(va) || va == vb, "%s: line %d: %.17g vs %.17g",
+                      what, line, va, vb);
+        }
+        cr_assert(!la && !lb, "%s: not as many lines", what);
+    }
+    free(a);
+    free(b);
+}
+
+Test(numa, same_answers_under_every_policy_and_topology, .timeout = 120)
+{
+    write_test_topologies();
+    const char *topologies[] = {NULL, "'pack:2 numa:1 core:2 pu:1'", "'pack:2 numa:2 core:1 pu:2'",
+                                LOPSIDED_XML};
+    const char *policies[] = {"local", "interleave", "off"};
+    int kernels = 0;
+    for (int i = 0; sf_algo_at(i); i++) {
+        const sf_algo *algo = sf_algo_at(i);
+        const char *extra = algo->needs_weights ? "--weights random" : "";
+        char cmd[1024], err[4096], expected[256];
+        snprintf(expected, sizeof expected, "/tmp/sf-test-numa-%d-%s-ref.txt", (int)getpid(),
+                 algo->name);
+        snprintf(cmd, sizeof cmd, "run %s kron:10 %s --threads 1 --numa=off --quiet --output %s",
+                 algo->name, extra, expected);
+        if (run_cli(cmd, NULL, 0, err, sizeof err) != 0) {
+            /* a kernel of the table that is not written yet */
+            cr_assert(strstr(err, "not implemented"), "%s: %s", cmd, err);
+            continue;
+        }
+        kernels++;
+        for (size_t t = 0; t < sizeof topologies / sizeof *topologies; t++)
+            for (size_t p = 0; p < 3; p++) {
+                char out[256], what[1024];
+                snprintf(out, sizeof out, "/tmp/sf-test-numa-%d-%s.txt", (int)getpid(), algo->name);
+                snprintf(cmd, sizeof cmd, "run %s kron:10 %s --numa=%s %s%s --quiet --output %s",
+                         algo->name, extra, policies[p], topologies[t] ? "--topology " : "",
+                         topologies[t] ? topologies[t] : "", out);
+                cr_assert_eq(run_cli(cmd, NULL, 0, err, sizeof err), 0, "%s: %s", cmd, err);
+                cr_assert_null(strstr(err, "warning"), "%s: %s", cmd, err);
+                snprintf(what, sizeof what, "%s", cmd);
+                assert_same_output(expected, out, algo->kind == SF_VALUES_DOUBLE, what);
+                unlink(out);
+            }
+        unlink(expected);
+    }
+    cr_assert_geq(kernels, 2, "pr and wcc at least");
+}
+
+Test(numa, refused_binding_is_one_warning_and_the_same_answer)
+{
+    char cmd[1024], out[8192], err[4096];
+    const char *ref = "/tmp/sf-test-numa-refused-ref.txt", *got = "/tmp/sf-test-numa-refused.txt";
+    snprintf(cmd, sizeof cmd, "run wcc kron:10 --threads 1 --numa=off --quiet --output %s", ref);
+    cr_assert_eq(run_cli(cmd, NULL, 0, err, sizeof err), 0, "%s", err);
+    snprintf(cmd, sizeof cmd,
+             "run wcc kron:10 --json --topology '" FOREIGN_TOPOLOGY "' --output %s", got);
+    setenv("HWLOC_THISSYSTEM", "1", 1);
+    int status = run_cli(cmd, out, sizeof out, err, sizeof err);
+    unsetenv("HWLOC_THISSYSTEM");
+    cr_assert_eq(status, 0, "%s", err);
+    int lines = 0;
+    for (const char *s = err; *s; s++)
+        lines += *s == '\n';
+    cr_assert_eq(lines, 1, "one line on stderr: %s", err);
+    cr_assert(strstr(err, "shardflow: warning: binding refused"), "%s", err);
+    cr_assert(strstr(out, "\"membind_refused\": true"), "%s", out);
+    cr_assert(strstr(out, "\"bound\": false"), "%s", out);
+    assert_same_output(ref, got, false, "wcc with every binding refused");
+    unlink(ref);
+    unlink(got);
+}
+
+Test(numa, topology_command_prints_machine_and_plan)
+{
+    char out[16384], err[4096];
+    cr_assert_eq(run_cli("topology kron:8 --threads 4 --topology 'pack:2 numa:1 core:2 pu:2'", out,
+                         sizeof out, err, sizeof err), 0, "%s", err);
+    const char *expected[] = {
+        "machine:   not this one: pack:2 numa:1 core:2 pu:2",
+        "2 packages, 2 NUMA nodes, 4 cores, 8 PUs",
+        "NUMA node 0: P#0, 1.0 GiB; cores 0-1; PUs P#0-3",
+        "NUMA node 1: P#1, 1.0 GiB; cores 2-3; PUs P#4-7",
+        "node 0:    workers 0,2 on cores 0-1 (PUs P#0,2); shards 0-7 (8)",
+        "node 1:    workers 1,3 on cores 2-3 (PUs P#4,6); shards 8-15 (8)",
+        "workers:   not bound: the topology is not this machine's",
+        "memory:    not bound: the topology is not this machine's",
+        "pages:     unverifiable here",
+        "\"shards_per_node\": [8, 8]",
+    };
+    for (size_t i = 0; i < sizeof expected / sizeof *expected; i++)
+        cr_assert(strstr(out, expected[i]), "missing '%s' in:\n%s", expected[i], out);
+    cr_assert(strstr(out, "vertices 0-"), "%s", out);
+    /* this machine */
+    cr_assert_eq(run_cli("topology", out, sizeof out, err, sizeof err), 0, "%s", err);
+    cr_assert(strstr(out, "machine:   this one"), "%s", out);
+    cr_assert(strstr(out, "plan:"), "%s", out);
+}
+
+Test(numa, openmp_binding_is_overridden_or_left_alone)
+{
+    char out[8192], err[4096];
+    setenv("OMP_PROC_BIND", "spread", 1);
+    int status = run_cli("run wcc kron:8 --threads 2 --json", out, sizeof out, err, sizeof err);
+    cr_assert_eq(status, 0, "%s", err);
+    /* pinned over OpenMP's binding (or refused by this machine) */
+    cr_assert(strstr(out, "overrides OMP_PROC_BIND=spread") || strstr(out, "refused"), "%s", out);
+    status = run_cli("run wcc kron:8 --threads 2 --json --numa=off", out, sizeof out, err, sizeof err);
+    unsetenv("OMP_PROC_BIND");
+    cr_assert_eq(status, 0, "%s", err);
+    cr_assert(strstr(out, "OpenMP binds its threads: OMP_PROC_BIND=spread"), "%s", out);
+    cr_assert(strstr(out, "\"bound\": false"), "%s", out);
+}
+
+Test(numa, bad_policy_or_topology_is_one_line)
+{
+    char err[4096];
+    cr_assert_eq(run_cli("run pr kron:8 --numa=fast", NULL, 0, err, sizeof err), 2);
+    cr_assert(strstr(err, "--numa fast: expected local, interleave or off"), "%s", err);
+    cr_assert_eq(run_cli("run pr kron:8 --topology 'pack:two'", NULL, 0, err, sizeof err), 2);
+    cr_assert(strstr(err, "--topology 'pack:two'"), "%s", err);
+    cr_assert_eq(run_cli("topology --topology /nonexistent/machine.xml", NULL, 0, err, sizeof err), 1);
+    cr_assert(strstr(err, "/nonexistent/machine.xml"), "%s", err);
+    for (const char *s = err; *s; s++)
+        if (*s == '\n')
+            cr_assert_eq(s[1], 0, "one line: %s", err);
 }
