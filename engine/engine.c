@@ -41,6 +41,7 @@ struct sf_engine {
     sf_plan plan;
     hwloc_nodeset_t used_nodes; /* nodes with workers */
     bool bound;                 /* every worker bound to its PU */
+    bool unbound_on_purpose;    /* --numa=off or --no-pin on this machine */
     char binding_note[256];
 
     bool membind_ok;            /* memory binding asked for and allowed */
@@ -64,6 +65,7 @@ struct sf_engine {
 /* Process-wide facts. Engines are created, attached and destroyed by one
  * thread (the one that owns the OpenMP team), so plain variables do. */
 static bool team_pinned;        /* an engine bound the team's threads */
+static int team_size;           /* the most threads an engine has bound */
 static bool warned;             /* the one binding warning has been printed */
 static struct {
     const sf_graph *graph;      /* the graph whose arrays were last moved */
@@ -153,11 +155,13 @@ static void openmp_binding(char *buf, size_t n)
         snprintf(buf, n, "OpenMP's default binding");
 }
 
-/* Gives every thread of the team the whole machine again. */
+/* Gives every thread of the team (as many as were ever bound) the whole
+ * machine again. */
 static void unbind_team(sf_engine *e)
 {
     hwloc_const_cpuset_t all = hwloc_topology_get_allowed_cpuset(e->topology);
-#pragma omp parallel num_threads(e->threads)
+    int threads = team_size > e->threads ? team_size : e->threads;
+#pragma omp parallel num_threads(threads)
     hwloc_set_cpubind(e->topology, all, HWLOC_CPUBIND_THREAD);
     team_pinned = false;
 }
@@ -165,6 +169,41 @@ static void unbind_team(sf_engine *e)
 static hwloc_const_cpuset_t worker_cpuset(const sf_engine *e, int w)
 {
     return hwloc_get_obj_by_type(e->topology, HWLOC_OBJ_PU, e->plan.worker_pu[w])->cpuset;
+}
+
+/* Binds each thread of the team to its worker's PU; returns how many were
+ * refused and the errno of the first refusal. */
+static int bind_team(sf_engine *e, int *error)
+{
+    int failures = 0;
+    *error = 0;
+#pragma omp parallel num_threads(e->threads) reduction(+ : failures)
+    {
+        errno = 0;
+        if (hwloc_set_cpubind(e->topology, worker_cpuset(e, omp_get_thread_num()),
+                              HWLOC_CPUBIND_THREAD) != 0) {
+            failures++;
+            int expected = 0;
+            __atomic_compare_exchange_n(error, &expected, errno ? errno : EINVAL, false,
+                                        __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+        }
+    }
+    team_pinned = true;
+    if (e->threads > team_size)
+        team_size = e->threads;
+    return failures;
+}
+
+/* Engines of one process share the OpenMP team: before running, an engine
+ * that pinned takes the team back from one that unbound it, and the other
+ * way round (a flag test when nothing changed). */
+static void own_team(sf_engine *e)
+{
+    int error;
+    if (e->bound && !team_pinned)
+        bind_team(e, &error);
+    else if (!e->bound && e->unbound_on_purpose && team_pinned)
+        unbind_team(e);
 }
 
 /* Binds each worker to its PU, then checks in a second region that every
@@ -177,6 +216,7 @@ static int pin_workers(sf_engine *e, bool no_pin)
     openmp_binding(omp, sizeof omp);
     e->bound = false;
     if (e->policy == SF_NUMA_OFF || no_pin) {
+        e->unbound_on_purpose = !e->synthetic;
         if (team_pinned && !e->synthetic)
             unbind_team(e);
         note(e->binding_note, sizeof e->binding_note, "not bound (%s)%s%s",
@@ -188,19 +228,8 @@ static int pin_workers(sf_engine *e, bool no_pin)
              "not bound: the topology is not this machine's");
         return 0;
     }
-    int failures = 0, moved = 0, error = 0;
-#pragma omp parallel num_threads(e->threads) reduction(+ : failures)
-    {
-        errno = 0;
-        if (hwloc_set_cpubind(e->topology, worker_cpuset(e, omp_get_thread_num()),
-                              HWLOC_CPUBIND_THREAD) != 0) {
-            failures++;
-            int expected = 0;
-            __atomic_compare_exchange_n(&error, &expected, errno ? errno : EINVAL, false,
-                                        __ATOMIC_RELAXED, __ATOMIC_RELAXED);
-        }
-    }
-    team_pinned = true;
+    int moved = 0, error;
+    int failures = bind_team(e, &error);
     if (failures) {
         unbind_team(e);
         note(e->binding_note, sizeof e->binding_note,
@@ -764,6 +793,7 @@ void sf_engine_placement_json(const sf_engine *e, char *json, size_t n)
 void sf_engine_run(sf_engine *e, sf_shard_fn fn, void *arg)
 {
     int threads = e->threads;
+    own_team(e);
     for (int w = 0; w < threads; w++)
         e->next_shard[w * NEXT_STRIDE] = e->plan.worker_first_shard[w];
 #pragma omp parallel num_threads(threads)
@@ -819,6 +849,7 @@ uint64_t sf_engine_count2(const sf_engine *e)
 /* Runs fn on every shard on its owner only, no stealing: for first touch. */
 static void run_owned(sf_engine *e, sf_shard_fn fn, void *arg)
 {
+    own_team(e);
 #pragma omp parallel num_threads(e->threads)
     {
         int w = omp_get_thread_num();

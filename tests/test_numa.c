@@ -389,6 +389,57 @@ Test(numa, stealing_takes_the_same_nodes_shards_first)
     sf_graph_destroy(&g);
 }
 
+struct where_log {
+    hwloc_topology_t topology;
+    hwloc_bitmap_t cpus[64];    /* per worker, as it ran */
+};
+
+static void record_binding(sf_shard *s, void *arg)
+{
+    (void)s;
+    struct where_log *log = arg;
+    int w = sf_engine_current_worker();
+    hwloc_get_cpubind(log->topology, log->cpus[w], HWLOC_CPUBIND_THREAD);
+}
+
+/* Two engines share one OpenMP team: a pinned engine runs pinned even
+ * after an --numa=off engine unbound the team, and the other way round. */
+Test(numa, engines_take_the_team_back)
+{
+    sf_graph *g = graph_generated("urand:10", 1, true);
+    sf_engine_options pinned_opt = {.threads = 2}, off_opt = {.threads = 2, .numa = SF_NUMA_OFF};
+    sf_engine *pinned = NULL, *off = NULL;
+    sf_error err;
+    cr_assert_eq(sf_engine_create(&pinned_opt, &pinned, &err), 0, "%s", err.msg);
+    cr_assert_eq(sf_engine_create(&off_opt, &off, &err), 0, "%s", err.msg);
+    cr_assert_eq(sf_engine_attach(pinned, g, &err), 0, "%s", err.msg);
+    cr_assert_eq(sf_engine_attach(off, g, &err), 0, "%s", err.msg);
+    sf_placement p;
+    sf_engine_placement(pinned, &p);
+    struct where_log log = {.topology = sf_engine_topology(pinned)};
+    for (int w = 0; w < 2; w++)
+        log.cpus[w] = hwloc_bitmap_alloc();
+    hwloc_const_cpuset_t all = hwloc_topology_get_allowed_cpuset(log.topology);
+    for (int round = 0; round < 2 && p.bound; round++) {
+        sf_engine_run(pinned, record_binding, &log);
+        const sf_plan *plan = sf_engine_plan(pinned);
+        for (int w = 0; w < 2; w++) {
+            hwloc_obj_t pu = hwloc_get_obj_by_type(log.topology, HWLOC_OBJ_PU, plan->worker_pu[w]);
+            cr_assert(hwloc_bitmap_isequal(log.cpus[w], pu->cpuset), "round %d: worker %d unpinned",
+                      round, w);
+        }
+        sf_engine_run(off, record_binding, &log);
+        for (int w = 0; w < 2; w++)
+            cr_assert(hwloc_bitmap_isequal(log.cpus[w], all), "round %d: worker %d still pinned",
+                      round, w);
+    }
+    for (int w = 0; w < 2; w++)
+        hwloc_bitmap_free(log.cpus[w]);
+    sf_engine_destroy(&pinned);
+    sf_engine_destroy(&off);
+    sf_graph_destroy(&g);
+}
+
 /* ---- memory ----------------------------------------------------------------------- */
 
 Test(numa, a_page_belongs_to_the_part_holding_its_first_byte)
