@@ -392,14 +392,23 @@ Test(numa, stealing_takes_the_same_nodes_shards_first)
 struct where_log {
     hwloc_topology_t topology;
     hwloc_bitmap_t cpus[64];    /* per worker, as it ran */
+    int ran[64];                /* per worker: shards run */
+    int arrived;                /* workers that ran a shard */
 };
 
+/* Each worker records its binding, and the first worker to get here waits
+ * for the other, so that no worker steals all the shards of a worker slow
+ * to start (the machine may be busy). */
 static void record_binding(sf_shard *s, void *arg)
 {
     (void)s;
     struct where_log *log = arg;
     int w = sf_engine_current_worker();
     hwloc_get_cpubind(log->topology, log->cpus[w], HWLOC_CPUBIND_THREAD);
+    if (log->ran[w]++ == 0) {
+        __atomic_fetch_add(&log->arrived, 1, __ATOMIC_RELEASE);
+        wait_until(&log->arrived, 2);
+    }
 }
 
 /* Two engines share one OpenMP team: a pinned engine runs pinned even
@@ -421,14 +430,18 @@ Test(numa, engines_take_the_team_back)
         log.cpus[w] = hwloc_bitmap_alloc();
     hwloc_const_cpuset_t all = hwloc_topology_get_allowed_cpuset(log.topology);
     for (int round = 0; round < 2 && p.bound; round++) {
+        log.arrived = log.ran[0] = log.ran[1] = 0;
         sf_engine_run(pinned, record_binding, &log);
+        cr_assert(log.ran[0] && log.ran[1]);
         const sf_plan *plan = sf_engine_plan(pinned);
         for (int w = 0; w < 2; w++) {
             hwloc_obj_t pu = hwloc_get_obj_by_type(log.topology, HWLOC_OBJ_PU, plan->worker_pu[w]);
             cr_assert(hwloc_bitmap_isequal(log.cpus[w], pu->cpuset), "round %d: worker %d unpinned",
                       round, w);
         }
+        log.arrived = log.ran[0] = log.ran[1] = 0;
         sf_engine_run(off, record_binding, &log);
+        cr_assert(log.ran[0] && log.ran[1]);
         for (int w = 0; w < 2; w++)
             cr_assert(hwloc_bitmap_isequal(log.cpus[w], all), "round %d: worker %d still pinned",
                       round, w);
