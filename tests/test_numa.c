@@ -35,7 +35,10 @@ static void xml_sets(FILE *f, hwloc_const_bitmap_t cpus, hwloc_const_bitmap_t no
 static void write_topology_xml(const char *path, int nodes, const int *cores, int pus,
                                const uint64_t *distances)
 {
-    FILE *f = fopen(path, "w");
+    /* written aside and renamed: tests running at once read whole files */
+    char tmp[256];
+    snprintf(tmp, sizeof tmp, "%s.%d", path, (int)getpid());
+    FILE *f = fopen(tmp, "w");
     cr_assert_not_null(f);
     hwloc_bitmap_t all = hwloc_bitmap_alloc(), all_nodes = hwloc_bitmap_alloc();
     int total = 0, gp = 1, pu = 0, core = 0;
@@ -90,7 +93,8 @@ static void write_topology_xml(const char *path, int nodes, const int *cores, in
                 nodes, a, indexes, b, values);
     }
     fprintf(f, "</topology>\n");
-    fclose(f);
+    cr_assert_eq(fclose(f), 0);
+    cr_assert_eq(rename(tmp, path), 0);
     hwloc_bitmap_free(all);
     hwloc_bitmap_free(all_nodes);
 }
@@ -754,8 +758,9 @@ Test(numa, same_answers_under_every_policy_and_topology, .timeout = 120)
 
 Test(numa, refused_binding_is_one_warning_and_the_same_answer)
 {
-    char cmd[1024], out[8192], err[4096];
-    const char *ref = "/tmp/sf-test-numa-refused-ref.txt", *got = "/tmp/sf-test-numa-refused.txt";
+    char cmd[1024], out[8192], err[4096], ref[128], got[128];
+    snprintf(ref, sizeof ref, "/tmp/sf-test-numa-refused-%d-ref.txt", (int)getpid());
+    snprintf(got, sizeof got, "/tmp/sf-test-numa-refused-%d.txt", (int)getpid());
     snprintf(cmd, sizeof cmd, "run wcc kron:10 --threads 1 --numa=off --quiet --output %s", ref);
     cr_assert_eq(run_cli(cmd, NULL, 0, err, sizeof err), 0, "%s", err);
     snprintf(cmd, sizeof cmd,
