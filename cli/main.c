@@ -15,6 +15,7 @@
 #include "bench/jobs.h"
 #include "engine/parallel.h"
 #include "engine/record.h"
+#include "engine/topology.h"
 #include "io/ldbc.h"
 
 /* jemalloc, the binary's allocator: back big arrays with transparent huge
@@ -25,7 +26,8 @@ const char *malloc_conf = "thp:always,metadata_thp:auto";
 enum {
     OPT_DIRECTED = 256, OPT_UNDIRECTED, OPT_ITERATIONS, OPT_DAMPING, OPT_THREADS, OPT_OUTPUT,
     OPT_JSON, OPT_VERIFY, OPT_SEED, OPT_QUIET, OPT_BASELINE, OPT_SHARDS, OPT_NO_PIN,
-    OPT_GRAPHS, OPT_ALGOS, OPT_TRIALS, OPT_OUT, OPT_SOURCE, OPT_DELTA, OPT_WEIGHTS, OPT_COLD, OPT_REPLAY, OPT_HELP,
+    OPT_GRAPHS, OPT_ALGOS, OPT_TRIALS, OPT_OUT, OPT_SOURCE, OPT_DELTA, OPT_WEIGHTS, OPT_COLD,
+    OPT_REPLAY, OPT_NUMA, OPT_TOPOLOGY, OPT_HELP,
 };
 
 static const char usage_main[] =
@@ -34,7 +36,7 @@ static const char usage_main[] =
     "  run ALGO GRAPH [options]   run one kernel (ALGO: pr, wcc, bfs, sssp, cdlp, lcc, tc, kcore)\n"
     "  info GRAPH [options]       vertices, edges, degree statistics, memory estimate\n"
     "  bench [options]            the COST benchmark: baseline vs engine at 1, 2, 4, ... threads\n"
-    "  topology [--threads N]     CPU model, NUMA nodes and how the workers are bound\n"
+    "  topology [GRAPH] [options] packages, NUMA nodes, cores; where workers, shards and memory go\n"
     "\n"
     "GRAPH is a file (NAME.e [+ NAME.v, NAME.properties] LDBC; *.el, *.txt, *.wel edge lists;\n"
     "any of them .gz) or a generator: kron:SCALE[:EDGEFACTOR], urand:SCALE[:DEGREE].\n"
@@ -49,7 +51,13 @@ static const char usage_graph_options[] =
     "                          in [1, 255] from --seed, as the GAP suite makes them)\n"
     "      --threads N         worker threads, one per core (default: all cores)\n"
     "      --shards N          shards to cut the graph into (default: 4 per worker)\n"
-    "      --no-pin            do not bind workers to cores\n"
+    "      --no-pin            do not bind workers to cores (memory is still placed)\n"
+    "      --numa POLICY       where memory goes: local (default: each shard's pages on its\n"
+    "                          worker's NUMA node), interleave (over the nodes with workers),\n"
+    "                          off (no binding of workers or memory: the OS decides)\n"
+    "      --topology SPEC     plan for another machine: an hwloc synthetic description\n"
+    "                          ('pack:2 numa:1 core:4 pu:2') or an lstopo XML file; nothing is\n"
+    "                          bound then (HWLOC_SYNTHETIC and HWLOC_XMLFILE work too)\n"
     "      --quiet             no summary on stdout\n"
     "  -h, --help              this text\n";
 
@@ -129,6 +137,8 @@ static const struct option long_options[] = {
     {"cold", no_argument, NULL, OPT_COLD},
     {"replay", required_argument, NULL, OPT_REPLAY},
     {"help", no_argument, NULL, OPT_HELP},
+    {"numa", required_argument, NULL, OPT_NUMA},
+    {"topology", required_argument, NULL, OPT_TOPOLOGY},
     {NULL, 0, NULL, 0},
 };
 
@@ -220,6 +230,11 @@ static int parse_options(struct cli *c, int argc, char **argv, const char *help)
                 return usage_error("--shards %s: expected 1..1048576", optarg);
             break;
         case OPT_NO_PIN: c->engine.no_pin = true; break;
+        case OPT_NUMA:
+            if (!sf_numa_policy_parse(optarg, &c->engine.numa))
+                return usage_error("--numa %s: expected local, interleave or off", optarg);
+            break;
+        case OPT_TOPOLOGY: c->engine.topology = optarg; break;
         case OPT_OUTPUT: c->output = optarg; break;
         case OPT_JSON: c->json = true; break;
         case OPT_VERIFY: c->verify = true; break;
@@ -518,26 +533,172 @@ static int cmd_bench(struct cli *c, int argc, char **argv)
     return 0;
 }
 
+/* Writes ints as ranges ("0-3,6"), at most `shown` numbers before "...". */
+static void print_list(const int *v, int count, const char *prefix)
+{
+    const int shown = 24;
+    int printed = 0;
+    fputs(prefix, stdout);
+    for (int i = 0; i < count; printed++) {
+        if (printed == shown) {
+            printf(",... (%d in all)", count);
+            return;
+        }
+        int j = i;
+        while (j + 1 < count && v[j + 1] == v[j] + 1)
+            j++;
+        if (j > i)
+            printf("%s%d-%d", i ? "," : "", v[i], v[j]);
+        else
+            printf("%s%d", i ? "," : "", v[i]);
+        i = j + 1;
+    }
+    if (count == 0)
+        fputs("none", stdout);
+}
+
+/* The logical indexes of the objects of `type` inside `set`. */
+static int objs_inside(hwloc_topology_t topo, hwloc_const_cpuset_t set, hwloc_obj_type_t type,
+                       bool os_index, int *out)
+{
+    int count = 0;
+    for (hwloc_obj_t o = NULL; (o = hwloc_get_next_obj_by_type(topo, type, o));)
+        if (o->cpuset && !hwloc_bitmap_iszero(o->cpuset) && hwloc_bitmap_isincluded(o->cpuset, set))
+            out[count++] = os_index ? (int)o->os_index : (int)o->logical_index;
+    return count;
+}
+
 static int cmd_topology(struct cli *c, int argc, char **argv)
 {
-    int status = parse_options(c, argc, argv, "usage: shardflow topology [--threads N]\n\n"
-                                              "Prints the machine as hwloc sees it and the workers' cores.\n");
+    int status = parse_options(c, argc, argv,
+                               "usage: shardflow topology [GRAPH] [options]\n\n"
+                               "Prints the machine as hwloc sees it (packages, NUMA nodes with their\n"
+                               "cores and memory, PUs) and the plan: for each NUMA node, its workers,\n"
+                               "their cores and the shards it owns (with GRAPH: their vertices and\n"
+                               "in-arcs), then how workers and memory are bound and the placement\n"
+                               "record that `run --json` would carry.\n");
     if (status)
         return status;
+    if (argc - optind > 1)
+        return usage_error("%s", "topology takes at most one GRAPH");
+    c->graph = optind < argc ? argv[optind] : NULL;
     sf_error err = {{0}};
     sf_engine *e = NULL;
+    sf_graph *g = NULL;
+    int *list = NULL, *list2 = NULL;
+    sf_plan plan = {0};
+    double load_s, build_s;
     int rc = sf_engine_create(&c->engine, &e, &err);
+    if (rc == 0 && c->graph)
+        rc = sf_job_load(c->graph, &c->load, e, &g, &load_s, &build_s, &err);
     if (rc) {
         fprintf(stderr, "shardflow: %s\n", err.msg);
-        return exit_status(rc);
+        status = exit_status(rc);
+        goto out;
     }
-    char placement[1024];
+    hwloc_topology_t topo = sf_engine_topology(e);
+    int threads = sf_engine_threads(e), shards = sf_engine_planned_shards(e);
+    int pus = hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_PU);
+    int cores = hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_CORE);
+    int nodes = hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_NUMANODE);
+    int packages = hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_PACKAGE);
+    list = malloc((pus + threads + 1) * sizeof *list);
+    list2 = malloc((pus + threads + 1) * sizeof *list2);
+    if (!list || !list2 || sf_plan_init(&plan, topo, threads) || sf_plan_shards(&plan, shards)) {
+        fprintf(stderr, "shardflow: out of memory\n");
+        status = 1;
+        goto out;
+    }
+
+    /* the machine */
+    const char *spec = c->engine.topology;
+    if (!spec)
+        spec = getenv("HWLOC_XMLFILE") ? getenv("HWLOC_XMLFILE") : getenv("HWLOC_SYNTHETIC");
+    sf_placement placed;
+    sf_engine_placement(e, &placed);
+    if (placed.synthetic)
+        printf("machine:   not this one: %s\n", spec ? spec : "(from the environment)");
+    else
+        printf("machine:   this one%s%s (%s)\n", spec ? ", as described by " : "", spec ? spec : "",
+               sf_host_cpu_model());
+    printf("           %d package%s, %d NUMA node%s, %d cores, %d PUs\n", packages,
+           packages == 1 ? "" : "s", nodes, nodes == 1 ? "" : "s", cores, pus);
+    for (int i = 0; i < packages; i++) {
+        hwloc_obj_t pkg = hwloc_get_obj_by_type(topo, HWLOC_OBJ_PACKAGE, i);
+        const char *model = hwloc_obj_get_info_by_name(pkg, "CPUModel");
+        printf("package %d: ", i);
+        print_list(list, objs_inside(topo, pkg->cpuset, HWLOC_OBJ_NUMANODE, false, list),
+                   "NUMA nodes ");
+        print_list(list, objs_inside(topo, pkg->cpuset, HWLOC_OBJ_CORE, false, list), "; cores ");
+        printf("%s%s\n", model ? "; " : "", model ? model : "");
+    }
+    for (int n = 0; n < nodes; n++) {
+        hwloc_obj_t node = hwloc_get_obj_by_type(topo, HWLOC_OBJ_NUMANODE, n);
+        printf("NUMA node %d: P#%u, %.1f GiB; ", n, node->os_index,
+               node->attr->numanode.local_memory / 1073741824.0);
+        print_list(list, objs_inside(topo, node->cpuset, HWLOC_OBJ_CORE, false, list), "cores ");
+        print_list(list, objs_inside(topo, node->cpuset, HWLOC_OBJ_PU, true, list), "; PUs P#");
+        putchar('\n');
+    }
+
+    /* the plan */
+    printf("\nplan:      %d worker%s, --numa=%s, %d shards (%d per worker on average)\n", threads,
+           threads == 1 ? "" : "s", sf_numa_policy_name(placed.policy), shards,
+           (shards + threads - 1) / threads);
+    for (int n = 0; n < plan.num_nodes; n++) {
+        int k = sf_plan_node_workers(&plan, n);
+        if (k == 0) {
+            printf("node %d:    no workers, no shards\n", n);
+            continue;
+        }
+        const int *workers = plan.node_workers + plan.node_worker_start[n];
+        for (int j = 0; j < k; j++) {
+            list[j] = plan.worker_core[workers[j]];
+            list2[j] = (int)hwloc_get_obj_by_type(topo, HWLOC_OBJ_PU,
+                                                  plan.worker_pu[workers[j]])->os_index;
+        }
+        printf("node %d:    ", n);
+        print_list(workers, k, "workers ");
+        print_list(list, k, " on cores ");
+        print_list(list2, k, " (PUs P#");
+        int first = plan.node_first_shard[n], last = plan.node_first_shard[n + 1];
+        if (last > first)
+            printf("); shards %d-%d (%d)\n", first, last - 1, last - first);
+        else
+            printf("); no shards\n");
+        if (g && last > first) {
+            sf_vid v0 = sf_engine_shard(e, first)->begin, v1 = sf_engine_shard(e, last - 1)->end;
+            uint64_t arcs = g->in_offsets[v1] - g->in_offsets[v0];
+            printf("           vertices %" PRIu32 "-%" PRIu32 " (%" PRIu32 "), in-arcs %" PRIu64
+                   " (%.1f%%)\n", v0, v1 ? v1 - 1 : 0, v1 - v0, arcs,
+                   g->num_arcs ? 100.0 * arcs / g->num_arcs : 0.0);
+        }
+    }
+    if (g) {
+        /* one vertex array, so that the record says where its pages went */
+        sf_engine_free(e, sf_engine_alloc(e, sizeof(double)));
+        sf_engine_placement(e, &placed);
+    }
+    printf("workers:   %s\n", placed.binding);
+    printf("memory:    %s\n", placed.memory);
+    if (g)
+        printf("graph:     %s\n", placed.graph);
+    if (!placed.verifiable)
+        printf("pages:     unverifiable here\n");
+    else if (g)
+        printf("pages:     %" PRIu64 " of %" PRIu64 " sampled pages on their node\n",
+               placed.pages_on_node, placed.pages_checked);
+    printf("scratch:   %s\n", placed.scratch);
+    char placement[4096];
     sf_engine_placement_json(e, placement, sizeof placement);
-    printf("cpu:      %s\n", sf_host_cpu_model());
-    printf("workers:  %d\n", sf_engine_threads(e));
-    printf("plan:     %s\n", placement);
+    printf("placement: %s\n", placement);
+out:
+    free(list);
+    free(list2);
+    sf_plan_fini(&plan);
+    sf_graph_destroy(&g);
     sf_engine_destroy(&e);
-    return 0;
+    return status;
 }
 
 int main(int argc, char **argv)

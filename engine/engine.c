@@ -1,140 +1,547 @@
-/* Workers, pinning and shards. Workers are the threads of one OpenMP team
- * of fixed size; libgomp keeps a team's threads alive between parallel
- * regions, so each thread binds itself to its core once, at creation, and
- * keeps that binding for every later region of the same size. */
+/* Workers, pinning, shards and where their memory lives. Workers are the
+ * threads of one OpenMP team of fixed size; libgomp keeps a team's threads
+ * alive between parallel regions, so each thread binds itself to its PU
+ * once, when an engine is created, and keeps that binding for every later
+ * region. The plan (topology.c) gives OpenMP thread w the same PU whatever
+ * the thread count, so engines of several sizes in one process (`shardflow
+ * bench`) agree on where each thread runs.
+ *
+ * Memory follows the plan: every vertex array is mapped untouched, each
+ * node's part bound to its node (numa.c), then zeroed by the owning
+ * workers; a few sampled pages are read back to say in the run record
+ * whether the OS did as asked. Binding is tried once, at creation, on one
+ * probe page per node: where the OS refuses it (a container without
+ * CAP_SYS_NICE, a cpuset), the engine warns once and runs on first touch. */
 #include "engine.h"
+#include "numa.h"
 #include "tiles.h"
+#include "topology.h"
 
 #include <hwloc.h>
 #include <omp.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #define DEFAULT_SHARDS_PER_WORKER 4
 #define SHARD_ALIGN 64 /* vertices: one bitmap word, whole cache lines */
 #define MAX_WORKERS 4096
 #define SPARE_ARRAYS 16 /* vertex arrays kept mapped after sf_engine_free */
+#define CHECK_SAMPLES 8 /* pages read back per node of each new vertex array */
+#define NEXT_STRIDE 16  /* ints: one cache line per worker's claim counter */
 
 struct sf_engine {
     hwloc_topology_t topology;
+    bool synthetic;             /* not this machine: plan only, bind nothing */
+    sf_numa_policy policy;
     int threads;
-    int *worker_node;           /* logical NUMA node of each worker */
-    int num_nodes;
-    bool bound;                 /* every worker bound to its core */
-    char binding_note[160];
+    sf_plan plan;
+    hwloc_nodeset_t used_nodes; /* nodes with workers */
+    bool bound;                 /* every worker bound to its PU */
+    bool unbound_on_purpose;    /* --numa=off or --no-pin on this machine */
+    char binding_note[256];
+
+    bool membind_ok;            /* memory binding asked for and allowed */
+    bool membind_refused;
+    char memory_note[192];
+    char graph_note[128];
+    bool verifiable;            /* the OS says where pages are */
+    uint64_t pages_checked, pages_on_node;
+    sf_numa_arenas arenas;
 
     const sf_graph *graph;
     sf_shard *shards;
     int num_shards;
     int requested_shards;
     int shards_per_worker;
-    int *worker_first_shard;    /* worker w owns [first[w], first[w+1]) */
     int *next_shard;            /* per worker, padded: next unclaimed own shard */
     void *spare[SPARE_ARRAYS];  /* freed vertex arrays kept for reuse */
     sf_tiled_arcs *tiled_in_arcs; /* built on first use for the attached graph */
 };
 
-#define NEXT_STRIDE 16 /* ints: one cache line per worker's claim counter */
+/* Process-wide facts. Engines are created, attached and destroyed by one
+ * thread (the one that owns the OpenMP team), so plain variables do. */
+static bool team_pinned;        /* an engine bound the team's threads */
+static int team_size;           /* the most threads an engine has bound */
+static bool warned;             /* the one binding warning has been printed */
+static struct {
+    const sf_graph *graph;      /* the graph whose arrays were last moved */
+    const sf_engine *by;        /* by this engine, still alive */
+} placed_graph;
 
 static void unmap_array(void *array);
 
-static int count_cores(hwloc_topology_t topo)
+static const char *const policy_names[] = {"local", "interleave", "off"};
+
+const char *sf_numa_policy_name(sf_numa_policy p)
 {
-    int cores = hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_CORE);
-    return cores > 0 ? cores : hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_PU);
+    return p >= SF_NUMA_LOCAL && p <= SF_NUMA_OFF ? policy_names[p] : "unknown";
 }
 
-/* The core of worker w: cores are taken round-robin over NUMA nodes so that
- * any thread count spreads evenly across the machine. */
-static hwloc_obj_t worker_core(hwloc_topology_t topo, int w, int *node_out)
+bool sf_numa_policy_parse(const char *name, sf_numa_policy *out)
 {
-    int nodes = hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_NUMANODE);
-    hwloc_obj_type_t core_type =
-        hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_CORE) > 0 ? HWLOC_OBJ_CORE : HWLOC_OBJ_PU;
-    int cores = hwloc_get_nbobjs_by_type(topo, core_type);
-    if (nodes <= 1) {
-        *node_out = 0;
-        return hwloc_get_obj_by_type(topo, core_type, w % cores);
-    }
-    /* k-th core of node (w % nodes), k = w / nodes, wrapping within the node */
-    int node = w % nodes, k = w / nodes;
-    hwloc_obj_t numa = hwloc_get_obj_by_type(topo, HWLOC_OBJ_NUMANODE, node);
-    int in_node = hwloc_get_nbobjs_inside_cpuset_by_type(topo, numa->cpuset, core_type);
-    *node_out = node;
-    if (in_node <= 0)
-        return hwloc_get_obj_by_type(topo, core_type, w % cores);
-    return hwloc_get_obj_inside_cpuset_by_type(topo, numa->cpuset, core_type, k % in_node);
+    for (int p = SF_NUMA_LOCAL; p <= SF_NUMA_OFF; p++)
+        if (strcmp(name, policy_names[p]) == 0) {
+            *out = (sf_numa_policy)p;
+            return true;
+        }
+    return false;
 }
 
-static void pin_workers(sf_engine *e, bool no_pin)
+static void note(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void note(char *buf, size_t n, const char *fmt, ...)
 {
-    e->bound = false;
-    if (no_pin) {
-        snprintf(e->binding_note, sizeof e->binding_note, "not requested");
-        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, n, fmt, ap);
+    va_end(ap);
+}
+
+/* ---- topology ------------------------------------------------------------- */
+
+static int load_topology(sf_engine *e, const char *spec, sf_error *err)
+{
+    if (hwloc_topology_init(&e->topology) != 0) {
+        e->topology = NULL;
+        return sf_error_set(err, -ENOMEM, "out of memory reading the topology");
     }
-    if (!hwloc_topology_is_thissystem(e->topology)) {
-        snprintf(e->binding_note, sizeof e->binding_note,
-                 "topology is synthetic; workers left unbound");
-        return;
+    if (spec) {
+        bool file = strchr(spec, '/') || strstr(spec, ".xml") || access(spec, F_OK) == 0;
+        if (file && access(spec, R_OK) != 0)
+            return sf_error_set(err, SF_EINPUT, "--topology %s: %s", spec, strerror(errno));
+        if (file ? hwloc_topology_set_xml(e->topology, spec) != 0
+                 : hwloc_topology_set_synthetic(e->topology, spec) != 0) {
+            if (file)
+                return sf_error_set(err, SF_EINPUT, "--topology %s: not an hwloc XML topology", spec);
+            return sf_error_set(err, SF_EUSAGE,
+                                "--topology '%s': neither a file nor an hwloc synthetic "
+                                "description such as 'pack:2 numa:1 core:4 pu:2'", spec);
+        }
     }
+    if (hwloc_topology_load(e->topology) != 0) {
+        if (spec)
+            return sf_error_set(err, SF_EINPUT, "--topology %s: hwloc could not load it", spec);
+        return sf_error_set(err, SF_EINPUT, "hwloc could not read the machine's topology");
+    }
+    e->synthetic = !hwloc_topology_is_thissystem(e->topology);
+    return 0;
+}
+
+static hwloc_const_nodeset_t node_nodeset(const sf_engine *e, int n)
+{
+    hwloc_obj_t node = hwloc_get_obj_by_type(e->topology, HWLOC_OBJ_NUMANODE, n);
+    return node && node->nodeset ? node->nodeset : hwloc_topology_get_topology_nodeset(e->topology);
+}
+
+/* ---- binding the workers ---------------------------------------------------- */
+
+/* The OpenMP runtime's own binding, as the user asked for it ("" if none). */
+static void openmp_binding(char *buf, size_t n)
+{
+    buf[0] = 0;
+    if (omp_get_proc_bind() == omp_proc_bind_false)
+        return;
+    static const char *const vars[] = {"OMP_PROC_BIND", "OMP_PLACES", "GOMP_CPU_AFFINITY"};
+    size_t len = 0;
+    for (size_t i = 0; i < sizeof vars / sizeof *vars && len < n; i++) {
+        const char *value = getenv(vars[i]);
+        if (value)
+            len += snprintf(buf + len, n - len, "%s%s=%s", len ? " " : "", vars[i], value);
+    }
+    if (!buf[0])
+        snprintf(buf, n, "OpenMP's default binding");
+}
+
+/* Gives every thread of the team (as many as were ever bound) the whole
+ * machine again. */
+static void unbind_team(sf_engine *e)
+{
+    hwloc_const_cpuset_t all = hwloc_topology_get_allowed_cpuset(e->topology);
+    int threads = team_size > e->threads ? team_size : e->threads;
+#pragma omp parallel num_threads(threads)
+    hwloc_set_cpubind(e->topology, all, HWLOC_CPUBIND_THREAD);
+    team_pinned = false;
+}
+
+static hwloc_const_cpuset_t worker_cpuset(const sf_engine *e, int w)
+{
+    return hwloc_get_obj_by_type(e->topology, HWLOC_OBJ_PU, e->plan.worker_pu[w])->cpuset;
+}
+
+/* Binds each thread of the team to its worker's PU; returns how many were
+ * refused and the errno of the first refusal. */
+static int bind_team(sf_engine *e, int *error)
+{
     int failures = 0;
+    *error = 0;
 #pragma omp parallel num_threads(e->threads) reduction(+ : failures)
     {
-        int node;
-        hwloc_obj_t core = worker_core(e->topology, omp_get_thread_num(), &node);
-        hwloc_bitmap_t set = hwloc_bitmap_dup(core->cpuset);
-        hwloc_bitmap_singlify(set);
-        if (hwloc_set_cpubind(e->topology, set, HWLOC_CPUBIND_THREAD) != 0)
+        errno = 0;
+        if (hwloc_set_cpubind(e->topology, worker_cpuset(e, omp_get_thread_num()),
+                              HWLOC_CPUBIND_THREAD) != 0) {
             failures++;
-        hwloc_bitmap_free(set);
+            int expected = 0;
+            __atomic_compare_exchange_n(error, &expected, errno ? errno : EINVAL, false,
+                                        __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+        }
     }
+    team_pinned = true;
+    if (e->threads > team_size)
+        team_size = e->threads;
+    return failures;
+}
+
+/* Engines of one process share the OpenMP team: before running, an engine
+ * that pinned takes the team back from one that unbound it, and the other
+ * way round (a flag test when nothing changed). */
+static void own_team(sf_engine *e)
+{
+    int error;
+    if (e->bound && !team_pinned)
+        bind_team(e, &error);
+    else if (!e->bound && e->unbound_on_purpose && team_pinned)
+        unbind_team(e);
+}
+
+/* Binds each worker to its PU, then checks in a second region that every
+ * thread is still where it was put (an OpenMP runtime that rebinds threads
+ * per region would fight us; libgomp does not). Returns the errno of a
+ * refusal, or 0. */
+static int pin_workers(sf_engine *e, bool no_pin)
+{
+    char omp[160];
+    openmp_binding(omp, sizeof omp);
+    e->bound = false;
+    if (e->policy == SF_NUMA_OFF || no_pin) {
+        e->unbound_on_purpose = !e->synthetic;
+        if (team_pinned && !e->synthetic)
+            unbind_team(e);
+        note(e->binding_note, sizeof e->binding_note, "not bound (%s)%s%s",
+             no_pin ? "--no-pin" : "--numa=off", omp[0] ? "; OpenMP binds its threads: " : "", omp);
+        return 0;
+    }
+    if (e->synthetic) {
+        note(e->binding_note, sizeof e->binding_note,
+             "not bound: the topology is not this machine's");
+        return 0;
+    }
+    int moved = 0, error;
+    int failures = bind_team(e, &error);
     if (failures) {
-        snprintf(e->binding_note, sizeof e->binding_note,
-                 "binding refused for %d of %d workers; running unbound", failures, e->threads);
-        fprintf(stderr, "shardflow: warning: %s\n", e->binding_note);
-    } else {
-        e->bound = true;
-        snprintf(e->binding_note, sizeof e->binding_note, "one worker per core");
+        unbind_team(e);
+        note(e->binding_note, sizeof e->binding_note,
+             "binding refused for %d of %d workers (%s); running unbound", failures, e->threads,
+             strerror(error));
+        return error;
+    }
+#pragma omp parallel num_threads(e->threads) reduction(+ : moved)
+    {
+        hwloc_cpuset_t now = hwloc_bitmap_alloc();
+        if (!now || hwloc_get_cpubind(e->topology, now, HWLOC_CPUBIND_THREAD) != 0 ||
+            !hwloc_bitmap_isequal(now, worker_cpuset(e, omp_get_thread_num())))
+            moved++;
+        hwloc_bitmap_free(now);
+    }
+    if (moved) {
+        note(e->binding_note, sizeof e->binding_note,
+             "%d of %d workers not on their PU after pinning%s%s", moved, e->threads,
+             omp[0] ? " (OpenMP binds its threads: " : "", omp[0] ? omp : "");
+        if (omp[0])
+            strncat(e->binding_note, ")", sizeof e->binding_note - strlen(e->binding_note) - 1);
+        return 0;
+    }
+    e->bound = true;
+    note(e->binding_note, sizeof e->binding_note, "%s%s%s",
+         e->threads <= e->plan.num_cores ? "one worker per core"
+                                         : "one worker per PU (more workers than cores)",
+         omp[0] ? "; overrides " : "", omp);
+    return 0;
+}
+
+/* ---- binding memory ----------------------------------------------------------- */
+
+/* Tries to bind one page per node used and reads them back. */
+static int probe_membind(sf_engine *e)
+{
+    e->membind_ok = false;
+    e->verifiable = !e->synthetic;
+    if (e->policy == SF_NUMA_OFF) {
+        note(e->memory_note, sizeof e->memory_note,
+             "not bound (--numa=off): pages go where they are first touched");
+        return 0;
+    }
+    if (e->synthetic) {
+        note(e->memory_note, sizeof e->memory_note,
+             "not bound: the topology is not this machine's");
+        return 0;
+    }
+    int used = hwloc_bitmap_weight(e->used_nodes), n = 0;
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    size_t *cuts = malloc((used + 1) * sizeof *cuts);
+    hwloc_const_nodeset_t *sets = malloc(used * sizeof *sets);
+    char *map = mmap(NULL, used * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    int rc = -ENOMEM;
+    if (!cuts || !sets || map == MAP_FAILED)
+        goto out;
+    for (int node = 0; node < e->plan.num_nodes; node++)
+        if (sf_plan_node_workers(&e->plan, node)) {
+            cuts[n] = n * page;
+            sets[n++] = node_nodeset(e, node);
+        }
+    cuts[used] = used * page;
+    sf_numa_layout l = {.base = map, .bytes = used * page, .parts = used, .cuts = cuts,
+                        .nodesets = sets, .granule = page};
+    rc = sf_numa_bind(e->topology, &l, false, false);
+    if (rc == 0) {
+        memset(map, 1, used * page);
+        uint64_t checked = 0, on_node = 0;
+        e->verifiable = sf_numa_check(e->topology, &l, 1, &checked, &on_node) == 0;
+        e->membind_ok = true;
+        note(e->memory_note, sizeof e->memory_note, "%s%s",
+             e->policy == SF_NUMA_LOCAL ? "bound to the nodes of the shards"
+                                        : "interleaved over the nodes used",
+             on_node < checked ? " (but a probe page landed on another node)" : "");
+    }
+out:
+    if (rc) {
+        e->membind_refused = true;
+        note(e->memory_note, sizeof e->memory_note,
+             "binding refused (%s): pages go where the owning workers first touch them",
+             strerror(-rc));
+    }
+    free(cuts);
+    free(sets);
+    if (map != MAP_FAILED)
+        munmap(map, used * page);
+    return rc;
+}
+
+/* The shape of an array over the vertices: where vertex v's part starts. */
+struct shape {
+    size_t elem_size;
+    const sf_eid *offsets;      /* CSR-like: v's elements start at offsets[v]; NULL: at v */
+    bool bits;                  /* a bitmap: v's bit is in 64-bit word v / 64 */
+};
+
+static size_t shape_offset(const struct shape *s, uint64_t v)
+{
+    if (s->bits)
+        return (v + 63) / 64 * sizeof(uint64_t);
+    return (s->offsets ? s->offsets[v] : v) * s->elem_size;
+}
+
+static uint64_t node_first_vertex(const sf_engine *e, int n)
+{
+    int i = e->plan.node_first_shard[n];
+    return i < e->num_shards ? e->shards[i].begin : e->graph->num_vertices;
+}
+
+/* The layout of an array by node (or one part over the nodes used, for
+ * interleaving); cuts and sets must hold num_nodes + 1 and num_nodes. */
+static sf_numa_layout layout_of(const sf_engine *e, char *base, size_t bytes, const struct shape *s,
+                                bool huge, bool interleave, size_t *cuts,
+                                hwloc_const_nodeset_t *sets)
+{
+    sf_numa_layout l = {.base = base, .bytes = bytes, .cuts = cuts, .nodesets = sets,
+                        .granule = (size_t)sysconf(_SC_PAGESIZE)};
+    if (interleave) {
+        l.parts = 1;
+        cuts[0] = 0;
+        cuts[1] = bytes;
+        sets[0] = e->used_nodes;
+        return l;
+    }
+    int nodes = e->plan.num_nodes;
+    size_t smallest = bytes;
+    l.parts = nodes;
+    for (int n = 0; n < nodes; n++) {
+        size_t at = shape_offset(s, node_first_vertex(e, n));
+        cuts[n] = at < bytes ? at : bytes;
+        sets[n] = node_nodeset(e, n);
+    }
+    cuts[0] = 0;
+    cuts[nodes] = bytes;
+    for (int n = 0; n < nodes; n++)
+        if (cuts[n + 1] > cuts[n] && cuts[n + 1] - cuts[n] < smallest)
+            smallest = cuts[n + 1] - cuts[n];
+    /* whole huge pages on one node, unless a node's part is small enough
+     * that the one straddling a cut would be a sizeable share of it */
+    if (huge && smallest >= 8 * (size_t)SF_HUGE_PAGE)
+        l.granule = SF_HUGE_PAGE;
+    return l;
+}
+
+static void warn_once(const char *what)
+{
+    if (!warned) {
+        warned = true;
+        fprintf(stderr, "shardflow: warning: %s\n", what);
     }
 }
+
+/* Places [base, base + bytes) by the policy; with `migrate`, moves pages
+ * already there. Returns 0 or -errno. */
+static int place_array(sf_engine *e, char *base, size_t bytes, const struct shape *s, bool huge,
+                       bool migrate)
+{
+    if (!e->membind_ok || !e->graph)
+        return 0;
+    int nodes = e->plan.num_nodes;
+    size_t *cuts = malloc((nodes + 1) * sizeof *cuts);
+    hwloc_const_nodeset_t *sets = malloc(nodes * sizeof *sets);
+    int rc = -ENOMEM;
+    if (cuts && sets) {
+        sf_numa_layout l = layout_of(e, base, bytes, s, huge, e->policy == SF_NUMA_INTERLEAVE,
+                                     cuts, sets);
+        rc = sf_numa_bind(e->topology, &l, e->policy == SF_NUMA_INTERLEAVE, migrate);
+    }
+    free(cuts);
+    free(sets);
+    if (rc && rc != -ENOMEM) {
+        /* allowed on the probe, refused now: stop trying */
+        e->membind_ok = false;
+        e->membind_refused = true;
+        note(e->memory_note, sizeof e->memory_note,
+             "binding refused after the first arrays (%s): pages go where first touched",
+             strerror(-rc));
+        if (e->plan.num_nodes > 1)
+            warn_once("memory binding refused; running on first touch");
+    }
+    return rc;
+}
+
+/* Reads back where a few pages of each node's part are. */
+static void check_array(sf_engine *e, char *base, size_t bytes, const struct shape *s)
+{
+    if (!e->verifiable || !e->graph)
+        return;
+    int nodes = e->plan.num_nodes;
+    size_t *cuts = malloc((nodes + 1) * sizeof *cuts);
+    hwloc_const_nodeset_t *sets = malloc(nodes * sizeof *sets);
+    if (cuts && sets) {
+        /* the granule place_array used, so that no sample is a page it
+         * gave to the neighbouring node */
+        sf_numa_layout l = layout_of(e, base, bytes, s, e->policy != SF_NUMA_OFF,
+                                     e->policy == SF_NUMA_INTERLEAVE, cuts, sets);
+        if (sf_numa_check(e->topology, &l, CHECK_SAMPLES, &e->pages_checked,
+                          &e->pages_on_node) != 0)
+            e->verifiable = false;
+    }
+    free(cuts);
+    free(sets);
+}
+
+/* Moves the graph's CSR arrays to the nodes of the shards that own them. */
+static void place_graph(sf_engine *e, const sf_graph *g)
+{
+    if (!e->membind_ok) {
+        note(e->graph_note, sizeof e->graph_note, "left where it was built");
+        return;
+    }
+    if (e->plan.num_nodes == 1) {
+        note(e->graph_note, sizeof e->graph_note, "on the machine's one node");
+        return;
+    }
+    if (placed_graph.graph == g && placed_graph.by && placed_graph.by != e) {
+        note(e->graph_note, sizeof e->graph_note,
+             "left where the first engine attached to it placed it");
+        return;
+    }
+    uint64_t n = g->num_vertices;
+    struct shape vertices8 = {.elem_size = 8};
+    struct shape out4 = {.elem_size = 4, .offsets = g->out_offsets};
+    struct shape out8 = {.elem_size = 8, .offsets = g->out_offsets};
+    struct shape in4 = {.elem_size = 4, .offsets = g->in_offsets};
+    struct shape in8 = {.elem_size = 8, .offsets = g->in_offsets};
+    int rc = place_array(e, (char *)g->out_offsets, (n + 1) * sizeof(sf_eid), &vertices8, true, true);
+    if (rc == 0 && g->num_arcs)
+        rc = place_array(e, (char *)g->out_neighbors, g->num_arcs * sizeof(sf_vid), &out4, true, true);
+    if (rc == 0 && g->out_weights && g->num_arcs)
+        rc = place_array(e, (char *)g->out_weights, g->num_arcs * sizeof(double), &out8, true, true);
+    if (rc == 0 && g->in_offsets != g->out_offsets)
+        rc = place_array(e, (char *)g->in_offsets, (n + 1) * sizeof(sf_eid), &vertices8, true, true);
+    if (rc == 0 && g->in_neighbors != g->out_neighbors && g->num_arcs)
+        rc = place_array(e, (char *)g->in_neighbors, g->num_arcs * sizeof(sf_vid), &in4, true, true);
+    if (rc == 0 && g->in_weights && g->in_weights != g->out_weights && g->num_arcs)
+        rc = place_array(e, (char *)g->in_weights, g->num_arcs * sizeof(double), &in8, true, true);
+    if (rc == 0 && g->original_ids && n)
+        rc = place_array(e, (char *)g->original_ids, n * sizeof(uint64_t), &vertices8, true, true);
+    if (rc) {
+        note(e->graph_note, sizeof e->graph_note, "not moved (%s)", strerror(-rc));
+        return;
+    }
+    placed_graph.graph = g;
+    placed_graph.by = e;
+    note(e->graph_note, sizeof e->graph_note, "%s",
+         e->policy == SF_NUMA_LOCAL ? "moved to the nodes of its shards"
+                                    : "interleaved over the nodes used");
+}
+
+/* ---- creating and destroying ------------------------------------------------- */
 
 int sf_engine_create(const sf_engine_options *opt, sf_engine **out, sf_error *err)
 {
+    *out = NULL;
     sf_engine *e = calloc(1, sizeof *e);
     if (!e)
         return sf_error_set(err, -ENOMEM, "out of memory creating the engine");
-    if (hwloc_topology_init(&e->topology) || hwloc_topology_load(e->topology)) {
-        free(e);
-        return sf_error_set(err, SF_EINPUT, "hwloc could not read the machine's topology");
-    }
-    int cores = count_cores(e->topology);
-    e->threads = opt->threads > 0 ? opt->threads : cores;
-    if (opt->threads < 0 || e->threads > MAX_WORKERS) {
-        int t = opt->threads;
+    e->policy = opt->numa;
+    int rc = load_topology(e, opt->topology, err);
+    if (rc) {
         sf_engine_destroy(&e);
-        return sf_error_set(err, SF_EUSAGE, "--threads %d: expected 1..%d", t, MAX_WORKERS);
+        return rc;
     }
+    if (opt->threads < 0 || opt->threads > MAX_WORKERS) {
+        sf_engine_destroy(&e);
+        return sf_error_set(err, SF_EUSAGE, "--threads %d: expected 1..%d", opt->threads,
+                            MAX_WORKERS);
+    }
+    if (opt->numa < SF_NUMA_LOCAL || opt->numa > SF_NUMA_OFF) {
+        sf_engine_destroy(&e);
+        return sf_error_set(err, SF_EUSAGE, "unknown NUMA policy %d", (int)opt->numa);
+    }
+    int cores = hwloc_get_nbobjs_by_type(e->topology, HWLOC_OBJ_CORE);
+    if (cores <= 0)
+        cores = hwloc_get_nbobjs_by_type(e->topology, HWLOC_OBJ_PU);
+    e->threads = opt->threads > 0 ? opt->threads : cores > 0 ? cores : 1;
+    if (e->threads > MAX_WORKERS)
+        e->threads = MAX_WORKERS;
     e->shards_per_worker = opt->shards_per_worker > 0 ? opt->shards_per_worker
                                                        : DEFAULT_SHARDS_PER_WORKER;
     e->requested_shards = opt->shards;
-    int nodes = hwloc_get_nbobjs_by_type(e->topology, HWLOC_OBJ_NUMANODE);
-    e->num_nodes = nodes > 0 ? nodes : 1;
-    e->worker_node = calloc(e->threads, sizeof *e->worker_node);
-    e->worker_first_shard = calloc(e->threads + 1, sizeof *e->worker_first_shard);
+    rc = sf_plan_init(&e->plan, e->topology, e->threads);
     e->next_shard = calloc((size_t)e->threads * NEXT_STRIDE, sizeof *e->next_shard);
-    if (!e->worker_node || !e->worker_first_shard || !e->next_shard) {
+    e->used_nodes = hwloc_bitmap_alloc();
+    if (rc || !e->next_shard || !e->used_nodes) {
         sf_engine_destroy(&e);
+        if (rc == -EINVAL)
+            return sf_error_set(err, SF_EINPUT, "the topology has no processing unit");
         return sf_error_set(err, -ENOMEM, "out of memory creating the engine");
     }
-    for (int w = 0; w < e->threads; w++)
-        worker_core(e->topology, w, &e->worker_node[w]);
+    for (int n = 0; n < e->plan.num_nodes; n++)
+        if (sf_plan_node_workers(&e->plan, n))
+            hwloc_bitmap_or(e->used_nodes, e->used_nodes, node_nodeset(e, n));
     /* One team of fixed size for everything: loading, building, kernels. */
     omp_set_dynamic(0);
     omp_set_num_threads(e->threads);
-    pin_workers(e, opt->no_pin);
+    int pin_error = pin_workers(e, opt->no_pin);
+    int mem_error = probe_membind(e);
+    sf_numa_arenas_init(&e->arenas, e->plan.num_nodes, e->policy != SF_NUMA_OFF);
+    note(e->graph_note, sizeof e->graph_note, "no graph attached");
+    /* One line for both refusals; a refused memory binding on a one-node
+     * machine loses nothing and is only noted in the placement. */
+    bool mem_matters = mem_error && mem_error != -ENOMEM && e->plan.num_nodes > 1;
+    if (pin_error || mem_matters) {
+        char what[256];
+        note(what, sizeof what, "binding refused (%s%s%s%s%s); running unbound",
+             pin_error ? "workers: " : "", pin_error ? strerror(pin_error) : "",
+             pin_error && mem_matters ? "; " : "", mem_matters ? "memory: " : "",
+             mem_matters ? strerror(-mem_error) : "");
+        warn_once(what);
+    }
     *out = e;
     return 0;
 }
@@ -152,17 +559,23 @@ void sf_engine_destroy(sf_engine **ep)
     sf_engine *e = *ep;
     if (!e)
         return;
-    hwloc_topology_destroy(e->topology);
-    free(e->worker_node);
-    free(e->worker_first_shard);
+    if (placed_graph.by == e)
+        placed_graph.by = NULL;
     free(e->next_shard);
     free(e->shards);
     for (int i = 0; i < SPARE_ARRAYS; i++)
         unmap_array(e->spare[i]);
     drop_tiled_in_arcs(e);
+    sf_numa_arenas_fini(&e->arenas);
+    sf_plan_fini(&e->plan);
+    hwloc_bitmap_free(e->used_nodes);
+    if (e->topology)
+        hwloc_topology_destroy(e->topology);
     free(e);
     *ep = NULL;
 }
+
+/* ---- shards ------------------------------------------------------------------- */
 
 /* Cost of the prefix [0, v): in-arcs plus alpha per vertex (Gemini uses
  * alpha = 8 * (partitions - 1); we keep it fixed so the cut does not depend
@@ -175,12 +588,13 @@ static inline uint64_t prefix_cost(const sf_graph *g, uint64_t v)
 
 int sf_engine_attach(sf_engine *e, const sf_graph *g, sf_error *err)
 {
-    int shards = e->requested_shards > 0 ? e->requested_shards
-                                         : e->shards_per_worker * e->threads;
+    int shards = sf_engine_planned_shards(e);
     uint64_t n = g->num_vertices;
     sf_shard *s = aligned_alloc(64, sizeof(sf_shard) * (size_t)shards);
-    if (!s)
+    if (!s || sf_plan_shards(&e->plan, shards) != 0) {
+        free(s);
         return sf_error_set(err, -ENOMEM, "out of memory cutting the graph into shards");
+    }
     uint64_t total = prefix_cost(g, n);
     uint64_t begin = 0;
     for (int i = 0; i < shards; i++) {
@@ -208,13 +622,10 @@ int sf_engine_attach(sf_engine *e, const sf_graph *g, sf_error *err)
         s[i].index = i;
         begin = end;
     }
-    /* Contiguous groups of shards per worker, as even as the count allows. */
-    for (int w = 0; w <= e->threads; w++)
-        e->worker_first_shard[w] = (int)((int64_t)shards * w / e->threads);
     for (int w = 0; w < e->threads; w++)
-        for (int i = e->worker_first_shard[w]; i < e->worker_first_shard[w + 1]; i++) {
+        for (int i = e->plan.worker_first_shard[w]; i < e->plan.worker_end_shard[w]; i++) {
             s[i].worker = w;
-            s[i].numa_node = e->worker_node[w];
+            s[i].numa_node = e->plan.worker_node[w];
         }
     free(e->shards);
     /* spare arrays were placed for the old shards */
@@ -226,6 +637,7 @@ int sf_engine_attach(sf_engine *e, const sf_graph *g, sf_error *err)
     e->shards = s;
     e->num_shards = shards;
     e->graph = g;
+    place_graph(e, g);
     return 0;
 }
 
@@ -246,44 +658,168 @@ int sf_engine_threads(const sf_engine *e) { return e->threads; }
 int sf_engine_num_shards(const sf_engine *e) { return e->num_shards; }
 const sf_shard *sf_engine_shard(const sf_engine *e, int i) { return &e->shards[i]; }
 const sf_graph *sf_engine_graph(const sf_engine *e) { return e->graph; }
+const struct sf_plan *sf_engine_plan(const sf_engine *e) { return &e->plan; }
+struct hwloc_topology *sf_engine_topology(const sf_engine *e) { return e->topology; }
+
+int sf_engine_planned_shards(const sf_engine *e)
+{
+    return e->requested_shards > 0 ? e->requested_shards : e->shards_per_worker * e->threads;
+}
+
+/* ---- what placement did -------------------------------------------------------- */
+
+void sf_engine_placement(const sf_engine *e, sf_placement *out)
+{
+    *out = (sf_placement){
+        .policy = e->policy,
+        .synthetic = e->synthetic,
+        .bound = e->bound,
+        .binding = e->binding_note,
+        .membind_refused = e->membind_refused,
+        .memory = e->memory_note,
+        .graph = e->graph_note,
+        .verifiable = e->verifiable,
+        .pages_checked = e->pages_checked,
+        .pages_on_node = e->pages_on_node,
+        .scratch = e->arenas.count ? "a jemalloc arena per NUMA node" : "malloc",
+    };
+}
+
+/* A string that grows; on running out of memory it stops growing and
+ * remembers it. */
+struct text {
+    char *buf;
+    size_t len, cap;
+    bool failed;
+};
+
+static void put(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void put(struct text *t, const char *fmt, ...)
+{
+    for (;;) {
+        va_list ap;
+        va_start(ap, fmt);
+        int k = t->failed ? 0 : vsnprintf(t->buf + t->len, t->cap - t->len, fmt, ap);
+        va_end(ap);
+        if (t->failed || (size_t)k < t->cap - t->len) {
+            t->len += t->failed ? 0 : (size_t)k;
+            return;
+        }
+        char *bigger = realloc(t->buf, 2 * t->cap + k);
+        if (!bigger) {
+            t->failed = true;
+            t->buf[t->len] = 0;
+            return;
+        }
+        t->buf = bigger;
+        t->cap = 2 * t->cap + k;
+    }
+}
+
+static void put_string(struct text *t, const char *key, const char *s)
+{
+    put(t, ", \"%s\": \"", key);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            put(t, "\\%c", c);
+        else if (c < 0x20)
+            put(t, "\\u%04x", c);
+        else
+            put(t, "%c", c);
+    }
+    put(t, "\"");
+}
+
+static void write_placement(const sf_engine *e, struct text *t, bool lists)
+{
+    const sf_plan *p = &e->plan;
+    put(t, "{\"policy\": \"%s\", \"numa_nodes\": %d", sf_numa_policy_name(e->policy), p->num_nodes);
+    if (lists) {
+        put(t, ", \"nodes_used\": [");
+        for (int n = 0, k = 0; n < p->num_nodes; n++)
+            if (sf_plan_node_workers(p, n))
+                put(t, "%s%d", k++ ? ", " : "", n);
+        put(t, "], \"workers_per_node\": [");
+        for (int n = 0; n < p->num_nodes; n++)
+            put(t, "%s%d", n ? ", " : "", sf_plan_node_workers(p, n));
+        put(t, "]");
+    }
+    put(t, ", \"shards\": %d", e->num_shards);
+    if (lists) {
+        put(t, ", \"shards_per_node\": [");
+        for (int n = 0; n < p->num_nodes; n++)
+            put(t, "%s%d", n ? ", " : "",
+                e->num_shards ? p->node_first_shard[n + 1] - p->node_first_shard[n] : 0);
+        put(t, "]");
+    }
+    put(t, ", \"bound\": %s", e->bound ? "true" : "false");
+    put_string(t, "binding", e->binding_note);
+    put(t, ", \"membind_refused\": %s", e->membind_refused ? "true" : "false");
+    put_string(t, "memory", e->memory_note);
+    put_string(t, "graph", e->graph_note);
+    if (e->verifiable)
+        put(t, ", \"pages_checked\": %llu, \"pages_verified\": %llu",
+            (unsigned long long)e->pages_checked, (unsigned long long)e->pages_on_node);
+    else
+        put(t, ", \"pages_checked\": %llu, \"pages_verified\": \"unverifiable\"",
+            (unsigned long long)e->pages_checked);
+    put_string(t, "scratch", e->arenas.count ? "jemalloc arena per node" : "malloc");
+    put(t, "}");
+}
 
 void sf_engine_placement_json(const sf_engine *e, char *json, size_t n)
 {
-    size_t len = 0;
-    len += snprintf(json + len, n - len, "{\"numa_nodes\": %d, \"bound\": %s, \"binding\": \"%s\", "
-                    "\"shards\": %d, \"shards_per_node\": [", e->num_nodes,
-                    e->bound ? "true" : "false", e->binding_note, e->num_shards);
-    for (int node = 0; node < e->num_nodes && len < n; node++) {
-        int count = 0;
-        for (int i = 0; i < e->num_shards; i++)
-            count += e->shards[i].numa_node == node;
-        len += snprintf(json + len, n - len, "%s%d", node ? ", " : "", count);
+    if (n == 0)
+        return;
+    for (int lists = 1; lists >= 0; lists--) {
+        struct text t = {.buf = malloc(1024), .cap = 1024};
+        if (!t.buf)
+            break;
+        t.buf[0] = 0;
+        write_placement(e, &t, lists);
+        bool fits = !t.failed && t.len < n;
+        if (fits)
+            memcpy(json, t.buf, t.len + 1);
+        free(t.buf);
+        if (fits)
+            return;
     }
-    if (len < n)
-        snprintf(json + len, n - len, "]}");
+    snprintf(json, n, "{}");
 }
+
+/* ---- running ---------------------------------------------------------------------- */
 
 void sf_engine_run(sf_engine *e, sf_shard_fn fn, void *arg)
 {
     int threads = e->threads;
+    own_team(e);
     for (int w = 0; w < threads; w++)
-        e->next_shard[w * NEXT_STRIDE] = e->worker_first_shard[w];
+        e->next_shard[w * NEXT_STRIDE] = e->plan.worker_first_shard[w];
 #pragma omp parallel num_threads(threads)
     {
         int self = omp_get_thread_num();
-        /* Own shards first, then other workers' unstarted shards, nearest
-         * worker (same node first, as workers are spread round-robin) first. */
+        /* Own shards first, then the unstarted shards of the workers of
+         * the same node, then of the other nodes, nearest first. */
         for (int k = 0; k < threads; k++) {
-            int w = (self + k) % threads;
-            int last = e->worker_first_shard[w + 1];
+            int w = sf_plan_victim(&e->plan, self, k);
+            int last = e->plan.worker_end_shard[w];
+            int *next = &e->next_shard[w * NEXT_STRIDE];
+            if (__atomic_load_n(next, __ATOMIC_RELAXED) >= last)
+                continue; /* nothing left: do not write its line */
             for (;;) {
-                int i = __atomic_fetch_add(&e->next_shard[w * NEXT_STRIDE], 1, __ATOMIC_RELAXED);
+                int i = __atomic_fetch_add(next, 1, __ATOMIC_RELAXED);
                 if (i >= last)
                     break;
                 fn(&e->shards[i], arg);
             }
         }
     }
+}
+
+int sf_engine_current_worker(void)
+{
+    return omp_get_thread_num();
 }
 
 double sf_engine_sum(const sf_engine *e)
@@ -313,34 +849,60 @@ uint64_t sf_engine_count2(const sf_engine *e)
 /* Runs fn on every shard on its owner only, no stealing: for first touch. */
 static void run_owned(sf_engine *e, sf_shard_fn fn, void *arg)
 {
+    own_team(e);
 #pragma omp parallel num_threads(e->threads)
     {
         int w = omp_get_thread_num();
-        for (int i = e->worker_first_shard[w]; i < e->worker_first_shard[w + 1]; i++)
+        for (int i = e->plan.worker_first_shard[w]; i < e->plan.worker_end_shard[w]; i++)
             fn(&e->shards[i], arg);
     }
 }
 
+/* ---- memory ------------------------------------------------------------------------ */
+
+void *sf_engine_scratch(sf_engine *e, int worker, size_t bytes)
+{
+    int node = worker >= 0 && worker < e->threads ? e->plan.worker_node[worker] : 0;
+    return sf_numa_arenas_alloc(&e->arenas, node, bytes);
+}
+
+void sf_engine_scratch_free(sf_engine *e, void *p)
+{
+    sf_numa_arenas_free(&e->arenas, p);
+}
+
+void sf_engine_place(sf_engine *e, void *array, size_t bytes, size_t elem_size,
+                     const sf_eid *offsets)
+{
+    struct shape s = {.elem_size = elem_size, .offsets = offsets};
+    if (array && bytes)
+        place_array(e, array, bytes, &s, false, false);
+}
+
 /* Vertex arrays come from mmap so that no page is touched before its
  * owner touches it; a header page before the array keeps the mapping's
- * size. Freed arrays are kept (up to SPARE_ARRAYS) and handed out again:
- * their pages are already placed and faulted in, so a kernel's next run
- * pays a memset by the owners instead of page faults. */
+ * size and the array's shape. Freed arrays are kept (up to SPARE_ARRAYS)
+ * and handed out again to an allocation of the same shape: their pages are
+ * already placed and faulted in, so a kernel's next run pays a memset by
+ * the owners instead of page faults. */
 #define HEADER_BYTES 4096
 
 struct array_header {
     size_t bytes;               /* the whole mapping */
+    size_t elem_size;
+    bool bits;
 };
 
 struct touch_arg {
     char *base;
-    size_t elem_size;
+    const struct shape *shape;
 };
 
 static void first_touch(sf_shard *s, void *arg)
 {
     struct touch_arg *t = arg;
-    memset(t->base + (size_t)s->begin * t->elem_size, 0, (size_t)(s->end - s->begin) * t->elem_size);
+    size_t begin = shape_offset(t->shape, s->begin), end = shape_offset(t->shape, s->end);
+    memset(t->base + begin, 0, end - begin);
 }
 
 static void unmap_array(void *array)
@@ -351,32 +913,53 @@ static void unmap_array(void *array)
     }
 }
 
-void *sf_engine_alloc(sf_engine *e, size_t elem_size)
+static void *alloc_shaped(sf_engine *e, const struct shape *s, size_t bytes)
 {
-    uint64_t n = e->graph ? e->graph->num_vertices : 0;
-    size_t bytes = HEADER_BYTES + (n ? n : 1) * elem_size;
+    size_t map_bytes = HEADER_BYTES + bytes;
     char *array = NULL;
     for (int i = 0; i < SPARE_ARRAYS && !array; i++) {
         char *spare = e->spare[i];
-        if (spare && ((struct array_header *)(spare - HEADER_BYTES))->bytes == bytes) {
+        const struct array_header *h = spare ? (void *)(spare - HEADER_BYTES) : NULL;
+        if (h && h->bytes == map_bytes && h->elem_size == s->elem_size && h->bits == s->bits) {
             array = spare;
             e->spare[i] = NULL;
         }
     }
-    if (!array) {
-        char *map = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    bool fresh = !array;
+    if (fresh) {
+        char *map = mmap(NULL, map_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         if (map == MAP_FAILED)
             return NULL;
         /* Huge pages: vertex state is read at random by every kernel. */
-        madvise(map, bytes, MADV_HUGEPAGE);
-        ((struct array_header *)map)->bytes = bytes;
+        madvise(map, map_bytes, MADV_HUGEPAGE);
+        *(struct array_header *)map =
+            (struct array_header){.bytes = map_bytes, .elem_size = s->elem_size, .bits = s->bits};
         array = map + HEADER_BYTES;
+        place_array(e, array, bytes, s, true, false);
     }
     if (e->graph) {
-        struct touch_arg t = {array, elem_size};
+        struct touch_arg t = {array, s};
         run_owned(e, first_touch, &t);
+        if (fresh)
+            check_array(e, array, bytes, s);
+    } else if (!fresh) {
+        memset(array, 0, bytes);
     }
     return array;
+}
+
+void *sf_engine_alloc(sf_engine *e, size_t elem_size)
+{
+    uint64_t n = e->graph ? e->graph->num_vertices : 0;
+    struct shape s = {.elem_size = elem_size};
+    return alloc_shaped(e, &s, (n ? n : 1) * elem_size);
+}
+
+uint64_t *sf_engine_alloc_bits(sf_engine *e)
+{
+    uint64_t n = e->graph ? e->graph->num_vertices : 0;
+    struct shape s = {.elem_size = sizeof(uint64_t), .bits = true};
+    return alloc_shaped(e, &s, (n ? (n + 63) / 64 : 1) * sizeof(uint64_t));
 }
 
 void sf_engine_free(sf_engine *e, void *array)

@@ -299,6 +299,8 @@ int sf_tiled_arcs_build(sf_engine *e, sf_tiled_arcs *t)
     t->arcs = map == MAP_FAILED ? NULL : map;
     if (!h || !t->shards || !t->arcs)
         goto fail;
+    /* each shard's arcs on its node, whichever worker builds them */
+    sf_engine_place(e, t->arcs, arcs_bytes(t->num_arcs), sizeof(uint32_t), g->in_offsets);
     sf_hilbert_tables_init(h);
     struct build_arg arg = {.g = g, .t = t, .h = h};
     sf_engine_run(e, build_shard, &arg);

@@ -7,9 +7,8 @@
 int sf_frontier_init(sf_frontier *f, sf_engine *e)
 {
     memset(f, 0, sizeof *f);
-    /* engine arrays are per vertex: one byte a vertex holds the n/8-byte
-     * bitmap (rounded up to whole words) with room to spare */
-    f->bits = sf_engine_alloc(e, 1);
+    /* each word on the NUMA node of the shard that owns its 64 vertices */
+    f->bits = sf_engine_alloc_bits(e);
     f->list = sf_engine_alloc(e, sizeof(sf_vid));
     f->list_len = calloc(sf_engine_num_shards(e) + 1, sizeof *f->list_len);
     if (!f->bits || !f->list || !f->list_len) {
