@@ -18,7 +18,8 @@
 #include "io/text_edges.h"
 
 #define QUOTE_MAX 64
-#define BANNER "%%MatrixMarket matrix coordinate FIELD SYMMETRY"
+/* For format strings: "%%%%" prints "%%". */
+#define BANNER "%%%%MatrixMarket matrix coordinate FIELD SYMMETRY"
 
 static inline bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
@@ -174,7 +175,7 @@ int sf_mtx_read_header(const char *path, const char *text, size_t len, sf_mtx_he
         return 0;
     }
     return sf_error_set(err, SF_EINPUT, "%s:%llu: missing size line (ROWS COLUMNS ENTRIES)", path,
-                        (unsigned long long)line + (len > 0 && text[len - 1] != '\n'));
+                        (unsigned long long)line + 1);
 }
 
 /* Index of the first arc with an end outside 1..rows (sources) or 1..cols
