@@ -43,7 +43,7 @@ static const char usage_main[] =
     "`shardflow COMMAND --help` lists the options of a command.\n";
 
 static const char usage_graph_options[] =
-    "      --directed          treat the graph as directed (default for files)\n"
+    "      --directed          treat the graph as directed (default for files that do not say)\n"
     "      --undirected        symmetrise the graph (default for generators)\n"
     "      --seed N            generator seed (default 1); same seed, same graph at any thread count;\n"
     "                          also seeds --weights=random and the bfs/sssp source when none is given\n"
