@@ -5,8 +5,9 @@
  * count without going down, and every neighbour must be a vertex. Only then
  * is the out-CSR expanded into arcs, in parallel over equal slices of arcs
  * (each thread finds its first vertex by binary search), so a hub does not
- * leave one thread with all the work. All reads go through memcpy: after
- * the 17-byte header nothing is aligned. */
+ * leave one thread with all the work; an undirected graph that is symmetric
+ * (checked by a binary search per up arc) gives only its down arcs. All
+ * reads go through memcpy: after the 17-byte header nothing is aligned. */
 #include "io/gapbs.h"
 
 #include <errno.h>
@@ -14,6 +15,7 @@
 #include <omp.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "engine/parallel.h"
@@ -119,31 +121,108 @@ static int check_csr(const char *path, const struct csr *c, sf_error *err)
     return 0;
 }
 
-/* Appends the arcs of the (checked) CSR c to out, weights when weighted. */
-static void expand_csr(const struct csr *c, bool weighted, sf_edge_list *out)
+static inline int32_t csr_weight(const struct csr *c, uint64_t k)
+{
+    return (int32_t)load_le32(c->base + c->arcs_at + c->arc_bytes * k + 4);
+}
+
+/* Whether arc w -> v, of weight `weight` when weighted, is in w's row (a
+ * binary search: right when the row is strictly increasing). */
+static bool has_arc(const struct csr *c, uint32_t w, uint32_t v, bool weighted, int32_t weight)
+{
+    uint64_t lo = csr_offset(c, w), hi = csr_offset(c, w + 1);
+    while (lo < hi) {
+        uint64_t mid = lo + (hi - lo) / 2;
+        uint32_t x = csr_neighbour(c, mid);
+        if (x == v)
+            return !weighted || csr_weight(c, mid) == weight;
+        if (x < v)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return false;
+}
+
+/* Whether the (checked) out-CSR of an undirected graph is symmetric as
+ * gapbs writes it: rows strictly increasing, and every up arc v -> w
+ * (w > v) matched by its down arc w -> v of the same weight. Then the down
+ * arcs (w <= v) alone, symmetrised by the builder, give the same graph with
+ * half the arcs to build and no duplicate to drop. An unsorted row fails the
+ * check whichever thread sees it, so a search in it never counts. */
+static bool down_arcs_suffice(const struct csr *c, bool weighted)
+{
+    int ok = 1;
+#pragma omp parallel for schedule(dynamic, 1024) reduction(min : ok)
+    for (uint64_t v = 0; v < c->vertices; v++) {
+        uint64_t begin = csr_offset(c, v), end = csr_offset(c, v + 1);
+        for (uint64_t k = begin; k < end && ok; k++) {
+            uint32_t w = csr_neighbour(c, k);
+            if (k > begin && csr_neighbour(c, k - 1) >= w)
+                ok = 0;
+            else if (w > v &&
+                     !has_arc(c, w, (uint32_t)v, weighted, weighted ? csr_weight(c, k) : 0))
+                ok = 0;
+        }
+    }
+    return ok;
+}
+
+/* Appends the arcs of the (checked) CSR c to out, in file order, weights
+ * when weighted; with down_only, only arcs v -> w with w <= v. Each thread
+ * takes an equal slice of the arcs; with down_only it counts its kept arcs
+ * first, so that a prefix sum gives where it writes. Returns the count. */
+static uint64_t expand_csr(const struct csr *c, bool weighted, bool down_only, sf_edge_list *out)
 {
     uint64_t *src = out->src, *dst = out->dst;
     double *weight = out->weight;
-    uint64_t m = c->arcs;
+    uint64_t m = c->arcs, total = 0;
+    uint64_t *starts = calloc((size_t)omp_get_max_threads() + 1, sizeof *starts);
+    if (!starts)
+        return UINT64_MAX;
 #pragma omp parallel
     {
         uint64_t threads = (uint64_t)omp_get_num_threads(), t = (uint64_t)omp_get_thread_num();
         uint64_t share = m / threads, rest = m % threads;
         uint64_t begin = share * t + (t < rest ? t : rest);
         uint64_t end = begin + share + (t < rest);
+        uint64_t v = begin < end ? vertex_of_arc(c, begin) : 0;
+        uint64_t at = begin;
+        if (down_only) {
+            uint64_t kept = 0;
+            for (uint64_t k = begin, u = v, next = begin < end ? csr_offset(c, u + 1) : 0; k < end;
+                 k++) {
+                while (next <= k)
+                    next = csr_offset(c, ++u + 1);
+                kept += csr_neighbour(c, k) <= u;
+            }
+            starts[t + 1] = kept;
+#pragma omp barrier
+#pragma omp single
+            for (uint64_t i = 0; i < threads; i++)
+                starts[i + 1] += starts[i];
+            at = starts[t];
+        }
         if (begin < end) {
-            uint64_t v = vertex_of_arc(c, begin), next = csr_offset(c, v + 1);
+            uint64_t next = csr_offset(c, v + 1);
             for (uint64_t k = begin; k < end; k++) {
                 while (next <= k) /* skips vertices without arcs */
                     next = csr_offset(c, ++v + 1);
-                src[k] = v;
-                dst[k] = csr_neighbour(c, k);
+                uint32_t w = csr_neighbour(c, k);
+                if (down_only && w > v)
+                    continue;
+                src[at] = v;
+                dst[at] = w;
                 if (weighted)
-                    weight[k] = (double)(int32_t)load_le32(c->base + c->arcs_at +
-                                                           c->arc_bytes * k + 4);
+                    weight[at] = (double)csr_weight(c, k);
+                at++;
             }
         }
+#pragma omp single
+        total = down_only ? starts[threads] : m;
     }
+    free(starts);
+    return total;
 }
 
 int sf_parse_gapbs(const char *path, const void *data, size_t len, bool weighted,
@@ -215,8 +294,11 @@ int sf_parse_gapbs(const char *path, const void *data, size_t len, bool weighted
         return sf_error_set(err, -ENOMEM, "%s: out of memory", path);
     sf_advise_huge(out->src, m * sizeof *out->src);
     sf_advise_huge(out->dst, m * sizeof *out->dst);
-    expand_csr(&csrs[0], weighted, out);
-    out->count = m;
+    bool down_only = !directed && down_arcs_suffice(&csrs[0], weighted);
+    uint64_t count = expand_csr(&csrs[0], weighted, down_only, out);
+    if (count == UINT64_MAX)
+        return sf_error_set(err, -ENOMEM, "%s: out of memory", path);
+    out->count = count;
     out->dense_vertices = n;
     out->declared_directed = directed;
     return 0;

@@ -212,6 +212,28 @@ static int fuzz_mtx(const uint8_t *data, size_t size)
     return 0;
 }
 
+/* Plain reads of a gapbs file: the offset of row v, and the int32 at
+ * `field` (0: neighbour, 4: weight) of arc e. */
+struct fuzz_sg {
+    const uint8_t *file;
+    size_t arc_bytes;
+    uint64_t arcs_at;
+};
+
+static int64_t fuzz_sg_offset(const struct fuzz_sg *sg, uint64_t v)
+{
+    int64_t x;
+    memcpy(&x, sg->file + 17 + 8 * v, 8);
+    return x;
+}
+
+static int32_t fuzz_sg_arc(const struct fuzz_sg *sg, int64_t e, size_t field)
+{
+    int32_t x;
+    memcpy(&x, sg->file + sg->arcs_at + sg->arc_bytes * (uint64_t)e + field, 4);
+    return x;
+}
+
 /* gapbs .sg / .wsg: the first byte chooses (odd: .wsg), the rest is the
  * file. */
 static int fuzz_gapbs(const uint8_t *data, size_t size)
@@ -229,24 +251,40 @@ static int fuzz_gapbs(const uint8_t *data, size_t size)
         FUZZ_CHECK(list.dense_vertices > 0);
         FUZZ_CHECK((list.weight != NULL) == weighted);
         fuzz_check_arcs(&list, 0, list.dense_vertices - 1);
-        /* The out-CSR expanded the plain way: vertex by vertex. */
-        const uint8_t *file = data + 1;
-        size_t arc_bytes = weighted ? 8 : 4;
-        uint64_t n = list.dense_vertices, arcs_at = 17 + 8 * (n + 1), k = 0;
-        for (uint64_t v = 0; v < n; v++) {
-            int64_t begin, end;
-            memcpy(&begin, file + 17 + 8 * v, 8);
-            memcpy(&end, file + 17 + 8 * (v + 1), 8);
-            for (int64_t e = begin; e < end; e++, k++) {
-                int32_t neighbour, w;
-                memcpy(&neighbour, file + arcs_at + arc_bytes * (uint64_t)e, 4);
-                FUZZ_CHECK(list.src[k] == v && list.dst[k] == (uint64_t)neighbour);
-                if (weighted) {
-                    memcpy(&w, file + arcs_at + arc_bytes * (uint64_t)e + 4, 4);
-                    FUZZ_CHECK(list.weight[k] == (double)w);
-                }
+        /* The out-CSR expanded the plain way, vertex by vertex: every arc,
+         * or for an undirected graph whose rows are strictly increasing and
+         * whose every up arc has its reverse of the same weight, the arcs
+         * v -> w with w <= v only (sf_parse_gapbs's contract). */
+        struct fuzz_sg sg = {data + 1, weighted ? 8 : 4, 17 + 8 * (list.dense_vertices + 1)};
+        uint64_t n = list.dense_vertices, k = 0;
+        bool down_only = data[1] == 0;
+        for (uint64_t v = 0; v < n && down_only; v++) {
+            int64_t begin = fuzz_sg_offset(&sg, v), end = fuzz_sg_offset(&sg, v + 1);
+            for (int64_t e = begin; e < end && down_only; e++) {
+                int32_t w = fuzz_sg_arc(&sg, e, 0);
+                if (e > begin && fuzz_sg_arc(&sg, e - 1, 0) >= w)
+                    down_only = false;
+                if (!down_only || (uint64_t)w <= v)
+                    continue;
+                bool found = false;
+                for (int64_t f = fuzz_sg_offset(&sg, (uint64_t)w);
+                     f < fuzz_sg_offset(&sg, (uint64_t)w + 1) && !found; f++)
+                    found = (uint64_t)fuzz_sg_arc(&sg, f, 0) == v &&
+                            (!weighted || fuzz_sg_arc(&sg, f, 4) == fuzz_sg_arc(&sg, e, 4));
+                down_only = found;
             }
         }
+        for (uint64_t v = 0; v < n; v++)
+            for (int64_t e = fuzz_sg_offset(&sg, v); e < fuzz_sg_offset(&sg, v + 1); e++) {
+                uint64_t w = (uint64_t)fuzz_sg_arc(&sg, e, 0);
+                if (down_only && w > v)
+                    continue;
+                FUZZ_CHECK(k < list.count);
+                FUZZ_CHECK(list.src[k] == v && list.dst[k] == w);
+                if (weighted)
+                    FUZZ_CHECK(list.weight[k] == (double)fuzz_sg_arc(&sg, e, 4));
+                k++;
+            }
         FUZZ_CHECK(k == list.count);
     }
     sf_edge_list_fini(&list);
