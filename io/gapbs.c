@@ -6,8 +6,9 @@
  * is the out-CSR expanded into arcs, in parallel over equal slices of arcs
  * (each thread finds its first vertex by binary search), so a hub does not
  * leave one thread with all the work; an undirected graph that is symmetric
- * (checked by a binary search per up arc) gives only its down arcs. All
- * reads go through memcpy: after the 17-byte header nothing is aligned. */
+ * (checked by comparing keyed hash sums of its up and down arcs, in one
+ * streaming pass) gives only its down arcs. All reads go through memcpy:
+ * after the 17-byte header nothing is aligned. */
 #include "io/gapbs.h"
 
 #include <errno.h>
@@ -17,6 +18,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
 
 #include "engine/parallel.h"
 
@@ -126,46 +129,60 @@ static inline int32_t csr_weight(const struct csr *c, uint64_t k)
     return (int32_t)load_le32(c->base + c->arcs_at + c->arc_bytes * k + 4);
 }
 
-/* Whether arc w -> v, of weight `weight` when weighted, is in w's row (a
- * binary search: right when the row is strictly increasing). */
-static bool has_arc(const struct csr *c, uint32_t w, uint32_t v, bool weighted, int32_t weight)
+/* A strong 64-bit mix (splitmix64's finaliser). */
+static inline uint64_t mix64(uint64_t x)
 {
-    uint64_t lo = csr_offset(c, w), hi = csr_offset(c, w + 1);
-    while (lo < hi) {
-        uint64_t mid = lo + (hi - lo) / 2;
-        uint32_t x = csr_neighbour(c, mid);
-        if (x == v)
-            return !weighted || csr_weight(c, mid) == weight;
-        if (x < v)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return false;
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ULL;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
 }
 
-/* Whether the (checked) out-CSR of an undirected graph is symmetric as
- * gapbs writes it: rows strictly increasing, and every up arc v -> w
- * (w > v) matched by its down arc w -> v of the same weight. Then the down
- * arcs (w <= v) alone, symmetrised by the builder, give the same graph with
- * half the arcs to build and no duplicate to drop. An unsorted row fails the
- * check whichever thread sees it, so a search in it never counts. */
-static bool down_arcs_suffice(const struct csr *c, bool weighted)
+/* Whether the (checked) out-CSR of an undirected graph is symmetric: its
+ * up arcs v -> w (w > v), reversed, are the same multiset as its down arcs
+ * w -> v, weights included. Then the down arcs alone (self-loops too),
+ * symmetrised by the builder, give the same graph with half the arcs to
+ * build and no duplicate to drop. One streaming pass, no lookups: each arc
+ * adds a keyed hash of (smaller end, larger end, weight) to the sum of its
+ * side, and the two sides must agree in count and sum. The key is drawn
+ * per call, so no file can be made to pass without being symmetric except
+ * by a chance of about 2^-64; such a file would lose the edges whose
+ * reverse is missing. */
+static bool symmetric(const struct csr *c, bool weighted)
 {
-    int ok = 1;
-#pragma omp parallel for schedule(dynamic, 1024) reduction(min : ok)
-    for (uint64_t v = 0; v < c->vertices; v++) {
-        uint64_t begin = csr_offset(c, v), end = csr_offset(c, v + 1);
-        for (uint64_t k = begin; k < end && ok; k++) {
-            uint32_t w = csr_neighbour(c, k);
-            if (k > begin && csr_neighbour(c, k - 1) >= w)
-                ok = 0;
-            else if (w > v &&
-                     !has_arc(c, w, (uint32_t)v, weighted, weighted ? csr_weight(c, k) : 0))
-                ok = 0;
+    uint64_t key;
+    if (getrandom(&key, sizeof key, 0) != (ssize_t)sizeof key)
+        key = mix64((uint64_t)time(NULL) ^ (uint64_t)(uintptr_t)&key);
+    uint64_t m = c->arcs, up_sum = 0, down_sum = 0, up = 0, down = 0;
+#pragma omp parallel reduction(+ : up_sum, down_sum, up, down)
+    {
+        uint64_t threads = (uint64_t)omp_get_num_threads(), t = (uint64_t)omp_get_thread_num();
+        uint64_t share = m / threads, rest = m % threads;
+        uint64_t begin = share * t + (t < rest ? t : rest);
+        uint64_t end = begin + share + (t < rest);
+        if (begin < end) {
+            uint64_t v = vertex_of_arc(c, begin), next = csr_offset(c, v + 1);
+            for (uint64_t k = begin; k < end; k++) {
+                while (next <= k)
+                    next = csr_offset(c, ++v + 1);
+                uint64_t w = csr_neighbour(c, k);
+                /* ids are below 2^31: (lo, hi) fits one word, one mix */
+                uint64_t lo = w < v ? w : v, hi = w < v ? v : w;
+                uint64_t h = mix64(key ^ (lo << 32 | hi));
+                if (weighted)
+                    h = mix64(h ^ (uint32_t)csr_weight(c, k));
+                if (w > v) {
+                    up_sum += h;
+                    up++;
+                } else if (w < v) {
+                    down_sum += h;
+                    down++;
+                }
+            }
         }
     }
-    return ok;
+    return up == down && up_sum == down_sum;
 }
 
 /* Appends the arcs of the (checked) CSR c to out, in file order, weights
@@ -294,7 +311,7 @@ int sf_parse_gapbs(const char *path, const void *data, size_t len, bool weighted
         return sf_error_set(err, -ENOMEM, "%s: out of memory", path);
     sf_advise_huge(out->src, m * sizeof *out->src);
     sf_advise_huge(out->dst, m * sizeof *out->dst);
-    bool down_only = !directed && down_arcs_suffice(&csrs[0], weighted);
+    bool down_only = !directed && symmetric(&csrs[0], weighted);
     uint64_t count = expand_csr(&csrs[0], weighted, down_only, out);
     if (count == UINT64_MAX)
         return sf_error_set(err, -ENOMEM, "%s: out of memory", path);

@@ -26,11 +26,12 @@
  * doubles. The in-CSR is checked (it must be well formed) but not used: the
  * builder makes its own. out->declared_directed is the directed byte. An
  * undirected graph stores each edge as two arcs; when the file is symmetric
- * as gapbs writes it (rows strictly increasing, every arc matched by its
- * reverse of the same weight) only the arcs v -> w with w <= v are kept, and
- * the builder's symmetrisation restores the rest: half the arcs to build,
- * no duplicates reported. Otherwise every arc is kept. An empty file (0
- * bytes) is an empty graph, as in every format.
+ * as gapbs writes it (its arcs v -> w with w > v, reversed, are the same
+ * multiset as its arcs with w < v, weights included; checked by keyed hash
+ * sums, wrong with a chance of about 2^-64) only the arcs v -> w with
+ * w <= v are kept, and the builder's symmetrisation restores the rest: half
+ * the arcs to build, no duplicates reported. Otherwise every arc is kept. An
+ * empty file (0 bytes) is an empty graph, as in every format.
  *
  * Errors: SF_EINPUT "PATH: byte offset N: <what>", N where the fault lies:
  * a directed byte other than 0 or 1, a negative count, more vertices than

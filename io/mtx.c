@@ -178,59 +178,42 @@ int sf_mtx_read_header(const char *path, const char *text, size_t len, sf_mtx_he
                         (unsigned long long)line + 1);
 }
 
-/* Index of the first arc with an end outside 1..rows (sources) or 1..cols
- * (targets), or count when all are inside. */
-static uint64_t first_outside(const uint64_t *src, const uint64_t *dst, uint64_t count,
-                              uint64_t rows, uint64_t cols)
+/* One pass over the arcs: marks in named[1..n] every id an arc names, and
+ * returns the index of the first arc with an end outside 1..rows (sources)
+ * or 1..cols (targets), or count when all are inside. Bytes, not bits: a
+ * plain store per end, and racing stores all write 1. */
+static uint64_t mark_named(const uint64_t *src, const uint64_t *dst, uint64_t count, uint64_t rows,
+                           uint64_t cols, uint8_t *named)
 {
     uint64_t first = count;
 #pragma omp parallel for schedule(static) reduction(min : first)
-    for (uint64_t i = 0; i < count; i++)
-        if ((src[i] - 1 >= rows) | (dst[i] - 1 >= cols)) /* 0 wraps to UINT64_MAX */
+    for (uint64_t i = 0; i < count; i++) {
+        if ((src[i] - 1 >= rows) | (dst[i] - 1 >= cols)) { /* 0 wraps to UINT64_MAX */
             if (i < first)
                 first = i;
+            continue;
+        }
+        __atomic_store_n(&named[src[i]], 1, __ATOMIC_RELAXED);
+        __atomic_store_n(&named[dst[i]], 1, __ATOMIC_RELAXED);
+    }
     return first;
 }
 
-/* Lists in out->vertex_ids the ids of 1..n that no arc names. */
-static int list_unnamed(sf_edge_list *out, uint64_t n)
+/* Lists in out->vertex_ids the ids of 1..n that named[] does not mark. */
+static int list_unnamed(sf_edge_list *out, const uint8_t *named, uint64_t n)
 {
-    uint64_t words = n / 64 + 1;
-    uint64_t *named = calloc(words, sizeof *named);
-    if (!named)
-        return -ENOMEM;
-    const uint64_t *src = out->src, *dst = out->dst;
-#pragma omp parallel for schedule(static)
-    for (uint64_t i = 0; i < out->count; i++) {
-        uint64_t ends[2] = {src[i], dst[i]};
-        for (int k = 0; k < 2; k++) {
-            uint64_t *word = &named[ends[k] >> 6], bit = 1ULL << (ends[k] & 63);
-            /* Hubs are named again and again: write only the first time. */
-            if (!(__atomic_load_n(word, __ATOMIC_RELAXED) & bit))
-                __atomic_fetch_or(word, bit, __ATOMIC_RELAXED);
-        }
-    }
-    named[0] |= 1; /* id 0 is not a vertex */
-    uint64_t tail = (n + 1) & 63; /* bits past id n in the last word are not ids */
-    if (tail)
-        named[words - 1] |= ~0ULL << tail;
-
     uint64_t unnamed = 0;
-    for (uint64_t w = 0; w < words; w++)
-        unnamed += (uint64_t)__builtin_popcountll(~named[w]);
-    if (unnamed == 0) {
-        free(named);
+#pragma omp parallel for schedule(static) reduction(+ : unnamed)
+    for (uint64_t v = 1; v <= n; v++)
+        unnamed += named[v] == 0;
+    if (unnamed == 0)
         return 0;
-    }
     uint64_t *ids = malloc(unnamed * sizeof *ids), k = 0;
-    if (!ids) {
-        free(named);
+    if (!ids)
         return -ENOMEM;
-    }
-    for (uint64_t w = 0; w < words; w++)
-        for (uint64_t missing = ~named[w]; missing; missing &= missing - 1)
-            ids[k++] = w * 64 + (uint64_t)__builtin_ctzll(missing);
-    free(named);
+    for (const uint8_t *p = named + 1, *end = named + n + 1;
+         (p = memchr(p, 0, (size_t)(end - p))) != NULL; p++)
+        ids[k++] = (uint64_t)(p - named);
     free(out->vertex_ids);
     out->vertex_ids = ids;
     out->num_vertex_ids = unnamed;
@@ -263,37 +246,40 @@ int sf_parse_mtx(const char *path, const char *text, size_t len, sf_edge_list *o
 
     /* Whichever comes first in the file: an entry outside the matrix, or
      * the first entry past the declared count. */
-    uint64_t found = out->count;
-    uint64_t outside = first_outside(out->src, out->dst, found, h.rows, h.cols);
+    uint64_t found = out->count, vertices = h.rows > h.cols ? h.rows : h.cols;
+    uint8_t *named = calloc(vertices + 1, 1);
+    if (!named)
+        return sf_error_set(err, -ENOMEM, "%s: out of memory", path);
+    uint64_t outside = mark_named(out->src, out->dst, found, h.rows, h.cols, named);
     uint64_t extra = found > h.entries ? h.entries : found;
     uint64_t size_line = h.body_line - 1;
     if (outside < found && outside <= extra) {
         unsigned long long i = out->src[outside], j = out->dst[outside];
         uint64_t line = sf_edge_line_number(body, body_len, h.body_line, outside);
-        return sf_error_set(err, SF_EINPUT,
-                            "%s:%llu: entry (%llu, %llu) is outside the %llu x %llu matrix%s",
-                            path, (unsigned long long)line, i, j, (unsigned long long)h.rows,
-                            (unsigned long long)h.cols,
-                            i == 0 || j == 0 ? " (indices are 1-based)" : "");
-    }
-    if (found > h.entries) {
+        rc = sf_error_set(err, SF_EINPUT,
+                          "%s:%llu: entry (%llu, %llu) is outside the %llu x %llu matrix%s", path,
+                          (unsigned long long)line, i, j, (unsigned long long)h.rows,
+                          (unsigned long long)h.cols,
+                          i == 0 || j == 0 ? " (indices are 1-based)" : "");
+    } else if (found > h.entries) {
         uint64_t line = sf_edge_line_number(body, body_len, h.body_line, h.entries);
-        return sf_error_set(err, SF_EINPUT,
-                            "%s:%llu: more entries than the %llu declared on line %llu", path,
-                            (unsigned long long)line, (unsigned long long)h.entries,
-                            (unsigned long long)size_line);
+        rc = sf_error_set(err, SF_EINPUT,
+                          "%s:%llu: more entries than the %llu declared on line %llu", path,
+                          (unsigned long long)line, (unsigned long long)h.entries,
+                          (unsigned long long)size_line);
+    } else if (found < h.entries) {
+        rc = sf_error_set(err, SF_EINPUT,
+                          "%s:%llu: the file ends after %llu of the %llu entries declared on "
+                          "line %llu",
+                          path, (unsigned long long)last_line(text, len),
+                          (unsigned long long)found, (unsigned long long)h.entries,
+                          (unsigned long long)size_line);
     }
-    if (found < h.entries)
-        return sf_error_set(err, SF_EINPUT,
-                            "%s:%llu: the file ends after %llu of the %llu entries declared on "
-                            "line %llu",
-                            path, (unsigned long long)last_line(text, len),
-                            (unsigned long long)found, (unsigned long long)h.entries,
-                            (unsigned long long)size_line);
-
-    out->declared_directed = h.symmetric ? 0 : 1;
-    uint64_t vertices = h.rows > h.cols ? h.rows : h.cols;
-    if (list_unnamed(out, vertices))
-        return sf_error_set(err, -ENOMEM, "%s: out of memory", path);
-    return 0;
+    if (rc == 0) {
+        out->declared_directed = h.symmetric ? 0 : 1;
+        if (list_unnamed(out, named, vertices))
+            rc = sf_error_set(err, -ENOMEM, "%s: out of memory", path);
+    }
+    free(named);
+    return rc;
 }

@@ -351,16 +351,15 @@ static void round_trips(bool undirected)
         free(path);
     }
     for (int weighted = 0; weighted < 2; weighted++) {
-        /* Rows sorted as gapbs writes them (an undirected graph then gives
-         * its down arcs only: no duplicates to drop), and unsorted. */
+        /* Rows sorted as gapbs writes them, and unsorted; an undirected
+         * graph gives its down arcs only: no duplicates to drop. */
         for (int sorted = 0; sorted < 2; sorted++) {
             snprintf(name, sizeof name, "%s-%s.%s", kind, sorted ? "sorted" : "unsorted",
                      weighted ? "wsg" : "sg");
             char *path = write_sg(name, ref, weighted, sorted);
             sf_graph *g = load(path, 0, false);
             expect_same_graph(ref, g, 0, weighted, name);
-            if (sorted)
-                cr_expect_eq(g->dropped_duplicates, 0, "%s", name);
+            cr_expect_eq(g->dropped_duplicates, 0, "%s", name);
             sf_graph_destroy(&g);
             free(path);
         }
@@ -402,34 +401,54 @@ Test(formats, round_trip_directed, .init = make_tmp_dir, .fini = remove_tmp_dir)
     round_trips(false);
 }
 
-/* An undirected .sg that is not symmetric as gapbs writes it (an arc
- * without its reverse, or reverse arcs of different weights) still gives
- * the symmetrised graph, every arc counted. */
-Test(formats, sg_undirected_but_asymmetric, .init = make_tmp_dir, .fini = remove_tmp_dir)
+/* Loads a 3-vertex undirected .wsg with the given out-rows and expects the
+ * symmetrised arcs (src, dst, weight), sorted. */
+static void expect_wsg_arcs(const char *name, const int64_t offsets[4], const int32_t (*arcs)[2],
+                            int num_arcs, const struct arc *expected, int num_expected)
 {
-    /* 0 -> 1 (3), 1 -> 0 (5), 1 -> 2 (7): no 2 -> 1 */
     struct bytes b = {0};
-    put_sg_header(&b, false, 3, 3);
-    put_i64(&b, 0), put_i64(&b, 1), put_i64(&b, 3), put_i64(&b, 3);
-    put_u32(&b, 1), put_u32(&b, 3);
-    put_u32(&b, 0), put_u32(&b, 5);
-    put_u32(&b, 2), put_u32(&b, 7);
-    char *path = write_bytes("asym.wsg", b.data, b.len);
-    sf_graph *g = load(path, 0, false);
-    cr_assert_eq(g->num_edges, 2);
-    uint64_t n;
-    struct arc *arcs = arcs_of(g, 0, &n);
-    const struct arc expected[] = {{0, 1, 3}, {1, 0, 3}, {1, 2, 7}, {2, 1, 7}};
-    cr_assert_eq(n, 4);
+    put_sg_header(&b, false, num_arcs, 3);
     for (int i = 0; i < 4; i++)
-        cr_expect(arcs[i].src == expected[i].src && arcs[i].dst == expected[i].dst &&
-                      arcs[i].weight == expected[i].weight,
-                  "arc %d: %" PRIu64 "->%" PRIu64 " (%g)", i, arcs[i].src, arcs[i].dst,
-                  arcs[i].weight);
-    free(arcs);
+        put_i64(&b, offsets[i]);
+    for (int i = 0; i < num_arcs; i++)
+        put_u32(&b, (uint32_t)arcs[i][0]), put_u32(&b, (uint32_t)arcs[i][1]);
+    char *path = write_bytes(name, b.data, b.len);
+    sf_graph *g = load(path, 0, false);
+    uint64_t n;
+    struct arc *got = arcs_of(g, 0, &n);
+    cr_assert_eq(n, (uint64_t)num_expected, "%s: %" PRIu64 " arcs", name, n);
+    for (int i = 0; i < num_expected; i++)
+        cr_expect(got[i].src == expected[i].src && got[i].dst == expected[i].dst &&
+                      got[i].weight == expected[i].weight,
+                  "%s: arc %d: %" PRIu64 "->%" PRIu64 " (%g)", name, i, got[i].src, got[i].dst,
+                  got[i].weight);
+    free(got);
     sf_graph_destroy(&g);
     free(path);
     free(b.data);
+}
+
+/* An undirected .sg that is not symmetric (an arc without its reverse,
+ * reverse arcs of different weights) still gives the symmetrised graph,
+ * every arc counted; a symmetric one with unsorted rows and a duplicate is
+ * read from its down arcs alone, to the same graph. */
+Test(formats, sg_undirected_symmetry, .init = make_tmp_dir, .fini = remove_tmp_dir)
+{
+    /* 0 -> 1 (3), 1 -> 0 (3), 1 -> 2 (7): no 2 -> 1 */
+    const int64_t missing_offsets[4] = {0, 1, 3, 3};
+    const int32_t missing[][2] = {{1, 3}, {0, 3}, {2, 7}};
+    const struct arc both[] = {{0, 1, 3}, {1, 0, 3}, {1, 2, 7}, {2, 1, 7}};
+    expect_wsg_arcs("missing.wsg", missing_offsets, missing, 3, both, 4);
+    /* 0 -> 1 (3), 1 -> 0 (5): the smaller weight, both ways */
+    const int64_t weights_offsets[4] = {0, 1, 2, 2};
+    const int32_t weights[][2] = {{1, 3}, {0, 5}};
+    const struct arc smaller[] = {{0, 1, 3}, {1, 0, 3}};
+    expect_wsg_arcs("weights.wsg", weights_offsets, weights, 2, smaller, 2);
+    /* symmetric: 0 -> {2, 1, 1}, 1 -> {0, 0}, 2 -> {0} */
+    const int64_t sym_offsets[4] = {0, 3, 5, 6};
+    const int32_t sym[][2] = {{2, 4}, {1, 6}, {1, 6}, {0, 6}, {0, 6}, {0, 4}};
+    const struct arc edges[] = {{0, 1, 6}, {0, 2, 4}, {1, 0, 6}, {2, 0, 4}};
+    expect_wsg_arcs("sym.wsg", sym_offsets, sym, 6, edges, 4);
 }
 
 /* The reference graph has isolated vertices, and they survive. */

@@ -212,6 +212,15 @@ static int fuzz_mtx(const uint8_t *data, size_t size)
     return 0;
 }
 
+static int fuzz_compare_triple(const void *a, const void *b)
+{
+    const uint64_t *x = a, *y = b;
+    for (int i = 0; i < 3; i++)
+        if (x[i] != y[i])
+            return x[i] < y[i] ? -1 : 1;
+    return 0;
+}
+
 /* Plain reads of a gapbs file: the offset of row v, and the int32 at
  * `field` (0: neighbour, 4: weight) of arc e. */
 struct fuzz_sg {
@@ -252,27 +261,29 @@ static int fuzz_gapbs(const uint8_t *data, size_t size)
         FUZZ_CHECK((list.weight != NULL) == weighted);
         fuzz_check_arcs(&list, 0, list.dense_vertices - 1);
         /* The out-CSR expanded the plain way, vertex by vertex: every arc,
-         * or for an undirected graph whose rows are strictly increasing and
-         * whose every up arc has its reverse of the same weight, the arcs
+         * or for an undirected graph whose up arcs (w > v), reversed, are
+         * the multiset of its down arcs (w < v), weights included, the arcs
          * v -> w with w <= v only (sf_parse_gapbs's contract). */
         struct fuzz_sg sg = {data + 1, weighted ? 8 : 4, 17 + 8 * (list.dense_vertices + 1)};
-        uint64_t n = list.dense_vertices, k = 0;
+        uint64_t n = list.dense_vertices, k = 0, m = (uint64_t)fuzz_sg_offset(&sg, n);
         bool down_only = data[1] == 0;
-        for (uint64_t v = 0; v < n && down_only; v++) {
-            int64_t begin = fuzz_sg_offset(&sg, v), end = fuzz_sg_offset(&sg, v + 1);
-            for (int64_t e = begin; e < end && down_only; e++) {
-                int32_t w = fuzz_sg_arc(&sg, e, 0);
-                if (e > begin && fuzz_sg_arc(&sg, e - 1, 0) >= w)
-                    down_only = false;
-                if (!down_only || (uint64_t)w <= v)
-                    continue;
-                bool found = false;
-                for (int64_t f = fuzz_sg_offset(&sg, (uint64_t)w);
-                     f < fuzz_sg_offset(&sg, (uint64_t)w + 1) && !found; f++)
-                    found = (uint64_t)fuzz_sg_arc(&sg, f, 0) == v &&
-                            (!weighted || fuzz_sg_arc(&sg, f, 4) == fuzz_sg_arc(&sg, e, 4));
-                down_only = found;
-            }
+        if (down_only) {
+            uint64_t(*up)[3] = calloc(m + 1, sizeof *up), (*down)[3] = calloc(m + 1, sizeof *down);
+            uint64_t ups = 0, downs = 0;
+            FUZZ_CHECK(up && down);
+            for (uint64_t v = 0; v < n; v++)
+                for (int64_t e = fuzz_sg_offset(&sg, v); e < fuzz_sg_offset(&sg, v + 1); e++) {
+                    uint64_t w = (uint64_t)fuzz_sg_arc(&sg, e, 0);
+                    uint64_t weight = weighted ? (uint32_t)fuzz_sg_arc(&sg, e, 4) : 0;
+                    uint64_t *t = w > v ? up[ups++] : w < v ? down[downs++] : NULL;
+                    if (t)
+                        t[0] = w < v ? w : v, t[1] = w < v ? v : w, t[2] = weight;
+                }
+            qsort(up, ups, sizeof *up, fuzz_compare_triple);
+            qsort(down, downs, sizeof *down, fuzz_compare_triple);
+            down_only = ups == downs && memcmp(up, down, ups * sizeof *up) == 0;
+            free(up);
+            free(down);
         }
         for (uint64_t v = 0; v < n; v++)
             for (int64_t e = fuzz_sg_offset(&sg, v); e < fuzz_sg_offset(&sg, v + 1); e++) {
