@@ -649,8 +649,8 @@ int sf_parse_edge_lines(const char *path, const char *text, size_t len, uint64_t
 
     for (size_t k = 0; k < num_chunks; k++) {
         if (chunks[k].bad_line) {
-            rc = sf_error_set(err, SF_EINPUT, "%s:%llu: %s", path,
-                              (unsigned long long)line_number(text, chunks[k].bad_line, first_line),
+            uint64_t line = line_number(text, chunks[k].bad_line, first_line);
+            rc = sf_error_set(err, SF_EINPUT, "%s:%llu: %s", path, (unsigned long long)line,
                               chunks[k].bad_what);
             goto done;
         }
