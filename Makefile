@@ -4,6 +4,7 @@
 #   make run        install what is missing, build, run the COST benchmark (kron:20, pr + wcc)
 #   make test       install what is missing, build, run the whole test suite
 #   make SANITIZE=address|undefined|thread   sanitizer build (bin/shardflow-$(SANITIZE))
+#   make fuzz       install clang's libFuzzer, fuzz every parser for FUZZ_SECONDS each
 #   make MPI=0      build without Open MPI
 #   make clean
 
@@ -54,19 +55,24 @@ DEPS_STAMP := build/.packages-ok
 .PHONY: all run test deps clean
 all: $(BIN) libshardflow.a
 
-# Installs missing packages when root; otherwise prints the one line to run.
+# Installs the missing packages among $(1) when root; otherwise prints the
+# one line to run.
+define install_missing
+missing=""; for p in $(1); do \
+  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+done; \
+if [ -n "$$missing" ]; then \
+  if [ "$$(id -u)" = 0 ]; then \
+    echo "installing:$$missing"; \
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null || exit 1; \
+  else \
+    echo "missing packages; run:  sudo apt-get install -y$$missing"; exit 1; \
+  fi; \
+fi
+endef
+
 $(DEPS_STAMP): Makefile
-	@missing=""; for p in $(PACKAGES); do \
-	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "installing:$$missing"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null || exit 1; \
-	  else \
-	    echo "missing packages; run:  sudo apt-get install -y$$missing"; exit 1; \
-	  fi; \
-	fi
+	@$(call install_missing,$(PACKAGES))
 	@mkdir -p $(@D) && touch $@
 deps: $(DEPS_STAMP)
 
@@ -100,7 +106,56 @@ run: $(BIN)
 clean:
 	rm -rf build bin libshardflow.a
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d)
+# Fuzzing: one libFuzzer harness per parser (tests/fuzz/fuzz_NAME.c, the
+# checks in tests/fuzz/targets.h), built by clang with AddressSanitizer over
+# the io sources alone, each run for FUZZ_SECONDS from its seeds
+# (tests/fuzz/seeds/NAME) and the corpus it grew before (build/fuzz/corpus).
+# An input that crashes, leaks or hangs is written to
+# tests/fuzz/regressions/NAME/, which `make test` replays: commit it with the
+# fix. Only this target needs clang; `make test` does not.
+FUZZ_SECONDS ?= 10
+FUZZ_CC := clang-14
+FUZZ_PACKAGES := clang-14 libclang-rt-14-dev libomp-14-dev
+FUZZ_BUILD := build/fuzz
+FUZZ_STAMP := build/.fuzz-packages-ok
+FUZZ_CFLAGS := -O1 -g -std=gnu11 -fopenmp -Wall -Wextra -I. -MMD -MP -fno-omit-frame-pointer \
+               -fsanitize=address
+FUZZ_LIB_SRC := io/reader.c io/text_edges.c io/ldbc.c io/mtx.c io/gapbs.c io/binary_edges.c \
+                engine/edge_list.c engine/error.c engine/parallel.c
+FUZZ_LIB_OBJ := $(FUZZ_LIB_SRC:%.c=$(FUZZ_BUILD)/%.o)
+FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS := $(FUZZ_NAMES:%=$(FUZZ_BUILD)/fuzz_%)
+
+.SECONDARY: $(FUZZ_LIB_OBJ)
+$(FUZZ_STAMP): Makefile
+	@$(call install_missing,$(FUZZ_PACKAGES))
+	@mkdir -p $(@D) && touch $@
+
+$(FUZZ_BUILD)/%.o: %.c | $(FUZZ_STAMP)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/targets.h $(FUZZ_LIB_OBJ) | $(FUZZ_STAMP)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(FUZZ_LIB_OBJ) -luring -lz -lm -o $@
+
+.PHONY: fuzz
+fuzz: $(FUZZ_BINS)
+	@failed=""; for f in $(FUZZ_NAMES); do \
+	  mkdir -p $(FUZZ_BUILD)/corpus/$$f tests/fuzz/regressions/$$f; \
+	  dict=""; [ -f tests/fuzz/$$f.dict ] && dict="-dict=tests/fuzz/$$f.dict"; \
+	  OMP_NUM_THREADS=2 $(FUZZ_BUILD)/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+	    -rss_limit_mb=2048 -print_final_stats=1 $$dict \
+	    -artifact_prefix=tests/fuzz/regressions/$$f/ $(FUZZ_BUILD)/corpus/$$f tests/fuzz/seeds/$$f \
+	    >$(FUZZ_BUILD)/$$f.log 2>&1 || failed="$$failed $$f"; \
+	  echo "fuzz $$f: $$(grep -m1 -o 'executed_units: *[0-9]*' $(FUZZ_BUILD)/$$f.log | \
+	    grep -o '[0-9]*$$') inputs in $(FUZZ_SECONDS) s, corpus of $$(ls $(FUZZ_BUILD)/corpus/$$f | wc -l)"; \
+	done; \
+	if [ -n "$$failed" ]; then \
+	  echo "fuzz: failures in$$failed (logs: $(FUZZ_BUILD)/NAME.log; inputs kept in tests/fuzz/regressions/NAME/)"; \
+	  exit 1; \
+	fi
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(FUZZ_LIB_OBJ:.o=.d)
 
 # The run record carries the version and the flags the binary was built with.
 # build/.version changes only when `git describe` does, so record.o is rebuilt

@@ -473,8 +473,15 @@ int sf_job_load(const char *spec, const sf_load_options *opt, sf_engine *e, sf_g
     sf_edge_list edges;
     sf_edge_list_init(&edges);
     double start = sf_now();
-    int rc = sf_generator_spec(spec) ? sf_generate(spec, opt->seed, &edges, err)
-                                     : sf_input_read_file(spec, &edges, err);
+    sf_input_options input = {.vertices = opt->vertices};
+    int rc;
+    if (!sf_generator_spec(spec))
+        rc = sf_input_read(spec, &input, &edges, err);
+    else if (opt->vertices)
+        rc = sf_error_set(err, SF_EUSAGE, "%s: --vertices applies to .bin and .wbin files only",
+                          spec);
+    else
+        rc = sf_generate(spec, opt->seed, &edges, err);
     *load_s = sf_now() - start;
     if (rc)
         goto out;

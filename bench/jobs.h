@@ -75,6 +75,7 @@ typedef struct sf_load_options {
     bool directed;              /* --directed (files are directed by default) */
     uint64_t seed;              /* generators, random weights */
     sf_weights_mode weights;    /* --weights: replace the input's weights */
+    uint64_t vertices;          /* --vertices: .bin/.wbin vertex count (0: largest id + 1) */
 } sf_load_options;
 
 /* Reads GRAPH (a file or a generator spec) and builds it on e's workers,

@@ -27,7 +27,7 @@ enum {
     OPT_DIRECTED = 256, OPT_UNDIRECTED, OPT_ITERATIONS, OPT_DAMPING, OPT_THREADS, OPT_OUTPUT,
     OPT_JSON, OPT_VERIFY, OPT_SEED, OPT_QUIET, OPT_BASELINE, OPT_SHARDS, OPT_NO_PIN,
     OPT_GRAPHS, OPT_ALGOS, OPT_TRIALS, OPT_OUT, OPT_SOURCE, OPT_DELTA, OPT_WEIGHTS, OPT_COLD,
-    OPT_REPLAY, OPT_NUMA, OPT_TOPOLOGY, OPT_HELP,
+    OPT_REPLAY, OPT_NUMA, OPT_TOPOLOGY, OPT_VERTICES, OPT_HELP,
 };
 
 static const char usage_main[] =
@@ -39,16 +39,19 @@ static const char usage_main[] =
     "  topology [GRAPH] [options] packages, NUMA nodes, cores; where workers, shards and memory go\n"
     "\n"
     "GRAPH is a file (NAME.e [+ NAME.v, NAME.properties] LDBC; *.el, *.txt, *.wel edge lists;\n"
-    "any of them .gz) or a generator: kron:SCALE[:EDGEFACTOR], urand:SCALE[:DEGREE].\n"
+    "*.mtx Matrix Market; *.sg, *.wsg gapbs; *.bin, *.wbin Gemini/GridGraph binary; any of them\n"
+    ".gz) or a generator: kron:SCALE[:EDGEFACTOR], urand:SCALE[:DEGREE].\n"
     "`shardflow COMMAND --help` lists the options of a command.\n";
 
 static const char usage_graph_options[] =
-    "      --directed          treat the graph as directed (default for files)\n"
+    "      --directed          treat the graph as directed (default for files that do not say)\n"
     "      --undirected        symmetrise the graph (default for generators)\n"
     "      --seed N            generator seed (default 1); same seed, same graph at any thread count;\n"
     "                          also seeds --weights=random and the bfs/sssp source when none is given\n"
     "      --weights W         replace the input's edge weights: unit (all 1) or random (integers\n"
     "                          in [1, 255] from --seed, as the GAP suite makes them)\n"
+    "      --vertices N        vertex count of a .bin/.wbin file, ids 0..N-1 (default: largest\n"
+    "                          id + 1); keeps isolated vertices past the largest id\n"
     "      --threads N         worker threads, one per core (default: all cores)\n"
     "      --shards N          shards to cut the graph into (default: 4 per worker)\n"
     "      --no-pin            do not bind workers to cores (memory is still placed)\n"
@@ -136,6 +139,7 @@ static const struct option long_options[] = {
     {"weights", required_argument, NULL, OPT_WEIGHTS},
     {"cold", no_argument, NULL, OPT_COLD},
     {"replay", required_argument, NULL, OPT_REPLAY},
+    {"vertices", required_argument, NULL, OPT_VERTICES},
     {"help", no_argument, NULL, OPT_HELP},
     {"numa", required_argument, NULL, OPT_NUMA},
     {"topology", required_argument, NULL, OPT_TOPOLOGY},
@@ -268,6 +272,10 @@ static int parse_options(struct cli *c, int argc, char **argv, const char *help)
         case OPT_WEIGHTS:
             if (!sf_weights_parse(optarg, &c->load.weights))
                 return usage_error("--weights %s: expected unit or random", optarg);
+            break;
+        case OPT_VERTICES:
+            if (!parse_u64(optarg, &c->load.vertices) || c->load.vertices == 0)
+                return usage_error("--vertices %s: expected a positive integer", optarg);
             break;
         case 'h':
         case OPT_HELP:

@@ -2,19 +2,37 @@
 #ifndef SF_IO_INPUT_H
 #define SF_IO_INPUT_H
 
+#include <stdint.h>
+
 #include "engine/edge_list.h"
 #include "engine/error.h"
 
-/* Reads the graph file PATH into out, by its suffix:
+/* What the user may say about an input beyond its name. */
+typedef struct sf_input_options {
+    uint64_t vertices; /* .bin/.wbin: the vertex count (ids 0..N-1); 0: largest id + 1 */
+} sf_input_options;
+
+/* Reads the graph file PATH into out (freshly initialised), by its suffix:
  *   .e               LDBC Graphalytics (+ .v and .properties beside it: sf_read_ldbc)
  *   .el .txt         text edge list, 2 or 3 columns (sf_parse_text_edges)
  *   .wel             weighted text edge list: 3 columns required
+ *   .mtx             Matrix Market coordinate, ids 1-based as in the file (sf_parse_mtx)
+ *   .sg .wsg         gapbs serialized graph, unweighted or weighted (sf_parse_gapbs)
+ *   .bin .wbin       Gemini/GridGraph binary u32 pairs, or (u32, u32, f32) triples
+ *                    (sf_parse_binary_edges)
  * and any of these followed by .gz, read through zlib by sf_file_read.
- * Generators (kron:, urand:) are the caller's business, not this function's.
+ * opt may be NULL (no options). Generators (kron:, urand:) are the caller's
+ * business, not this function's.
  * Errors: SF_EUSAGE "PATH: unknown graph format (expected .e, .el, .txt,
- * .wel, optionally .gz)"; SF_EINPUT "PATH: a .wel file needs 3 columns (src
- * dst weight), found 2" for an unweighted .wel; otherwise the readers'
- * errors. On error out may hold part of the input: the caller finalises it. */
+ * .wel, .mtx, .sg, .wsg, .bin, .wbin, optionally .gz)", SF_EUSAGE "PATH:
+ * --vertices applies to .bin and .wbin files only"; SF_EINPUT "PATH: a .wel
+ * file needs 3 columns (src dst weight), found 2" for an unweighted .wel;
+ * otherwise the readers' errors. On error out may hold part of the input:
+ * the caller finalises it. */
+int sf_input_read(const char *path, const sf_input_options *opt, sf_edge_list *out,
+                  sf_error *err);
+
+/* sf_input_read with no options. */
 int sf_input_read_file(const char *path, sf_edge_list *out, sf_error *err);
 
 #endif

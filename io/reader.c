@@ -280,6 +280,8 @@ static int gunzip(const unsigned char *packed, size_t packed_len, char **data, s
         const unsigned char *t = packed + packed_len - 4;
         cap = (size_t)t[0] | (size_t)t[1] << 8 | (size_t)t[2] << 16 | (size_t)t[3] << 24;
     }
+    if (cap / 1032 > packed_len)
+        cap = 1032 * packed_len; /* a damaged trailer: deflate expands at most ~1032 times */
     if (cap < 4 * packed_len)
         cap = 4 * packed_len;
     if (cap < 4096)

@@ -509,16 +509,42 @@ static void first_data_line(const char *text, size_t len, const char **first, in
     }
 }
 
-static uint64_t line_number(const char *text, const char *line)
+/* The file line of `line`, text[0] being on line first_line. */
+static uint64_t line_number(const char *text, const char *line, uint64_t first_line)
 {
-    uint64_t n = 1;
+    uint64_t n = first_line;
     for (const char *p = text; (p = memchr(p, '\n', (size_t)(line - p))) != NULL; p++)
         n++;
     return n;
 }
 
+uint64_t sf_edge_line_number(const char *text, size_t len, uint64_t first_line, uint64_t arc)
+{
+    const char *p = text, *text_end = text + len;
+    uint64_t line = first_line, seen = 0;
+    while (p < text_end) {
+        const char *line_end = memchr(p, '\n', (size_t)(text_end - p));
+        if (!line_end)
+            line_end = text_end;
+        const char *q = p;
+        while (q < line_end && is_blank(*q))
+            q++;
+        if (q < line_end && *q != '#' && *q != '%' && seen++ == arc)
+            return line;
+        p = line_end + 1;
+        line++;
+    }
+    return line;
+}
+
 int sf_parse_text_edges(const char *path, const char *text, size_t len, sf_edge_list *out,
                         sf_error *err)
+{
+    return sf_parse_edge_lines(path, text, len, 1, 0, out, err);
+}
+
+int sf_parse_edge_lines(const char *path, const char *text, size_t len, uint64_t first_line,
+                        int required_columns, sf_edge_list *out, sf_error *err)
 {
     struct chunk *chunks = NULL;
     char *tail_copy = NULL;
@@ -530,9 +556,13 @@ int sf_parse_text_edges(const char *path, const char *text, size_t len, sf_edge_
     first_data_line(text, len, &first, &columns);
     if (columns == 0)
         return 0;
+    if (required_columns && columns != required_columns)
+        return sf_error_set(err, SF_EINPUT, "%s:%llu: expected %d columns, found %d", path,
+                            (unsigned long long)line_number(text, first, first_line),
+                            required_columns, columns);
     if (columns != 2 && columns != 3)
         return sf_error_set(err, SF_EINPUT, "%s:%llu: expected 2 or 3 columns, found %d", path,
-                            (unsigned long long)line_number(text, first), columns);
+                            (unsigned long long)line_number(text, first, first_line), columns);
     bool weighted = columns == 3;
 
     /* A last line without '\n' gets one, in a copy, so that every line the
@@ -619,8 +649,8 @@ int sf_parse_text_edges(const char *path, const char *text, size_t len, sf_edge_
 
     for (size_t k = 0; k < num_chunks; k++) {
         if (chunks[k].bad_line) {
-            rc = sf_error_set(err, SF_EINPUT, "%s:%llu: %s", path,
-                              (unsigned long long)line_number(text, chunks[k].bad_line),
+            uint64_t line = line_number(text, chunks[k].bad_line, first_line);
+            rc = sf_error_set(err, SF_EINPUT, "%s:%llu: %s", path, (unsigned long long)line,
                               chunks[k].bad_what);
             goto done;
         }

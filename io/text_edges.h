@@ -4,6 +4,7 @@
 #define SF_IO_TEXT_EDGES_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "engine/edge_list.h"
 #include "engine/error.h"
@@ -31,5 +32,21 @@
  * -ENOMEM. On error out->count is unchanged (its capacity may have grown). */
 int sf_parse_text_edges(const char *path, const char *text, size_t len, sf_edge_list *out,
                         sf_error *err);
+
+/* The same parser for the edge lines of a larger file (the body of a Matrix
+ * Market file after its header and size line): text[0] is the start of line
+ * `first_line` of the file, so messages give file lines; `columns` (2 or 3)
+ * is the count every data line must have, the first one included ("PATH:
+ * LINE: expected 2 columns, found 3"), or 0 to let the first data line
+ * decide as sf_parse_text_edges does. Same contract otherwise. */
+int sf_parse_edge_lines(const char *path, const char *text, size_t len, uint64_t first_line,
+                        int columns, sf_edge_list *out, sf_error *err);
+
+/* The file line (first_line + lines before it) of the arc with index `arc`
+ * (0-based, in file order) among the data lines of text[0..len), as
+ * sf_parse_edge_lines counts them: every line that is not blank and not a
+ * comment. For messages about an arc found bad after a successful parse.
+ * Returns the line just past the text when there are fewer arcs. */
+uint64_t sf_edge_line_number(const char *text, size_t len, uint64_t first_line, uint64_t arc);
 
 #endif

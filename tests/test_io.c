@@ -640,7 +640,7 @@ Test(io, dispatch_by_suffix, .init = make_tmp_dir, .fini = remove_tmp_dir)
     char *txt = write_text("g.txt", "# x\n1 2\n");
     char *wel = write_text("g.wel", "1 2 0.5\n");
     char *bad_wel = write_text("h.wel", "1 2\n");
-    char *mtx = write_text("g.mtx", "1 2\n");
+    char *mtx = write_text("g.xyz", "1 2\n");
     sf_edge_list_init(&list);
     cr_expect_eq(sf_input_read_file(txt, &list, &err), 0, "%s", err.msg);
     cr_expect_eq(sf_input_read_file(wel, &list, &err), 0, "%s", err.msg);
@@ -655,7 +655,8 @@ Test(io, dispatch_by_suffix, .init = make_tmp_dir, .fini = remove_tmp_dir)
     sf_edge_list_init(&list);
     char *expected;
     cr_assert(asprintf(&expected,
-                       "%s: unknown graph format (expected .e, .el, .txt, .wel, optionally .gz)",
+                       "%s: unknown graph format (expected .e, .el, .txt, .wel, .mtx, .sg, .wsg, "
+                       ".bin, .wbin, optionally .gz)",
                        mtx) > 0);
     cr_expect_eq(sf_input_read_file(mtx, &list, &err), SF_EUSAGE);
     cr_expect_str_eq(err.msg, expected);

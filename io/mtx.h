@@ -1,0 +1,63 @@
+/* Matrix Market coordinate files (.mtx): the format of the SuiteSparse
+ * collection and of most sparse-matrix tools, read as a graph whose
+ * adjacency matrix the file holds. */
+#ifndef SF_IO_MTX_H
+#define SF_IO_MTX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine/edge_list.h"
+#include "engine/error.h"
+
+/* What the banner and the size line of a .mtx file say. */
+typedef struct sf_mtx_header {
+    bool weighted;        /* field real, integer (or double): a third column */
+    bool symmetric;       /* symmetry symmetric: the graph is undirected */
+    uint64_t rows, cols;  /* declared size */
+    uint64_t entries;     /* declared number of entries (nnz) */
+    size_t body;          /* offset of the first byte after the size line */
+    uint64_t body_line;   /* the file line that starts at `body` */
+} sf_mtx_header;
+
+/* Reads the banner (line 1) and the size line (the first line after it that
+ * is not a '%' comment or blank) of text[0..len).
+ *
+ * The banner is `%%MatrixMarket matrix coordinate FIELD SYMMETRY`, keywords
+ * in any case, FIELD one of pattern, real, integer (or double, as gapbs
+ * accepts), SYMMETRY general or symmetric. The size line is `ROWS COLUMNS
+ * ENTRIES`, unsigned decimal. A graph needs at most 4294967294 vertices:
+ * max(ROWS, COLUMNS) may not be more.
+ * Errors (SF_EINPUT, "PATH:LINE: <what>"): a missing or incomplete banner,
+ * an unsupported object, format (array), field (complex) or symmetry
+ * (skew-symmetric, hermitian), each named; a missing or bad size line. */
+int sf_mtx_read_header(const char *path, const char *text, size_t len, sf_mtx_header *header,
+                       sf_error *err);
+
+/* Parses the Matrix Market file text[0..len) into out, which must be empty.
+ *
+ * Entries are `I J` (pattern) or `I J VALUE` (real, integer) lines, one arc
+ * I -> J per entry, VALUE its weight (finite, strtod syntax; an integer
+ * field's values are read the same way). Ids stay as the file numbers them,
+ * 1-based: the vertex set is 1..max(ROWS, COLUMNS), every id in it a vertex
+ * whether an entry names it or not (out->vertex_ids lists the ones no entry
+ * names, so that the builder keeps them as isolated vertices). A square
+ * matrix is the usual case; a rectangular one gives rows and columns the
+ * same ids, as gapbs does. `symmetric` sets out->declared_directed = 0 (an
+ * entry stands for an undirected edge, whichever triangle it is in),
+ * `general` sets 1. Entries are parsed in parallel by the text edge-list
+ * parser; blank lines, and '%' or '#' comment lines, are allowed among them.
+ * An empty file (0 bytes) is an empty graph, as in every format.
+ *
+ * Errors: sf_mtx_read_header's; SF_EINPUT "PATH:LINE: <what>" for the
+ * first bad entry line (the text parser's messages: "expected 3 columns,
+ * found 2", "bad vertex id 'x'", "vertex id ... overflows 64 bits", "bad
+ * weight 'nan'"), an entry outside the declared size ("entry (4, 1) is
+ * outside the 3 x 3 matrix"), more entries than declared (at the first
+ * extra one) or fewer (at the end of the file); -ENOMEM. On error out may
+ * hold part of the input: the caller finalises it. */
+int sf_parse_mtx(const char *path, const char *text, size_t len, sf_edge_list *out,
+                 sf_error *err);
+
+#endif
