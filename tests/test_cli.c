@@ -99,7 +99,8 @@ Test(cli, ldbc_validation_suite, .timeout = 300)
         }
     }
     closedir(d);
-    cr_assert_geq(cases, 6, "expected every pr and wcc case of the suite, found %d", cases);
+    /* 24 expected outputs: 2 example graphs x 6 kernels + 2 per kernel */
+    cr_assert_eq(cases, 24, "expected all 24 cases of the LDBC suite, found %d", cases);
 }
 
 static void write_file(const char *path, const char *text)
