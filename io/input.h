@@ -9,7 +9,14 @@
  *   .e               LDBC Graphalytics (+ .v and .properties beside it: sf_read_ldbc)
  *   .el .txt         text edge list, 2 or 3 columns (sf_parse_text_edges)
  *   .wel             weighted text edge list: 3 columns required
- * and any of these followed by .gz, read through zlib by sf_file_read.
+ * and any of these followed by .gz, read through zlib by sf_file_read;
+ *   .sfg             native snapshot (io/snapshot.h), turned back into arcs:
+ *                    every arc of a directed graph, each edge of an
+ *                    undirected one once (from its smaller original id),
+ *                    rows in ascending original id; every vertex named in
+ *                    out->vertex_ids (isolated ones kept); directedness
+ *                    declared. To run on a snapshot, load the graph itself
+ *                    with sf_snapshot_read instead: no rebuild.
  * Generators (kron:, urand:) are the caller's business, not this function's.
  * Errors: SF_EUSAGE "PATH: unknown graph format (expected .e, .el, .txt,
  * .wel, optionally .gz)"; SF_EINPUT "PATH: a .wel file needs 3 columns (src
