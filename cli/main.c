@@ -549,7 +549,7 @@ static const struct {
     {"pr", 32, 4, "contributions x2, accumulator, ranks; tiled in-arcs"},
     {"wcc", 20, 0, "forest, per-root minimum id, labels"},
     {"bfs", 24, 0, "depths, two frontiers (bitmap and list)"},
-    {"sssp", 32, 0, "distances, buckets, frontiers"},
+    {"sssp", 32, 0, "distances, buckets, frontiers; weights when the graph has none"},
     {"cdlp", 24, 0, "labels x2, output"},
     {"lcc", 16, 0, "output, triangle counts, neighbour marks per worker"},
     {"tc", 16, 2, "output, the edges oriented by degree"},
