@@ -16,7 +16,8 @@
  * Names ending in ".gz" are decompressed (gzip, several members allowed); the
  * contract is the same, *data holding the decompressed bytes.
  *
- * io_uring reads 4 MiB blocks, several in flight. Where the kernel refuses
+ * io_uring reads 4 MiB blocks, several in flight on each worker of the
+ * current OpenMP team (sf_file_read_ranges). Where the kernel refuses
  * io_uring (seccomp, old kernel, io_uring_disabled) it falls back to pread and
  * prints, once per process, "shardflow: io_uring unavailable (<reason>),
  * reading with pread" to stderr. Setting SF_NO_IO_URING=1 in the
