@@ -81,7 +81,10 @@ typedef struct sf_load_options {
 /* Reads GRAPH (a file or a generator spec) and builds it on e's workers,
  * then attaches it to e. Times the two phases separately. Generators are
  * undirected unless --directed; files are directed unless --undirected or
- * their .properties say otherwise. */
+ * their .properties say otherwise. A snapshot (.sfg) is read as the graph
+ * itself (load_s; build_s is then the weights and the attach): its
+ * directedness is fixed, and --directed/--undirected asking for the other
+ * is SF_EUSAGE. */
 int sf_job_load(const char *spec, const sf_load_options *opt, sf_engine *e, sf_graph **g,
                 double *load_s, double *build_s, sf_error *err);
 

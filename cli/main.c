@@ -1,7 +1,8 @@
-/* The front door: `shardflow run|info|bench|topology`. Parses the command
- * line (GNU long options, every one with help text), then hands over to
- * bench/jobs (run, info) or bench/cost (bench). Exit status: 0 success,
- * 1 bad input (a malformed or missing file), 2 bad usage. */
+/* The front door: `shardflow run|convert|info|bench|topology`. Parses the
+ * command line (GNU long options, every one with help text), then hands
+ * over to bench/jobs (run, info, convert), io/snapshot and io/write_edges
+ * (convert) or bench/cost (bench). Exit status: 0 success, 1 bad input (a
+ * malformed or missing file), 2 bad usage. */
 #include <errno.h>
 #include <getopt.h>
 #include <hwloc.h>
@@ -10,13 +11,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "bench/cost.h"
 #include "bench/jobs.h"
+#include "datasets/generators.h"
 #include "engine/parallel.h"
 #include "engine/record.h"
 #include "engine/topology.h"
+#include "io/input.h"
 #include "io/ldbc.h"
+#include "io/reader.h"
+#include "io/snapshot.h"
+#include "io/write_edges.h"
+#include "operators/kernels.h"
 
 /* jemalloc, the binary's allocator: back big arrays with transparent huge
  * pages (this kernel's THP mode is usually "madvise"), so that the random
@@ -27,20 +35,22 @@ enum {
     OPT_DIRECTED = 256, OPT_UNDIRECTED, OPT_ITERATIONS, OPT_DAMPING, OPT_THREADS, OPT_OUTPUT,
     OPT_JSON, OPT_VERIFY, OPT_SEED, OPT_QUIET, OPT_BASELINE, OPT_SHARDS, OPT_NO_PIN,
     OPT_GRAPHS, OPT_ALGOS, OPT_TRIALS, OPT_OUT, OPT_SOURCE, OPT_DELTA, OPT_WEIGHTS, OPT_COLD,
-    OPT_REPLAY, OPT_NUMA, OPT_TOPOLOGY, OPT_VERTICES, OPT_HELP,
+    OPT_REPLAY, OPT_NUMA, OPT_TOPOLOGY, OPT_VERTICES, OPT_DEDUP, OPT_DROP_SELF_LOOPS, OPT_HELP,
 };
 
 static const char usage_main[] =
     "usage: shardflow COMMAND [options]\n"
     "\n"
     "  run ALGO GRAPH [options]   run one kernel (ALGO: pr, wcc, bfs, sssp, cdlp, lcc, tc, kcore)\n"
-    "  info GRAPH [options]       vertices, edges, degree statistics, memory estimate\n"
+    "  convert GRAPH OUT [opts]   write GRAPH as OUT: native snapshot (.sfg, the default), or\n"
+    "                             .el/.txt/.wel/.mtx\n"
+    "  info GRAPH [options]       vertices, edges, degree statistics, components, memory\n"
     "  bench [options]            the COST benchmark: baseline vs engine at 1, 2, 4, ... threads\n"
     "  topology [GRAPH] [options] packages, NUMA nodes, cores; where workers, shards and memory go\n"
     "\n"
     "GRAPH is a file (NAME.e [+ NAME.v, NAME.properties] LDBC; *.el, *.txt, *.wel edge lists;\n"
     "*.mtx Matrix Market; *.sg, *.wsg gapbs; *.bin, *.wbin Gemini/GridGraph binary; any of them\n"
-    ".gz) or a generator: kron:SCALE[:EDGEFACTOR], urand:SCALE[:DEGREE].\n"
+    ".gz; *.sfg native snapshots) or a generator: kron:SCALE[:EDGEFACTOR], urand:SCALE[:DEGREE].\n"
     "`shardflow COMMAND --help` lists the options of a command.\n";
 
 static const char usage_graph_options[] =
@@ -88,8 +98,49 @@ static const char usage_run[] =
 static const char usage_info[] =
     "usage: shardflow info GRAPH [options]\n"
     "\n"
-    "Loads GRAPH and prints vertices, edges, degree statistics, self-loops and duplicates\n"
-    "dropped, and the memory the graph and each kernel need.\n";
+    "Prints, one 'key: value' line each (--json: one JSON object with the same facts):\n"
+    "  graph, format      the argument and what it was read as\n"
+    "  expect             printed before anything large is allocated: the counts a snapshot's\n"
+    "                     header gives, or the arcs a text file's size suggests, and the memory\n"
+    "                     the load will take\n"
+    "  directed, weighted yes or no\n"
+    "  vertices, edges    isolated vertices; arcs stored (2 per undirected edge)\n"
+    "  dropped            self-loops and duplicates removed while building\n"
+    "  out-degree         min, median (the (n/2)-th smallest, 0-based), max, mean; in-degree\n"
+    "                     too for directed graphs\n"
+    "  components         weakly connected components (by the wcc kernel) and the largest\n"
+    "  graph memory       the graph's arrays (CSR, id maps), bytes per edge\n"
+    "  memory pr ... kcore  estimated extra memory to run each kernel: its vertex state,\n"
+    "                     output and any layout it builds, beyond the graph\n"
+    "  load               load and build seconds, peak RSS once the graph was ready\n"
+    "      --json              one JSON object instead of the lines\n";
+
+static const char usage_convert[] =
+    "usage: shardflow convert GRAPH OUT [options]\n"
+    "\n"
+    "Writes GRAPH (any input: a file of any format shardflow reads, or a generator) as OUT,\n"
+    "in the format OUT's suffix names (no suffix: OUT.sfg):\n"
+    "  .sfg        native snapshot: the built graph as it lies in memory, loaded without a\n"
+    "              parse or a build (checksummed, 4 KiB-aligned sections)\n"
+    "  .el .txt    text edge list, 'src dst' per line (weights are not written)\n"
+    "  .wel        'src dst weight' per line (needs weights: the input's, or --weights)\n"
+    "  .mtx        Matrix Market coordinate, pattern or real; symmetric when undirected.\n"
+    "              Indices are 1-based: a graph with vertex 0 is written with every id + 1\n"
+    "              (a comment line says so)\n"
+    "Ids are the original ids. A .sfg holds the simple graph shardflow runs on (self-loops and\n"
+    "duplicates dropped, as GAP and LDBC do; their counts kept in the header), so --dedup and\n"
+    "--drop-self-loops change nothing there. Text outputs are written from the input's arcs,\n"
+    "in input order, nothing dropped unless asked: a conversion loses no line. With both\n"
+    "--dedup and --drop-self-loops a text output is exactly the graph shardflow builds. Vertices\n"
+    "in no edge (LDBC .v, snapshots, generators) have no line in a text edge list. The output\n"
+    "is written to OUT.tmp.PID and renamed: a failed conversion leaves nothing behind.\n"
+    "\n"
+    "      --dedup             text outputs: each distinct arc once (with --undirected, u v and\n"
+    "                          v u are one edge, written from the smaller id), sorted by\n"
+    "                          (source, target), the smallest weight kept\n"
+    "      --drop-self-loops   text outputs: leave out 'u u' lines\n"
+    "  --undirected also sets a .mtx output's symmetry; --weights gives every arc a weight\n"
+    "  (random: the same weights `run --weights=random --seed N` gives the graph).\n";
 
 static const char usage_bench[] =
     "usage: shardflow bench [options]\n"
@@ -143,6 +194,8 @@ static const struct option long_options[] = {
     {"help", no_argument, NULL, OPT_HELP},
     {"numa", required_argument, NULL, OPT_NUMA},
     {"topology", required_argument, NULL, OPT_TOPOLOGY},
+    {"dedup", no_argument, NULL, OPT_DEDUP},
+    {"drop-self-loops", no_argument, NULL, OPT_DROP_SELF_LOOPS},
     {NULL, 0, NULL, 0},
 };
 
@@ -158,6 +211,7 @@ struct cli {
     bool json, verify, quiet, baseline;
     const char *threads_list, *graphs, *algos, *out_dir, *replay;
     bool cold;
+    bool dedup, drop_self_loops;
     int trials;
     char command_line[4096];
 };
@@ -276,6 +330,15 @@ static int parse_options(struct cli *c, int argc, char **argv, const char *help)
         case OPT_VERTICES:
             if (!parse_u64(optarg, &c->load.vertices) || c->load.vertices == 0)
                 return usage_error("--vertices %s: expected a positive integer", optarg);
+            break;
+        case OPT_DEDUP:
+        case OPT_DROP_SELF_LOOPS:
+            if (!c->command || strcmp(c->command, "convert") != 0)
+                return usage_error("%s is an option of convert", argv[optind - 1]);
+            if (opt == OPT_DEDUP)
+                c->dedup = true;
+            else
+                c->drop_self_loops = true;
             break;
         case 'h':
         case OPT_HELP:
@@ -443,10 +506,234 @@ out:
     return status;
 }
 
-static int compare_u32(const void *a, const void *b)
+/* ---------- info ---------- */
+
+typedef struct degree_stats {
+    uint64_t min, median, max;
+    double mean;
+} degree_stats;
+
+/* Degrees of the out-rows (or in-rows): min, max, mean, and the median as
+ * the (n/2)-th smallest (0-based), found by a histogram. */
+static int degree_stats_of(const sf_graph *g, bool in, degree_stats *s)
 {
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return x < y ? -1 : x > y;
+    const sf_eid *offsets = in ? g->in_offsets : g->out_offsets;
+    uint64_t n = g->num_vertices, lo = UINT64_MAX, hi = 0;
+    memset(s, 0, sizeof *s);
+    if (n == 0)
+        return 0;
+#pragma omp parallel for schedule(static) reduction(min : lo) reduction(max : hi)
+    for (uint64_t v = 0; v < n; v++) {
+        uint64_t d = offsets[v + 1] - offsets[v];
+        lo = d < lo ? d : lo;
+        hi = d > hi ? d : hi;
+    }
+    uint64_t *count = calloc(hi - lo + 1, sizeof *count);
+    if (!count)
+        return -ENOMEM;
+    for (uint64_t v = 0; v < n; v++)
+        count[offsets[v + 1] - offsets[v] - lo]++;
+    uint64_t seen = 0, d = 0;
+    while (seen + count[d] <= n / 2)
+        seen += count[d++];
+    free(count);
+    *s = (degree_stats){lo, lo + d, hi, (double)g->num_arcs / n};
+    return 0;
+}
+
+/* Weakly connected components by the engine's wcc: how many, and the size
+ * of the largest. */
+static int components_of(sf_engine *e, const sf_graph *g, uint64_t *count, uint64_t *largest)
+{
+    uint64_t n = g->num_vertices, roots = 0, most = 0;
+    uint64_t *label = malloc((n ? n : 1) * sizeof *label);
+    uint32_t *size = calloc(n ? n : 1, sizeof *size);
+    sf_iteration_log log = {0};
+    int rc = label && size ? sf_wcc(e, label, &log) : -ENOMEM;
+    sf_iteration_log_fini(&log);
+    if (rc == 0) {
+        /* a label is the smallest original id of its component */
+#pragma omp parallel for schedule(static) reduction(+ : roots)
+        for (uint64_t v = 0; v < n; v++) {
+            sf_vid root = sf_graph_find_vertex(g, label[v]);
+            __atomic_fetch_add(&size[root], 1, __ATOMIC_RELAXED);
+            roots += label[v] == sf_graph_original_id(g, (sf_vid)v);
+        }
+        for (uint64_t v = 0; v < n; v++)
+            most = size[v] > most ? size[v] : most;
+    }
+    free(label);
+    free(size);
+    *count = roots;
+    *largest = most;
+    return rc;
+}
+
+/* Memory a kernel needs beyond the graph: bytes per vertex (state and
+ * output) and per stored arc (layouts it builds). pr and wcc count their
+ * own allocations; the others are what such a kernel keeps (README,
+ * "Memory"). sssp on a graph without weights also pays for them (8 bytes an
+ * arc, twice when directed), lcc 4 bytes a vertex per worker. */
+static const struct {
+    const char *algo;
+    double per_vertex, per_arc;
+    const char *what;
+} kernel_memory[] = {
+    {"pr", 32, 4, "contributions x2, accumulator, ranks; tiled in-arcs"},
+    {"wcc", 20, 0, "forest, per-root minimum id, labels"},
+    {"bfs", 24, 0, "depths, two frontiers (bitmap and list)"},
+    {"sssp", 32, 0, "distances, buckets, frontiers; weights when the graph has none"},
+    {"cdlp", 24, 0, "labels x2, output"},
+    {"lcc", 16, 0, "output, triangle counts, neighbour marks per worker"},
+    {"tc", 16, 2, "output, the edges oriented by degree"},
+    {"kcore", 20, 0, "core numbers, degrees, frontier"},
+};
+
+static uint64_t kernel_bytes(size_t k, const sf_graph *g, int threads)
+{
+    double bytes = kernel_memory[k].per_vertex * g->num_vertices +
+                   kernel_memory[k].per_arc * g->num_arcs;
+    if (strcmp(kernel_memory[k].algo, "sssp") == 0 && !g->weighted)
+        bytes += 8.0 * g->num_arcs * (g->directed ? 2 : 1);
+    if (strcmp(kernel_memory[k].algo, "lcc") == 0)
+        bytes += 4.0 * g->num_vertices * threads;
+    return (uint64_t)bytes;
+}
+
+/* What a load will take, known before anything large is allocated. */
+typedef struct load_estimate {
+    const char *format;
+    bool counted;               /* vertices and arcs exact (header, generator) */
+    uint64_t vertices, arcs;    /* arcs: stored (snapshot), generated, or text lines */
+    uint64_t input_bytes;       /* the file (uncompressed) */
+    uint64_t peak_bytes;        /* memory the load will peak near; 0: unknown */
+} load_estimate;
+
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+static void estimate_text(const char *path, load_estimate *est)
+{
+    enum { SAMPLE = 1 << 20 };
+    char *sample = malloc(SAMPLE);
+    size_t len = SAMPLE;
+    uint64_t size;
+    sf_error err;
+    if (!sample || sf_file_peek(path, sample, &len, &size, &err) != 0) {
+        free(sample);
+        return;
+    }
+    /* bytes per data line (not blank, not a comment), and its columns */
+    uint64_t lines = 0, line_bytes = 0;
+    int columns = 0;
+    for (size_t at = 0; at < len;) {
+        char *end = memchr(sample + at, '\n', len - at);
+        if (!end)
+            break; /* a partial last line */
+        size_t next = (size_t)(end - sample) + 1, p = at;
+        while (p < next && (sample[p] == ' ' || sample[p] == '\t'))
+            p++;
+        if (sample[p] != '\n' && sample[p] != '\r' && sample[p] != '#' && sample[p] != '%') {
+            if (lines == 0)
+                for (size_t q = p; q < next; q++)
+                    columns += (q == p || sample[q - 1] == ' ' || sample[q - 1] == '\t') &&
+                               sample[q] != ' ' && sample[q] != '\t' && sample[q] != '\n' &&
+                               sample[q] != '\r';
+            lines++;
+            line_bytes += next - at;
+        }
+        at = next;
+    }
+    free(sample);
+    est->input_bytes = size;
+    if (lines == 0)
+        return;
+    est->arcs = (uint64_t)((double)size * lines / line_bytes);
+    /* the text, and the edge list parsed from it, are alive together */
+    est->peak_bytes = size + est->arcs * (16 + (columns >= 3 ? 8 : 0));
+}
+
+static void estimate_load(const char *graph, load_estimate *est)
+{
+    memset(est, 0, sizeof *est);
+    if (sf_generator_spec(graph)) {
+        unsigned scale = 0, factor = 16;
+        est->format = "generator";
+        if (sscanf(graph, "%*[a-z]:%u:%u", &scale, &factor) >= 1 && scale > 0 && scale < 40) {
+            est->counted = true;
+            est->vertices = (uint64_t)1 << scale;
+            est->arcs = (uint64_t)factor << scale;
+            /* the generated list (16 bytes an edge), then the graph beside it:
+             * at most 2 arcs an edge (4 bytes each), offsets and id maps */
+            est->peak_bytes = est->arcs * (16 + 8) + est->vertices * 20;
+        }
+        return;
+    }
+    if (sf_snapshot_path(graph)) {
+        sf_snapshot_header h;
+        sf_error err;
+        est->format = "native snapshot (.sfg)";
+        if (sf_snapshot_read_header(graph, &h, &err) == 0) {
+            est->counted = true;
+            est->vertices = h.num_vertices;
+            est->arcs = h.num_arcs;
+            est->input_bytes = h.file_bytes;
+            est->peak_bytes = h.graph_bytes; /* read in place */
+        }
+        return;
+    }
+    const char *name = graph;
+    char stripped[4096];
+    if (ends_with(graph, ".gz") && strlen(graph) < sizeof stripped) {
+        snprintf(stripped, sizeof stripped, "%.*s", (int)strlen(graph) - 3, graph);
+        name = stripped;
+    }
+    if (ends_with(name, ".e"))
+        est->format = "LDBC Graphalytics (.e)";
+    else if (ends_with(name, ".el") || ends_with(name, ".txt") || ends_with(name, ".wel"))
+        est->format = "text edge list";
+    else if (ends_with(name, ".mtx"))
+        est->format = "Matrix Market (.mtx)";
+    else
+        est->format = "file";
+    if (strcmp(est->format, "file") != 0)
+        estimate_text(graph, est);
+}
+
+static void print_estimate(const load_estimate *est)
+{
+    if (est->counted && est->input_bytes)
+        printf("expect:          %" PRIu64 " vertices, %" PRIu64 " arcs stored (from the header); "
+               "%.1f MiB, read in place\n",
+               est->vertices, est->arcs, est->peak_bytes / 1048576.0);
+    else if (est->counted)
+        printf("expect:          %" PRIu64 " vertices, %" PRIu64 " generated edges; about %.1f MiB "
+               "while building (edge list + graph)\n",
+               est->vertices, est->arcs, est->peak_bytes / 1048576.0);
+    else if (est->peak_bytes)
+        printf("expect:          about %" PRIu64 " arcs in %.1f MiB of text; about %.1f MiB while "
+               "parsing (text + edge list), then the build\n",
+               est->arcs, est->input_bytes / 1048576.0, est->peak_bytes / 1048576.0);
+    else
+        printf("expect:          no estimate for this input\n");
+    fflush(stdout);
+}
+
+static void json_degrees(const char *key, const degree_stats *d)
+{
+    printf(", \"%s\": {\"min\": %" PRIu64 ", \"median\": %" PRIu64 ", \"max\": %" PRIu64
+           ", \"mean\": %.6g}",
+           key, d->min, d->median, d->max, d->mean);
+}
+
+static double process_cpu_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
 static int cmd_info(struct cli *c, int argc, char **argv)
@@ -457,46 +744,221 @@ static int cmd_info(struct cli *c, int argc, char **argv)
     if (argc - optind != 1)
         return usage_error("%s", "info needs GRAPH");
     c->graph = argv[optind];
+    load_estimate est;
+    estimate_load(c->graph, &est);
+    if (!c->json)
+        print_estimate(&est);
+
     sf_error err = {{0}};
     sf_engine *e = NULL;
     sf_graph *g = NULL;
-    double load_s, build_s;
+    double load_s = 0, build_s = 0;
     int rc = sf_engine_create(&c->engine, &e, &err);
+    double cpu_start = process_cpu_seconds();
     if (rc == 0)
         rc = sf_job_load(c->graph, &c->load, e, &g, &load_s, &build_s, &err);
+    /* CPU seconds of every thread: on a shared machine, what the load cost
+     * without the time spent waiting for a core (at 1 thread) */
+    double load_cpu_s = process_cpu_seconds() - cpu_start;
+    uint64_t ready_rss = sf_peak_rss_bytes();
+    degree_stats out_deg, in_deg = {0};
+    uint64_t isolated = 0, components = 0, largest = 0;
+    if (rc == 0) {
+        rc = degree_stats_of(g, false, &out_deg);
+        if (rc == 0 && g->directed)
+            rc = degree_stats_of(g, true, &in_deg);
+        if (rc == 0)
+            rc = components_of(e, g, &components, &largest);
+        if (rc)
+            rc = sf_error_set(&err, rc, "%s: out of memory for the statistics", c->graph);
+    }
     if (rc) {
         fprintf(stderr, "shardflow: %s\n", err.msg);
+        sf_graph_destroy(&g);
         sf_engine_destroy(&e);
         return exit_status(rc);
     }
-    uint64_t n = g->num_vertices;
-    uint32_t *deg = malloc((n ? n : 1) * sizeof *deg);
-    uint64_t isolated = 0;
-    for (uint64_t v = 0; v < n; v++) {
-        deg[v] = (uint32_t)sf_out_degree(g, (sf_vid)v);
-        isolated += deg[v] == 0 && sf_in_degree(g, (sf_vid)v) == 0;
+    uint64_t n = g->num_vertices, graph_bytes = sf_graph_bytes(g);
+#pragma omp parallel for schedule(static) reduction(+ : isolated)
+    for (uint64_t v = 0; v < n; v++)
+        isolated += sf_out_degree(g, (sf_vid)v) == 0 && sf_in_degree(g, (sf_vid)v) == 0;
+    int threads = sf_engine_threads(e);
+    const size_t kernels = sizeof kernel_memory / sizeof kernel_memory[0];
+
+    if (c->json) {
+        printf("{\"graph\": ");
+        sf_json_string(stdout, c->graph);
+        printf(", \"format\": ");
+        sf_json_string(stdout, est.format);
+        printf(", \"estimate\": {\"counted\": %s, \"vertices\": %" PRIu64 ", \"arcs\": %" PRIu64
+               ", \"input_bytes\": %" PRIu64 ", \"peak_bytes\": %" PRIu64 "}",
+               est.counted ? "true" : "false", est.vertices, est.arcs, est.input_bytes,
+               est.peak_bytes);
+        printf(", \"directed\": %s, \"weighted\": %s, \"vertices\": %" PRIu64
+               ", \"isolated\": %" PRIu64 ", \"edges\": %" PRIu64 ", \"arcs\": %" PRIu64
+               ", \"dropped_self_loops\": %" PRIu64 ", \"dropped_duplicates\": %" PRIu64,
+               g->directed ? "true" : "false", g->weighted ? "true" : "false", n, isolated,
+               g->num_edges, g->num_arcs, g->dropped_self_loops, g->dropped_duplicates);
+        json_degrees("out_degree", &out_deg);
+        if (g->directed)
+            json_degrees("in_degree", &in_deg);
+        printf(", \"components\": %" PRIu64 ", \"largest_component\": %" PRIu64
+               ", \"graph_bytes\": %" PRIu64 ", \"kernel_bytes\": {",
+               components, largest, graph_bytes);
+        for (size_t k = 0; k < kernels; k++)
+            printf("%s\"%s\": %" PRIu64, k ? ", " : "", kernel_memory[k].algo,
+                   kernel_bytes(k, g, threads));
+        printf("}, \"threads\": %d, \"load_s\": %.6f, \"build_s\": %.6f, \"load_cpu_s\": %.6f, "
+               "\"ready_peak_rss_bytes\": %" PRIu64 ", \"peak_rss_bytes\": %" PRIu64 "}\n",
+               threads, load_s, build_s, load_cpu_s, ready_rss, sf_peak_rss_bytes());
+    } else {
+        printf("graph:           %s\n", c->graph);
+        printf("format:          %s\n", est.format);
+        printf("directed:        %s\n", g->directed ? "yes" : "no");
+        printf("weighted:        %s\n", g->weighted ? "yes" : "no");
+        printf("vertices:        %" PRIu64 " (%" PRIu64 " isolated)\n", n, isolated);
+        printf("edges:           %" PRIu64 " (%" PRIu64 " arcs stored)\n", g->num_edges,
+               g->num_arcs);
+        printf("dropped:         %" PRIu64 " self-loops, %" PRIu64 " duplicate %s\n",
+               g->dropped_self_loops, g->dropped_duplicates, g->directed ? "arcs" : "edges");
+        printf("out-degree:      min %" PRIu64 ", median %" PRIu64 ", max %" PRIu64
+               ", mean %.2f\n",
+               out_deg.min, out_deg.median, out_deg.max, out_deg.mean);
+        if (g->directed)
+            printf("in-degree:       min %" PRIu64 ", median %" PRIu64 ", max %" PRIu64
+                   ", mean %.2f\n",
+                   in_deg.min, in_deg.median, in_deg.max, in_deg.mean);
+        printf("components:      %" PRIu64 " weakly connected, the largest %" PRIu64
+               " vertices\n",
+               components, largest);
+        printf("graph memory:    %.1f MiB (%.2f bytes per edge)\n", graph_bytes / 1048576.0,
+               g->num_edges ? (double)graph_bytes / g->num_edges : 0.0);
+        for (size_t k = 0; k < kernels; k++) {
+            char key[32];
+            snprintf(key, sizeof key, "memory %s:", kernel_memory[k].algo);
+            printf("%-17s+%.1f MiB (%s)\n", key, kernel_bytes(k, g, threads) / 1048576.0,
+                   kernel_memory[k].what);
+        }
+        printf("load:            %.3f s read, %.3f s build, peak RSS %.1f MiB when ready\n",
+               load_s, build_s, ready_rss / 1048576.0);
     }
-    qsort(deg, n, sizeof *deg, compare_u32);
-    printf("graph:           %s (%s)\n", c->graph, g->directed ? "directed" : "undirected");
-    printf("vertices:        %" PRIu64 " (%" PRIu64 " isolated)\n", n, isolated);
-    printf("edges:           %" PRIu64 " (%" PRIu64 " arcs stored)\n", g->num_edges, g->num_arcs);
-    printf("dropped:         %" PRIu64 " self-loops, %" PRIu64 " duplicate %s\n",
-           g->dropped_self_loops, g->dropped_duplicates, g->directed ? "arcs" : "edges");
-    if (n)
-        printf("out-degree:      min %u, median %u, max %u, mean %.2f\n", deg[0], deg[n / 2],
-               deg[n - 1], (double)g->num_arcs / n);
-    printf("graph memory:    %.1f MiB (%.2f bytes per edge)\n", sf_graph_bytes(g) / 1048576.0,
-           g->num_edges ? (double)sf_graph_bytes(g) / g->num_edges : 0.0);
-    /* pr: two contribution buffers, an accumulator, the ranks; wcc: the
-     * forest, the per-root minimum id, the labels */
-    printf("kernel memory:   pr +%.1f MiB, wcc +%.1f MiB (vertex state and output)\n",
-           32.0 * n / 1048576.0, 20.0 * n / 1048576.0);
-    printf("load %.3f s, build %.3f s, peak RSS %.1f MiB\n", load_s, build_s,
-           sf_peak_rss_bytes() / 1048576.0);
-    free(deg);
     sf_graph_destroy(&g);
     sf_engine_destroy(&e);
     return 0;
+}
+
+/* ---------- convert ---------- */
+
+/* A directed snapshot made undirected: its arcs, symmetrised by a build. */
+static int symmetrise_snapshot(struct cli *c, sf_graph **g, sf_error *err)
+{
+    sf_edge_list edges;
+    sf_edge_list_init(&edges);
+    int rc = sf_input_read_file(c->graph, &edges, err);
+    sf_build_options build = {.undirected = true};
+    if (rc == 0)
+        rc = sf_graph_build(&edges, &build, c->graph, g, err);
+    sf_edge_list_fini(&edges);
+    if (rc == 0 && sf_graph_assign_weights(*g, c->load.weights, c->load.seed)) {
+        sf_graph_destroy(g);
+        rc = sf_error_set(err, -ENOMEM, "out of memory for the weights of %s", c->graph);
+    }
+    return rc;
+}
+
+static int convert_to_snapshot(struct cli *c, sf_engine *e, const char *out, sf_graph **g,
+                               sf_error *err)
+{
+    int rc;
+    sf_snapshot_header h;
+    if (sf_snapshot_path(c->graph) && c->load.undirected &&
+        (rc = sf_snapshot_read_header(c->graph, &h, err)) != 0)
+        return rc;
+    if (sf_snapshot_path(c->graph) && c->load.undirected && h.directed) {
+        rc = symmetrise_snapshot(c, g, err);
+    } else {
+        double load_s, build_s;
+        rc = sf_job_load(c->graph, &c->load, e, g, &load_s, &build_s, err);
+    }
+    return rc ? rc : sf_snapshot_write(out, *g, err);
+}
+
+/* Text outputs: the input's arcs as read (or generated), weights given
+ * when asked, written by io/write_edges. */
+static int convert_to_text(struct cli *c, const char *out, uint64_t *written, bool *undirected,
+                           sf_error *err)
+{
+    sf_edge_list edges;
+    sf_edge_list_init(&edges);
+    int rc = sf_generator_spec(c->graph) ? sf_generate(c->graph, c->load.seed, &edges, err)
+                                         : sf_input_read_file(c->graph, &edges, err);
+    if (rc)
+        goto out;
+    *undirected = c->load.undirected || (!c->load.directed && edges.declared_directed == 0);
+    if (c->load.weights != SF_WEIGHTS_INPUT) {
+        if (sf_edge_list_reserve(&edges, edges.count + 1, true)) {
+            rc = sf_error_set(err, -ENOMEM, "out of memory for the weights of %s", c->graph);
+            goto out;
+        }
+#pragma omp parallel for schedule(static)
+        for (uint64_t i = 0; i < edges.count; i++)
+            edges.weight[i] = sf_weights_of(c->load.weights, c->load.seed, edges.src[i],
+                                            edges.dst[i], !*undirected);
+    }
+    sf_write_edges_options opt = {
+        .undirected = *undirected, .dedup = c->dedup, .drop_self_loops = c->drop_self_loops};
+    rc = sf_write_edges(out, &edges, &opt, written, err);
+out:
+    sf_edge_list_fini(&edges);
+    return rc;
+}
+
+static int cmd_convert(struct cli *c, int argc, char **argv)
+{
+    int status = parse_options(c, argc, argv, usage_convert);
+    if (status)
+        return status;
+    if (argc - optind != 2)
+        return usage_error("%s", "convert needs GRAPH and OUT");
+    c->graph = argv[optind];
+    const char *out_arg = argv[optind + 1];
+    /* no suffix in the last component: the default format, a snapshot */
+    const char *base = strrchr(out_arg, '/') ? strrchr(out_arg, '/') + 1 : out_arg;
+    char out[4096];
+    if (snprintf(out, sizeof out, "%s%s", out_arg, strchr(base, '.') ? "" : ".sfg") >=
+        (int)sizeof out)
+        return usage_error("%s: path too long", out_arg);
+    bool snapshot = sf_snapshot_path(out);
+    if (!snapshot && !sf_write_edges_format(out))
+        return usage_error("%s: unknown output format (expected .sfg, .el, .txt, .wel or .mtx)",
+                           out);
+
+    sf_error err = {{0}};
+    sf_engine *e = NULL;
+    sf_graph *g = NULL;
+    uint64_t written = 0;
+    bool undirected = false;
+    double start = sf_now();
+    int rc = sf_engine_create(&c->engine, &e, &err);
+    if (rc == 0)
+        rc = snapshot ? convert_to_snapshot(c, e, out, &g, &err)
+                      : convert_to_text(c, out, &written, &undirected, &err);
+    if (rc) {
+        fprintf(stderr, "shardflow: %s\n", err.msg);
+        status = exit_status(rc);
+    } else if (!c->quiet && snapshot) {
+        printf("wrote %s: native snapshot, %" PRIu32 " vertices, %" PRIu64 " edges (%s%s), "
+               "%.1f MiB, in %.3f s\n",
+               out, g->num_vertices, g->num_edges, g->directed ? "directed" : "undirected",
+               g->weighted ? ", weighted" : "", sf_graph_bytes(g) / 1048576.0, sf_now() - start);
+    } else if (!c->quiet) {
+        printf("wrote %s: %" PRIu64 " arcs (%s%s%s), in %.3f s\n", out, written,
+               undirected ? "undirected" : "directed", c->dedup ? ", deduplicated" : "",
+               c->drop_self_loops ? ", no self-loops" : "", sf_now() - start);
+    }
+    sf_graph_destroy(&g);
+    sf_engine_destroy(&e);
+    return status;
 }
 
 static int cmd_bench(struct cli *c, int argc, char **argv)
@@ -723,6 +1185,8 @@ int main(int argc, char **argv)
         return cmd_run(&c, argc - 1, argv + 1);
     if (strcmp(cmd, "info") == 0)
         return cmd_info(&c, argc - 1, argv + 1);
+    if (strcmp(cmd, "convert") == 0)
+        return cmd_convert(&c, argc - 1, argv + 1);
     if (strcmp(cmd, "bench") == 0)
         return cmd_bench(&c, argc - 1, argv + 1);
     if (strcmp(cmd, "topology") == 0)

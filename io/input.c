@@ -1,7 +1,10 @@
 /* The dispatcher from a graph file's name to its reader. The one idea: the
  * suffix alone decides, after a trailing ".gz" is set aside, because
  * sf_file_read decompresses transparently and every reader below it sees
- * plain bytes. */
+ * plain bytes. A snapshot holds a built graph, not an edge list: callers
+ * that want the graph load it with sf_snapshot_read (sf_job_load does);
+ * here it is turned back into arcs for those that want an edge list
+ * (convert). */
 #include "io/input.h"
 
 #include <stdbool.h>
@@ -9,11 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/parallel.h"
 #include "io/binary_edges.h"
 #include "io/gapbs.h"
 #include "io/ldbc.h"
 #include "io/mtx.h"
 #include "io/reader.h"
+#include "io/snapshot.h"
 #include "io/text_edges.h"
 
 /* Whether path[0..n) ends with suffix. */
@@ -22,6 +27,8 @@ static bool ends_with(const char *path, size_t n, const char *suffix)
     size_t m = strlen(suffix);
     return n >= m && memcmp(path + n - m, suffix, m) == 0;
 }
+
+static int read_snapshot_edges(const char *path, sf_edge_list *out, sf_error *err);
 
 /* The formats read from one file's bytes. */
 enum format { UNKNOWN, LDBC, TEXT, WEIGHTED_TEXT, MTX, SG, WSG, BIN, WBIN };
@@ -67,6 +74,15 @@ int sf_input_read(const char *path, const sf_input_options *opt, sf_edge_list *o
     };
     uint64_t vertices = opt ? opt->vertices : 0;
     size_t n = strlen(path);
+    if (ends_with(path, n, ".sfg.gz"))
+        return sf_error_set(err, SF_EINPUT,
+                            "%s: snapshots are read uncompressed (gunzip it first)", path);
+    if (ends_with(path, n, ".sfg")) {
+        if (vertices)
+            return sf_error_set(err, SF_EUSAGE,
+                                "%s: --vertices applies to .bin and .wbin files only", path);
+        return read_snapshot_edges(path, out, err);
+    }
     if (ends_with(path, n, ".gz"))
         n -= 3;
     enum format format = UNKNOWN;
@@ -76,7 +92,7 @@ int sf_input_read(const char *path, const sf_input_options *opt, sf_edge_list *o
     if (format == UNKNOWN)
         return sf_error_set(err, SF_EUSAGE,
                             "%s: unknown graph format (expected .e, .el, .txt, .wel, .mtx, .sg, "
-                            ".wsg, .bin, .wbin, optionally .gz)",
+                            ".wsg, .bin, .wbin, optionally .gz, or .sfg)",
                             path);
     if (vertices && format != BIN && format != WBIN)
         return sf_error_set(err, SF_EUSAGE, "%s: --vertices applies to .bin and .wbin files only",
@@ -92,6 +108,70 @@ int sf_input_read(const char *path, const sf_input_options *opt, sf_edge_list *o
     rc = parse(format, path, bytes, len, vertices, out, err);
     free(bytes);
     return rc;
+}
+
+/* Whether arc v -> w of g is emitted: every arc of a directed graph, and
+ * each edge of an undirected one once, from its smaller original id. */
+static inline bool emits(const sf_graph *g, sf_vid v, sf_vid w)
+{
+    return g->directed || sf_graph_original_id(g, v) < sf_graph_original_id(g, w);
+}
+
+static int read_snapshot_edges(const char *path, sf_edge_list *out, sf_error *err)
+{
+    sf_graph *g = NULL;
+    uint64_t *first = NULL;
+    int rc = sf_snapshot_read(path, &g, err);
+    if (rc)
+        return rc;
+    uint64_t n = g->num_vertices, base = out->count;
+    first = malloc((n + 1) * sizeof *first);
+    uint64_t *ids = malloc((n ? n : 1) * sizeof *ids);
+    if (!first || !ids) {
+        free(ids);
+        goto no_memory;
+    }
+    /* rows in ascending original id: rank r is the r-th smallest */
+#pragma omp parallel for schedule(dynamic, 4096)
+    for (uint64_t r = 0; r < n; r++) {
+        sf_vid v = sf_graph_by_original(g, r);
+        uint64_t count = 0;
+        for (sf_eid a = g->out_offsets[v]; a < g->out_offsets[v + 1]; a++)
+            count += emits(g, v, g->out_neighbors[a]);
+        first[r] = count;
+        ids[r] = sf_graph_original_id(g, v);
+    }
+    uint64_t total = sf_exclusive_scan_u64(first, n);
+    first[n] = total;
+    free(out->vertex_ids);
+    out->vertex_ids = ids;
+    out->num_vertex_ids = n;
+    out->declared_directed = g->directed;
+    if (sf_edge_list_reserve(out, base + total + 1, g->weighted))
+        goto no_memory;
+#pragma omp parallel for schedule(dynamic, 4096)
+    for (uint64_t r = 0; r < n; r++) {
+        sf_vid v = sf_graph_by_original(g, r);
+        uint64_t at = base + first[r], id = sf_graph_original_id(g, v);
+        for (sf_eid a = g->out_offsets[v]; a < g->out_offsets[v + 1]; a++) {
+            sf_vid w = g->out_neighbors[a];
+            if (!emits(g, v, w))
+                continue;
+            out->src[at] = id;
+            out->dst[at] = sf_graph_original_id(g, w);
+            if (g->weighted)
+                out->weight[at] = g->out_weights[a];
+            at++;
+        }
+    }
+    out->count = base + total;
+    free(first);
+    sf_graph_destroy(&g);
+    return 0;
+no_memory:
+    free(first);
+    sf_graph_destroy(&g);
+    return sf_error_set(err, -ENOMEM, "%s: out of memory for the snapshot's edge list", path);
 }
 
 int sf_input_read_file(const char *path, sf_edge_list *out, sf_error *err)

@@ -20,11 +20,18 @@ typedef struct sf_input_options {
  *   .sg .wsg         gapbs serialized graph, unweighted or weighted (sf_parse_gapbs)
  *   .bin .wbin       Gemini/GridGraph binary u32 pairs, or (u32, u32, f32) triples
  *                    (sf_parse_binary_edges)
- * and any of these followed by .gz, read through zlib by sf_file_read.
+ * and any of these followed by .gz, read through zlib by sf_file_read;
+ *   .sfg             native snapshot (io/snapshot.h), turned back into arcs:
+ *                    every arc of a directed graph, each edge of an
+ *                    undirected one once (from its smaller original id),
+ *                    rows in ascending original id; every vertex named in
+ *                    out->vertex_ids (isolated ones kept); directedness
+ *                    declared. To run on a snapshot, load the graph itself
+ *                    with sf_snapshot_read instead: no rebuild.
  * opt may be NULL (no options). Generators (kron:, urand:) are the caller's
  * business, not this function's.
  * Errors: SF_EUSAGE "PATH: unknown graph format (expected .e, .el, .txt,
- * .wel, .mtx, .sg, .wsg, .bin, .wbin, optionally .gz)", SF_EUSAGE "PATH:
+ * .wel, .mtx, .sg, .wsg, .bin, .wbin, optionally .gz, or .sfg)", SF_EUSAGE "PATH:
  * --vertices applies to .bin and .wbin files only"; SF_EINPUT "PATH: a .wel
  * file needs 3 columns (src dst weight), found 2" for an unweighted .wel;
  * otherwise the readers' errors. On error out may hold part of the input:

@@ -7,6 +7,7 @@
 #define SF_IO_READER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "engine/error.h"
 
@@ -15,7 +16,8 @@
  * Names ending in ".gz" are decompressed (gzip, several members allowed); the
  * contract is the same, *data holding the decompressed bytes.
  *
- * io_uring reads 4 MiB blocks, several in flight. Where the kernel refuses
+ * io_uring reads 4 MiB blocks, several in flight on each worker of the
+ * current OpenMP team (sf_file_read_ranges). Where the kernel refuses
  * io_uring (seccomp, old kernel, io_uring_disabled) it falls back to pread and
  * prints, once per process, "shardflow: io_uring unavailable (<reason>),
  * reading with pread" to stderr. Setting SF_NO_IO_URING=1 in the
@@ -29,5 +31,60 @@
  * unreadable (e.g. "g.el: No such file or directory"), "PATH: corrupt gzip
  * data" for a damaged or truncated .gz; -ENOMEM when memory runs out. */
 int sf_file_read(const char *path, char **data, size_t *len, sf_error *err);
+
+/* Ranges are read in blocks of this many bytes (a range's last block may be
+ * shorter). */
+#define SF_FILE_BLOCK_BYTES ((size_t)4 << 20)
+
+/* With SF_READ_DIRECT, offsets, buffers and lengths rounded up to this are
+ * what O_DIRECT needs. */
+#define SF_FILE_DIRECT_ALIGN ((size_t)4096)
+
+typedef struct sf_file_range {
+    uint64_t offset;            /* first byte in the file */
+    void *buf;                  /* where the bytes go; the caller's memory */
+    size_t len;
+} sf_file_range;
+
+/* Told about each block once its bytes are in place: range index, the
+ * block's first byte relative to the range, the bytes themselves. Runs on
+ * the worker that read the block, while other reads are in flight and
+ * other workers run it on other blocks, so it must only touch state of its
+ * own block. Returns 0, or a non-zero code that stops the read. */
+typedef int (*sf_block_fn)(void *arg, size_t range, size_t at, const void *data, size_t len);
+
+enum {
+    /* Read with O_DIRECT (no page-cache copy): every offset and buffer must
+     * be SF_FILE_DIRECT_ALIGN-aligned, and every buffer and the file must
+     * extend to the range's end rounded up to it. Where the file system
+     * refuses O_DIRECT the read is buffered, silently. */
+    SF_READ_DIRECT = 1,
+};
+
+/* Reads ranges[0..count) of the regular file PATH into their buffers. The
+ * blocks are shared out, in file order, among the workers of the current
+ * OpenMP team; each worker keeps several reads in flight on its own io_uring
+ * (pread where io_uring is refused or SF_NO_IO_URING is set, as
+ * sf_file_read does) and calls on_block (when not NULL) as each of its
+ * blocks lands, so work on a block (a checksum) runs in parallel with the
+ * reads and while the block is still in cache.
+ * Errors: SF_EINPUT "PATH: <strerror>" when the file cannot be opened or
+ * read, "PATH: unexpected end of file at byte N" when a range runs past the
+ * end; the non-zero code of on_block, returned as is with err untouched
+ * (the callback's owner explains it); -ENOMEM. On error the buffers hold
+ * an unspecified part of the ranges. */
+int sf_file_read_ranges(const char *path, const sf_file_range *ranges, size_t count,
+                        unsigned flags, sf_block_fn on_block, void *arg, sf_error *err);
+
+/* The first bytes of PATH, for estimates before a large read: up to *len
+ * bytes (decompressed for ".gz") into buf, *len set to what was read, and
+ * *size to the whole file's size in bytes. For ".gz" *size is the
+ * uncompressed size the gzip trailer records when that is plausible (it
+ * is kept modulo 4 GiB), else 4 times the compressed size: an estimate.
+ * Errors: SF_EINPUT "PATH: <strerror>", "PATH: corrupt gzip data". */
+int sf_file_peek(const char *path, void *buf, size_t *len, uint64_t *size, sf_error *err);
+
+/* Reads len bytes at offset of PATH into buf: one range, no callback. */
+int sf_file_read_into(const char *path, uint64_t offset, void *buf, size_t len, sf_error *err);
 
 #endif

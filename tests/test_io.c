@@ -656,7 +656,7 @@ Test(io, dispatch_by_suffix, .init = make_tmp_dir, .fini = remove_tmp_dir)
     char *expected;
     cr_assert(asprintf(&expected,
                        "%s: unknown graph format (expected .e, .el, .txt, .wel, .mtx, .sg, .wsg, "
-                       ".bin, .wbin, optionally .gz)",
+                       ".bin, .wbin, optionally .gz, or .sfg)",
                        mtx) > 0);
     cr_expect_eq(sf_input_read_file(mtx, &list, &err), SF_EUSAGE);
     cr_expect_str_eq(err.msg, expected);

@@ -1,0 +1,552 @@
+/* `shardflow convert` and `shardflow info` as a user runs them: every output
+ * format read back gives the graph of its source (the .mtx read by a small
+ * parser kept here, from the Matrix Market rules alone); text outputs keep
+ * the input's lines unless asked to clean them, and cleaned they are the
+ * graph shardflow builds; random weights are the ones `run` gives; a failed
+ * conversion leaves nothing behind; `info` prints the counts the datasets'
+ * documentation gives and the degrees and components computed here from the
+ * files by a plain union-find. */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <ftw.h>
+#include <inttypes.h>
+#include <sys/stat.h>
+#include <zlib.h>
+
+#include "engine/weights.h"
+#include "io/input.h"
+#include "io/snapshot.h"
+#include "tests/support.h"
+
+/* ---- helpers ---- */
+
+static char tmp_dir[64];
+
+static void make_tmp_dir(void)
+{
+    strcpy(tmp_dir, "/tmp/sf_test_convert_XXXXXX");
+    cr_assert_not_null(mkdtemp(tmp_dir));
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st, (void)flag, (void)ftw;
+    return remove(path);
+}
+
+static void remove_tmp_dir(void)
+{
+    nftw(tmp_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static char *tmp_path(const char *name)
+{
+    char *path;
+    cr_assert(asprintf(&path, "%s/%s", tmp_dir, name) > 0);
+    return path;
+}
+
+static char *write_text(const char *name, const char *text)
+{
+    char *path = tmp_path(name);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs(text, f);
+    fclose(f);
+    return path;
+}
+
+static char *slurp_text(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    cr_assert_not_null(f, "%s", path);
+    fseek(f, 0, SEEK_END);
+    long len = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *text = malloc((size_t)len + 1);
+    cr_assert_eq(fread(text, 1, (size_t)len, f), (size_t)len);
+    text[len] = 0;
+    fclose(f);
+    return text;
+}
+
+static void cli_ok(const char *args)
+{
+    char errbuf[2048];
+    int status = run_cli(args, NULL, 0, errbuf, sizeof errbuf);
+    cr_assert_eq(status, 0, "%s: exit %d: %s", args, status, errbuf);
+}
+
+/* Converts, then returns the output's text. */
+static char *convert_text(const char *in, const char *out_name, const char *flags)
+{
+    char *out = tmp_path(out_name), args[4096];
+    snprintf(args, sizeof args, "convert %s %s %s --quiet", in, out, flags);
+    cli_ok(args);
+    char *text = slurp_text(out);
+    unlink(out);
+    free(out);
+    return text;
+}
+
+/* A Matrix Market reader from the format's rules alone: the banner, '%'
+ * comments, the size line, then "i j [value]" entries; symmetric means
+ * undirected. Honours the writer's documented shift comment. */
+static void read_mtx(const char *path, sf_edge_list *e)
+{
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f);
+    char line[512], field[32], symmetry[32];
+    cr_assert_not_null(fgets(line, sizeof line, f));
+    cr_assert_eq(sscanf(line, "%%%%MatrixMarket matrix coordinate %31s %31s", field, symmetry), 2,
+                 "banner: %s", line);
+    bool weighted = strcmp(field, "pattern") != 0;
+    uint64_t shift = 0, rows, cols, entries;
+    while (fgets(line, sizeof line, f) && line[0] == '%')
+        if (strcmp(line, "% shardflow: index = original id + 1\n") == 0)
+            shift = 1;
+    cr_assert_eq(sscanf(line, "%" SCNu64 " %" SCNu64 " %" SCNu64, &rows, &cols, &entries), 3);
+    cr_assert_eq(rows, cols);
+    sf_edge_list_init(e);
+    if (weighted)
+        cr_assert_eq(sf_edge_list_reserve(e, entries + 1, true), 0);
+    uint64_t i, j;
+    double w = 0;
+    for (uint64_t k = 0; k < entries; k++) {
+        if (weighted)
+            cr_assert_eq(fscanf(f, "%" SCNu64 " %" SCNu64 " %lf", &i, &j, &w), 3);
+        else
+            cr_assert_eq(fscanf(f, "%" SCNu64 " %" SCNu64, &i, &j), 2);
+        cr_assert(i >= 1 && i <= rows && j >= 1 && j <= cols, "entry %" PRIu64 " %" PRIu64, i, j);
+        if (strcmp(symmetry, "symmetric") == 0)
+            cr_assert_geq(i, j, "symmetric entries in the lower triangle");
+        cr_assert_eq(sf_edge_list_push(e, i - shift, j - shift, w), 0);
+    }
+    cr_assert_eq(fscanf(f, "%" SCNu64, &i), EOF, "no more than the entries announced");
+    fclose(f);
+    e->declared_directed = strcmp(symmetry, "symmetric") != 0;
+}
+
+/* Loads PATH as the CLI would (directedness: the flag, else what the input
+ * declares, else directed), the .mtx by the reader above. */
+static sf_graph *load(const char *path, bool undirected)
+{
+    sf_graph *g = NULL;
+    sf_error err;
+    size_t n = strlen(path);
+    if (n > 4 && strcmp(path + n - 4, ".sfg") == 0) {
+        cr_assert_eq(sf_snapshot_read(path, &g, &err), 0, "%s", err.msg);
+        return g;
+    }
+    sf_edge_list e;
+    sf_edge_list_init(&e);
+    if (n > 4 && strcmp(path + n - 4, ".mtx") == 0)
+        read_mtx(path, &e);
+    else
+        cr_assert_eq(sf_input_read_file(path, &e, &err), 0, "%s", err.msg);
+    sf_build_options opt = {.undirected = undirected || e.declared_directed == 0};
+    cr_assert_eq(sf_graph_build(&e, &opt, path, &g, &err), 0, "%s", err.msg);
+    sf_edge_list_fini(&e);
+    return g;
+}
+
+struct arc {
+    uint64_t u, v;
+    double w;
+};
+
+static int compare_arc(const void *a, const void *b)
+{
+    const struct arc *x = a, *y = b;
+    if (x->u != y->u)
+        return x->u < y->u ? -1 : 1;
+    return x->v < y->v ? -1 : x->v > y->v;
+}
+
+/* g's arcs between original ids, sorted. */
+static struct arc *arcs_of(const sf_graph *g)
+{
+    struct arc *a = malloc((g->num_arcs + 1) * sizeof *a);
+    uint64_t k = 0;
+    for (sf_vid v = 0; v < g->num_vertices; v++)
+        for (sf_eid i = g->out_offsets[v]; i < g->out_offsets[v + 1]; i++)
+            a[k++] = (struct arc){sf_graph_original_id(g, v),
+                                  sf_graph_original_id(g, g->out_neighbors[i]),
+                                  g->weighted ? g->out_weights[i] : 0};
+    qsort(a, k, sizeof *a, compare_arc);
+    return a;
+}
+
+/* The same graph: the same arcs between the same original ids, the same
+ * weights when `weights`, and the same vertices when `vertices`. */
+static void expect_same_graph(const sf_graph *a, const sf_graph *b, bool weights, bool vertices,
+                              const char *what)
+{
+    cr_assert_eq(a->directed, b->directed, "%s: directedness", what);
+    cr_assert_eq(a->num_arcs, b->num_arcs, "%s: %" PRIu64 " arcs, expected %" PRIu64, what,
+                 b->num_arcs, a->num_arcs);
+    if (vertices)
+        cr_assert_eq(a->num_vertices, b->num_vertices, "%s: vertices", what);
+    struct arc *x = arcs_of(a), *y = arcs_of(b);
+    for (uint64_t i = 0; i < a->num_arcs; i++) {
+        cr_assert(x[i].u == y[i].u && x[i].v == y[i].v,
+                  "%s: arc %" PRIu64 ": %" PRIu64 "->%" PRIu64 ", expected %" PRIu64 "->%" PRIu64,
+                  what, i, y[i].u, y[i].v, x[i].u, x[i].v);
+        if (weights)
+            cr_assert_eq(x[i].w, y[i].w, "%s: weight of %" PRIu64 "->%" PRIu64, what, x[i].u,
+                         x[i].v);
+    }
+    free(x);
+    free(y);
+}
+
+/* ---- round trips ---- */
+
+TestSuite(convert, .init = make_tmp_dir, .fini = remove_tmp_dir);
+
+Test(convert, every_format_round_trips_to_the_same_graph, .timeout = 60)
+{
+    char ldbc[1024], facebook[1024];
+    snprintf(ldbc, sizeof ldbc, "%s/ldbc/example-directed.e", datasets_dir());
+    snprintf(facebook, sizeof facebook, "%s/snap/facebook-combined.txt.gz", datasets_dir());
+    char *sparse = write_text("sparse.el", "# sparse ids, a duplicate, a self-loop\n"
+                                           "9000000000 3\n3 9000000000\n3 77\n77 77\n3 77\n"
+                                           "1099511627776 3\n");
+    struct {
+        const char *source;
+        bool undirected, weighted;
+    } sources[] = {{ldbc, false, true}, {facebook, true, false}, {sparse, false, false}};
+    const char *formats[] = {"sfg", "el", "wel", "mtx"};
+    for (size_t s = 0; s < sizeof sources / sizeof sources[0]; s++) {
+        sf_graph *want = load(sources[s].source, sources[s].undirected);
+        for (size_t f = 0; f < sizeof formats / sizeof formats[0]; f++) {
+            if (strcmp(formats[f], "wel") == 0 && !sources[s].weighted)
+                continue;
+            char name[64], args[4096];
+            snprintf(name, sizeof name, "out%zu.%s", s, formats[f]);
+            char *out = tmp_path(name);
+            /* text outputs cleaned, so that they hold the graph itself */
+            snprintf(args, sizeof args, "convert %s %s %s %s --quiet", sources[s].source, out,
+                     sources[s].undirected ? "--undirected" : "",
+                     strcmp(formats[f], "sfg") ? "--dedup --drop-self-loops" : "");
+            cli_ok(args);
+            sf_graph *got = load(out, sources[s].undirected);
+            bool weights = sources[s].weighted && strcmp(formats[f], "el") != 0;
+            /* only a snapshot keeps vertices that are in no edge */
+            expect_same_graph(want, got, weights, strcmp(formats[f], "sfg") == 0, args);
+            if (strcmp(formats[f], "sfg") == 0) {
+                cr_assert_eq(got->dropped_self_loops, want->dropped_self_loops);
+                cr_assert_eq(got->dropped_duplicates, want->dropped_duplicates);
+            }
+            sf_graph_destroy(&got);
+            unlink(out);
+            free(out);
+        }
+        sf_graph_destroy(&want);
+    }
+    free(sparse);
+}
+
+Test(convert, text_outputs_keep_the_input_or_clean_it_as_asked)
+{
+    const char *input = "3 1 2.5\n1 3 0.5\n2 2 4\n3 1 1.5\n1 2 0.1\n2 2 3\n";
+    char *wel = write_text("in.wel", input);
+    struct {
+        const char *out, *flags, *expected;
+    } cases[] = {
+        {"a.wel", "", "3 1 2.5\n1 3 0.5\n2 2 4\n3 1 1.5\n1 2 0.1\n2 2 3\n"},
+        {"a.el", "", "3 1\n1 3\n2 2\n3 1\n1 2\n2 2\n"},
+        {"a.wel", "--drop-self-loops", "3 1 2.5\n1 3 0.5\n3 1 1.5\n1 2 0.1\n"},
+        {"a.wel", "--dedup", "1 2 0.1\n1 3 0.5\n2 2 3\n3 1 1.5\n"},
+        {"a.wel", "--dedup --undirected", "1 2 0.1\n1 3 0.5\n2 2 3\n"},
+        {"a.wel", "--dedup --undirected --drop-self-loops", "1 2 0.1\n1 3 0.5\n"},
+        {"a.txt", "--dedup --drop-self-loops", "1 2\n1 3\n3 1\n"},
+        {"a.mtx", "--undirected",
+         "%%MatrixMarket matrix coordinate real symmetric\n% written by shardflow convert\n"
+         "3 3 6\n3 1 2.5\n3 1 0.5\n2 2 4\n3 1 1.5\n2 1 0.1\n2 2 3\n"},
+        {"a.mtx", "--dedup --drop-self-loops",
+         "%%MatrixMarket matrix coordinate real general\n% written by shardflow convert\n"
+         "3 3 3\n1 2 0.1\n1 3 0.5\n3 1 1.5\n"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *text = convert_text(wel, cases[i].out, cases[i].flags);
+        cr_assert_str_eq(text, cases[i].expected, "convert %s %s", cases[i].out, cases[i].flags);
+        free(text);
+    }
+    /* vertex 0 cannot be a Matrix Market index: every id moves up by one */
+    char *el = write_text("zero.el", "0 1\n1 2\n");
+    char *text = convert_text(el, "z.mtx", "");
+    cr_assert_str_eq(text, "%%MatrixMarket matrix coordinate pattern general\n"
+                           "% written by shardflow convert\n"
+                           "% shardflow: index = original id + 1\n3 3 2\n1 2\n2 3\n");
+    free(text);
+    free(el);
+    free(wel);
+}
+
+Test(convert, random_weights_are_the_ones_run_gives, .timeout = 30)
+{
+    char *wel = tmp_path("k.wel");
+    char args[4096];
+    snprintf(args, sizeof args, "convert kron:8 %s --weights=random --seed 9 --quiet", wel);
+    cli_ok(args);
+    sf_graph *got = load(wel, true);
+    sf_graph *want = graph_generated("kron:8", 9, true);
+    cr_assert_eq(sf_graph_assign_weights(want, SF_WEIGHTS_RANDOM, 9), 0);
+    /* the generator's isolated vertices have no line in a .wel */
+    expect_same_graph(want, got, true, false, "kron:8 random weights");
+    sf_graph_destroy(&got);
+    sf_graph_destroy(&want);
+    free(wel);
+}
+
+Test(convert, snapshot_inputs_and_the_default_format, .timeout = 30)
+{
+    char *el = write_text("d.el", "1 2\n2 3\n3 1\n4 4\n5 1\n");
+    char *plain = tmp_path("plain"), *sfg = tmp_path("plain.sfg"), *sym = tmp_path("sym.sfg");
+    char args[4096];
+    /* no suffix: a snapshot, OUT.sfg */
+    snprintf(args, sizeof args, "convert %s %s --quiet", el, plain);
+    cli_ok(args);
+    sf_graph *directed = load(sfg, false), *source = load(el, false);
+    expect_same_graph(source, directed, false, true, "no suffix");
+    /* a directed snapshot made undirected is the source symmetrised */
+    snprintf(args, sizeof args, "convert %s %s --undirected --quiet", sfg, sym);
+    cli_ok(args);
+    sf_graph *undirected = load(sym, false), *want = load(el, true);
+    expect_same_graph(want, undirected, false, true, "symmetrised snapshot");
+    /* a snapshot to text: the arcs, rows in ascending original id */
+    char *text = convert_text(sfg, "back.el", "");
+    cr_assert_str_eq(text, "1 2\n2 3\n3 1\n5 1\n");
+    free(text);
+    text = convert_text(sym, "back.el", "--dedup");
+    cr_assert_str_eq(text, "1 2\n1 3\n1 5\n2 3\n", "each undirected edge once, smaller id first");
+    free(text);
+    char errbuf[1024];
+    snprintf(args, sizeof args, "convert %s %s --directed", sym, sfg);
+    cr_assert_eq(run_cli(args, NULL, 0, errbuf, sizeof errbuf), 2, "%s", errbuf);
+    cr_assert(strstr(errbuf, "holds an undirected graph"), "%s", errbuf);
+    sf_graph_destroy(&directed);
+    sf_graph_destroy(&source);
+    sf_graph_destroy(&undirected);
+    sf_graph_destroy(&want);
+    free(el);
+    free(plain);
+    free(sfg);
+    free(sym);
+}
+
+/* ---- failures ---- */
+
+/* The names in tmp_dir, sorted, as one string. */
+static void list_dir(char *out, size_t len)
+{
+    DIR *d = opendir(tmp_dir);
+    cr_assert_not_null(d);
+    char names[64][256];
+    int n = 0;
+    struct dirent *ent;
+    while ((ent = readdir(d)) && n < 64)
+        if (ent->d_name[0] != '.')
+            snprintf(names[n++], 256, "%s", ent->d_name);
+    closedir(d);
+    qsort(names, (size_t)n, sizeof names[0], (int (*)(const void *, const void *))strcmp);
+    out[0] = 0;
+    for (int i = 0; i < n; i++)
+        snprintf(out + strlen(out), len - strlen(out), "%s ", names[i]);
+}
+
+Test(convert, a_failed_conversion_leaves_nothing_behind)
+{
+    char *good = write_text("good.el", "1 2\n2 3\n");
+    char *bad = write_text("bad.el", "1 2\n2 3\n3 x4\n");
+    char before[4096], after[4096];
+    list_dir(before, sizeof before);
+    struct {
+        const char *args;
+        int status;
+        const char *needle;
+    } cases[] = {
+        {"convert %s/missing.el %s/out.sfg", 1, "missing.el"},
+        {"convert %s/bad.el %s/out.sfg", 1, "bad.el:3:"},
+        {"convert %s/bad.el %s/out.el", 1, "bad.el:3:"},
+        {"convert %s/good.el %s/out.wel", 2, "needs weights"},
+        {"convert %s/good.el %s/out.xyz", 2, "unknown output format"},
+        {"convert %s/good.el %s/no/such/dir/out.sfg", 1, "No such file or directory"},
+        {"convert %s/good.el %s/no/such/dir/out.mtx", 1, "No such file or directory"},
+        {"run pr %s/good.el --dedup --output %s/out.txt", 2, "--dedup is an option of convert"},
+        {"convert kron:x %s/out.sfg", 2, "kron:x"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char args[4096], errbuf[2048];
+        if (strncmp(cases[i].args, "convert kron", 12) == 0)
+            snprintf(args, sizeof args, cases[i].args, tmp_dir);
+        else
+            snprintf(args, sizeof args, cases[i].args, tmp_dir, tmp_dir);
+        int status = run_cli(args, NULL, 0, errbuf, sizeof errbuf);
+        cr_assert_eq(status, cases[i].status, "%s: exit %d: %s", args, status, errbuf);
+        cr_assert(strstr(errbuf, cases[i].needle), "%s: %s", args, errbuf);
+        cr_assert_eq(strchr(errbuf, '\n'), errbuf + strlen(errbuf) - 1, "one line: %s", errbuf);
+        list_dir(after, sizeof after);
+        cr_assert_str_eq(after, before, "%s left files behind", args);
+    }
+    free(good);
+    free(bad);
+}
+
+/* ---- info ---- */
+
+/* An independent account of a text edge list: degrees by id and weak
+ * components by union-find, straight from the file (gzip or plain). */
+struct account {
+    uint64_t ids[8192], out[8192], in[8192], parent[8192];
+    size_t n;
+    uint64_t lines;
+};
+
+static size_t slot_of(struct account *a, uint64_t id)
+{
+    for (size_t i = 0; i < a->n; i++)
+        if (a->ids[i] == id)
+            return i;
+    cr_assert_lt(a->n, 8192);
+    a->ids[a->n] = id;
+    a->parent[a->n] = a->n;
+    return a->n++;
+}
+
+static uint64_t find(struct account *a, uint64_t x)
+{
+    while (a->parent[x] != x)
+        x = a->parent[x] = a->parent[a->parent[x]];
+    return x;
+}
+
+static void account_file(const char *path, bool undirected, struct account *a)
+{
+    memset(a, 0, sizeof *a);
+    gzFile f = gzopen(path, "r");
+    cr_assert_not_null(f);
+    char line[256];
+    while (gzgets(f, line, sizeof line)) {
+        uint64_t u, v;
+        if (line[0] == '#' || sscanf(line, "%" SCNu64 " %" SCNu64, &u, &v) != 2)
+            continue;
+        size_t x = slot_of(a, u), y = slot_of(a, v);
+        a->out[x]++;
+        a->in[y]++;
+        if (undirected) {
+            a->out[y]++;
+            a->in[x]++;
+        }
+        a->parent[find(a, x)] = find(a, y);
+        a->lines++;
+    }
+    gzclose(f);
+}
+
+static int compare_u64(const void *x, const void *y)
+{
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+    return a < b ? -1 : a > b;
+}
+
+static void expect_line(const char *out, const char *line)
+{
+    cr_assert(strstr(out, line), "'%s' not in:\n%s", line, out);
+}
+
+static void expect_degrees(const char *out, const char *key, uint64_t *degree, size_t n,
+                           uint64_t arcs)
+{
+    qsort(degree, n, sizeof *degree, compare_u64);
+    char line[256];
+    snprintf(line, sizeof line, "%-17smin %" PRIu64 ", median %" PRIu64 ", max %" PRIu64
+             ", mean %.2f\n", key, degree[0], degree[n / 2], degree[n - 1], (double)arcs / n);
+    expect_line(out, line);
+}
+
+static void expect_components(const char *out, struct account *a)
+{
+    uint64_t count[8192] = {0}, roots = 0, largest = 0;
+    for (size_t i = 0; i < a->n; i++)
+        count[find(a, i)]++;
+    for (size_t i = 0; i < a->n; i++) {
+        roots += count[i] > 0;
+        largest = count[i] > largest ? count[i] : largest;
+    }
+    char line[256];
+    snprintf(line, sizeof line, "components:      %" PRIu64 " weakly connected, the largest %"
+             PRIu64 " vertices\n", roots, largest);
+    expect_line(out, line);
+}
+
+Test(convert, info_on_the_ldbc_example, .timeout = 30)
+{
+    char path[1024], args[2048], out[8192];
+    snprintf(path, sizeof path, "%s/ldbc/example-directed.e", datasets_dir());
+    snprintf(args, sizeof args, "info %s --threads 2", path);
+    cr_assert_eq(run_cli(args, out, sizeof out, NULL, 0), 0, "%s", out);
+    /* example-directed.properties: 10 vertices, 17 edges, directed, weighted */
+    cr_assert_eq(strncmp(out, "expect:", 7), 0, "the estimate comes first: %s", out);
+    expect_line(out, "format:          LDBC Graphalytics (.e)\n");
+    expect_line(out, "directed:        yes\n");
+    expect_line(out, "weighted:        yes\n");
+    expect_line(out, "vertices:        10 (0 isolated)\n");
+    expect_line(out, "edges:           17 (17 arcs stored)\n");
+    expect_line(out, "dropped:         0 self-loops, 0 duplicate arcs\n");
+    static struct account a;
+    account_file(path, false, &a);
+    cr_assert_eq(a.n, 10);
+    expect_degrees(out, "out-degree:", a.out, a.n, 17);
+    expect_degrees(out, "in-degree:", a.in, a.n, 17);
+    expect_components(out, &a);
+    for (const char *k = "pr wcc bfs sssp cdlp lcc tc kcore"; *k;) {
+        char key[32];
+        int len = (int)strcspn(k, " ");
+        char name[16];
+        snprintf(name, sizeof name, "memory %.*s:", len, k);
+        snprintf(key, sizeof key, "%-17s+", name);
+        expect_line(out, key);
+        k += len + (k[len] == ' ');
+    }
+    expect_line(out, "load:            ");
+}
+
+Test(convert, info_on_facebook_from_text_and_from_a_snapshot, .timeout = 60)
+{
+    char path[1024], args[4096], out[8192];
+    snprintf(path, sizeof path, "%s/snap/facebook-combined.txt.gz", datasets_dir());
+    static struct account a;
+    account_file(path, true, &a);
+    cr_assert_eq(a.lines, 88234); /* snap/README.md: 88,234 edges, 4,039 nodes */
+    char *sfg = tmp_path("fb.sfg");
+    snprintf(args, sizeof args, "convert %s %s --undirected --quiet", path, sfg);
+    cli_ok(args);
+    for (int from_snapshot = 0; from_snapshot < 2; from_snapshot++) {
+        snprintf(args, sizeof args, "info %s %s", from_snapshot ? sfg : path,
+                 from_snapshot ? "" : "--undirected");
+        cr_assert_eq(run_cli(args, out, sizeof out, NULL, 0), 0, "%s", out);
+        expect_line(out, "directed:        no\n");
+        expect_line(out, "vertices:        4039 (0 isolated)\n");
+        expect_line(out, "edges:           88234 (176468 arcs stored)\n");
+        expect_line(out, "dropped:         0 self-loops, 0 duplicate edges\n");
+        expect_degrees(out, "out-degree:", a.out, a.n, 2 * 88234);
+        expect_components(out, &a);
+        if (from_snapshot) {
+            expect_line(out, "expect:          4039 vertices, 176468 arcs stored (from the header)");
+            expect_line(out, "format:          native snapshot (.sfg)\n");
+        }
+    }
+    snprintf(args, sizeof args, "info %s --json", sfg);
+    cr_assert_eq(run_cli(args, out, sizeof out, NULL, 0), 0, "%s", out);
+    const char *fields[] = {"\"vertices\": 4039", "\"edges\": 88234", "\"arcs\": 176468",
+                            "\"directed\": false", "\"components\": 1", "\"graph_bytes\": ",
+                            "\"kernel_bytes\": {\"pr\": ", "\"load_s\": ",
+                            "\"ready_peak_rss_bytes\": ", "\"out_degree\": {\"min\": "};
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+        cr_assert(strstr(out, fields[i]), "no %s in %s", fields[i], out);
+    cr_assert_eq(out[0], '{');
+    cr_assert_eq(strchr(out, '\n'), out + strlen(out) - 1, "one line");
+    free(sfg);
+}
