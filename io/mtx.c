@@ -149,6 +149,10 @@ int sf_mtx_read_header(const char *path, const char *text, size_t len, sf_mtx_he
         const char *q = p;
         while (q < e && is_blank(*q))
             q++;
+        static const char shift_note[] = "% shardflow: index = original id + 1";
+        if ((size_t)(e - q) >= sizeof shift_note - 1 &&
+            memcmp(q, shift_note, sizeof shift_note - 1) == 0)
+            h->shifted = true;
         if (q == e || *q == '%')
             continue;
         const char *tok[3];
@@ -279,6 +283,15 @@ int sf_parse_mtx(const char *path, const char *text, size_t len, sf_edge_list *o
         out->declared_directed = h.symmetric ? 0 : 1;
         if (list_unnamed(out, named, vertices))
             rc = sf_error_set(err, -ENOMEM, "%s: out of memory", path);
+    }
+    if (rc == 0 && h.shifted) { /* indices are original ids + 1 (all >= 1: checked above) */
+#pragma omp parallel for schedule(static)
+        for (uint64_t i = 0; i < out->count; i++) {
+            out->src[i]--;
+            out->dst[i]--;
+        }
+        for (uint64_t i = 0; i < out->num_vertex_ids; i++)
+            out->vertex_ids[i]--;
     }
     free(named);
     return rc;

@@ -19,6 +19,9 @@ typedef struct sf_mtx_header {
     uint64_t entries;     /* declared number of entries (nnz) */
     size_t body;          /* offset of the first byte after the size line */
     uint64_t body_line;   /* the file line that starts at `body` */
+    bool shifted;         /* a "% shardflow: index = original id + 1" comment: ids are
+                           * the file's indices minus 1 (shardflow convert writes it
+                           * for graphs that have a vertex 0) */
 } sf_mtx_header;
 
 /* Reads the banner (line 1) and the size line (the first line after it that
@@ -48,7 +51,10 @@ int sf_mtx_read_header(const char *path, const char *text, size_t len, sf_mtx_he
  * entry stands for an undirected edge, whichever triangle it is in),
  * `general` sets 1. Entries are parsed in parallel by the text edge-list
  * parser; blank lines, and '%' or '#' comment lines, are allowed among them.
- * An empty file (0 bytes) is an empty graph, as in every format.
+ * An empty file (0 bytes) is an empty graph, as in every format. A file
+ * that `shardflow convert` wrote from a graph with a vertex 0 says so in a
+ * "% shardflow: index = original id + 1" comment before the size line; its
+ * ids are then the indices minus 1, so the round trip keeps every id.
  *
  * Errors: sf_mtx_read_header's; SF_EINPUT "PATH:LINE: <what>" for the
  * first bad entry line (the text parser's messages: "expected 3 columns,
