@@ -92,43 +92,9 @@ static char *convert_text(const char *in, const char *out_name, const char *flag
 /* A Matrix Market reader from the format's rules alone: the banner, '%'
  * comments, the size line, then "i j [value]" entries; symmetric means
  * undirected. Honours the writer's documented shift comment. */
-static void read_mtx(const char *path, sf_edge_list *e)
-{
-    FILE *f = fopen(path, "r");
-    cr_assert_not_null(f);
-    char line[512], field[32], symmetry[32];
-    cr_assert_not_null(fgets(line, sizeof line, f));
-    cr_assert_eq(sscanf(line, "%%%%MatrixMarket matrix coordinate %31s %31s", field, symmetry), 2,
-                 "banner: %s", line);
-    bool weighted = strcmp(field, "pattern") != 0;
-    uint64_t shift = 0, rows, cols, entries;
-    while (fgets(line, sizeof line, f) && line[0] == '%')
-        if (strcmp(line, "% shardflow: index = original id + 1\n") == 0)
-            shift = 1;
-    cr_assert_eq(sscanf(line, "%" SCNu64 " %" SCNu64 " %" SCNu64, &rows, &cols, &entries), 3);
-    cr_assert_eq(rows, cols);
-    sf_edge_list_init(e);
-    if (weighted)
-        cr_assert_eq(sf_edge_list_reserve(e, entries + 1, true), 0);
-    uint64_t i, j;
-    double w = 0;
-    for (uint64_t k = 0; k < entries; k++) {
-        if (weighted)
-            cr_assert_eq(fscanf(f, "%" SCNu64 " %" SCNu64 " %lf", &i, &j, &w), 3);
-        else
-            cr_assert_eq(fscanf(f, "%" SCNu64 " %" SCNu64, &i, &j), 2);
-        cr_assert(i >= 1 && i <= rows && j >= 1 && j <= cols, "entry %" PRIu64 " %" PRIu64, i, j);
-        if (strcmp(symmetry, "symmetric") == 0)
-            cr_assert_geq(i, j, "symmetric entries in the lower triangle");
-        cr_assert_eq(sf_edge_list_push(e, i - shift, j - shift, w), 0);
-    }
-    cr_assert_eq(fscanf(f, "%" SCNu64, &i), EOF, "no more than the entries announced");
-    fclose(f);
-    e->declared_directed = strcmp(symmetry, "symmetric") != 0;
-}
-
 /* Loads PATH as the CLI would (directedness: the flag, else what the input
- * declares, else directed), the .mtx by the reader above. */
+ * declares, else directed); a .mtx through shardflow's own reader, which
+ * must undo the "+ 1" note convert writes for graphs with a vertex 0. */
 static sf_graph *load(const char *path, bool undirected)
 {
     sf_graph *g = NULL;
@@ -140,10 +106,7 @@ static sf_graph *load(const char *path, bool undirected)
     }
     sf_edge_list e;
     sf_edge_list_init(&e);
-    if (n > 4 && strcmp(path + n - 4, ".mtx") == 0)
-        read_mtx(path, &e);
-    else
-        cr_assert_eq(sf_input_read_file(path, &e, &err), 0, "%s", err.msg);
+    cr_assert_eq(sf_input_read_file(path, &e, &err), 0, "%s", err.msg);
     sf_build_options opt = {.undirected = undirected || e.declared_directed == 0};
     cr_assert_eq(sf_graph_build(&e, &opt, path, &g, &err), 0, "%s", err.msg);
     sf_edge_list_fini(&e);
@@ -221,6 +184,11 @@ Test(convert, every_format_round_trips_to_the_same_graph, .timeout = 60)
         sf_graph *want = load(sources[s].source, sources[s].undirected);
         for (size_t f = 0; f < sizeof formats / sizeof formats[0]; f++) {
             if (strcmp(formats[f], "wel") == 0 && !sources[s].weighted)
+                continue;
+            /* a Matrix Market graph has every index up to its size as a
+             * vertex: ids near 2^40 make more vertices than a graph may
+             * have, and the reader says so (tested in test_formats) */
+            if (strcmp(formats[f], "mtx") == 0 && sources[s].source == sparse)
                 continue;
             char name[64], args[4096];
             snprintf(name, sizeof name, "out%zu.%s", s, formats[f]);
