@@ -175,10 +175,13 @@ Test(convert, every_format_round_trips_to_the_same_graph, .timeout = 60)
     char *sparse = write_text("sparse.el", "# sparse ids, a duplicate, a self-loop\n"
                                            "9000000000 3\n3 9000000000\n3 77\n77 77\n3 77\n"
                                            "1099511627776 3\n");
+    /* a vertex 0: .mtx indices become id + 1, and the reader undoes it */
+    char *zero = write_text("zero.el", "0 1\n1 2\n2 0\n3 0\n");
     struct {
         const char *source;
         bool undirected, weighted;
-    } sources[] = {{ldbc, false, true}, {facebook, true, false}, {sparse, false, false}};
+    } sources[] = {{ldbc, false, true}, {facebook, true, false}, {sparse, false, false},
+                   {zero, false, false}};
     const char *formats[] = {"sfg", "el", "wel", "mtx"};
     for (size_t s = 0; s < sizeof sources / sizeof sources[0]; s++) {
         sf_graph *want = load(sources[s].source, sources[s].undirected);
@@ -213,6 +216,7 @@ Test(convert, every_format_round_trips_to_the_same_graph, .timeout = 60)
         sf_graph_destroy(&want);
     }
     free(sparse);
+    free(zero);
 }
 
 Test(convert, text_outputs_keep_the_input_or_clean_it_as_asked)
