@@ -520,6 +520,12 @@ static uint64_t line_number(const char *text, const char *line)
 int sf_parse_text_edges(const char *path, const char *text, size_t len, sf_edge_list *out,
                         sf_error *err)
 {
+    return sf_parse_text_edges_at(path, text, len, 1, out, err);
+}
+
+int sf_parse_text_edges_at(const char *path, const char *text, size_t len, uint64_t first_line,
+                           sf_edge_list *out, sf_error *err)
+{
     struct chunk *chunks = NULL;
     char *tail_copy = NULL;
     int rc = 0;
@@ -532,7 +538,8 @@ int sf_parse_text_edges(const char *path, const char *text, size_t len, sf_edge_
         return 0;
     if (columns != 2 && columns != 3)
         return sf_error_set(err, SF_EINPUT, "%s:%llu: expected 2 or 3 columns, found %d", path,
-                            (unsigned long long)line_number(text, first), columns);
+                            (unsigned long long)(first_line - 1 + line_number(text, first)),
+                            columns);
     bool weighted = columns == 3;
 
     /* A last line without '\n' gets one, in a copy, so that every line the
@@ -620,7 +627,8 @@ int sf_parse_text_edges(const char *path, const char *text, size_t len, sf_edge_
     for (size_t k = 0; k < num_chunks; k++) {
         if (chunks[k].bad_line) {
             rc = sf_error_set(err, SF_EINPUT, "%s:%llu: %s", path,
-                              (unsigned long long)line_number(text, chunks[k].bad_line),
+                              (unsigned long long)(first_line - 1 +
+                                                   line_number(text, chunks[k].bad_line)),
                               chunks[k].bad_what);
             goto done;
         }

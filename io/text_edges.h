@@ -32,4 +32,9 @@
 int sf_parse_text_edges(const char *path, const char *text, size_t len, sf_edge_list *out,
                         sf_error *err);
 
+/* The same for a part of a file that starts at line first_line (1-based):
+ * line numbers in messages are those of the whole file. */
+int sf_parse_text_edges_at(const char *path, const char *text, size_t len, uint64_t first_line,
+                           sf_edge_list *out, sf_error *err);
+
 #endif
