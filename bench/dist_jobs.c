@@ -225,23 +225,26 @@ static int resolve_source(const sf_dist_graph *d, sf_params *p, sf_error *err)
     }
     if (n == 0)
         return sf_error_set(err, SF_EINPUT, "the graph has no vertices to start from");
-    uint64_t *ok = calloc(SOURCE_TRIES, sizeof *ok), state = p->seed;
-    sf_vid *draw = malloc(SOURCE_TRIES * sizeof *draw);
-    if (!ok || !draw)
+    /* found[k]: 1 + the dense id of draw k when it has out-arcs, from its
+     * owner; found[SOURCE_TRIES]: 1 + the dense id of rank 0, the fallback */
+    uint64_t *found = calloc(SOURCE_TRIES + 1, sizeof *found), state = p->seed;
+    if (!found)
         sf_dist_abort(1, "out of memory");
     for (int k = 0; k < SOURCE_TRIES; k++) {
-        draw[k] = (sf_vid)(sf_job_source_draw(&state) % n);
-        ok[k] = sf_dist_graph_owns(d, draw[k]) && sf_out_degree(&d->view, draw[k]) > 0;
-    }
-    sf_dist_max_u64(ok, SOURCE_TRIES);
-    p->source_vertex = 0;
-    for (int k = 0; k < SOURCE_TRIES; k++)
-        if (ok[k]) {
-            p->source_vertex = draw[k];
-            break;
+        uint64_t r = sf_job_source_draw(&state) % n;
+        if (sf_dist_graph_owns(d, (sf_vid)r)) {
+            sf_vid v = sf_dist_graph_by_original(d, r);
+            found[k] = sf_out_degree(&d->view, v) > 0 ? (uint64_t)v + 1 : 0;
         }
-    free(ok);
-    free(draw);
+    }
+    if (sf_dist_graph_owns(d, 0))
+        found[SOURCE_TRIES] = (uint64_t)sf_dist_graph_by_original(d, 0) + 1;
+    sf_dist_max_u64(found, SOURCE_TRIES + 1);
+    int k = 0;
+    while (k < SOURCE_TRIES && !found[k])
+        k++;
+    p->source_vertex = (sf_vid)(found[k] - 1);
+    free(found);
     return 0;
 }
 
@@ -286,9 +289,10 @@ static char *format_owned(const sf_dist_graph *d, sf_value_kind kind, const char
         char *p = text + b * FORMAT_BLOCK * SF_RESULTS_LINE_MAX;
         uint64_t end = (b + 1) * FORMAT_BLOCK < n ? (b + 1) * FORMAT_BLOCK : n, k = 0;
         for (uint64_t i = b * FORMAT_BLOCK; i < end; i++) {
-            sf_vid v = (sf_vid)(d->begin + i);
-            k += sf_results_format_line(p + k, sf_dist_graph_original_id(d, v), kind,
-                                        values + (size_t)i * size);
+            uint64_t r = d->begin + i; /* rank in original order */
+            sf_vid v = sf_dist_graph_by_original(d, r);
+            k += sf_results_format_line(p + k, sf_dist_graph_sorted_id(d, r), kind,
+                                        values + (size_t)(v - d->begin) * size);
         }
         block_len[b] = k;
     }
@@ -351,12 +355,28 @@ static int keep_piece(int rank, const void *buf, size_t bytes, void *arg)
 static int verify(const sf_dist_job *job, sf_engine *e, const sf_dist_graph *d,
                   const sf_params *params, const char *values, bool *pass, sf_error *err)
 {
+    uint64_t source_id = 0;
+    if (job->algo->needs_source) {
+        if (sf_dist_graph_owns(d, params->source_vertex))
+            source_id = sf_dist_graph_original_id(d, params->source_vertex);
+        sf_dist_max_u64(&source_id, 1);
+    }
     size_t size = job->algo->value_size;
     uint64_t n = d->view.num_vertices;
     struct gathered all = {.d = d, .size = size};
     if (sf_dist_rank() == 0 && !(all.values = malloc((n + 1) * size)))
         sf_dist_abort(1, "out of memory gathering values for --verify");
-    sf_dist_gather_to_root(values, ((size_t)d->end - d->begin) * size, keep_piece, &all);
+    /* in original order, as ranks gather */
+    size_t owned = (size_t)d->end - d->begin;
+    char *ordered = malloc((owned + 1) * size);
+    if (!ordered)
+        sf_dist_abort(1, "out of memory gathering values for --verify");
+    for (size_t i = 0; i < owned; i++)
+        memcpy(ordered + i * size,
+               values + (size_t)(sf_dist_graph_by_original(d, d->begin + i) - d->begin) * size,
+               size);
+    sf_dist_gather_to_root(ordered, owned * size, keep_piece, &all);
+    free(ordered);
     int rc = 0;
     uint64_t passed = 1;
     if (sf_dist_rank() == 0) {
@@ -375,7 +395,7 @@ static int verify(const sf_dist_job *job, sf_engine *e, const sf_dist_graph *d,
                 memcpy((char *)r.values + (size_t)sf_graph_by_original(g, k) * size,
                        all.values + k * size, size);
             if (job->algo->needs_source)
-                r.params.source_vertex = sf_graph_by_original(g, params->source_vertex);
+                r.params.source_vertex = sf_graph_find_vertex(g, source_id);
             char msg[256];
             bool ok;
             if (sf_job_verify(job->algo, g, &r, &ok, msg, sizeof msg))

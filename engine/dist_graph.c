@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "order.h"
 #include "parallel.h"
 
 #define SAMPLES_PER_RANK 64     /* ids each rank offers for the splitters */
@@ -22,12 +23,6 @@
 static int compare_u64(const void *a, const void *b)
 {
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : x > y;
-}
-
-static int compare_u32(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
     return x < y ? -1 : x > y;
 }
 
@@ -354,9 +349,11 @@ static uint64_t route(const sf_dist_graph *g, const sf_vid *row, const sf_vid *c
     return got;
 }
 
-static void sort_row(sf_vid *a, uint64_t n)
+/* Sorts a row ascending: insertion sort when short, else LSD radix by
+ * bytes (skipping the bytes above the largest id) through `scratch`. */
+static void sort_row(sf_vid *a, uint64_t n, sf_vid *scratch)
 {
-    if (n < 32) {
+    if (n < 64) {
         for (uint64_t i = 1; i < n; i++) {
             sf_vid key = a[i];
             uint64_t j = i;
@@ -368,7 +365,28 @@ static void sort_row(sf_vid *a, uint64_t n)
         }
         return;
     }
-    qsort(a, n, sizeof *a, compare_u32);
+    sf_vid max = 0;
+    for (uint64_t i = 0; i < n; i++)
+        max |= a[i];
+    sf_vid *from = a, *to = scratch;
+    for (unsigned shift = 0; shift < 32 && (max >> shift); shift += 8) {
+        uint64_t count[256] = {0};
+        for (uint64_t i = 0; i < n; i++)
+            count[(from[i] >> shift) & 0xff]++;
+        uint64_t sum = 0;
+        for (unsigned d = 0; d < 256; d++) {
+            uint64_t c = count[d];
+            count[d] = sum;
+            sum += c;
+        }
+        for (uint64_t i = 0; i < n; i++)
+            to[count[(from[i] >> shift) & 0xff]++] = from[i];
+        sf_vid *t = from;
+        from = to;
+        to = t;
+    }
+    if (from != a)
+        memcpy(a, from, n * sizeof *a);
 }
 
 /* Rows [begin, end) from keys (row << 32 | col), each sorted ascending with
@@ -395,16 +413,29 @@ static int build_rows(uint64_t *keys, uint64_t n, sf_vid begin, sf_vid end, sf_e
     }
     free(keys);
     keys = NULL;
-#pragma omp parallel for schedule(dynamic, 1024)
-    for (uint64_t r = 0; r < num_rows; r++) {
-        sf_vid *row = raw + at[r];
-        uint64_t len = at[r + 1] - at[r], k = 0;
-        sort_row(row, len);
-        for (uint64_t i = 0; i < len; i++)
-            if (k == 0 || row[i] != row[k - 1])
-                row[k++] = row[i];
-        kept[r] = k;
+    uint64_t longest = 0;
+    for (uint64_t r = 0; r < num_rows; r++)
+        longest = at[r + 1] - at[r] > longest ? at[r + 1] - at[r] : longest;
+    int failed = 0;
+#pragma omp parallel reduction(| : failed)
+    {
+        sf_vid *scratch = malloc((longest + 1) * sizeof *scratch);
+        failed = !scratch;
+#pragma omp for schedule(dynamic, 1024)
+        for (uint64_t r = 0; r < num_rows; r++) {
+            sf_vid *row = raw + at[r];
+            uint64_t len = at[r + 1] - at[r], k = 0;
+            if (scratch)
+                sort_row(row, len, scratch);
+            for (uint64_t i = 0; i < len; i++)
+                if (k == 0 || row[i] != row[k - 1])
+                    row[k++] = row[i];
+            kept[r] = k;
+        }
+        free(scratch);
     }
+    if (failed)
+        goto oom;
     kept[num_rows] = 0;
     uint64_t total = sf_exclusive_scan_u64(kept, num_rows + 1);
     out = malloc((total + 1) * sizeof *out);
@@ -428,6 +459,109 @@ oom:
     return -ENOMEM;
 }
 
+/* ---- degree order inside each rank -------------------------------------- */
+
+static sf_dist_mirrors *build_mirrors(sf_dist_graph *g, bool all);
+
+/* Rows permuted: new row pos[i] is old row i, its ids renamed, sorted. */
+static int permute_rows(sf_eid **rows, sf_vid **nbrs, uint64_t num_rows, const uint32_t *pos,
+                        const sf_vid *renamed)
+{
+    sf_eid *old_rows = *rows, *new_rows = calloc(num_rows + 1, sizeof *new_rows);
+    sf_vid *old_nbrs = *nbrs, *new_nbrs = malloc((old_rows[num_rows] + 1) * sizeof *new_nbrs);
+    if (!new_rows || !new_nbrs) {
+        free(new_rows);
+        free(new_nbrs);
+        return -ENOMEM;
+    }
+    for (uint64_t i = 0; i < num_rows; i++)
+        new_rows[pos[i]] = old_rows[i + 1] - old_rows[i];
+    sf_exclusive_scan_u64(new_rows, num_rows + 1);
+    uint64_t longest = 0;
+    for (uint64_t i = 0; i < num_rows; i++)
+        longest = old_rows[i + 1] - old_rows[i] > longest ? old_rows[i + 1] - old_rows[i] : longest;
+    int failed = 0;
+#pragma omp parallel reduction(| : failed)
+    {
+        sf_vid *scratch = malloc((longest + 1) * sizeof *scratch);
+        failed = !scratch;
+#pragma omp for schedule(dynamic, 1024)
+        for (uint64_t i = 0; i < num_rows; i++) {
+            sf_vid *row = new_nbrs + new_rows[pos[i]];
+            uint64_t len = old_rows[i + 1] - old_rows[i];
+            for (uint64_t k = 0; k < len; k++)
+                row[k] = renamed[old_nbrs[old_rows[i] + k]];
+            if (scratch)
+                sort_row(row, len, scratch);
+        }
+        free(scratch);
+    }
+    if (failed) {
+        free(new_rows);
+        free(new_nbrs);
+        return -ENOMEM;
+    }
+    free(old_rows);
+    free(old_nbrs);
+    *rows = new_rows;
+    *nbrs = new_nbrs;
+    return 0;
+}
+
+/* Hands out the owned ids by descending degree (in + out), ties by original
+ * order, as sf_order_by_degree does for a single process. The new ids of
+ * remote neighbours come from their owners through the boundary exchange;
+ * the mirrors keep their pairing (position k of a sender's list is
+ * position k of the receiver's) and are renamed in place. */
+static int order_by_degree(sf_dist_graph *g, sf_vid **in_nbrs, sf_vid **out_nbrs)
+{
+    uint64_t n = (uint64_t)g->end - g->begin, total = g->view.num_vertices;
+    bool directed = g->out_rows != NULL;
+    uint32_t *degree = malloc((n + 1) * sizeof *degree), *pos = NULL;
+    sf_vid *renamed = malloc((total + 1) * sizeof *renamed);
+    if (!degree || !renamed)
+        goto oom;
+    for (uint64_t i = 0; i < n; i++)
+        degree[i] = (uint32_t)(g->in_rows[i + 1] - g->in_rows[i] +
+                               (directed ? g->out_rows[i + 1] - g->out_rows[i] : 0));
+    if (sf_order_by_degree(n, degree, &pos))
+        goto oom;
+    free(degree);
+    degree = NULL;
+    for (uint64_t i = 0; i < n; i++)
+        renamed[g->begin + i] = (sf_vid)(g->begin + pos[i]);
+    sf_dist_mirrors *m = build_mirrors(g, true);
+    sf_dist_mirrors_sync(m, renamed, sizeof *renamed);
+    for (uint64_t k = 0; k < m->send_at[m->num_peers]; k++)
+        m->send_ids[k] = renamed[m->send_ids[k]];
+    for (uint64_t k = 0; k < m->recv_at[m->num_peers]; k++)
+        m->recv_ids[k] = renamed[m->recv_ids[k]];
+    g->mirrors[SF_MIRRORS_ALL] = m;
+    if (permute_rows(&g->in_rows, in_nbrs, n, pos, renamed))
+        goto oom;
+    if (directed && permute_rows(&g->out_rows, out_nbrs, n, pos, renamed))
+        goto oom;
+    /* ids: by dense id, and in original order */
+    uint64_t *owned = malloc((n + 1) * sizeof *owned);
+    g->by_original = malloc((n + 1) * sizeof *g->by_original);
+    if (!owned || !g->by_original)
+        goto oom;
+    for (uint64_t i = 0; i < n; i++) {
+        owned[pos[i]] = g->owned_ids ? g->owned_ids[i] : g->begin + i;
+        g->by_original[i] = (sf_vid)(g->begin + pos[i]);
+    }
+    g->sorted_ids = g->owned_ids; /* they were in original order */
+    g->owned_ids = owned;
+    free(pos);
+    free(renamed);
+    return 0;
+oom:
+    free(degree);
+    free(pos);
+    free(renamed);
+    return -ENOMEM;
+}
+
 /* ---- the build -------------------------------------------------------- */
 
 static void set_view(sf_dist_graph *g, bool directed, sf_vid *in_nbrs, sf_vid *out_nbrs,
@@ -443,8 +577,8 @@ static void set_view(sf_dist_graph *g, bool directed, sf_vid *in_nbrs, sf_vid *o
     v->out_offsets = (g->out_rows ? g->out_rows : g->in_rows) - g->begin;
     v->out_neighbors = out_nbrs ? out_nbrs : in_nbrs;
     v->original_ids = g->owned_ids ? g->owned_ids - g->begin : NULL;
-    v->sorted_ids = v->original_ids; /* dense order is original order */
-    v->by_original = NULL;
+    v->sorted_ids = g->sorted_ids ? g->sorted_ids - g->begin : NULL;
+    v->by_original = g->by_original ? g->by_original - g->begin : NULL;
 }
 
 int sf_dist_graph_build(sf_edge_list *part, const sf_dist_build_options *opt, const char *source,
@@ -521,6 +655,13 @@ int sf_dist_graph_build(sf_edge_list *part, const sf_dist_build_options *opt, co
     free(src);
     free(dst);
     src = dst = NULL;
+    const char *order = getenv("SF_DIST_ORDER");
+    if (!(order && strcmp(order, "original") == 0)) {
+        /* set_view first: the mirrors read the rows through the view */
+        set_view(g, !undirected, in_nbrs, out_nbrs, in_arcs);
+        if (order_by_degree(g, &in_nbrs, &out_nbrs))
+            sf_dist_abort(1, "out of memory ordering vertices by degree");
+    }
     g->num_arcs = in_arcs;
     sf_dist_sum_u64(&g->num_arcs, 1);
     set_view(g, !undirected, in_nbrs, out_nbrs, in_arcs);
@@ -563,6 +704,8 @@ void sf_dist_graph_destroy(sf_dist_graph **gp)
     free(g->in_rows);
     free(g->out_rows);
     free(g->owned_ids);
+    free(g->sorted_ids);
+    free(g->by_original);
     free(g->owner_begin);
     free(g);
     *gp = NULL;
@@ -571,12 +714,12 @@ void sf_dist_graph_destroy(sf_dist_graph **gp)
 sf_vid sf_dist_graph_find_vertex(const sf_dist_graph *g, uint64_t original_id)
 {
     uint64_t found = UINT64_MAX;
-    if (g->owned_ids) {
-        uint64_t k = lower_bound_u64(g->owned_ids, (uint64_t)g->end - g->begin, original_id);
-        if (k < (uint64_t)g->end - g->begin && g->owned_ids[k] == original_id)
-            found = g->begin + k;
+    if (g->sorted_ids) {
+        uint64_t k = lower_bound_u64(g->sorted_ids, (uint64_t)g->end - g->begin, original_id);
+        if (k < (uint64_t)g->end - g->begin && g->sorted_ids[k] == original_id)
+            found = sf_dist_graph_by_original(g, g->begin + k);
     } else if (original_id >= g->begin && original_id < g->end) {
-        found = original_id;
+        found = sf_dist_graph_by_original(g, original_id);
     }
     sf_dist_min_u64(&found, 1);
     return found == UINT64_MAX ? SF_VID_NONE : (sf_vid)found;

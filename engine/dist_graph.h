@@ -6,6 +6,13 @@
  * order (dense id = the rank of the original id among all ids), so no
  * global degree sort is needed and outputs come out in order rank by rank.
  *
+ * Within its range each rank then hands out its ids by descending degree
+ * (hubs first, as the single-process builder does globally: PageRank's
+ * pull is about twice as fast as over ids in random order), a local sort
+ * that needs no global one: ranges do not move, so outputs still come out
+ * rank by rank, each rank writing its vertices in original order.
+ * SF_DIST_ORDER=original keeps original-id order inside the ranges too.
+ *
  * The rank's part is an ordinary sf_graph `view` to the kernels and the
  * engine: num_vertices is the global count, the offsets arrays are valid on
  * [begin, end] only (pointers biased by `begin`, so in_offsets[v] works for
@@ -62,7 +69,13 @@ typedef struct sf_dist_graph {
     sf_vid *owner_begin;        /* ranks + 1 entries: rank r owns [owner_begin[r], owner_begin[r+1]) */
     uint64_t num_arcs;          /* stored arcs over all ranks (2 per undirected edge) */
     uint64_t local_out_arcs;    /* out-arcs of the owned vertices */
-    uint64_t *owned_ids;        /* original ids of [begin, end); NULL: the dense id itself */
+    /* Owned vertices: original ids by dense id (owned_ids[v - begin]), and
+     * in original-id order: the k-th smallest owned original id is
+     * sorted_ids[k] (NULL: begin + k itself) and has dense id
+     * by_original[k] (NULL: begin + k). */
+    uint64_t *owned_ids;        /* NULL: the dense id itself */
+    uint64_t *sorted_ids;
+    sf_vid *by_original;
     sf_eid *in_rows, *out_rows; /* the unbiased offsets arrays (end - begin + 1) */
     sf_dist_mirrors *mirrors[2];/* by sf_mirror_kind, built on first use */
 } sf_dist_graph;
@@ -95,6 +108,18 @@ static inline bool sf_dist_graph_owns(const sf_dist_graph *g, sf_vid v)
 static inline uint64_t sf_dist_graph_original_id(const sf_dist_graph *g, sf_vid v)
 {
     return g->owned_ids ? g->owned_ids[v - g->begin] : v;
+}
+
+/* The owned vertex of rank r in original-id order over all vertices (r in
+ * [begin, end): ranges are the same in both orders). */
+static inline sf_vid sf_dist_graph_by_original(const sf_dist_graph *g, uint64_t r)
+{
+    return g->by_original ? g->by_original[r - g->begin] : (sf_vid)r;
+}
+
+static inline uint64_t sf_dist_graph_sorted_id(const sf_dist_graph *g, uint64_t r)
+{
+    return g->sorted_ids ? g->sorted_ids[r - g->begin] : r;
 }
 
 /* Collective: the dense id of an original id (SF_VID_NONE when no rank has
