@@ -397,10 +397,14 @@ static int verify(const sf_dist_job *job, sf_engine *e, const sf_dist_graph *d,
             if (job->algo->needs_source)
                 r.params.source_vertex = sf_graph_find_vertex(g, source_id);
             char msg[256];
-            bool ok;
-            if (sf_job_verify(job->algo, g, &r, &ok, msg, sizeof msg))
+            bool ok = false;
+            rc = sf_job_verify(job->algo, g, &r, &ok, msg, sizeof msg);
+            if (rc == -ENOMEM)
                 sf_dist_abort(1, "out of memory while verifying");
-            if (!ok)
+            if (rc)
+                rc = sf_error_set(err, rc, "%s: the reference failed (%s) while verifying",
+                                  job->algo->name, strerror(-rc));
+            else if (!ok)
                 fprintf(stderr, "shardflow: verify: %s\n", msg);
             passed = ok;
         }

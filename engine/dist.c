@@ -557,11 +557,24 @@ int sf_dist_round_wait_recv(sf_dist_round *r)
     if (dist.mpi) {
         int index;
         TIMED(MPI_Waitany(r->recvs, r->recv_req, &index, MPI_STATUS_IGNORE));
+        if (index == MPI_UNDEFINED)
+            return -1;
         r->returned++;
         return index;
     }
 #endif
     return r->returned++;
+}
+
+void sf_dist_round_wait(sf_dist_round *r, int index)
+{
+#if SF_HAVE_MPI
+    if (dist.mpi)
+        TIMED(MPI_Wait(&r->recv_req[index], MPI_STATUS_IGNORE));
+#else
+    (void)index;
+#endif
+    r->returned++;
 }
 
 void sf_dist_round_finish(sf_dist_round *r)

@@ -127,6 +127,8 @@ void sf_dist_round_send(sf_dist_round *r, int peer, const void *buf, size_t byte
 /* Waits for any posted receive not yet returned and returns its index;
  * -1 when all have been returned. */
 int sf_dist_round_wait_recv(sf_dist_round *r);
+/* Waits for the receive of that index (once; a later wait_recv skips it). */
+void sf_dist_round_wait(sf_dist_round *r, int index);
 /* Waits for the sends, then resets the round for reuse. */
 void sf_dist_round_finish(sf_dist_round *r);
 

@@ -695,6 +695,8 @@ void sf_dist_graph_destroy(sf_dist_graph **gp)
         free(m->recv_ids);
         free(m->send_buf);
         free(m->recv_buf);
+        free(m->recv_index);
+        free(m->unpacked);
         sf_dist_round_destroy(&m->round);
         free(m);
     }
@@ -849,15 +851,32 @@ static void copy_values(void *values, char *buf, const sf_vid *ids, uint64_t cou
     }
 }
 
-void sf_dist_mirrors_sync(sf_dist_mirrors *m, void *values, size_t elem_size)
+static void unpack_peer(sf_dist_mirrors *m, int i)
 {
-    int which[m->num_peers + 1]; /* receive index -> peer index */
+    size_t size = m->elem_size;
+    copy_values(m->values, m->recv_buf + m->recv_at[i] * size, m->recv_ids + m->recv_at[i],
+                m->recv_at[i + 1] - m->recv_at[i], size, false);
+    m->unpacked[i] = true;
+}
+
+void sf_dist_mirrors_begin(sf_dist_mirrors *m, void *values, size_t elem_size)
+{
+    if (!m->recv_index) {
+        m->recv_index = malloc(((size_t)m->num_peers + 1) * sizeof *m->recv_index);
+        m->unpacked = malloc(((size_t)m->num_peers + 1) * sizeof *m->unpacked);
+        if (!m->recv_index || !m->unpacked)
+            sf_dist_abort(1, "out of memory exchanging boundary values");
+    }
+    m->values = values;
+    m->elem_size = elem_size;
     copy_values(values, m->send_buf, m->send_ids, m->send_at[m->num_peers], elem_size, true);
     for (int i = 0; i < m->num_peers; i++) {
         uint64_t count = m->recv_at[i + 1] - m->recv_at[i];
-        if (count)
-            which[sf_dist_round_recv(m->round, m->peer[i], m->recv_buf + m->recv_at[i] * elem_size,
-                                     count * elem_size)] = i;
+        m->unpacked[i] = count == 0;
+        m->recv_index[i] = count ? sf_dist_round_recv(m->round, m->peer[i],
+                                                      m->recv_buf + m->recv_at[i] * elem_size,
+                                                      count * elem_size)
+                                 : -1;
     }
     for (int i = 0; i < m->num_peers; i++) {
         uint64_t count = m->send_at[i + 1] - m->send_at[i];
@@ -865,11 +884,29 @@ void sf_dist_mirrors_sync(sf_dist_mirrors *m, void *values, size_t elem_size)
             sf_dist_round_send(m->round, m->peer[i], m->send_buf + m->send_at[i] * elem_size,
                                count * elem_size);
     }
+}
+
+void sf_dist_mirrors_wait_peer(sf_dist_mirrors *m, int peer)
+{
+    for (int i = 0; i < m->num_peers; i++)
+        if (m->peer[i] == peer && !m->unpacked[i]) {
+            sf_dist_round_wait(m->round, m->recv_index[i]);
+            unpack_peer(m, i);
+        }
+}
+
+void sf_dist_mirrors_end(sf_dist_mirrors *m)
+{
     /* unpack each peer's values as they arrive, the others still in flight */
-    for (int idx; (idx = sf_dist_round_wait_recv(m->round)) >= 0;) {
-        int i = which[idx];
-        copy_values(values, m->recv_buf + m->recv_at[i] * elem_size, m->recv_ids + m->recv_at[i],
-                    m->recv_at[i + 1] - m->recv_at[i], elem_size, false);
-    }
+    for (int idx; (idx = sf_dist_round_wait_recv(m->round)) >= 0;)
+        for (int i = 0; i < m->num_peers; i++)
+            if (m->recv_index[i] == idx && !m->unpacked[i])
+                unpack_peer(m, i);
     sf_dist_round_finish(m->round);
+}
+
+void sf_dist_mirrors_sync(sf_dist_mirrors *m, void *values, size_t elem_size)
+{
+    sf_dist_mirrors_begin(m, values, elem_size);
+    sf_dist_mirrors_end(m);
 }

@@ -60,6 +60,11 @@ typedef struct sf_dist_mirrors {
     uint64_t boundary;          /* distinct owned vertices some other rank reads */
     char *send_buf, *recv_buf;  /* room for 8-byte values */
     sf_dist_round *round;
+    /* the exchange in flight (sf_dist_mirrors_begin .. _end) */
+    void *values;
+    size_t elem_size;
+    int *recv_index;            /* per peer: its receive in the round, or -1 */
+    bool *unpacked;             /* per peer */
 } sf_dist_mirrors;
 
 typedef struct sf_dist_graph {
@@ -135,5 +140,13 @@ sf_dist_mirrors *sf_dist_graph_mirrors(sf_dist_graph *g, sf_mirror_kind kind);
  * 8) to the ranks that read them, and writes the values it reads into
  * values at their mirrors' ids. */
 void sf_dist_mirrors_sync(sf_dist_mirrors *m, void *values, size_t elem_size);
+
+/* The same in three steps, so that local work overlaps the messages:
+ * begin packs and posts every message; wait_peer waits for the values
+ * from rank `peer` (if it sends any) and writes them; end writes the rest
+ * and waits for the sends. values must stay put until end. */
+void sf_dist_mirrors_begin(sf_dist_mirrors *m, void *values, size_t elem_size);
+void sf_dist_mirrors_wait_peer(sf_dist_mirrors *m, int peer);
+void sf_dist_mirrors_end(sf_dist_mirrors *m);
 
 #endif

@@ -221,6 +221,11 @@ Test(mpi, pr_and_wcc_kron14_1_to_4_ranks, .timeout = 120)
     const int two[] = {2};
     check_ranks("wcc", "kron:14", "--directed", two, 1, NULL);
     check_ranks("pr", "kron:14", "--directed", two, 1, NULL);
+    /* --verify under ranks: rank 0 checks the gathered values */
+    char out[4096], err[4096];
+    cr_assert_eq(run_ranks(3, "run pr kron:12 --directed --verify", out, sizeof out, err,
+                           sizeof err), 0, "%s", err);
+    cr_assert(strstr(out, "verify: PASS"), "%s", out);
     cleanup();
 }
 
