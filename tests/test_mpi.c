@@ -473,3 +473,127 @@ Test(mpi, one_rank_distributed_path_without_mpirun, .timeout = 60)
     check_ranks("pr", "kron:8", "", zero, 1, NULL);
     cleanup();
 }
+
+/* ---- a real network: ranks in network namespaces joined by veth links ----
+ * Two namespaces, each with one end of a veth pair whose other end is on a
+ * bridge in this namespace (where mpirun runs): ranks have different
+ * addresses and their bytes cross TCP (Open MPI's tcp transport only).
+ * mpirun starts its daemons through plm_rsh_agent, a script that enters
+ * the namespace of the "host" it is given. Needs root. */
+
+static const char netns_setup[] =
+    "#!/bin/sh\n"
+    "# usage: setup.sh up|down ID NET   (NET: the first three bytes, 10.231.K)\n"
+    "op=$1 id=$2 net=$3\n"
+    "if [ \"$op\" = down ]; then\n"
+    "  for k in 1 2; do ip netns del sf$id-$k 2>/dev/null; done\n"
+    "  ip link del sfb$id 2>/dev/null\n"
+    "  exit 0\n"
+    "fi\n"
+    "set -e\n"
+    "ip link add sfb$id type bridge\n"
+    "ip addr add $net.254/24 dev sfb$id\n"
+    "ip link set sfb$id up\n"
+    "for k in 1 2; do\n"
+    "  ip netns add sf$id-$k\n"
+    "  ip link add sfv$id$k type veth peer name sfp$id$k\n"
+    "  ip link set sfp$id$k netns sf$id-$k\n"
+    "  ip link set sfv$id$k master sfb$id\n"
+    "  ip link set sfv$id$k up\n"
+    "  ip netns exec sf$id-$k ip link set lo up\n"
+    "  ip netns exec sf$id-$k ip addr add $net.$k/24 dev sfp$id$k\n"
+    "  ip netns exec sf$id-$k ip link set sfp$id$k up\n"
+    "done\n";
+
+/* Open MPI calls it as an rsh: "agent [options] HOST COMMAND..." */
+static const char netns_agent[] =
+    "#!/bin/sh\n"
+    "while [ \"${1#-}\" != \"$1\" ]; do shift; done\n"
+    "host=$1; shift\n"
+    "exec ip netns exec sf$SF_NETNS_ID-${host##*.} sh -c \"$*\"\n";
+
+static int netns_id;
+static char netns_dir[256];
+
+static void netns_down(void)
+{
+    if (netns_id) {
+        char cmd[512];
+        snprintf(cmd, sizeof cmd, "sh %s/setup.sh down %d x", netns_dir, netns_id);
+        if (system(cmd) != 0)
+            fprintf(stderr, "test_mpi: could not remove namespaces sf%d-*\n", netns_id);
+        netns_id = 0;
+    }
+    cleanup();
+}
+
+static uint64_t link_bytes(const char *dev, const char *counter)
+{
+    char path[256];
+    snprintf(path, sizeof path, "/sys/class/net/%s/statistics/%s", dev, counter);
+    FILE *f = fopen(path, "r");
+    cr_assert(f, "cannot read %s", path);
+    unsigned long long v = 0;
+    cr_assert_eq(fscanf(f, "%llu", &v), 1);
+    fclose(f);
+    return v;
+}
+
+Test(mpi, ranks_in_network_namespaces_over_tcp, .timeout = 120, .fini = netns_down)
+{
+    REQUIRE_MPI();
+    if (geteuid() != 0)
+        cr_skip_test("network namespaces need root");
+    if (system("command -v ip >/dev/null 2>&1") != 0)
+        cr_skip_test("the ip command is missing (Debian package iproute2)");
+    snprintf(netns_dir, sizeof netns_dir, "%s", scratch());
+    char path[512], cmd[4096], out[1 << 16], err[8192];
+    snprintf(path, sizeof path, "%s/setup.sh", netns_dir);
+    write_file(path, netns_setup);
+    snprintf(path, sizeof path, "%s/agent.sh", netns_dir);
+    write_file(path, netns_agent);
+    cr_assert_eq(chmod(path, 0755), 0);
+    int id = 10000 + getpid() % 90000;
+    char net[32];
+    snprintf(net, sizeof net, "10.231.%d", getpid() % 250);
+    snprintf(cmd, sizeof cmd, "sh %s/setup.sh up %d %s", netns_dir, id, net);
+    netns_id = id;
+    int status = run_shell(cmd, NULL, 0, err, sizeof err);
+    if (status != 0 && strstr(err, "Operation not permitted"))
+        cr_skip_test("namespaces or veth links refused here: %s", err);
+    cr_assert_eq(status, 0, "%s: %s", cmd, err);
+
+    /* the answer of one process, then two ranks in two namespaces */
+    char single[320], ranks[320];
+    snprintf(single, sizeof single, "%s/single.txt", netns_dir);
+    snprintf(ranks, sizeof ranks, "%s/ranks.txt", netns_dir);
+    snprintf(cmd, sizeof cmd, "run pr kron:12 --quiet --output %s", single);
+    cr_assert_eq(run_cli(cmd, NULL, 0, err, sizeof err), 0, "%s", err);
+    char dev1[32], dev2[32];
+    snprintf(dev1, sizeof dev1, "sfv%d1", id);
+    snprintf(dev2, sizeof dev2, "sfv%d2", id);
+    uint64_t before = link_bytes(dev1, "rx_bytes") + link_bytes(dev2, "rx_bytes");
+    snprintf(cmd, sizeof cmd,
+             "SF_NETNS_ID=%d timeout 90 mpirun --allow-run-as-root -np 2 -H %s.1,%s.2 "
+             "--mca plm_rsh_agent %s/agent.sh --mca rtc_hwloc_vmhole none "
+             "--mca oob_tcp_if_include %s.0/24 --mca btl_tcp_if_include %s.0/24 "
+             "--mca btl tcp,self -x SF_NETNS_ID %s run pr kron:12 --json --output %s",
+             id, net, net, netns_dir, net, net, cli_binary(), ranks);
+    status = run_shell(cmd, out, sizeof out, err, sizeof err);
+    cr_assert_eq(status, 0, "%s: exit %d: %s", cmd, status, err);
+    uint64_t crossed = link_bytes(dev1, "rx_bytes") + link_bytes(dev2, "rx_bytes") - before;
+    assert_same_results(ranks, single, true, "pr kron:12 over two namespaces");
+
+    /* what the ranks say they sent went through the veth links */
+    const char *at = strstr(out, "\"bytes_sent_per_iteration\": [");
+    cr_assert(at, "%s", out);
+    at += strlen("\"bytes_sent_per_iteration\": [");
+    uint64_t sent = 0;
+    for (char *end; *at != ']'; at = end + (*end == ',' ? 2 : 0)) {
+        sent += strtoull(at, &end, 10);
+        cr_assert_neq(end, at, "%s", out);
+    }
+    cr_assert_gt(sent, 0);
+    cr_assert_geq(crossed, sent, "%llu bytes crossed the links, the ranks sent %llu",
+                  (unsigned long long)crossed, (unsigned long long)sent);
+}
