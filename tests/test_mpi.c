@@ -427,7 +427,7 @@ Test(mpi, binary_without_mpi_refuses_ranks, .timeout = 60)
 {
     if (!have_mpirun())
         cr_skip_test("mpirun not found (Debian package openmpi-bin)");
-    const char *nompi = getenv("SF_BIN_NOMPI");
+    const char *nompi = binary_has_mpi() ? getenv("SF_BIN_NOMPI") : cli_binary();
     struct stat st;
     if (!nompi || stat(nompi, &st) != 0)
         cr_skip_test("no binary built without MPI (SF_BIN_NOMPI; `make test` builds "
