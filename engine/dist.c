@@ -167,7 +167,6 @@ void sf_dist_finalize(void)
 }
 
 bool sf_dist_active(void) { return dist.active; }
-bool sf_dist_mpi_running(void) { return dist.mpi; }
 int sf_dist_rank(void) { return dist.rank; }
 int sf_dist_size(void) { return dist.size; }
 int sf_dist_local_size(void) { return dist.local_size; }
@@ -258,16 +257,6 @@ void sf_dist_min_u64(uint64_t *values, size_t n)
 #if SF_HAVE_MPI
     if (dist.mpi)
         allreduce(values, n, sizeof *values, MPI_UINT64_T, MPI_MIN);
-#else
-    (void)values, (void)n;
-#endif
-}
-
-void sf_dist_max_double(double *values, size_t n)
-{
-#if SF_HAVE_MPI
-    if (dist.mpi)
-        allreduce(values, n, sizeof *values, MPI_DOUBLE, MPI_MAX);
 #else
     (void)values, (void)n;
 #endif

@@ -51,8 +51,6 @@ void sf_dist_finalize(void);
 
 /* Whether the distributed path is on (sf_dist_init decided). */
 bool sf_dist_active(void);
-/* Whether MPI itself is running (several ranks). */
-bool sf_dist_mpi_running(void);
 
 int sf_dist_rank(void);
 int sf_dist_size(void);
@@ -72,7 +70,6 @@ void sf_dist_sum_double(double *values, size_t n);
 void sf_dist_sum_u64(uint64_t *values, size_t n);
 void sf_dist_max_u64(uint64_t *values, size_t n);
 void sf_dist_min_u64(uint64_t *values, size_t n);
-void sf_dist_max_double(double *values, size_t n);
 /* Logical or of flag over the ranks. */
 bool sf_dist_any(bool flag);
 /* Exact sum of 128-bit integers (every rank's value, added in rank order;

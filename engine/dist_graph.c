@@ -651,7 +651,6 @@ int sf_dist_graph_build(sf_edge_list *part, const sf_dist_build_options *opt, co
         if (build_rows(keys, got, g->begin, g->end, &g->out_rows, &out_nbrs, &out_arcs, &out_dups))
             sf_dist_abort(1, "out of memory building rows");
     }
-    g->local_out_arcs = undirected ? in_arcs : out_arcs;
     free(src);
     free(dst);
     src = dst = NULL;

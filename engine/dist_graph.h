@@ -73,7 +73,6 @@ typedef struct sf_dist_graph {
     int rank, ranks;
     sf_vid *owner_begin;        /* ranks + 1 entries: rank r owns [owner_begin[r], owner_begin[r+1]) */
     uint64_t num_arcs;          /* stored arcs over all ranks (2 per undirected edge) */
-    uint64_t local_out_arcs;    /* out-arcs of the owned vertices */
     /* Owned vertices: original ids by dense id (owned_ids[v - begin]), and
      * in original-id order: the k-th smallest owned original id is
      * sorted_ids[k] (NULL: begin + k itself) and has dense id

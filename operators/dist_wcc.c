@@ -163,6 +163,8 @@ int sf_dist_wcc(sf_engine *e, uint64_t *label, sf_iteration_log *log)
     sf_dist_graph *d = sf_engine_dist(e);
     if (!d)
         return -EINVAL;
+    if (d->view.num_vertices == 0)
+        return 0;
     struct dwcc_run run = {.engine = e, .state = {.d = d, .g = sf_engine_graph(e)}};
     struct dwcc *w = &run.state;
     int rc = -ENOMEM;
