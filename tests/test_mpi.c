@@ -16,7 +16,6 @@
 #include "engine/graph.h"
 #include "tests/support.h"
 
-#define MPIRUN "timeout 120 mpirun --oversubscribe --allow-run-as-root"
 
 static bool have_mpirun(void)
 {
@@ -39,6 +38,38 @@ static bool binary_has_mpi(void)
             cr_skip_test("%s was built without MPI (make MPI=0)", cli_binary());       \
     } while (0)
 
+static char tmpdir[64];
+
+static const char *scratch(void)
+{
+    if (!tmpdir[0]) {
+        snprintf(tmpdir, sizeof tmpdir, "/tmp/sf-test-mpi-XXXXXX");
+        cr_assert(mkdtemp(tmpdir));
+    }
+    return tmpdir;
+}
+
+/* mpirun with its session files in this test's scratch folder: mpiruns of
+ * tests running side by side then never clean up each other's. */
+static const char *mpirun(void)
+{
+    static char cmd[256];
+    snprintf(cmd, sizeof cmd,
+             "timeout 120 mpirun --oversubscribe --allow-run-as-root --mca orte_tmpdir_base %s",
+             scratch());
+    return cmd;
+}
+
+static void cleanup(void)
+{
+    if (tmpdir[0]) {
+        char cmd[128];
+        snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
+        cr_assert_eq(system(cmd), 0);
+        tmpdir[0] = 0;
+    }
+}
+
 /* Runs `args` under mpirun with np ranks (np 0: the distributed path at one
  * rank without mpirun, SF_DIST=1). */
 static int run_ranks(int np, const char *args, char *out, size_t out_len, char *err,
@@ -48,7 +79,7 @@ static int run_ranks(int np, const char *args, char *out, size_t out_len, char *
     if (np == 0)
         snprintf(cmd, sizeof cmd, "SF_DIST=1 %s %s", cli_binary(), args);
     else
-        snprintf(cmd, sizeof cmd, MPIRUN " -np %d %s %s", np, cli_binary(), args);
+        snprintf(cmd, sizeof cmd, "%s -np %d %s %s", mpirun(), np, cli_binary(), args);
     return run_shell(cmd, out, out_len, err, err_len);
 }
 
@@ -113,26 +144,8 @@ static void assert_ldbc_expected(const char *actual, const char *expected, const
     free(b);
 }
 
-static char tmpdir[64];
-
-static const char *scratch(void)
-{
-    if (!tmpdir[0]) {
-        snprintf(tmpdir, sizeof tmpdir, "/tmp/sf-test-mpi-XXXXXX");
-        cr_assert(mkdtemp(tmpdir));
-    }
-    return tmpdir;
-}
-
-static void cleanup(void)
-{
-    if (tmpdir[0]) {
-        char cmd[128];
-        snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
-        cr_assert_eq(system(cmd), 0);
-        tmpdir[0] = 0;
-    }
-}
+/* Every test leaves its scratch folder behind it, passed or failed. */
+TestSuite(mpi, .fini = cleanup);
 
 /* Runs algo on graph in one process, then at each rank count in nps (0:
  * SF_DIST=1 without mpirun), and compares the outputs. When `expected` is
@@ -433,7 +446,7 @@ Test(mpi, binary_without_mpi_refuses_ranks, .timeout = 60)
         cr_skip_test("no binary built without MPI (SF_BIN_NOMPI; `make test` builds "
                      "bin/shardflow-nompi)");
     char cmd[1024], out[4096], err[4096];
-    snprintf(cmd, sizeof cmd, MPIRUN " -np 2 %s run pr kron:6", nompi);
+    snprintf(cmd, sizeof cmd, "%s -np 2 %s run pr kron:6", mpirun(), nompi);
     int status = run_shell(cmd, out, sizeof out, err, sizeof err);
     cr_assert_eq(status, 2, "exit %d: %s", status, err);
     const char *line = strstr(err, "this binary was built without MPI (make MPI=0) but was "
@@ -450,13 +463,12 @@ Test(mpi, killed_rank_ends_the_job, .timeout = 90)
 {
     REQUIRE_MPI();
     char cmd[1024], err[8192];
-    snprintf(cmd, sizeof cmd,
-             "timeout 60 mpirun --oversubscribe --allow-run-as-root -x SF_TEST_DIE_RANK=1 -np 3 "
-             "%s run pr kron:10",
+    snprintf(cmd, sizeof cmd, "%s -x SF_TEST_DIE_RANK=1 -np 3 %s run pr kron:10", mpirun(),
              cli_binary());
     int status = run_shell(cmd, NULL, 0, err, sizeof err);
     cr_assert_neq(status, 0, "%s", err);
     cr_assert_neq(status, 124, "the job hung until the timeout: %s", err);
+    cleanup();
     /* the launcher names it (Open MPI: "process rank 1 ... exited on signal
      * 9"; MPICH: "RANK 1"), not only our test hook's own line */
     cr_assert(strstr(err, "process rank 1") || strstr(err, "RANK 1"), "the rank is not named: %s",
@@ -575,10 +587,11 @@ Test(mpi, ranks_in_network_namespaces_over_tcp, .timeout = 120, .fini = netns_do
     uint64_t before = link_bytes(dev1, "rx_bytes") + link_bytes(dev2, "rx_bytes");
     snprintf(cmd, sizeof cmd,
              "SF_NETNS_ID=%d timeout 90 mpirun --allow-run-as-root -np 2 -H %s.1,%s.2 "
+             "--mca orte_tmpdir_base %s "
              "--mca plm_rsh_agent %s/agent.sh --mca rtc_hwloc_vmhole none "
              "--mca oob_tcp_if_include %s.0/24 --mca btl_tcp_if_include %s.0/24 "
              "--mca btl tcp,self -x SF_NETNS_ID %s run pr kron:12 --json --output %s",
-             id, net, net, netns_dir, net, net, cli_binary(), ranks);
+             id, net, net, netns_dir, netns_dir, net, net, cli_binary(), ranks);
     status = run_shell(cmd, out, sizeof out, err, sizeof err);
     cr_assert_eq(status, 0, "%s: exit %d: %s", cmd, status, err);
     uint64_t crossed = link_bytes(dev1, "rx_bytes") + link_bytes(dev2, "rx_bytes") - before;
