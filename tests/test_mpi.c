@@ -517,12 +517,15 @@ static const char netns_setup[] =
     "  ip netns exec sf$id-$k ip link set sfp$id$k up\n"
     "done\n";
 
-/* Open MPI calls it as an rsh: "agent [options] HOST COMMAND..." */
+/* Open MPI calls it as an rsh: "agent [options] HOST COMMAND...". Each
+ * namespace also gets its own host name (a UTS namespace), as a machine
+ * would: daemons on one kernel with one name race on their session files. */
 static const char netns_agent[] =
     "#!/bin/sh\n"
     "while [ \"${1#-}\" != \"$1\" ]; do shift; done\n"
     "host=$1; shift\n"
-    "exec ip netns exec sf$SF_NETNS_ID-${host##*.} sh -c \"$*\"\n";
+    "ns=sf$SF_NETNS_ID-${host##*.}\n"
+    "exec ip netns exec $ns unshare --uts sh -c \"hostname $ns && $*\"\n";
 
 static int netns_id;
 static char netns_dir[256];
