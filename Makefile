@@ -5,7 +5,7 @@
 #   make test       install what is missing, build, run the whole test suite
 #   make SANITIZE=address|undefined|thread   sanitizer build (bin/shardflow-$(SANITIZE))
 #   make fuzz       install clang's libFuzzer, fuzz every parser for FUZZ_SECONDS each
-#   make MPI=0      build without Open MPI
+#   make MPI=0      build without Open MPI (bin/shardflow-nompi: single process only)
 #   make clean
 
 CFLAGS ?= -O3 -g
@@ -20,23 +20,28 @@ PACKAGES += libopenmpi-dev openmpi-bin
 endif
 
 override CFLAGS += -std=gnu11 -fopenmp -pthread -Wall -Wextra -I. -MMD -MP
-LDLIBS := -lhwloc -luring -lz -ljansson -lm
+LDLIBS = -lhwloc -luring -lz -ljansson -lm
 
+# Deferred (=, not :=): on a fresh machine mpicc exists only once the
+# packages step has run, so its flags are asked for when a recipe runs.
 ifeq ($(MPI),1)
-MPICC_COMPILE := $(shell mpicc --showme:compile 2>/dev/null)
-MPICC_LINK := $(shell mpicc --showme:link 2>/dev/null)
+MPICC_COMPILE = $(shell mpicc --showme:compile 2>/dev/null)
+MPICC_LINK = $(shell mpicc --showme:link 2>/dev/null)
 override CFLAGS += -DSF_HAVE_MPI=1 $(MPICC_COMPILE)
 LDLIBS += $(MPICC_LINK)
 endif
 
+# A binary without MPI gets its own name, so that both can live side by side
+# (the tests check that the one without MPI refuses to run under mpirun).
+NOMPI := $(if $(filter 0,$(MPI)),-nompi)
 ifeq ($(SANITIZE),)
-BUILD := build/release$(if $(filter 0,$(MPI)),-nompi)
-BIN := bin/shardflow
+BUILD := build/release$(NOMPI)
+BIN := bin/shardflow$(NOMPI)
 LDLIBS += -ljemalloc          # jemalloc is the binary's allocator
 override CFLAGS += -DSF_HAVE_JEMALLOC=1   # per-node arenas (engine/numa.c); plain malloc without
 else
-BUILD := build/$(SANITIZE)$(if $(filter 0,$(MPI)),-nompi)
-BIN := bin/shardflow-$(SANITIZE)
+BUILD := build/$(SANITIZE)$(NOMPI)
+BIN := bin/shardflow-$(SANITIZE)$(NOMPI)
 override CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
 override LDFLAGS += -fsanitize=$(SANITIZE)
 endif
@@ -52,7 +57,7 @@ LIB := $(BUILD)/libshardflow.a
 TEST_BIN := $(BUILD)/shardflow-tests
 DEPS_STAMP := build/.packages-ok
 
-.PHONY: all run test deps clean
+.PHONY: all run test deps clean nompi
 all: $(BIN) libshardflow.a
 
 # Installs the missing packages among $(1) when root; otherwise prints the
@@ -95,10 +100,18 @@ $(TEST_BIN): $(TEST_OBJ) $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) $(TEST_OBJ) $(LIB) $(LDLIBS) -lcriterion -o $@
 
 # The whole suite is one Criterion binary; tests that drive the CLI find it
-# through SF_BIN and the datasets through SF_DATASETS.
+# through SF_BIN and the datasets through SF_DATASETS. With MPI, the MPI
+# tests also get the binary built without it (SF_BIN_NOMPI).
 SF_DATASETS ?= $(abspath ../shared/datasets)
+ifeq ($(MPI)$(SANITIZE),1)
+NOMPI_BIN := bin/shardflow-nompi
+test: nompi
+nompi: | $(DEPS_STAMP)
+	$(MAKE) --no-print-directory MPI=0 $(NOMPI_BIN)
+endif
 test: $(TEST_BIN) $(BIN)
-	SF_BIN=$(abspath $(BIN)) SF_DATASETS=$(SF_DATASETS) $(TEST_BIN) --jobs 2
+	SF_BIN=$(abspath $(BIN)) $(if $(NOMPI_BIN),SF_BIN_NOMPI=$(abspath $(NOMPI_BIN))) \
+	  SF_DATASETS=$(SF_DATASETS) $(TEST_BIN) --jobs 2
 
 run: $(BIN)
 	$(BIN) bench --graphs kron:20 --algos pr,wcc --threads 1,$$(nproc) --out bench-out

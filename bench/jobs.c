@@ -336,6 +336,11 @@ static uint64_t splitmix(uint64_t *state)
     return x ^ (x >> 31);
 }
 
+uint64_t sf_job_source_draw(uint64_t *state)
+{
+    return splitmix(state);
+}
+
 /* The source of bfs and sssp as a dense id: the one asked for, or, as the
  * GAP suite does, a vertex drawn from the seed among those with out-arcs
  * (drawn by rank in original-id order, so the same seed picks the same

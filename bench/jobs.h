@@ -70,6 +70,12 @@ void sf_job_result_fini(sf_job_result *r);
 int sf_job_verify(const sf_algo *algo, const sf_graph *g, const sf_job_result *r, bool *pass,
                   char *msg, size_t msg_len);
 
+/* The draws the source pick makes when no source is given: the k-th call
+ * from the same state is the k-th candidate, a rank in original-id order
+ * once taken modulo the vertex count (the distributed job draws the same
+ * vertices as sf_job_run). */
+uint64_t sf_job_source_draw(uint64_t *state);
+
 typedef struct sf_load_options {
     bool undirected;            /* --undirected */
     bool directed;              /* --directed (files are directed by default) */

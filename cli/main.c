@@ -14,8 +14,10 @@
 #include <time.h>
 
 #include "bench/cost.h"
+#include "bench/dist_jobs.h"
 #include "bench/jobs.h"
 #include "datasets/generators.h"
+#include "engine/dist.h"
 #include "engine/parallel.h"
 #include "engine/record.h"
 #include "engine/topology.h"
@@ -435,6 +437,14 @@ static int cmd_run(struct cli *c, int argc, char **argv)
     sf_job_result result = {0};
     double load_s = 0, build_s = 0;
     int rc = ldbc_defaults(c, algo, &err);
+    if (rc == 0 && sf_dist_active()) { /* started as several MPI ranks */
+        sf_dist_job job = {
+            .algo = algo, .graph = c->graph, .load = c->load, .params = c->params,
+            .engine = c->engine, .output = c->output, .json = c->json, .verify = c->verify,
+            .quiet = c->quiet, .baseline = c->baseline, .command_line = c->command_line,
+        };
+        return sf_dist_job_run(&job);
+    }
     if (rc == 0)
         rc = sf_engine_create(&c->engine, &e, &err);
     if (rc == 0)
@@ -1171,7 +1181,7 @@ out:
     return status;
 }
 
-int main(int argc, char **argv)
+static int run_command(int argc, char **argv)
 {
     struct cli c = {0};
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
@@ -1181,6 +1191,8 @@ int main(int argc, char **argv)
     }
     const char *cmd = argv[1];
     c.command = cmd;
+    if (sf_dist_size() > 1 && strcmp(cmd, "run") != 0)
+        return usage_error("%s does not run over MPI ranks; start it without mpirun", cmd);
     if (strcmp(cmd, "run") == 0)
         return cmd_run(&c, argc - 1, argv + 1);
     if (strcmp(cmd, "info") == 0)
@@ -1192,4 +1204,21 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "topology") == 0)
         return cmd_topology(&c, argc - 1, argv + 1);
     return usage_error("unknown command '%s'", cmd);
+}
+
+/* Under mpirun/srun with several ranks, `run` takes the distributed path
+ * (bench/dist_jobs.h); every rank runs main, only rank 0 prints. */
+int main(int argc, char **argv)
+{
+    sf_error err = {{0}};
+    if (sf_dist_init(&argc, &argv, &err)) {
+        if (sf_dist_rank() == 0)
+            fprintf(stderr, "shardflow: %s\n", err.msg);
+        sf_dist_finalize();
+        return 2;
+    }
+    sf_dist_quiet_other_ranks();
+    int status = run_command(argc, argv);
+    sf_dist_finalize();
+    return status;
 }

@@ -163,7 +163,8 @@ static inline unsigned kron_outcome(const kron_sampler *ks, uint64_t hash)
     return b->outcome[fraction >= b->keep];
 }
 
-static void generate_kron(unsigned scale, uint64_t edges, uint64_t seed,
+/* Edges [first, first + edges) of the stream into src[0..edges). */
+static void generate_kron(unsigned scale, uint64_t first, uint64_t edges, uint64_t seed,
                           const kron_sampler *restrict ks, uint64_t *restrict src,
                           uint64_t *restrict dst)
 {
@@ -176,7 +177,7 @@ static void generate_kron(unsigned scale, uint64_t edges, uint64_t seed,
     /* firstprivate: a copy per thread stays in registers across the stores */
 #pragma omp parallel for schedule(static) firstprivate(perm)
     for (uint64_t i = 0; i < edges; i++) {
-        uint64_t state = key + i * draws * GOLDEN;
+        uint64_t state = key + (first + i) * draws * GOLDEN;
         uint64_t u = 0, v = 0;
         for (unsigned g = 0; g < full_groups; g++) {
             state += GOLDEN;
@@ -197,7 +198,7 @@ static void generate_kron(unsigned scale, uint64_t edges, uint64_t seed,
 }
 
 /* Uniform: two draws per edge, each masked to SCALE bits. */
-static void generate_urand(unsigned scale, uint64_t edges, uint64_t seed,
+static void generate_urand(unsigned scale, uint64_t first, uint64_t edges, uint64_t seed,
                            uint64_t *restrict src, uint64_t *restrict dst)
 {
     const uint64_t mask = (1ull << scale) - 1;
@@ -205,7 +206,7 @@ static void generate_urand(unsigned scale, uint64_t edges, uint64_t seed,
 
 #pragma omp parallel for schedule(static)
     for (uint64_t i = 0; i < edges; i++) {
-        uint64_t state = key + 2 * i * GOLDEN;
+        uint64_t state = key + 2 * (first + i) * GOLDEN;
         /* the high bits of the hash are the best mixed */
         src[i] = (mix64(state + GOLDEN) >> 24) & mask;
         dst[i] = (mix64(state + 2 * GOLDEN) >> 24) & mask;
@@ -256,6 +257,12 @@ bool sf_generator_spec(const char *spec)
 
 int sf_generate(const char *spec, uint64_t seed, sf_edge_list *out, sf_error *err)
 {
+    return sf_generate_part(spec, seed, 0, 1, out, err);
+}
+
+int sf_generate_part(const char *spec, uint64_t seed, int part, int parts, sf_edge_list *out,
+                     sf_error *err)
+{
     enum generator kind;
     const char *p = spec ? generator_prefix(spec, &kind) : NULL;
     if (!p)
@@ -286,8 +293,10 @@ int sf_generate(const char *spec, uint64_t seed, sf_edge_list *out, sf_error *er
     if (out->count != 0)
         return sf_error_set(err, SF_EUSAGE, "%s: the edge list to fill is not empty", spec);
 
-    uint64_t edges = edge_factor << scale;
-    int rc = sf_edge_list_reserve(out, edges, false);
+    uint64_t all_edges = edge_factor << scale;
+    uint64_t first = (uint64_t)((unsigned __int128)all_edges * part / parts);
+    uint64_t edges = (uint64_t)((unsigned __int128)all_edges * (part + 1) / parts) - first;
+    int rc = sf_edge_list_reserve(out, edges ? edges : 1, false);
     if (rc)
         return sf_error_set(err, rc, "%s: out of memory for %llu edges", spec,
                             (unsigned long long)edges);
@@ -297,10 +306,10 @@ int sf_generate(const char *spec, uint64_t seed, sf_edge_list *out, sf_error *er
         if (!ks)
             return sf_error_set(err, -ENOMEM, "%s: out of memory", spec);
         kron_sampler_init(ks);
-        generate_kron((unsigned)scale, edges, seed, ks, out->src, out->dst);
+        generate_kron((unsigned)scale, first, edges, seed, ks, out->src, out->dst);
         free(ks);
     } else {
-        generate_urand((unsigned)scale, edges, seed, out->src, out->dst);
+        generate_urand((unsigned)scale, first, edges, seed, out->src, out->dst);
     }
 
     out->count = edges;

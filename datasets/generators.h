@@ -35,6 +35,15 @@
  * meaningless arrays; sf_edge_list_fini frees them as usual. */
 int sf_generate(const char *spec, uint64_t seed, sf_edge_list *out, sf_error *err);
 
+/* Part `part` (0-based) of `parts` of the same edge list: the edges with
+ * indices [E * part / parts, E * (part + 1) / parts) of the E edges
+ * sf_generate makes, exactly as it makes them (the generator is
+ * counter-based), so the parts of all ranks together are sf_generate's
+ * list whatever the number of parts. dense_vertices and declared_directed
+ * are set as by sf_generate. Same errors. */
+int sf_generate_part(const char *spec, uint64_t seed, int part, int parts, sf_edge_list *out,
+                     sf_error *err);
+
 /* True when spec names a generator ("kron:" or "urand:" prefix), so the
  * caller knows not to open a file. Says nothing about whether the rest of
  * the spec is well formed: sf_generate reports that. */

@@ -60,6 +60,7 @@ struct sf_engine {
     int *next_shard;            /* per worker, padded: next unclaimed own shard */
     void *spare[SPARE_ARRAYS];  /* freed vertex arrays kept for reuse */
     sf_tiled_arcs *tiled_in_arcs; /* built on first use for the attached graph */
+    struct sf_dist_graph *dist;  /* distributed runs: this rank's part */
 };
 
 /* Process-wide facts. Engines are created, attached and destroyed by one
@@ -588,20 +589,28 @@ static inline uint64_t prefix_cost(const sf_graph *g, uint64_t v)
 
 int sf_engine_attach(sf_engine *e, const sf_graph *g, sf_error *err)
 {
+    return sf_engine_attach_range(e, g, 0, g->num_vertices, NULL, err);
+}
+
+struct sf_dist_graph *sf_engine_dist(const sf_engine *e) { return e->dist; }
+
+int sf_engine_attach_range(sf_engine *e, const sf_graph *g, sf_vid first, sf_vid last,
+                           struct sf_dist_graph *dist, sf_error *err)
+{
     int shards = sf_engine_planned_shards(e);
-    uint64_t n = g->num_vertices;
+    uint64_t n = last;
     sf_shard *s = aligned_alloc(64, sizeof(sf_shard) * (size_t)shards);
     if (!s || sf_plan_shards(&e->plan, shards) != 0) {
         free(s);
         return sf_error_set(err, -ENOMEM, "out of memory cutting the graph into shards");
     }
-    uint64_t total = prefix_cost(g, n);
-    uint64_t begin = 0;
+    uint64_t base = prefix_cost(g, first), total = prefix_cost(g, n) - base;
+    uint64_t begin = first;
     for (int i = 0; i < shards; i++) {
         uint64_t end = n;
         if (i + 1 < shards) {
             /* smallest v with prefix_cost(v) >= total * (i+1) / shards */
-            uint64_t target = (uint64_t)((unsigned __int128)total * (i + 1) / shards);
+            uint64_t target = base + (uint64_t)((unsigned __int128)total * (i + 1) / shards);
             uint64_t lo = begin, hi = n;
             while (lo < hi) {
                 uint64_t mid = lo + (hi - lo) / 2;
@@ -638,6 +647,7 @@ int sf_engine_attach(sf_engine *e, const sf_graph *g, sf_error *err)
     e->num_shards = shards;
     e->graph = g;
     place_graph(e, g);
+    e->dist = dist;
     return 0;
 }
 

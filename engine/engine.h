@@ -87,6 +87,17 @@ void sf_engine_destroy(sf_engine **e);
  * count: the widest, attached first, decides). */
 int sf_engine_attach(sf_engine *e, const sf_graph *g, sf_error *err);
 
+/* Distributed runs (engine/dist_graph.h): cuts only [begin, end), the
+ * vertices this rank owns (g's offsets need only be valid there), and keeps
+ * `dist` for the kernels (sf_engine_dist). */
+struct sf_dist_graph;
+int sf_engine_attach_range(sf_engine *e, const sf_graph *g, sf_vid begin, sf_vid end,
+                           struct sf_dist_graph *dist, sf_error *err);
+
+/* The distributed graph attached with the graph, or NULL in a single
+ * process. */
+struct sf_dist_graph *sf_engine_dist(const sf_engine *e);
+
 int sf_engine_threads(const sf_engine *e);
 int sf_engine_num_shards(const sf_engine *e);
 /* The shard count the next sf_engine_attach will cut: --shards, or shards

@@ -121,6 +121,12 @@ void sf_record_write(FILE *out, const sf_run_info *r)
     sf_json_string(out, sf_host_cpu_model());
     fprintf(out, ", \"cores\": %d, \"memory_bytes\": %llu}", sf_host_cores(),
             (unsigned long long)sf_host_memory_bytes());
+    fputs(", \"bytes_sent_per_iteration\": [", out);
+    for (int i = 0; i < r->iterations && r->bytes_sent_per_iteration; i++)
+        fprintf(out, "%s%llu", i ? ", " : "", (unsigned long long)r->bytes_sent_per_iteration[i]);
+    fprintf(out, "], \"comm_wait_s\": %.6f", r->comm_wait_s);
+    if (r->distributed_json)
+        fprintf(out, ", \"distributed\": %s", r->distributed_json);
     fprintf(out, ", \"seed\": %llu", (unsigned long long)r->seed);
     if (r->trial >= 0)
         fprintf(out, ", \"trial\": %d", r->trial);

@@ -25,6 +25,13 @@ typedef struct sf_run_info {
     const char *command_line;
     uint64_t seed;
     int trial;                  /* -1 when not part of a benchmark */
+    /* Distributed runs (written as empty/0 otherwise): bytes sent by all
+     * ranks during each iteration (`iterations` entries, or NULL), the
+     * seconds the slowest-waiting rank spent waiting on the others during
+     * the kernel, and per-rank details as a JSON object (or NULL). */
+    const uint64_t *bytes_sent_per_iteration;
+    double comm_wait_s;
+    const char *distributed_json;
 } sf_run_info;
 
 /* Writes the record as one JSON object (no trailing newline). */

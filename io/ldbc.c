@@ -69,11 +69,11 @@ static inline bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r';
 
 /* Parses one id per line from text[0..len) (NUL at text[len]) into a new
  * array *ids of *count entries. */
-static int parse_vertex_ids(const char *path, const char *text, size_t len, uint64_t **ids,
-                            uint64_t *count, sf_error *err)
+int sf_ldbc_parse_vertex_ids(const char *path, const char *text, size_t len, uint64_t first_line,
+                             uint64_t **ids, uint64_t *count, sf_error *err)
 {
     const char *p = text, *end = text + len;
-    uint64_t lines = 1, n = 0, capacity = 1;
+    uint64_t lines = first_line, n = 0, capacity = 1;
     int rc = 0;
     for (const char *q = text; (q = memchr(q, '\n', (size_t)(end - q))) != NULL; q++)
         capacity++;
@@ -248,6 +248,23 @@ int sf_ldbc_property(const char *edge_path, const char *key_suffix, char *value,
     return rc;
 }
 
+char *sf_ldbc_vertex_path(const char *edge_path, bool *oom)
+{
+    char *stem = ldbc_stem(edge_path), *vpath = NULL;
+    *oom = false;
+    for (int gz = 0; stem && gz < 2 && !*oom; gz++) {
+        vpath = with_suffix(stem, gz ? ".v.gz" : ".v");
+        *oom = !vpath;
+        if (vpath && file_exists(vpath))
+            break;
+        free(vpath);
+        vpath = NULL;
+    }
+    *oom |= !stem;
+    free(stem);
+    return vpath;
+}
+
 int sf_read_ldbc(const char *path, sf_edge_list *out, sf_error *err)
 {
     char *text = NULL, *stem = NULL, *vpath = NULL, *props_path = NULL, *name = NULL;
@@ -281,7 +298,7 @@ int sf_read_ldbc(const char *path, sf_edge_list *out, sf_error *err)
         if (rc)
             goto done;
         uint64_t *ids = NULL, count = 0;
-        rc = parse_vertex_ids(vpath, text, len, &ids, &count, err);
+        rc = sf_ldbc_parse_vertex_ids(vpath, text, len, 1, &ids, &count, err);
         free(text);
         text = NULL;
         if (rc)

@@ -4,7 +4,9 @@
 #ifndef SF_IO_LDBC_H
 #define SF_IO_LDBC_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "engine/edge_list.h"
 #include "engine/error.h"
@@ -34,5 +36,16 @@ int sf_read_ldbc(const char *path, sf_edge_list *out, sf_error *err);
  * does not fit in n bytes, or sf_file_read's errors for an unreadable file. */
 int sf_ldbc_property(const char *edge_path, const char *key_suffix, char *value, size_t n,
                      sf_error *err);
+
+/* The vertex file beside the edge file EDGE_PATH (NAME.v, else NAME.v.gz)
+ * as a new string the caller frees, or NULL when there is none (or no
+ * memory: *oom is then set). */
+char *sf_ldbc_vertex_path(const char *edge_path, bool *oom);
+
+/* Parses the lines of a .v file, or of a part of one starting at line
+ * first_line (1-based, for messages), into a new array *ids (freed by the
+ * caller) of *count ids. Errors as sf_read_ldbc's for .v lines. */
+int sf_ldbc_parse_vertex_ids(const char *path, const char *text, size_t len, uint64_t first_line,
+                             uint64_t **ids, uint64_t *count, sf_error *err);
 
 #endif

@@ -583,3 +583,111 @@ int sf_file_peek(const char *path, void *buf, size_t *len, uint64_t *size, sf_er
     *len = (size_t)got;
     return 0;
 }
+
+/* ---- parts of a file, cut at line boundaries ---- */
+
+#define SCAN_BYTES ((size_t)64 << 10)
+
+/* The start of the first line that begins at or after `at`: one past the
+ * first '\n' at or after at - 1, or 0 when at is 0, or size. Returns 0 or a
+ * positive errno. */
+static int line_start_at(int fd, size_t size, size_t at, size_t *start)
+{
+    if (at == 0 || at >= size) {
+        *start = at == 0 ? 0 : size;
+        return 0;
+    }
+    char buf[4096];
+    for (size_t pos = at - 1; pos < size;) {
+        size_t want = size - pos < sizeof buf ? size - pos : sizeof buf;
+        ssize_t got = pread(fd, buf, want, (off_t)pos);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0)
+            return got < 0 ? errno : EIO;
+        char *nl = memchr(buf, '\n', (size_t)got);
+        if (nl) {
+            *start = pos + (size_t)(nl - buf) + 1;
+            return 0;
+        }
+        pos += (size_t)got;
+    }
+    *start = size;
+    return 0;
+}
+
+/* The same cut within bytes already in memory. */
+static size_t line_start_in(const char *text, size_t size, size_t at)
+{
+    if (at == 0 || at >= size)
+        return at == 0 ? 0 : size;
+    const char *nl = memchr(text + at - 1, '\n', size - (at - 1));
+    return nl ? (size_t)(nl - text) + 1 : size;
+}
+
+int sf_file_read_part(const char *path, int part, int parts, char **data, size_t *len,
+                      sf_error *err)
+{
+    *data = NULL;
+    *len = 0;
+    if (has_suffix(path, ".gz")) {
+        char *whole;
+        size_t whole_len;
+        int rc = sf_file_read(path, &whole, &whole_len, err);
+        if (rc)
+            return rc;
+        size_t a = line_start_in(whole, whole_len,
+                                 (size_t)((unsigned __int128)whole_len * part / parts));
+        size_t b = line_start_in(whole, whole_len,
+                                 (size_t)((unsigned __int128)whole_len * (part + 1) / parts));
+        memmove(whole, whole + a, b - a);
+        whole[b - a] = '\0';
+        *data = whole;
+        *len = b - a;
+        return 0;
+    }
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return read_error(err, path, errno);
+    struct stat st;
+    int rc = 0;
+    char *buf = NULL;
+    if (fstat(fd, &st) < 0) {
+        rc = errno;
+        goto done;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        rc = EISDIR;
+        goto done;
+    }
+    size_t size = (size_t)st.st_size, a, b;
+    rc = line_start_at(fd, size, (size_t)((unsigned __int128)size * part / parts), &a);
+    if (rc == 0)
+        rc = line_start_at(fd, size, (size_t)((unsigned __int128)size * (part + 1) / parts), &b);
+    if (rc)
+        goto done;
+    buf = malloc(b - a + 1);
+    if (!buf) {
+        rc = ENOMEM;
+        goto done;
+    }
+    sf_advise_huge(buf, b - a);
+    for (size_t done = 0; done < b - a;) {
+        ssize_t got = pread(fd, buf + done, b - a - done, (off_t)(a + done));
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0) {
+            rc = got < 0 ? errno : EIO;
+            goto done;
+        }
+        done += (size_t)got;
+    }
+    buf[b - a] = '\0';
+    *data = buf;
+    *len = b - a;
+    buf = NULL;
+done:
+    free(buf);
+    close(fd);
+    return rc ? read_error(err, path, rc) : 0;
+}

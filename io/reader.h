@@ -87,4 +87,15 @@ int sf_file_peek(const char *path, void *buf, size_t *len, uint64_t *size, sf_er
 /* Reads len bytes at offset of PATH into buf: one range, no callback. */
 int sf_file_read_into(const char *path, uint64_t offset, void *buf, size_t len, sf_error *err);
 
+/* Part `part` (0-based) of `parts` of the file PATH, cut at line
+ * boundaries, for ranks that each parse their own share of a text file: the
+ * lines whose first byte lies in [size * part / parts, size * (part + 1) /
+ * parts), so the parts of all ranks hold every line exactly once. Read with
+ * pread from the part's offset (no whole-file read). A ".gz" file cannot be
+ * entered in the middle: it is decompressed whole and the same cut is made
+ * in the decompressed bytes. The contract is sf_file_read's otherwise
+ * (*data NUL-terminated, freed by the caller; same errors). */
+int sf_file_read_part(const char *path, int part, int parts, char **data, size_t *len,
+                      sf_error *err);
+
 #endif

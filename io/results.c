@@ -16,26 +16,32 @@
 #define BLOCK 65536             /* vertices formatted per buffer */
 #define LINE_MAX_BYTES 64       /* 20-digit id, space, 22-char value, newline */
 
-static size_t format_line(char *p, const sf_graph *g, sf_value_kind kind, const void *values,
-                          uint64_t rank)
+size_t sf_results_format_line(char *p, uint64_t id, sf_value_kind kind, const void *value)
 {
-    sf_vid v = sf_graph_by_original(g, rank);
-    uint64_t id = sf_graph_original_id(g, v);
     switch (kind) {
     case SF_VALUES_DOUBLE: {
-        double x = ((const double *)values)[v];
+        double x = *(const double *)value;
         if (isinf(x) && x > 0)
             return (size_t)sprintf(p, "%" PRIu64 " Infinity\n", id);
         return (size_t)sprintf(p, "%" PRIu64 " %.15e\n", id, x);
     }
     case SF_VALUES_U64:
-        return (size_t)sprintf(p, "%" PRIu64 " %" PRIu64 "\n", id, ((const uint64_t *)values)[v]);
+        return (size_t)sprintf(p, "%" PRIu64 " %" PRIu64 "\n", id, *(const uint64_t *)value);
     case SF_VALUES_DEPTH: {
-        int64_t d = ((const int64_t *)values)[v];
+        int64_t d = *(const int64_t *)value;
         return (size_t)sprintf(p, "%" PRIu64 " %" PRId64 "\n", id, d < 0 ? INT64_MAX : d);
     }
     }
     return 0;
+}
+
+static size_t format_line(char *p, const sf_graph *g, sf_value_kind kind, const void *values,
+                          uint64_t rank)
+{
+    sf_vid v = sf_graph_by_original(g, rank);
+    size_t size = kind == SF_VALUES_DOUBLE ? sizeof(double) : sizeof(uint64_t);
+    return sf_results_format_line(p, sf_graph_original_id(g, v), kind,
+                                  (const char *)values + (size_t)v * size);
 }
 
 static int write_all(int fd, const char *buf, size_t len)

@@ -5,6 +5,9 @@
 #ifndef SF_RESULTS_H
 #define SF_RESULTS_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #include "engine/error.h"
 #include "engine/graph.h"
 
@@ -18,5 +21,14 @@ typedef enum {
  * message naming the file. */
 int sf_results_write(const char *path, const sf_graph *g, sf_value_kind kind, const void *values,
                      sf_error *err);
+
+/* Longest line sf_results_format_line writes, NUL included. */
+#define SF_RESULTS_LINE_MAX 64
+
+/* Formats one results line, "ID VALUE\n", for the vertex of original id
+ * `id` whose value is at `value`, into p (room for SF_RESULTS_LINE_MAX
+ * bytes). Returns its length. Distributed runs format their own vertices
+ * with it, so their file is byte for byte a single process's. */
+size_t sf_results_format_line(char *p, uint64_t id, sf_value_kind kind, const void *value);
 
 #endif

@@ -543,6 +543,12 @@ int sf_parse_text_edges(const char *path, const char *text, size_t len, sf_edge_
     return sf_parse_edge_lines(path, text, len, 1, 0, out, err);
 }
 
+int sf_parse_text_edges_at(const char *path, const char *text, size_t len, uint64_t first_line,
+                           sf_edge_list *out, sf_error *err)
+{
+    return sf_parse_edge_lines(path, text, len, first_line, 0, out, err);
+}
+
 int sf_parse_edge_lines(const char *path, const char *text, size_t len, uint64_t first_line,
                         int required_columns, sf_edge_list *out, sf_error *err)
 {

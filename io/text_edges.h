@@ -49,4 +49,9 @@ int sf_parse_edge_lines(const char *path, const char *text, size_t len, uint64_t
  * Returns the line just past the text when there are fewer arcs. */
 uint64_t sf_edge_line_number(const char *text, size_t len, uint64_t first_line, uint64_t arc);
 
+/* The same for a part of a file that starts at line first_line (1-based):
+ * line numbers in messages are those of the whole file. */
+int sf_parse_text_edges_at(const char *path, const char *text, size_t len, uint64_t first_line,
+                           sf_edge_list *out, sf_error *err);
+
 #endif

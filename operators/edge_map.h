@@ -190,23 +190,15 @@ SF_INLINE void sf_edge_map_push_list_weighted(const sf_graph *g, const sf_vid *l
     }
 }
 
-/* Every in-arc src -> dst of the shard, in the tiled layout's order
- * (engine/tiles.h: along a Hilbert curve, tile by tile): tile_fn(dst_base,
- * src_base, arg) as each tile begins, then fn(dst - dst_base, src - src_base,
- * arg) for each of its arcs (offsets below 2^16). The kernel keeps its
- * arrays offset by the tile's bases in `arg`, so the inner loop is an arc
- * load, a shift and a mask before the kernel's own work: passing absolute
- * ids instead cost 10% on PageRank (gcc 12 recomputes and zero-extends
- * base + offset for every access). The shard owns every dst: fn may write
- * dst's state without atomics. */
-SF_INLINE void sf_edge_map_tiled(const sf_shard *s, const sf_tiled_arcs *t,
+/* sf_edge_map_tiled over a list of tiles of one shard, in the list's order
+ * (a distributed kernel streams first the tiles whose sources it owns, then
+ * those of each other rank as its values arrive). */
+SF_INLINE void sf_edge_map_tiles(const sf_tile *tiles, uint64_t num_tiles, const uint32_t *arcs,
                                  void (*tile_fn)(sf_vid dst_base, sf_vid src_base, void *arg),
                                  void (*fn)(uint32_t dst, uint32_t src, void *arg), void *arg)
 {
-    const sf_tiled_shard *ts = &t->shards[s->index];
-    const uint32_t *arcs = t->arcs;
-    for (uint64_t k = 0; k < ts->num_tiles; k++) {
-        const sf_tile *tile = &ts->tiles[k];
+    for (uint64_t k = 0; k < num_tiles; k++) {
+        const sf_tile *tile = &tiles[k];
         uint64_t i = tile->begin;
         const uint64_t end = tile->end;
         tile_fn(tile->dst_base, tile->src_base, arg);
@@ -221,6 +213,23 @@ SF_INLINE void sf_edge_map_tiled(const sf_shard *s, const sf_tiled_arcs *t,
         for (; i < end; i++)
             fn(arcs[i] >> SF_TILE_BITS, arcs[i] & SF_TILE_MASK, arg);
     }
+}
+
+/* Every in-arc src -> dst of the shard, in the tiled layout's order
+ * (engine/tiles.h: along a Hilbert curve, tile by tile): tile_fn(dst_base,
+ * src_base, arg) as each tile begins, then fn(dst - dst_base, src - src_base,
+ * arg) for each of its arcs (offsets below 2^16). The kernel keeps its
+ * arrays offset by the tile's bases in `arg`, so the inner loop is an arc
+ * load, a shift and a mask before the kernel's own work: passing absolute
+ * ids instead cost 10% on PageRank (gcc 12 recomputes and zero-extends
+ * base + offset for every access). The shard owns every dst: fn may write
+ * dst's state without atomics. */
+SF_INLINE void sf_edge_map_tiled(const sf_shard *s, const sf_tiled_arcs *t,
+                                 void (*tile_fn)(sf_vid dst_base, sf_vid src_base, void *arg),
+                                 void (*fn)(uint32_t dst, uint32_t src, void *arg), void *arg)
+{
+    const sf_tiled_shard *ts = &t->shards[s->index];
+    sf_edge_map_tiles(ts->tiles, ts->num_tiles, t->arcs, tile_fn, fn, arg);
 }
 
 #endif

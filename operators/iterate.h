@@ -5,6 +5,7 @@
 #define SF_ITERATE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "engine/engine.h"
 
@@ -12,6 +13,10 @@ typedef struct sf_iteration_log {
     int count;
     int capacity;
     double *seconds;            /* one per iteration */
+    /* Distributed runs: bytes this rank sent and seconds it waited on other
+     * ranks during each iteration (engine/dist.h); zeros in one process. */
+    uint64_t *bytes_sent;
+    double *wait_s;
 } sf_iteration_log;
 
 /* step returns true when converged (the loop stops after it). Returns the

@@ -39,6 +39,16 @@ int sf_tc(sf_engine *e, uint64_t *triangles, sf_iteration_log *log);
 /* Core number of every vertex of an undirected graph (operators/kcore.c). */
 int sf_kcore(sf_engine *e, uint64_t *core, sf_iteration_log *log);
 
+/* Over MPI ranks (the engine attached with sf_engine_attach_range and a
+ * distributed graph): the same contracts for the rank's own vertices,
+ * `label` and `depth` indexed by global dense id and written for owned
+ * vertices only. Every rank calls them together. sf_pr runs distributed as
+ * it is. Components by min-label propagation between ranks over a local
+ * union-find (operators/dist_wcc.c); BFS level by level, top-down or
+ * bottom-up by the global frontier size (operators/dist_bfs.c). */
+int sf_dist_wcc(sf_engine *e, uint64_t *label, sf_iteration_log *log);
+int sf_dist_bfs(sf_engine *e, sf_vid source, int64_t *depth, sf_iteration_log *log);
+
 /* Slow, obviously-correct references for --verify and the tests
  * (operators/reference.c): straight from the definitions, one thread. */
 int sf_reference_pr(const sf_graph *g, int iterations, double damping, double *rank);

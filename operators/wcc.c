@@ -22,6 +22,7 @@
 
 #include "operators/edge_map.h"
 #include "operators/kernels.h"
+#include "operators/union_find.h"
 #include "operators/vertex_map.h"
 
 #define NEIGHBOR_ROUNDS 2      /* first neighbours linked while sampling */
@@ -37,29 +38,6 @@ struct wcc_state {
     sf_vid skip;                /* finishing: label of the giant component */
 };
 
-static inline sf_vid load(const sf_vid *p)
-{
-    return __atomic_load_n(p, __ATOMIC_RELAXED);
-}
-
-/* Joins the trees of u and v, hooking the larger root under the smaller. */
-static inline void wcc_link(sf_vid *comp, sf_vid u, sf_vid v)
-{
-    sf_vid p1 = load(&comp[u]), p2 = load(&comp[v]);
-    while (p1 != p2) {
-        sf_vid high = p1 > p2 ? p1 : p2, low = p1 + p2 - high;
-        sf_vid p_high = load(&comp[high]);
-        if (p_high == low)
-            break;
-        if (p_high == high &&
-            __atomic_compare_exchange_n(&comp[high], &p_high, low, false, __ATOMIC_RELAXED,
-                                        __ATOMIC_RELAXED))
-            break;
-        p1 = load(&comp[load(&comp[high])]);
-        p2 = load(&comp[low]);
-    }
-}
-
 static void wcc_init(sf_vid v, void *arg)
 {
     struct wcc_state *w = arg;
@@ -73,12 +51,9 @@ static void wcc_init_shard(sf_shard *s, void *arg)
     sf_vertex_map(s, wcc_init, arg);
 }
 
-/* Path compression: point v straight at its root. */
 static void wcc_compress(sf_vid v, void *arg)
 {
-    sf_vid *comp = ((struct wcc_state *)arg)->comp;
-    while (load(&comp[v]) != load(&comp[load(&comp[v])]))
-        comp[v] = load(&comp[load(&comp[v])]);
+    sf_uf_compress(((struct wcc_state *)arg)->comp, v);
 }
 
 static void wcc_compress_shard(sf_shard *s, void *arg)
@@ -98,7 +73,7 @@ static void wcc_link_sample(sf_vid u, const sf_vid *out, sf_eid degree, void *ar
 {
     struct wcc_state *w = arg;
     for (sf_eid i = 0; i < degree && i < NEIGHBOR_ROUNDS; i++)
-        wcc_link(w->comp, u, out[i]);
+        sf_uf_link(w->comp, u, out[i]);
 }
 
 static void wcc_sample_shard(sf_shard *s, void *arg)
@@ -110,17 +85,17 @@ static void wcc_sample_shard(sf_shard *s, void *arg)
 static void wcc_link_rest(sf_vid u, const sf_vid *out, sf_eid degree, void *arg)
 {
     struct wcc_state *w = arg;
-    if (load(&w->comp[u]) == w->skip)
+    if (sf_uf_load(&w->comp[u]) == w->skip)
         return;
     for (sf_eid i = NEIGHBOR_ROUNDS; i < degree; i++) {
         if (i + ARC_AHEAD < degree)
             __builtin_prefetch(&w->comp[out[i + ARC_AHEAD]], 1, 3);
-        wcc_link(w->comp, u, out[i]);
+        sf_uf_link(w->comp, u, out[i]);
     }
     if (w->g->directed) {
         const sf_graph *g = w->g;
         for (sf_eid e = g->in_offsets[u]; e < g->in_offsets[u + 1]; e++)
-            wcc_link(w->comp, u, g->in_neighbors[e]);
+            sf_uf_link(w->comp, u, g->in_neighbors[e]);
     }
 }
 

@@ -64,18 +64,18 @@ static inline const char *cli_binary(void)
     return b ? b : "bin/shardflow";
 }
 
-/* Runs the CLI with `args` (a shell fragment); captures stdout and stderr
- * into the given buffers (may be NULL); returns the exit status. */
-static inline int run_cli(const char *args, char *out, size_t out_len, char *errbuf, size_t err_len)
+/* Runs the shell command `cmd`; captures stdout and stderr into the given
+ * buffers (may be NULL); returns the exit status (-1 when it did not exit). */
+static inline int run_shell(const char *cmd, char *out, size_t out_len, char *errbuf, size_t err_len)
 {
     char errfile[] = "/tmp/sf-test-stderr-XXXXXX";
     int fd = mkstemp(errfile);
     cr_assert(fd >= 0);
     close(fd);
-    char cmd[8192];
-    snprintf(cmd, sizeof cmd, "%s %s 2>%s", cli_binary(), args, errfile);
-    FILE *p = popen(cmd, "r");
-    cr_assert(p, "popen %s", cmd);
+    char line[16384];
+    snprintf(line, sizeof line, "%s 2>%s", cmd, errfile);
+    FILE *p = popen(line, "r");
+    cr_assert(p, "popen %s", line);
     size_t n = 0;
     char sink[4096];
     for (;;) {
@@ -99,6 +99,14 @@ static inline int run_cli(const char *args, char *out, size_t out_len, char *err
     }
     unlink(errfile);
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* Runs the CLI with `args` (a shell fragment), as run_shell. */
+static inline int run_cli(const char *args, char *out, size_t out_len, char *errbuf, size_t err_len)
+{
+    char cmd[8192];
+    snprintf(cmd, sizeof cmd, "%s %s", cli_binary(), args);
+    return run_shell(cmd, out, out_len, errbuf, err_len);
 }
 
 #endif

@@ -1,0 +1,714 @@
+/* One distributed run, end to end. Every step that can fail on some ranks
+ * only (a file a rank cannot read, a bad line in one rank's part) ends in
+ * sf_dist_agree, so all ranks leave together with the first failing rank's
+ * message, which rank 0 prints; a failure inside a kernel's collectives
+ * cannot be agreed on and ends the job (sf_dist_abort). */
+#define _GNU_SOURCE /* sched_getaffinity */
+#include "bench/dist_jobs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <omp.h>
+#include <sched.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "datasets/generators.h"
+#include "engine/dist.h"
+#include "engine/dist_graph.h"
+#include "engine/parallel.h"
+#include "engine/record.h"
+#include "io/ldbc.h"
+#include "io/reader.h"
+#include "io/results.h"
+#include "io/text_edges.h"
+#include "operators/kernels.h"
+
+bool sf_dist_job_supports(const sf_algo *algo)
+{
+    return strcmp(algo->name, "pr") == 0 || strcmp(algo->name, "wcc") == 0 ||
+           strcmp(algo->name, "bfs") == 0;
+}
+
+/* ---- reading this rank's part ----------------------------------------- */
+
+static bool ends_with(const char *s, size_t n, const char *suffix)
+{
+    size_t m = strlen(suffix);
+    return n >= m && memcmp(s + n - m, suffix, m) == 0;
+}
+
+static uint64_t count_lines(const char *text, size_t len)
+{
+    uint64_t n = 0;
+    for (const char *p = text; (p = memchr(p, '\n', (size_t)(text + len - p))) != NULL; p++)
+        n++;
+    return n;
+}
+
+/* Columns of the first data line of text (0 when none), and its line. */
+static int first_data_columns(const char *text, size_t len, uint64_t *line)
+{
+    const char *p = text, *end = text + len;
+    for (uint64_t k = 0; p < end; k++) {
+        const char *line_end = memchr(p, '\n', (size_t)(end - p));
+        if (!line_end)
+            line_end = end;
+        while (p < line_end && (*p == ' ' || *p == '\t' || *p == '\r'))
+            p++;
+        if (p < line_end && *p != '#' && *p != '%') {
+            int columns = 0;
+            while (p < line_end) {
+                columns++;
+                while (p < line_end && !(*p == ' ' || *p == '\t' || *p == '\r'))
+                    p++;
+                while (p < line_end && (*p == ' ' || *p == '\t' || *p == '\r'))
+                    p++;
+            }
+            *line = k;
+            return columns;
+        }
+        p = line_end + 1;
+    }
+    return 0;
+}
+
+/* This rank's lines of a text edge list, parsed with the whole file's line
+ * numbers. The first data line of the file decides the column count, as in
+ * a single process: a part whose lines disagree reports its first line. */
+static int read_text_part(const char *path, bool need_weights, sf_edge_list *out, sf_error *err)
+{
+    char *text = NULL;
+    size_t len = 0;
+    int rc = sf_file_read_part(path, sf_dist_rank(), sf_dist_size(), &text, &len, err);
+    if ((rc = sf_dist_agree(rc, err)))
+        return rc;
+    uint64_t first_line = 1 + sf_dist_exscan_u64(count_lines(text, len));
+    rc = sf_parse_text_edges_at(path, text, len, first_line, out, err);
+    if ((rc = sf_dist_agree(rc, err))) {
+        free(text);
+        return rc;
+    }
+    uint64_t at = 0;
+    int mine = first_data_columns(text, len, &at), ranks = sf_dist_size();
+    int *all = malloc((size_t)ranks * sizeof *all), decided = 0;
+    if (!all)
+        sf_dist_abort(1, "out of memory");
+    sf_dist_allgather(&mine, all, sizeof mine);
+    for (int r = 0; r < ranks && !decided; r++)
+        decided = all[r];
+    free(all);
+    free(text);
+    if (mine && mine != decided)
+        rc = sf_error_set(err, SF_EINPUT, "%s:%llu: expected %d columns, found %d", path,
+                          (unsigned long long)(first_line + at), decided, mine);
+    else if (need_weights && decided == 2)
+        rc = sf_error_set(err, SF_EINPUT,
+                          "%s: a .wel file needs 3 columns (src dst weight), found 2", path);
+    return sf_dist_agree(rc, err);
+}
+
+/* An LDBC graph: this rank's part of NAME.e and of NAME.v, and the
+ * directedness from NAME.properties (read whole: a few lines). */
+static int read_ldbc_part(const char *path, sf_edge_list *out, sf_error *err)
+{
+    int rc = read_text_part(path, false, out, err);
+    if (rc)
+        return rc;
+    bool oom;
+    char *vpath = sf_ldbc_vertex_path(path, &oom);
+    if ((rc = sf_dist_agree(oom ? sf_error_set(err, -ENOMEM, "%s: out of memory", path) : 0, err)))
+        return rc;
+    if (vpath) {
+        char *text = NULL;
+        size_t len = 0;
+        rc = sf_file_read_part(vpath, sf_dist_rank(), sf_dist_size(), &text, &len, err);
+        if ((rc = sf_dist_agree(rc, err)) == 0) {
+            uint64_t first_line = 1 + sf_dist_exscan_u64(count_lines(text, len));
+            free(out->vertex_ids);
+            out->vertex_ids = NULL;
+            rc = sf_ldbc_parse_vertex_ids(vpath, text, len, first_line, &out->vertex_ids,
+                                          &out->num_vertex_ids, err);
+            rc = sf_dist_agree(rc, err);
+        }
+        free(text);
+        free(vpath);
+        if (rc)
+            return rc;
+    }
+    char directed[64];
+    int found = sf_ldbc_property(path, "directed", directed, sizeof directed, err);
+    rc = found < 0 ? found : 0;
+    if (found > 0) {
+        if (strcasecmp(directed, "true") == 0)
+            out->declared_directed = 1;
+        else if (strcasecmp(directed, "false") == 0)
+            out->declared_directed = 0;
+        else
+            rc = sf_error_set(err, SF_EINPUT,
+                              "%s: bad value '%s' for directed in .properties (expected true or "
+                              "false)",
+                              path, directed);
+    }
+    return sf_dist_agree(rc, err);
+}
+
+/* This rank's part of GRAPH, a generator spec or a file. */
+static int read_part(const char *spec, uint64_t seed, sf_edge_list *out, sf_error *err)
+{
+    int rc;
+    if (sf_generator_spec(spec)) {
+        rc = sf_generate_part(spec, seed, sf_dist_rank(), sf_dist_size(), out, err);
+        return sf_dist_agree(rc, err);
+    }
+    size_t n = strlen(spec);
+    if (ends_with(spec, n, ".gz"))
+        n -= 3;
+    if (ends_with(spec, n, ".e"))
+        rc = read_ldbc_part(spec, out, err);
+    else if (ends_with(spec, n, ".el") || ends_with(spec, n, ".txt"))
+        rc = read_text_part(spec, false, out, err);
+    else if (ends_with(spec, n, ".wel"))
+        rc = read_text_part(spec, true, out, err);
+    else
+        rc = sf_error_set(err, SF_EUSAGE,
+                          "%s: unknown graph format (expected .e, .el, .txt, .wel, optionally .gz)",
+                          spec);
+    /* no distributed kernel reads weights */
+    free(out->weight);
+    out->weight = NULL;
+    return rc;
+}
+
+/* ---- threads ----------------------------------------------------------- */
+
+/* By default the ranks of a node share its cores: a rank the launcher bound
+ * to some cores uses those (left unpinned within them: the engine would pin
+ * its workers to the node's first cores), otherwise cores / ranks on the
+ * node, unpinned when several ranks share the node. */
+static void choose_threads(sf_engine_options *o)
+{
+    if (o->threads > 0)
+        return;
+    cpu_set_t set;
+    int cpus = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : 0;
+    int online = sf_host_cores(), local = sf_dist_local_size();
+    if (cpus > 0 && cpus < online) {
+        o->threads = cpus;
+        o->no_pin = true;
+    } else if (local > 1) {
+        o->threads = online / local > 0 ? online / local : 1;
+        o->no_pin = true;
+    }
+}
+
+/* ---- the source of bfs -------------------------------------------------- */
+
+#define SOURCE_TRIES 1000
+
+/* As resolve_source in bench/jobs.c: the vertex asked for, or the first of
+ * the seed's draws (ranks in original-id order, which dense ids are here)
+ * that has out-arcs. The draws are checked by their owners together. */
+static int resolve_source(const sf_dist_graph *d, sf_params *p, sf_error *err)
+{
+    uint64_t n = d->view.num_vertices;
+    if (p->source_set) {
+        p->source_vertex = sf_dist_graph_find_vertex(d, p->source);
+        if (p->source_vertex == SF_VID_NONE)
+            return sf_error_set(err, SF_EINPUT, "source vertex %llu is not in the graph",
+                                (unsigned long long)p->source);
+        return 0;
+    }
+    if (n == 0)
+        return sf_error_set(err, SF_EINPUT, "the graph has no vertices to start from");
+    /* found[k]: 1 + the dense id of draw k when it has out-arcs, from its
+     * owner; found[SOURCE_TRIES]: 1 + the dense id of rank 0, the fallback */
+    uint64_t *found = calloc(SOURCE_TRIES + 1, sizeof *found), state = p->seed;
+    if (!found)
+        sf_dist_abort(1, "out of memory");
+    for (int k = 0; k < SOURCE_TRIES; k++) {
+        uint64_t r = sf_job_source_draw(&state) % n;
+        if (sf_dist_graph_owns(d, (sf_vid)r)) {
+            sf_vid v = sf_dist_graph_by_original(d, r);
+            found[k] = sf_out_degree(&d->view, v) > 0 ? (uint64_t)v + 1 : 0;
+        }
+    }
+    if (sf_dist_graph_owns(d, 0))
+        found[SOURCE_TRIES] = (uint64_t)sf_dist_graph_by_original(d, 0) + 1;
+    sf_dist_max_u64(found, SOURCE_TRIES + 1);
+    int k = 0;
+    while (k < SOURCE_TRIES && !found[k])
+        k++;
+    p->source_vertex = (sf_vid)(found[k] - 1);
+    free(found);
+    return 0;
+}
+
+/* ---- output -------------------------------------------------------------- */
+
+struct writer {
+    int fd;
+    int error;                  /* errno of the first failed write */
+};
+
+static int write_piece(int rank, const void *buf, size_t bytes, void *arg)
+{
+    struct writer *w = arg;
+    (void)rank;
+    for (const char *p = buf; bytes && w->fd >= 0 && !w->error;) {
+        ssize_t k = write(w->fd, p, bytes);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k < 0) {
+            w->error = errno;
+            break;
+        }
+        p += k;
+        bytes -= (size_t)k;
+    }
+    return w->error;
+}
+
+#define FORMAT_BLOCK 65536
+
+/* This rank's lines, "ID VALUE" in original-id order (dense order here). */
+static char *format_owned(const sf_dist_graph *d, sf_value_kind kind, const char *values,
+                          size_t size, size_t *len)
+{
+    uint64_t n = (uint64_t)d->end - d->begin, blocks = (n + FORMAT_BLOCK - 1) / FORMAT_BLOCK;
+    char *text = malloc(n * SF_RESULTS_LINE_MAX + 1);
+    uint64_t *block_len = calloc(blocks + 1, sizeof *block_len);
+    if (!text || !block_len)
+        sf_dist_abort(1, "out of memory formatting the results");
+#pragma omp parallel for schedule(dynamic, 1)
+    for (uint64_t b = 0; b < blocks; b++) {
+        char *p = text + b * FORMAT_BLOCK * SF_RESULTS_LINE_MAX;
+        uint64_t end = (b + 1) * FORMAT_BLOCK < n ? (b + 1) * FORMAT_BLOCK : n, k = 0;
+        for (uint64_t i = b * FORMAT_BLOCK; i < end; i++) {
+            uint64_t r = d->begin + i; /* rank in original order */
+            sf_vid v = sf_dist_graph_by_original(d, r);
+            k += sf_results_format_line(p + k, sf_dist_graph_sorted_id(d, r), kind,
+                                        values + (size_t)(v - d->begin) * size);
+        }
+        block_len[b] = k;
+    }
+    size_t at = 0;
+    for (uint64_t b = 0; b < blocks; b++) {
+        memmove(text + at, text + b * FORMAT_BLOCK * SF_RESULTS_LINE_MAX, block_len[b]);
+        at += block_len[b];
+    }
+    free(block_len);
+    *len = at;
+    return text;
+}
+
+/* Gathers every rank's lines into a temporary file beside PATH, which rank
+ * 0 renames over PATH once complete. */
+static int write_results(const char *path, const sf_dist_graph *d, const sf_algo *algo,
+                         const char *values, sf_error *err)
+{
+    struct writer w = {.fd = -1};
+    char tmp[4096];
+    int rc = 0;
+    if (sf_dist_rank() == 0) {
+        snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+        w.fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (w.fd < 0)
+            w.error = errno;
+    }
+    size_t len;
+    char *text = format_owned(d, algo->kind, values, algo->value_size, &len);
+    sf_dist_gather_to_root(text, len, write_piece, &w);
+    free(text);
+    if (sf_dist_rank() == 0) {
+        if (w.fd >= 0 && close(w.fd) != 0 && !w.error)
+            w.error = errno;
+        if (w.fd >= 0 && !w.error && rename(tmp, path) != 0)
+            w.error = errno;
+        if (w.fd >= 0 && w.error)
+            unlink(tmp);
+        if (w.error)
+            rc = sf_error_set(err, -w.error, "%s: %s", path, strerror(w.error));
+    }
+    return sf_dist_agree(rc, err);
+}
+
+/* ---- --verify: rank 0 checks against the single-process reference ------ */
+
+struct gathered {
+    const sf_dist_graph *d;
+    char *values;
+    size_t size;
+};
+
+static int keep_piece(int rank, const void *buf, size_t bytes, void *arg)
+{
+    struct gathered *g = arg;
+    memcpy(g->values + (size_t)g->d->owner_begin[rank] * g->size, buf, bytes);
+    return 0;
+}
+
+static int verify(const sf_dist_job *job, sf_engine *e, const sf_dist_graph *d,
+                  const sf_params *params, const char *values, bool *pass, sf_error *err)
+{
+    uint64_t source_id = 0;
+    if (job->algo->needs_source) {
+        if (sf_dist_graph_owns(d, params->source_vertex))
+            source_id = sf_dist_graph_original_id(d, params->source_vertex);
+        sf_dist_max_u64(&source_id, 1);
+    }
+    size_t size = job->algo->value_size;
+    uint64_t n = d->view.num_vertices;
+    struct gathered all = {.d = d, .size = size};
+    if (sf_dist_rank() == 0 && !(all.values = malloc((n + 1) * size)))
+        sf_dist_abort(1, "out of memory gathering values for --verify");
+    /* in original order, as ranks gather */
+    size_t owned = (size_t)d->end - d->begin;
+    char *ordered = malloc((owned + 1) * size);
+    if (!ordered)
+        sf_dist_abort(1, "out of memory gathering values for --verify");
+    for (size_t i = 0; i < owned; i++)
+        memcpy(ordered + i * size,
+               values + (size_t)(sf_dist_graph_by_original(d, d->begin + i) - d->begin) * size,
+               size);
+    sf_dist_gather_to_root(ordered, owned * size, keep_piece, &all);
+    free(ordered);
+    int rc = 0;
+    uint64_t passed = 1;
+    if (sf_dist_rank() == 0) {
+        sf_graph *g = NULL;
+        double load_s, build_s;
+        sf_job_result r = {.params = *params};
+        rc = sf_job_load(job->graph, &job->load, e, &g, &load_s, &build_s, err);
+        if (rc == 0 && g->num_vertices != n)
+            rc = sf_error_set(err, SF_EINPUT, "--verify: %llu vertices over the ranks, %u in one "
+                              "process", (unsigned long long)n, g->num_vertices);
+        if (rc == 0 && !(r.values = malloc((n + 1) * size)))
+            sf_dist_abort(1, "out of memory for --verify");
+        if (rc == 0) {
+            /* dense ids here are ranks in original order */
+            for (uint64_t k = 0; k < n; k++)
+                memcpy((char *)r.values + (size_t)sf_graph_by_original(g, k) * size,
+                       all.values + k * size, size);
+            if (job->algo->needs_source)
+                r.params.source_vertex = sf_graph_find_vertex(g, source_id);
+            char msg[256];
+            bool ok = false;
+            rc = sf_job_verify(job->algo, g, &r, &ok, msg, sizeof msg);
+            if (rc == -ENOMEM)
+                sf_dist_abort(1, "out of memory while verifying");
+            if (rc)
+                rc = sf_error_set(err, rc, "%s: the reference failed (%s) while verifying",
+                                  job->algo->name, strerror(-rc));
+            else if (!ok)
+                fprintf(stderr, "shardflow: verify: %s\n", msg);
+            passed = ok;
+        }
+        free(r.values);
+        sf_graph_destroy(&g);
+        free(all.values);
+    }
+    rc = sf_dist_agree(rc, err);
+    sf_dist_bcast(&passed, sizeof passed, 0);
+    *pass = passed != 0;
+    return rc;
+}
+
+/* ---- summaries and the record ------------------------------------------- */
+
+static void summarise(const sf_dist_job *job, const sf_dist_graph *d, const sf_params *p,
+                      const char *values, char *json, size_t len)
+{
+    uint64_t n = (uint64_t)d->end - d->begin;
+    if (strcmp(job->algo->name, "pr") == 0) {
+        double sum = 0;
+        for (uint64_t i = 0; i < n; i++)
+            sum += ((const double *)values)[i];
+        sf_dist_sum_double(&sum, 1);
+        snprintf(json, len, "{\"rank_sum\": %.15g}", sum);
+    } else if (strcmp(job->algo->name, "wcc") == 0) {
+        uint64_t components = 0;
+        for (uint64_t i = 0; i < n; i++)
+            components += ((const uint64_t *)values)[i] ==
+                          sf_dist_graph_original_id(d, (sf_vid)(d->begin + i));
+        sf_dist_sum_u64(&components, 1);
+        snprintf(json, len, "{\"components\": %llu}", (unsigned long long)components);
+    } else {
+        uint64_t reached = 0, max_depth = 0, source = 0;
+        for (uint64_t i = 0; i < n; i++) {
+            int64_t depth = ((const int64_t *)values)[i];
+            reached += depth >= 0;
+            max_depth = depth > (int64_t)max_depth ? (uint64_t)depth : max_depth;
+        }
+        if (sf_dist_graph_owns(d, p->source_vertex))
+            source = sf_dist_graph_original_id(d, p->source_vertex);
+        sf_dist_sum_u64(&reached, 1);
+        sf_dist_max_u64(&max_depth, 1);
+        sf_dist_max_u64(&source, 1);
+        snprintf(json, len, "{\"source\": %llu, \"reached\": %llu, \"max_depth\": %lld}",
+                 (unsigned long long)source, (unsigned long long)reached, (long long)max_depth);
+    }
+}
+
+/* Per rank: what it owned and what it did. */
+struct rank_facts {
+    uint64_t vertices, in_arcs, boundary, mirror_values, peak_rss;
+    double load_s, build_s, run_s, wait_s;
+};
+
+static void json_u64s(FILE *f, const char *name, const struct rank_facts *all, int ranks,
+                      size_t offset)
+{
+    fprintf(f, ", \"%s\": [", name);
+    for (int r = 0; r < ranks; r++)
+        fprintf(f, "%s%llu", r ? ", " : "",
+                (unsigned long long)*(const uint64_t *)((const char *)&all[r] + offset));
+    fputc(']', f);
+}
+
+static void json_doubles(FILE *f, const char *name, const struct rank_facts *all, int ranks,
+                         size_t offset)
+{
+    fprintf(f, ", \"%s\": [", name);
+    for (int r = 0; r < ranks; r++)
+        fprintf(f, "%s%.6f", r ? ", " : "",
+                *(const double *)((const char *)&all[r] + offset));
+    fputc(']', f);
+}
+
+/* The "distributed" object of the record (rank 0; the caller frees it). */
+static char *distributed_json(int threads, const struct rank_facts *all, const uint64_t *bytes,
+                              const double *waits, int iterations, size_t value_size)
+{
+    int ranks = sf_dist_size();
+    char *json = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&json, &len);
+    if (!f)
+        return NULL;
+    fprintf(f, "{\"ranks\": %d, \"threads_per_rank\": %d, \"value_bytes\": %zu", ranks, threads,
+            value_size);
+    json_u64s(f, "owned_vertices", all, ranks, offsetof(struct rank_facts, vertices));
+    json_u64s(f, "in_arcs", all, ranks, offsetof(struct rank_facts, in_arcs));
+    json_u64s(f, "boundary_vertices", all, ranks, offsetof(struct rank_facts, boundary));
+    json_u64s(f, "mirror_values_sent_per_exchange", all, ranks,
+              offsetof(struct rank_facts, mirror_values));
+    json_u64s(f, "peak_rss_bytes", all, ranks, offsetof(struct rank_facts, peak_rss));
+    json_doubles(f, "load_s", all, ranks, offsetof(struct rank_facts, load_s));
+    json_doubles(f, "build_s", all, ranks, offsetof(struct rank_facts, build_s));
+    json_doubles(f, "run_s", all, ranks, offsetof(struct rank_facts, run_s));
+    json_doubles(f, "comm_wait_s", all, ranks, offsetof(struct rank_facts, wait_s));
+    fputs(", \"bytes_sent_per_rank_per_iteration\": [", f);
+    for (int r = 0; r < ranks; r++) {
+        fprintf(f, "%s[", r ? ", " : "");
+        for (int i = 0; i < iterations; i++)
+            fprintf(f, "%s%llu", i ? ", " : "", (unsigned long long)bytes[(size_t)r * iterations + i]);
+        fputc(']', f);
+    }
+    fputs("], \"comm_wait_s_per_rank_per_iteration\": [", f);
+    for (int r = 0; r < ranks; r++) {
+        fprintf(f, "%s[", r ? ", " : "");
+        for (int i = 0; i < iterations; i++)
+            fprintf(f, "%s%.6f", i ? ", " : "", waits[(size_t)r * iterations + i]);
+        fputc(']', f);
+    }
+    fputs("]}", f);
+    fclose(f);
+    return json;
+}
+
+/* ---- the job --------------------------------------------------------------- */
+
+static int usage(const char *msg, const char *arg)
+{
+    if (sf_dist_rank() == 0) {
+        fprintf(stderr, "shardflow: ");
+        fprintf(stderr, msg, arg);
+        fputc('\n', stderr);
+    }
+    return 2;
+}
+
+static int fail(int rc, const sf_error *err)
+{
+    if (sf_dist_rank() == 0)
+        fprintf(stderr, "shardflow: %s\n", err->msg);
+    return rc == SF_EUSAGE ? 2 : 1;
+}
+
+int sf_dist_job_run(const sf_dist_job *job)
+{
+    const sf_algo *algo = job->algo;
+    if (!sf_dist_job_supports(algo))
+        return usage("%s is not distributed yet; run it with one rank", algo->name);
+    if (job->baseline)
+        return usage("%s", "--baseline is the single-threaded baseline; run it with one rank");
+
+    sf_error err = {{0}};
+    sf_engine *e = NULL;
+    sf_dist_graph *d = NULL;
+    char *values = NULL, *dist_json = NULL;
+    sf_iteration_log log = {0};
+    int status = 0, ranks = sf_dist_size();
+    sf_engine_options engine = job->engine;
+    choose_threads(&engine);
+    int rc = sf_engine_create(&engine, &e, &err);
+    if ((rc = sf_dist_agree(rc, &err))) {
+        status = fail(rc, &err);
+        goto out;
+    }
+
+    struct rank_facts facts = {0};
+    double start = sf_now();
+    sf_edge_list part;
+    sf_edge_list_init(&part);
+    rc = read_part(job->graph, job->load.seed, &part, &err);
+    facts.load_s = sf_now() - start;
+    if (rc) {
+        sf_edge_list_fini(&part);
+        status = fail(rc, &err);
+        goto out;
+    }
+    start = sf_now();
+    sf_dist_build_options build = {
+        .undirected = job->load.undirected ||
+                      (!job->load.directed && part.declared_directed == 0),
+    };
+    rc = sf_dist_graph_build(&part, &build, job->graph, &d, &err);
+    sf_edge_list_fini(&part);
+    if (rc == 0)
+        rc = sf_engine_attach_range(e, &d->view, d->begin, d->end, d, &err);
+    facts.build_s = sf_now() - start;
+    if ((rc = sf_dist_agree(rc, &err))) {
+        status = fail(rc, &err);
+        goto out;
+    }
+
+    sf_params params = job->params;
+    if (params.iterations < 0)
+        params.iterations = algo->default_iterations;
+    rc = algo->needs_source ? resolve_source(d, &params, &err) : 0;
+    if (rc) {
+        status = fail(rc, &err);
+        goto out;
+    }
+    size_t owned = (size_t)d->end - d->begin, size = algo->value_size;
+    values = calloc(owned + 1, size);
+    if (!values)
+        sf_dist_abort(1, "out of memory for the results");
+    /* kernels index by global dense id */
+    void *by_id = values - (size_t)d->begin * size;
+    sf_dist_barrier();
+    start = sf_now();
+    if (strcmp(algo->name, "pr") == 0)
+        rc = sf_pr(e, params.iterations, params.damping, by_id, &log);
+    else if (strcmp(algo->name, "wcc") == 0)
+        rc = sf_dist_wcc(e, by_id, &log);
+    else
+        rc = sf_dist_bfs(e, params.source_vertex, by_id, &log);
+    facts.run_s = sf_now() - start;
+    if (rc)
+        sf_dist_abort(1, rc == -ENOMEM ? "out of memory while running" : "the kernel failed");
+
+    char result_json[256];
+    summarise(job, d, &params, values, result_json, sizeof result_json);
+    if (job->output && (rc = write_results(job->output, d, algo, values, &err))) {
+        status = fail(rc, &err);
+        goto out;
+    }
+    const char *verdict = "skipped";
+    if (job->verify) {
+        bool pass;
+        if ((rc = verify(job, e, d, &params, values, &pass, &err))) {
+            status = fail(rc, &err);
+            goto out;
+        }
+        verdict = pass ? "pass" : "fail";
+        status = pass ? 0 : 1;
+    }
+
+    /* what every rank did, for rank 0's record */
+    const sf_dist_mirrors *m = d->mirrors[SF_MIRRORS_IN] ? d->mirrors[SF_MIRRORS_IN]
+                                                         : d->mirrors[SF_MIRRORS_ALL];
+    facts.vertices = owned;
+    facts.in_arcs = d->view.num_arcs;
+    facts.boundary = m ? m->boundary : 0;
+    facts.mirror_values = m ? m->send_at[m->num_peers] : 0;
+    facts.peak_rss = sf_peak_rss_bytes();
+    for (int i = 0; i < log.count; i++)
+        facts.wait_s += log.wait_s[i];
+    int iterations = log.count;
+    struct rank_facts *all = malloc((size_t)ranks * sizeof *all);
+    uint64_t *bytes = malloc(((size_t)ranks * iterations + 1) * sizeof *bytes);
+    double *waits = malloc(((size_t)ranks * iterations + 1) * sizeof *waits);
+    uint64_t *total_bytes = calloc(iterations + 1, sizeof *total_bytes);
+    if (!all || !bytes || !waits || !total_bytes)
+        sf_dist_abort(1, "out of memory for the run record");
+    sf_dist_allgather(&facts, all, sizeof facts);
+    sf_dist_allgather(log.bytes_sent ? log.bytes_sent : total_bytes, bytes,
+                      (size_t)iterations * sizeof *bytes);
+    sf_dist_allgather(log.wait_s ? log.wait_s : (double *)total_bytes, waits,
+                      (size_t)iterations * sizeof *waits);
+    struct rank_facts worst = facts;
+    for (int r = 0; r < ranks; r++) {
+        worst.load_s = all[r].load_s > worst.load_s ? all[r].load_s : worst.load_s;
+        worst.build_s = all[r].build_s > worst.build_s ? all[r].build_s : worst.build_s;
+        worst.run_s = all[r].run_s > worst.run_s ? all[r].run_s : worst.run_s;
+        worst.wait_s = all[r].wait_s > worst.wait_s ? all[r].wait_s : worst.wait_s;
+        worst.peak_rss = all[r].peak_rss > worst.peak_rss ? all[r].peak_rss : worst.peak_rss;
+        for (int i = 0; i < iterations; i++)
+            total_bytes[i] += bytes[(size_t)r * iterations + i];
+    }
+    if (sf_dist_rank() == 0) {
+        const sf_graph *g = &d->view;
+        char placement[1024];
+        sf_engine_placement_json(e, placement, sizeof placement);
+        dist_json = distributed_json(sf_engine_threads(e), all, bytes, waits, iterations, size);
+        sf_run_info info = {
+            .algo = algo->name, .engine = "shardflow", .source = job->graph,
+            .vertices = g->num_vertices, .edges = g->num_edges, .directed = g->directed,
+            .threads = sf_engine_threads(e), .ranks = ranks, .placement_json = placement,
+            .load_s = worst.load_s, .build_s = worst.build_s, .run_s = worst.run_s,
+            .iteration_s = log.seconds, .iterations = iterations,
+            .peak_rss_bytes = worst.peak_rss, .verify = verdict, .result_json = result_json,
+            .command_line = job->command_line, .seed = job->load.seed, .trial = -1,
+            .bytes_sent_per_iteration = total_bytes, .comm_wait_s = worst.wait_s,
+            .distributed_json = dist_json,
+        };
+        if (job->json) {
+            sf_record_write(stdout, &info);
+            putchar('\n');
+        } else if (!job->quiet) {
+            uint64_t sent = 0;
+            for (int i = 0; i < iterations; i++)
+                sent += total_bytes[i];
+            printf("graph %s: %" PRIu32 " vertices, %" PRIu64 " edges (%s); load %.3f s, build "
+                   "%.3f s\n",
+                   job->graph, g->num_vertices, g->num_edges,
+                   g->directed ? "directed" : "undirected", worst.load_s, worst.build_s);
+            printf("%s on %d ranks x %d threads: %.3f s, %d iterations; %.3f MB sent per "
+                   "iteration (all ranks), %.3f s waiting (slowest rank)\n",
+                   algo->name, ranks, sf_engine_threads(e), worst.run_s, iterations,
+                   iterations ? sent / 1e6 / iterations : 0.0, worst.wait_s);
+            printf("result: %s\n", result_json);
+        }
+        if (job->verify && !job->json)
+            printf("verify: %s\n", strcmp(verdict, "pass") == 0 ? "PASS" : "FAIL");
+        fflush(stdout);
+    }
+    free(all);
+    free(bytes);
+    free(waits);
+    free(total_bytes);
+out:
+    free(dist_json);
+    free(values);
+    sf_iteration_log_fini(&log);
+    sf_dist_graph_destroy(&d);
+    sf_engine_destroy(&e);
+    return status;
+}

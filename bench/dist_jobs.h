@@ -1,0 +1,37 @@
+/* The distributed job: `shardflow run` started as several MPI ranks (or
+ * with SF_DIST=1 as one). Each rank reads its own part of the input (its
+ * slice of a generator's edges, its byte range of a text file), the graph
+ * is built over the ranks (engine/dist_graph.h), the kernel runs on every
+ * rank with that rank's workers, and rank 0 writes the --output file (the
+ * same bytes a single process writes) and prints the summary or the run
+ * record, which adds the rank count, the bytes sent per iteration and the
+ * time spent waiting on other ranks. */
+#ifndef SF_DIST_JOBS_H
+#define SF_DIST_JOBS_H
+
+#include <stdbool.h>
+
+#include "bench/jobs.h"
+
+typedef struct sf_dist_job {
+    const sf_algo *algo;
+    const char *graph;
+    sf_load_options load;
+    sf_params params;           /* iterations < 0: the kernel's default */
+    sf_engine_options engine;   /* threads 0: the cores of this node shared by its ranks */
+    const char *output;
+    bool json, verify, quiet, baseline;
+    const char *command_line;
+} sf_dist_job;
+
+/* Whether ALGO runs over ranks (pr, wcc, bfs). */
+bool sf_dist_job_supports(const sf_algo *algo);
+
+/* Collective: runs the job on every rank. Returns the exit status, the same
+ * on every rank: 0; 1 for bad input or a failed --verify; 2 for bad usage
+ * (a kernel that is not distributed yet, --baseline). Only rank 0 prints.
+ * --verify gathers the values on rank 0, which loads the whole graph and
+ * compares them with the single-process reference (small graphs). */
+int sf_dist_job_run(const sf_dist_job *job);
+
+#endif

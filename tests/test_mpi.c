@@ -1,0 +1,615 @@
+/* Runs over MPI ranks, through the CLI as a user starts them: `mpirun -np
+ * R shardflow run ...` gives the single process's answers (integers
+ * exactly, PageRank within 1e-9 relative) on LDBC cases and kron:14 at 1 to
+ * 4 ranks, also when some ranks get no vertex or no edge; parts of text
+ * files are cut at line boundaries (bad lines keep their line numbers); a
+ * binary built without MPI refuses to run as several ranks; a rank that
+ * dies ends the job instead of hanging. The distributed path at one rank
+ * (SF_DIST=1, no mpirun) runs even where MPI is absent.
+ *
+ * Ranks are oversubscribed on a small machine (--oversubscribe), so these
+ * say nothing about speed. Skipped, with the reason, when mpirun is missing
+ * or the binary was built without MPI. */
+#include <math.h>
+#include <sys/stat.h>
+
+#include "engine/graph.h"
+#include "tests/support.h"
+
+
+static bool have_mpirun(void)
+{
+    return system("command -v mpirun >/dev/null 2>&1") == 0;
+}
+
+/* The run record says how the binary was built. */
+static bool binary_has_mpi(void)
+{
+    static char out[65536];
+    run_cli("run pr kron:2 --json", out, sizeof out, NULL, 0);
+    return strstr(out, "SF_HAVE_MPI=1") != NULL;
+}
+
+#define REQUIRE_MPI()                                                                  \
+    do {                                                                               \
+        if (!have_mpirun())                                                            \
+            cr_skip_test("mpirun not found (Debian package openmpi-bin)");             \
+        if (!binary_has_mpi())                                                         \
+            cr_skip_test("%s was built without MPI (make MPI=0)", cli_binary());       \
+    } while (0)
+
+static char tmpdir[64];
+
+static const char *scratch(void)
+{
+    if (!tmpdir[0]) {
+        snprintf(tmpdir, sizeof tmpdir, "/tmp/sf-test-mpi-XXXXXX");
+        cr_assert(mkdtemp(tmpdir));
+    }
+    return tmpdir;
+}
+
+/* mpirun with its session files in this test's scratch folder: mpiruns of
+ * tests running side by side then never clean up each other's. */
+static const char *mpirun(void)
+{
+    static char cmd[256];
+    snprintf(cmd, sizeof cmd,
+             "timeout 120 mpirun --oversubscribe --allow-run-as-root --mca orte_tmpdir_base %s",
+             scratch());
+    return cmd;
+}
+
+static void cleanup(void)
+{
+    if (tmpdir[0]) {
+        char cmd[128];
+        snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
+        cr_assert_eq(system(cmd), 0);
+        tmpdir[0] = 0;
+    }
+}
+
+/* Runs `args` under mpirun with np ranks (np 0: the distributed path at one
+ * rank without mpirun, SF_DIST=1). */
+static int run_ranks(int np, const char *args, char *out, size_t out_len, char *err,
+                     size_t err_len)
+{
+    char cmd[8192];
+    if (np == 0)
+        snprintf(cmd, sizeof cmd, "SF_DIST=1 %s %s", cli_binary(), args);
+    else
+        snprintf(cmd, sizeof cmd, "%s -np %d %s %s", mpirun(), np, cli_binary(), args);
+    return run_shell(cmd, out, out_len, err, err_len);
+}
+
+struct line {
+    unsigned long long id;
+    char value[40];
+};
+
+/* "ID VALUE" lines in file order. */
+static size_t read_lines(const char *path, struct line **out)
+{
+    FILE *f = fopen(path, "r");
+    cr_assert(f, "cannot open %s", path);
+    size_t n = 0, cap = 1024;
+    struct line *l = malloc(cap * sizeof *l);
+    while (fscanf(f, "%llu %39s", &l[n].id, l[n].value) == 2)
+        if (++n == cap)
+            l = realloc(l, (cap *= 2) * sizeof *l);
+    fclose(f);
+    *out = l;
+    return n;
+}
+
+/* Same vertices in the same order; values equal, or within 1e-9 relative
+ * when floating. */
+static void assert_same_results(const char *actual, const char *expected, bool floating,
+                                const char *what)
+{
+    struct line *a, *b;
+    size_t na = read_lines(actual, &a), nb = read_lines(expected, &b);
+    cr_assert_eq(na, nb, "%s: %zu lines, single process %zu", what, na, nb);
+    for (size_t i = 0; i < na; i++) {
+        cr_assert_eq(a[i].id, b[i].id, "%s: line %zu: vertex %llu, single process %llu", what,
+                     i + 1, a[i].id, b[i].id);
+        if (floating) {
+            double x = strtod(a[i].value, NULL), y = strtod(b[i].value, NULL);
+            cr_assert(fabs(x - y) <= 1e-9 * fabs(y), "%s: vertex %llu: %s, single process %s",
+                      what, a[i].id, a[i].value, b[i].value);
+        } else {
+            cr_assert_str_eq(a[i].value, b[i].value, "%s: vertex %llu", what, a[i].id);
+        }
+    }
+    free(a);
+    free(b);
+}
+
+/* LDBC's expected output (any order, one vertex a line) against ours,
+ * exactly for integers. */
+static void assert_ldbc_expected(const char *actual, const char *expected, const char *what)
+{
+    struct line *a, *b;
+    size_t na = read_lines(actual, &a), nb = read_lines(expected, &b);
+    cr_assert_eq(na, nb, "%s: %zu lines, expected %zu", what, na, nb);
+    for (size_t i = 0; i < nb; i++) {
+        size_t j = 0;
+        while (j < na && a[j].id != b[i].id)
+            j++;
+        cr_assert(j < na, "%s: vertex %llu missing", what, b[i].id);
+        cr_assert_str_eq(a[j].value, b[i].value, "%s: vertex %llu", what, b[i].id);
+    }
+    free(a);
+    free(b);
+}
+
+/* Every test leaves its scratch folder behind it, passed or failed. */
+TestSuite(mpi, .fini = cleanup);
+
+/* Runs algo on graph in one process, then at each rank count in nps (0:
+ * SF_DIST=1 without mpirun), and compares the outputs. When `expected` is
+ * set (LDBC), the single process's output must match it too; when the
+ * single process cannot run algo (a kernel not in this build), the ranks
+ * are held to `expected` alone. */
+static void check_ranks(const char *algo, const char *graph, const char *extra, const int *nps,
+                        int count, const char *expected)
+{
+    char args[4096], single[256], err[4096], what[4200];
+    snprintf(single, sizeof single, "%s/single-%s.txt", scratch(), algo);
+    snprintf(args, sizeof args, "run %s %s %s --quiet --output %s", algo, graph, extra, single);
+    bool floating = strcmp(algo, "pr") == 0;
+    int status = run_cli(args, NULL, 0, err, sizeof err);
+    bool have_single = status == 0;
+    if (!have_single)
+        cr_assert(expected && strstr(err, "Function not implemented"),
+                  "single process: %s: exit %d: %s", args, status, err);
+    else if (expected && !floating)
+        assert_ldbc_expected(single, expected, args);
+    for (int k = 0; k < count; k++) {
+        if (nps[k] == 1 && !have_single)
+            continue; /* -np 1 is the single process, which cannot run algo here */
+        char out[256];
+        snprintf(out, sizeof out, "%s/ranks-%d-%s.txt", scratch(), nps[k], algo);
+        snprintf(args, sizeof args, "run %s %s %s --quiet --output %s", algo, graph, extra, out);
+        status = run_ranks(nps[k], args, NULL, 0, err, sizeof err);
+        snprintf(what, sizeof what, "%s at %d ranks", args, nps[k]);
+        cr_assert_eq(status, 0, "%s: exit %d: %s", what, status, err);
+        if (have_single)
+            assert_same_results(out, single, floating, what);
+        else
+            assert_ldbc_expected(out, expected, what);
+    }
+}
+
+static const int all_nps[] = {0, 1, 2, 3, 4};
+
+/* The LDBC cases of one kernel at 1 to 4 ranks. */
+static void check_ldbc(const char *algo)
+{
+    const char *names[] = {"dir", "undir"};
+    for (int i = 0; i < 2; i++) {
+        char graph[1024], expected[1024];
+        snprintf(graph, sizeof graph, "%s/ldbc/%s-%s.e", datasets_dir(), algo, names[i]);
+        snprintf(expected, sizeof expected, "%s/ldbc/%s-%s-%s.expected", datasets_dir(), algo,
+                 names[i], algo);
+        check_ranks(algo, graph, "", all_nps, 5, expected);
+    }
+    /* the example graphs, at one uneven count */
+    const int three[] = {3};
+    const char *examples[] = {"example-directed", "example-undirected"};
+    for (int i = 0; i < 2; i++) {
+        char graph[1024], expected[1024];
+        snprintf(graph, sizeof graph, "%s/ldbc/%s.e", datasets_dir(), examples[i]);
+        snprintf(expected, sizeof expected, "%s/ldbc/%s-%s.expected", datasets_dir(),
+                 examples[i], algo);
+        check_ranks(algo, graph, "", three, 1, expected);
+    }
+    cleanup();
+}
+
+Test(mpi, pr_ldbc_1_to_4_ranks, .timeout = 120)
+{
+    REQUIRE_MPI();
+    check_ldbc("pr");
+}
+
+Test(mpi, wcc_ldbc_1_to_4_ranks, .timeout = 120)
+{
+    REQUIRE_MPI();
+    check_ldbc("wcc");
+}
+
+Test(mpi, bfs_ldbc_1_to_4_ranks, .timeout = 120)
+{
+    REQUIRE_MPI();
+    check_ldbc("bfs");
+}
+
+Test(mpi, pr_and_wcc_kron14_1_to_4_ranks, .timeout = 120)
+{
+    REQUIRE_MPI();
+    check_ranks("pr", "kron:14", "", all_nps, 5, NULL);
+    check_ranks("wcc", "kron:14", "", all_nps, 5, NULL);
+    const int two[] = {2};
+    check_ranks("wcc", "kron:14", "--directed", two, 1, NULL);
+    check_ranks("pr", "kron:14", "--directed", two, 1, NULL);
+    /* --verify under ranks: rank 0 checks the gathered values */
+    char out[4096], err[4096];
+    cr_assert_eq(run_ranks(3, "run pr kron:12 --directed --verify", out, sizeof out, err,
+                           sizeof err), 0, "%s", err);
+    cr_assert(strstr(out, "verify: PASS"), "%s", out);
+    cleanup();
+}
+
+/* Serial queue BFS over the single-process graph: depth by original id. */
+static void reference_depths(const sf_graph *g, sf_vid source, int64_t *depth)
+{
+    sf_vid *queue = malloc(((size_t)g->num_vertices + 1) * sizeof *queue);
+    for (sf_vid v = 0; v < g->num_vertices; v++)
+        depth[v] = -1;
+    size_t head = 0, tail = 0;
+    depth[source] = 0;
+    queue[tail++] = source;
+    while (head < tail) {
+        sf_vid u = queue[head++];
+        for (sf_eid e = g->out_offsets[u]; e < g->out_offsets[u + 1]; e++) {
+            sf_vid w = g->out_neighbors[e];
+            if (depth[w] < 0) {
+                depth[w] = depth[u] + 1;
+                queue[tail++] = w;
+            }
+        }
+    }
+    free(queue);
+}
+
+Test(mpi, bfs_kron14_matches_a_serial_bfs, .timeout = 120)
+{
+    REQUIRE_MPI();
+    for (int directed = 0; directed < 2; directed++) {
+        sf_graph *g = graph_generated("kron:14", 1, !directed);
+        int64_t *depth = malloc(g->num_vertices * sizeof *depth);
+        for (size_t k = 0; k < sizeof all_nps / sizeof all_nps[0]; k++) {
+            if (directed && all_nps[k] != 3)
+                continue;
+            char args[1024], out[256], json[65536], err[4096];
+            snprintf(out, sizeof out, "%s/bfs-%d.txt", scratch(), all_nps[k]);
+            snprintf(args, sizeof args, "run bfs kron:14 %s --json --output %s",
+                     directed ? "--directed" : "", out);
+            int status = run_ranks(all_nps[k], args, json, sizeof json, err, sizeof err);
+            if (all_nps[k] == 1 && status != 0 && strstr(err, "Function not implemented"))
+                continue; /* -np 1 is the single process, whose bfs is not in this build */
+            cr_assert_eq(status, 0, "%s at %d ranks: %s", args, all_nps[k], err);
+            const char *at = strstr(json, "\"source\": ");
+            at = at ? strstr(at + 1, "\"source\": ") : NULL; /* result.source, after graph.source */
+            cr_assert(at, "no result source in %s", json);
+            sf_vid source = sf_graph_find_vertex(g, strtoull(at + 10, NULL, 10));
+            cr_assert_neq(source, SF_VID_NONE);
+            reference_depths(g, source, depth);
+            struct line *l;
+            size_t n = read_lines(out, &l);
+            cr_assert_eq(n, g->num_vertices);
+            for (size_t i = 0; i < n; i++) {
+                sf_vid v = sf_graph_find_vertex(g, l[i].id);
+                cr_assert_neq(v, SF_VID_NONE);
+                long long want = depth[v] < 0 ? INT64_MAX : depth[v];
+                cr_assert_eq(strtoll(l[i].value, NULL, 10), want, "vertex %llu at %d ranks",
+                             l[i].id, all_nps[k]);
+            }
+            free(l);
+        }
+        free(depth);
+        sf_graph_destroy(&g);
+    }
+    cleanup();
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    cr_assert(f, "cannot write %s", path);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* Two vertices on four ranks: two ranks own nothing. A graph whose
+ * isolated vertices (from its .v file) fill the last ranks: ranks with
+ * vertices and no edges. */
+Test(mpi, ranks_without_vertices_or_edges, .timeout = 120)
+{
+    REQUIRE_MPI();
+    char graph[256];
+    const int four[] = {4};
+    snprintf(graph, sizeof graph, "%s/pair.el", scratch());
+    write_file(graph, "5 9\n");
+    check_ranks("pr", graph, "", four, 1, NULL);
+    check_ranks("wcc", graph, "", four, 1, NULL);
+
+    char path[256], expected[256], text[4096] = "";
+    snprintf(path, sizeof path, "%s/iso.v", scratch());
+    for (int v = 1; v <= 60; v++)
+        snprintf(text + strlen(text), sizeof text - strlen(text), "%d\n", v);
+    write_file(path, text);
+    snprintf(path, sizeof path, "%s/iso.properties", scratch());
+    write_file(path, "directed = false\n");
+    snprintf(graph, sizeof graph, "%s/iso.e", scratch());
+    write_file(graph, "1 2\n2 3\n3 4\n4 5\n");
+    /* a chain 1-2-3-4-5 and 55 isolated vertices */
+    snprintf(expected, sizeof expected, "%s/iso-bfs.expected", scratch());
+    text[0] = 0;
+    for (int v = 1; v <= 60; v++)
+        snprintf(text + strlen(text), sizeof text - strlen(text), "%d %lld\n", v,
+                 v <= 5 ? (long long)v - 1 : (long long)INT64_MAX);
+    write_file(expected, text);
+    check_ranks("pr", graph, "", four, 1, NULL);
+    check_ranks("wcc", graph, "", four, 1, NULL);
+    check_ranks("bfs", graph, "--source 1", four, 1, expected);
+    cleanup();
+}
+
+/* A text file with sparse ids, comments and a gzip twin: each rank parses
+ * its byte range, ids are relabelled by the distributed sort. */
+Test(mpi, text_files_sparse_ids, .timeout = 120)
+{
+    REQUIRE_MPI();
+    char graph[256], cmd[512];
+    snprintf(graph, sizeof graph, "%s/sparse.el", scratch());
+    FILE *f = fopen(graph, "w");
+    cr_assert(f);
+    fprintf(f, "# sparse ids\n");
+    uint64_t x = 12345;
+    for (int i = 0; i < 3000; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        uint64_t u = (x % 700) * 1000003 + 7, v = ((x >> 20) % 700) * 1000003 + 7;
+        fprintf(f, i % 97 == 0 ? "%% a comment\n%llu\t%llu\n" : "%llu %llu\n",
+                (unsigned long long)u, (unsigned long long)v);
+    }
+    fclose(f);
+    const int nps[] = {2, 3, 4};
+    check_ranks("wcc", graph, "", nps, 3, NULL);
+    check_ranks("pr", graph, "", nps, 3, NULL);
+    snprintf(cmd, sizeof cmd, "gzip -k %s", graph);
+    cr_assert_eq(system(cmd), 0);
+    strcat(graph, ".gz");
+    const int three[] = {3};
+    check_ranks("wcc", graph, "--undirected", three, 1, NULL);
+    cleanup();
+}
+
+/* A bad line in the middle of the file, in a later rank's part: the same
+ * one line as a single process, exit 1, from every rank count. */
+Test(mpi, bad_line_keeps_its_number, .timeout = 60)
+{
+    REQUIRE_MPI();
+    char graph[256], args[512], single[1024], err[4096];
+    snprintf(graph, sizeof graph, "%s/bad.el", scratch());
+    FILE *f = fopen(graph, "w");
+    cr_assert(f);
+    for (int i = 1; i <= 2000; i++)
+        fprintf(f, i == 1500 ? "%d x%d\n" : "%d %d\n", i, i + 1);
+    fclose(f);
+    snprintf(args, sizeof args, "run wcc %s", graph);
+    cr_assert_eq(run_cli(args, NULL, 0, single, sizeof single), 1);
+    cr_assert(strstr(single, ":1500: bad vertex id 'x1501'"), "single process: %s", single);
+    int status = run_ranks(3, args, NULL, 0, err, sizeof err);
+    cr_assert_eq(status, 1, "exit %d: %s", status, err);
+    cr_assert(strstr(err, single), "ranks said: %s\nsingle process: %s", err, single);
+    /* said once, by rank 0 */
+    cr_assert_eq(strstr(strstr(err, single) + 1, single), NULL, "said twice: %s", err);
+    cleanup();
+}
+
+Test(mpi, run_record_counts_ranks_and_bytes, .timeout = 60)
+{
+    REQUIRE_MPI();
+    static char out[1 << 16];
+    char err[4096];
+    int status = run_ranks(3, "run pr kron:10 --iterations 5 --json", out, sizeof out, err,
+                           sizeof err);
+    cr_assert_eq(status, 0, "%s", err);
+    /* one record, from rank 0 */
+    cr_assert_eq(strchr(out, '\n'), out + strlen(out) - 1, "one line expected: %s", out);
+    cr_assert(strstr(out, "\"ranks\": 3"), "%s", out);
+    cr_assert(strstr(out, "\"comm_wait_s\": "), "%s", out);
+    const char *bytes = strstr(out, "\"bytes_sent_per_iteration\": [");
+    cr_assert(bytes, "%s", out);
+    bytes += strlen("\"bytes_sent_per_iteration\": [");
+    /* five iterations, each sending the boundary's ranks: the same count */
+    unsigned long long first = strtoull(bytes, NULL, 10);
+    cr_assert_gt(first, 0);
+    for (int i = 0; i < 5; i++) {
+        char *end;
+        cr_assert_eq(strtoull(bytes, &end, 10), first, "%s", out);
+        bytes = end + 2;
+    }
+    cr_assert(strstr(out, "\"boundary_vertices\": ["), "%s", out);
+}
+
+Test(mpi, kernels_not_distributed_say_so, .timeout = 60)
+{
+    REQUIRE_MPI();
+    char err[4096];
+    int status = run_ranks(2, "run cdlp kron:6", NULL, 0, err, sizeof err);
+    cr_assert_eq(status, 2, "exit %d: %s", status, err);
+    cr_assert(strstr(err, "cdlp is not distributed yet; run it with one rank"), "%s", err);
+}
+
+/* A binary built without MPI, started as two ranks: one line, exit 2. */
+Test(mpi, binary_without_mpi_refuses_ranks, .timeout = 60)
+{
+    if (!have_mpirun())
+        cr_skip_test("mpirun not found (Debian package openmpi-bin)");
+    const char *nompi = binary_has_mpi() ? getenv("SF_BIN_NOMPI") : cli_binary();
+    struct stat st;
+    if (!nompi || stat(nompi, &st) != 0)
+        cr_skip_test("no binary built without MPI (SF_BIN_NOMPI; `make test` builds "
+                     "bin/shardflow-nompi)");
+    char cmd[1024], out[4096], err[4096];
+    snprintf(cmd, sizeof cmd, "%s -np 2 %s run pr kron:6", mpirun(), nompi);
+    int status = run_shell(cmd, out, sizeof out, err, sizeof err);
+    cr_assert_eq(status, 2, "exit %d: %s", status, err);
+    const char *line = strstr(err, "this binary was built without MPI (make MPI=0) but was "
+                                   "started as 2 ranks");
+    cr_assert(line, "%s", err);
+    cr_assert_eq(strstr(line + 20, "this binary was built without MPI"), NULL, "said twice: %s",
+                 err);
+    cr_assert_eq(out[0], 0, "nothing on stdout: %s", out);
+}
+
+/* SF_TEST_DIE_RANK=1 kills rank 1 in its first exchange: the job must end
+ * (not hang until the timeout's 124) with a failure that names the rank. */
+Test(mpi, killed_rank_ends_the_job, .timeout = 90)
+{
+    REQUIRE_MPI();
+    char cmd[1024], err[8192];
+    snprintf(cmd, sizeof cmd, "%s -x SF_TEST_DIE_RANK=1 -np 3 %s run pr kron:10", mpirun(),
+             cli_binary());
+    int status = run_shell(cmd, NULL, 0, err, sizeof err);
+    cr_assert_neq(status, 0, "%s", err);
+    cr_assert_neq(status, 124, "the job hung until the timeout: %s", err);
+    cleanup();
+    /* the launcher names it (Open MPI: "process rank 1 ... exited on signal
+     * 9"; MPICH: "RANK 1"), not only our test hook's own line */
+    cr_assert(strstr(err, "process rank 1") || strstr(err, "RANK 1"), "the rank is not named: %s",
+              err);
+}
+
+/* The distributed path at one rank needs no MPI: it runs in every build. */
+Test(mpi, one_rank_distributed_path_without_mpirun, .timeout = 60)
+{
+    const int zero[] = {0};
+    char graph[1024];
+    snprintf(graph, sizeof graph, "%s/ldbc/wcc-dir.e", datasets_dir());
+    check_ranks("wcc", graph, "", zero, 1, NULL);
+    check_ranks("pr", "kron:8", "", zero, 1, NULL);
+    cleanup();
+}
+
+/* ---- a real network: ranks in network namespaces joined by veth links ----
+ * Two namespaces, each with one end of a veth pair whose other end is on a
+ * bridge in this namespace (where mpirun runs): ranks have different
+ * addresses and their bytes cross TCP (Open MPI's tcp transport only).
+ * mpirun starts its daemons through plm_rsh_agent, a script that enters
+ * the namespace of the "host" it is given. Needs root. */
+
+static const char netns_setup[] =
+    "#!/bin/sh\n"
+    "# usage: setup.sh up|down ID NET   (NET: the first three bytes, 10.231.K)\n"
+    "op=$1 id=$2 net=$3\n"
+    "if [ \"$op\" = down ]; then\n"
+    "  for k in 1 2; do ip netns del sf$id-$k 2>/dev/null; done\n"
+    "  ip link del sfb$id 2>/dev/null\n"
+    "  exit 0\n"
+    "fi\n"
+    "set -e\n"
+    "ip link add sfb$id type bridge\n"
+    "ip addr add $net.254/24 dev sfb$id\n"
+    "ip link set sfb$id up\n"
+    "for k in 1 2; do\n"
+    "  ip netns add sf$id-$k\n"
+    "  ip link add sfv$id$k type veth peer name sfp$id$k\n"
+    "  ip link set sfp$id$k netns sf$id-$k\n"
+    "  ip link set sfv$id$k master sfb$id\n"
+    "  ip link set sfv$id$k up\n"
+    "  ip netns exec sf$id-$k ip link set lo up\n"
+    "  ip netns exec sf$id-$k ip addr add $net.$k/24 dev sfp$id$k\n"
+    "  ip netns exec sf$id-$k ip link set sfp$id$k up\n"
+    "done\n";
+
+/* Open MPI calls it as an rsh: "agent [options] HOST COMMAND...". Each
+ * namespace also gets its own host name (a UTS namespace), as a machine
+ * would: daemons on one kernel with one name race on their session files. */
+static const char netns_agent[] =
+    "#!/bin/sh\n"
+    "while [ \"${1#-}\" != \"$1\" ]; do shift; done\n"
+    "host=$1; shift\n"
+    "ns=sf$SF_NETNS_ID-${host##*.}\n"
+    "exec ip netns exec $ns unshare --uts sh -c \"hostname $ns && $*\"\n";
+
+static int netns_id;
+static char netns_dir[256];
+
+static void netns_down(void)
+{
+    if (netns_id) {
+        char cmd[512];
+        snprintf(cmd, sizeof cmd, "sh %s/setup.sh down %d x", netns_dir, netns_id);
+        if (system(cmd) != 0)
+            fprintf(stderr, "test_mpi: could not remove namespaces sf%d-*\n", netns_id);
+        netns_id = 0;
+    }
+    cleanup();
+}
+
+static uint64_t link_bytes(const char *dev, const char *counter)
+{
+    char path[256];
+    snprintf(path, sizeof path, "/sys/class/net/%s/statistics/%s", dev, counter);
+    FILE *f = fopen(path, "r");
+    cr_assert(f, "cannot read %s", path);
+    unsigned long long v = 0;
+    cr_assert_eq(fscanf(f, "%llu", &v), 1);
+    fclose(f);
+    return v;
+}
+
+Test(mpi, ranks_in_network_namespaces_over_tcp, .timeout = 120, .fini = netns_down)
+{
+    REQUIRE_MPI();
+    if (geteuid() != 0)
+        cr_skip_test("network namespaces need root");
+    if (system("command -v ip >/dev/null 2>&1") != 0)
+        cr_skip_test("the ip command is missing (Debian package iproute2)");
+    snprintf(netns_dir, sizeof netns_dir, "%s", scratch());
+    char path[512], cmd[4096], out[1 << 16], err[8192];
+    snprintf(path, sizeof path, "%s/setup.sh", netns_dir);
+    write_file(path, netns_setup);
+    snprintf(path, sizeof path, "%s/agent.sh", netns_dir);
+    write_file(path, netns_agent);
+    cr_assert_eq(chmod(path, 0755), 0);
+    int id = 10000 + getpid() % 90000;
+    char net[32];
+    snprintf(net, sizeof net, "10.231.%d", getpid() % 250);
+    snprintf(cmd, sizeof cmd, "sh %s/setup.sh up %d %s", netns_dir, id, net);
+    netns_id = id;
+    int status = run_shell(cmd, NULL, 0, err, sizeof err);
+    if (status != 0 && strstr(err, "Operation not permitted"))
+        cr_skip_test("namespaces or veth links refused here: %s", err);
+    cr_assert_eq(status, 0, "%s: %s", cmd, err);
+
+    /* the answer of one process, then two ranks in two namespaces */
+    char single[320], ranks[320];
+    snprintf(single, sizeof single, "%s/single.txt", netns_dir);
+    snprintf(ranks, sizeof ranks, "%s/ranks.txt", netns_dir);
+    snprintf(cmd, sizeof cmd, "run pr kron:12 --quiet --output %s", single);
+    cr_assert_eq(run_cli(cmd, NULL, 0, err, sizeof err), 0, "%s", err);
+    char dev1[32], dev2[32];
+    snprintf(dev1, sizeof dev1, "sfv%d1", id);
+    snprintf(dev2, sizeof dev2, "sfv%d2", id);
+    uint64_t before = link_bytes(dev1, "rx_bytes") + link_bytes(dev2, "rx_bytes");
+    snprintf(cmd, sizeof cmd,
+             "SF_NETNS_ID=%d timeout 90 mpirun --allow-run-as-root -np 2 -H %s.1,%s.2 "
+             "--mca orte_tmpdir_base %s "
+             "--mca plm_rsh_agent %s/agent.sh --mca rtc_hwloc_vmhole none "
+             "--mca oob_tcp_if_include %s.0/24 --mca btl_tcp_if_include %s.0/24 "
+             "--mca btl tcp,self -x SF_NETNS_ID %s run pr kron:12 --json --output %s",
+             id, net, net, netns_dir, netns_dir, net, net, cli_binary(), ranks);
+    status = run_shell(cmd, out, sizeof out, err, sizeof err);
+    cr_assert_eq(status, 0, "%s: exit %d: %s", cmd, status, err);
+    uint64_t crossed = link_bytes(dev1, "rx_bytes") + link_bytes(dev2, "rx_bytes") - before;
+    assert_same_results(ranks, single, true, "pr kron:12 over two namespaces");
+
+    /* what the ranks say they sent went through the veth links */
+    const char *at = strstr(out, "\"bytes_sent_per_iteration\": [");
+    cr_assert(at, "%s", out);
+    at += strlen("\"bytes_sent_per_iteration\": [");
+    uint64_t sent = 0;
+    for (char *end; *at != ']'; at = end + (*end == ',' ? 2 : 0)) {
+        sent += strtoull(at, &end, 10);
+        cr_assert_neq(end, at, "%s", out);
+    }
+    cr_assert_gt(sent, 0);
+    cr_assert_geq(crossed, sent, "%llu bytes crossed the links, the ranks sent %llu",
+                  (unsigned long long)crossed, (unsigned long long)sent);
+}
