@@ -5,20 +5,27 @@
  * with the GAP suite's switching rule (bfs.cc). Top-down steps push from a
  * queue of the frontier along out-arcs; once the frontier's out-arcs exceed
  * the arcs still unexplored / ALPHA, bottom-up steps let every unvisited
- * vertex scan its in-arcs for a parent in the frontier's bitmap, stopping
- * at the first; back to top-down when the frontier shrinks below n / BETA.
- * Ids in degree order help bottom-up twice over: in-lists are ascending, so
- * a vertex tries the hubs (which join the frontier early) first, and the
- * vertices without arcs form a suffix that is never scanned.
+ * vertex scan its in-arcs, stopping at the first that comes from a visited
+ * vertex; back to top-down when the frontier has stopped growing and holds
+ * fewer than n / BETA vertices.
+ *
+ * Bottom-up needs no frontier bitmap: a vertex found at an earlier level
+ * has had all its out-arcs explored, so a visited in-neighbour of a vertex
+ * still unvisited is always in the frontier. A step reads the visited
+ * bitmap of the level before and writes the next (two bitmaps, swapped;
+ * written in place, a vertex found in this step would pass for the
+ * frontier). So going bottom-up costs nothing, and going back top-down is
+ * one scan for the bits the last step set.
  *
  * What is read per arc is a bitmap (128 KiB at 2^20 vertices, cache
- * resident), never the depth array: a visited bitmap answers "seen?" in
- * top-down and skips 64 visited vertices per word in bottom-up, and depths
- * are written once, when a vertex is found, and -1 once at the end for
- * the vertices never found.
+ * resident), never the depth array: depths are written once, when a vertex
+ * is found, and -1 once at the end for the vertices never found. Ids in
+ * degree order help bottom-up twice over: in-lists are ascending, so a
+ * vertex tries the hubs (found early) first, and the isolated vertices
+ * form a suffix, marked visited from the start and never scanned.
  *
  * queue (SF_BASELINE_BFS=queue): the textbook FIFO-queue BFS over out-arcs
- * with the same visited bitmap. */
+ * with a visited bitmap. */
 #include "bench/baseline_bfs.h"
 
 #include <errno.h>
@@ -33,9 +40,9 @@ struct bfs {
     const sf_graph *g;
     int64_t *depth;
     uint64_t *visited;          /* bitmaps of ceil(n / 64) words */
-    uint64_t *front, *next;
+    uint64_t *visited_next;     /* bottom-up writes here, then they swap */
     sf_vid *queue;              /* n entries: each vertex is queued at most once */
-    sf_vid live_end;            /* [live_end, n): no in-arcs, never found but by being the source */
+    sf_vid live_end;            /* [live_end, n): isolated vertices */
 };
 
 static inline bool has(const uint64_t *bits, sf_vid v)
@@ -56,7 +63,7 @@ static inline size_t words(sf_vid n)
 /* Top-down: the vertices queue[head, tail) push along their out-arcs; the
  * new frontier is appended from tail on. Returns its out-arcs (GAP's
  * scout count) and moves *tail past it. */
-static uint64_t top_down(struct bfs *b, int64_t level, size_t head, size_t *tail)
+static uint64_t top_down(struct bfs *b, int64_t depth, size_t head, size_t *tail)
 {
     const sf_eid *off = b->g->out_offsets;
     const sf_vid *nbr = b->g->out_neighbors;
@@ -69,7 +76,7 @@ static uint64_t top_down(struct bfs *b, int64_t level, size_t head, size_t *tail
             if (has(b->visited, v))
                 continue;
             set(b->visited, v);
-            b->depth[v] = level + 1;
+            b->depth[v] = depth;
             b->queue[next++] = v;
             scout += off[v + 1] - off[v];
         }
@@ -78,48 +85,48 @@ static uint64_t top_down(struct bfs *b, int64_t level, size_t head, size_t *tail
     return scout;
 }
 
-/* Bottom-up: every unvisited vertex with in-arcs looks for a parent in
- * `front`; the ones found go into `next`. Returns how many were found. */
-static uint64_t bottom_up(struct bfs *b, int64_t level)
+/* Bottom-up: every unvisited vertex looks for a visited in-neighbour;
+ * visited_next gets visited and the vertices found, and the two swap.
+ * Returns how many were found. */
+static uint64_t bottom_up(struct bfs *b, int64_t depth)
 {
     const sf_eid *off = b->g->in_offsets;
     const sf_vid *nbr = b->g->in_neighbors;
-    const sf_vid live_end = b->live_end;
+    const uint64_t *visited = b->visited;
+    uint64_t *visited_next = b->visited_next;
+    const size_t num_words = words(b->g->num_vertices);
+    const sf_vid n = b->g->num_vertices;
     uint64_t awake = 0;
-    memset(b->next, 0, words(b->g->num_vertices) * sizeof *b->next);
-    for (size_t w = 0; w < words(live_end); w++) {
-        uint64_t todo = ~b->visited[w];
-        if ((w + 1) * 64 > live_end)
-            todo &= (1ull << (live_end & 63)) - 1;
+    for (size_t w = 0; w < num_words; w++) {
+        uint64_t seen = visited[w], found = 0;
+        uint64_t todo = ~seen;
+        if ((w + 1) * 64 > n)
+            todo &= (1ull << (n & 63)) - 1;
         while (todo) {
             sf_vid v = (sf_vid)(w * 64 + __builtin_ctzll(todo));
             todo &= todo - 1;
             for (sf_eid e = off[v]; e < off[v + 1]; e++)
-                if (has(b->front, nbr[e])) {
-                    b->depth[v] = level + 1;
-                    b->visited[w] |= 1ull << (v & 63);
-                    b->next[w] |= 1ull << (v & 63);
-                    awake++;
+                if (has(visited, nbr[e])) {
+                    b->depth[v] = depth;
+                    found |= 1ull << (v & 63);
                     break;
                 }
         }
+        visited_next[w] = seen | found;
+        awake += (uint64_t)__builtin_popcountll(found);
     }
+    b->visited_next = b->visited;
+    b->visited = visited_next;
     return awake;
 }
 
-static void queue_to_bitmap(struct bfs *b, size_t head, size_t tail)
-{
-    memset(b->front, 0, words(b->g->num_vertices) * sizeof *b->front);
-    for (size_t i = head; i < tail; i++)
-        set(b->front, b->queue[i]);
-}
-
-static size_t bitmap_to_queue(struct bfs *b)
+/* The vertices the last bottom-up step found, into the queue. */
+static size_t found_to_queue(struct bfs *b)
 {
     size_t tail = 0;
     for (size_t w = 0; w < words(b->g->num_vertices); w++)
-        for (uint64_t bits = b->front[w]; bits; bits &= bits - 1)
-            b->queue[tail++] = (sf_vid)(w * 64 + __builtin_ctzll(bits));
+        for (uint64_t found = b->visited[w] & ~b->visited_next[w]; found; found &= found - 1)
+            b->queue[tail++] = (sf_vid)(w * 64 + __builtin_ctzll(found));
     return tail;
 }
 
@@ -129,26 +136,22 @@ static void direction_optimizing(struct bfs *b, sf_vid source)
     uint64_t edges_to_check = g->num_arcs;
     uint64_t scout = g->out_offsets[source + 1] - g->out_offsets[source];
     size_t head = 0, tail = 0;
-    int64_t level = 0;
+    int64_t depth = 0;
     b->queue[tail++] = source;
     while (head < tail) {
         if (scout > edges_to_check / ALPHA) {
-            queue_to_bitmap(b, head, tail);
             uint64_t awake = tail - head, old_awake;
             do {
                 old_awake = awake;
-                awake = bottom_up(b, level++);
-                uint64_t *t = b->front;
-                b->front = b->next;
-                b->next = t;
-            } while (awake >= old_awake || awake > g->num_vertices / BETA);
+                awake = bottom_up(b, ++depth);
+            } while (awake && (awake >= old_awake || awake > g->num_vertices / BETA));
             head = 0;
-            tail = bitmap_to_queue(b);
+            tail = awake ? found_to_queue(b) : 0;
             scout = 1;
         } else {
-            edges_to_check -= scout;
+            edges_to_check -= scout < edges_to_check ? scout : edges_to_check; /* GAP's is signed */
             size_t end = tail;
-            scout = top_down(b, level++, head, &tail);
+            scout = top_down(b, ++depth, head, &tail);
             head = end;
         }
     }
@@ -181,22 +184,27 @@ int sf_baseline_bfs(const sf_graph *g, sf_vid source, int64_t *depth)
         return 0;
     struct bfs b = {.g = g, .depth = depth};
     b.visited = calloc(words(n), sizeof *b.visited);
-    b.front = calloc(words(n), sizeof *b.front);
-    b.next = calloc(words(n), sizeof *b.next);
+    b.visited_next = malloc(words(n) * sizeof *b.visited_next);
     b.queue = malloc((size_t)n * sizeof *b.queue);
     int rc = -ENOMEM;
-    if (!b.visited || !b.front || !b.next || !b.queue)
+    if (!b.visited || !b.visited_next || !b.queue)
         goto out;
-    /* the first vertex of the suffix without in-arcs: offsets never decrease */
+    /* the isolated suffix starts at the first vertex whose offsets are the
+     * last (offsets never decrease); visited from the start, as nobody's
+     * in-neighbour it cannot pass for the frontier */
     sf_vid lo = 0, hi = n;
     while (lo < hi) {
         sf_vid mid = lo + (hi - lo) / 2;
-        if (g->in_offsets[mid] < g->in_offsets[n])
+        if (g->in_offsets[mid] < g->in_offsets[n] || g->out_offsets[mid] < g->out_offsets[n])
             lo = mid + 1;
         else
             hi = mid;
     }
     b.live_end = lo;
+    for (sf_vid v = b.live_end; v < n && v % 64; v++)
+        set(b.visited, v);
+    for (size_t w = ((size_t)b.live_end + 63) / 64; w < words(n); w++)
+        b.visited[w] = ~0ull;
     set(b.visited, source);
     depth[source] = 0;
     const char *variant = getenv("SF_BASELINE_BFS");
@@ -204,18 +212,23 @@ int sf_baseline_bfs(const sf_graph *g, sf_vid source, int64_t *depth)
         fifo_queue(&b, source);
     else
         direction_optimizing(&b, source);
-    for (size_t w = 0; w < words(n); w++)
+    /* unreached: the vertices visited misses, and all of the isolated
+     * suffix but the source */
+    for (size_t w = 0; w < words(b.live_end); w++)
         for (uint64_t todo = ~b.visited[w]; todo; todo &= todo - 1) {
             sf_vid v = (sf_vid)(w * 64 + __builtin_ctzll(todo));
-            if (v >= n)
+            if (v >= b.live_end)
                 break;
             depth[v] = -1;
         }
+    for (sf_vid v = b.live_end; v < n; v++)
+        depth[v] = -1;
+    if (source >= b.live_end)
+        depth[source] = 0;
     rc = 0;
 out:
     free(b.visited);
-    free(b.front);
-    free(b.next);
+    free(b.visited_next);
     free(b.queue);
     return rc;
 }
