@@ -52,41 +52,55 @@ SF_INLINE uint64_t sf_edge_map_pull(const sf_shard *s, const sf_graph *g,
     return activated;
 }
 
-/* Pull over the vertices of the shard that are not in `visited`, a bitmap
- * over all vertices of which the shard owns whole words (a traversal's
- * visited set, as in Ligra's edgeMapDense with a condition): a word of 64
- * visited vertices costs one load. fn as for sf_edge_map_pull; a vertex it
- * activates joins `next` and `visited` (owner writes, no atomics). Returns
- * the number activated. */
+/* Pull over the vertices of the shard not in `visited`, a bitmap over all
+ * vertices of which the shard owns whole words (a traversal's visited
+ * set; Ligra's edgeMapDense with a condition): a word of 64 visited
+ * vertices costs one load. fn as for sf_edge_map_pull. The shard's words
+ * of `visited_next` get `visited` and the vertices fn activated; `visited`
+ * itself does not change, so fn may read it for any vertex. Owner writes
+ * only, no atomics. Returns the number activated. */
 SF_INLINE uint64_t sf_edge_map_pull_unvisited(const sf_shard *s, const sf_graph *g,
-                                              uint64_t *visited,
+                                              const uint64_t *visited, uint64_t *visited_next,
                                               bool (*fn)(sf_vid v, const sf_vid *in, sf_eid degree, void *arg),
-                                              void *arg, sf_frontier *next)
+                                              void *arg)
 {
     const sf_eid *off = g->in_offsets;
     const sf_vid *nbr = g->in_neighbors;
-    uint64_t *next_bits = next ? next->bits : NULL;
     uint64_t activated = 0;
     for (uint64_t word = s->begin / 64; word * 64 < s->end; word++) {
-        uint64_t todo = ~visited[word];
+        uint64_t seen = visited[word], found = 0;
+        uint64_t todo = ~seen;
         if ((word + 1) * 64 > s->end)
             todo &= (1ull << (s->end & 63)) - 1;
-        if (word * 64 < s->begin) /* begin unaligned: only for a part of a shard */
-            todo &= ~0ull << (s->begin & 63);
         while (todo) {
             sf_vid v = (sf_vid)(word * 64 + __builtin_ctzll(todo));
             todo &= todo - 1;
             const sf_vid *in = nbr + off[v], *in_end = nbr + off[v + 1];
-            if (fn(v, in, (sf_eid)(in_end - in), arg)) {
-                uint64_t bit = 1ull << (v & 63);
-                activated++;
-                visited[word] |= bit;
-                if (next_bits)
-                    next_bits[word] |= bit;
-            }
+            if (fn(v, in, (sf_eid)(in_end - in), arg))
+                found |= 1ull << (v & 63);
         }
+        visited_next[word] = seen | found;
+        activated += (uint64_t)__builtin_popcountll(found);
     }
     return activated;
+}
+
+/* Push from the vertices of the shard's slice of a queue frontier
+ * (frontier.h), the i-th of num_shards for shard i: fn(u, out_neighbours,
+ * degree, arg) as for sf_edge_map_push. */
+SF_INLINE void sf_edge_map_push_queue(const sf_shard *s, int num_shards, const sf_graph *g,
+                                      const sf_queue *q,
+                                      void (*fn)(sf_vid u, const sf_vid *out, sf_eid degree, void *arg),
+                                      void *arg)
+{
+    const sf_eid *off = g->out_offsets;
+    const sf_vid *nbr = g->out_neighbors;
+    uint64_t begin, end;
+    sf_queue_slice(q, s->index, num_shards, &begin, &end);
+    for (uint64_t i = begin; i < end; i++) {
+        sf_vid u = q->items[i];
+        fn(u, nbr + off[u], off[u + 1] - off[u], arg);
+    }
 }
 
 /* Push from every active vertex of the shard (the frontier's list when

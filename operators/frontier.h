@@ -50,9 +50,73 @@ static inline void sf_frontier_add(sf_frontier *f, sf_vid v)
  * per-shard lists for push. */
 void sf_frontier_seal(sf_frontier *f, sf_engine *e, bool lists);
 
-/* sf_frontier_seal that also adds the frontier's vertices to `visited` (a
- * bitmap over all vertices, shaped as a frontier's bits) in the same pass:
- * for a traversal whose next frontier is what it has just found. */
-void sf_frontier_seal_visited(sf_frontier *f, sf_engine *e, bool lists, uint64_t *visited);
+/* A sparse frontier as a queue of vertex ids (the GAP suite's sliding
+ * queue), for traversals that queue each vertex at most once between
+ * resets: the frontier is the window [head, tail) of `items`; a step
+ * appends the next frontier after it, each shard function through a
+ * buffer of its own (one atomic add per SF_QUEUE_BUFFER vertices), and
+ * sf_queue_slide makes what was appended the window. Shard i of k works on
+ * the i-th of k equal slices of the window. Unlike a bitmap frontier, a
+ * step costs nothing for the vertices outside it: a thousand-level BFS of
+ * a road network does not scan every vertex a thousand times. */
+typedef struct sf_queue {
+    sf_vid *items;              /* num_vertices entries */
+    uint64_t head, tail;        /* the window */
+    uint64_t end;               /* appended so far (atomic while a step runs) */
+} sf_queue;
+
+#define SF_QUEUE_BUFFER 256
+
+typedef struct sf_queue_buffer {
+    sf_queue *queue;
+    uint32_t len;
+    sf_vid items[SF_QUEUE_BUFFER];
+} sf_queue_buffer;
+
+/* An empty queue for the vertices of g. Returns 0 or -ENOMEM. */
+int sf_queue_init(sf_queue *q, const sf_graph *g);
+void sf_queue_fini(sf_queue *q);
+
+static inline void sf_queue_reset(sf_queue *q)
+{
+    q->head = q->tail = q->end = 0;
+}
+
+/* What was appended since the last slide becomes the window. */
+static inline void sf_queue_slide(sf_queue *q)
+{
+    q->head = q->tail;
+    q->tail = q->end;
+}
+
+static inline uint64_t sf_queue_size(const sf_queue *q)
+{
+    return q->tail - q->head;
+}
+
+/* Shard i's slice [*begin, *end) of the window, of k slices. */
+static inline void sf_queue_slice(const sf_queue *q, int i, int k, uint64_t *begin, uint64_t *end)
+{
+    uint64_t size = q->tail - q->head;
+    *begin = q->head + (uint64_t)((unsigned __int128)size * i / k);
+    *end = q->head + (uint64_t)((unsigned __int128)size * (i + 1) / k);
+}
+
+/* Appends the buffer's vertices to the queue and empties it. */
+static inline void sf_queue_flush(sf_queue_buffer *b)
+{
+    uint64_t at = __atomic_fetch_add(&b->queue->end, b->len, __ATOMIC_RELAXED);
+    for (uint32_t i = 0; i < b->len; i++)
+        b->queue->items[at + i] = b->items[i];
+    b->len = 0;
+}
+
+/* Appends v through the buffer; flush the buffer before the step ends. */
+static inline void sf_queue_append(sf_queue_buffer *b, sf_vid v)
+{
+    if (b->len == SF_QUEUE_BUFFER)
+        sf_queue_flush(b);
+    b->items[b->len++] = v;
+}
 
 #endif
