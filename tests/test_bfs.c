@@ -4,10 +4,11 @@
  * Kronecker and uniform graphs, directed and undirected, from several
  * sources (an isolated one, one without in-arcs, hubs and leaves), at 1, 2
  * and 3 threads and several shard counts; hand-made graphs that force every
- * switch between top-down and bottom-up; and the properties any BFS answer
+ * switch between top-down and bottom-up; the properties any BFS answer
  * has, checked on their own so that a reference bug cannot hide a kernel
- * bug. */
+ * bug; and the queue frontier the kernel's top-down steps use. */
 #include "bench/baseline_bfs.h"
+#include "operators/frontier.h"
 #include "operators/kernels.h"
 #include "tests/support.h"
 
@@ -163,7 +164,7 @@ Test(bfs, urand_directed)
  * to the path's one vertex and walks the path top-down. */
 Test(bfs, lollipop_switches_both_ways)
 {
-    enum { CLIQUE = 60, PATH = 200 };
+    enum { CLIQUE = 60, PATH = 120 };
     size_t max_arcs = CLIQUE * CLIQUE + PATH + 1, count = 0;
     uint64_t (*arcs)[2] = malloc(max_arcs * sizeof *arcs);
     for (uint64_t a = 0; a < CLIQUE; a++)
@@ -258,5 +259,62 @@ Test(bfs, single_isolated_vertex)
     cr_assert_eq(sf_baseline_bfs(g, 0, &depth), 0);
     cr_assert_eq(depth, 0);
     sf_engine_destroy(&e);
+    sf_graph_destroy(&g);
+}
+
+/* The queue frontier (frontier.h) on its own: every shard appends its
+ * vertices through a buffer of its own, more than a buffer's worth, at
+ * 1-3 threads; after a slide the window holds each vertex once, and the
+ * shards' slices cut it into consecutive pieces. */
+struct queue_test {
+    sf_queue *queue;
+};
+
+static void append_own_vertices(sf_shard *s, void *arg)
+{
+    struct queue_test *t = arg;
+    sf_queue_buffer out = {.queue = t->queue};
+    for (sf_vid v = s->begin; v < s->end; v++)
+        sf_queue_append(&out, v);
+    sf_queue_flush(&out);
+}
+
+Test(bfs, queue_frontier_appends_and_slices)
+{
+    sf_graph *g = graph_generated("kron:12", 1, true);
+    sf_vid n = g->num_vertices;
+    for (int threads = 1; threads <= 3; threads++) {
+        sf_engine *e = engine_for(g, threads, threads == 1 ? 2 : 5);
+        int shards = sf_engine_num_shards(e);
+        cr_assert_gt(n / shards, SF_QUEUE_BUFFER, "shards too small to flush mid-way");
+        sf_queue q;
+        cr_assert_eq(sf_queue_init(&q, g), 0);
+        struct queue_test t = {&q};
+        for (int round = 0; round < 2; round++) {
+            sf_queue_reset(&q);
+            sf_engine_run(e, append_own_vertices, &t);
+            sf_queue_slide(&q);
+            cr_assert_eq(sf_queue_size(&q), n);
+            uint8_t *seen = calloc(n, 1);
+            uint64_t expected_begin = q.head;
+            for (int i = 0; i < shards; i++) {
+                uint64_t begin, end;
+                sf_queue_slice(&q, i, shards, &begin, &end);
+                cr_assert_eq(begin, expected_begin, "slice %d of %d", i, shards);
+                expected_begin = end;
+                for (uint64_t k = begin; k < end; k++) {
+                    cr_assert_lt(q.items[k], n);
+                    cr_assert_eq(seen[q.items[k]]++, 0, "vertex %u twice", q.items[k]);
+                }
+            }
+            cr_assert_eq(expected_begin, q.tail);
+            free(seen);
+        }
+        /* an empty step leaves an empty window */
+        sf_queue_slide(&q);
+        cr_assert_eq(sf_queue_size(&q), 0);
+        sf_queue_fini(&q);
+        sf_engine_destroy(&e);
+    }
     sf_graph_destroy(&g);
 }
