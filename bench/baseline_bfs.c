@@ -149,7 +149,7 @@ static void direction_optimizing(struct bfs *b, sf_vid source)
             tail = awake ? found_to_queue(b) : 0;
             scout = 1;
         } else {
-            edges_to_check -= scout;
+            edges_to_check -= scout < edges_to_check ? scout : edges_to_check; /* GAP's is signed */
             size_t end = tail;
             scout = top_down(b, ++depth, head, &tail);
             head = end;

@@ -228,7 +228,8 @@ static bool bfs_step(int level, void *arg)
             run->scout = 1;
         }
     } else {
-        run->edges_to_check -= run->scout;
+        /* saturating: GAP's count is signed, and below zero means bottom-up */
+        run->edges_to_check -= run->scout < run->edges_to_check ? run->scout : run->edges_to_check;
         sf_engine_run(e, bfs_top_down_shard, b);
         sf_queue_slide(b->queue);
         run->frontier_size = sf_queue_size(b->queue);
