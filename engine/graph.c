@@ -40,44 +40,157 @@ static bool ids_are_compact(uint64_t max_id, uint64_t endpoints)
     return max_id < UINT32_MAX && max_id + 1 <= 4 * endpoints + (1u << 20);
 }
 
-static int relabel_compact(const sf_edge_list *e, uint64_t max_id, uint32_t **dense_of,
-                           uint64_t **original_ids, uint64_t *num_vertices)
+static ALWAYS_INLINE void mark_bit(uint64_t *bits, uint64_t id)
 {
-    uint64_t range = max_id + 1;
+    __atomic_fetch_or(&bits[id >> 6], (uint64_t)1 << (id & 63), __ATOMIC_RELAXED);
+}
+
+/* Endpoint counts of edges [lo, hi) into count[] (self-loops are only
+ * marked in `loops`: they add no degree). */
+static void count_endpoints(const sf_edge_list *e, uint64_t lo, uint64_t hi, uint32_t *count,
+                            uint64_t *loops)
+{
+    for (uint64_t i = lo; i < hi; i++) {
+        uint64_t s = e->src[i], d = e->dst[i];
+        if (s == d) {
+            mark_bit(loops, s);
+            continue;
+        }
+        count[s]++;
+        count[d]++;
+    }
+}
+
+/* One pass over the edges both finds the vertices (an id is present when it
+ * is an endpoint, or in the list's vertex set) and counts their degrees as
+ * the degree order wants them (every endpoint of an arc that is not a
+ * self-loop, duplicates included), so no later pass looks the arcs up for
+ * them. Counting is per thread into private tables when they are small
+ * beside the edge list (no atomics; summed after), else atomic. Then one
+ * scan over the id range hands out dense ids in ascending original id:
+ * table[id] becomes the dense id of a present id, and the degree of dense
+ * id r goes to (*degree)[r] when degree is not NULL. */
+static int relabel_compact(const sf_edge_list *e, uint64_t max_id, uint32_t **dense_of,
+                           uint64_t **original_ids, uint64_t *num_vertices, uint32_t **degree)
+{
+    uint64_t range = max_id + 1, words = (range + 63) / 64;
+    int threads = omp_get_max_threads();
     uint32_t *map = calloc(range, sizeof *map);
-    if (!map)
-        return -ENOMEM;
+    uint64_t *marked = calloc(words, sizeof *marked);
+    uint32_t **part = calloc((size_t)threads, sizeof *part);
+    uint64_t *block = calloc((size_t)threads + 1, sizeof *block);
+    uint64_t *orig = NULL;
+    uint32_t *deg = NULL;
+    bool private = false;
+    if (!map || !marked || !part || !block)
+        goto no_memory;
     sf_advise_huge(map, range * sizeof *map); /* looked up at random */
-    /* Mark presence with 1; racing writers store the same value. */
+    private = threads > 1 && (uint64_t)(threads - 1) * range <= e->count;
+    if (private) {
+        part[0] = map;
+        for (int t = 1; t < threads; t++)
+            if (!(part[t] = calloc(range, sizeof *part[t])))
+                goto no_memory;
+    }
+    if (threads == 1) {
+        count_endpoints(e, 0, e->count, map, marked);
+    } else if (private) {
+#pragma omp parallel num_threads(threads)
+        {
+            int t = omp_get_thread_num(), nt = omp_get_num_threads();
+            count_endpoints(e, e->count * t / nt, e->count * (t + 1) / nt, part[t], marked);
+        }
 #pragma omp parallel for schedule(static)
-    for (uint64_t i = 0; i < e->count; i++) {
-        map[e->src[i]] = 1;
-        map[e->dst[i]] = 1;
+        for (uint64_t id = 0; id < range; id++) {
+            uint32_t sum = map[id];
+            for (int t = 1; t < threads; t++)
+                sum += part[t][id];
+            map[id] = sum;
+        }
+    } else {
+#pragma omp parallel for schedule(static)
+        for (uint64_t i = 0; i < e->count; i++) {
+            uint64_t s = e->src[i], d = e->dst[i];
+            if (s == d) {
+                mark_bit(marked, s);
+                continue;
+            }
+            __atomic_fetch_add(&map[s], 1, __ATOMIC_RELAXED);
+            __atomic_fetch_add(&map[d], 1, __ATOMIC_RELAXED);
+        }
     }
     for (uint64_t i = 0; i < e->num_vertex_ids; i++)
-        map[e->vertex_ids[i]] = 1;
-    uint64_t n = sf_exclusive_scan_u32(map, range);
+        marked[e->vertex_ids[i] >> 6] |= (uint64_t)1 << (e->vertex_ids[i] & 63);
+
+    /* Dense ids: present ids counted per static block of the range, the
+     * block counts scanned, then each block numbered from its offset. */
+#define PRESENT(id) (map[id] != 0 || (marked[(id) >> 6] >> ((id) & 63) & 1))
+    int nt = 0;
+#pragma omp parallel num_threads(threads)
+    {
+        int t = omp_get_thread_num();
+#pragma omp single
+        nt = omp_get_num_threads();
+        uint64_t lo = range * t / omp_get_num_threads(),
+                 hi = range * (t + 1) / omp_get_num_threads(), present = 0;
+        for (uint64_t id = lo; id < hi; id++)
+            present += PRESENT(id);
+        block[t + 1] = present;
+    }
+    for (int t = 1; t <= nt; t++)
+        block[t] += block[t - 1];
+    uint64_t n = block[nt];
     if (n > SF_MAX_VERTICES) {
         free(map);
+        free(marked);
+        for (int t = 1; private && t < threads; t++)
+            free(part[t]);
+        free(part);
+        free(block);
         return -E2BIG;
     }
-    uint64_t *orig = malloc((n ? n : 1) * sizeof *orig);
-    if (!orig) {
-        free(map);
-        return -ENOMEM;
+    orig = malloc((n ? n : 1) * sizeof *orig);
+    deg = degree ? malloc((n ? n : 1) * sizeof *deg) : NULL;
+    if (!orig || (degree && !deg))
+        goto no_memory;
+#pragma omp parallel num_threads(nt)
+    {
+        int t = omp_get_thread_num();
+        uint64_t lo = range * t / nt, hi = range * (t + 1) / nt, r = block[t];
+        for (uint64_t id = lo; id < hi; id++) {
+            bool present = PRESENT(id);
+            if (present) {
+                orig[r] = id;
+                if (deg)
+                    deg[r] = map[id];
+            }
+            /* absent ids keep an entry in range; it is never read */
+            map[id] = (uint32_t)r;
+            r += present;
+        }
     }
-    /* After the scan map[id] is the dense id of id when id is present, and
-     * present ids are those whose successor's entry is one higher. */
-#pragma omp parallel for schedule(static)
-    for (uint64_t id = 0; id < range; id++) {
-        uint32_t next = id + 1 < range ? map[id + 1] : (uint32_t)n;
-        if (next != map[id])
-            orig[map[id]] = id;
-    }
+#undef PRESENT
+    for (int t = 1; private && t < threads; t++)
+        free(part[t]);
+    free(part);
+    free(block);
+    free(marked);
     *dense_of = map;
     *original_ids = orig;
     *num_vertices = n;
+    if (degree)
+        *degree = deg;
     return 0;
+no_memory:
+    for (int t = 1; part && private && t < threads; t++)
+        free(part[t]);
+    free(part);
+    free(block);
+    free(marked);
+    free(map);
+    free(orig);
+    free(deg);
+    return -ENOMEM;
 }
 
 /* LSD radix sort of 64-bit keys, ID_DIGIT_BITS a pass over the bits in
@@ -979,23 +1092,27 @@ static int build_in(sf_graph *g)
 }
 
 /* Degree order (engine/order.h): counts every endpoint through the same id
- * mapping the build will use, orders the dense ids by descending degree,
- * and makes the arc source produce the new ids directly, so the build itself
- * costs nothing more. Returns new_of (rank -> new dense id) in *new_of. */
+ * mapping the build will use (unless `degree` holds the counts already: the
+ * compact relabelling makes them; it is freed here either way), orders the
+ * dense ids by descending degree, and makes the arc source produce the new
+ * ids directly, so the build itself costs nothing more. Returns new_of
+ * (rank -> new dense id) in *new_of. */
 static int order_by_degree(arc_source *a, uint32_t *dense_of, uint64_t map_range, id_index *index,
-                           uint64_t n, uint32_t **new_of)
+                           uint64_t n, uint32_t *degree, uint32_t **new_of)
 {
-    uint32_t *degree = calloc(n, sizeof *degree);
-    if (!degree)
-        return -ENOMEM;
+    if (!degree) {
+        degree = calloc(n, sizeof *degree);
+        if (!degree)
+            return -ENOMEM;
 #pragma omp parallel for schedule(static)
-    for (uint64_t i = 0; i < a->items; i++) {
-        sf_vid u, v;
-        load_edge(a, a->kind, i, &u, &v);
-        if (u == v)
-            continue;
-        __atomic_fetch_add(&degree[u], 1, __ATOMIC_RELAXED);
-        __atomic_fetch_add(&degree[v], 1, __ATOMIC_RELAXED);
+        for (uint64_t i = 0; i < a->items; i++) {
+            sf_vid u, v;
+            load_edge(a, a->kind, i, &u, &v);
+            if (u == v)
+                continue;
+            __atomic_fetch_add(&degree[u], 1, __ATOMIC_RELAXED);
+            __atomic_fetch_add(&degree[v], 1, __ATOMIC_RELAXED);
+        }
     }
     int rc = sf_order_by_degree(n, degree, new_of);
     free(degree);
@@ -1028,7 +1145,7 @@ int sf_graph_build(const sf_edge_list *e, const sf_build_options *opt, const cha
                    sf_graph **out, sf_error *err)
 {
     int rc = -ENOMEM;
-    uint32_t *dense_of = NULL, *new_of = NULL;
+    uint32_t *dense_of = NULL, *new_of = NULL, *degree = NULL;
     uint64_t map_range = 0;
     id_index index = {0};
     sf_graph *g = calloc(1, sizeof *g);
@@ -1065,7 +1182,8 @@ int sf_graph_build(const sf_edge_list *e, const sf_build_options *opt, const cha
             n = 0;
         } else if (ids_are_compact(max_id, 2 * e->count + e->num_vertex_ids)) {
             map_range = max_id + 1;
-            rc = relabel_compact(e, max_id, &dense_of, &g->original_ids, &n);
+            rc = relabel_compact(e, max_id, &dense_of, &g->original_ids, &n,
+                                 opt->original_order ? NULL : &degree);
             if (rc == -E2BIG)
                 goto too_many;
             if (rc)
@@ -1086,8 +1204,13 @@ int sf_graph_build(const sf_edge_list *e, const sf_build_options *opt, const cha
         }
     }
     g->num_vertices = (sf_vid)n;
+    if (n <= 1) {
+        free(degree);
+        degree = NULL;
+    }
     if (!opt->original_order && n > 1) {
-        rc = order_by_degree(&a, dense_of, map_range, &index, n, &new_of);
+        rc = order_by_degree(&a, dense_of, map_range, &index, n, degree, &new_of);
+        degree = NULL;
         if (rc)
             goto fail;
         /* ranks (ascending original ids) -> new dense ids */
@@ -1130,6 +1253,7 @@ fail:
     if (rc == -ENOMEM)
         sf_error_set(err, rc, "%s: out of memory while building the graph", source);
 cleanup:
+    free(degree);
     free(dense_of);
     free(index.slots);
     sf_graph_destroy(&g);
