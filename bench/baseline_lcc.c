@@ -98,9 +98,20 @@ static inline void triangles_of(const sf_eid *off, const sf_vid *ids, const uint
     for (sf_eid i = begin + 1; i < end; i++) {
         const sf_vid u = ids[i], last = ids[i - 1];
         const sf_eid row = off[u], row_end = off[u + 1];
+        /* Prefetched: the next row's start, and this row's flags, which
+         * only the matches read (both misses otherwise: 15-20% of the time
+         * on kron:18). */
+        if (i + 1 < end) {
+            sf_eid next_row = off[ids[i + 1]];
+            __builtin_prefetch(&ids[next_row], 0, 3);
+            if (directed)
+                __builtin_prefetch(&flags[next_row], 0, 3);
+        }
+        if (directed)
+            __builtin_prefetch(&flags[row], 0, 3);
         /* Branch-free: the position of every entry of row u is written to
-         * found, and kept when the entry is marked (a triangle). Row u is
-         * ascending: nothing past v's last candidate can match. */
+         * found, and kept when the entry is marked (a triangle). Row u
+         * ascends: nothing past v's last candidate can match. */
         sf_eid k = 0;
         for (sf_eid j = row; j < row_end && ids[j] <= last; j++) {
             found[k] = (sf_vid)(j - row);
