@@ -16,10 +16,10 @@
  * bins; an entry whose vertex has since moved to an earlier bin is stale
  * and skipped. One synchronisation per round.
  *
- * Each shard keeps WINDOW bins from the window's base; farther pushes go
- * to the shard's overflow list, which is sorted into a new window when the
- * current one is empty (any delta works, a tiny one included: empty bins
- * are jumped over).
+ * Each shard keeps the WINDOW bins from the current one on, bin b in slot
+ * b % WINDOW; a push beyond them goes to the shard's overflow list, with
+ * its distance, and moves into its bin when the window reaches it (so any
+ * delta works, a tiny one included: empty stretches are jumped over).
  *
  * Distances are doubles, relaxed with an atomic minimum on their bit
  * patterns, which order non-negative doubles as their values do. The
@@ -30,9 +30,19 @@
  * it runs; parsers refuse NaN); a negative weight cannot break memory, only
  * the answer.
  *
- * Automatic delta (delta <= 0): DELTA_FACTOR * mean weight / mean degree,
- * from DELTA_SAMPLES arcs spread evenly over the arc array (the same
- * arcs, hence the same delta, at any thread count). See DELTA_FACTOR. */
+ * Automatic delta (delta <= 0): DELTA_FACTOR * mean weight / mean degree
+ * (arcs per vertex), the mean weight from DELTA_SAMPLES arcs spread evenly
+ * over the arc array (the same arcs, hence the same delta, at any thread
+ * count). A bin then holds about what one vertex's arcs reach past it.
+ * Tuned on kron:20 and urand:20 with GAP's weights (mean 128, 30 and 32
+ * arcs per vertex: delta 2.1 and 2.0) and directed kron:20 (15 arcs per
+ * vertex: delta 4.3). On kron:20 one thread is flat between delta 1 and 2
+ * and 5-10% slower at 4: Dijkstra relaxes 31.4M arcs, delta 1 as many,
+ * delta 2 10% more, 4 34%, 8 52%, 16 170% (a vertex relaxed before its
+ * distance is final is relaxed again), while the rounds go from 444 at
+ * delta 1 to 239, 129, 72; two threads are flat from 1 to 8, fewer
+ * rounds weighing against more work.
+ * Unit weights give delta 1/60 on kron: a bin per BFS level. */
 #include <errno.h>
 #include <float.h>
 #include <math.h>
@@ -47,7 +57,7 @@
 #define FUSE_LIMIT 1000         /* a shard goes on with its own bin below this */
 #define CHUNK 64                /* frontier entries claimed at a time */
 #define DELTA_SAMPLES 4096
-#define DELTA_FACTOR 2.0
+#define DELTA_FACTOR 0.5
 #define NO_BIN UINT64_MAX
 #define LAST_BIN ((uint64_t)1 << 62)
 
@@ -163,9 +173,6 @@ static inline void push(const struct sssp_state *s, struct shard_bins *b, sf_vid
         b->out_of_memory = true;
 }
 
-#ifdef SSSP_STATS
-uint64_t stat_vertices, stat_arcs, stat_pushes;
-#endif
 struct relax_arg {
     struct sssp_state *s;
     struct shard_bins *bins;    /* the running shard's */
@@ -179,55 +186,25 @@ static inline bool relax_keep(sf_vid u, void *arg)
     return bin_of(s, load_dist(s, u)) >= s->current;
 }
 
-/* Relaxes u's out-arcs. `alone`: the only worker, so plain stores do. */
-static inline void relax_arcs(struct relax_arg *r, sf_vid u, const sf_vid *out,
-                              const double *weight, sf_eid degree, bool alone)
+static inline void relax(sf_vid u, const sf_vid *out, const double *weight, sf_eid degree,
+                         void *arg)
 {
+    struct relax_arg *r = arg;
     const struct sssp_state *s = r->s;
     uint64_t *dist = s->dist;
     double du = load_dist(s, u);
-#ifdef SSSP_STATS
-    __atomic_fetch_add(&stat_vertices, 1, __ATOMIC_RELAXED);
-    __atomic_fetch_add(&stat_arcs, degree, __ATOMIC_RELAXED);
-#endif
     for (sf_eid i = 0; i < degree; i++) {
-#ifdef SSSP_PREFETCH
-        if (i + SSSP_PREFETCH < degree)
-            __builtin_prefetch(&dist[out[i + SSSP_PREFETCH]], 1, 3);
-#endif
         sf_vid v = out[i];
         double through = du + weight[i];
         uint64_t want = bits_of(through), seen = __atomic_load_n(&dist[v], __ATOMIC_RELAXED);
-        if (alone) {
-            if (want < seen) {
-                dist[v] = want;
-                push(s, r->bins, v, through);
-            }
-            continue;
-        }
         while (want < seen) {
             if (__atomic_compare_exchange_n(&dist[v], &seen, want, true, __ATOMIC_RELAXED,
                                             __ATOMIC_RELAXED)) {
                 push(s, r->bins, v, through);
-#ifdef SSSP_STATS
-                __atomic_fetch_add(&stat_pushes, 1, __ATOMIC_RELAXED);
-#endif
                 break;
             }
         }
     }
-}
-
-static inline void relax_shared(sf_vid u, const sf_vid *out, const double *weight,
-                                sf_eid degree, void *arg)
-{
-    relax_arcs(arg, u, out, weight, degree, false);
-}
-
-static inline void relax_alone(sf_vid u, const sf_vid *out, const double *weight,
-                               sf_eid degree, void *arg)
-{
-    relax_arcs(arg, u, out, weight, degree, true);
 }
 
 static uint64_t first_nonempty(const struct shard_bins *b, uint64_t from)
@@ -238,18 +215,9 @@ static uint64_t first_nonempty(const struct shard_bins *b, uint64_t from)
     return NO_BIN;
 }
 
-/* Relaxes the out-arcs of the entries list[0, len) that are not stale. */
-static inline void relax_list(struct relax_arg *r, const sf_vid *list, size_t len, bool alone)
-{
-    if (alone)
-        sf_edge_map_push_list_weighted(r->s->g, list, len, relax_keep, relax_alone, r);
-    else
-        sf_edge_map_push_list_weighted(r->s->g, list, len, relax_keep, relax_shared, r);
-}
-
 /* A round on one shard: claim chunks of the frontier, relax them, then go
  * on with the shard's own current bin while it is small. */
-static inline void round_shard(sf_shard *shard, void *arg, bool alone)
+static void round_shard(sf_shard *shard, void *arg)
 {
     struct sssp_state *s = arg;
     struct relax_arg r = {s, &s->shards[shard->index]};
@@ -264,7 +232,8 @@ static inline void round_shard(sf_shard *shard, void *arg, bool alone)
             while (s->start[j + 1] <= p)
                 j++;
             uint64_t stop = end < s->start[j + 1] ? end : s->start[j + 1];
-            relax_list(&r, s->shards[j].published.items + (p - s->start[j]), stop - p, alone);
+            const sf_vid *list = s->shards[j].published.items + (p - s->start[j]);
+            sf_edge_map_push_list_weighted(s->g, list, stop - p, relax_keep, relax, &r);
             p = stop;
         }
     }
@@ -272,20 +241,10 @@ static inline void round_shard(sf_shard *shard, void *arg, bool alone)
     vertex_list *own = &b->bins[s->current % WINDOW];
     while (own->len > 0 && own->len < FUSE_LIMIT && !b->out_of_memory) {
         LIST_SWAP(own, &b->spare);
-        relax_list(&r, b->spare.items, b->spare.len, alone);
+        sf_edge_map_push_list_weighted(s->g, b->spare.items, b->spare.len, relax_keep, relax, &r);
         b->spare.len = 0;
     }
     b->next = first_nonempty(b, s->current);
-}
-
-static void round_shard_shared(sf_shard *shard, void *arg)
-{
-    round_shard(shard, arg, false);
-}
-
-static void round_shard_alone(sf_shard *shard, void *arg)
-{
-    round_shard(shard, arg, true);
 }
 
 /* The window now starts at s->current and reaches some of the shard's
@@ -307,7 +266,6 @@ static void rebin_shard(sf_shard *shard, void *arg)
 
 struct sssp_run {
     sf_engine *engine;
-    bool alone;                 /* one worker: no atomics */
     struct sssp_state state;
 };
 
@@ -357,7 +315,7 @@ static bool sssp_step(int iteration, void *arg)
     }
     s->start[s->num_shards] = total;
     s->cursor = 0;
-    sf_engine_run(run->engine, run->alone ? round_shard_alone : round_shard_shared, s);
+    sf_engine_run(run->engine, round_shard, s);
     for (int i = 0; i < s->num_shards; i++)
         s->shards[i].published.len = 0;
     return !next_bin(run);
@@ -405,7 +363,7 @@ int sf_sssp(sf_engine *e, sf_vid source, double delta, double *dist, sf_iteratio
 {
     const sf_graph *g = sf_engine_graph(e);
     int shards = sf_engine_num_shards(e);
-    struct sssp_run run = {.engine = e, .alone = sf_engine_threads(e) == 1, .state = {.g = g, .num_shards = shards}};
+    struct sssp_run run = {.engine = e, .state = {.g = g, .num_shards = shards}};
     struct sssp_state *s = &run.state;
     int rc = -ENOMEM;
     if (g->num_vertices == 0)
