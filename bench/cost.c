@@ -100,9 +100,9 @@ struct study {
 
 static void emit(struct study *st, const sf_run_info *info, const char *graph)
 {
-    fprintf(st->csv, "%s,%s,%s,%d,%d,%.6f,%.6f,%.6f,%d,%s\n", graph, info->algo, info->engine,
-            info->threads, info->trial, info->load_s, info->build_s, info->run_s,
-            info->iterations, info->verify);
+    fprintf(st->csv, "%s,%s,%s,%d,%d,%.6f,%.6f,%.6f,%d,%s,%d\n", graph, info->algo,
+            info->engine, info->threads, info->trial, info->load_s, info->build_s, info->run_s,
+            info->iterations, info->verify, info->ranks);
     fputs(st->first_record ? "\n  " : ",\n  ", st->json);
     sf_record_write(st->json, info);
     st->first_record = false;
@@ -111,6 +111,72 @@ static void emit(struct study *st, const sf_run_info *info, const char *graph)
 static const char *plural(int n)
 {
     return n == 1 ? "" : "s";
+}
+
+int sf_cost_cores(const sf_cost_series *s, int k)
+{
+    return s->threads[k] * (s->ranks[k] > 0 ? s->ranks[k] : 1);
+}
+
+void sf_cost_label(const sf_cost_series *s, int k, char *label, size_t len)
+{
+    if (s->ranks[k] > 1)
+        snprintf(label, len, "shardflow %d ranks x %d thread%s", s->ranks[k], s->threads[k],
+                 plural(s->threads[k]));
+    else
+        snprintf(label, len, "shardflow %d thread%s", s->threads[k], plural(s->threads[k]));
+}
+
+/* One run of the kernel over `ranks` MPI processes: this binary started by
+ * the launcher with `run ... --json`, its run record read back (jansson).
+ * Load and build happen in every run and are outside run_s, as in-process. */
+static int run_ranks(const sf_cost_options *o, const sf_algo *algo, const char *graph, int ranks,
+                     int threads, double *run_s, int *iterations, sf_error *err)
+{
+    char self[4096];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n <= 0)
+        return sf_error_set(err, SF_EINPUT, "--ranks: cannot find this binary (/proc/self/exe)");
+    self[n] = 0;
+    char command[12288];
+    int len = snprintf(command, sizeof command,
+                       "%s %s-np %d '%s' run %s '%s' --json --quiet --threads %d --seed %llu",
+                       o->mpirun ? o->mpirun : "mpirun --oversubscribe",
+                       geteuid() == 0 ? "--allow-run-as-root " : "", ranks, self, algo->name,
+                       graph, threads, (unsigned long long)o->load.seed);
+    if (o->params.iterations >= 0)
+        len += snprintf(command + len, sizeof command - len, " --iterations %d",
+                        o->params.iterations);
+    if (o->params.source_set)
+        len += snprintf(command + len, sizeof command - len, " --source %llu",
+                        (unsigned long long)o->params.source);
+    if (o->load.directed || o->load.undirected)
+        len += snprintf(command + len, sizeof command - len, " %s",
+                        o->load.directed ? "--directed" : "--undirected");
+    snprintf(command + len, sizeof command - len, " 2>&1");
+    FILE *p = popen(command, "r");
+    if (!p)
+        return sf_error_set(err, SF_EINPUT, "--ranks: cannot start '%s'", command);
+    static char out[1 << 20];
+    size_t got = fread(out, 1, sizeof out - 1, p);
+    out[got] = 0;
+    int status = pclose(p);
+    /* the record is the line that starts with '{' */
+    char *record = out[0] == '{' ? out : strstr(out, "\n{");
+    if (record && record != out)
+        record++;
+    json_t *root = status == 0 && record ? json_loads(record, JSON_DISABLE_EOF_CHECK, NULL) : NULL;
+    json_t *t = json_object_get(json_object_get(root, "times"), "run_s");
+    if (!json_is_number(t)) {
+        json_decref(root);
+        out[strcspn(out, "\n")] = 0;
+        return sf_error_set(err, SF_EINPUT, "--ranks: %d ranks of %s on %s failed: %s", ranks,
+                            algo->name, graph, out[0] ? out : command);
+    }
+    *run_s = json_number_value(t);
+    *iterations = (int)json_integer_value(json_object_get(root, "iterations"));
+    json_decref(root);
+    return 0;
 }
 
 void sf_cost_series_medians(const sf_cost_series *s, double *medians)
@@ -132,8 +198,8 @@ static void progress(struct study *st, const char *algo, const char *graph, int 
 }
 
 static int study_algo(struct study *st, const sf_algo *algo, const char *graph, sf_graph *g,
-                      sf_engine **engines, const int *threads, int nthreads,
-                      sf_cost_series *s, sf_error *err)
+                      sf_engine **engines, const int *threads, int nthreads, const int *ranks,
+                      int nranks, sf_cost_series *s, sf_error *err)
 {
     const sf_cost_options *o = st->o;
     int trials = o->trials;
@@ -142,10 +208,18 @@ static int study_algo(struct study *st, const sf_algo *algo, const char *graph, 
     s->vertices = g->num_vertices;
     s->edges = g->num_edges;
     s->trials = trials;
-    s->configs = nthreads;
+    s->configs = nthreads + nranks;
     memcpy(s->threads, threads, nthreads * sizeof *threads);
+    for (int k = 0; k < nthreads; k++)
+        s->ranks[k] = 1;
+    /* over ranks, each rank gets the cores divided by the ranks (at least one) */
+    int cores = sf_host_cores();
+    for (int j = 0; j < nranks; j++) {
+        s->ranks[nthreads + j] = ranks[j];
+        s->threads[nthreads + j] = cores / ranks[j] > 0 ? cores / ranks[j] : 1;
+    }
     s->baseline_s = calloc(trials, sizeof *s->baseline_s);
-    s->engine_s = calloc((size_t)trials * nthreads, sizeof *s->engine_s);
+    s->engine_s = calloc((size_t)trials * s->configs, sizeof *s->engine_s);
     if (!s->baseline_s || !s->engine_s)
         return sf_error_set(err, -ENOMEM, "out of memory");
     sf_job_result r;
@@ -190,6 +264,24 @@ static int study_algo(struct study *st, const sf_algo *algo, const char *graph, 
             sf_job_result_fini(&r);
             st->runs_done++;
         }
+        for (int j = 0; j < nranks; j++) {
+            int k = nthreads + j, iterations = 0;
+            double run_s = 0;
+            if ((rc = run_ranks(o, algo, graph, s->ranks[k], s->threads[k], &run_s, &iterations,
+                                err)))
+                return rc;
+            sf_run_info info = {
+                .algo = algo->name, .engine = "shardflow", .source = graph,
+                .vertices = g->num_vertices, .edges = g->num_edges, .directed = g->directed,
+                .threads = s->threads[k], .ranks = s->ranks[k], .load_s = s->load.median,
+                .build_s = s->build.median, .run_s = run_s, .iterations = iterations,
+                .peak_rss_bytes = 0, .verify = "skipped", .command_line = o->command_line,
+                .seed = o->load.seed, .trial = t,
+            };
+            emit(st, &info, graph);
+            s->engine_s[(size_t)k * trials + t] = run_s;
+            st->runs_done++;
+        }
         progress(st, algo->name, graph, t);
     }
     if (!o->quiet)
@@ -200,28 +292,32 @@ static int study_algo(struct study *st, const sf_algo *algo, const char *graph, 
     sf_cost_series_medians(s, medians);
     printf("\n%s on %s (%u vertices, %llu edges), %d trial%s, seconds\n", algo->name, graph,
            g->num_vertices, (unsigned long long)g->num_edges, trials, plural(trials));
-    printf("  %-22s %10s %10s %10s %9s\n", "configuration", "min", "median", "max", "speedup");
-    printf("  %-22s %10.4f %10.4f %10.4f %9s\n", "baseline (1 thread)", b.min, b.median, b.max,
+    printf("  %-30s %10s %10s %10s %9s\n", "configuration", "min", "median", "max", "speedup");
+    printf("  %-30s %10.4f %10.4f %10.4f %9s\n", "baseline (1 thread)", b.min, b.median, b.max,
            "1.00");
     if (s->prepare_s > 0.0005)
-        printf("  %-22s %10.4f  (layout preparation, excluded above)\n", "baseline prepare",
+        printf("  %-30s %10.4f  (layout preparation, excluded above)\n", "baseline prepare",
                s->prepare_s);
-    for (int k = 0; k < nthreads; k++) {
+    for (int k = 0; k < s->configs; k++) {
         sf_cost_stats e = sf_cost_summarise(s->engine_s + (size_t)k * trials, trials);
         char label[64];
-        snprintf(label, sizeof label, "shardflow %d thread%s", threads[k], plural(threads[k]));
-        printf("  %-22s %10.4f %10.4f %10.4f %8.2fx\n", label, e.min, e.median, e.max,
+        sf_cost_label(s, k, label, sizeof label);
+        printf("  %-30s %10.4f %10.4f %10.4f %8.2fx\n", label, e.min, e.median, e.max,
                b.median / e.median);
     }
-    int cost = sf_cost_index(b.median, medians, nthreads);
-    if (cost >= 0)
-        printf("COST %s on %s: %d thread%s (engine median %.4f s < baseline median %.4f s); "
+    int cost = sf_cost_index(b.median, medians, s->configs);
+    char label[64];
+    if (cost >= 0) {
+        sf_cost_label(s, cost, label, sizeof label);
+        printf("COST %s on %s: %s (engine median %.4f s < baseline median %.4f s); "
                "engine at 1 thread / baseline = %.2f\n",
-               algo->name, graph, threads[cost], plural(threads[cost]), medians[cost], b.median,
+               algo->name, graph, label + strlen("shardflow "), medians[cost], b.median,
                threads[0] == 1 ? medians[0] / b.median : 0.0);
-    else
-        printf("COST %s on %s: unbounded up to %d thread%s\n", algo->name, graph,
-               threads[nthreads - 1], plural(threads[nthreads - 1]));
+    } else {
+        sf_cost_label(s, s->configs - 1, label, sizeof label);
+        printf("COST %s on %s: unbounded up to %s\n", algo->name, graph,
+               label + strlen("shardflow "));
+    }
     return 0;
 }
 
@@ -290,7 +386,11 @@ static void write_study_record(FILE *f, const sf_cost_options *o, char **graphs,
     fputs(", \"threads\": [", f);
     for (int k = 0; k < nthreads; k++)
         fprintf(f, "%s%d", k ? ", " : "", threads[k]);
-    fprintf(f, "], \"trials\": %d, \"seed\": %llu, \"iterations\": %d, \"damping\": %.17g", o->trials,
+    fputs("], \"ranks\": ", f);
+    fputs(o->ranks ? "\"" : "null", f);
+    if (o->ranks)
+        fprintf(f, "%s\"", o->ranks);
+    fprintf(f, ", \"trials\": %d, \"seed\": %llu, \"iterations\": %d, \"damping\": %.17g", o->trials,
             (unsigned long long)o->load.seed, o->params.iterations, o->params.damping);
     if (o->params.source_set)
         fprintf(f, ", \"source\": %llu", (unsigned long long)o->params.source);
@@ -369,6 +469,16 @@ int sf_cost_study(const sf_cost_options *o, sf_error *err)
     int nthreads = parse_threads(o->threads, threads, err);
     if (nthreads < 0)
         return SF_EUSAGE;
+    int ranks[SF_COST_MAX_LIST], nranks = 0;
+    if (o->ranks) {
+        int parsed = parse_threads(o->ranks, ranks, err);
+        if (parsed < 0)
+            return SF_EUSAGE;
+        for (int j = 0; j < parsed; j++) /* one rank is the in-process engine */
+            if (ranks[j] > 1)
+                ranks[nranks++] = ranks[j];
+        qsort(ranks, nranks, sizeof *ranks, compare_int);
+    }
     qsort(threads, nthreads, sizeof *threads, compare_int);
     char *algo_copy = strdup(o->algos), *algo_names[SF_COST_MAX_LIST];
     char *graph_copy = strdup(o->graphs), *graph_names[SF_COST_MAX_LIST];
@@ -411,7 +521,7 @@ int sf_cost_study(const sf_cost_options *o, sf_error *err)
         goto out;
     }
     save_topology(o->out_dir);
-    fputs("graph,algo,engine,threads,trial,load_s,build_s,run_s,iterations,verify\n", st.csv);
+    fputs("graph,algo,engine,threads,trial,load_s,build_s,run_s,iterations,verify,ranks\n", st.csv);
     write_study_record(st.json, o, graph_names, ngraphs, algo_names, nalgos, threads, nthreads,
                        cold);
     /* one engine per thread count; the widest loads and builds */
@@ -426,7 +536,7 @@ int sf_cost_study(const sf_cost_options *o, sf_error *err)
     for (int k = 0; k < nthreads; k++)
         printf(" %d", threads[k]);
     printf("; %d trial%s after a warm-up\n", o->trials, plural(o->trials));
-    st.runs_total = (long)ngraphs * nalgos * o->trials * (nthreads + 1);
+    st.runs_total = (long)ngraphs * nalgos * o->trials * (nthreads + nranks + 1);
     st.started = sf_now();
     for (int i = 0; i < ngraphs; i++) {
         sf_graph *g = NULL;
@@ -456,7 +566,8 @@ int sf_cost_study(const sf_cost_options *o, sf_error *err)
             sf_cost_series *s = &st.series[st.num_series++];
             s->load = load;
             s->build = build;
-            rc = study_algo(&st, algos[a], graph_names[i], g, engines, threads, nthreads, s, err);
+            rc = study_algo(&st, algos[a], graph_names[i], g, engines, threads, nthreads, ranks,
+                            nranks, s, err);
         }
         sf_graph_destroy(&g);
         if (rc)
@@ -534,6 +645,9 @@ int sf_cost_replay_options(const char *path, sf_cost_options *o, sf_error *err)
     o->graphs = join_strings(graphs);
     o->algos = join_strings(algos);
     o->threads = join_strings(threads);
+    json_t *ranks = json_object_get(config, "ranks");
+    if (json_is_string(ranks))
+        o->ranks = strdup(json_string_value(ranks));
     json_t *v;
     if ((v = json_object_get(config, "trials")) && json_is_integer(v))
         o->trials = (int)json_integer_value(v);

@@ -18,6 +18,8 @@ typedef struct sf_cost_options {
     const char *graphs;         /* comma-separated */
     const char *algos;          /* comma-separated */
     const char *threads;        /* comma-separated, or NULL: 1, 2, 4, ... up to the cores */
+    const char *ranks;          /* comma-separated MPI rank counts > 1 run through mpirun, or NULL */
+    const char *mpirun;         /* the launcher (default "mpirun"; --mpirun) */
     int trials;
     const char *out_dir;
     sf_load_options load;
@@ -46,13 +48,19 @@ typedef struct sf_cost_series {
     char algo[16];
     uint64_t vertices, edges;
     int trials;
-    int configs;                /* engine thread counts */
-    int threads[SF_COST_MAX_LIST];
+    int configs;                /* engine configurations: thread counts, then rank counts */
+    int threads[SF_COST_MAX_LIST];  /* threads (per rank) of each configuration */
+    int ranks[SF_COST_MAX_LIST];    /* 1, or the MPI ranks of a configuration */
     sf_cost_stats load, build;  /* of the graph's loads (one, or one per trial with --cold) */
     double prepare_s;           /* the baseline's layout preparation, outside its run time */
     double *baseline_s;         /* trials run times */
     double *engine_s;           /* configs x trials run times, config-major */
 } sf_cost_series;
+
+/* Cores a configuration uses (ranks x threads), and its name for tables
+ * ("shardflow 2 threads", "shardflow 4 ranks x 1 thread"). */
+int sf_cost_cores(const sf_cost_series *s, int k);
+void sf_cost_label(const sf_cost_series *s, int k, char *label, size_t len);
 
 /* The medians of a series' configurations into medians[configs]. */
 void sf_cost_series_medians(const sf_cost_series *s, double *medians);

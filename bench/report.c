@@ -93,18 +93,22 @@ static void write_series(FILE *f, const sf_cost_series *s)
      * per thread added (T1 / (p * Tp) when the first is 1 thread) */
     for (int k = 0; k < s->configs; k++) {
         sf_cost_stats e = sf_cost_summarise(s->engine_s + (size_t)k * s->trials, s->trials);
-        double eff = medians[k] > 0 ? medians[0] * s->threads[0] / (medians[k] * s->threads[k]) : 0;
-        fprintf(f, "| shardflow %d thread%s | %.4f | %.4f | %.4f | %.2f | %.2f | %.3f |\n",
-                s->threads[k], plural(s->threads[k]), e.min, e.median, e.max,
+        double eff = medians[k] > 0 ? medians[0] * sf_cost_cores(s, 0) /
+                                          (medians[k] * sf_cost_cores(s, k))
+                                    : 0;
+        char label[64];
+        sf_cost_label(s, k, label, sizeof label);
+        fprintf(f, "| %s | %.4f | %.4f | %.4f | %.2f | %.2f | %.3f |\n", label, e.min, e.median, e.max,
                 e.median > 0 ? b.median / e.median : 0, eff, setup + e.median);
     }
     int cost = sf_cost_index(b.median, medians, s->configs);
+    char label[64];
+    sf_cost_label(s, cost >= 0 ? cost : s->configs - 1, label, sizeof label);
     fprintf(f, "\n**COST %s on %s: ", s->algo, s->graph);
     if (cost >= 0)
-        fprintf(f, "%d thread%s**", s->threads[cost], plural(s->threads[cost]));
+        fprintf(f, "%s**", label + strlen("shardflow "));
     else
-        fprintf(f, "unbounded up to %d thread%s**", s->threads[s->configs - 1],
-                plural(s->threads[s->configs - 1]));
+        fprintf(f, "unbounded up to %s**", label + strlen("shardflow "));
     if (s->threads[0] == 1 && b.median > 0)
         fprintf(f, "; engine at 1 thread / baseline = %.2f", medians[0] / b.median);
     fprintf(f, ".\n\n");
@@ -149,7 +153,7 @@ static void write_cost_paper(FILE *f, const sf_cost_series *series, int count)
                 s->graph, b.median, b.median * scale);
         for (int k = 0; k < s->configs; k++)
             fprintf(f, "| %s | shardflow, %s (this machine) | %d | %.3f | %.2f |\n", s->algo,
-                    s->graph, s->threads[k], medians[k], medians[k] * scale);
+                    s->graph, sf_cost_cores(s, k), medians[k], medians[k] * scale);
     }
     fprintf(f, "\nPageRank per edge assumes 20 iterations (the paper's and shardflow's default); "
                "a study run with other `--iterations` is not comparable line for line.\n\n");
@@ -182,12 +186,14 @@ int sf_report_write(const char *dir, const sf_cost_options *o, const sf_cost_ser
         sf_cost_series_medians(&series[i], medians);
         sf_cost_stats b = sf_cost_summarise(series[i].baseline_s, series[i].trials);
         int cost = sf_cost_index(b.median, medians, series[i].configs);
+        char label[64];
+        sf_cost_label(&series[i], cost >= 0 ? cost : series[i].configs - 1, label, sizeof label);
         if (cost >= 0)
-            fprintf(f, "- %s on %s: **%d thread%s**\n", series[i].algo, series[i].graph,
-                    series[i].threads[cost], plural(series[i].threads[cost]));
+            fprintf(f, "- %s on %s: **%s**\n", series[i].algo, series[i].graph,
+                    label + strlen("shardflow "));
         else
-            fprintf(f, "- %s on %s: **unbounded** up to %d threads\n", series[i].algo,
-                    series[i].graph, series[i].threads[series[i].configs - 1]);
+            fprintf(f, "- %s on %s: **unbounded** up to %s\n", series[i].algo, series[i].graph,
+                    label + strlen("shardflow "));
     }
     fprintf(f, "\n![time vs threads](time.svg)\n\n![speedup vs threads](speedup.svg)\n\n");
     fprintf(f, "## Results (seconds)\n\n");
@@ -223,7 +229,7 @@ int sf_report_plots(const char *dir, const sf_cost_series *series, int count, sf
         fprintf(d, "# %s on %s\n", s->algo, s->graph);
         for (int k = 0; k < s->configs; k++) {
             sf_cost_stats e = sf_cost_summarise(s->engine_s + (size_t)k * s->trials, s->trials);
-            fprintf(d, "%d %.6f %.6f %.6f %.4f %.6f\n", s->threads[k], e.median, e.min, e.max,
+            fprintf(d, "%d %.6f %.6f %.6f %.4f %.6f\n", sf_cost_cores(s, k), e.median, e.min, e.max,
                     e.median > 0 ? b.median / e.median : 0, b.median);
         }
         fprintf(d, "\n\n");
@@ -233,7 +239,8 @@ int sf_report_plots(const char *dir, const sf_cost_series *series, int count, sf
     int max_threads = 1;
     for (int i = 0; i < count; i++)
         for (int k = 0; k < series[i].configs; k++)
-            max_threads = series[i].threads[k] > max_threads ? series[i].threads[k] : max_threads;
+            if (sf_cost_cores(&series[i], k) > max_threads)
+                max_threads = sf_cost_cores(&series[i], k);
     int cols = count < 3 ? count : 3, rows = (count + cols - 1) / cols;
     snprintf(path, sizeof path, "%s/plots.gp", dir);
     FILE *g = fopen(path, "w");
@@ -251,7 +258,7 @@ int sf_report_plots(const char *dir, const sf_cost_series *series, int count, sf
         fprintf(g, "set multiplot layout %d,%d\n", rows, cols);
         for (int i = 0; i < count; i++) {
             sf_cost_stats b = sf_cost_summarise(series[i].baseline_s, series[i].trials);
-            fprintf(g, "set title '%s on %s' noenhanced\nset xlabel 'threads'\n"
+            fprintf(g, "set title '%s on %s' noenhanced\nset xlabel 'cores (threads x ranks)'\n"
                        "set ylabel 'run time (s)'\nset yrange [0:*]\n",
                     series[i].algo, series[i].graph);
             fprintf(g, "plot 'plots.dat' index %d using 1:2:3:4 with yerrorlines lw 2 pt 7 "
@@ -263,7 +270,7 @@ int sf_report_plots(const char *dir, const sf_cost_series *series, int count, sf
         /* speedup over the baseline, all series on one plot */
         fprintf(g, "set terminal %s size 640,480\nset output 'speedup.%s'\n", term, ext);
         fprintf(g, "set title 'speedup over the single-threaded baseline'\n"
-                   "set xlabel 'threads'\nset ylabel 'baseline median / engine median'\n"
+                   "set xlabel 'cores (threads x ranks)'\nset ylabel 'baseline median / engine median'\n"
                    "set yrange [0:*]\n");
         fprintf(g, "plot x with lines dt 3 lc rgb 'gray' title 'ideal (x)', 1 with lines dt 2 "
                    "lc rgb 'black' title 'baseline (COST line)'");

@@ -37,7 +37,7 @@ enum {
     OPT_DIRECTED = 256, OPT_UNDIRECTED, OPT_ITERATIONS, OPT_DAMPING, OPT_THREADS, OPT_OUTPUT,
     OPT_JSON, OPT_VERIFY, OPT_SEED, OPT_QUIET, OPT_BASELINE, OPT_SHARDS, OPT_NO_PIN,
     OPT_GRAPHS, OPT_ALGOS, OPT_TRIALS, OPT_OUT, OPT_SOURCE, OPT_DELTA, OPT_WEIGHTS, OPT_COLD,
-    OPT_REPLAY, OPT_NUMA, OPT_TOPOLOGY, OPT_VERTICES, OPT_DEDUP, OPT_DROP_SELF_LOOPS, OPT_HELP,
+    OPT_REPLAY, OPT_NUMA, OPT_TOPOLOGY, OPT_VERTICES, OPT_DEDUP, OPT_DROP_SELF_LOOPS, OPT_RANKS, OPT_MPIRUN, OPT_HELP,
 };
 
 static const char usage_main[] =
@@ -159,6 +159,10 @@ static const char usage_bench[] =
     "      --out DIR           results.csv, results.json, report.md, topology.xml and the plots\n"
     "                          (time.png/.svg, speedup.png/.svg, drawn by gnuplot) go here\n"
     "                          (default bench-out)\n"
+    "      --ranks LIST        also run the engine over MPI ranks (counts > 1), each started by\n"
+    "                          the launcher as `run --json`, cores / ranks threads per rank\n"
+    "      --mpirun CMD        the launcher for --ranks (default: mpirun --oversubscribe; give\n"
+    "                          e.g. 'mpirun --hostfile hosts' on a cluster)\n"
     "      --cold              drop the page cache before every load (root), and load once per\n"
     "                          trial so load times are cold min/median/max\n"
     "      --replay FILE       run the study recorded in FILE (a results.json) again: same\n"
@@ -191,6 +195,8 @@ static const struct option long_options[] = {
     {"delta", required_argument, NULL, OPT_DELTA},
     {"weights", required_argument, NULL, OPT_WEIGHTS},
     {"cold", no_argument, NULL, OPT_COLD},
+    {"ranks", required_argument, NULL, OPT_RANKS},
+    {"mpirun", required_argument, NULL, OPT_MPIRUN},
     {"replay", required_argument, NULL, OPT_REPLAY},
     {"vertices", required_argument, NULL, OPT_VERTICES},
     {"help", no_argument, NULL, OPT_HELP},
@@ -213,6 +219,7 @@ struct cli {
     bool json, verify, quiet, baseline;
     const char *threads_list, *graphs, *algos, *out_dir, *replay;
     bool cold;
+    const char *ranks, *mpirun;
     bool dedup, drop_self_loops;
     int trials;
     char command_line[4096];
@@ -312,6 +319,8 @@ static int parse_options(struct cli *c, int argc, char **argv, const char *help)
             break;
         case OPT_OUT: c->out_dir = optarg; break;
         case OPT_COLD: c->cold = true; break;
+        case OPT_RANKS: c->ranks = optarg; break;
+        case OPT_MPIRUN: c->mpirun = optarg; break;
         case OPT_REPLAY: c->replay = optarg; break;
         case OPT_SOURCE:
             if (!parse_u64(optarg, &c->params.source))
@@ -989,13 +998,15 @@ static int cmd_bench(struct cli *c, int argc, char **argv)
         .params = c->params,
         .engine = c->engine,
         .cold = c->cold,
+        .ranks = c->ranks,
+        .mpirun = c->mpirun,
         .command_line = c->command_line,
         .quiet = c->quiet,
     };
     sf_error err = {{0}};
     int rc = 0;
     if (c->replay) {
-        if (c->graphs || c->algos || c->threads_list)
+        if (c->graphs || c->algos || c->threads_list || c->ranks)
             return usage_error("%s", "--replay takes the graphs, algorithms and threads of the "
                                      "recorded study; give only --out (and --quiet)");
         rc = sf_cost_replay_options(c->replay, &o, &err);

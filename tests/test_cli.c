@@ -288,12 +288,13 @@ Test(cli, bench_writes_results_report_plots_and_a_cost_line, .timeout = 120)
         lines++;
     /* header + 2 algos x 2 trials x (baseline + 2 thread counts) */
     cr_assert_eq(lines, 1 + 2 * 2 * 3);
-    cr_assert(strncmp(csv, "graph,algo,engine,threads,trial,load_s,build_s,run_s", 52) == 0);
+    cr_assert(strncmp(csv, "graph,algo,engine,threads,trial,load_s,build_s,run_s,iterations,"
+                           "verify,ranks\n", 72) == 0, "%.80s", csv);
     free(csv);
     char *json = slurp(dir, "results.json");
     cr_assert(strncmp(json, "{\"study\": {", 11) == 0, "%.80s", json);
     cr_assert(strstr(json, "\"config\": {\"graphs\": [\"kron:10\"], \"algos\": [\"pr\", \"wcc\"], "
-                           "\"threads\": [1, 2], \"trials\": 2"), "%.400s", json);
+                           "\"threads\": [1, 2], \"ranks\": null, \"trials\": 2"), "%.400s", json);
     cr_assert(strstr(json, "\"machine\": {\"cpu\": "));
     int records = 0;
     for (char *p = json; (p = strstr(p, "{\"algo\"")); p++)
@@ -324,6 +325,31 @@ Test(cli, bench_writes_results_report_plots_and_a_cost_line, .timeout = 120)
     free(json2);
     remove_dir(dir);
     remove_dir(dir2);
+}
+
+/* --ranks: the engine over MPI ranks, started through mpirun, is one more
+ * configuration of the same study (a row per trial, its own table line). */
+Test(cli, bench_runs_rank_configurations_through_mpirun, .timeout = 120)
+{
+    char dir[] = "/tmp/sf-bench-ranks-XXXXXX", args[512], out[16384];
+    cr_assert(mkdtemp(dir));
+    snprintf(args, sizeof args,
+             "bench --graphs kron:8 --algos wcc --threads 1 --ranks 2 --trials 2 --out %s --quiet",
+             dir);
+    cr_assert_eq(run_cli(args, out, sizeof out, NULL, 0), 0, "%s", out);
+    cr_assert(strstr(out, "shardflow 2 ranks x"), "%s", out);
+    char *csv = slurp(dir, "results.csv");
+    int rank_rows = 0;
+    for (char *p = csv; (p = strstr(p, ",shardflow,")); p++) {
+        char *eol = strchr(p, '\n');
+        rank_rows += eol && eol - p > 2 && strncmp(eol - 2, ",2", 2) == 0;
+    }
+    cr_assert_eq(rank_rows, 2, "%s", csv);
+    free(csv);
+    char *report = slurp(dir, "report.md");
+    cr_assert(strstr(report, "| shardflow 2 ranks x "), "%s", report);
+    free(report);
+    remove_dir(dir);
 }
 
 Test(cli, bench_replay_rejects_a_file_that_is_not_a_study)
