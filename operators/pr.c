@@ -30,9 +30,11 @@
  * times (Graph500 Kronecker, ids in degree order, a 2-core AMD EPYC VM
  * shared with other jobs, so +-15%; the single-threaded baseline of
  * bench/baseline_pr.c as run_s / 20):
- *   kron:22 undirected: tiled 1 thread 115-140 ms, 2 threads 70-80 ms;
- *     csr 1 thread 255 ms; baseline 105-110 ms. The layout is built once
- *     per attached graph, inside the first run: 2.9 s (1 thread), 1.6 s (2).
+ *   kron:22 undirected: tiled 1 thread 100-130 ms (115-140 before edges
+ *     inside a shard were kept once; 1.07x the baseline in one bench run),
+ *     2 threads 64-70 ms; csr 1 thread 255 ms; baseline 97-110 ms. The
+ *     layout is built once per attached graph, inside the first run: 2.9 s
+ *     (1 thread), 1.6 s (2).
  *   kron:21 undirected: tiled 61 ms, 2 threads 35 ms; csr 109 ms;
  *     baseline 48 ms. Build 1.4 s, 0.7 s.
  *   kron:22 directed: tiled 75 ms, 2 threads 47 ms; csr 140 ms;
