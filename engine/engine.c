@@ -671,9 +671,14 @@ const sf_graph *sf_engine_graph(const sf_engine *e) { return e->graph; }
 const struct sf_plan *sf_engine_plan(const sf_engine *e) { return &e->plan; }
 struct hwloc_topology *sf_engine_topology(const sf_engine *e) { return e->topology; }
 
+/* One worker gets one shard unless asked: there is nothing to steal, and
+ * a kernel that keeps a shard's inner edges once (PageRank's tiles on an
+ * undirected graph) then keeps every edge once. */
 int sf_engine_planned_shards(const sf_engine *e)
 {
-    return e->requested_shards > 0 ? e->requested_shards : e->shards_per_worker * e->threads;
+    if (e->requested_shards > 0)
+        return e->requested_shards;
+    return e->threads == 1 ? 1 : e->shards_per_worker * e->threads;
 }
 
 /* ---- what placement did -------------------------------------------------------- */

@@ -9,6 +9,9 @@
  * count the shard's arcs per tile, order the few non-empty tiles by their
  * coarse index, scatter each arc into its tile as its two 16-bit offsets,
  * and sort each tile on its 32-bit inner index (radix, mostly in cache).
+ * On an undirected graph a tile square has two kinds of tile, counted in
+ * two tables: the edges inside the shard (kept once, src < dst, marked
+ * `both`) and the in-arcs from other shards; the `both` tile comes first.
  * The Hilbert transforms are table-driven, 4 levels a lookup: after each
  * level the remaining bits are swapped, or swapped and complemented; those
  * commute and are their own inverses, so the transform so far is one of
@@ -159,13 +162,29 @@ struct build_arg {
 typedef struct tile_slot {
     uint32_t coarse;            /* index of the tile on the coarse curve */
     uint32_t state;             /* orientation the curve enters it with */
-    uint64_t cell;              /* row * cols + col in the count table */
+    uint64_t cell;              /* [rows * cols if both] + row * cols + col */
 } tile_slot;
 
+/* Curve order; of the two tiles of a square, `both` (the higher cell) first. */
 static int compare_slots(const void *a, const void *b)
 {
-    uint32_t x = ((const tile_slot *)a)->coarse, y = ((const tile_slot *)b)->coarse;
-    return x < y ? -1 : x > y;
+    const tile_slot *x = a, *y = b;
+    if (x->coarse != y->coarse)
+        return x->coarse < y->coarse ? -1 : 1;
+    return x->cell > y->cell ? -1 : x->cell < y->cell;
+}
+
+/* Whether in-arc u -> v of shard s is left out, stored as the edge v -> u:
+ * symmetric, u in s and u > v. */
+static inline bool stored_reversed(bool symmetric, const sf_shard *s, sf_vid u, sf_vid v)
+{
+    return symmetric && u > v && u < s->end;
+}
+
+/* Whether in-arc u -> v of shard s is an edge of a `both` tile. */
+static inline bool stored_both(bool symmetric, const sf_shard *s, sf_vid u, sf_vid v)
+{
+    return symmetric && u < v && u >= s->begin;
 }
 
 static void build_shard(sf_shard *s, void *arg)
@@ -189,18 +208,24 @@ static void build_shard(sf_shard *s, void *arg)
     const uint64_t row0 = s->begin >> SF_TILE_BITS;
     const uint64_t rows = ((s->end - 1) >> SF_TILE_BITS) - row0 + 1;
     const uint64_t cols = ((uint64_t)(g->num_vertices - 1) >> SF_TILE_BITS) + 1;
+    const bool symmetric = b->t->symmetric;
+    const uint64_t cells = rows * cols * (symmetric ? 2 : 1);
 
     /* arcs per tile; the table then turns into each tile's write cursor */
-    cursor = calloc(rows * cols, sizeof *cursor);
+    cursor = calloc(cells, sizeof *cursor);
     if (!cursor)
         goto fail;
     for (sf_vid v = s->begin; v < s->end; v++) {
         uint64_t *row = cursor + ((v >> SF_TILE_BITS) - row0) * cols;
-        for (sf_eid e = off[v], end = off[v + 1]; e < end; e++)
-            row[nbr[e] >> SF_TILE_BITS]++;
+        for (sf_eid e = off[v], end = off[v + 1]; e < end; e++) {
+            sf_vid u = nbr[e];
+            if (stored_reversed(symmetric, s, u, v))
+                continue;
+            row[(stored_both(symmetric, s, u, v) ? rows * cols : 0) + (u >> SF_TILE_BITS)]++;
+        }
     }
     uint64_t tiles = 0;
-    for (uint64_t c = 0; c < rows * cols; c++)
+    for (uint64_t c = 0; c < cells; c++)
         tiles += cursor[c] != 0;
     slots = malloc(tiles * sizeof *slots);
     out->tiles = malloc(tiles * sizeof *out->tiles);
@@ -208,11 +233,12 @@ static void build_shard(sf_shard *s, void *arg)
     if (!slots || !out->tiles || !states)
         goto fail;
     uint64_t k = 0;
-    for (uint64_t c = 0; c < rows * cols; c++) {
+    for (uint64_t c = 0; c < cells; c++) {
         if (!cursor[c])
             continue;
         unsigned state = 0;
-        uint32_t col = (uint32_t)(c % cols), row = (uint32_t)(row0 + c / cols);
+        uint64_t square = c % (rows * cols);
+        uint32_t col = (uint32_t)(square % cols), row = (uint32_t)(row0 + square / cols);
         slots[k].coarse = sf_hilbert_encode16(h, &state, col, row);
         slots[k].state = state;
         slots[k].cell = c;
@@ -221,12 +247,13 @@ static void build_shard(sf_shard *s, void *arg)
     qsort(slots, tiles, sizeof *slots, compare_slots);
     uint64_t at = off[s->begin], largest = 0;
     for (k = 0; k < tiles; k++) {
-        uint64_t c = slots[k].cell, len = cursor[c];
+        uint64_t c = slots[k].cell, len = cursor[c], square = c % (rows * cols);
         sf_tile *tile = &out->tiles[k];
-        tile->src_base = (sf_vid)((c % cols) << SF_TILE_BITS);
-        tile->dst_base = (sf_vid)((row0 + c / cols) << SF_TILE_BITS);
+        tile->src_base = (sf_vid)((square % cols) << SF_TILE_BITS);
+        tile->dst_base = (sf_vid)((row0 + square / cols) << SF_TILE_BITS);
         tile->begin = at;
         tile->end = at + len;
+        tile->both = c >= rows * cols;
         states[k] = (uint8_t)slots[k].state;
         cursor[c] = at;
         at += len;
@@ -243,7 +270,10 @@ static void build_shard(sf_shard *s, void *arg)
         uint32_t dst = (v & SF_TILE_MASK) << SF_TILE_BITS;
         for (sf_eid e = off[v], end = off[v + 1]; e < end; e++) {
             sf_vid u = nbr[e];
-            arcs[row[u >> SF_TILE_BITS]++] = dst | (u & SF_TILE_MASK);
+            if (stored_reversed(symmetric, s, u, v))
+                continue;
+            uint64_t c = (stored_both(symmetric, s, u, v) ? rows * cols : 0) + (u >> SF_TILE_BITS);
+            arcs[row[c]++] = dst | (u & SF_TILE_MASK);
         }
     }
     free(cursor);
@@ -290,6 +320,7 @@ int sf_tiled_arcs_build(sf_engine *e, sf_tiled_arcs *t)
     memset(t, 0, sizeof *t);
     t->num_shards = sf_engine_num_shards(e);
     t->num_arcs = g->num_arcs;
+    t->symmetric = !g->directed;
     t->shards = calloc(t->num_shards ? t->num_shards : 1, sizeof *t->shards);
     /* mmap: pages untouched until a shard's worker writes its arcs. Not on
      * huge pages: they are read in order, and in a process whose memory is
@@ -306,8 +337,12 @@ int sf_tiled_arcs_build(sf_engine *e, sf_tiled_arcs *t)
     sf_engine_run(e, build_shard, &arg);
     if (arg.failed)
         goto fail;
-    for (int i = 0; i < t->num_shards; i++)
-        t->num_tiles += t->shards[i].num_tiles;
+    for (int i = 0; i < t->num_shards; i++) {
+        const sf_tiled_shard *ts = &t->shards[i];
+        t->num_tiles += ts->num_tiles;
+        if (ts->num_tiles)
+            t->stored_arcs += ts->tiles[ts->num_tiles - 1].end - ts->tiles[0].begin;
+    }
     free(h);
     t->build_s = sf_now() - start;
     return 0;

@@ -6,13 +6,22 @@
  * tile's 2 x 2^16 vertices for long runs, so they hit cache.
  *
  * The order is the global curve's (the Hilbert index of (src, dst) over
- * 32-bit coordinates), restricted to the shard: two arcs into the same
- * destination come in the same order whatever the shard boundaries, so a
- * kernel that sums along it gets the same bits at any thread or shard
- * count. */
+ * 32-bit coordinates), restricted to the shard. On a directed graph two
+ * arcs into the same destination come in the same order whatever the shard
+ * boundaries, so a kernel that sums along it gets the same bits at any
+ * thread or shard count.
+ *
+ * On an undirected graph an edge between two vertices of the same shard is
+ * stored once, as src < dst, in a tile marked `both`: it stands for both of
+ * its arcs, and the shard's worker, which owns both ends, applies it both
+ * ways (half the bytes streamed, as the single-threaded baseline does). An
+ * arc from another shard stays an in-arc. A vertex's sum then runs in an
+ * order that depends on the shard boundaries: the same bits for the same
+ * shards at any thread count, within rounding across shard counts. */
 #ifndef SF_TILES_H
 #define SF_TILES_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "engine.h"
@@ -23,6 +32,8 @@
 typedef struct sf_tile {
     sf_vid src_base, dst_base;  /* multiples of 2^16 */
     uint64_t begin, end;        /* its arcs: arcs[begin, end) */
+    bool both;                  /* edges src < dst inside the shard, each
+                                 * standing for src -> dst and dst -> src */
 } sf_tile;
 
 typedef struct sf_tiled_shard {
@@ -31,11 +42,14 @@ typedef struct sf_tiled_shard {
 } sf_tiled_shard;
 
 typedef struct sf_tiled_arcs {
-    /* (dst - dst_base) << 16 | (src - src_base), one per in-arc. Shard i's
-     * arcs fill the same range as its in-arcs in the CSR: [in_offsets[begin],
-     * in_offsets[end]). */
+    /* (dst - dst_base) << 16 | (src - src_base), one per in-arc, or one per
+     * intra-shard edge when `symmetric`. Shard i's arcs start where its
+     * in-arcs start in the CSR, in_offsets[begin], and fill that range
+     * (a prefix of it when symmetric). */
     uint32_t *arcs;
-    uint64_t num_arcs;
+    uint64_t num_arcs;          /* the graph's: the size of arcs */
+    uint64_t stored_arcs;       /* over all shards' tiles */
+    bool symmetric;             /* undirected: intra-shard edges stored once */
     sf_tiled_shard *shards;     /* one per engine shard, by shard index */
     int num_shards;
     uint64_t num_tiles;         /* over all shards */

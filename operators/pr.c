@@ -12,28 +12,37 @@
  * same per-vertex step. Either way an iteration is one pass over the
  * in-arcs and one synchronisation.
  *
- * Results are the same bits at any thread or shard count: a vertex's sum
- * runs in an order that does not depend on the shards (CSR order, or the
- * global curve's), and the dangling mass is summed exactly, in 128-bit
- * fixed point, so its per-shard parts add up the same however they are cut
- * (and the sum of millions of ranks loses nothing: summed naively it is
- * 1e-11 off, in every rank, says bench/baseline_pr.c).
+ * On an undirected graph the tiles keep each edge inside a shard once and
+ * the shard's worker applies it both ways (engine/tiles.h), as the
+ * baseline does; with one worker the engine cuts one shard, so every edge
+ * is kept once.
+ *
+ * Results are the same bits at any thread count for a given shard count,
+ * and within rounding (1e-9 relative is the requirement) across shard
+ * counts: a vertex's sum runs in an order fixed by the shards (CSR order
+ * or, directed, the global curve's: then the same bits at any shard count
+ * too), and the dangling mass is summed exactly, in 128-bit fixed point, so
+ * its per-shard parts add up the same however they are cut (and the sum of
+ * millions of ranks loses nothing: summed naively it is 1e-11 off, in every
+ * rank, says bench/baseline_pr.c).
  *
  * Tiled is the default: twice as fast as CSR. Medians of per-iteration
  * times (Graph500 Kronecker, ids in degree order, a 2-core AMD EPYC VM
  * shared with other jobs, so +-15%; the single-threaded baseline of
  * bench/baseline_pr.c as run_s / 20):
- *   kron:22 undirected: tiled 1 thread 115-140 ms, 2 threads 70-80 ms;
- *     csr 1 thread 255 ms; baseline 105-110 ms. The layout is built once
- *     per attached graph, inside the first run: 2.9 s (1 thread), 1.6 s (2).
+ *   kron:22 undirected: tiled 1 thread 100-130 ms (115-140 before edges
+ *     inside a shard were kept once; 1.07x the baseline in one bench run),
+ *     2 threads 64-70 ms; csr 1 thread 255 ms; baseline 97-110 ms. The
+ *     layout is built once per attached graph, inside the first run: 2.9 s
+ *     (1 thread), 1.6 s (2).
  *   kron:21 undirected: tiled 61 ms, 2 threads 35 ms; csr 109 ms;
  *     baseline 48 ms. Build 1.4 s, 0.7 s.
  *   kron:22 directed: tiled 75 ms, 2 threads 47 ms; csr 140 ms;
  *     baseline 74 ms. Build 1.3 s, 0.8 s.
  * On a directed graph the arc loop matches the baseline's. On an undirected
  * one the baseline keeps each edge once and updates both ends, streaming
- * half the bytes: that is the gap (the loop alone: 60 ms against 45 on
- * kron:21).
+ * half the bytes: that was the gap (the loop alone: 60 ms against 45 on
+ * kron:21) before the tiles kept intra-shard edges once.
  *
  * Over MPI ranks (engine/dist_graph.h) the same functions run on each
  * rank's vertices, with two hooks: the contributions of boundary vertices
@@ -44,7 +53,7 @@
  * rank + 2, ...), so the tiles of local sources stream while the messages
  * are in flight and each rank's group as soon as its values are in; then
  * the per-vertex step. The order of a vertex's sum is fixed for a rank
- * count, so results are the same run after run, and within 1e-9 of a single
+ * and shard count, so results are the same run after run, and within 1e-9 of a single
  * process (summed in another order). */
 #include <errno.h>
 #include <stdlib.h>
@@ -99,6 +108,8 @@ struct pr_state {
     double *acc;                /* tiled: sum of contributions in; 0 between iterations */
     double *tile_acc;           /* acc and contrib from the current tile's bases */
     const double *tile_contrib;
+    double *tile_acc_src;       /* and the other way, for `both` tiles */
+    const double *tile_contrib_dst;
     double *rank;               /* written on the last iteration only */
     bool last;
     shard_slot *slots;          /* per shard */
@@ -192,12 +203,24 @@ static void pr_tile(sf_vid dst_base, sf_vid src_base, void *arg)
     struct pr_state *p = arg;
     p->tile_acc = p->acc + dst_base;
     p->tile_contrib = p->contrib + src_base;
+    p->tile_acc_src = p->acc + src_base;
+    p->tile_contrib_dst = p->contrib + dst_base;
 }
 
 static void pr_spread(uint32_t dst, uint32_t src, void *arg)
 {
     struct pr_state *p = arg;
     p->tile_acc[dst] += p->tile_contrib[src];
+}
+
+/* An edge inside the shard: both arcs. Both loads first, so neither waits
+ * on the other's store (the compiler cannot tell acc from contrib). */
+static void pr_spread_both(uint32_t dst, uint32_t src, void *arg)
+{
+    struct pr_state *p = arg;
+    double to_dst = p->tile_contrib[src], to_src = p->tile_contrib_dst[dst];
+    p->tile_acc[dst] += to_dst;
+    p->tile_acc_src[src] += to_src;
 }
 
 static void pr_apply(sf_vid v, void *arg)
@@ -212,7 +235,7 @@ static void pr_tiled_shard(sf_shard *s, void *arg)
 {
     struct pr_state local = *(struct pr_state *)arg;
     local.dangling = 0;
-    sf_edge_map_tiled(s, local.tiles, pr_tile, pr_spread, &local);
+    sf_edge_map_tiled(s, local.tiles, pr_tile, pr_spread, pr_spread_both, &local);
     sf_shard live = live_part(s, &local);
     sf_vertex_map(&live, pr_apply, &local);
     pr_isolated(s, &local);
@@ -226,7 +249,7 @@ static void pr_group_shard(sf_shard *s, void *arg)
     struct pr_state local = *(struct pr_state *)arg;
     const uint64_t *at = local.group_at + (size_t)s->index * (local.groups + 1) + local.group;
     sf_edge_map_tiles(local.group_tiles + at[0], at[1] - at[0], local.tiles->arcs, pr_tile,
-                      pr_spread, &local);
+                      pr_spread, pr_spread_both, &local);
 }
 
 static void pr_apply_shard(sf_shard *s, void *arg)
