@@ -2,33 +2,48 @@
  * belongs to a subgraph in which every vertex has degree >= k.
  *
  * Algorithm: parallel peeling by levels, as ParK (Dasari, Desh and Zubair,
- * 2014) and PKC (Kabir and Madduri, 2017) do it. degree[v] starts at v's
- * degree and only decreases; at level k,
- *   scan:    every shard walks its list of remaining vertices, moves those
- *            of degree k to its frontier and drops those already peeled;
- *   peel:    the frontier is cut into equal parts, one per shard run (a
- *            level's vertices have similar degrees, so they sit in few
- *            shards); a peeled vertex v keeps degree[v] = k, its core
- *            number, and every neighbour w with degree[w] > k loses one. A
- *            w that drops to k is peeled in the same level by the worker
- *            that dropped it, from its stack (the cascade), or, once that
- *            stack holds CASCADE_LIMIT vertices, in a next round of the
- *            level, cut into equal parts again: the collapse of a dense
- *            core (on kron:20, three levels hold 60% of the arcs) then
- *            spreads over the workers instead of staying with one.
- * A degree never goes below the level: exactly one worker sees a vertex
- * reach it, and peels it. Levels with an empty frontier are skipped: the
- * next level is the smallest remaining degree, which the scan computes.
- * Core numbers are unique, so the result does not depend on the thread or
- * shard count, nor on the order of peeling within a level.
+ * 2014) and PKC (Kabir and Madduri, 2017) do it, one engine run (one
+ * synchronisation) per level. degree[v] starts at v's degree and only
+ * decreases, never below the level; at level k every shard run
+ *   scans its list of remaining vertices, dropping those already peeled
+ *     and taking those of degree k;
+ *   peels them: v keeps degree[v] = k, its core number, and every
+ *     neighbour w with degree[w] > k loses one; a w that drops to k is
+ *     peeled in the same level by the worker that dropped it, from its
+ *     stack (the cascade).
+ * A vertex is peeled once: whoever takes it (a scan that sees degree k, or
+ * the decrement that brings it there) claims it first.
  *
- * Work: each peeled vertex reads its row once, plus the scans, which
- * shrink with the remaining lists. With one worker the decrements are plain
- * (compile-time specialised) and the cascade is never cut. With several,
- * the decrements of hub degrees are counted per worker and applied in
- * batches by atomic compare-and-swap: every peeled vertex of a Kronecker
- * graph decrements hubs, and one atomic per arc on the same few cache lines
- * from every worker costs more than the peeling itself.
+ * With several workers, the vertices taken by the scans and those beyond
+ * CASCADE_LIMIT on a stack go through a queue that every worker drains: a
+ * level's vertices have similar degrees, so they sit in few shards, and the
+ * collapse of a dense core (on kron:20 three levels hold 60% of the arcs)
+ * starts from a handful of vertices; through the queue both spread over
+ * the workers. Decrements are atomic, except those of the BATCHED_HUBS
+ * lowest ids (the hubs, in degree order), which every peeled vertex of a
+ * Kronecker graph decrements: those are counted per worker and applied by
+ * compare-and-swap when the worker runs out of work or has touched them
+ * all. With one worker all of this is compiled out: plain decrements, no
+ * queue, no batches.
+ *
+ * Two workers do not beat one here (kron:20, a shared 2-core VM, CPU time
+ * per worker so that other jobs do not count: 0.07-0.09 s on one worker;
+ * two workers spend 0.13-0.17 s together, 0.10-0.13 s on the busier one):
+ * the shared path costs 1.4-1.8x the plain one even on one worker, most
+ * likely because a locked decrement orders memory like a fence, so the
+ * cache misses of the arcs around it no longer overlap as in the plain
+ * loop. Peeling does one random read-modify-write per arc; there is too
+ * little else to share the degree array for.
+ *
+ * The next level is the smallest degree left, known without another pass:
+ * every scan and every decrement records the degree it leaves above the
+ * level, and the smallest record is at most the smallest final degree (a
+ * vertex's last record is its final degree) and at least k + 1. When it is
+ * lower than that (the vertex recorded was peeled later in the level), the
+ * next run finds no vertex of that degree, and its records are exact.
+ *
+ * Core numbers are unique, so the result does not depend on the thread or
+ * shard count, nor on the order of peeling.
  *
  * Why peeling and not h-index iteration (Montresor, De Pellegrini and
  * Miorandi 2013; Sariyuce, Seshadhri and Pinar 2018): on kron:20 the
@@ -39,13 +54,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "operators/edge_map.h"
 #include "operators/kernels.h"
 #include "operators/vertex_map.h"
 
 #define LIST_INITIAL 4096
-#define CASCADE_LIMIT 256       /* stack entries; the rest wait for the next round */
+#define CASCADE_LIMIT 256       /* stack entries; the rest go to the queue */
 #define BATCHED_HUBS 4096       /* ids below: decrements counted per worker */
+#define QUEUE_BATCH 64          /* vertices appended or taken at a time */
 
 /* A growable list of vertices. */
 struct kcore_list {
@@ -55,40 +70,30 @@ struct kcore_list {
 
 /* What a worker peels with, claimed per shard run. */
 struct kcore_worker {
-    struct kcore_list stack;    /* reached the level: peel now */
-    struct kcore_list next[2];  /* reached the level: peel in the next round */
-    struct kcore_list touched;  /* vertices with pending decrements */
-    uint32_t *pending;          /* num_hubs entries: decrements not yet applied */
+    struct kcore_list stack;    /* claimed, to peel */
+    struct kcore_list outbox;   /* claimed, for the queue */
+    struct kcore_list touched;  /* hubs with pending decrements */
+    uint32_t *pending;          /* BATCHED_HUBS entries: decrements not yet applied */
+    uint32_t min_left;          /* smallest degree left above the level */
+    uint64_t peeled;            /* vertices peeled, this level */
     int busy;
 } __attribute__((aligned(64)));
-
-struct kcore_shard {
-    sf_vid remaining;           /* entries of the remaining list */
-    sf_vid frontier;            /* entries of the frontier */
-    uint32_t min_degree;        /* smallest degree above the level, or UINT32_MAX */
-} __attribute__((aligned(64)));
-
-/* One round's frontier: parts laid end to end (the shards' frontiers, then
- * the workers' lists of vertices left for the next round). */
-struct kcore_part {
-    const sf_vid *items;
-    uint64_t len, start;
-};
 
 struct kcore_state {
     const sf_graph *g;
     uint32_t *degree;           /* vertex array: remaining degree, then core */
+    uint8_t *taken;             /* vertex array: 1 once claimed for peeling */
     sf_vid *remaining;          /* vertex array: shard i's list at its begin */
-    sf_vid *frontier;           /* vertex array: likewise */
-    struct kcore_shard *shards;
-    int num_shards;
+    sf_vid *remaining_len;      /* per shard */
+    /* The queue: every vertex enters it at most once over the whole run,
+     * so it is one array of n slots, never reset; a slot holds v + 1 once
+     * written, 0 before. */
+    sf_vid *queue;
+    uint64_t queue_tail __attribute__((aligned(64)));   /* slots reserved */
+    uint64_t queue_head __attribute__((aligned(64)));   /* slots taken */
     struct kcore_worker *workers;
     int num_workers;
-    sf_vid num_hubs;            /* vertices below this id get batched decrements */
-    struct kcore_part *parts;   /* max(shards, workers) */
-    int num_parts;
-    uint64_t round_total;       /* vertices in the round's parts */
-    int round;                  /* parity picks the workers' next lists */
+    sf_vid num_hubs;
     uint32_t level;
     int failed;                 /* a list could not grow */
     uint64_t *core;
@@ -102,33 +107,7 @@ static void kcore_init_shard(sf_shard *s, void *arg)
         k->degree[v] = (uint32_t)(off[v + 1] - off[v]);
         k->remaining[v] = v;
     }
-    k->shards[s->index].remaining = s->end - s->begin;
-}
-
-/* Frontier of the level; the remaining list keeps the vertices above it. */
-static void kcore_scan_shard(sf_shard *s, void *arg)
-{
-    struct kcore_state *k = arg;
-    struct kcore_shard *ks = &k->shards[s->index];
-    sf_vid *remaining = k->remaining + s->begin, *frontier = k->frontier + s->begin;
-    const uint32_t level = k->level;
-    sf_vid kept = 0, found = 0;
-    uint32_t min_degree = UINT32_MAX;
-    for (sf_vid i = 0; i < ks->remaining; i++) {
-        sf_vid v = remaining[i];
-        uint32_t d = k->degree[v];
-        if (d == level)
-            frontier[found++] = v;
-        else if (d > level) {
-            remaining[kept++] = v;
-            min_degree = d < min_degree ? d : min_degree;
-        }
-    }
-    ks->remaining = kept;
-    ks->frontier = found;
-    ks->min_degree = min_degree;
-    s->count = found;
-    s->count2 = kept;
+    k->remaining_len[s->index] = s->end - s->begin;
 }
 
 static bool list_push(struct kcore_list *l, sf_vid v)
@@ -145,31 +124,78 @@ static bool list_push(struct kcore_list *l, sf_vid v)
     return true;
 }
 
-/* w reached the level: peel it now, or in the next round when the stack
- * is full (several workers only). */
-static inline bool reached(struct kcore_state *k, struct kcore_worker *w, sf_vid x, bool shared)
+static inline bool claim(struct kcore_state *k, sf_vid v, bool shared)
 {
-    if (shared && w->stack.len >= CASCADE_LIMIT)
-        return list_push(&w->next[(k->round + 1) & 1], x);
-    return list_push(&w->stack, x);
+    if (!shared) {
+        if (k->taken[v])
+            return false;
+        k->taken[v] = 1;
+        return true;
+    }
+    return __atomic_exchange_n(&k->taken[v], 1, __ATOMIC_RELAXED) == 0;
 }
 
-/* Peels v at the level: every neighbour above the level loses one. With
- * several workers, a hub's decrement is counted in the worker's pending[]
- * (applied by apply_pending), any other is an atomic subtraction, undone
- * if another worker took the degree to the level first. */
+/* Appends the outbox to the queue. */
+static void queue_append(struct kcore_state *k, struct kcore_worker *w)
+{
+    uint64_t at = __atomic_fetch_add(&k->queue_tail, w->outbox.len, __ATOMIC_RELAXED);
+    for (uint64_t i = 0; i < w->outbox.len; i++)
+        __atomic_store_n(&k->queue[at + i], w->outbox.items[i] + 1, __ATOMIC_RELEASE);
+    w->outbox.len = 0;
+}
+
+/* x was taken down to the level: claim it and peel it, now (stack) or
+ * through the queue when the stack is deep. */
+static inline bool reached(struct kcore_state *k, struct kcore_worker *w, sf_vid x, bool shared)
+{
+    if (!claim(k, x, shared))
+        return true;
+    if (!shared || w->stack.len < CASCADE_LIMIT)
+        return list_push(&w->stack, x);
+    if (!list_push(&w->outbox, x))
+        return false;
+    if (w->outbox.len >= QUEUE_BATCH)
+        queue_append(k, w);
+    return true;
+}
+
+static inline void spin_pause(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+}
+
+static inline void record(struct kcore_worker *w, uint32_t degree)
+{
+    w->min_left = degree < w->min_left ? degree : w->min_left;
+}
+
+/* Peels v: every neighbour above the level loses one. With several
+ * workers, a hub's decrement is counted in the worker's pending[] (see
+ * apply_pending), any other is an atomic subtraction, undone if another
+ * worker took the degree to the level first. */
 SF_INLINE bool kcore_peel(struct kcore_state *k, struct kcore_worker *w, sf_vid v, bool shared)
 {
     const uint32_t level = k->level;
     uint32_t *degree = k->degree;
     const sf_vid *row = k->g->out_neighbors + k->g->out_offsets[v];
     const sf_eid n = k->g->out_offsets[v + 1] - k->g->out_offsets[v];
+    w->peeled++;
     if (!shared) {
+        uint32_t min_left = w->min_left;
         for (sf_eid i = 0; i < n; i++) {
             sf_vid x = row[i];
-            if (degree[x] > level && --degree[x] == level && !reached(k, w, x, false))
-                return false;
+            if (degree[x] <= level)
+                continue;
+            uint32_t d = --degree[x];
+            if (d == level) {
+                if (!reached(k, w, x, false))
+                    return false;
+            } else
+                min_left = d < min_left ? d : min_left;
         }
+        w->min_left = min_left;
         return true;
     }
     const sf_vid num_hubs = k->num_hubs;
@@ -186,14 +212,17 @@ SF_INLINE bool kcore_peel(struct kcore_state *k, struct kcore_worker *w, sf_vid 
         uint32_t before = __atomic_fetch_sub(&degree[x], 1, __ATOMIC_RELAXED);
         if (before <= level)
             __atomic_fetch_add(&degree[x], 1, __ATOMIC_RELAXED);
-        else if (before == level + 1 && !reached(k, w, x, true))
-            return false;
+        else if (before == level + 1) {
+            if (!reached(k, w, x, true))
+                return false;
+        } else
+            record(w, before - 1);
     }
     return true;
 }
 
 /* Applies the worker's pending decrements, none taking a degree below the
- * level; the worker that takes a vertex down to the level peels it. */
+ * level. */
 static bool apply_pending(struct kcore_state *k, struct kcore_worker *w)
 {
     const uint32_t level = k->level;
@@ -208,67 +237,117 @@ static bool apply_pending(struct kcore_state *k, struct kcore_worker *w)
             new = old - level > count ? old - count : level;
         } while (!__atomic_compare_exchange_n(&k->degree[x], &old, new, true, __ATOMIC_RELAXED,
                                               __ATOMIC_RELAXED));
-        if (old > level && new == level && !reached(k, w, x, true))
-            return false;
+        if (old <= level)
+            continue;
+        if (new == level) {
+            if (!reached(k, w, x, true))
+                return false;
+        } else
+            record(w, new);
     }
     w->touched.len = 0;
     return true;
 }
 
-/* Peels what the stack holds, and with several workers what their batches
- * of decrements bring down to the level, until nothing is left. */
-SF_INLINE bool kcore_cascade(struct kcore_state *k, struct kcore_worker *w, bool shared)
+/* Peels the stack and what its peeling brings down to the level, until
+ * nothing is left but what went to the queue, or (several workers, unless
+ * `flush`) what waits in pending[] while fewer than BATCHED_HUBS wait. */
+SF_INLINE bool kcore_cascade(struct kcore_state *k, struct kcore_worker *w, bool shared,
+                             bool flush)
 {
     do {
         while (w->stack.len > 0)
             if (!kcore_peel(k, w, w->stack.items[--w->stack.len], shared))
                 return false;
-        if (shared && !apply_pending(k, w))
+        if (shared && (flush || w->touched.len >= k->num_hubs) && !apply_pending(k, w))
             return false;
     } while (w->stack.len > 0);
     return true;
 }
 
-/* Vertices [begin, end) of the round's parts laid end to end, each with
- * its cascade. */
-SF_INLINE bool kcore_peel_range(struct kcore_state *k, struct kcore_worker *w, uint64_t begin,
-                                uint64_t end, bool shared)
+/* Takes up to QUEUE_BATCH slots of the queue: false when it is empty. */
+static bool queue_take(struct kcore_state *k, uint64_t *first, uint64_t *count)
 {
-    int i = 0;
-    while (k->parts[i].start + k->parts[i].len <= begin)
-        i++;
-    for (uint64_t at = begin; at < end; i++) {
-        const struct kcore_part *p = &k->parts[i];
-        uint64_t stop = p->start + p->len < end ? p->start + p->len : end;
-        for (; at < stop; at++)
-            if (!kcore_peel(k, w, p->items[at - p->start], shared) ||
-                (!shared && !kcore_cascade(k, w, false)))
-                return false;
-    }
-    /* several workers: the batch of the whole range first, then the cascade */
-    return !shared || kcore_cascade(k, w, true);
+    uint64_t head = __atomic_load_n(&k->queue_head, __ATOMIC_RELAXED);
+    do {
+        uint64_t tail = __atomic_load_n(&k->queue_tail, __ATOMIC_RELAXED);
+        if (head >= tail)
+            return false;
+        *count = tail - head < QUEUE_BATCH ? tail - head : QUEUE_BATCH;
+    } while (!__atomic_compare_exchange_n(&k->queue_head, &head, head + *count, true,
+                                          __ATOMIC_RELAXED, __ATOMIC_RELAXED));
+    *first = head;
+    return true;
 }
 
-static void kcore_peel_shard(sf_shard *s, void *arg)
+/* Several workers: peels what the queue holds until it is empty and
+ * nothing is pending. A worker that appends later drains it again itself,
+ * so nothing is left when the run ends. */
+static bool kcore_drain(struct kcore_state *k, struct kcore_worker *w)
+{
+    for (;;) {
+        if (w->outbox.len > 0)
+            queue_append(k, w);
+        uint64_t first, count;
+        if (!queue_take(k, &first, &count)) {
+            if (w->touched.len == 0)
+                return true;
+            if (!kcore_cascade(k, w, true, true))
+                return false;
+            continue;
+        }
+        for (uint64_t i = first; i < first + count; i++) {
+            sf_vid slot;
+            /* reserved by another worker, who writes it at once */
+            while ((slot = __atomic_load_n(&k->queue[i], __ATOMIC_ACQUIRE)) == 0)
+                spin_pause();
+            if (!list_push(&w->stack, slot - 1) || !kcore_cascade(k, w, true, false))
+                return false;
+        }
+    }
+}
+
+/* The shard's remaining vertices: drops those peeled, takes those at the
+ * level, records the degrees of the others. */
+SF_INLINE bool kcore_scan(sf_shard *s, struct kcore_state *k, struct kcore_worker *w, bool shared)
+{
+    sf_vid *remaining = k->remaining + s->begin;
+    const uint32_t level = k->level;
+    sf_vid kept = 0, len = k->remaining_len[s->index];
+    bool ok = true;
+    for (sf_vid i = 0; i < len; i++) {
+        sf_vid v = remaining[i];
+        uint32_t d = shared ? __atomic_load_n(&k->degree[v], __ATOMIC_RELAXED) : k->degree[v];
+        if (d > level) {
+            remaining[kept++] = v;
+            record(w, d);
+        } else if (d == level && ok && claim(k, v, shared)) {
+            if (shared) {
+                ok = list_push(&w->outbox, v);
+                if (ok && w->outbox.len >= QUEUE_BATCH)
+                    queue_append(k, w);
+            } else
+                ok = list_push(&w->stack, v) && kcore_cascade(k, w, false, true);
+        }
+    }
+    k->remaining_len[s->index] = kept;
+    return ok;
+}
+
+static void kcore_level_shard(sf_shard *s, void *arg)
 {
     struct kcore_state *k = arg;
-    uint64_t begin = k->round_total * s->index / k->num_shards,
-             end = k->round_total * (s->index + 1) / k->num_shards;
-    if (begin == end || __atomic_load_n(&k->failed, __ATOMIC_RELAXED))
+    if (__atomic_load_n(&k->failed, __ATOMIC_RELAXED))
         return;
     /* claim a free worker state: as many as workers, so one is always free */
     int i = 0;
     while (__atomic_exchange_n(&k->workers[i].busy, 1, __ATOMIC_ACQUIRE))
         i = (i + 1) % k->num_workers;
     struct kcore_worker *w = &k->workers[i];
-    bool ok = k->num_workers > 1 ? kcore_peel_range(k, w, begin, end, true)
-                                 : kcore_peel_range(k, w, begin, end, false);
-    if (!ok) {
+    bool ok = k->num_workers > 1 ? kcore_scan(s, k, w, true) && kcore_drain(k, w)
+                                 : kcore_scan(s, k, w, false);
+    if (!ok)
         __atomic_store_n(&k->failed, 1, __ATOMIC_RELAXED);
-        for (uint64_t j = 0; j < w->touched.len; j++)
-            w->pending[w->touched.items[j]] = 0;
-        w->touched.len = w->stack.len = 0;
-    }
     __atomic_store_n(&w->busy, 0, __ATOMIC_RELEASE);
 }
 
@@ -286,59 +365,27 @@ static void kcore_output_shard(sf_shard *s, void *arg)
 struct kcore_job {
     sf_engine *engine;
     struct kcore_state *state;
+    uint64_t left;              /* vertices not yet peeled */
 };
 
-/* Lays the parts end to end; returns the total. */
-static uint64_t lay_out(struct kcore_state *k)
-{
-    uint64_t start = 0;
-    for (int i = 0; i < k->num_parts; i++) {
-        k->parts[i].start = start;
-        start += k->parts[i].len;
-    }
-    return start;
-}
-
-/* One level: scan, skipping to the smallest remaining degree when the
- * level has no vertex, then rounds of peeling until none is left for a
- * next round. True when no vertex remains. */
+/* One level. True when every vertex is peeled. */
 static bool kcore_level(int iteration, void *arg)
 {
     struct kcore_job *job = arg;
     struct kcore_state *k = job->state;
-    sf_engine *e = job->engine;
-    if (iteration > 0)
-        k->level++;
-    for (;;) {
-        sf_engine_run(e, kcore_scan_shard, k);
-        if (sf_engine_count(e) > 0)
-            break;
-        if (sf_engine_count2(e) == 0)
-            return true;
-        uint32_t next = UINT32_MAX;
-        for (int i = 0; i < k->num_shards; i++)
-            next = k->shards[i].min_degree < next ? k->shards[i].min_degree : next;
-        k->level = next;
+    (void)iteration;
+    for (int i = 0; i < k->num_workers; i++) {
+        k->workers[i].min_left = UINT32_MAX;
+        k->workers[i].peeled = 0;
     }
-    k->num_parts = k->num_shards;
-    for (int i = 0; i < k->num_shards; i++)
-        k->parts[i] = (struct kcore_part){.items = k->frontier + sf_engine_shard(e, i)->begin,
-                                          .len = k->shards[i].frontier};
-    for (k->round = 0;; k->round++) {
-        k->round_total = lay_out(k);
-        if (k->round_total == 0 || k->failed)
-            break;
-        sf_engine_run(e, kcore_peel_shard, k);
-        /* the next round: what the workers left for it */
-        k->num_parts = k->num_workers;
-        for (int i = 0; i < k->num_workers; i++) {
-            struct kcore_list *l = &k->workers[i].next[k->round & 1];
-            l->len = 0; /* consumed by this round */
-            l = &k->workers[i].next[(k->round + 1) & 1];
-            k->parts[i] = (struct kcore_part){.items = l->items, .len = l->len};
-        }
+    sf_engine_run(job->engine, kcore_level_shard, k);
+    uint32_t next = UINT32_MAX;
+    for (int i = 0; i < k->num_workers; i++) {
+        job->left -= k->workers[i].peeled;
+        next = k->workers[i].min_left < next ? k->workers[i].min_left : next;
     }
-    return k->failed != 0;
+    k->level = next;
+    return job->left == 0 || k->failed;
 }
 
 int sf_kcore(sf_engine *e, uint64_t *core, sf_iteration_log *log)
@@ -346,28 +393,29 @@ int sf_kcore(sf_engine *e, uint64_t *core, sf_iteration_log *log)
     const sf_graph *g = sf_engine_graph(e);
     if (g->num_vertices == 0)
         return 0;
-    struct kcore_state k = {.g = g, .core = core, .num_shards = sf_engine_num_shards(e),
-                            .num_workers = sf_engine_threads(e)};
+    struct kcore_state k = {.g = g, .core = core, .num_workers = sf_engine_threads(e)};
+    int shards = sf_engine_num_shards(e);
+    bool shared = k.num_workers > 1;
     int rc = -ENOMEM;
     k.degree = sf_engine_alloc(e, sizeof *k.degree);
+    k.taken = sf_engine_alloc(e, sizeof *k.taken);
     k.remaining = sf_engine_alloc(e, sizeof *k.remaining);
-    k.frontier = sf_engine_alloc(e, sizeof *k.frontier);
-    k.shards = aligned_alloc(64, k.num_shards * sizeof *k.shards);
+    k.queue = shared ? sf_engine_alloc(e, sizeof *k.queue) : NULL;
+    k.remaining_len = calloc(shards, sizeof *k.remaining_len);
     k.workers = aligned_alloc(64, k.num_workers * sizeof *k.workers);
-    int max_parts = k.num_shards > k.num_workers ? k.num_shards : k.num_workers;
-    k.parts = malloc(max_parts * sizeof *k.parts);
-    if (!k.degree || !k.remaining || !k.frontier || !k.shards || !k.workers || !k.parts)
+    if (!k.degree || !k.taken || !k.remaining || (shared && !k.queue) || !k.remaining_len ||
+        !k.workers)
         goto out;
-    memset(k.shards, 0, k.num_shards * sizeof *k.shards);
     memset(k.workers, 0, k.num_workers * sizeof *k.workers);
-    if (k.num_workers > 1) {
+    if (shared) {
         k.num_hubs = g->num_vertices < BATCHED_HUBS ? g->num_vertices : BATCHED_HUBS;
         for (int i = 0; i < k.num_workers; i++)
-            if (!(k.workers[i].pending = calloc(k.num_hubs + 1, sizeof *k.workers[i].pending)))
+            if (!(k.workers[i].pending = calloc(k.num_hubs, sizeof *k.workers[i].pending)))
                 goto out;
     }
     sf_engine_run(e, kcore_init_shard, &k);
-    struct kcore_job job = {.engine = e, .state = &k};
+    k.level = 0;
+    struct kcore_job job = {.engine = e, .state = &k, .left = g->num_vertices};
     rc = sf_iterate(INT32_MAX, kcore_level, &job, log);
     if (rc < 0)
         goto out;
@@ -378,19 +426,18 @@ int sf_kcore(sf_engine *e, uint64_t *core, sf_iteration_log *log)
     rc = 0;
 out:
     sf_engine_free(e, k.degree);
+    sf_engine_free(e, k.taken);
     sf_engine_free(e, k.remaining);
-    sf_engine_free(e, k.frontier);
+    sf_engine_free(e, k.queue);
     if (k.workers)
         for (int i = 0; i < k.num_workers; i++) {
             struct kcore_worker *w = &k.workers[i];
             free(w->pending);
             free(w->stack.items);
-            free(w->next[0].items);
-            free(w->next[1].items);
+            free(w->outbox.items);
             free(w->touched.items);
         }
-    free(k.shards);
+    free(k.remaining_len);
     free(k.workers);
-    free(k.parts);
     return rc;
 }

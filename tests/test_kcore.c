@@ -296,7 +296,8 @@ static void check_against_reference(sf_graph *g, const char *what)
 
 Test(kcore, generated_graphs_match_the_reference)
 {
-    const char *specs[] = {"kron:12", "urand:12", "kron:10:40"};
+    /* more vertices than the kernel batches decrements for (4096): both kinds run */
+    const char *specs[] = {"kron:13", "urand:13", "kron:10:40"};
     for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++) {
         sf_graph *g = graph_generated(specs[i], 5, true);
         check_against_reference(g, specs[i]);
