@@ -19,9 +19,9 @@
  * The environment variable SF_BASELINE_KCORE=bz|peel picks one; unset or
  * any other value means bz.
  *
- * Figures (Graph500 Kronecker, degree-ordered ids, one thread of a shared
- * 2-core AMD EPYC VM, best of several): kron:20 bz 0.35 s, peel 0.09 s;
- * kron:18 bz 0.05 s, peel 0.015 s. */
+ * Figures (kron:20, degree-ordered ids, one thread of a shared 2-core AMD
+ * EPYC VM, best of 5 interleaved trials): bz 0.13 s, peel 0.068 s; with
+ * the machine busier, bz 0.36 s, peel 0.15 s. */
 #include "bench/baseline_kcore.h"
 
 #include <errno.h>

@@ -15,7 +15,7 @@
  *
  * Variant: the environment variable SF_BASELINE_KCORE=bz|peel forces one;
  * unset or any other value means bz, Batagelj-Zaversnik, as issue 4 asks
- * (peel, the engine's algorithm on one thread, is about 4x faster on
+ * (peel, the engine's algorithm on one thread, is about 2x faster on
  * Kronecker graphs).
  *
  * Returns 0, or -ENOMEM (core is then unspecified). Nothing is left
