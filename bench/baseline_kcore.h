@@ -1,5 +1,6 @@
-/* The single-threaded k-core (Batagelj-Zaversnik) baseline the engine is measured against (COST):
- * plain C, no engine, no threads. See baseline_kcore.c. */
+/* The single-threaded core decomposition baseline the engine is measured
+ * against (COST): plain C, no engine, no threads. Batagelj-Zaversnik
+ * buckets by default, or peeling by levels; see baseline_kcore.c. */
 #ifndef SF_BASELINE_KCORE_H
 #define SF_BASELINE_KCORE_H
 
@@ -7,8 +8,18 @@
 
 #include "engine/graph.h"
 
-/* The same values as the engine's kernel (operators/kernels.h). The caller
- * allocates g->num_vertices values. Returns 0 or -ENOMEM. */
+/* Core numbers of an undirected graph (its out-lists are read as the
+ * neighbour lists): core[v] for every dense v, the same values as the
+ * engine's sf_kcore (operators/kernels.h). The caller allocates
+ * g->num_vertices values.
+ *
+ * Variant: the environment variable SF_BASELINE_KCORE=bz|peel forces one;
+ * unset or any other value means bz, Batagelj-Zaversnik, as issue 4 asks
+ * (peel, the engine's algorithm on one thread, is about 2x faster on
+ * Kronecker graphs).
+ *
+ * Returns 0, or -ENOMEM (core is then unspecified). Nothing is left
+ * allocated. */
 int sf_baseline_kcore(const sf_graph *g, uint64_t *core);
 
 #endif

@@ -1,10 +1,218 @@
-/* Placeholder until the kernel is written: fails with -ENOSYS. */
-#include "operators/kernels.h"
-
+/* Triangle count of an undirected graph: triangles[v] = the number of
+ * triangles v is in (the total is their sum / 3).
+ *
+ * Algorithm: the degree-ordered "forward" count of Schank and Wagner (2005),
+ * as GAP's tc.cc and Shun and Tangwongsan (ICDE 2015) run it in parallel:
+ * every edge is oriented towards its endpoint of higher degree, so that no
+ * vertex has more than O(sqrt(m)) out-neighbours, and a triangle
+ * w < v < u is found exactly once, at u, as a w in both N+(u) and N+(v).
+ * Dense ids are already in descending-degree order and neighbour lists
+ * ascending (engine/graph.h), so N+(u) is the prefix of u's row below u, and
+ * the part of N+(u) below v = row[q] is row[0, q).
+ *
+ * Intersections by marking (Chiba and Nishizeki, 1985) rather than by
+ * merging: while u is processed, position[x] = 1 + the index of x in N+(u)
+ * (0 elsewhere); for each v = row[q], the walk over v's row up to row[q-1]
+ * reads position[w] and keeps the non-zero ones (branch-free compaction:
+ * about 15% of reads match on Kronecker graphs, too many for a predictable
+ * branch). The walk is shorter than a merge (it never steps through u's
+ * list) and each step is two loads and a store: 75 ms on kron:16 on one
+ * thread, against 300 ms for the same loop with GAP's merge (GAP's tc.cc
+ * itself takes 314 ms on this machine class).
+ *
+ * Per-vertex counts: each triangle credits u, v and w. While u is
+ * processed, count[1 + i] collects the credits of N+(u)[i]: +1 for each
+ * triangle in which it is w, +matches when it is v, so each triangle adds 2
+ * to count[] and u's own credit is half their sum. After u, count[1 + i]
+ * goes to triangles[N+(u)[i]]: one write per oriented edge, not one per
+ * triangle. Those writes cross shards, so with more than one worker they
+ * are atomic adds (and so is u's own, which other shards also write); with
+ * one worker the same code runs with plain adds (compile-time
+ * specialised). Integer sums: the same counts at any thread or shard
+ * count. Two workers spend about 8% more CPU time in all than one (kron:16).
+ *
+ * Scratch: position[] is a vertex array per worker, handed to a shard run by
+ * an atomic claim (at most `threads` shard runs are under way at once) and
+ * left all zero again after every vertex. */
 #include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "operators/edge_map.h"
+#include "operators/kernels.h"
+#include "operators/vertex_map.h"
+
+struct tc_scratch {
+    uint32_t *position;         /* vertex array: 1 + index in N+(u), or 0 */
+    uint32_t *count;            /* max_degree + 1: count[1 + i] for N+(u)[i] */
+    uint32_t *hit;              /* max_degree: positions matched by one walk */
+    int busy;
+} __attribute__((aligned(64)));
+
+struct tc_state {
+    const sf_graph *g;
+    uint64_t *triangles;
+    struct tc_scratch *scratch; /* one per worker */
+    int num_scratch;
+};
+
+/* What a shard run works with: the state and the scratch it claimed. */
+struct tc_run {
+    const sf_graph *g;
+    uint64_t *triangles;
+    struct tc_scratch *scratch;
+};
+
+static inline void credit(uint64_t *slot, uint64_t amount, bool shared)
+{
+    if (shared)
+        __atomic_fetch_add(slot, amount, __ATOMIC_RELAXED);
+    else
+        *slot += amount;
+}
+
+/* Number of entries of the ascending row below `bound`. */
+static inline sf_eid count_below(const sf_vid *row, sf_eid degree, sf_vid bound)
+{
+    sf_eid lo = 0, hi = degree;
+    while (lo < hi) {
+        sf_eid mid = lo + (hi - lo) / 2;
+        if (row[mid] < bound)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+SF_INLINE void tc_vertex(sf_vid u, const sf_vid *row, sf_eid degree, struct tc_run *r,
+                         bool shared)
+{
+    const sf_eid *off = r->g->out_offsets;
+    const sf_vid *nbr = r->g->out_neighbors;
+    uint32_t *position = r->scratch->position, *count = r->scratch->count,
+             *hit = r->scratch->hit;
+    sf_eid out_degree = count_below(row, degree, u); /* N+(u) = row[0, out_degree) */
+    for (sf_eid q = 0; q < out_degree; q++) {
+        sf_vid v = row[q];
+        if (q > 0) {
+            /* w in N+(v) and in row[0, q): w <= row[q - 1] */
+            const sf_vid last = row[q - 1];
+            const sf_vid *vrow = nbr + off[v];
+            const sf_eid vdegree = off[v + 1] - off[v];
+            sf_eid matched = 0;
+            for (sf_eid j = 0; j < vdegree && vrow[j] <= last; j++) {
+                uint32_t k = position[vrow[j]];
+                hit[matched] = k;
+                matched += k != 0;
+            }
+            for (sf_eid i = 0; i < matched; i++)
+                count[hit[i]]++;
+            count[q + 1] += (uint32_t)matched;
+        }
+        position[v] = (uint32_t)q + 1;
+    }
+    uint64_t twice_own = 0;
+    for (sf_eid q = 0; q < out_degree; q++) {
+        uint32_t c = count[q + 1];
+        position[row[q]] = 0;
+        count[q + 1] = 0;
+        if (c) {
+            credit(&r->triangles[row[q]], c, shared);
+            twice_own += c;
+        }
+    }
+    if (twice_own)
+        credit(&r->triangles[u], twice_own / 2, shared);
+}
+
+static void tc_vertex_alone(sf_vid u, const sf_vid *row, sf_eid degree, void *arg)
+{
+    tc_vertex(u, row, degree, arg, false);
+}
+
+static void tc_vertex_shared(sf_vid u, const sf_vid *row, sf_eid degree, void *arg)
+{
+    tc_vertex(u, row, degree, arg, true);
+}
+
+static void tc_count_shard(sf_shard *s, void *arg)
+{
+    struct tc_state *t = arg;
+    /* claim a free scratch: as many as workers, so one is always free */
+    int k = 0;
+    while (__atomic_exchange_n(&t->scratch[k].busy, 1, __ATOMIC_ACQUIRE))
+        k = (k + 1) % t->num_scratch;
+    struct tc_run r = {.g = t->g, .triangles = t->triangles, .scratch = &t->scratch[k]};
+    if (t->num_scratch > 1)
+        sf_edge_map_push_all(s, t->g, tc_vertex_shared, &r);
+    else
+        sf_edge_map_push_all(s, t->g, tc_vertex_alone, &r);
+    __atomic_store_n(&t->scratch[k].busy, 0, __ATOMIC_RELEASE);
+}
+
+/* Zeroes the shard's counts and leaves its largest degree in s->count. */
+static void tc_clear_shard(sf_shard *s, void *arg)
+{
+    struct tc_state *t = arg;
+    const sf_eid *off = t->g->out_offsets;
+    sf_eid max_degree = 0;
+    for (sf_vid v = s->begin; v < s->end; v++) {
+        t->triangles[v] = 0;
+        if (off[v + 1] - off[v] > max_degree)
+            max_degree = off[v + 1] - off[v];
+    }
+    s->count = max_degree;
+}
+
+struct tc_job {
+    sf_engine *engine;
+    struct tc_state *state;
+};
+
+static bool tc_step(int iteration, void *arg)
+{
+    (void)iteration;
+    struct tc_job *job = arg;
+    sf_engine_run(job->engine, tc_count_shard, job->state);
+    return true;
+}
 
 int sf_tc(sf_engine *e, uint64_t *triangles, sf_iteration_log *log)
 {
-    (void)e; (void)triangles; (void)log;
-    return -ENOSYS;
+    const sf_graph *g = sf_engine_graph(e);
+    struct tc_state t = {.g = g, .triangles = triangles};
+    if (g->num_vertices == 0)
+        return 0;
+    sf_engine_run(e, tc_clear_shard, &t);
+    uint64_t max_degree = 0;
+    for (int i = 0; i < sf_engine_num_shards(e); i++)
+        if (sf_engine_shard(e, i)->count > max_degree)
+            max_degree = sf_engine_shard(e, i)->count;
+
+    int rc = -ENOMEM;
+    t.num_scratch = sf_engine_threads(e);
+    t.scratch = aligned_alloc(64, t.num_scratch * sizeof *t.scratch);
+    if (!t.scratch)
+        return -ENOMEM;
+    memset(t.scratch, 0, t.num_scratch * sizeof *t.scratch);
+    for (int k = 0; k < t.num_scratch; k++) {
+        struct tc_scratch *x = &t.scratch[k];
+        x->position = sf_engine_alloc(e, sizeof *x->position);
+        x->count = calloc(max_degree + 1, sizeof *x->count);
+        x->hit = malloc((max_degree + 1) * sizeof *x->hit);
+        if (!x->position || !x->count || !x->hit)
+            goto out;
+    }
+    struct tc_job job = {.engine = e, .state = &t};
+    rc = sf_iterate(1, tc_step, &job, log);
+    rc = rc < 0 ? rc : 0;
+out:
+    for (int k = 0; k < t.num_scratch; k++) {
+        sf_engine_free(e, t.scratch[k].position);
+        free(t.scratch[k].count);
+        free(t.scratch[k].hit);
+    }
+    free(t.scratch);
+    return rc;
 }
