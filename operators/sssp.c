@@ -14,7 +14,11 @@
  * while that stays below FUSE_LIMIT (GAP's bin fusion): the small bins of
  * the last rounds cost no synchronisation. A vertex may sit in several
  * bins; an entry whose vertex has since moved to an earlier bin is stale
- * and skipped. One synchronisation per round.
+ * and skipped. One synchronisation per round. Frontier entries are
+ * scattered vertices, each a few cache misses (its distance, offsets, row)
+ * before its first arc: the list is walked with AHEAD entries of
+ * prefetching, which took kron:20 on one thread from 0.21 s to 0.17 s
+ * (prefetching distances along a row gained nothing).
  *
  * Each shard keeps the WINDOW bins from the current one on, bin b in slot
  * b % WINDOW; a push beyond them goes to the shard's overflow list, with
@@ -56,6 +60,7 @@
 #define WINDOW 256              /* bins a shard keeps (a power of two) */
 #define FUSE_LIMIT 1000         /* a shard goes on with its own bin below this */
 #define CHUNK 64                /* frontier entries claimed at a time */
+#define AHEAD 8                 /* entries of lookahead (prefetch) in a list */
 #define DELTA_SAMPLES 4096
 #define DELTA_FACTOR 0.5
 #define NO_BIN UINT64_MAX
@@ -186,6 +191,11 @@ static inline bool relax_keep(sf_vid u, void *arg)
     return bin_of(s, load_dist(s, u)) >= s->current;
 }
 
+static inline void relax_prefetch(sf_vid u, void *arg)
+{
+    __builtin_prefetch(&((struct relax_arg *)arg)->s->dist[u], 0, 3);
+}
+
 static inline void relax(sf_vid u, const sf_vid *out, const double *weight, sf_eid degree,
                          void *arg)
 {
@@ -233,7 +243,7 @@ static void round_shard(sf_shard *shard, void *arg)
                 j++;
             uint64_t stop = end < s->start[j + 1] ? end : s->start[j + 1];
             const sf_vid *list = s->shards[j].published.items + (p - s->start[j]);
-            sf_edge_map_push_list_weighted(s->g, list, stop - p, relax_keep, relax, &r);
+            sf_edge_map_push_list_weighted(s->g, list, stop - p, AHEAD, relax_prefetch, relax_keep, relax, &r);
             p = stop;
         }
     }
@@ -241,7 +251,7 @@ static void round_shard(sf_shard *shard, void *arg)
     vertex_list *own = &b->bins[s->current % WINDOW];
     while (own->len > 0 && own->len < FUSE_LIMIT && !b->out_of_memory) {
         LIST_SWAP(own, &b->spare);
-        sf_edge_map_push_list_weighted(s->g, b->spare.items, b->spare.len, relax_keep, relax, &r);
+        sf_edge_map_push_list_weighted(s->g, b->spare.items, b->spare.len, AHEAD, relax_prefetch, relax_keep, relax, &r);
         b->spare.len = 0;
     }
     b->next = first_nonempty(b, s->current);

@@ -321,10 +321,11 @@ Test(sssp, a_source_without_arcs_reaches_only_itself)
 }
 
 /* The work-list operator: keep filters before the row is read, repeats
- * are pushed again, and each arc comes with its own weight. */
+ * are pushed again, each arc comes with its own weight, and lookahead
+ * changes nothing but the prefetches. */
 struct list_visit {
     double total;
-    uint64_t calls;
+    uint64_t calls, prefetches;
 };
 
 static bool keep_odd(sf_vid u, void *arg)
@@ -344,20 +345,36 @@ static void add_weights(sf_vid u, const sf_vid *out, const double *weight, sf_ei
         s->total += weight[i];
 }
 
+static void count_prefetch(sf_vid u, void *arg)
+{
+    (void)u;
+    ((struct list_visit *)arg)->prefetches++;
+}
+
 Test(sssp, push_list_weighted_operator)
 {
     sf_graph *g = weighted_graph("kron:8", 2, false, SF_WEIGHTS_RANDOM);
-    sf_vid list[] = {1, 2, 3, 3, 5, 8};
-    struct list_visit s = {0, 0};
-    sf_edge_map_push_list_weighted(g, list, 6, keep_odd, add_weights, &s);
+    sf_vid list[] = {1, 2, 3, 3, 5, 8, 9, 200, 7, 7, 0};
+    const size_t len = sizeof list / sizeof list[0];
     double expected = 0;
-    for (int i = 0; i < 6; i++)
-        if (list[i] % 2)
+    uint64_t calls = 0;
+    for (size_t i = 0; i < len; i++)
+        if (list[i] % 2) {
+            calls++;
             for (sf_eid e = g->out_offsets[list[i]]; e < g->out_offsets[list[i] + 1]; e++)
                 expected += sf_weights_of(SF_WEIGHTS_RANDOM, 2, sf_graph_original_id(g, list[i]),
                                           sf_graph_original_id(g, g->out_neighbors[e]), true);
-    cr_assert_eq(s.calls, 4);
-    cr_assert_eq(s.total, expected);
+        }
+    /* without lookahead, with a short one, and one longer than the list */
+    const size_t aheads[] = {0, 2, 64};
+    for (int a = 0; a < 3; a++) {
+        struct list_visit s = {0, 0, 0};
+        sf_edge_map_push_list_weighted(g, list, len, aheads[a], count_prefetch, keep_odd,
+                                       add_weights, &s);
+        cr_assert_eq(s.calls, calls);
+        cr_assert_eq(s.total, expected);
+        cr_assert_eq(s.prefetches, len > 2 * aheads[a] && aheads[a] ? len - 2 * aheads[a] : 0);
+    }
     sf_graph_destroy(&g);
 }
 
