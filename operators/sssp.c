@@ -133,21 +133,37 @@ static inline uint64_t bin_of(const struct sssp_state *s, double d)
     return x < 0x1p62 ? (uint64_t)x : LAST_BIN;
 }
 
-/* Appends to a list of either kind; false when out of memory. */
-#define LIST_APPEND(list, item)                                                         \
-    ((list)->len < (list)->cap || list_grow((void **)&(list)->items, &(list)->cap,      \
-                                            sizeof *(list)->items)                      \
-         ? ((list)->items[(list)->len++] = (item), true)                                 \
-         : false)
-
-static bool list_grow(void **items, size_t *cap, size_t size)
+/* A list's items after doubling its room (*cap updated), or NULL. */
+static void *grown(void *items, size_t *cap, size_t size)
 {
     size_t more = *cap ? 2 * *cap : 256;
-    void *grown = realloc(*items, more * size);
-    if (!grown)
-        return false;
-    *items = grown;
-    *cap = more;
+    void *bigger = realloc(items, more * size);
+    if (bigger)
+        *cap = more;
+    return bigger;
+}
+
+static inline bool vertex_append(vertex_list *l, sf_vid v)
+{
+    if (l->len == l->cap) {
+        sf_vid *items = grown(l->items, &l->cap, sizeof *items);
+        if (!items)
+            return false;
+        l->items = items;
+    }
+    l->items[l->len++] = v;
+    return true;
+}
+
+static inline bool far_append(far_list *l, far_entry f)
+{
+    if (l->len == l->cap) {
+        far_entry *items = grown(l->items, &l->cap, sizeof *items);
+        if (!items)
+            return false;
+        l->items = items;
+    }
+    l->items[l->len++] = f;
     return true;
 }
 
@@ -168,9 +184,9 @@ static inline void push(const struct sssp_state *s, struct shard_bins *b, sf_vid
     if (bin < s->current)
         bin = s->current;
     if (bin - s->current < WINDOW) {
-        ok = LIST_APPEND(&b->bins[bin % WINDOW], v);
+        ok = vertex_append(&b->bins[bin % WINDOW], v);
     } else {
-        ok = LIST_APPEND(&b->overflow, ((far_entry){v, bits_of(d)}));
+        ok = far_append(&b->overflow, (far_entry){v, bits_of(d)});
         if (bin < b->overflow_min)
             b->overflow_min = bin;
     }
@@ -243,7 +259,8 @@ static void round_shard(sf_shard *shard, void *arg)
                 j++;
             uint64_t stop = end < s->start[j + 1] ? end : s->start[j + 1];
             const sf_vid *list = s->shards[j].published.items + (p - s->start[j]);
-            sf_edge_map_push_list_weighted(s->g, list, stop - p, AHEAD, relax_prefetch, relax_keep, relax, &r);
+            sf_edge_map_push_list_weighted(s->g, list, stop - p, AHEAD, relax_prefetch,
+                                           relax_keep, relax, &r);
             p = stop;
         }
     }
@@ -251,7 +268,8 @@ static void round_shard(sf_shard *shard, void *arg)
     vertex_list *own = &b->bins[s->current % WINDOW];
     while (own->len > 0 && own->len < FUSE_LIMIT && !b->out_of_memory) {
         LIST_SWAP(own, &b->spare);
-        sf_edge_map_push_list_weighted(s->g, b->spare.items, b->spare.len, AHEAD, relax_prefetch, relax_keep, relax, &r);
+        sf_edge_map_push_list_weighted(s->g, b->spare.items, b->spare.len, AHEAD,
+                                       relax_prefetch, relax_keep, relax, &r);
         b->spare.len = 0;
     }
     b->next = first_nonempty(b, s->current);
