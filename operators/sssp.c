@@ -49,11 +49,12 @@
  * Unit weights give delta 1/60 on kron: a bin per BFS level.
  *
  * Figures (kron:20 with GAP's weights: 646K vertices reached, 31.4M arcs,
- * 228 rounds; a 2-core AMD EPYC VM shared with other jobs; medians of
- * `shardflow bench --graphs kron:20 --algos sssp --threads 1,2`): one
- * thread 0.18-0.21 s, two 0.11-0.13 s (0.09 s when the machine is quiet),
- * the Dijkstra baseline 0.34-0.43 s. GAP's sssp on this machine class:
- * 0.244 s and 0.108 s. */
+ * 228 rounds; a 2-core AMD EPYC VM shared with other jobs; `shardflow
+ * bench --graphs kron:20 --algos sssp --threads 1,2 --trials 5`, medians):
+ * one thread 0.16 s, two 0.083 s, the Dijkstra baseline 0.30 s, when the
+ * machine was quiet; 0.18-0.21, 0.11-0.13 and 0.34-0.43 s under load.
+ * kron:22: 0.83, 0.41 and 1.73 s. GAP's sssp on this machine class: 0.244
+ * and 0.108 s on kron:20. */
 #include <errno.h>
 #include <float.h>
 #include <math.h>
