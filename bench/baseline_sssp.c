@@ -23,9 +23,8 @@
  * unsettled ones, and a decrease-key moves a vertex a few levels up. The
  * indexed loop prefetches the row of the vertex about to pop before the
  * pop, and the offsets of the new top and its children while the popped
- * vertex's arcs relax (the
- * likely next pops): 5-10% less. Prefetching the distance of the arc 8
- * or 16 ahead gained nothing measurable. */
+ * vertex's arcs relax (the likely next pops): 5-10% less. Prefetching the
+ * distance of the arc 8 or 16 ahead gained nothing measurable. */
 #include "bench/baseline_sssp.h"
 
 #include <errno.h>
