@@ -308,14 +308,20 @@ Test(sssp, extreme_and_fractional_weights)
     free(weights);
 }
 
-Test(sssp, a_source_without_arcs_reaches_only_itself)
+Test(sssp, unreachable_vertices_and_a_source_without_out_arcs)
 {
-    static const uint64_t arcs[][2] = {{1, 2}, {2, 3}, {3, 1}, {4, 1}};
-    static const double weights[] = {1, 1, 1, 1};
-    sf_graph *g = graph_from_weighted_arcs(arcs, weights, 4, false);
-    cr_assert_eq(sf_in_degree(g, sf_graph_find_vertex(g, 4)), 0);
+    static const uint64_t arcs[][2] = {{1, 2}, {2, 3}, {3, 1}, {4, 1}, {3, 5}};
+    static const double weights[] = {1, 1, 1, 1, 2};
+    sf_graph *g = graph_from_weighted_arcs(arcs, weights, 5, false);
     double *dist = check_everywhere(g, sf_graph_find_vertex(g, 1), "cycle");
-    cr_assert(isinf(dist[sf_graph_find_vertex(g, 4)]));
+    cr_assert(isinf(dist[sf_graph_find_vertex(g, 4)]), "4 has no in-arcs");
+    cr_assert_eq(dist[sf_graph_find_vertex(g, 5)], 4.0);
+    free(dist);
+    dist = check_everywhere(g, sf_graph_find_vertex(g, 5), "from a sink");
+    for (uint64_t id = 1; id <= 5; id++)
+        cr_assert(id == 5 ? dist[sf_graph_find_vertex(g, id)] == 0
+                          : isinf(dist[sf_graph_find_vertex(g, id)]),
+                  "vertex %llu", (unsigned long long)id);
     free(dist);
     sf_graph_destroy(&g);
 }
