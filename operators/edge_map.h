@@ -170,8 +170,15 @@ SF_INLINE void sf_edge_map_push_all_ahead(const sf_shard *s, const sf_graph *g, 
  * arg) gets u's out-arcs and their weights (g->out_weights, which must be
  * there). keep runs before u's row is touched, so that entries the kernel
  * knows to be stale cost no adjacency traffic. Pushers may meet: fn writes
- * with atomics. */
+ * with atomics.
+ *
+ * The entries are scattered, so each costs misses before its first arc:
+ * with ahead > 0, while entry i is processed, the offsets of entry
+ * i + 2*ahead are prefetched and prefetch(that vertex, arg) lets the
+ * kernel prefetch the state keep will read, and the row (arcs and
+ * weights) of entry i + ahead is prefetched. */
 SF_INLINE void sf_edge_map_push_list_weighted(const sf_graph *g, const sf_vid *list, size_t len,
+                                              size_t ahead, void (*prefetch)(sf_vid u, void *arg),
                                               bool (*keep)(sf_vid u, void *arg),
                                               void (*fn)(sf_vid u, const sf_vid *out,
                                                          const double *weight, sf_eid degree,
@@ -182,6 +189,16 @@ SF_INLINE void sf_edge_map_push_list_weighted(const sf_graph *g, const sf_vid *l
     const sf_vid *nbr = g->out_neighbors;
     const double *wt = g->out_weights;
     for (size_t i = 0; i < len; i++) {
+        if (ahead && i + 2 * ahead < len) {
+            sf_vid w = list[i + 2 * ahead];
+            __builtin_prefetch(&off[w], 0, 3);
+            prefetch(w, arg);
+        }
+        if (ahead && i + ahead < len) {
+            sf_eid first = off[list[i + ahead]];
+            __builtin_prefetch(&nbr[first], 0, 3);
+            __builtin_prefetch(&wt[first], 0, 3);
+        }
         sf_vid u = list[i];
         if (!keep(u, arg))
             continue;
