@@ -325,6 +325,7 @@ struct shape {
     size_t elem_size;
     const sf_eid *offsets;      /* CSR-like: v's elements start at offsets[v]; NULL: at v */
     bool bits;                  /* a bitmap: v's bit is in 64-bit word v / 64 */
+    bool uninit;                /* recycled arrays keep their old contents */
 };
 
 static size_t shape_offset(const struct shape *s, uint64_t v)
@@ -952,6 +953,8 @@ static void *alloc_shaped(sf_engine *e, const struct shape *s, size_t bytes)
         array = map + HEADER_BYTES;
         place_array(e, array, bytes, s, true, false);
     }
+    if (!fresh && s->uninit)
+        return array; /* placed and faulted in already; the caller writes every element */
     if (e->graph) {
         struct touch_arg t = {array, s};
         run_owned(e, first_touch, &t);
@@ -967,6 +970,13 @@ void *sf_engine_alloc(sf_engine *e, size_t elem_size)
 {
     uint64_t n = e->graph ? e->graph->num_vertices : 0;
     struct shape s = {.elem_size = elem_size};
+    return alloc_shaped(e, &s, (n ? n : 1) * elem_size);
+}
+
+void *sf_engine_alloc_uninit(sf_engine *e, size_t elem_size)
+{
+    uint64_t n = e->graph ? e->graph->num_vertices : 0;
+    struct shape s = {.elem_size = elem_size, .uninit = true};
     return alloc_shaped(e, &s, (n ? n : 1) * elem_size);
 }
 

@@ -159,6 +159,10 @@ void *sf_engine_alloc(sf_engine *e, size_t elem_size);
  * bitmap's words on the node of the first shards). Free with
  * sf_engine_free. */
 uint64_t *sf_engine_alloc_bits(sf_engine *e);
+/* The same, for a kernel that writes every element before reading any: a
+ * recycled array comes back as it was left, sparing the owners' memset (a
+ * fresh one is still first touched, so its pages are placed alike). */
+void *sf_engine_alloc_uninit(sf_engine *e, size_t elem_size);
 void sf_engine_free(sf_engine *e, void *array);
 
 /* Places an array laid out shard after shard like a CSR array: shard s's

@@ -238,7 +238,7 @@ int sf_wcc(sf_engine *e, uint64_t *label, sf_iteration_log *log)
         return 0;
     struct wcc_state *w = &run.state;
     int rc = -ENOMEM;
-    w->comp = sf_engine_alloc(e, sizeof *w->comp);
+    w->comp = sf_engine_alloc_uninit(e, sizeof *w->comp); /* wcc_init writes it all */
     if (!w->comp)
         goto out;
     sf_engine_run(e, wcc_init_shard, w);
