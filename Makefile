@@ -32,7 +32,7 @@ ifeq ($(SANITIZE),)
 BUILD := build/release$(if $(filter 0,$(MPI)),-nompi)
 BIN := bin/shardflow
 LDLIBS += -ljemalloc          # jemalloc is the binary's allocator
-override CFLAGS += -DSF_HAVE_JEMALLOC=1   # per-node arenas (engine/numa.c); plain malloc without
+override CFLAGS += -DSF_HAVE_JEMALLOC=1   # per-node arenas in engine/numa.c; sanitizer builds use malloc
 else
 BUILD := build/$(SANITIZE)$(if $(filter 0,$(MPI)),-nompi)
 BIN := bin/shardflow-$(SANITIZE)
