@@ -38,7 +38,7 @@ ifeq ($(SANITIZE),)
 BUILD := build/release$(NOMPI)
 BIN := bin/shardflow$(NOMPI)
 LDLIBS += -ljemalloc          # jemalloc is the binary's allocator
-override CFLAGS += -DSF_HAVE_JEMALLOC=1   # per-node arenas (engine/numa.c); plain malloc without
+override CFLAGS += -DSF_HAVE_JEMALLOC=1   # per-node arenas in engine/numa.c; sanitizer builds use malloc
 else
 BUILD := build/$(SANITIZE)$(NOMPI)
 BIN := bin/shardflow-$(SANITIZE)$(NOMPI)
