@@ -11,17 +11,17 @@ set title 'pr on kron:22' noenhanced
 set xlabel 'cores (threads x ranks)'
 set ylabel 'run time (s)'
 set yrange [0:*]
-plot 'plots.dat' index 0 using 1:2:3:4 with yerrorlines lw 2 pt 7 title 'shardflow (median, min-max)', 2.088090 with lines dt 2 lw 2 title 'baseline, 1 thread'
+plot 'plots.dat' index 0 using 1:2:3:4 with yerrorlines lw 2 pt 7 title 'shardflow (median, min-max)', 2.012167 with lines dt 2 lw 2 title 'baseline, 1 thread'
 set title 'wcc on kron:22' noenhanced
 set xlabel 'cores (threads x ranks)'
 set ylabel 'run time (s)'
 set yrange [0:*]
-plot 'plots.dat' index 1 using 1:2:3:4 with yerrorlines lw 2 pt 7 title 'shardflow (median, min-max)', 0.034570 with lines dt 2 lw 2 title 'baseline, 1 thread'
+plot 'plots.dat' index 1 using 1:2:3:4 with yerrorlines lw 2 pt 7 title 'shardflow (median, min-max)', 0.033337 with lines dt 2 lw 2 title 'baseline, 1 thread'
 set title 'bfs on kron:22' noenhanced
 set xlabel 'cores (threads x ranks)'
 set ylabel 'run time (s)'
 set yrange [0:*]
-plot 'plots.dat' index 2 using 1:2:3:4 with yerrorlines lw 2 pt 7 title 'shardflow (median, min-max)', 0.018306 with lines dt 2 lw 2 title 'baseline, 1 thread'
+plot 'plots.dat' index 2 using 1:2:3:4 with yerrorlines lw 2 pt 7 title 'shardflow (median, min-max)', 0.018440 with lines dt 2 lw 2 title 'baseline, 1 thread'
 unset multiplot
 set terminal pngcairo size 640,480
 set output 'speedup.png'
@@ -37,17 +37,17 @@ set title 'pr on kron:22' noenhanced
 set xlabel 'cores (threads x ranks)'
 set ylabel 'run time (s)'
 set yrange [0:*]
-plot 'plots.dat' index 0 using 1:2:3:4 with yerrorlines lw 2 pt 7 title 'shardflow (median, min-max)', 2.088090 with lines dt 2 lw 2 title 'baseline, 1 thread'
+plot 'plots.dat' index 0 using 1:2:3:4 with yerrorlines lw 2 pt 7 title 'shardflow (median, min-max)', 2.012167 with lines dt 2 lw 2 title 'baseline, 1 thread'
 set title 'wcc on kron:22' noenhanced
 set xlabel 'cores (threads x ranks)'
 set ylabel 'run time (s)'
 set yrange [0:*]
-plot 'plots.dat' index 1 using 1:2:3:4 with yerrorlines lw 2 pt 7 title 'shardflow (median, min-max)', 0.034570 with lines dt 2 lw 2 title 'baseline, 1 thread'
+plot 'plots.dat' index 1 using 1:2:3:4 with yerrorlines lw 2 pt 7 title 'shardflow (median, min-max)', 0.033337 with lines dt 2 lw 2 title 'baseline, 1 thread'
 set title 'bfs on kron:22' noenhanced
 set xlabel 'cores (threads x ranks)'
 set ylabel 'run time (s)'
 set yrange [0:*]
-plot 'plots.dat' index 2 using 1:2:3:4 with yerrorlines lw 2 pt 7 title 'shardflow (median, min-max)', 0.018306 with lines dt 2 lw 2 title 'baseline, 1 thread'
+plot 'plots.dat' index 2 using 1:2:3:4 with yerrorlines lw 2 pt 7 title 'shardflow (median, min-max)', 0.018440 with lines dt 2 lw 2 title 'baseline, 1 thread'
 unset multiplot
 set terminal svg size 640,480
 set output 'speedup.svg'
