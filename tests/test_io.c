@@ -372,8 +372,14 @@ static size_t fuzz_text(char *text, size_t lines, bool weighted, unsigned error_
                 tok = fuzz_ids[broken ? t % 12 : t % 7];
             else
                 tok = fuzz_weights[broken ? t % 9 : t % 5];
-            n += (size_t)sprintf(text + n, "%s%s", c ? fuzz_blanks[t % (r % 3 ? 1 : 5)] : "",
-                                 tok);
+            /* appended by hand: gcc's -Wformat-overflow misreads a sprintf
+             * here under -fsanitize=undefined */
+            const char *blank = c ? fuzz_blanks[t % (r % 3 ? 1 : 5)] : "";
+            size_t blank_len = strlen(blank), tok_len = strlen(tok);
+            memcpy(text + n, blank, blank_len);
+            memcpy(text + n + blank_len, tok, tok_len);
+            n += blank_len + tok_len;
+            text[n] = 0;
         }
         n += (size_t)sprintf(text + n, "%s", r % 11 == 0 ? " \r\n" : r % 13 == 0 ? "\r\n" : "\n");
     }
