@@ -2,10 +2,12 @@
  * every kernel that has expected outputs, at 1, 2 and 3 threads; the run
  * record; original ids in outputs; errors with exit status 1 and 2 and no
  * partial output file. */
+#define _GNU_SOURCE /* asprintf, nftw (tests/scratch.h) */
 #include <dirent.h>
 #include <math.h>
 #include <sys/stat.h>
 
+#include "tests/scratch.h"
 #include "tests/support.h"
 
 struct entry {
@@ -103,7 +105,7 @@ Test(cli, ldbc_validation_suite, .timeout = 300)
     cr_assert_eq(cases, 24, "expected all 24 cases of the LDBC suite, found %d", cases);
 }
 
-static void write_file(const char *path, const char *text)
+static void write_at(const char *path, const char *text)
 {
     FILE *f = fopen(path, "w");
     cr_assert(f);
@@ -118,7 +120,7 @@ Test(cli, sparse_64bit_ids_round_trip)
     char graph[256], out[256], args[1024];
     snprintf(graph, sizeof graph, "%s/g.el", dir);
     snprintf(out, sizeof out, "%s/wcc.out", dir);
-    write_file(graph, "# sparse ids\n18446744073709551615 9000000000000000000\n"
+    write_at(graph, "# sparse ids\n18446744073709551615 9000000000000000000\n"
                       "9000000000000000000 42\n7 1099511627776\n");
     snprintf(args, sizeof args, "run wcc %s --output %s --quiet", graph, out);
     cr_assert_eq(run_cli(args, NULL, 0, NULL, 0), 0);
@@ -191,13 +193,13 @@ Test(cli, bad_input_is_one_line_and_exit_1_without_output)
     char graph[256], out[256], args[1024], needle[300];
     snprintf(graph, sizeof graph, "%s/bad.el", dir);
     snprintf(out, sizeof out, "%s/out.txt", dir);
-    write_file(graph, "1 2\n2 3\n3 x4\n");
+    write_at(graph, "1 2\n2 3\n3 x4\n");
     snprintf(args, sizeof args, "run pr %s --output %s", graph, out);
     snprintf(needle, sizeof needle, "%s:3:", graph);
     expect_failure(args, 1, needle);
     struct stat sb;
     cr_assert_neq(stat(out, &sb), 0, "no output file after a failure");
-    write_file(graph, "1 2\n2\n");
+    write_at(graph, "1 2\n2\n");
     snprintf(needle, sizeof needle, "%s:2:", graph);
     expect_failure(args, 1, needle);
     snprintf(args, sizeof args, "run wcc %s/missing.el", dir);
@@ -238,16 +240,7 @@ static char *slurp(const char *dir, const char *name)
 {
     char path[1024];
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "r");
-    cr_assert(f, "%s missing", path);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    rewind(f);
-    char *text = malloc(n + 1);
-    cr_assert_eq(fread(text, 1, n, f), (size_t)n);
-    text[n] = 0;
-    fclose(f);
-    return text;
+    return read_file(path, NULL);
 }
 
 /* The (algo, engine, threads, trial) sequence of a study's run records. */

@@ -17,58 +17,10 @@
 #include "io/input.h"
 #include "io/snapshot.h"
 #include "tests/support.h"
+#include "tests/scratch.h"
 
 /* ---- helpers ---- */
 
-static char tmp_dir[64];
-
-static void make_tmp_dir(void)
-{
-    strcpy(tmp_dir, "/tmp/sf_test_convert_XXXXXX");
-    cr_assert_not_null(mkdtemp(tmp_dir));
-}
-
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st, (void)flag, (void)ftw;
-    return remove(path);
-}
-
-static void remove_tmp_dir(void)
-{
-    nftw(tmp_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static char *tmp_path(const char *name)
-{
-    char *path;
-    cr_assert(asprintf(&path, "%s/%s", tmp_dir, name) > 0);
-    return path;
-}
-
-static char *write_text(const char *name, const char *text)
-{
-    char *path = tmp_path(name);
-    FILE *f = fopen(path, "w");
-    cr_assert_not_null(f);
-    fputs(text, f);
-    fclose(f);
-    return path;
-}
-
-static char *slurp_text(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    cr_assert_not_null(f, "%s", path);
-    fseek(f, 0, SEEK_END);
-    long len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *text = malloc((size_t)len + 1);
-    cr_assert_eq(fread(text, 1, (size_t)len, f), (size_t)len);
-    text[len] = 0;
-    fclose(f);
-    return text;
-}
 
 static void cli_ok(const char *args)
 {
@@ -83,7 +35,7 @@ static char *convert_text(const char *in, const char *out_name, const char *flag
     char *out = tmp_path(out_name), args[4096];
     snprintf(args, sizeof args, "convert %s %s %s --quiet", in, out, flags);
     cli_ok(args);
-    char *text = slurp_text(out);
+    char *text = read_file(out, NULL);
     unlink(out);
     free(out);
     return text;

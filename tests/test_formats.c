@@ -20,50 +20,10 @@
 #include "io/input.h"
 #include "tests/fuzz/targets.h"
 #include "tests/support.h"
+#include "tests/scratch.h"
 
 /* ---- fixtures and small writers ---- */
 
-static char tmp_dir[64];
-
-static void make_tmp_dir(void)
-{
-    strcpy(tmp_dir, "/tmp/sf_test_formats_XXXXXX");
-    cr_assert_not_null(mkdtemp(tmp_dir));
-}
-
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st, (void)flag, (void)ftw;
-    return remove(path);
-}
-
-static void remove_tmp_dir(void)
-{
-    nftw(tmp_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-/* A new string: NAME inside the temporary directory. */
-static char *tmp_path(const char *name)
-{
-    char *path;
-    cr_assert(asprintf(&path, "%s/%s", tmp_dir, name) > 0);
-    return path;
-}
-
-static char *write_bytes(const char *name, const void *bytes, size_t len)
-{
-    char *path = tmp_path(name);
-    FILE *f = fopen(path, "wb");
-    cr_assert_not_null(f);
-    cr_assert_eq(fwrite(bytes, 1, len, f), len);
-    fclose(f);
-    return path;
-}
-
-static char *write_text(const char *name, const char *text)
-{
-    return write_bytes(name, text, strlen(text));
-}
 
 /* A growing byte buffer for binary files. */
 struct bytes {
@@ -220,7 +180,7 @@ static char *write_mtx(const char *name, const sf_graph *g, const char *field, b
         cr_assert_eq(gzwrite(f, text, (unsigned)len), (int)len);
         cr_assert_eq(gzclose(f), Z_OK);
     } else {
-        path = write_bytes(name, text, len);
+        path = write_file(name, text, len);
     }
     free(text);
     return path;
@@ -272,7 +232,7 @@ static char *write_sg(const char *name, const sf_graph *g, bool weighted, bool s
     put_sg_csr(&b, g, false, weighted, sorted);
     if (g->directed)
         put_sg_csr(&b, g, true, weighted, sorted);
-    char *path = write_bytes(name, b.data, b.len);
+    char *path = write_file(name, b.data, b.len);
     free(b.data);
     return path;
 }
@@ -289,7 +249,7 @@ static char *write_bin(const char *name, const sf_graph *g, bool weighted)
             if (weighted)
                 put_f32(&b, (float)g->out_weights[e]);
         }
-    char *path = write_bytes(name, b.data, b.len);
+    char *path = write_file(name, b.data, b.len);
     free(b.data);
     return path;
 }
@@ -421,7 +381,7 @@ static void expect_wsg_arcs(const char *name, const int64_t offsets[4], const in
         put_i64(&b, offsets[i]);
     for (int i = 0; i < num_arcs; i++)
         put_u32(&b, (uint32_t)arcs[i][0]), put_u32(&b, (uint32_t)arcs[i][1]);
-    char *path = write_bytes(name, b.data, b.len);
+    char *path = write_file(name, b.data, b.len);
     sf_graph *g = load(path, 0, false);
     uint64_t n;
     struct arc *got = arcs_of(g, 0, &n);
@@ -570,7 +530,7 @@ static char *write_sg_case(const char *name, void (*edit)(struct bytes *b))
         put_u32(&b, in_arcs[i]);
     if (edit)
         edit(&b);
-    char *path = write_bytes(name, b.data, b.len);
+    char *path = write_file(name, b.data, b.len);
     free(b.data);
     return path;
 }
@@ -658,16 +618,16 @@ Test(formats, bin_errors, .init = make_tmp_dir, .fini = remove_tmp_dir)
     struct bytes b = {0};
     put_u32(&b, 0), put_u32(&b, 1), put_u32(&b, 1), put_u32(&b, 2);
     put_u8(&b, 9), put_u8(&b, 9), put_u8(&b, 9);
-    char *path = write_bytes("cut.bin", b.data, b.len);
+    char *path = write_file("cut.bin", b.data, b.len);
     expect_cli_error(path, "", ": byte offset 16: truncated record (3 of its 8 bytes; a .bin file "
                                "holds (u32 src, u32 dst) records)");
     free(path);
     b.len = 16;
-    path = write_bytes("cut.wbin", b.data, b.len);
+    path = write_file("cut.wbin", b.data, b.len);
     expect_cli_error(path, "", ": byte offset 12: truncated record (4 of its 12 bytes; a .wbin "
                                "file holds (u32 src, u32 dst, f32 weight) records)");
     free(path);
-    path = write_bytes("small.bin", b.data, b.len);
+    path = write_file("small.bin", b.data, b.len);
     expect_cli_error(path, "--vertices 2", ": byte offset 12: vertex id 2 is not below the "
                                            "vertex count 2 (--vertices)");
     free(path);
@@ -675,12 +635,12 @@ Test(formats, bin_errors, .init = make_tmp_dir, .fini = remove_tmp_dir)
     b.len = 0;
     put_u32(&b, 0), put_u32(&b, 1), put_f32(&b, 0.5f);
     put_u32(&b, 1), put_u32(&b, 2), put_f32(&b, NAN);
-    path = write_bytes("nan.wbin", b.data, b.len);
+    path = write_file("nan.wbin", b.data, b.len);
     expect_cli_error(path, "", ": byte offset 20: weight nan is not a finite number");
     free(path);
     b.len = 12;
     put_u32(&b, 1), put_u32(&b, 2), put_f32(&b, -INFINITY);
-    path = write_bytes("inf.wbin", b.data, b.len);
+    path = write_file("inf.wbin", b.data, b.len);
     expect_cli_error(path, "", ": byte offset 20: weight -inf is not a finite number");
     free(path);
     free(b.data);
@@ -744,11 +704,11 @@ Test(formats, empty_files_and_no_edges, .init = make_tmp_dir, .fini = remove_tmp
 {
     const char *empty[] = {"e.el", "e.mtx", "e.sg", "e.wsg", "e.bin", "e.wbin"};
     for (size_t i = 0; i < sizeof empty / sizeof empty[0]; i++) {
-        char *path = write_bytes(empty[i], "", 0);
+        char *path = write_file(empty[i], "", 0);
         cr_expect_eq(cli_vertices(path, ""), 0, "%s", empty[i]);
         free(path);
     }
-    char *path = write_bytes("e2.bin", "", 0);
+    char *path = write_file("e2.bin", "", 0);
     cr_expect_eq(cli_vertices(path, "--vertices 5"), 5);
     free(path);
     path = write_text("none.mtx", MM "real symmetric\n% no entries\n4 4 0\n");
@@ -762,14 +722,14 @@ Test(formats, empty_files_and_no_edges, .init = make_tmp_dir, .fini = remove_tmp
     put_sg_header(&b, false, 0, 3);
     for (int i = 0; i < 4; i++)
         put_i64(&b, 0);
-    path = write_bytes("none.sg", b.data, b.len);
+    path = write_file("none.sg", b.data, b.len);
     cr_expect_eq(cli_vertices(path, ""), 3);
     free(path);
     b.len = 0;
     put_sg_header(&b, true, 0, 0);
     put_i64(&b, 0);
     put_i64(&b, 0);
-    path = write_bytes("zero.wsg", b.data, b.len);
+    path = write_file("zero.wsg", b.data, b.len);
     cr_expect_eq(cli_vertices(path, ""), 0);
     free(path);
     free(b.data);

@@ -31,50 +31,10 @@
 #include "io/ldbc.h"
 #include "io/reader.h"
 #include "io/text_edges.h"
+#include "tests/scratch.h"
 
 /* ---- fixtures and helpers ---- */
 
-static char tmp_dir[64];
-
-static void make_tmp_dir(void)
-{
-    strcpy(tmp_dir, "/tmp/sf_test_io_XXXXXX");
-    cr_assert_not_null(mkdtemp(tmp_dir));
-}
-
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st, (void)flag, (void)ftw;
-    return remove(path);
-}
-
-static void remove_tmp_dir(void)
-{
-    nftw(tmp_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-/* A new string: NAME inside the temporary directory. The caller frees it. */
-static char *tmp_path(const char *name)
-{
-    char *path;
-    cr_assert(asprintf(&path, "%s/%s", tmp_dir, name) > 0);
-    return path;
-}
-
-static char *write_file(const char *name, const char *text, size_t len)
-{
-    char *path = tmp_path(name);
-    FILE *f = fopen(path, "wb");
-    cr_assert_not_null(f);
-    cr_assert_eq(fwrite(text, 1, len, f), len);
-    fclose(f);
-    return path;
-}
-
-static char *write_text(const char *name, const char *text)
-{
-    return write_file(name, text, strlen(text));
-}
 
 static char *write_gz(const char *name, const char *text, size_t len)
 {

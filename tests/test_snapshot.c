@@ -17,47 +17,10 @@
 #include "io/reader.h"
 #include "io/snapshot.h"
 #include "tests/support.h"
+#include "tests/scratch.h"
 
 /* ---- helpers ---- */
 
-static char tmp_dir[64];
-
-static void make_tmp_dir(void)
-{
-    strcpy(tmp_dir, "/tmp/sf_test_snapshot_XXXXXX");
-    cr_assert_not_null(mkdtemp(tmp_dir));
-}
-
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st, (void)flag, (void)ftw;
-    return remove(path);
-}
-
-static void remove_tmp_dir(void)
-{
-    nftw(tmp_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static char *tmp_path(const char *name)
-{
-    char *path;
-    cr_assert(asprintf(&path, "%s/%s", tmp_dir, name) > 0);
-    return path;
-}
-
-static unsigned char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    cr_assert_not_null(f, "%s", path);
-    fseek(f, 0, SEEK_END);
-    *len = (size_t)ftell(f);
-    fseek(f, 0, SEEK_SET);
-    unsigned char *buf = malloc(*len + 1);
-    cr_assert_eq(fread(buf, 1, *len, f), *len);
-    fclose(f);
-    return buf;
-}
 
 static void spill(const char *path, const void *buf, size_t len)
 {
@@ -311,7 +274,7 @@ Test(snapshot, bytes_on_disk_are_the_documented_layout)
     char *path = tmp_path("g.sfg");
     write_snapshot(path, g);
     size_t len;
-    unsigned char *buf = slurp(path, &len);
+    unsigned char *buf = (unsigned char *)read_file(path, &len);
     const unsigned char magic[8] = {0x89, 'S', 'F', 'G', '\r', '\n', 0x1a, '\n'};
     cr_assert_eq(memcmp(buf, magic, 8), 0);
     cr_assert_eq(le32(buf + 8), 1, "version");
@@ -372,7 +335,7 @@ static unsigned char *good_snapshot(sf_graph *(*make)(void), size_t *len)
     sf_graph *g = make();
     char *path = tmp_path("good.sfg");
     write_snapshot(path, g);
-    unsigned char *buf = slurp(path, len);
+    unsigned char *buf = (unsigned char *)read_file(path, len);
     sf_graph_destroy(&g);
     free(path);
     return buf;
@@ -640,14 +603,6 @@ static void expect_cli_failure(const char *args, int status, const char *needle)
     cr_assert(len > 0 && strchr(errbuf, '\n') == errbuf + len - 1, "one line: %s", errbuf);
 }
 
-static char *slurp_text(const char *path)
-{
-    size_t len;
-    char *text = (char *)slurp(path, &len);
-    text[len] = 0;
-    return text;
-}
-
 /* Runs ALGO on GRAPH (extra flags in `flags`) with --output, returns the
  * output file's text. */
 static char *run_output(const char *algo, const char *graph, const char *flags, int threads)
@@ -658,7 +613,7 @@ static char *run_output(const char *algo, const char *graph, const char *flags, 
     char errbuf[1024];
     int status = run_cli(args, NULL, 0, errbuf, sizeof errbuf);
     cr_assert_eq(status, 0, "%s: %s", args, errbuf);
-    char *text = slurp_text(out);
+    char *text = read_file(out, NULL);
     unlink(out);
     free(out);
     return text;
