@@ -13,6 +13,7 @@
 #include "datasets/generators.h"
 #include "engine/engine.h"
 #include "engine/graph.h"
+#include "io/input.h"
 
 static inline sf_graph *graph_from_arcs(const uint64_t (*arcs)[2], size_t count, bool undirected)
 {
@@ -38,6 +39,25 @@ static inline sf_graph *graph_generated(const char *spec, uint64_t seed, bool un
     sf_build_options opt = {.undirected = undirected};
     sf_graph *g = NULL;
     cr_assert_eq(sf_graph_build(&e, &opt, spec, &g, &err), 0, "%s", err.msg);
+    sf_edge_list_fini(&e);
+    return g;
+}
+
+static inline const char *datasets_dir(void);
+
+/* A SNAP graph of ../shared/datasets/snap, symmetrised, built as the CLI
+ * builds it (degree order). */
+static inline sf_graph *graph_snap(const char *name)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/snap/%s", datasets_dir(), name);
+    sf_edge_list e;
+    sf_edge_list_init(&e);
+    sf_error err;
+    cr_assert_eq(sf_input_read_file(path, &e, &err), 0, "%s", err.msg);
+    sf_build_options opt = {.undirected = true};
+    sf_graph *g = NULL;
+    cr_assert_eq(sf_graph_build(&e, &opt, path, &g, &err), 0, "%s", err.msg);
     sf_edge_list_fini(&e);
     return g;
 }

@@ -7,6 +7,7 @@
 #include <math.h>
 #include <sys/stat.h>
 
+#include "bench/jobs.h"
 #include "tests/scratch.h"
 #include "tests/support.h"
 
@@ -343,6 +344,33 @@ Test(cli, bench_runs_rank_configurations_through_mpirun, .timeout = 120)
     cr_assert(strstr(report, "| shardflow 2 ranks x "), "%s", report);
     free(report);
     remove_dir(dir);
+}
+
+/* Kernels defined on undirected graphs (tc, kcore) refuse a directed one:
+ * exit 2, one line that says to give --undirected, no output file. */
+Test(cli, undirected_kernels_refuse_a_directed_graph, .init = make_tmp_dir,
+     .fini = remove_tmp_dir)
+{
+    char *graph = write_text("k4.el", "7 70\n7 700\n7 7000\n70 700\n70 7000\n700 7000\n5 7\n");
+    char *out = tmp_path("out.txt");
+    int refusing = 0;
+    for (int i = 0; sf_algo_at(i); i++) {
+        const sf_algo *algo = sf_algo_at(i);
+        if (!algo->needs_undirected)
+            continue;
+        char args[1024], errbuf[2048];
+        snprintf(args, sizeof args, "run %s %s --output %s", algo->name, graph, out);
+        int status = run_cli(args, NULL, 0, errbuf, sizeof errbuf);
+        cr_assert_eq(status, 2, "%s: exit %d: %s", algo->name, status, errbuf);
+        cr_assert(strstr(errbuf, "undirected"), "%s: %s", algo->name, errbuf);
+        cr_assert_eq(strchr(errbuf, '\n'), errbuf + strlen(errbuf) - 1, "one line: %s", errbuf);
+        struct stat sb;
+        cr_assert_neq(stat(out, &sb), 0, "%s: no output file after a refusal", algo->name);
+        refusing++;
+    }
+    cr_assert_eq(refusing, 2, "tc and kcore are the kernels that need an undirected graph");
+    free(graph);
+    free(out);
 }
 
 Test(cli, bench_replay_rejects_a_file_that_is_not_a_study)

@@ -4,12 +4,12 @@
  * tail, disjoint pieces), generated and SNAP graphs against the reference
  * and the defining property, every engine run at 1, 2 and 3 threads and
  * several shard counts; and the CLI. */
+#define _GNU_SOURCE /* tests/scratch.h */
 #include <stdlib.h>
-#include <sys/stat.h>
 
 #include "bench/baseline_kcore.h"
-#include "io/input.h"
 #include "operators/kernels.h"
+#include "tests/scratch.h"
 #include "tests/support.h"
 
 struct config {
@@ -323,16 +323,7 @@ Test(kcore, snap_graphs_match_the_reference, .timeout = 60)
 {
     const char *files[] = {"facebook-combined.txt.gz", "email-enron.txt.gz", "as-caida.txt.gz"};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-        char path[1024];
-        snprintf(path, sizeof path, "%s/snap/%s", datasets_dir(), files[i]);
-        sf_edge_list e;
-        sf_edge_list_init(&e);
-        sf_error err;
-        cr_assert_eq(sf_input_read_file(path, &e, &err), 0, "%s", err.msg);
-        sf_build_options opt = {.undirected = true};
-        sf_graph *g = NULL;
-        cr_assert_eq(sf_graph_build(&e, &opt, path, &g, &err), 0, "%s", err.msg);
-        sf_edge_list_fini(&e);
+        sf_graph *g = graph_snap(files[i]);
         check_against_reference(g, files[i]);
         sf_graph_destroy(&g);
     }
@@ -340,32 +331,16 @@ Test(kcore, snap_graphs_match_the_reference, .timeout = 60)
 
 /* ---- the CLI ------------------------------------------------------------ */
 
-static void write_text(const char *path, const char *text)
+/* (the refusal of a directed graph is tested for tc and kcore together in
+ * tests/test_cli.c) */
+Test(kcore, cli_peels_an_undirected_graph, .init = make_tmp_dir, .fini = remove_tmp_dir)
 {
-    FILE *f = fopen(path, "w");
-    cr_assert(f, "%s", path);
-    fputs(text, f);
-    fclose(f);
-}
-
-Test(kcore, cli_refuses_a_directed_graph_and_peels_an_undirected_one)
-{
-    char dir[] = "/tmp/sf-kcore-XXXXXX";
-    cr_assert(mkdtemp(dir));
-    char graph[256], out[256], args[1024], errbuf[2048], stdout_buf[4096];
-    snprintf(graph, sizeof graph, "%s/g.el", dir);
-    snprintf(out, sizeof out, "%s/out.txt", dir);
+    char args[1024], errbuf[2048], stdout_buf[4096];
     /* K4 on 7, 70, 700, 7000; a pendant 5; a triangle 1, 2, 3 */
-    write_text(graph, "7 70\n7 700\n7 7000\n70 700\n70 7000\n700 7000\n5 7\n1 2\n2 3\n3 1\n");
-
-    snprintf(args, sizeof args, "run kcore %s --output %s", graph, out);
-    int status = run_cli(args, NULL, 0, errbuf, sizeof errbuf);
-    cr_assert_eq(status, 2, "exit %d: %s", status, errbuf);
-    cr_assert(strstr(errbuf, "undirected"), "%s", errbuf);
-    cr_assert_eq(strchr(errbuf, '\n'), errbuf + strlen(errbuf) - 1, "one line: %s", errbuf);
-    struct stat sb;
-    cr_assert_neq(stat(out, &sb), 0, "no output file after a refusal");
-
+    char *graph =
+        write_text("g.el", "7 70\n7 700\n7 7000\n70 700\n70 7000\n700 7000\n5 7\n1 2\n2 3\n3 1\n");
+    char *out = tmp_path("out.txt");
+    int status;
     for (int baseline = 0; baseline < 2; baseline++) {
         snprintf(args, sizeof args, "run kcore %s --undirected --threads 2 --verify --output %s%s",
                  graph, out, baseline ? " --baseline" : "");
@@ -381,6 +356,6 @@ Test(kcore, cli_refuses_a_directed_graph_and_peels_an_undirected_one)
         cr_assert_str_eq(text, "1 2\n2 2\n3 2\n5 1\n7 3\n70 3\n700 3\n7000 3\n");
         unlink(out);
     }
-    unlink(graph);
-    rmdir(dir);
+    free(out);
+    free(graph);
 }

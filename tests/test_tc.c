@@ -3,12 +3,11 @@
  * (cliques, cycles, stars, wheels, disjoint pieces), generated graphs
  * against the reference, SNAP graphs against the totals that SNAP
  * publishes, every engine run at 1, 2 and 3 threads and several shard
- * counts; and the CLI's refusal of a directed graph. */
-#include <sys/stat.h>
-
+ * counts; and the CLI. */
+#define _GNU_SOURCE /* tests/scratch.h */
 #include "bench/baseline_tc.h"
-#include "io/input.h"
 #include "operators/kernels.h"
+#include "tests/scratch.h"
 #include "tests/support.h"
 
 struct config {
@@ -249,21 +248,6 @@ Test(tc, generated_graph_in_original_order)
 
 /* ---- SNAP graphs: the triangle totals SNAP's pages publish -------------- */
 
-static sf_graph *load_snap(const char *name)
-{
-    char path[1024];
-    snprintf(path, sizeof path, "%s/snap/%s", datasets_dir(), name);
-    sf_edge_list e;
-    sf_edge_list_init(&e);
-    sf_error err;
-    cr_assert_eq(sf_input_read_file(path, &e, &err), 0, "%s", err.msg);
-    sf_build_options opt = {.undirected = true};
-    sf_graph *g = NULL;
-    cr_assert_eq(sf_graph_build(&e, &opt, path, &g, &err), 0, "%s", err.msg);
-    sf_edge_list_fini(&e);
-    return g;
-}
-
 static uint64_t total(const sf_graph *g, const uint64_t *triangles)
 {
     uint64_t sum = 0;
@@ -288,7 +272,7 @@ Test(tc, snap_graphs_match_published_totals_and_the_reference, .timeout = 60)
         {"ego-twitter.txt.gz", 13082506, false},
     };
     for (size_t i = 0; i < sizeof graphs / sizeof graphs[0]; i++) {
-        sf_graph *g = load_snap(graphs[i].file);
+        sf_graph *g = graph_snap(graphs[i].file);
         sf_vid n = g->num_vertices;
         uint64_t *got = malloc((n + 1) * sizeof *got), *expected = NULL;
         if (graphs[i].reference) {
@@ -316,34 +300,17 @@ Test(tc, snap_graphs_match_published_totals_and_the_reference, .timeout = 60)
 
 /* ---- the CLI ------------------------------------------------------------ */
 
-static void write_text(const char *path, const char *text)
+/* (the refusal of a directed graph is tested for tc and kcore together in
+ * tests/test_cli.c) */
+Test(tc, cli_counts_an_undirected_graph, .init = make_tmp_dir, .fini = remove_tmp_dir)
 {
-    FILE *f = fopen(path, "w");
-    cr_assert(f, "%s", path);
-    fputs(text, f);
-    fclose(f);
-}
-
-Test(tc, cli_refuses_a_directed_graph_and_counts_an_undirected_one)
-{
-    char dir[] = "/tmp/sf-tc-XXXXXX";
-    cr_assert(mkdtemp(dir));
-    char graph[256], out[256], args[1024], errbuf[2048], stdout_buf[4096];
-    snprintf(graph, sizeof graph, "%s/k4.el", dir);
-    snprintf(out, sizeof out, "%s/out.txt", dir);
+    char args[1024], errbuf[2048], stdout_buf[4096];
     /* K4 on ids 7, 70, 700, 7000 plus a pendant vertex 5 */
-    write_text(graph, "7 70\n7 700\n7 7000\n70 700\n70 7000\n700 7000\n5 7\n");
-
-    snprintf(args, sizeof args, "run tc %s --output %s", graph, out);
-    int status = run_cli(args, NULL, 0, errbuf, sizeof errbuf);
-    cr_assert_eq(status, 2, "exit %d: %s", status, errbuf);
-    cr_assert(strstr(errbuf, "undirected"), "%s", errbuf);
-    cr_assert_eq(strchr(errbuf, '\n'), errbuf + strlen(errbuf) - 1, "one line: %s", errbuf);
-    struct stat sb;
-    cr_assert_neq(stat(out, &sb), 0, "no output file after a refusal");
+    char *graph = write_text("k4.el", "7 70\n7 700\n7 7000\n70 700\n70 7000\n700 7000\n5 7\n");
+    char *out = tmp_path("out.txt");
 
     snprintf(args, sizeof args, "run tc %s --undirected --verify --output %s", graph, out);
-    status = run_cli(args, stdout_buf, sizeof stdout_buf, errbuf, sizeof errbuf);
+    int status = run_cli(args, stdout_buf, sizeof stdout_buf, errbuf, sizeof errbuf);
     cr_assert_eq(status, 0, "exit %d: %s", status, errbuf);
     cr_assert(strstr(stdout_buf, "\"triangles\": 4"), "%s", stdout_buf);
     cr_assert(strstr(stdout_buf, "PASS"), "%s", stdout_buf);
@@ -353,7 +320,6 @@ Test(tc, cli_refuses_a_directed_graph_and_counts_an_undirected_one)
     cr_assert_gt(fread(text, 1, sizeof text - 1, f), 0);
     fclose(f);
     cr_assert_str_eq(text, "5 0\n7 3\n70 3\n700 3\n7000 3\n");
-    unlink(out);
-    unlink(graph);
-    rmdir(dir);
+    free(out);
+    free(graph);
 }
