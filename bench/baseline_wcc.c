@@ -29,6 +29,7 @@
  * graphs) afforest takes 0.03 s on kron:22: the giant's root is id 0. Fusing the two sampling rounds into one pass with the two-stage
  * prefetch took kron:22 from 0.17 s to 0.075 s. */
 #include "bench/baseline_wcc.h"
+#include "operators/union_find.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -43,29 +44,6 @@ static double now_s(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static inline sf_vid find_root(sf_vid *parent, sf_vid x)
-{
-    while (parent[x] != x) {
-        sf_vid grandparent = parent[parent[x]];
-        parent[x] = grandparent;
-        x = grandparent;
-    }
-    return x;
-}
-
-/* Joins the tree whose root is ru with v's; returns the root of the union. */
-static inline sf_vid link(sf_vid *parent, sf_vid ru, sf_vid v)
-{
-    sf_vid rv = find_root(parent, v);
-    if (rv < ru) {
-        parent[ru] = rv;
-        return rv;
-    }
-    if (ru < rv)
-        parent[rv] = ru;
-    return ru;
 }
 
 static void flatten(sf_vid *parent, sf_vid n)
@@ -83,7 +61,7 @@ static void wcc_union_find(const sf_graph *g, sf_vid *parent)
     for (sf_vid v = 0; v < n; v++)
         parent[v] = v;
     for (sf_vid u = 0; u < n; u++) {
-        sf_vid ru = find_root(parent, u);
+        sf_vid ru = sf_uf_find_serial(parent, u);
         const sf_eid end = off[u + 1];
         for (sf_eid e = off[u]; e < end; e++) {
             sf_vid v = nbr[e];
@@ -91,7 +69,7 @@ static void wcc_union_find(const sf_graph *g, sf_vid *parent)
                 break;          /* the other arc of this edge comes later */
             if (e + UF_PREFETCH_DISTANCE < m)
                 __builtin_prefetch(&parent[nbr[e + UF_PREFETCH_DISTANCE]], 1, 3);
-            ru = link(parent, ru, v);
+            ru = sf_uf_link_serial(parent, ru, v);
         }
     }
     flatten(parent, n);
@@ -107,7 +85,7 @@ static sf_vid most_frequent_root(sf_vid *parent, sf_vid n)
         state ^= state << 13;
         state ^= state >> 7;
         state ^= state << 17;
-        sample[i] = find_root(parent, (sf_vid)(state % n));
+        sample[i] = sf_uf_find_serial(parent, (sf_vid)(state % n));
     }
     for (int i = 1; i < AFFOREST_SAMPLES; i++) {   /* insertion sort */
         sf_vid x = sample[i];
@@ -154,9 +132,9 @@ static void wcc_afforest(const sf_graph *g, sf_vid *parent)
         sf_eid b = off[u], e = off[u + 1];
         if (b == e)
             continue;
-        sf_vid ru = link(parent, find_root(parent, u), nbr[b]);
+        sf_vid ru = sf_uf_link_serial(parent, sf_uf_find_serial(parent, u), nbr[b]);
         if (b + 1 < e)
-            link(parent, ru, nbr[b + 1]);
+            sf_uf_link_serial(parent, ru, nbr[b + 1]);
     }
     flatten(parent, n);
 
@@ -171,12 +149,12 @@ static void wcc_afforest(const sf_graph *g, sf_vid *parent)
             continue;
         if (parent[u] == c)
             continue;
-        sf_vid ru = find_root(parent, u);
+        sf_vid ru = sf_uf_find_serial(parent, u);
         for (; b < e; b++)
-            ru = link(parent, ru, nbr[b]);
+            ru = sf_uf_link_serial(parent, ru, nbr[b]);
         if (in_arcs)
             for (sf_eid i = g->in_offsets[u]; i < g->in_offsets[u + 1]; i++)
-                ru = link(parent, ru, g->in_neighbors[i]);
+                ru = sf_uf_link_serial(parent, ru, g->in_neighbors[i]);
     }
     flatten(parent, n);
 }

@@ -35,8 +35,8 @@ static inline void sf_uf_link(sf_vid *comp, sf_vid u, sf_vid v)
 
 /* With one worker nothing links concurrently: the same forest with plain
  * loads and stores, path halving on the way up, and the root of u carried
- * from one link to the next (what a single-threaded union-find does; the
- * atomics above cost a quarter of Afforest on one thread). */
+ * from one link to the next. This is the single-threaded union-find of the
+ * WCC baseline (bench/baseline_wcc.c) too: one piece of code for both. */
 static inline sf_vid sf_uf_find_serial(sf_vid *comp, sf_vid x)
 {
     while (comp[x] != x) {

@@ -21,7 +21,9 @@
  *    the baseline does: only root slots are written while the minima form,
  *    and the last pass, which writes every other slot, reads root slots
  *    only (a root's own slot is its final label). That saves a vertex
- *    array of 8 bytes to clear and fill, a sixth of the kernel at kron:22. */
+ *    array of 8 bytes to clear and fill. With the serial links below and
+ *    sf_engine_alloc_uninit for the forest, engine at 1 thread / baseline
+ *    went from 1.27 to 1.02-1.11 on kron:22 (bench/RESULTS.md). */
 #include <errno.h>
 #include <stdlib.h>
 
