@@ -12,7 +12,7 @@
  *     neighbour (in both rows, counted twice) when there is one;
  *   - 1 or 2 neighbours: the smaller of their labels (with 2 that is the
  *     mode or the tie's winner);
- *   - up to SMALL neighbours: their labels sorted by insertion in a buffer,
+ *   - up to SF_MODE_SMALL neighbours: their labels sorted by insertion in a buffer,
  *     then the longest run;
  *   - more: counted in an open-addressing table of (label, count) of a
  *     power of two at least twice the degree, the best so far updated at
@@ -24,132 +24,13 @@
  * iteration recomputes only those, copying the other labels; with nothing
  * changed the labels are final. */
 #include "bench/baseline_cdlp.h"
+#include "operators/label_mode.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define SMALL 16                /* degrees sorted on the stack; above, the table */
-#define AHEAD 16                /* neighbours of prefetch while counting in the table */
 #define DENSE 10                /* changed vertices' arcs above num_arcs / DENSE: all */
-#define EMPTY UINT32_MAX        /* no rank is: at most 2^32 - 2 vertices */
-
-typedef struct slot {
-    uint32_t label, count;
-} slot;
-
-static inline sf_vid min_label(sf_vid a, sf_vid b)
-{
-    return a < b ? a : b;
-}
-
-/* The first iteration's mode (all labels distinct) of neighbours a, b
- * (ascending dense ids; b empty when undirected). */
-static inline sf_vid first_mode(const sf_vid *label, sf_vid own, const sf_vid *a, uint64_t da,
-                                const sf_vid *b, uint64_t db)
-{
-    if (da + db == 0)
-        return own;
-    sf_vid best = EMPTY, twice = EMPTY;
-    for (uint64_t i = 0; i < da; i++)
-        best = min_label(best, label[a[i]]);
-    for (uint64_t j = 0; j < db; j++)
-        best = min_label(best, label[b[j]]);
-    for (uint64_t i = 0, j = 0; i < da && j < db;) {
-        if (a[i] == b[j])
-            twice = min_label(twice, label[a[i]]);
-        sf_vid x = a[i], y = b[j];
-        i += x <= y;
-        j += y <= x;
-    }
-    return twice != EMPTY ? twice : best;
-}
-
-static inline sf_vid mode_sorted(sf_vid *buf, uint64_t d)
-{
-    for (uint64_t i = 1; i < d; i++) {
-        sf_vid x = buf[i];
-        uint64_t j = i;
-        for (; j > 0 && buf[j - 1] > x; j--)
-            buf[j] = buf[j - 1];
-        buf[j] = x;
-    }
-    sf_vid best = buf[0];
-    uint64_t best_run = 0;
-    for (uint64_t i = 0; i < d;) {
-        uint64_t j = i + 1;
-        while (j < d && buf[j] == buf[i])
-            j++;
-        if (j - i > best_run) {     /* strict: a tie keeps the smaller label */
-            best_run = j - i;
-            best = buf[i];
-        }
-        i = j;
-    }
-    return best;
-}
-
-/* Counts label l; (*best, *best_count) stays the largest (count, -label)
- * of the labels counted so far. */
-static inline void count_label(slot *t, uint32_t mask, int shift, sf_vid l, sf_vid *best,
-                               uint32_t *best_count)
-{
-    uint32_t h = (l * 0x9e3779b1u) >> shift, c;
-    for (;; h++) {
-        slot *s = &t[h & mask];
-        if (s->label == l) {
-            c = ++s->count;
-            break;
-        }
-        if (s->label == EMPTY) {
-            s->label = l;
-            s->count = c = 1;
-            break;
-        }
-    }
-    if (c > *best_count || (c == *best_count && l < *best)) {
-        *best = l;
-        *best_count = c;
-    }
-}
-
-static inline void count_row(slot *t, uint32_t mask, int shift, const sf_vid *label,
-                             const sf_vid *row, uint64_t d, sf_vid *best, uint32_t *best_count)
-{
-    for (uint64_t i = 0; i < d; i++) {
-        if (i + AHEAD < d)
-            __builtin_prefetch(&label[row[i + AHEAD]], 0, 3);
-        count_label(t, mask, shift, label[row[i]], best, best_count);
-    }
-}
-
-/* The mode of the labels of neighbours a[0..da) and b[0..db). */
-static inline sf_vid mode(slot *t, const sf_vid *label, sf_vid own, const sf_vid *a, uint64_t da,
-                          const sf_vid *b, uint64_t db)
-{
-    uint64_t d = da + db;
-    if (d == 0)
-        return own;
-    if (d > SMALL) {
-        int bits = 64 - __builtin_clzll(2 * d - 1);    /* 2^bits >= 2d */
-        bits = bits < 32 ? bits : 32;                  /* more slots than labels */
-        uint32_t mask = (uint32_t)((UINT64_C(1) << bits) - 1);
-        sf_vid best = EMPTY;
-        uint32_t best_count = 0;
-        count_row(t, mask, 32 - bits, label, a, da, &best, &best_count);
-        count_row(t, mask, 32 - bits, label, b, db, &best, &best_count);
-        memset(t, 0xff, ((size_t)mask + 1) * sizeof *t);
-        return best;
-    }
-    sf_vid buf[SMALL];
-    for (uint64_t i = 0; i < da; i++)
-        buf[i] = label[a[i]];
-    for (uint64_t i = 0; i < db; i++)
-        buf[da + i] = label[b[i]];
-    if (d <= 2)
-        return d == 1 ? buf[0] : min_label(buf[0], buf[1]);
-    return mode_sorted(buf, d);
-}
 
 /* Marks every neighbour of the vertices whose label changed: only they can
  * change in the next iteration. */
@@ -185,7 +66,7 @@ int sf_baseline_cdlp(const sf_graph *g, int iterations, uint64_t *out)
     sf_vid *next = malloc(((size_t)n + 1) * sizeof *next);
     sf_vid *changed = malloc(((size_t)n + 1) * sizeof *changed);
     uint64_t *dirty = malloc(((size_t)n + 64) / 64 * sizeof *dirty);
-    slot *t = malloc(table_size * sizeof *t);
+    sf_mode_slot *t = malloc(table_size * sizeof *t);
     int rc = -ENOMEM;
     if (!label || !next || !changed || !dirty || !t)
         goto out;
@@ -203,8 +84,8 @@ int sf_baseline_cdlp(const sf_graph *g, int iterations, uint64_t *out)
             const sf_vid *a = out_nbr + out_off[v], *b = directed ? in_nbr + in_off[v] : NULL;
             uint64_t da = out_off[v + 1] - out_off[v];
             uint64_t db = directed ? in_off[v + 1] - in_off[v] : 0;
-            sf_vid l = it == 0 ? first_mode(label, label[v], a, da, b, db)
-                               : mode(t, label, label[v], a, da, b, db);
+            sf_vid l = it == 0 ? sf_first_mode(label, label[v], a, da, b, db)
+                               : sf_label_mode(t, label, label[v], a, da, b, db);
             next[v] = l;
             if (l != label[v]) {
                 changed[num_changed++] = v;

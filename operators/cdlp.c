@@ -16,7 +16,7 @@
  * smallest label, or in a directed graph the smallest label of a reciprocal
  * neighbour (counted twice) when there is one: a minimum, no counting.
  * Later, a vertex's mode is found by its degree: 1 or 2 neighbours, the
- * smaller label; up to SMALL, an insertion sort in a buffer on the stack;
+ * smaller label; up to SF_MODE_SMALL, an insertion sort in a buffer on the stack;
  * more, an open-addressing table of (label, count) pairs that keeps the
  * best so far at every count. Each worker's table is allocated once per
  * run, sized by the largest degree, and claimed by the shard function that
@@ -39,22 +39,16 @@
 #include "operators/edge_map.h"
 #include "operators/frontier.h"
 #include "operators/kernels.h"
+#include "operators/label_mode.h"
 #include "operators/vertex_map.h"
 
-#define SMALL 16                /* degrees sorted on the stack; above, the table */
-#define AHEAD 16                /* neighbours of prefetch while counting in the table */
 #define DENSE 10                /* changed vertices' arcs above num_arcs / DENSE: pull all */
-#define EMPTY UINT32_MAX        /* no rank is: at most 2^32 - 2 vertices */
 
-typedef struct slot {
-    uint32_t label, count;
-} slot;
-
-/* One worker's counting table, every slot EMPTY between vertices; a shard
+/* One worker's counting table, every slot SF_MODE_EMPTY between vertices; a shard
  * function claims a free one for its run (at most `threads` run at once). */
 typedef struct scratch {
     int busy;
-    slot *table;
+    sf_mode_slot *table;
 } __attribute__((aligned(64))) scratch;
 
 struct cdlp_state {
@@ -68,7 +62,7 @@ struct cdlp_state {
     uint64_t *out;              /* original ids, at the end */
     const uint64_t *sorted;     /* rank -> original id; NULL: the rank is the id */
     /* the shard's, while it runs */
-    slot *table;
+    sf_mode_slot *table;
     uint64_t changed_arcs;
 };
 
@@ -87,124 +81,6 @@ static scratch *claim(scratch *pool, int size)
 static void release(scratch *s)
 {
     __atomic_store_n(&s->busy, 0, __ATOMIC_RELEASE);
-}
-
-/* ---- the mode of a vertex's neighbour labels ------------------------------ */
-
-static inline sf_vid min_label(sf_vid a, sf_vid b)
-{
-    return a < b ? a : b;
-}
-
-/* The first iteration's mode, every label being distinct: the smallest
- * label of a reciprocal neighbour (in both rows, so counted twice) when
- * there is one, else the smallest label. Rows ascend by dense id; b is
- * empty when undirected. */
-static inline sf_vid first_mode(const sf_vid *label, sf_vid own, const sf_vid *a, sf_eid da,
-                                const sf_vid *b, sf_eid db)
-{
-    if (da + db == 0)
-        return own;
-    sf_vid best = EMPTY, twice = EMPTY;
-    for (sf_eid i = 0; i < da; i++)
-        best = min_label(best, label[a[i]]);
-    for (sf_eid j = 0; j < db; j++)
-        best = min_label(best, label[b[j]]);
-    for (sf_eid i = 0, j = 0; i < da && j < db;) {
-        if (a[i] == b[j])
-            twice = min_label(twice, label[a[i]]);
-        sf_vid x = a[i], y = b[j];
-        i += x <= y;
-        j += y <= x;
-    }
-    return twice != EMPTY ? twice : best;
-}
-
-static inline sf_vid mode_sorted(sf_vid *buf, sf_eid d)
-{
-    for (sf_eid i = 1; i < d; i++) {
-        sf_vid x = buf[i];
-        sf_eid j = i;
-        for (; j > 0 && buf[j - 1] > x; j--)
-            buf[j] = buf[j - 1];
-        buf[j] = x;
-    }
-    sf_vid best = buf[0];
-    sf_eid best_run = 0;
-    for (sf_eid i = 0; i < d;) {
-        sf_eid j = i + 1;
-        while (j < d && buf[j] == buf[i])
-            j++;
-        if (j - i > best_run) {     /* strict: a tie keeps the smaller label */
-            best_run = j - i;
-            best = buf[i];
-        }
-        i = j;
-    }
-    return best;
-}
-
-/* Counts label l; (*best, *best_count) stays the largest (count, -label)
- * of the labels counted so far. */
-static inline void count_label(slot *t, uint32_t mask, int shift, sf_vid l, sf_vid *best,
-                               uint32_t *best_count)
-{
-    uint32_t h = (l * 0x9e3779b1u) >> shift, c;
-    for (;; h++) {
-        slot *s = &t[h & mask];
-        if (s->label == l) {
-            c = ++s->count;
-            break;
-        }
-        if (s->label == EMPTY) {
-            s->label = l;
-            s->count = c = 1;
-            break;
-        }
-    }
-    if (c > *best_count || (c == *best_count && l < *best)) {
-        *best = l;
-        *best_count = c;
-    }
-}
-
-static inline void count_row(slot *t, uint32_t mask, int shift, const sf_vid *label,
-                             const sf_vid *row, sf_eid d, sf_vid *best, uint32_t *best_count)
-{
-    for (sf_eid i = 0; i < d; i++) {
-        if (i + AHEAD < d)
-            __builtin_prefetch(&label[row[i + AHEAD]], 0, 3);
-        count_label(t, mask, shift, label[row[i]], best, best_count);
-    }
-}
-
-/* The most frequent label of the neighbours a[0..da) and b[0..db), ties to
- * the smallest; own when there are none. */
-static inline sf_vid mode(slot *t, const sf_vid *label, sf_vid own, const sf_vid *a, sf_eid da,
-                          const sf_vid *b, sf_eid db)
-{
-    sf_eid d = da + db;
-    if (d == 0)
-        return own;
-    if (d > SMALL) {
-        int bits = 64 - __builtin_clzll(2 * d - 1);    /* 2^bits >= 2d */
-        bits = bits < 32 ? bits : 32;                  /* more slots than labels */
-        uint32_t mask = (uint32_t)((UINT64_C(1) << bits) - 1);
-        sf_vid best = EMPTY;
-        uint32_t best_count = 0;
-        count_row(t, mask, 32 - bits, label, a, da, &best, &best_count);
-        count_row(t, mask, 32 - bits, label, b, db, &best, &best_count);
-        memset(t, 0xff, ((size_t)mask + 1) * sizeof *t);
-        return best;
-    }
-    sf_vid buf[SMALL];
-    for (sf_eid i = 0; i < da; i++)
-        buf[i] = label[a[i]];
-    for (sf_eid i = 0; i < db; i++)
-        buf[da + i] = label[b[i]];
-    if (d <= 2) /* with two, the mode or the tie's winner: the smaller */
-        return d == 1 ? buf[0] : min_label(buf[0], buf[1]);
-    return mode_sorted(buf, d);
 }
 
 /* ---- one iteration: pull ------------------------------------------------ */
@@ -230,8 +106,8 @@ SF_INLINE bool cdlp_update(sf_vid v, const sf_vid *in, sf_eid in_degree, void *a
     const sf_graph *g = c->g;
     const sf_vid *out = directed ? g->out_neighbors + g->out_offsets[v] : NULL;
     sf_eid out_degree = directed ? sf_out_degree(g, v) : 0;
-    sf_vid l = pass == FIRST ? first_mode(c->label, own, in, in_degree, out, out_degree)
-                             : mode(c->table, c->label, own, in, in_degree, out, out_degree);
+    sf_vid l = pass == FIRST ? sf_first_mode(c->label, own, in, in_degree, out, out_degree)
+                             : sf_label_mode(c->table, c->label, own, in, in_degree, out, out_degree);
     c->next[v] = l;
     if (l == own)
         return false;
@@ -376,11 +252,11 @@ int sf_cdlp(sf_engine *e, int iterations, uint64_t *label, sf_iteration_log *log
     if (!c->pool)
         return -ENOMEM;
     for (int i = 0; i < c->pool_size; i++)
-        c->pool[i] = (scratch){.table = malloc(table_size * sizeof(slot))};
+        c->pool[i] = (scratch){.table = malloc(table_size * sizeof(sf_mode_slot))};
     for (int i = 0; i < c->pool_size; i++) {
         if (!c->pool[i].table)
             goto out;
-        memset(c->pool[i].table, 0xff, table_size * sizeof(slot));
+        memset(c->pool[i].table, 0xff, table_size * sizeof(sf_mode_slot));
     }
     run.buffer[0] = sf_engine_alloc(e, sizeof(sf_vid));
     run.buffer[1] = sf_engine_alloc(e, sizeof(sf_vid));
