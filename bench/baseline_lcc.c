@@ -21,13 +21,12 @@
  * its in- and out-row) with a flag per entry (arc out, arc in, or both), and
  * the arcs between two corners are the flag's bit count. */
 #include "bench/baseline_lcc.h"
+#include "operators/lcc_triangles.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define OUT_ARC 1
-#define IN_ARC 2
 
 /* The undirected neighbour graph of a directed graph: row v is the sorted
  * union of v's out- and in-row, flags[i] saying which arcs it stands for. */
@@ -48,22 +47,7 @@ static int neighbours_build(const sf_graph *g, neighbours *nb)
     sf_eid k = 0;
     for (sf_vid v = 0; v < n; v++) {
         nb->offsets[v] = k;
-        const sf_vid *o = g->out_neighbors, *in = g->in_neighbors;
-        sf_eid i = g->out_offsets[v], ie = g->out_offsets[v + 1];
-        sf_eid j = g->in_offsets[v], je = g->in_offsets[v + 1];
-        while (i < ie || j < je) {
-            if (j == je || (i < ie && o[i] < in[j])) {
-                nb->ids[k] = o[i++];
-                nb->flags[k++] = OUT_ARC;
-            } else if (i == ie || in[j] < o[i]) {
-                nb->ids[k] = in[j++];
-                nb->flags[k++] = IN_ARC;
-            } else {
-                nb->ids[k] = o[i++];
-                nb->flags[k++] = OUT_ARC | IN_ARC;
-                j++;
-            }
-        }
+        k += sf_lcc_merge_rows(g, v, nb->ids + k, nb->flags + k);
     }
     nb->offsets[n] = k;
     return 0;
@@ -74,62 +58,6 @@ static void neighbours_free(neighbours *nb)
     free(nb->offsets);
     free(nb->ids);
     free(nb->flags);
-}
-
-static inline uint64_t arcs_of(uint8_t flags)
-{
-    return (flags & OUT_ARC) + (flags >> 1);
-}
-
-/* count[x] += the arcs among N(x) of the triangles whose largest id is v.
- * mark[w] is 0 for every w on entry and on return; found has room for a
- * row. Directed: the rows have flags; undirected: every pair is one edge,
- * counted 1. */
-static inline void triangles_of(const sf_eid *off, const sf_vid *ids, const uint8_t *flags,
-                                bool directed, sf_vid v, uint8_t *mark, uint64_t *count,
-                                sf_vid *found)
-{
-    const sf_eid begin = off[v];
-    sf_eid end = begin;         /* row v below v: [begin, end) */
-    for (; end < off[v + 1] && ids[end] < v; end++)
-        mark[ids[end]] = directed ? flags[end] : 1;
-    uint64_t own = 0;
-    /* the triangles {w, u, v}: u = ids[i], w among ids[begin, i) */
-    for (sf_eid i = begin + 1; i < end; i++) {
-        const sf_vid u = ids[i], last = ids[i - 1];
-        const sf_eid row = off[u], row_end = off[u + 1];
-        /* Prefetched: the next row's start, and this row's flags, which
-         * only the matches read (both misses otherwise: 15-20% of the time
-         * on kron:18). */
-        if (i + 1 < end) {
-            sf_eid next_row = off[ids[i + 1]];
-            __builtin_prefetch(&ids[next_row], 0, 3);
-            if (directed)
-                __builtin_prefetch(&flags[next_row], 0, 3);
-        }
-        if (directed)
-            __builtin_prefetch(&flags[row], 0, 3);
-        /* Branch-free: the position of every entry of row u is written to
-         * found, and kept when the entry is marked (a triangle). Row u
-         * ascends: nothing past v's last candidate can match. */
-        sf_eid k = 0;
-        for (sf_eid j = row; j < row_end && ids[j] <= last; j++) {
-            found[k] = (sf_vid)(j - row);
-            k += mark[ids[j]] != 0;
-        }
-        uint64_t for_u = 0, for_w = directed ? arcs_of(flags[i]) : 1;
-        for (sf_eid x = 0; x < k; x++) {
-            sf_eid j = row + found[x];
-            sf_vid w = ids[j];
-            own += directed ? arcs_of(flags[j]) : 1;
-            for_u += directed ? arcs_of(mark[w]) : 1;
-            count[w] += for_w;
-        }
-        count[u] += for_u;
-    }
-    count[v] += own;
-    for (sf_eid i = begin; i < end; i++)
-        mark[ids[i]] = 0;
 }
 
 int sf_baseline_lcc(const sf_graph *g, double *lcc)
@@ -146,14 +74,14 @@ int sf_baseline_lcc(const sf_graph *g, double *lcc)
         if (neighbours_build(g, &nb))
             goto out;
         for (sf_vid v = 0; v < n; v++)
-            triangles_of(nb.offsets, nb.ids, nb.flags, true, v, mark, count, found);
+            sf_lcc_triangles_of(nb.offsets, nb.ids, nb.flags, true, v, mark, count, found);
         for (sf_vid v = 0; v < n; v++) {
             double d = (double)(nb.offsets[v + 1] - nb.offsets[v]);
             lcc[v] = d < 2 ? 0.0 : (double)count[v] / (d * (d - 1));
         }
     } else {
         for (sf_vid v = 0; v < n; v++)
-            triangles_of(g->out_offsets, g->out_neighbors, NULL, false, v, mark, count, found);
+            sf_lcc_triangles_of(g->out_offsets, g->out_neighbors, NULL, false, v, mark, count, found);
         for (sf_vid v = 0; v < n; v++) {
             double d = (double)sf_out_degree(g, v);
             lcc[v] = d < 2 ? 0.0 : (double)(2 * count[v]) / (d * (d - 1));

@@ -30,10 +30,9 @@
 #include <string.h>
 
 #include "operators/kernels.h"
+#include "operators/lcc_triangles.h"
 #include "operators/vertex_map.h"
 
-#define OUT_ARC 1
-#define IN_ARC 2
 
 /* One worker's scratch; a shard function claims a free one for its run (at
  * most `threads` shard functions run at once). */
@@ -86,44 +85,13 @@ static void release(scratch *s)
 
 /* ---- the directed neighbour rows: out-row merged with in-row ------------ */
 
-/* Merges v's out- and in-row; writes them when ids is not NULL. Returns the
- * length of the union. */
-static inline sf_eid merge_rows(const sf_graph *g, sf_vid v, sf_vid *ids, uint8_t *flags)
-{
-    const sf_vid *out = g->out_neighbors, *in = g->in_neighbors;
-    sf_eid i = g->out_offsets[v], ie = g->out_offsets[v + 1];
-    sf_eid j = g->in_offsets[v], je = g->in_offsets[v + 1];
-    sf_eid k = 0;
-    while (i < ie && j < je) {
-        sf_vid a = out[i], b = in[j];
-        uint8_t f = a < b ? OUT_ARC : b < a ? IN_ARC : OUT_ARC | IN_ARC;
-        if (ids) {
-            ids[k] = a < b ? a : b;
-            flags[k] = f;
-        }
-        k++;
-        i += f & OUT_ARC;
-        j += f >> 1;
-    }
-    for (; i < ie; i++, k++)
-        if (ids) {
-            ids[k] = out[i];
-            flags[k] = OUT_ARC;
-        }
-    for (; j < je; j++, k++)
-        if (ids) {
-            ids[k] = in[j];
-            flags[k] = IN_ARC;
-        }
-    return k;
-}
 
 static void size_rows_shard(sf_shard *s, void *arg)
 {
     struct lcc_state *c = arg;
     sf_eid total = 0;
     for (sf_vid v = s->begin; v < s->end; v++)
-        total += merge_rows(c->g, v, NULL, NULL);
+        total += sf_lcc_merge_rows(c->g, v, NULL, NULL);
     s->count = total;
 }
 
@@ -133,7 +101,7 @@ static void fill_rows_shard(sf_shard *s, void *arg)
     sf_eid k = c->shard_base[s->index];
     for (sf_vid v = s->begin; v < s->end; v++) {
         c->offsets[v] = k;
-        k += merge_rows(c->g, v, c->ids + k, c->flags + k);
+        k += sf_lcc_merge_rows(c->g, v, c->ids + k, c->flags + k);
     }
     if (s->end == c->g->num_vertices)
         c->offsets[s->end] = k;
@@ -141,63 +109,13 @@ static void fill_rows_shard(sf_shard *s, void *arg)
 
 /* ---- the triangles -------------------------------------------------------- */
 
-static inline uint64_t arcs_of(uint8_t flags)
-{
-    return (flags & OUT_ARC) + (flags >> 1);
-}
-
 /* Adds, in the claimed scratch's counts, the arcs that the triangles whose
  * largest id is v contribute to each of their corners. */
 SF_INLINE void lcc_triangles(sf_vid v, void *arg, bool directed)
 {
     struct lcc_state *c = arg;
-    const sf_eid *off = c->nb.offsets;
-    const sf_vid *ids = c->nb.ids;
-    const uint8_t *flags = c->nb.flags;
-    uint8_t *mark = c->own->mark;
-    uint64_t *count = c->own->count;
-    sf_vid *found = c->own->found;
-    const sf_eid begin = off[v];
-    sf_eid end = begin;         /* row v below v: [begin, end) */
-    for (; end < off[v + 1] && ids[end] < v; end++)
-        mark[ids[end]] = directed ? flags[end] : 1;
-    uint64_t own = 0;
-    /* the triangles {w, u, v}: u = ids[i], w among ids[begin, i) */
-    for (sf_eid i = begin + 1; i < end; i++) {
-        const sf_vid u = ids[i], last = ids[i - 1];
-        const sf_eid row = off[u], row_end = off[u + 1];
-        /* Prefetched: the next row's start, and this row's flags, which
-         * only the matches read (both misses otherwise: 15-20% of the time
-         * on kron:18). */
-        if (i + 1 < end) {
-            sf_eid next_row = off[ids[i + 1]];
-            __builtin_prefetch(&ids[next_row], 0, 3);
-            if (directed)
-                __builtin_prefetch(&flags[next_row], 0, 3);
-        }
-        if (directed)
-            __builtin_prefetch(&flags[row], 0, 3);
-        /* Branch-free: the position of every entry of row u is written to
-         * found, and kept when the entry is marked (a triangle). Row u
-         * ascends: nothing past v's last candidate can match. */
-        sf_eid k = 0;
-        for (sf_eid j = row; j < row_end && ids[j] <= last; j++) {
-            found[k] = (sf_vid)(j - row);
-            k += mark[ids[j]] != 0;
-        }
-        uint64_t for_u = 0, for_w = directed ? arcs_of(flags[i]) : 1;
-        for (sf_eid x = 0; x < k; x++) {
-            sf_eid j = row + found[x];
-            sf_vid w = ids[j];
-            own += directed ? arcs_of(flags[j]) : 1;
-            for_u += directed ? arcs_of(mark[w]) : 1;
-            count[w] += for_w;
-        }
-        count[u] += for_u;
-    }
-    count[v] += own;
-    for (sf_eid i = begin; i < end; i++)
-        mark[ids[i]] = 0;
+    sf_lcc_triangles_of(c->nb.offsets, c->nb.ids, c->nb.flags, directed, v, c->own->mark,
+                        c->own->count, c->own->found);
 }
 
 static void triangles_undirected(sf_vid v, void *arg) { lcc_triangles(v, arg, false); }
