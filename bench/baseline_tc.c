@@ -18,6 +18,7 @@
  * 15.6M triangles) about 75 ms; the same loop with GAP's merge intersection
  * 300 ms, with a bitmap marker and a branch per match 170 ms. */
 #include "bench/baseline_tc.h"
+#include "operators/tc_count.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -47,23 +48,7 @@ int sf_baseline_tc(const sf_graph *g, uint64_t *triangles)
         sf_eid degree = off[u + 1] - off[u], out_degree = 0;
         while (out_degree < degree && row[out_degree] < u)
             out_degree++;
-        for (sf_eid q = 0; q < out_degree; q++) {
-            sf_vid v = row[q];
-            if (q > 0) {
-                const sf_vid last = row[q - 1], *vrow = nbr + off[v];
-                const sf_eid vdegree = off[v + 1] - off[v];
-                sf_eid matched = 0;
-                for (sf_eid j = 0; j < vdegree && vrow[j] <= last; j++) {
-                    uint32_t k = position[vrow[j]];
-                    hit[matched] = k;
-                    matched += k != 0;
-                }
-                for (sf_eid i = 0; i < matched; i++)
-                    count[hit[i]]++;
-                count[q + 1] += (uint32_t)matched;
-            }
-            position[v] = (uint32_t)q + 1;
-        }
+        sf_tc_count_row(off, nbr, row, out_degree, position, count, hit);
         uint64_t twice_own = 0;
         for (sf_eid q = 0; q < out_degree; q++) {
             position[row[q]] = 0;

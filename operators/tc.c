@@ -40,6 +40,7 @@
 
 #include "operators/edge_map.h"
 #include "operators/kernels.h"
+#include "operators/tc_count.h"
 #include "operators/vertex_map.h"
 
 struct tc_scratch {
@@ -93,25 +94,7 @@ SF_INLINE void tc_vertex(sf_vid u, const sf_vid *row, sf_eid degree, struct tc_r
     uint32_t *position = r->scratch->position, *count = r->scratch->count,
              *hit = r->scratch->hit;
     sf_eid out_degree = count_below(row, degree, u); /* N+(u) = row[0, out_degree) */
-    for (sf_eid q = 0; q < out_degree; q++) {
-        sf_vid v = row[q];
-        if (q > 0) {
-            /* w in N+(v) and in row[0, q): w <= row[q - 1] */
-            const sf_vid last = row[q - 1];
-            const sf_vid *vrow = nbr + off[v];
-            const sf_eid vdegree = off[v + 1] - off[v];
-            sf_eid matched = 0;
-            for (sf_eid j = 0; j < vdegree && vrow[j] <= last; j++) {
-                uint32_t k = position[vrow[j]];
-                hit[matched] = k;
-                matched += k != 0;
-            }
-            for (sf_eid i = 0; i < matched; i++)
-                count[hit[i]]++;
-            count[q + 1] += (uint32_t)matched;
-        }
-        position[v] = (uint32_t)q + 1;
-    }
+    sf_tc_count_row(off, nbr, row, out_degree, position, count, hit);
     uint64_t twice_own = 0;
     for (sf_eid q = 0; q < out_degree; q++) {
         uint32_t c = count[q + 1];
