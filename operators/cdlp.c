@@ -44,10 +44,9 @@
 
 #define DENSE 10                /* changed vertices' arcs above num_arcs / DENSE: pull all */
 
-/* One worker's counting table, every slot SF_MODE_EMPTY between vertices; a shard
- * function claims a free one for its run (at most `threads` run at once). */
+/* One worker's counting table, every slot SF_MODE_EMPTY between vertices,
+ * picked by sf_engine_current_worker() (a worker runs one shard at a time). */
 typedef struct scratch {
-    int busy;
     sf_mode_slot *table;
 } __attribute__((aligned(64))) scratch;
 
@@ -65,23 +64,6 @@ struct cdlp_state {
     sf_mode_slot *table;
     uint64_t changed_arcs;
 };
-
-static scratch *claim(scratch *pool, int size)
-{
-    for (;;)
-        for (int i = 0; i < size; i++) {
-            int free_slot = 0;
-            if (!__atomic_load_n(&pool[i].busy, __ATOMIC_RELAXED) &&
-                __atomic_compare_exchange_n(&pool[i].busy, &free_slot, 1, false,
-                                            __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
-                return &pool[i];
-        }
-}
-
-static void release(scratch *s)
-{
-    __atomic_store_n(&s->busy, 0, __ATOMIC_RELEASE);
-}
 
 /* ---- one iteration: pull ------------------------------------------------ */
 
@@ -122,12 +104,11 @@ SF_INLINE void cdlp_pull(sf_shard *s, void *arg,
     /* the shard owns whole words of the frontier: clear them, then add */
     uint64_t first = s->begin / 64, last = ((uint64_t)s->end + 63) / 64;
     memset(local.changed->bits + first, 0, (last - first) * sizeof(uint64_t));
-    scratch *own = claim(local.pool, local.pool_size);
+    scratch *own = &local.pool[sf_engine_current_worker()];
     local.table = own->table;
     local.changed_arcs = 0;
     s->count = sf_edge_map_pull(s, local.g, update, &local, local.changed);
     s->count2 = local.changed_arcs;
-    release(own);
 }
 
 /* One shard function per direction and pass, each with its update inlined. */

@@ -76,7 +76,6 @@ struct kcore_worker {
     uint32_t *pending;          /* BATCHED_HUBS entries: decrements not yet applied */
     uint32_t min_left;          /* smallest degree left above the level */
     uint64_t peeled;            /* vertices peeled, this level */
-    int busy;
 } __attribute__((aligned(64)));
 
 struct kcore_state {
@@ -339,16 +338,11 @@ static void kcore_level_shard(sf_shard *s, void *arg)
     struct kcore_state *k = arg;
     if (__atomic_load_n(&k->failed, __ATOMIC_RELAXED))
         return;
-    /* claim a free worker state: as many as workers, so one is always free */
-    int i = 0;
-    while (__atomic_exchange_n(&k->workers[i].busy, 1, __ATOMIC_ACQUIRE))
-        i = (i + 1) % k->num_workers;
-    struct kcore_worker *w = &k->workers[i];
+    struct kcore_worker *w = &k->workers[sf_engine_current_worker()];
     bool ok = k->num_workers > 1 ? kcore_scan(s, k, w, true) && kcore_drain(k, w)
                                  : kcore_scan(s, k, w, false);
     if (!ok)
         __atomic_store_n(&k->failed, 1, __ATOMIC_RELAXED);
-    __atomic_store_n(&w->busy, 0, __ATOMIC_RELEASE);
 }
 
 static void kcore_output(sf_vid v, void *arg)

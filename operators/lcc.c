@@ -34,10 +34,9 @@
 #include "operators/vertex_map.h"
 
 
-/* One worker's scratch; a shard function claims a free one for its run (at
- * most `threads` shard functions run at once). */
+/* One worker's scratch, picked by sf_engine_current_worker() (a worker runs
+ * one shard at a time). */
 typedef struct scratch {
-    int busy;
     uint8_t *mark;              /* per vertex, 0 between vertices */
     uint64_t *count;            /* per vertex: this worker's share of the arcs */
     sf_vid *found;              /* a row's worth of match positions */
@@ -65,23 +64,6 @@ struct lcc_state {
     /* the shard's, while it runs */
     scratch *own;
 };
-
-static scratch *claim(scratch *pool, int size)
-{
-    for (;;)
-        for (int i = 0; i < size; i++) {
-            int free_slot = 0;
-            if (!__atomic_load_n(&pool[i].busy, __ATOMIC_RELAXED) &&
-                __atomic_compare_exchange_n(&pool[i].busy, &free_slot, 1, false,
-                                            __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
-                return &pool[i];
-        }
-}
-
-static void release(scratch *s)
-{
-    __atomic_store_n(&s->busy, 0, __ATOMIC_RELEASE);
-}
 
 /* ---- the directed neighbour rows: out-row merged with in-row ------------ */
 
@@ -124,12 +106,11 @@ static void triangles_directed(sf_vid v, void *arg) { lcc_triangles(v, arg, true
 static void triangles_shard(sf_shard *s, void *arg)
 {
     struct lcc_state local = *(struct lcc_state *)arg;
-    local.own = claim(local.pool, local.pool_size);
+    local.own = &local.pool[sf_engine_current_worker()];
     if (local.g->directed)
         sf_vertex_map(s, triangles_directed, &local);
     else
         sf_vertex_map(s, triangles_undirected, &local);
-    release(local.own);
 }
 
 /* ---- the coefficients ----------------------------------------------------- */

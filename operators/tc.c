@@ -31,9 +31,9 @@
  * specialised). Integer sums: the same counts at any thread or shard
  * count. Two workers spend about 8% more CPU time in all than one (kron:16).
  *
- * Scratch: position[] is a vertex array per worker, handed to a shard run by
- * an atomic claim (at most `threads` shard runs are under way at once) and
- * left all zero again after every vertex. */
+ * Scratch: position[] is a vertex array per worker (a worker runs one shard
+ * at a time: sf_engine_current_worker() picks it), left all zero again after
+ * every vertex. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,7 +47,6 @@ struct tc_scratch {
     uint32_t *position;         /* vertex array: 1 + index in N+(u), or 0 */
     uint32_t *count;            /* max_degree + 1: count[1 + i] for N+(u)[i] */
     uint32_t *hit;              /* max_degree: positions matched by one walk */
-    int busy;
 } __attribute__((aligned(64)));
 
 struct tc_state {
@@ -122,16 +121,12 @@ static void tc_vertex_shared(sf_vid u, const sf_vid *row, sf_eid degree, void *a
 static void tc_count_shard(sf_shard *s, void *arg)
 {
     struct tc_state *t = arg;
-    /* claim a free scratch: as many as workers, so one is always free */
-    int k = 0;
-    while (__atomic_exchange_n(&t->scratch[k].busy, 1, __ATOMIC_ACQUIRE))
-        k = (k + 1) % t->num_scratch;
+    int k = sf_engine_current_worker(); /* one scratch per worker */
     struct tc_run r = {.g = t->g, .triangles = t->triangles, .scratch = &t->scratch[k]};
     if (t->num_scratch > 1)
         sf_edge_map_push_all(s, t->g, tc_vertex_shared, &r);
     else
         sf_edge_map_push_all(s, t->g, tc_vertex_alone, &r);
-    __atomic_store_n(&t->scratch[k].busy, 0, __ATOMIC_RELEASE);
 }
 
 /* Zeroes the shard's counts and leaves its largest degree in s->count. */
