@@ -4,6 +4,7 @@
  * record (a weight that is not finite) come out of the same pass as
  * reductions, so a good file is read once. */
 #include "io/binary_edges.h"
+#include "io/bytes.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -12,19 +13,9 @@
 
 #include "engine/parallel.h"
 
-static inline uint32_t load_le32(const unsigned char *p)
-{
-    uint32_t x;
-    memcpy(&x, p, 4);
-#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    x = __builtin_bswap32(x);
-#endif
-    return x;
-}
-
 static inline float load_le_float(const unsigned char *p)
 {
-    uint32_t bits = load_le32(p);
+    uint32_t bits = sf_load_le32(p);
     float f;
     memcpy(&f, &bits, 4);
     return f;
@@ -54,7 +45,7 @@ int sf_parse_binary_edges(const char *path, const void *data, size_t len, bool w
 #pragma omp parallel for schedule(static) reduction(max : max_id) reduction(min : bad_weight)
         for (uint64_t k = 0; k < m; k++) {
             const unsigned char *r = bytes + 12 * k;
-            uint32_t s = load_le32(r), d = load_le32(r + 4);
+            uint32_t s = sf_load_le32(r), d = sf_load_le32(r + 4);
             float w = load_le_float(r + 8);
             src[k] = s;
             dst[k] = d;
@@ -67,7 +58,7 @@ int sf_parse_binary_edges(const char *path, const void *data, size_t len, bool w
     } else {
 #pragma omp parallel for schedule(static) reduction(max : max_id)
         for (uint64_t k = 0; k < m; k++) {
-            uint32_t s = load_le32(bytes + 8 * k), d = load_le32(bytes + 8 * k + 4);
+            uint32_t s = sf_load_le32(bytes + 8 * k), d = sf_load_le32(bytes + 8 * k + 4);
             src[k] = s;
             dst[k] = d;
             max_id = s > max_id ? s : max_id;

@@ -10,6 +10,7 @@
  * streaming pass) gives only its down arcs. All reads go through memcpy:
  * after the 17-byte header nothing is aligned. */
 #include "io/gapbs.h"
+#include "io/bytes.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -26,26 +27,6 @@
 #define HEADER_BYTES 17
 /* gapbs ids are int32: at most 2^31 vertices. */
 #define MAX_GAPBS_VERTICES ((uint64_t)1 << 31)
-
-static inline uint64_t load_le64(const unsigned char *p)
-{
-    uint64_t x;
-    memcpy(&x, p, 8);
-#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    x = __builtin_bswap64(x);
-#endif
-    return x;
-}
-
-static inline uint32_t load_le32(const unsigned char *p)
-{
-    uint32_t x;
-    memcpy(&x, p, 4);
-#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    x = __builtin_bswap32(x);
-#endif
-    return x;
-}
 
 /* Saturating arithmetic for sizes computed from untrusted counts. */
 static uint64_t add_sat(uint64_t a, uint64_t b) { return a + b < a ? UINT64_MAX : a + b; }
@@ -65,12 +46,12 @@ struct csr {
 
 static inline uint64_t csr_offset(const struct csr *c, uint64_t v)
 {
-    return load_le64(c->base + c->offsets_at + 8 * v);
+    return sf_load_le64(c->base + c->offsets_at + 8 * v);
 }
 
 static inline uint32_t csr_neighbour(const struct csr *c, uint64_t k)
 {
-    return load_le32(c->base + c->arcs_at + c->arc_bytes * k);
+    return sf_load_le32(c->base + c->arcs_at + c->arc_bytes * k);
 }
 
 /* The vertex whose arcs hold arc k: the last v with offset(v) <= k (the
@@ -126,7 +107,7 @@ static int check_csr(const char *path, const struct csr *c, sf_error *err)
 
 static inline int32_t csr_weight(const struct csr *c, uint64_t k)
 {
-    return (int32_t)load_le32(c->base + c->arcs_at + c->arc_bytes * k + 4);
+    return (int32_t)sf_load_le32(c->base + c->arcs_at + c->arc_bytes * k + 4);
 }
 
 /* A strong 64-bit mix (splitmix64's finaliser). */
@@ -255,7 +236,7 @@ int sf_parse_gapbs(const char *path, const void *data, size_t len, bool weighted
         return sf_error_set(err, SF_EINPUT, "%s: byte offset 0: directed flag %u (expected 0 or 1)",
                             path, bytes[0]);
     bool directed = bytes[0] == 1;
-    int64_t arcs = (int64_t)load_le64(bytes + 1), vertices = (int64_t)load_le64(bytes + 9);
+    int64_t arcs = (int64_t)sf_load_le64(bytes + 1), vertices = (int64_t)sf_load_le64(bytes + 9);
     if (arcs < 0)
         return sf_error_set(err, SF_EINPUT, "%s: byte offset 1: negative arc count %" PRId64, path,
                             arcs);

@@ -2,6 +2,7 @@
  * parallel into one buffer per block, then written in order to a temporary
  * file that is renamed over the target once complete. */
 #include "results.h"
+#include "io/bytes.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -44,21 +45,6 @@ static size_t format_line(char *p, const sf_graph *g, sf_value_kind kind, const 
                                   (const char *)values + (size_t)v * size);
 }
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-    while (len) {
-        ssize_t n = write(fd, buf, len);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return -errno;
-        }
-        buf += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
 int sf_results_write(const char *path, const sf_graph *g, sf_value_kind kind, const void *values,
                      sf_error *err)
 {
@@ -99,7 +85,7 @@ int sf_results_write(const char *path, const sf_graph *g, sf_value_kind kind, co
             lengths[t] = len;
         }
         for (int t = 0; t < threads && rc == 0; t++)
-            rc = write_all(fd, buffers + (size_t)t * BLOCK * LINE_MAX_BYTES, lengths[t]);
+            rc = sf_write_all(fd, buffers + (size_t)t * BLOCK * LINE_MAX_BYTES, lengths[t]);
     }
 done:
     if (close(fd) != 0 && rc == 0)

@@ -5,6 +5,7 @@
  * graph builder in original-id order, which sorts and merges the arcs in
  * parallel for free; self-loops, which the builder drops, are put back. */
 #include "io/write_edges.h"
+#include "io/bytes.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -118,21 +119,6 @@ static size_t format_arc(char *p, const line_format *f, uint64_t u, uint64_t v, 
     return n;
 }
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-    while (len) {
-        ssize_t n = write(fd, buf, len < ((size_t)1 << 30) ? len : (size_t)1 << 30);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return -errno;
-        }
-        buf += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
 /* Formats and writes every arc of e: rounds of one block per worker,
  * formatted in parallel, written in block order. */
 static int write_arcs(int fd, const sf_edge_list *e, const line_format *f, uint64_t *written)
@@ -166,7 +152,7 @@ static int write_arcs(int fd, const sf_edge_list *e, const line_format *f, uint6
             lengths[t] = len;
         }
         for (int t = 0; t < threads && rc == 0; t++)
-            rc = write_all(fd, buffers + (size_t)t * BLOCK_ARCS * LINE_MAX_BYTES, lengths[t]);
+            rc = sf_write_all(fd, buffers + (size_t)t * BLOCK_ARCS * LINE_MAX_BYTES, lengths[t]);
     }
 done:
     free(buffers);
@@ -225,7 +211,7 @@ static int write_mtx_header(int fd, const char *path, const sf_edge_list *e,
                        f->shift ? "% shardflow: index = original id + 1\n" : "",
                        (unsigned long long)size, (unsigned long long)size,
                        (unsigned long long)r.entries);
-    int rc = write_all(fd, header, (size_t)len);
+    int rc = sf_write_all(fd, header, (size_t)len);
     return rc ? sf_error_set(err, rc, "%s: %s", path, strerror(-rc)) : 0;
 }
 
