@@ -63,7 +63,9 @@ static int split_list(char *s, char **items)
     return n;
 }
 
-static int parse_threads(const char *list, int *threads, sf_error *err)
+/* A comma-separated list of counts for `option` (--threads, --ranks); NULL
+ * gives 1, 2, 4, ... up to the cores. */
+static int parse_counts(const char *option, const char *list, int *threads, sf_error *err)
 {
     if (!list) {
         int cores = sf_host_cores(), n = 0;
@@ -78,7 +80,7 @@ static int parse_threads(const char *list, int *threads, sf_error *err)
         char *end;
         long t = strtol(items[i], &end, 10);
         if (*end || t < 1 || t > 4096) {
-            sf_error_set(err, SF_EUSAGE, "--threads: '%s' is not a thread count", items[i]);
+            sf_error_set(err, SF_EUSAGE, "%s: '%s' is not a count", option, items[i]);
             free(copy);
             return -1;
         }
@@ -466,12 +468,12 @@ static int load_graph(struct study *st, const char *spec, sf_engine *e, sf_graph
 int sf_cost_study(const sf_cost_options *o, sf_error *err)
 {
     int threads[SF_COST_MAX_LIST];
-    int nthreads = parse_threads(o->threads, threads, err);
+    int nthreads = parse_counts("--threads", o->threads, threads, err);
     if (nthreads < 0)
         return SF_EUSAGE;
     int ranks[SF_COST_MAX_LIST], nranks = 0;
     if (o->ranks) {
-        int parsed = parse_threads(o->ranks, ranks, err);
+        int parsed = parse_counts("--ranks", o->ranks, ranks, err);
         if (parsed < 0)
             return SF_EUSAGE;
         for (int j = 0; j < parsed; j++) /* one rank is the in-process engine */

@@ -325,7 +325,12 @@ const sf_algo *sf_algo_at(int i)
 
 const char *sf_algo_names(void)
 {
-    return "pr, wcc, bfs, sssp, cdlp, lcc, tc, kcore";
+    /* derived from the table, once */
+    static char names[256];
+    if (!names[0])
+        for (size_t i = 0, n = 0; i < sizeof algos / sizeof algos[0] && n < sizeof names; i++)
+            n += snprintf(names + n, sizeof names - n, "%s%s", i ? ", " : "", algos[i].name);
+    return names;
 }
 
 static uint64_t splitmix(uint64_t *state)

@@ -436,9 +436,11 @@ static int cmd_run(struct cli *c, int argc, char **argv)
     c->algo_name = argv[optind];
     c->graph = argv[optind + 1];
     const sf_algo *algo = sf_algo_find(c->algo_name);
-    if (!algo)
-        return usage_error("unknown algorithm '%s' (expected pr, wcc, bfs, sssp, cdlp, lcc, tc or kcore)",
-                           c->algo_name);
+    if (!algo) {
+        fprintf(stderr, "shardflow: unknown algorithm '%s' (expected one of %s) (see shardflow --help)\n",
+                c->algo_name, sf_algo_names());
+        return 2;
+    }
 
     sf_error err = {{0}};
     sf_engine *e = NULL;

@@ -373,6 +373,21 @@ Test(cli, undirected_kernels_refuse_a_directed_graph, .init = make_tmp_dir,
     free(out);
 }
 
+/* An unknown kernel is bad usage, and the message lists every kernel the
+ * algorithm table has (run and bench alike). */
+Test(cli, unknown_algorithm_lists_the_kernels)
+{
+    const char *cmds[] = {"run foo kron:8", "bench --algos foo --out /tmp/sf-never --quiet"};
+    for (size_t i = 0; i < 2; i++) {
+        char errbuf[1024];
+        cr_assert_eq(run_cli(cmds[i], NULL, 0, errbuf, sizeof errbuf), 2, "%s", cmds[i]);
+        cr_assert(strstr(errbuf, "unknown algorithm 'foo'"), "%s", errbuf);
+        for (int a = 0; sf_algo_at(a); a++)
+            cr_assert(strstr(errbuf, sf_algo_at(a)->name), "%s: %s missing", errbuf,
+                      sf_algo_at(a)->name);
+    }
+}
+
 Test(cli, bench_replay_rejects_a_file_that_is_not_a_study)
 {
     char path[] = "/tmp/sf-notstudy-XXXXXX", args[512], err[1024];
