@@ -25,7 +25,6 @@ typedef struct sf_params {
 
 typedef struct sf_algo {
     const char *name;
-    const char *title;          /* for help texts */
     sf_value_kind kind;
     size_t value_size;
     int default_iterations;     /* 0: the kernel takes no iteration count */
