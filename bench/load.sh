@@ -20,7 +20,8 @@
 # machine the wall time includes waiting for a core, the CPU time does not,
 # so at 1 thread the CPU time is what the configuration costs on an idle
 # machine (cat's, from `perf stat`, counts its process start, about a
-# millisecond). Needs perf (linux-perf) for cat's CPU time. Deletes
+# millisecond). Needs perf (linux-perf) for cat's CPU time; without it
+# that column is 0. Deletes
 # what it wrote unless KEEP=1.
 set -euo pipefail
 
@@ -75,8 +76,12 @@ run_cat() {
     start=$(date +%s.%N)
     cat "$file" > /dev/null
     end=$(date +%s.%N)
-    # perf stat's task-clock, in a second run: cat's CPU milliseconds
-    cpu=$( { perf stat -x, -e task-clock cat "$file" > /dev/null; } 2>&1 | cut -d, -f1)
+    # perf stat's task-clock, in a second run: cat's CPU milliseconds (0
+    # where perf is missing)
+    cpu=0
+    if command -v perf > /dev/null; then
+        cpu=$( { perf stat -x, -e task-clock cat "$file" > /dev/null; } 2>&1 | cut -d, -f1)
+    fi
     echo "$name $(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.6f", b - a }') \
 $(awk -v ms="$cpu" 'BEGIN { printf "%.6f", ms / 1000 }') 0 0" >> "$RESULTS"
 }
@@ -93,7 +98,11 @@ done
 
 echo "load benchmark: $GRAPH, $TRIALS trials interleaved, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores"
 echo "  $EL: $EL_BYTES bytes, $LINES edge lines; $SFG: $SFG_BYTES bytes"
-awk -v lines="$LINES" -v el_bytes="$EL_BYTES" -v sfg_bytes="$SFG_BYTES" '
+ORDER="cat-el cat-sfg"
+for t in $THREADS; do ORDER="$ORDER text-$t"; done
+for t in $THREADS; do ORDER="$ORDER sfg-$t"; done
+for t in $THREADS; do ORDER="$ORDER sfg-nocrc-$t"; done
+awk -v lines="$LINES" -v el_bytes="$EL_BYTES" -v sfg_bytes="$SFG_BYTES" -v order_list="$ORDER" '
 { n[$1]++; t[$1, n[$1]] = $2; c[$1, n[$1]] = $3; rss[$1] = $4 > rss[$1] ? $4 : rss[$1]; graph[$1] = $5 }
 function median(name, what,   i, j, k, a, tmp) {
     k = n[name]
@@ -105,8 +114,8 @@ function median(name, what,   i, j, k, a, tmp) {
 END {
     for (name in n) { med[name] = median(name, "wall"); cpu[name] = median(name, "cpu") }
     printf "  %-14s %8s %8s %8s %8s  %s\n", "configuration", "min s", "median s", "max s", "cpu s", "at the median (wall)"
-    split("cat-el cat-sfg text-1 text-2 sfg-1 sfg-2 sfg-nocrc-1 sfg-nocrc-2", order, " ")
-    for (i = 1; i <= 8; i++) {
+    norder = split(order_list, order, " ")
+    for (i = 1; i <= norder; i++) {
         name = order[i]
         if (!(name in n)) continue
         if (name ~ /^cat-el/) what = sprintf("%.0f MB/s", el_bytes / med[name] / 1e6)

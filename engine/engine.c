@@ -43,6 +43,7 @@ struct sf_engine {
     bool bound;                 /* every worker bound to its PU */
     bool unbound_on_purpose;    /* --numa=off or --no-pin on this machine */
     char binding_note[256];
+    int rebinds_refused;        /* later bindings of new pool threads refused */
 
     bool membind_ok;            /* memory binding asked for and allowed */
     bool membind_refused;
@@ -65,8 +66,6 @@ struct sf_engine {
 
 /* Process-wide facts. Engines are created, attached and destroyed by one
  * thread (the one that owns the OpenMP team), so plain variables do. */
-static bool team_pinned;        /* an engine bound the team's threads */
-static int team_size;           /* the most threads an engine has bound */
 static bool warned;             /* the one binding warning has been printed */
 static struct {
     const sf_graph *graph;      /* the graph whose arrays were last moved */
@@ -156,55 +155,91 @@ static void openmp_binding(char *buf, size_t n)
         snprintf(buf, n, "OpenMP's default binding");
 }
 
-/* Gives every thread of the team (as many as were ever bound) the whole
- * machine again. */
-static void unbind_team(sf_engine *e)
+/* Where the calling thread was last put by an engine: a PU's logical
+ * index, BOUND_ORIGINAL (the binding the process started with) or
+ * BOUND_UNKNOWN (no engine has placed it yet).
+ *
+ * libgomp ends the threads a smaller team leaves over and starts new ones
+ * when a larger team is needed again, and a new thread inherits the
+ * binding of the thread that starts it, the master. So a binding done once
+ * does not last: `shardflow bench` alternating 16, 4 and 16 workers would
+ * run twelve of the sixteen on the master's core. Instead every thread of
+ * every engine region checks that it is where the engine wants it (a
+ * thread-local compare when nothing changed), and the master gives its
+ * core back at the end of each region, so that threads started for other
+ * regions (loading, building) inherit the process's own binding rather
+ * than one core. */
+#define BOUND_UNKNOWN -1
+#define BOUND_ORIGINAL -2
+static __thread int thread_bound = BOUND_UNKNOWN;
+static hwloc_bitmap_t original_binding; /* the creating thread's, before any engine */
+
+static void save_original_binding(sf_engine *e)
 {
-    hwloc_const_cpuset_t all = hwloc_topology_get_allowed_cpuset(e->topology);
-    int threads = team_size > e->threads ? team_size : e->threads;
-#pragma omp parallel num_threads(threads)
-    hwloc_set_cpubind(e->topology, all, HWLOC_CPUBIND_THREAD);
-    team_pinned = false;
+    if (original_binding || e->synthetic)
+        return;
+    original_binding = hwloc_bitmap_alloc();
+    if (original_binding &&
+        hwloc_get_cpubind(e->topology, original_binding, HWLOC_CPUBIND_THREAD) != 0)
+        hwloc_bitmap_copy(original_binding, hwloc_topology_get_allowed_cpuset(e->topology));
 }
 
-static hwloc_const_cpuset_t worker_cpuset(const sf_engine *e, int w)
+/* Binds the calling thread to PU want (or BOUND_ORIGINAL); 0 or the errno
+ * of the refusal. A refusal is remembered too: it is not retried. */
+static int bind_thread(sf_engine *e, int want)
 {
-    return hwloc_get_obj_by_type(e->topology, HWLOC_OBJ_PU, e->plan.worker_pu[w])->cpuset;
+    hwloc_const_cpuset_t set =
+        want == BOUND_ORIGINAL ? original_binding
+                               : hwloc_get_obj_by_type(e->topology, HWLOC_OBJ_PU, want)->cpuset;
+    int error = 0;
+    errno = 0;
+    if (!set || hwloc_set_cpubind(e->topology, set, HWLOC_CPUBIND_THREAD) != 0)
+        error = errno ? errno : EINVAL;
+    thread_bound = want;
+    return error;
 }
 
-/* Binds each thread of the team to its worker's PU; returns how many were
- * refused and the errno of the first refusal. */
-static int bind_team(sf_engine *e, int *error)
+/* At the start of an engine region: worker w onto its PU, or back to the
+ * process's binding for an engine that runs unbound on purpose. */
+static inline void keep_binding(sf_engine *e, int w)
+{
+    int want = e->bound ? e->plan.worker_pu[w] : e->unbound_on_purpose ? BOUND_ORIGINAL
+                                                                       : thread_bound;
+    if (want != thread_bound && bind_thread(e, want))
+        __atomic_add_fetch(&e->rebinds_refused, 1, __ATOMIC_RELAXED);
+}
+
+/* At the end of an engine region, on the master. */
+static inline void release_master(sf_engine *e)
+{
+    if (thread_bound >= 0 && bind_thread(e, BOUND_ORIGINAL))
+        __atomic_add_fetch(&e->rebinds_refused, 1, __ATOMIC_RELAXED);
+}
+
+/* Every thread of a team of e's size where e wants it (or, want_original,
+ * back to the process's binding); returns how many were refused and the
+ * errno of the first refusal. */
+static int bind_team(sf_engine *e, bool want_original, int *error)
 {
     int failures = 0;
     *error = 0;
 #pragma omp parallel num_threads(e->threads) reduction(+ : failures)
     {
-        errno = 0;
-        if (hwloc_set_cpubind(e->topology, worker_cpuset(e, omp_get_thread_num()),
-                              HWLOC_CPUBIND_THREAD) != 0) {
+        int w = omp_get_thread_num();
+        int rc = bind_thread(e, want_original ? BOUND_ORIGINAL : e->plan.worker_pu[w]);
+        if (rc) {
             failures++;
             int expected = 0;
-            __atomic_compare_exchange_n(error, &expected, errno ? errno : EINVAL, false,
-                                        __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+            __atomic_compare_exchange_n(error, &expected, rc, false, __ATOMIC_RELAXED,
+                                        __ATOMIC_RELAXED);
         }
     }
-    team_pinned = true;
-    if (e->threads > team_size)
-        team_size = e->threads;
     return failures;
 }
 
-/* Engines of one process share the OpenMP team: before running, an engine
- * that pinned takes the team back from one that unbound it, and the other
- * way round (a flag test when nothing changed). */
-static void own_team(sf_engine *e)
+static hwloc_const_cpuset_t worker_cpuset(const sf_engine *e, int w)
 {
-    int error;
-    if (e->bound && !team_pinned)
-        bind_team(e, &error);
-    else if (!e->bound && e->unbound_on_purpose && team_pinned)
-        unbind_team(e);
+    return hwloc_get_obj_by_type(e->topology, HWLOC_OBJ_PU, e->plan.worker_pu[w])->cpuset;
 }
 
 /* Binds each worker to its PU, then checks in a second region that every
@@ -216,10 +251,9 @@ static int pin_workers(sf_engine *e, bool no_pin)
     char omp[160];
     openmp_binding(omp, sizeof omp);
     e->bound = false;
+    save_original_binding(e);
     if (e->policy == SF_NUMA_OFF || no_pin) {
-        e->unbound_on_purpose = !e->synthetic;
-        if (team_pinned && !e->synthetic)
-            unbind_team(e);
+        e->unbound_on_purpose = !e->synthetic; /* its regions unbind the threads */
         note(e->binding_note, sizeof e->binding_note, "not bound (%s)%s%s",
              no_pin ? "--no-pin" : "--numa=off", omp[0] ? "; OpenMP binds its threads: " : "", omp);
         return 0;
@@ -229,10 +263,10 @@ static int pin_workers(sf_engine *e, bool no_pin)
              "not bound: the topology is not this machine's");
         return 0;
     }
-    int moved = 0, error;
-    int failures = bind_team(e, &error);
+    int moved = 0, error, ignored;
+    int failures = bind_team(e, false, &error);
     if (failures) {
-        unbind_team(e);
+        bind_team(e, true, &ignored);
         note(e->binding_note, sizeof e->binding_note,
              "binding refused for %d of %d workers (%s); running unbound", failures, e->threads,
              strerror(error));
@@ -246,6 +280,7 @@ static int pin_workers(sf_engine *e, bool no_pin)
             moved++;
         hwloc_bitmap_free(now);
     }
+    release_master(e);
     if (moved) {
         note(e->binding_note, sizeof e->binding_note,
              "%d of %d workers not on their PU after pinning%s%s", moved, e->threads,
@@ -771,6 +806,9 @@ static void write_placement(const sf_engine *e, struct text *t, bool lists)
     }
     put(t, ", \"bound\": %s", e->bound ? "true" : "false");
     put_string(t, "binding", e->binding_note);
+    int refused = __atomic_load_n(&e->rebinds_refused, __ATOMIC_RELAXED);
+    if (refused)
+        put(t, ", \"rebinds_refused\": %d", refused);
     put(t, ", \"membind_refused\": %s", e->membind_refused ? "true" : "false");
     put_string(t, "memory", e->memory_note);
     put_string(t, "graph", e->graph_note);
@@ -809,12 +847,12 @@ void sf_engine_placement_json(const sf_engine *e, char *json, size_t n)
 void sf_engine_run(sf_engine *e, sf_shard_fn fn, void *arg)
 {
     int threads = e->threads;
-    own_team(e);
     for (int w = 0; w < threads; w++)
         e->next_shard[w * NEXT_STRIDE] = e->plan.worker_first_shard[w];
 #pragma omp parallel num_threads(threads)
     {
         int self = omp_get_thread_num();
+        keep_binding(e, self);
         /* Own shards first, then the unstarted shards of the workers of
          * the same node, then of the other nodes, nearest first. */
         for (int k = 0; k < threads; k++) {
@@ -831,6 +869,7 @@ void sf_engine_run(sf_engine *e, sf_shard_fn fn, void *arg)
             }
         }
     }
+    release_master(e);
 }
 
 int sf_engine_current_worker(void)
@@ -865,13 +904,14 @@ uint64_t sf_engine_count2(const sf_engine *e)
 /* Runs fn on every shard on its owner only, no stealing: for first touch. */
 static void run_owned(sf_engine *e, sf_shard_fn fn, void *arg)
 {
-    own_team(e);
 #pragma omp parallel num_threads(e->threads)
     {
         int w = omp_get_thread_num();
+        keep_binding(e, w);
         for (int i = e->plan.worker_first_shard[w]; i < e->plan.worker_end_shard[w]; i++)
             fn(&e->shards[i], arg);
     }
+    release_master(e);
 }
 
 /* ---- memory ------------------------------------------------------------------------ */

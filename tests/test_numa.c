@@ -457,6 +457,66 @@ Test(numa, engines_take_the_team_back)
     sf_graph_destroy(&g);
 }
 
+/* libgomp ends the threads a smaller team leaves over and starts new ones
+ * for the next larger team; a new thread inherits the binding of the
+ * master. A pinned engine must still find every worker on its own PU (it
+ * once found them all on the master's: `bench --threads 1,4,16` ran 16
+ * workers on one core), and the master, between regions, must be back on
+ * the process's own binding, so that threads started for other regions do
+ * not inherit one core. */
+Test(numa, workers_stay_on_their_pus_when_the_team_is_remade)
+{
+    sf_graph *g = graph_generated("urand:10", 1, true);
+    sf_engine_options opt = {.threads = 4};
+    sf_engine *e = NULL;
+    sf_error err;
+    hwloc_topology_t topology;
+    hwloc_topology_init(&topology);
+    hwloc_topology_load(topology);
+    hwloc_bitmap_t before = hwloc_bitmap_alloc(), after = hwloc_bitmap_alloc();
+    hwloc_get_cpubind(topology, before, HWLOC_CPUBIND_THREAD);
+    cr_assert_eq(sf_engine_create(&opt, &e, &err), 0, "%s", err.msg);
+    cr_assert_eq(sf_engine_attach(e, g, &err), 0, "%s", err.msg);
+    sf_placement p;
+    sf_engine_placement(e, &p);
+    cr_assert(p.bound, "binding works here: %s", p.binding);
+    struct where_log log = {.topology = sf_engine_topology(e)};
+    for (int w = 0; w < 4; w++)
+        log.cpus[w] = hwloc_bitmap_alloc();
+    const sf_plan *plan = sf_engine_plan(e);
+    for (int round = 0; round < 3; round++) {
+        /* a team of 2: libgomp ends threads 2 and 3; the engine's next
+         * region starts new ones */
+        int tids[4] = {0};
+#pragma omp parallel num_threads(2)
+        tids[omp_get_thread_num()] = omp_get_thread_num() + 1;
+        cr_assert_eq(tids[1], 2);
+        memset(log.ran, 0, sizeof log.ran);
+        log.arrived = 0;
+        sf_engine_run(e, record_binding, &log);
+        for (int w = 0; w < 4; w++) {
+            if (!log.ran[w])
+                continue;       /* its shards were stolen: it recorded nothing */
+            hwloc_obj_t pu = hwloc_get_obj_by_type(log.topology, HWLOC_OBJ_PU, plan->worker_pu[w]);
+            char where[64], want[64];
+            hwloc_bitmap_snprintf(where, sizeof where, log.cpus[w]);
+            hwloc_bitmap_snprintf(want, sizeof want, pu->cpuset);
+            cr_assert(hwloc_bitmap_isequal(log.cpus[w], pu->cpuset),
+                      "round %d: worker %d ran on %s, its PU is %s", round, w, where, want);
+        }
+        hwloc_get_cpubind(topology, after, HWLOC_CPUBIND_THREAD);
+        cr_assert(hwloc_bitmap_isequal(before, after),
+                  "round %d: the master keeps a worker's PU between regions", round);
+    }
+    for (int w = 0; w < 4; w++)
+        hwloc_bitmap_free(log.cpus[w]);
+    hwloc_bitmap_free(before);
+    hwloc_bitmap_free(after);
+    hwloc_topology_destroy(topology);
+    sf_engine_destroy(&e);
+    sf_graph_destroy(&g);
+}
+
 /* ---- memory ----------------------------------------------------------------------- */
 
 Test(numa, a_page_belongs_to_the_part_holding_its_first_byte)
