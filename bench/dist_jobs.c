@@ -187,23 +187,24 @@ static int read_part(const char *spec, uint64_t seed, sf_edge_list *out, sf_erro
 /* ---- threads ----------------------------------------------------------- */
 
 /* By default the ranks of a node share its cores: a rank the launcher bound
- * to some cores uses those (left unpinned within them: the engine would pin
- * its workers to the node's first cores), otherwise cores / ranks on the
- * node, unpinned when several ranks share the node. */
+ * to some cores uses those (the engine plans and pins within the process's
+ * binding), otherwise cores / ranks on the node, unpinned when several
+ * ranks share the node unbound (each would pin to the node's first cores),
+ * also when --threads gives the count. */
 static void choose_threads(sf_engine_options *o)
 {
-    if (o->threads > 0)
-        return;
     cpu_set_t set;
     int cpus = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : 0;
     int online = sf_host_cores(), local = sf_dist_local_size();
-    if (cpus > 0 && cpus < online) {
+    bool bound = cpus > 0 && cpus < online;
+    if (!bound && local > 1)
+        o->no_pin = true;
+    if (o->threads > 0)
+        return;
+    if (bound)
         o->threads = cpus;
-        o->no_pin = true;
-    } else if (local > 1) {
+    else if (local > 1)
         o->threads = online / local > 0 ? online / local : 1;
-        o->no_pin = true;
-    }
 }
 
 /* ---- the source of bfs -------------------------------------------------- */

@@ -43,6 +43,7 @@ struct sf_engine {
     bool bound;                 /* every worker bound to its PU */
     bool unbound_on_purpose;    /* --numa=off or --no-pin on this machine */
     char binding_note[256];
+    char restricted_note[128];  /* planned within the process's binding */
     int rebinds_refused;        /* later bindings of new pool threads refused */
 
     bool membind_ok;            /* memory binding asked for and allowed */
@@ -102,6 +103,8 @@ static void note(char *buf, size_t n, const char *fmt, ...)
 
 /* ---- topology ------------------------------------------------------------- */
 
+static void restrict_to_binding(sf_engine *e);
+
 static int load_topology(sf_engine *e, const char *spec, sf_error *err)
 {
     if (hwloc_topology_init(&e->topology) != 0) {
@@ -127,6 +130,7 @@ static int load_topology(sf_engine *e, const char *spec, sf_error *err)
         return sf_error_set(err, SF_EINPUT, "hwloc could not read the machine's topology");
     }
     e->synthetic = !hwloc_topology_is_thissystem(e->topology);
+    restrict_to_binding(e);
     return 0;
 }
 
@@ -182,6 +186,32 @@ static void save_original_binding(sf_engine *e)
     if (original_binding &&
         hwloc_get_cpubind(e->topology, original_binding, HWLOC_CPUBIND_THREAD) != 0)
         hwloc_bitmap_copy(original_binding, hwloc_topology_get_allowed_cpuset(e->topology));
+}
+
+/* A process started bound to some of the machine's PUs (taskset, numactl,
+ * `mpirun --bind-to core --map-by slot:PE=4`: one rank per few cores)
+ * plans and pins its workers within them, not over the whole machine:
+ * several ranks of one node would otherwise all pin to its first cores. */
+static void restrict_to_binding(sf_engine *e)
+{
+    if (e->synthetic)
+        return;
+    save_original_binding(e);
+    hwloc_const_cpuset_t allowed = hwloc_topology_get_allowed_cpuset(e->topology);
+    if (!original_binding || hwloc_bitmap_isincluded(allowed, original_binding))
+        return;
+    hwloc_bitmap_t set = hwloc_bitmap_dup(original_binding);
+    if (set) {
+        hwloc_bitmap_and(set, set, allowed);
+        if (!hwloc_bitmap_iszero(set) &&
+            hwloc_topology_restrict(e->topology, set, HWLOC_RESTRICT_FLAG_REMOVE_CPULESS) == 0) {
+            char list[96];
+            hwloc_bitmap_list_snprintf(list, sizeof list, set);
+            note(e->restricted_note, sizeof e->restricted_note,
+                 "within the PUs the process is bound to (P#%s)", list);
+        }
+        hwloc_bitmap_free(set);
+    }
 }
 
 /* Binds the calling thread to PU want (or BOUND_ORIGINAL); 0 or the errno
@@ -290,10 +320,10 @@ static int pin_workers(sf_engine *e, bool no_pin)
         return 0;
     }
     e->bound = true;
-    note(e->binding_note, sizeof e->binding_note, "%s%s%s",
+    note(e->binding_note, sizeof e->binding_note, "%s%s%s%s%s",
          e->threads <= e->plan.num_cores ? "one worker per core"
                                          : "one worker per PU (more workers than cores)",
-         omp[0] ? "; overrides " : "", omp);
+         e->restricted_note[0] ? " " : "", e->restricted_note, omp[0] ? "; overrides " : "", omp);
     return 0;
 }
 

@@ -517,6 +517,29 @@ Test(numa, workers_stay_on_their_pus_when_the_team_is_remade)
     sf_graph_destroy(&g);
 }
 
+/* A process bound to some PUs (taskset here; `mpirun --bind-to core` for a
+ * rank) plans and pins its workers within them: by default one worker per
+ * bound core, and an explicit --threads 2 puts both on the one bound PU
+ * rather than on the machine's first cores. */
+Test(numa, a_process_bound_to_some_pus_plans_within_them)
+{
+    long pus = sysconf(_SC_NPROCESSORS_ONLN);
+    cr_assert_geq(pus, 2, "this test needs two PUs (CI has two cores)");
+    char cmd[512], out[8192], err[2048];
+    int last = (int)pus - 1;
+    snprintf(cmd, sizeof cmd, "taskset -c %d %s run pr kron:10 --json", last, cli_binary());
+    cr_assert_eq(run_shell(cmd, out, sizeof out, err, sizeof err), 0, "%s: %s", cmd, err);
+    cr_assert(strstr(out, "\"threads\": 1,"), "one bound PU, one worker: %s", out);
+    char want[64];
+    snprintf(want, sizeof want, "bound to (P#%d)", last);
+    cr_assert(strstr(out, want), "the plan names the bound PU %d: %s", last, out);
+    snprintf(cmd, sizeof cmd, "taskset -c %d %s run pr kron:10 --json --threads 2", last,
+             cli_binary());
+    cr_assert_eq(run_shell(cmd, out, sizeof out, err, sizeof err), 0, "%s: %s", cmd, err);
+    cr_assert(strstr(out, "\"threads\": 2,") && strstr(out, want),
+              "two workers, both within the binding: %s", out);
+}
+
 /* ---- memory ----------------------------------------------------------------------- */
 
 Test(numa, a_page_belongs_to_the_part_holding_its_first_byte)
