@@ -31,7 +31,8 @@
 bool sf_dist_job_supports(const sf_algo *algo)
 {
     return strcmp(algo->name, "pr") == 0 || strcmp(algo->name, "wcc") == 0 ||
-           strcmp(algo->name, "bfs") == 0;
+           strcmp(algo->name, "bfs") == 0 || strcmp(algo->name, "lcc") == 0 ||
+           strcmp(algo->name, "tc") == 0;
 }
 
 /* ---- reading this rank's part ----------------------------------------- */
@@ -437,6 +438,19 @@ static void summarise(const sf_dist_job *job, const sf_dist_graph *d, const sf_p
                           sf_dist_graph_original_id(d, (sf_vid)(d->begin + i));
         sf_dist_sum_u64(&components, 1);
         snprintf(json, len, "{\"components\": %llu}", (unsigned long long)components);
+    } else if (strcmp(job->algo->name, "lcc") == 0) {
+        double sum = 0;
+        for (uint64_t i = 0; i < n; i++)
+            sum += ((const double *)values)[i];
+        sf_dist_sum_double(&sum, 1);
+        uint64_t all = d->view.num_vertices;
+        snprintf(json, len, "{\"average_lcc\": %.15g}", all ? sum / all : 0.0);
+    } else if (strcmp(job->algo->name, "tc") == 0) {
+        uint64_t sum = 0;
+        for (uint64_t i = 0; i < n; i++)
+            sum += ((const uint64_t *)values)[i];
+        sf_dist_sum_u64(&sum, 1);
+        snprintf(json, len, "{\"triangles\": %llu}", (unsigned long long)(sum / 3));
     } else {
         uint64_t reached = 0, max_depth = 0, source = 0;
         for (uint64_t i = 0; i < n; i++) {
@@ -588,6 +602,11 @@ int sf_dist_job_run(const sf_dist_job *job)
         goto out;
     }
 
+    if (algo->needs_undirected && d->view.directed) {
+        status = usage("%s needs an undirected graph; give --undirected to symmetrise it",
+                       algo->name);
+        goto out;
+    }
     sf_params params = job->params;
     if (params.iterations < 0)
         params.iterations = algo->default_iterations;
@@ -608,6 +627,10 @@ int sf_dist_job_run(const sf_dist_job *job)
         rc = sf_pr(e, params.iterations, params.damping, by_id, &log);
     else if (strcmp(algo->name, "wcc") == 0)
         rc = sf_dist_wcc(e, by_id, &log);
+    else if (strcmp(algo->name, "lcc") == 0)
+        rc = sf_dist_lcc(e, by_id, &log);
+    else if (strcmp(algo->name, "tc") == 0)
+        rc = sf_dist_tc(e, by_id, &log);
     else
         rc = sf_dist_bfs(e, params.source_vertex, by_id, &log);
     facts.run_s = sf_now() - start;
