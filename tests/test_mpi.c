@@ -158,7 +158,7 @@ static void check_ranks(const char *algo, const char *graph, const char *extra, 
     char args[4096], single[256], err[4096], what[4200];
     snprintf(single, sizeof single, "%s/single-%s.txt", scratch(), algo);
     snprintf(args, sizeof args, "run %s %s %s --quiet --output %s", algo, graph, extra, single);
-    bool floating = strcmp(algo, "pr") == 0;
+    bool floating = strcmp(algo, "pr") == 0 || strcmp(algo, "lcc") == 0;
     int status = run_cli(args, NULL, 0, err, sizeof err);
     bool have_single = status == 0;
     if (!have_single)
@@ -239,6 +239,56 @@ Test(mpi, pr_and_wcc_kron14_1_to_4_ranks, .timeout = 120)
     cr_assert_eq(run_ranks(3, "run pr kron:12 --directed --verify", out, sizeof out, err,
                            sizeof err), 0, "%s", err);
     cr_assert(strstr(out, "verify: PASS"), "%s", out);
+    cleanup();
+}
+
+Test(mpi, lcc_ldbc_1_to_4_ranks, .timeout = 120)
+{
+    REQUIRE_MPI();
+    check_ldbc("lcc");
+}
+
+/* The files check_ranks wrote for one process and for np ranks are the
+ * same bytes: lcc divides the same integer counts once, so its values are
+ * not merely close. */
+static void assert_same_bytes(const char *algo, int np)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "cmp %s/single-%s.txt %s/ranks-%d-%s.txt >&2", scratch(), algo,
+             scratch(), np, algo);
+    cr_assert_eq(system(cmd), 0, "%s at %d ranks: not the single process's bytes", algo, np);
+}
+
+/* LDBC has no tc case: its lcc graphs, symmetrised. A directed graph is
+ * refused as in one process. */
+Test(mpi, tc_ldbc_1_to_4_ranks, .timeout = 120)
+{
+    REQUIRE_MPI();
+    const char *names[] = {"undir", "dir"};
+    const int three[] = {3};
+    for (int i = 0; i < 2; i++) {
+        char graph[1024];
+        snprintf(graph, sizeof graph, "%s/ldbc/lcc-%s.e", datasets_dir(), names[i]);
+        check_ranks("tc", graph, "--undirected", i == 0 ? all_nps : three, i == 0 ? 5 : 1, NULL);
+    }
+    char args[1024], err[4096];
+    snprintf(args, sizeof args, "run tc %s/ldbc/lcc-dir.e", datasets_dir());
+    int status = run_ranks(2, args, NULL, 0, err, sizeof err);
+    cr_assert_eq(status, 2, "exit %d: %s", status, err);
+    cr_assert(strstr(err, "tc needs an undirected graph"), "%s", err);
+    cleanup();
+}
+
+Test(mpi, lcc_and_tc_kron14_1_to_4_ranks, .timeout = 120)
+{
+    REQUIRE_MPI();
+    check_ranks("tc", "kron:14", "", all_nps, 5, NULL);
+    check_ranks("lcc", "kron:14", "", all_nps, 5, NULL);
+    for (int np = 1; np <= 4; np++)
+        assert_same_bytes("lcc", np);
+    const int three[] = {3};
+    check_ranks("lcc", "kron:14", "--directed --threads 2", three, 1, NULL);
+    assert_same_bytes("lcc", 3);
     cleanup();
 }
 
