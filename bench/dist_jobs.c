@@ -22,6 +22,7 @@
 #include "engine/dist_graph.h"
 #include "engine/parallel.h"
 #include "engine/record.h"
+#include "io/binary_edges.h"
 #include "io/ldbc.h"
 #include "io/reader.h"
 #include "io/results.h"
@@ -158,15 +159,52 @@ static int read_ldbc_part(const char *path, sf_edge_list *out, sf_error *err)
     return sf_dist_agree(rc, err);
 }
 
+/* This rank's share of the records of a .bin or .wbin file: records
+ * [m r / R, m (r + 1) / R), the last rank also taking a truncated tail so
+ * that the error names it. Ids are dense already: the vertex count is
+ * --vertices, or the largest id over all ranks + 1. */
+static int read_binary_part(const char *path, bool weighted, uint64_t vertices,
+                            sf_edge_list *out, sf_error *err)
+{
+    char probe;
+    size_t probed = 0;
+    uint64_t size = 0, record = weighted ? 12 : 8;
+    int rc = sf_file_peek(path, &probe, &probed, &size, err);
+    if ((rc = sf_dist_agree(rc, err)))
+        return rc;
+    uint64_t m = size / record, r = (uint64_t)sf_dist_rank(), ranks = (uint64_t)sf_dist_size();
+    uint64_t first = m * r / ranks * record;
+    uint64_t last = r + 1 == ranks ? size : m * (r + 1) / ranks * record;
+    char *bytes = malloc(last - first + 1);
+    if (!bytes)
+        rc = sf_error_set(err, -ENOMEM, "%s: out of memory", path);
+    else if (last > first)
+        rc = sf_file_read_into(path, first, bytes, last - first, err);
+    if (rc == 0)
+        rc = sf_parse_binary_edges_at(path, bytes, last - first, first, weighted, vertices, out,
+                                      err);
+    free(bytes);
+    if ((rc = sf_dist_agree(rc, err)))
+        return rc;
+    if (!vertices)
+        sf_dist_max_u64(&out->dense_vertices, 1);
+    return 0;
+}
+
 /* This rank's part of GRAPH, a generator spec or a file. */
-static int read_part(const char *spec, uint64_t seed, sf_edge_list *out, sf_error *err)
+static int read_part(const char *spec, const sf_load_options *load, sf_edge_list *out,
+                     sf_error *err)
 {
     int rc;
+    size_t n = strlen(spec);
+    bool binary = ends_with(spec, n, ".bin") || ends_with(spec, n, ".wbin");
+    if (load->vertices && !binary)
+        return sf_error_set(err, SF_EUSAGE, "%s: --vertices applies to .bin and .wbin files only",
+                            spec);
     if (sf_generator_spec(spec)) {
-        rc = sf_generate_part(spec, seed, sf_dist_rank(), sf_dist_size(), out, err);
+        rc = sf_generate_part(spec, load->seed, sf_dist_rank(), sf_dist_size(), out, err);
         return sf_dist_agree(rc, err);
     }
-    size_t n = strlen(spec);
     if (ends_with(spec, n, ".gz"))
         n -= 3;
     if (ends_with(spec, n, ".e"))
@@ -175,9 +213,12 @@ static int read_part(const char *spec, uint64_t seed, sf_edge_list *out, sf_erro
         rc = read_text_part(spec, false, out, err);
     else if (ends_with(spec, n, ".wel"))
         rc = read_text_part(spec, true, out, err);
+    else if (binary)
+        rc = read_binary_part(spec, ends_with(spec, n, ".wbin"), load->vertices, out, err);
     else
         rc = sf_error_set(err, SF_EUSAGE,
-                          "%s: unknown graph format (expected .e, .el, .txt, .wel, optionally .gz)",
+                          "%s: unknown graph format (expected .e, .el, .txt, .wel, optionally "
+                          ".gz, .bin or .wbin)",
                           spec);
     /* no distributed kernel reads weights */
     free(out->weight);
@@ -580,7 +621,7 @@ int sf_dist_job_run(const sf_dist_job *job)
     double start = sf_now();
     sf_edge_list part;
     sf_edge_list_init(&part);
-    rc = read_part(job->graph, job->load.seed, &part, &err);
+    rc = read_part(job->graph, &job->load, &part, &err);
     facts.load_s = sf_now() - start;
     if (rc) {
         sf_edge_list_fini(&part);
