@@ -22,16 +22,19 @@
 #include "engine/dist_graph.h"
 #include "engine/parallel.h"
 #include "engine/record.h"
+#include "io/binary_edges.h"
 #include "io/ldbc.h"
 #include "io/reader.h"
 #include "io/results.h"
+#include "io/snapshot.h"
 #include "io/text_edges.h"
 #include "operators/kernels.h"
 
 bool sf_dist_job_supports(const sf_algo *algo)
 {
     return strcmp(algo->name, "pr") == 0 || strcmp(algo->name, "wcc") == 0 ||
-           strcmp(algo->name, "bfs") == 0;
+           strcmp(algo->name, "bfs") == 0 || strcmp(algo->name, "lcc") == 0 ||
+           strcmp(algo->name, "tc") == 0;
 }
 
 /* ---- reading this rank's part ----------------------------------------- */
@@ -157,15 +160,195 @@ static int read_ldbc_part(const char *path, sf_edge_list *out, sf_error *err)
     return sf_dist_agree(rc, err);
 }
 
+/* This rank's share of the records of a .bin or .wbin file: records
+ * [m r / R, m (r + 1) / R), the last rank also taking a truncated tail so
+ * that the error names it. Ids are dense already: the vertex count is
+ * --vertices, or the largest id over all ranks + 1. */
+static int read_binary_part(const char *path, bool weighted, uint64_t vertices,
+                            sf_edge_list *out, sf_error *err)
+{
+    char probe;
+    size_t probed = 0;
+    uint64_t size = 0, record = weighted ? 12 : 8;
+    int rc = sf_file_peek(path, &probe, &probed, &size, err);
+    if ((rc = sf_dist_agree(rc, err)))
+        return rc;
+    uint64_t m = size / record, r = (uint64_t)sf_dist_rank(), ranks = (uint64_t)sf_dist_size();
+    uint64_t first = m * r / ranks * record;
+    uint64_t last = r + 1 == ranks ? size : m * (r + 1) / ranks * record;
+    char *bytes = malloc(last - first + 1);
+    if (!bytes)
+        rc = sf_error_set(err, -ENOMEM, "%s: out of memory", path);
+    else if (last > first)
+        rc = sf_file_read_into(path, first, bytes, last - first, err);
+    if (rc == 0)
+        rc = sf_parse_binary_edges_at(path, bytes, last - first, first, weighted, vertices, out,
+                                      err);
+    free(bytes);
+    if ((rc = sf_dist_agree(rc, err)))
+        return rc;
+    if (!vertices)
+        sf_dist_max_u64(&out->dense_vertices, 1);
+    return 0;
+}
+
+static int compare_vid(const void *a, const void *b)
+{
+    sf_vid x = *(const sf_vid *)a, y = *(const sf_vid *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The rank whose snapshot rows hold dense id x: the last r with
+ * first[r] <= x (first: ranks + 1 entries, first[r] = n r / R). */
+static int snapshot_owner(const uint64_t *first, int ranks, uint64_t x)
+{
+    int lo = 0, hi = ranks - 1;
+    while (lo < hi) {
+        int mid = (lo + hi + 1) / 2;
+        if (first[mid] <= x)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    return lo;
+}
+
+/* Original ids of the neighbours in rows (the file's dense ids) that other
+ * ranks' rows hold: each is asked of the rank that read its original id,
+ * once. *remote gets those neighbours ascending, *remote_ids their
+ * original ids; returns how many. Collective. */
+static uint64_t ask_original_ids(const sf_snapshot_rows *rows, const uint64_t *first,
+                                 sf_vid **remote, uint64_t **remote_ids)
+{
+    int ranks = sf_dist_size();
+    uint64_t n = rows->header.num_vertices, words = (n + 63) / 64;
+    uint64_t arcs = rows->offsets[rows->last - rows->first] - rows->offsets[0];
+    uint64_t *seen = calloc(words + 1, sizeof *seen);
+    uint64_t *send_counts = calloc(ranks, sizeof *send_counts);
+    uint64_t *recv_counts = calloc(ranks, sizeof *recv_counts);
+    if (!seen || !send_counts || !recv_counts)
+        sf_dist_abort(1, "out of memory reading a snapshot");
+    for (uint64_t k = 0; k < arcs; k++) {
+        sf_vid x = rows->neighbors[k];
+        if (x < rows->first || x >= rows->last)
+            seen[x >> 6] |= 1ull << (x & 63);
+    }
+    uint64_t count = 0;
+    for (uint64_t w = 0; w < words; w++)
+        count += (uint64_t)__builtin_popcountll(seen[w]);
+    sf_vid *ids = malloc((count + 1) * sizeof *ids);
+    if (!ids)
+        sf_dist_abort(1, "out of memory reading a snapshot");
+    uint64_t k = 0;
+    for (uint64_t w = 0; w < words; w++)
+        for (uint64_t bits = seen[w]; bits; bits &= bits - 1)
+            ids[k++] = (sf_vid)(w * 64 + (uint64_t)__builtin_ctzll(bits));
+    free(seen);
+    for (k = 0; k < count; k++)
+        send_counts[snapshot_owner(first, ranks, ids[k])]++;
+    sf_vid *asked;
+    uint64_t num_asked = sf_dist_alltoallv(ids, send_counts, sizeof *ids, (void **)&asked,
+                                           recv_counts);
+    uint64_t *answers = malloc((num_asked + 1) * sizeof *answers);
+    if (!answers)
+        sf_dist_abort(1, "out of memory reading a snapshot");
+    for (k = 0; k < num_asked; k++)
+        answers[k] = rows->original_ids[asked[k] - rows->first];
+    sf_dist_alltoallv(answers, recv_counts, sizeof *answers, (void **)remote_ids, send_counts);
+    free(asked);
+    free(answers);
+    free(send_counts);
+    free(recv_counts);
+    *remote = ids;
+    return count;
+}
+
+/* This rank's share of a snapshot, as arcs in original ids for the
+ * distributed build: the out-rows of the file's dense ids [n r / R,
+ * n (r + 1) / R), read alone (sf_snapshot_read_rows), each undirected edge
+ * once (from its larger dense id), and those vertices' original ids as the
+ * vertex set, so that isolated vertices stay. A flag asking for the other
+ * directedness is refused as in one process. */
+static int read_snapshot_part(const char *path, const sf_load_options *load, sf_edge_list *out,
+                              sf_error *err)
+{
+    int ranks = sf_dist_size(), rank = sf_dist_rank();
+    sf_snapshot_header h;
+    int rc = sf_snapshot_read_header(path, &h, err);
+    if ((rc = sf_dist_agree(rc, err)))
+        return rc;
+    if (h.directed ? load->undirected : load->directed)
+        return sf_error_set(err, SF_EUSAGE,
+                            "%s: the snapshot holds a%s graph; convert its source again with %s",
+                            path, h.directed ? " directed" : "n undirected",
+                            h.directed ? "--undirected" : "--directed");
+    uint64_t n = h.num_vertices, *first = malloc(((size_t)ranks + 1) * sizeof *first);
+    if (!first)
+        sf_dist_abort(1, "out of memory reading a snapshot");
+    for (int r = 0; r <= ranks; r++)
+        first[r] = (uint64_t)((unsigned __int128)n * r / ranks);
+    sf_snapshot_rows rows;
+    rc = sf_snapshot_read_rows(path, first[rank], first[rank + 1], &rows, err);
+    if ((rc = sf_dist_agree(rc, err))) {
+        free(first);
+        return rc;
+    }
+    sf_vid *remote = NULL;
+    uint64_t *remote_ids = NULL, num_remote = 0;
+    if (rows.original_ids)
+        num_remote = ask_original_ids(&rows, first, &remote, &remote_ids);
+    free(first);
+
+    uint64_t owned = rows.last - rows.first, arcs = rows.offsets[owned] - rows.offsets[0];
+    out->vertex_ids = malloc((owned + 1) * sizeof *out->vertex_ids);
+    if (!out->vertex_ids || sf_edge_list_reserve(out, arcs, false))
+        sf_dist_abort(1, "out of memory reading a snapshot");
+    out->num_vertex_ids = owned;
+    for (uint64_t i = 0; i < owned; i++)
+        out->vertex_ids[i] = rows.original_ids ? rows.original_ids[i] : rows.first + i;
+    uint64_t m = 0;
+    for (uint64_t i = 0; i < owned; i++) {
+        uint64_t u = rows.first + i;
+        for (sf_eid k = rows.offsets[i] - rows.offsets[0]; k < rows.offsets[i + 1] - rows.offsets[0];
+             k++) {
+            sf_vid x = rows.neighbors[k];
+            if (!h.directed && x > u)
+                continue;
+            uint64_t id = x; /* no original ids: each is its dense id */
+            if (rows.original_ids && x >= rows.first && x < rows.last)
+                id = rows.original_ids[x - rows.first];
+            else if (rows.original_ids)
+                id = remote_ids[(sf_vid *)bsearch(&x, remote, num_remote, sizeof *remote,
+                                                  compare_vid) - remote];
+            out->src[m] = out->vertex_ids[i];
+            out->dst[m] = id;
+            m++;
+        }
+    }
+    out->count = m;
+    out->declared_directed = h.directed;
+    free(remote);
+    free(remote_ids);
+    sf_snapshot_rows_fini(&rows);
+    return 0;
+}
+
 /* This rank's part of GRAPH, a generator spec or a file. */
-static int read_part(const char *spec, uint64_t seed, sf_edge_list *out, sf_error *err)
+static int read_part(const char *spec, const sf_load_options *load, sf_edge_list *out,
+                     sf_error *err)
 {
     int rc;
+    size_t n = strlen(spec);
+    bool binary = ends_with(spec, n, ".bin") || ends_with(spec, n, ".wbin");
+    if (load->vertices && !binary)
+        return sf_error_set(err, SF_EUSAGE, "%s: --vertices applies to .bin and .wbin files only",
+                            spec);
+    if (ends_with(spec, n, ".sfg"))
+        return read_snapshot_part(spec, load, out, err);
     if (sf_generator_spec(spec)) {
-        rc = sf_generate_part(spec, seed, sf_dist_rank(), sf_dist_size(), out, err);
+        rc = sf_generate_part(spec, load->seed, sf_dist_rank(), sf_dist_size(), out, err);
         return sf_dist_agree(rc, err);
     }
-    size_t n = strlen(spec);
     if (ends_with(spec, n, ".gz"))
         n -= 3;
     if (ends_with(spec, n, ".e"))
@@ -174,9 +357,12 @@ static int read_part(const char *spec, uint64_t seed, sf_edge_list *out, sf_erro
         rc = read_text_part(spec, false, out, err);
     else if (ends_with(spec, n, ".wel"))
         rc = read_text_part(spec, true, out, err);
+    else if (binary)
+        rc = read_binary_part(spec, ends_with(spec, n, ".wbin"), load->vertices, out, err);
     else
         rc = sf_error_set(err, SF_EUSAGE,
-                          "%s: unknown graph format (expected .e, .el, .txt, .wel, optionally .gz)",
+                          "%s: unknown graph format (expected .e, .el, .txt, .wel, optionally "
+                          ".gz, .bin, .wbin or .sfg)",
                           spec);
     /* no distributed kernel reads weights */
     free(out->weight);
@@ -438,6 +624,19 @@ static void summarise(const sf_dist_job *job, const sf_dist_graph *d, const sf_p
                           sf_dist_graph_original_id(d, (sf_vid)(d->begin + i));
         sf_dist_sum_u64(&components, 1);
         snprintf(json, len, "{\"components\": %llu}", (unsigned long long)components);
+    } else if (strcmp(job->algo->name, "lcc") == 0) {
+        double sum = 0;
+        for (uint64_t i = 0; i < n; i++)
+            sum += ((const double *)values)[i];
+        sf_dist_sum_double(&sum, 1);
+        uint64_t all = d->view.num_vertices;
+        snprintf(json, len, "{\"average_lcc\": %.15g}", all ? sum / all : 0.0);
+    } else if (strcmp(job->algo->name, "tc") == 0) {
+        uint64_t sum = 0;
+        for (uint64_t i = 0; i < n; i++)
+            sum += ((const uint64_t *)values)[i];
+        sf_dist_sum_u64(&sum, 1);
+        snprintf(json, len, "{\"triangles\": %llu}", (unsigned long long)(sum / 3));
     } else {
         uint64_t reached = 0, max_depth = 0, source = 0;
         for (uint64_t i = 0; i < n; i++) {
@@ -567,7 +766,7 @@ int sf_dist_job_run(const sf_dist_job *job)
     double start = sf_now();
     sf_edge_list part;
     sf_edge_list_init(&part);
-    rc = read_part(job->graph, job->load.seed, &part, &err);
+    rc = read_part(job->graph, &job->load, &part, &err);
     facts.load_s = sf_now() - start;
     if (rc) {
         sf_edge_list_fini(&part);
@@ -589,6 +788,11 @@ int sf_dist_job_run(const sf_dist_job *job)
         goto out;
     }
 
+    if (algo->needs_undirected && d->view.directed) {
+        status = usage("%s needs an undirected graph; give --undirected to symmetrise it",
+                       algo->name);
+        goto out;
+    }
     sf_params params = job->params;
     if (params.iterations < 0)
         params.iterations = algo->default_iterations;
@@ -609,6 +813,10 @@ int sf_dist_job_run(const sf_dist_job *job)
         rc = sf_pr(e, params.iterations, params.damping, by_id, &log);
     else if (strcmp(algo->name, "wcc") == 0)
         rc = sf_dist_wcc(e, by_id, &log);
+    else if (strcmp(algo->name, "lcc") == 0)
+        rc = sf_dist_lcc(e, by_id, &log);
+    else if (strcmp(algo->name, "tc") == 0)
+        rc = sf_dist_tc(e, by_id, &log);
     else
         rc = sf_dist_bfs(e, params.source_vertex, by_id, &log);
     facts.run_s = sf_now() - start;

@@ -909,3 +909,220 @@ void sf_dist_mirrors_sync(sf_dist_mirrors *m, void *values, size_t elem_size)
     sf_dist_mirrors_begin(m, values, elem_size);
     sf_dist_mirrors_end(m);
 }
+
+/* ---- lower rows -------------------------------------------------------
+ * Ghosts are found from the owned rows (their entries below begin), asked
+ * of their owners with one all-to-all of ids; the owners answer with each
+ * one's row length, then the rows (and flags) themselves, in the order
+ * asked; each rank then renumbers what it holds to local ids. */
+
+/* The end of the part of row [at, end) (ascending) below bound. */
+static sf_eid row_below(const sf_vid *ids, sf_eid at, sf_eid end, sf_vid bound)
+{
+    while (at < end) {
+        sf_eid mid = at + (end - at) / 2;
+        if (ids[mid] < bound)
+            at = mid + 1;
+        else
+            end = mid;
+    }
+    return at;
+}
+
+/* Local id of a global id below the owned range: its index among the
+ * ghosts, or SF_VID_NONE when it is none of them. */
+static sf_vid ghost_local(const sf_vid *ghosts, sf_vid num_ghosts, sf_vid x)
+{
+    sf_vid lo = 0, hi = num_ghosts;
+    while (lo < hi) {
+        sf_vid mid = lo + (hi - lo) / 2;
+        if (ghosts[mid] < x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < num_ghosts && ghosts[lo] == x ? lo : SF_VID_NONE;
+}
+
+/* Ascending ids of the vertices below begin that some owned row holds. */
+static sf_vid find_ghosts(const sf_dist_graph *g, const sf_eid *offsets, const sf_vid *ids,
+                          sf_vid **ghosts)
+{
+    uint64_t words = ((uint64_t)g->begin + 63) / 64;
+    uint64_t *seen = calloc(words + 1, sizeof *seen);
+    if (!seen)
+        sf_dist_abort(1, "out of memory finding ghost vertices");
+#pragma omp parallel for schedule(dynamic, 1024)
+    for (sf_vid v = g->begin; v < g->end; v++)
+        for (sf_eid e = offsets[v]; e < offsets[v + 1] && ids[e] < g->begin; e++) {
+            sf_vid u = ids[e];
+            uint64_t bit = 1ull << (u & 63);
+            if (!(__atomic_load_n(&seen[u >> 6], __ATOMIC_RELAXED) & bit))
+                __atomic_fetch_or(&seen[u >> 6], bit, __ATOMIC_RELAXED);
+        }
+    uint64_t count = 0;
+    for (uint64_t w = 0; w < words; w++)
+        count += (uint64_t)__builtin_popcountll(seen[w]);
+    *ghosts = malloc((count + 1) * sizeof **ghosts);
+    if (!*ghosts)
+        sf_dist_abort(1, "out of memory finding ghost vertices");
+    uint64_t k = 0;
+    for (uint64_t w = 0; w < words; w++)
+        for (uint64_t bits = seen[w]; bits; bits &= bits - 1)
+            (*ghosts)[k++] = (sf_vid)(w * 64 + (uint64_t)__builtin_ctzll(bits));
+    free(seen);
+    return (sf_vid)count;
+}
+
+void sf_dist_lower_rows_build(const sf_dist_graph *g, const sf_eid *offsets, const sf_vid *ids,
+                              const uint8_t *flags, sf_dist_lower_rows *out)
+{
+    int ranks = g->ranks;
+    memset(out, 0, sizeof *out);
+    out->ranks = ranks;
+    out->ghosts_per_rank = calloc(ranks, sizeof *out->ghosts_per_rank);
+    out->asked_per_rank = calloc(ranks, sizeof *out->asked_per_rank);
+    uint64_t *sent_entries = calloc(ranks, sizeof *sent_entries);
+    uint64_t *got_entries = calloc(ranks, sizeof *got_entries);
+    if (!out->ghosts_per_rank || !out->asked_per_rank || !sent_entries || !got_entries)
+        sf_dist_abort(1, "out of memory fetching ghost rows");
+    sf_vid G = out->num_ghosts = find_ghosts(g, offsets, ids, &out->ghost_ids);
+    for (sf_vid i = 0; i < G; i++)
+        out->ghosts_per_rank[sf_dist_graph_owner(g, out->ghost_ids[i])]++;
+
+    /* the owners: each asked vertex's row below it, packed in the order asked */
+    sf_vid *asked;
+    uint64_t num_asked = sf_dist_alltoallv(out->ghost_ids, out->ghosts_per_rank, sizeof *asked,
+                                           (void **)&asked, out->asked_per_rank);
+    uint64_t *length = malloc((num_asked + 1) * sizeof *length);
+    uint64_t *start = malloc((num_asked + 1) * sizeof *start);
+    if (!length || !start)
+        sf_dist_abort(1, "out of memory fetching ghost rows");
+    for (uint64_t k = 0; k < num_asked; k++) {
+        sf_vid a = asked[k];
+        if (!sf_dist_graph_owns(g, a))
+            sf_dist_abort(1, "a rank asked for a vertex this rank does not own");
+        start[k] = length[k] = row_below(ids, offsets[a], offsets[a + 1], a) - offsets[a];
+        asked[k] = G + (a - g->begin); /* from now on: its local id here */
+    }
+    uint64_t k = 0;
+    for (int r = 0; r < ranks; r++)
+        for (uint64_t i = 0; i < out->asked_per_rank[r]; i++)
+            sent_entries[r] += length[k++];
+    uint64_t packed = sf_exclusive_scan_u64(start, num_asked);
+    sf_vid *send_ids = malloc((packed + 1) * sizeof *send_ids);
+    uint8_t *send_flags = flags ? malloc(packed + 1) : NULL;
+    if (!send_ids || (flags && !send_flags))
+        sf_dist_abort(1, "out of memory fetching ghost rows");
+#pragma omp parallel for schedule(dynamic, 256)
+    for (uint64_t k = 0; k < num_asked; k++) {
+        sf_eid from = offsets[asked[k] - G + g->begin];
+        memcpy(send_ids + start[k], ids + from, length[k] * sizeof *send_ids);
+        if (flags)
+            memcpy(send_flags + start[k], flags + from, length[k]);
+    }
+    out->asked_local = asked;
+
+    /* the askers: lengths, then rows, in ghost order */
+    uint64_t *ghost_length, *ghost_start = malloc(((uint64_t)G + 1) * sizeof *ghost_start);
+    sf_vid *ghost_rows;
+    uint8_t *ghost_flags = NULL;
+    sf_dist_alltoallv(length, out->asked_per_rank, sizeof *length, (void **)&ghost_length,
+                      got_entries);
+    sf_dist_alltoallv(send_ids, sent_entries, sizeof *send_ids, (void **)&ghost_rows, got_entries);
+    if (flags)
+        sf_dist_alltoallv(send_flags, sent_entries, 1, (void **)&ghost_flags, got_entries);
+    free(length);
+    free(start);
+    free(send_ids);
+    free(send_flags);
+    if (!ghost_start)
+        sf_dist_abort(1, "out of memory fetching ghost rows");
+    memcpy(ghost_start, ghost_length, (uint64_t)G * sizeof *ghost_start);
+    sf_exclusive_scan_u64(ghost_start, G);
+
+    /* local rows: a ghost keeps the entries that are ghosts here; an owned
+     * vertex's entries below it are all ghosts or owned */
+    sf_vid n = out->num_local = G + (g->end - g->begin);
+    sf_eid *off = out->offsets = malloc(((uint64_t)n + 1) * sizeof *off);
+    if (!off)
+        sf_dist_abort(1, "out of memory laying out ghost rows");
+#pragma omp parallel for schedule(dynamic, 1024)
+    for (sf_vid x = 0; x < n; x++) {
+        sf_eid kept = 0;
+        if (x < G) {
+            for (uint64_t j = ghost_start[x]; j < ghost_start[x] + ghost_length[x]; j++)
+                kept += ghost_local(out->ghost_ids, G, ghost_rows[j]) != SF_VID_NONE;
+        } else {
+            sf_vid v = g->begin + (x - G);
+            kept = row_below(ids, offsets[v], offsets[v + 1], v) - offsets[v];
+        }
+        off[x] = kept;
+    }
+    sf_eid total = sf_exclusive_scan_u64(off, n);
+    off[n] = total;
+    out->ids = malloc((total + 1) * sizeof *out->ids);
+    out->flags = flags ? malloc(total + 1) : NULL;
+    if (!out->ids || (flags && !out->flags))
+        sf_dist_abort(1, "out of memory laying out ghost rows");
+    sf_eid widest = 0;
+#pragma omp parallel for schedule(dynamic, 1024) reduction(max : widest)
+    for (sf_vid x = 0; x < n; x++) {
+        sf_eid k = off[x];
+        if (x < G) {
+            for (uint64_t j = ghost_start[x]; j < ghost_start[x] + ghost_length[x]; j++) {
+                sf_vid local = ghost_local(out->ghost_ids, G, ghost_rows[j]);
+                if (local == SF_VID_NONE)
+                    continue;
+                out->ids[k] = local;
+                if (flags)
+                    out->flags[k] = ghost_flags[j];
+                k++;
+            }
+        } else {
+            sf_vid v = g->begin + (x - G);
+            for (sf_eid e = offsets[v]; e < offsets[v + 1] && ids[e] < v; e++, k++) {
+                sf_vid u = ids[e];
+                out->ids[k] = u >= g->begin ? G + (u - g->begin)
+                                            : ghost_local(out->ghost_ids, G, u);
+                if (flags)
+                    out->flags[k] = flags[e];
+            }
+        }
+        widest = k - off[x] > widest ? k - off[x] : widest;
+    }
+    out->widest = widest;
+    free(ghost_length);
+    free(ghost_start);
+    free(ghost_rows);
+    free(ghost_flags);
+    free(sent_entries);
+    free(got_entries);
+}
+
+void sf_dist_lower_rows_add_to_owners(const sf_dist_lower_rows *r, uint64_t *values)
+{
+    /* ghosts ascend and owners' ranges ascend: values[0, num_ghosts) is
+     * already grouped by owner, in the order each owner was asked */
+    uint64_t *got, *counts = malloc(((size_t)r->ranks + 1) * sizeof *counts);
+    if (!counts)
+        sf_dist_abort(1, "out of memory returning ghost values");
+    uint64_t n = sf_dist_alltoallv(values, r->ghosts_per_rank, sizeof *values, (void **)&got,
+                                   counts);
+    for (uint64_t k = 0; k < n; k++)
+        values[r->asked_local[k]] += got[k];
+    free(got);
+    free(counts);
+}
+
+void sf_dist_lower_rows_fini(sf_dist_lower_rows *r)
+{
+    free(r->ghost_ids);
+    free(r->offsets);
+    free(r->ids);
+    free(r->flags);
+    free(r->ghosts_per_rank);
+    free(r->asked_per_rank);
+    free(r->asked_local);
+    memset(r, 0, sizeof *r);
+}

@@ -148,4 +148,47 @@ void sf_dist_mirrors_begin(sf_dist_mirrors *m, void *values, size_t elem_size);
 void sf_dist_mirrors_wait_peer(sf_dist_mirrors *m, int peer);
 void sf_dist_mirrors_end(sf_dist_mirrors *m);
 
+/* ---- lower rows: what triangle kernels read -------------------------
+ * A triangle {w, u, v} with w < u < v is counted by the owner of v, which
+ * walks v's neighbours below v and, for each such u, u's neighbours below
+ * u. So a rank needs the "lower rows" (neighbours of smaller id) of its own
+ * vertices and of the ghosts: vertices of lower ranks adjacent to its own.
+ * Each rank asks the owners for its ghosts' lower rows with two
+ * all-to-alls (ids, then rows) and lays everything out as one CSR over
+ * local ids: ghosts first in ascending global id, then the owned range in
+ * order, local = num_ghosts + (v - begin); the renumbering keeps the order
+ * of ids, so a kernel written over dense ids runs unchanged on it. Entries
+ * that are neither owned nor ghosts (they can close no triangle counted
+ * here) are dropped. Vertices of higher ranks are never needed. */
+typedef struct sf_dist_lower_rows {
+    sf_vid num_ghosts, num_local;
+    sf_vid *ghost_ids;          /* global ids of local ids [0, num_ghosts), ascending */
+    sf_eid *offsets;            /* num_local + 1 */
+    sf_vid *ids;                /* local ids, each row ascending and below its vertex */
+    uint8_t *flags;             /* per entry, when the rows given had flags; else NULL */
+    sf_eid widest;              /* the longest row */
+    /* for sf_dist_lower_rows_add_to_owners: ghosts per owner (one entry
+     * per rank), and the owned vertices each rank asked for, by rank, as
+     * local ids */
+    int ranks;
+    uint64_t *ghosts_per_rank, *asked_per_rank;
+    sf_vid *asked_local;
+} sf_dist_lower_rows;
+
+/* Collective. Builds the lower rows from this rank's rows: row v (v owned)
+ * is ids[offsets[v] .. offsets[v + 1]), global ids ascending (offsets
+ * biased as the view's: valid on [begin, end]), with one byte of flags per
+ * entry carried along when flags is not NULL (every rank passes flags or
+ * none). Release with sf_dist_lower_rows_fini. Aborts the job when out of
+ * memory. */
+void sf_dist_lower_rows_build(const sf_dist_graph *g, const sf_eid *offsets, const sf_vid *ids,
+                              const uint8_t *flags, sf_dist_lower_rows *out);
+
+/* Collective: adds every ghost's value in values (num_local entries, by
+ * local id) to its owner's value for that vertex, so that an owned vertex's
+ * value holds the sum over all ranks. Ghosts' values are left as they were. */
+void sf_dist_lower_rows_add_to_owners(const sf_dist_lower_rows *r, uint64_t *values);
+
+void sf_dist_lower_rows_fini(sf_dist_lower_rows *r);
+
 #endif

@@ -24,11 +24,18 @@ static inline float load_le_float(const unsigned char *p)
 int sf_parse_binary_edges(const char *path, const void *data, size_t len, bool weighted,
                           uint64_t vertices, sf_edge_list *out, sf_error *err)
 {
+    return sf_parse_binary_edges_at(path, data, len, 0, weighted, vertices, out, err);
+}
+
+int sf_parse_binary_edges_at(const char *path, const void *data, size_t len, uint64_t first_byte,
+                             bool weighted, uint64_t vertices, sf_edge_list *out, sf_error *err)
+{
     const unsigned char *bytes = data;
     size_t record = weighted ? 12 : 8;
     if (len % record)
-        return sf_error_set(err, SF_EINPUT, "%s: byte offset %zu: truncated record (%zu of its "
-                            "%zu bytes; a %s file holds %s)", path, len - len % record,
+        return sf_error_set(err, SF_EINPUT, "%s: byte offset %" PRIu64 ": truncated record (%zu of its "
+                            "%zu bytes; a %s file holds %s)", path,
+                            (uint64_t)(first_byte + len - len % record),
                             len % record, record, weighted ? ".wbin" : ".bin",
                             weighted ? "(u32 src, u32 dst, f32 weight) records"
                                      : "(u32 src, u32 dst) records");
@@ -67,7 +74,8 @@ int sf_parse_binary_edges(const char *path, const void *data, size_t len, bool w
     }
     if (bad_weight < m)
         return sf_error_set(err, SF_EINPUT, "%s: byte offset %" PRIu64 ": weight %g is not a "
-                            "finite number", path, 12 * bad_weight + 8, weight[bad_weight]);
+                            "finite number", path, first_byte + 12 * bad_weight + 8,
+                            weight[bad_weight]);
     if (vertices && m && max_id >= vertices) {
         uint64_t first = m;
 #pragma omp parallel for schedule(static) reduction(min : first)
@@ -77,7 +85,8 @@ int sf_parse_binary_edges(const char *path, const void *data, size_t len, bool w
         bool at_src = src[first] >= vertices;
         return sf_error_set(err, SF_EINPUT, "%s: byte offset %" PRIu64 ": vertex id %" PRIu64
                             " is not below the vertex count %" PRIu64 " (--vertices)", path,
-                            record * first + (at_src ? 0 : 4), at_src ? src[first] : dst[first],
+                            first_byte + record * first + (at_src ? 0 : 4),
+                            at_src ? src[first] : dst[first],
                             vertices);
     }
     out->count = m;

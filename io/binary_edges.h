@@ -28,4 +28,9 @@
 int sf_parse_binary_edges(const char *path, const void *data, size_t len, bool weighted,
                           uint64_t vertices, sf_edge_list *out, sf_error *err);
 
+/* The same for bytes that start at byte first_byte of the file (a rank's
+ * share of whole records), so that errors name offsets in the whole file. */
+int sf_parse_binary_edges_at(const char *path, const void *data, size_t len, uint64_t first_byte,
+                             bool weighted, uint64_t vertices, sf_edge_list *out, sf_error *err);
+
 #endif

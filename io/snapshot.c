@@ -606,6 +606,85 @@ fail:
     return rc;
 }
 
+/* ---------- one rank's rows ---------- */
+
+int sf_snapshot_read_rows(const char *path, uint64_t first, uint64_t last, sf_snapshot_rows *out,
+                          sf_error *err)
+{
+    layout L;
+    memset(out, 0, sizeof *out);
+    int rc = load_header(path, &L, err);
+    if (rc)
+        return rc;
+    const sf_snapshot_header *h = &L.h;
+    uint64_t n = h->num_vertices;
+    last = last < n ? last : n;
+    first = first < last ? first : last;
+    uint64_t rows = last - first;
+    const section *offsets = L.by_id[SEC_OUT_OFFSETS], *neighbors = L.by_id[SEC_OUT_NEIGHBORS];
+    const section *ids = L.by_id[SEC_ORIGINAL_IDS];
+    out->header = *h;
+    out->first = first;
+    out->last = last;
+    out->offsets = malloc((rows + 1) * sizeof *out->offsets);
+    if (!out->offsets)
+        goto no_memory;
+    sf_file_range range = {offsets->offset + first * sizeof(sf_eid), out->offsets,
+                           (rows + 1) * sizeof(sf_eid)};
+    if ((rc = sf_file_read_ranges(path, &range, 1, 0, NULL, NULL, err)))
+        goto fail;
+    uint64_t v = first_decrease(out->offsets, rows);
+    if (v < rows || out->offsets[rows] > h->num_arcs) {
+        bool past = v == rows;
+        rc = sf_error_set(err, SF_EINPUT, "%s: byte %llu: out_offsets %s at vertex %llu", path,
+                          (unsigned long long)(range.offset + (v + !past) * sizeof(sf_eid)),
+                          past ? "run past the arcs" : "decrease",
+                          (unsigned long long)(first + v));
+        goto fail;
+    }
+    uint64_t arcs = out->offsets[rows] - out->offsets[0];
+    out->neighbors = malloc((arcs + 1) * sizeof *out->neighbors);
+    out->original_ids = ids ? malloc((rows + 1) * sizeof *out->original_ids) : NULL;
+    if (!out->neighbors || (ids && !out->original_ids))
+        goto no_memory;
+    sf_file_range ranges[2] = {
+        {neighbors->offset + out->offsets[0] * sizeof(sf_vid), out->neighbors,
+         arcs * sizeof(sf_vid)},
+        {ids ? ids->offset + first * sizeof(uint64_t) : 0, out->original_ids,
+         rows * sizeof(uint64_t)},
+    };
+    if ((rc = sf_file_read_ranges(path, ranges, ids ? 2 : 1, 0, NULL, NULL, err)))
+        goto fail;
+    uint64_t bad = arcs;
+#pragma omp parallel for schedule(static) reduction(min : bad)
+    for (uint64_t k = 0; k < arcs; k++)
+        if (out->neighbors[k] >= n && k < bad)
+            bad = k;
+    if (bad < arcs) {
+        rc = sf_error_set(err, SF_EINPUT,
+                          "%s: byte %llu: neighbour id %u in out_neighbors is not below the "
+                          "vertex count %llu",
+                          path, (unsigned long long)(ranges[0].offset + bad * sizeof(sf_vid)),
+                          out->neighbors[bad], (unsigned long long)n);
+        goto fail;
+    }
+    return 0;
+no_memory:
+    rc = sf_error_set(err, -ENOMEM, "%s: out of memory for rows %llu to %llu", path,
+                      (unsigned long long)first, (unsigned long long)last);
+fail:
+    sf_snapshot_rows_fini(out);
+    return rc;
+}
+
+void sf_snapshot_rows_fini(sf_snapshot_rows *r)
+{
+    free(r->offsets);
+    free(r->neighbors);
+    free(r->original_ids);
+    memset(r, 0, sizeof *r);
+}
+
 /* ---------- writing ---------- */
 
 /* The sections of g in file order, laid out from the end of the header

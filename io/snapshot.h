@@ -85,6 +85,28 @@ int sf_snapshot_read_header(const char *path, sf_snapshot_header *h, sf_error *e
  * this host is big-endian; convert the source file on this host instead". */
 int sf_snapshot_read(const char *path, sf_graph **out, sf_error *err);
 
+/* One rank's share of a snapshot: the out-rows of dense vertices [first,
+ * last) and their original ids, read without the rest of the file. */
+typedef struct sf_snapshot_rows {
+    sf_snapshot_header header;
+    uint64_t first, last;
+    sf_eid *offsets;            /* last - first + 1 entries, the file's (from offsets[0]) */
+    sf_vid *neighbors;          /* offsets[last - first] - offsets[0] entries */
+    uint64_t *original_ids;     /* last - first entries; NULL: the file has none (id = dense id) */
+} sf_snapshot_rows;
+
+/* Reads the header of PATH (checked as sf_snapshot_read_header does), then
+ * only the parts of out_offsets, out_neighbors and original_ids that rows
+ * [first, last) span, with the block reader (sf_file_read_ranges). A part
+ * cannot be checked against its section's checksum; its structure is:
+ * offsets never decrease and stay within the arcs, neighbour ids are below
+ * the vertex count. first and last are clamped to the vertex count. On
+ * success the caller releases *out with sf_snapshot_rows_fini. Errors as
+ * sf_snapshot_read's (SF_EINPUT naming PATH and the byte), -ENOMEM. */
+int sf_snapshot_read_rows(const char *path, uint64_t first, uint64_t last, sf_snapshot_rows *out,
+                          sf_error *err);
+void sf_snapshot_rows_fini(sf_snapshot_rows *r);
+
 /* Writes g as a snapshot to PATH: to a temporary name beside it (PATH.tmp.PID),
  * renamed over PATH once complete; on failure nothing is left behind.
  * Section checksums are computed in parallel. Errors: -errno with "PATH:

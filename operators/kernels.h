@@ -48,6 +48,13 @@ int sf_kcore(sf_engine *e, uint64_t *core, sf_iteration_log *log);
  * bottom-up by the global frontier size (operators/dist_bfs.c). */
 int sf_dist_wcc(sf_engine *e, uint64_t *label, sf_iteration_log *log);
 int sf_dist_bfs(sf_engine *e, sf_vid source, int64_t *depth, sf_iteration_log *log);
+/* LCC and triangle counts over ranks, the same values as sf_lcc and sf_tc
+ * (bit for bit), each triangle counted by the owner of its largest corner
+ * over the neighbours it fetched once from lower ranks (operators/dist_lcc.c,
+ * operators/dist_tc.c); `lcc` and `triangles` indexed by global dense id,
+ * written for owned vertices only. */
+int sf_dist_lcc(sf_engine *e, double *lcc, sf_iteration_log *log);
+int sf_dist_tc(sf_engine *e, uint64_t *triangles, sf_iteration_log *log);
 
 /* Slow, obviously-correct references for --verify and the tests
  * (operators/reference.c): straight from the definitions, one thread. */

@@ -42,35 +42,29 @@ typedef struct scratch {
     sf_vid *found;              /* a row's worth of match positions */
 } __attribute__((aligned(64))) scratch;
 
-/* The neighbour rows: row v = ids[offsets[v], offsets[v + 1]), ascending;
- * flags (directed only) say which arcs each entry stands for. */
-typedef struct rows {
-    const sf_eid *offsets;
-    const sf_vid *ids;
-    const uint8_t *flags;
-} rows;
-
 struct lcc_state {
     const sf_graph *g;
-    rows nb;
+    sf_lcc_rows nb;
     scratch *pool;
     int pool_size;
     double *lcc;
-    /* building the directed neighbour rows */
-    sf_eid *offsets;
-    sf_vid *ids;
-    uint8_t *flags;
-    sf_eid *shard_base;         /* first entry of each shard's rows */
     /* the shard's, while it runs */
     scratch *own;
 };
 
 /* ---- the directed neighbour rows: out-row merged with in-row ------------ */
 
+struct merge {
+    const sf_graph *g;
+    sf_eid *offsets;            /* biased: offsets[v] for v in the shards' range */
+    sf_vid *ids, end;           /* end: the last shard's end */
+    uint8_t *flags;
+    sf_eid *shard_base;         /* first entry of each shard's rows */
+};
 
 static void size_rows_shard(sf_shard *s, void *arg)
 {
-    struct lcc_state *c = arg;
+    struct merge *c = arg;
     sf_eid total = 0;
     for (sf_vid v = s->begin; v < s->end; v++)
         total += sf_lcc_merge_rows(c->g, v, NULL, NULL);
@@ -79,13 +73,13 @@ static void size_rows_shard(sf_shard *s, void *arg)
 
 static void fill_rows_shard(sf_shard *s, void *arg)
 {
-    struct lcc_state *c = arg;
+    struct merge *c = arg;
     sf_eid k = c->shard_base[s->index];
     for (sf_vid v = s->begin; v < s->end; v++) {
         c->offsets[v] = k;
         k += sf_lcc_merge_rows(c->g, v, c->ids + k, c->flags + k);
     }
-    if (s->end == c->g->num_vertices)
+    if (s->end == c->end)
         c->offsets[s->end] = k;
 }
 
@@ -121,10 +115,7 @@ static void coefficient(sf_vid v, void *arg)
     uint64_t arcs = 0;
     for (int i = 0; i < c->pool_size; i++)
         arcs += c->pool[i].count[v];
-    if (!c->g->directed)
-        arcs *= 2;              /* an edge is two arcs */
-    double d = (double)(c->nb.offsets[v + 1] - c->nb.offsets[v]);
-    c->lcc[v] = d < 2 ? 0.0 : (double)arcs / (d * (d - 1));
+    c->lcc[v] = sf_lcc_coefficient(arcs, c->nb.offsets[v + 1] - c->nb.offsets[v], c->g->directed);
 }
 
 static void coefficient_shard(sf_shard *s, void *arg)
@@ -150,30 +141,54 @@ static bool lcc_pass(int iteration, void *arg)
 /* The directed neighbour rows, in parallel: sizes per shard, the shards'
  * first entries, then each shard writes its rows (and so first-touches
  * them). */
-static int build_rows(sf_engine *e, struct lcc_state *c)
+int sf_lcc_rows_build(sf_engine *e, sf_lcc_rows *out)
 {
-    const sf_graph *g = c->g;
+    const sf_graph *g = sf_engine_graph(e);
     int shards = sf_engine_num_shards(e);
-    c->shard_base = malloc(((size_t)shards + 1) * sizeof *c->shard_base);
-    c->offsets = malloc(((size_t)g->num_vertices + 1) * sizeof *c->offsets);
-    if (!c->shard_base || !c->offsets)
-        return -ENOMEM;
-    sf_engine_run(e, size_rows_shard, c);
+    *out = (sf_lcc_rows){g->out_offsets, g->out_neighbors, NULL, 0, false};
+    if (!g->directed || shards == 0)
+        return 0;
+    sf_vid first = sf_engine_shard(e, 0)->begin, end = sf_engine_shard(e, shards - 1)->end;
+    struct merge c = {.g = g, .end = end};
+    int rc = -ENOMEM;
+    c.shard_base = malloc(((size_t)shards + 1) * sizeof *c.shard_base);
+    sf_eid *offsets = malloc(((size_t)end - first + 1) * sizeof *offsets);
+    if (!c.shard_base || !offsets)
+        goto fail;
+    c.offsets = offsets - first;
+    sf_engine_run(e, size_rows_shard, &c);
     sf_eid total = 0;
     for (int i = 0; i < shards; i++) {
-        c->shard_base[i] = total;
+        c.shard_base[i] = total;
         total += sf_engine_shard(e, i)->count;
     }
-    c->ids = malloc((total + 1) * sizeof *c->ids);
-    c->flags = malloc(total + 1);
-    if (!c->ids || !c->flags)
-        return -ENOMEM;
-    sf_engine_run(e, fill_rows_shard, c);
-    c->nb = (rows){c->offsets, c->ids, c->flags};
+    c.ids = malloc((total + 1) * sizeof *c.ids);
+    c.flags = malloc(total + 1);
+    if (!c.ids || !c.flags)
+        goto fail;
+    sf_engine_run(e, fill_rows_shard, &c);
+    free(c.shard_base);
+    *out = (sf_lcc_rows){c.offsets, c.ids, c.flags, first, true};
     return 0;
+fail:
+    free(c.shard_base);
+    free(offsets);
+    free(c.ids);
+    free(c.flags);
+    return rc;
 }
 
-static sf_eid widest_row(const rows *nb, sf_vid n)
+void sf_lcc_rows_free(sf_lcc_rows *rows)
+{
+    if (rows->built) {
+        free((sf_eid *)rows->offsets + rows->first);
+        free((sf_vid *)rows->ids);
+        free((uint8_t *)rows->flags);
+    }
+    *rows = (sf_lcc_rows){0};
+}
+
+static sf_eid widest_row(const sf_lcc_rows *nb, sf_vid n)
 {
     sf_eid widest = 0;
     for (sf_vid v = 0; v < n; v++)
@@ -194,12 +209,8 @@ int sf_lcc(sf_engine *e, double *lcc, sf_iteration_log *log)
     if (!c.pool)
         return -ENOMEM;
     memset(c.pool, 0, c.pool_size * sizeof *c.pool);
-    if (g->directed) {
-        if (build_rows(e, &c))
-            goto out;
-    } else {
-        c.nb = (rows){g->out_offsets, g->out_neighbors, NULL};
-    }
+    if (sf_lcc_rows_build(e, &c.nb))
+        goto out;
     sf_eid widest = widest_row(&c.nb, g->num_vertices);
     for (int i = 0; i < c.pool_size; i++) {
         scratch *s = &c.pool[i];
@@ -219,9 +230,6 @@ out:
         free(c.pool[i].found);
     }
     free(c.pool);
-    free(c.shard_base);
-    free(c.offsets);
-    free(c.ids);
-    free(c.flags);
+    sf_lcc_rows_free(&c.nb);
     return rc;
 }

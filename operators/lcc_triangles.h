@@ -15,6 +15,35 @@
 #define SF_LCC_OUT_ARC 1
 #define SF_LCC_IN_ARC 2
 
+/* The neighbour rows lcc reads: row v = ids[offsets[v], offsets[v + 1]),
+ * ascending; flags (directed only) say which arcs each entry stands for. */
+typedef struct sf_lcc_rows {
+    const sf_eid *offsets;
+    const sf_vid *ids;
+    const uint8_t *flags;
+    sf_vid first;               /* offsets are valid on [first, last shard's end] */
+    bool built;                 /* allocated by sf_lcc_rows_build */
+} sf_lcc_rows;
+
+struct sf_engine;
+/* The rows of the vertices of the engine's shards (operators/lcc.c): an
+ * undirected graph's own out-rows (nothing allocated), or a directed
+ * graph's out- and in-rows merged, built in parallel by the shards' owners.
+ * Release with sf_lcc_rows_free. Returns 0 or -ENOMEM. */
+int sf_lcc_rows_build(struct sf_engine *e, sf_lcc_rows *out);
+void sf_lcc_rows_free(sf_lcc_rows *rows);
+
+/* LDBC's coefficient of a vertex: the arcs among its |N(v)| = degree
+ * neighbours (an undirected graph's edges counted once each) over
+ * degree * (degree - 1); 0 below 2 neighbours. */
+static inline double sf_lcc_coefficient(uint64_t arcs, sf_eid degree, bool directed)
+{
+    if (!directed)
+        arcs *= 2;              /* an edge is two arcs */
+    double d = (double)degree;
+    return d < 2 ? 0.0 : (double)arcs / (d * (d - 1));
+}
+
 /* Merges v's out- and in-row; writes them when ids is not NULL. Returns the
  * length of the union. */
 static inline sf_eid sf_lcc_merge_rows(const sf_graph *g, sf_vid v, sf_vid *ids, uint8_t *flags)

@@ -63,14 +63,6 @@ struct tc_run {
     struct tc_scratch *scratch;
 };
 
-static inline void credit(uint64_t *slot, uint64_t amount, bool shared)
-{
-    if (shared)
-        __atomic_fetch_add(slot, amount, __ATOMIC_RELAXED);
-    else
-        *slot += amount;
-}
-
 /* Number of entries of the ascending row below `bound`. */
 static inline sf_eid count_below(const sf_vid *row, sf_eid degree, sf_vid bound)
 {
@@ -94,18 +86,7 @@ SF_INLINE void tc_vertex(sf_vid u, const sf_vid *row, sf_eid degree, struct tc_r
              *hit = r->scratch->hit;
     sf_eid out_degree = count_below(row, degree, u); /* N+(u) = row[0, out_degree) */
     sf_tc_count_row(off, nbr, row, out_degree, position, count, hit);
-    uint64_t twice_own = 0;
-    for (sf_eid q = 0; q < out_degree; q++) {
-        uint32_t c = count[q + 1];
-        position[row[q]] = 0;
-        count[q + 1] = 0;
-        if (c) {
-            credit(&r->triangles[row[q]], c, shared);
-            twice_own += c;
-        }
-    }
-    if (twice_own)
-        credit(&r->triangles[u], twice_own / 2, shared);
+    sf_tc_credit_row(u, row, out_degree, position, count, r->triangles, shared);
 }
 
 static void tc_vertex_alone(sf_vid u, const sf_vid *row, sf_eid degree, void *arg)

@@ -6,6 +6,7 @@
 #ifndef SF_TC_COUNT_H
 #define SF_TC_COUNT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "engine/graph.h"
@@ -38,6 +39,35 @@ SF_INLINE void sf_tc_count_row(const sf_eid *off, const sf_vid *nbr, const sf_vi
             count[q + 1] += (uint32_t)matched;
         }
         position[v] = (uint32_t)q + 1;
+    }
+}
+
+/* After sf_tc_count_row for u: credits each N+(u)[q] = row[q] with
+ * count[q + 1] triangles and u with half their sum, and clears position
+ * and count for the next row. shared: other workers credit the same
+ * vertices (atomic adds); a compile-time constant where it is inlined. */
+SF_INLINE void sf_tc_credit_row(sf_vid u, const sf_vid *row, sf_eid out_degree,
+                                uint32_t *position, uint32_t *count, uint64_t *triangles,
+                                bool shared)
+{
+    uint64_t twice_own = 0;
+    for (sf_eid q = 0; q < out_degree; q++) {
+        uint32_t c = count[q + 1];
+        position[row[q]] = 0;
+        count[q + 1] = 0;
+        if (c) {
+            if (shared)
+                __atomic_fetch_add(&triangles[row[q]], c, __ATOMIC_RELAXED);
+            else
+                triangles[row[q]] += c;
+            twice_own += c;
+        }
+    }
+    if (twice_own) {
+        if (shared)
+            __atomic_fetch_add(&triangles[u], twice_own / 2, __ATOMIC_RELAXED);
+        else
+            triangles[u] += twice_own / 2;
     }
 }
 

@@ -1,8 +1,9 @@
 /* Runs over MPI ranks, through the CLI as a user starts them: `mpirun -np
  * R shardflow run ...` gives the single process's answers (integers
  * exactly, PageRank within 1e-9 relative) on LDBC cases and kron:14 at 1 to
- * 4 ranks, also when some ranks get no vertex or no edge; parts of text
- * files are cut at line boundaries (bad lines keep their line numbers); a
+ * 4 ranks, also when some ranks get no vertex or no edge (lcc byte for
+ * byte); parts of text files are cut at line boundaries (bad lines keep
+ * their line numbers), .sfg snapshots by rows and .bin files by records; a
  * binary built without MPI refuses to run as several ranks; a rank that
  * dies ends the job instead of hanging. The distributed path at one rank
  * (SF_DIST=1, no mpirun) runs even where MPI is absent.
@@ -158,7 +159,7 @@ static void check_ranks(const char *algo, const char *graph, const char *extra, 
     char args[4096], single[256], err[4096], what[4200];
     snprintf(single, sizeof single, "%s/single-%s.txt", scratch(), algo);
     snprintf(args, sizeof args, "run %s %s %s --quiet --output %s", algo, graph, extra, single);
-    bool floating = strcmp(algo, "pr") == 0;
+    bool floating = strcmp(algo, "pr") == 0 || strcmp(algo, "lcc") == 0;
     int status = run_cli(args, NULL, 0, err, sizeof err);
     bool have_single = status == 0;
     if (!have_single)
@@ -239,6 +240,123 @@ Test(mpi, pr_and_wcc_kron14_1_to_4_ranks, .timeout = 120)
     cr_assert_eq(run_ranks(3, "run pr kron:12 --directed --verify", out, sizeof out, err,
                            sizeof err), 0, "%s", err);
     cr_assert(strstr(out, "verify: PASS"), "%s", out);
+    cleanup();
+}
+
+Test(mpi, lcc_ldbc_1_to_4_ranks, .timeout = 120)
+{
+    REQUIRE_MPI();
+    check_ldbc("lcc");
+}
+
+/* The files check_ranks wrote for one process and for np ranks are the
+ * same bytes: lcc divides the same integer counts once, so its values are
+ * not merely close. */
+static void assert_same_bytes(const char *algo, int np)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "cmp %s/single-%s.txt %s/ranks-%d-%s.txt >&2", scratch(), algo,
+             scratch(), np, algo);
+    cr_assert_eq(system(cmd), 0, "%s at %d ranks: not the single process's bytes", algo, np);
+}
+
+/* LDBC has no tc case: its lcc graphs, symmetrised. A directed graph is
+ * refused as in one process. */
+Test(mpi, tc_ldbc_1_to_4_ranks, .timeout = 120)
+{
+    REQUIRE_MPI();
+    const char *names[] = {"undir", "dir"};
+    const int three[] = {3};
+    for (int i = 0; i < 2; i++) {
+        char graph[1024];
+        snprintf(graph, sizeof graph, "%s/ldbc/lcc-%s.e", datasets_dir(), names[i]);
+        check_ranks("tc", graph, "--undirected", i == 0 ? all_nps : three, i == 0 ? 5 : 1, NULL);
+    }
+    char args[1024], err[4096];
+    snprintf(args, sizeof args, "run tc %s/ldbc/lcc-dir.e", datasets_dir());
+    int status = run_ranks(2, args, NULL, 0, err, sizeof err);
+    cr_assert_eq(status, 2, "exit %d: %s", status, err);
+    cr_assert(strstr(err, "tc needs an undirected graph"), "%s", err);
+    cleanup();
+}
+
+Test(mpi, lcc_and_tc_kron14_1_to_4_ranks, .timeout = 120)
+{
+    REQUIRE_MPI();
+    check_ranks("tc", "kron:14", "", all_nps, 5, NULL);
+    check_ranks("lcc", "kron:14", "", all_nps, 5, NULL);
+    for (int np = 1; np <= 4; np++)
+        assert_same_bytes("lcc", np);
+    const int three[] = {3};
+    check_ranks("lcc", "kron:14", "--directed --threads 2", three, 1, NULL);
+    assert_same_bytes("lcc", 3);
+    cleanup();
+}
+
+/* Runs algo on `input` at each rank count of nps and holds the output to
+ * the single process's on `text` (the file input was made from). */
+static void check_input_against_text(const char *algo, const char *input, const char *text,
+                                     const char *extra, const int *nps, int count)
+{
+    char args[4096], expected[256], out[256], err[4096];
+    bool floating = strcmp(algo, "pr") == 0 || strcmp(algo, "lcc") == 0;
+    snprintf(expected, sizeof expected, "%s/text-%s.txt", scratch(), algo);
+    snprintf(args, sizeof args, "run %s %s %s --quiet --output %s", algo, text, extra, expected);
+    cr_assert_eq(run_cli(args, NULL, 0, err, sizeof err), 0, "%s: %s", args, err);
+    for (int k = 0; k < count; k++) {
+        snprintf(out, sizeof out, "%s/input-%d-%s.txt", scratch(), nps[k], algo);
+        snprintf(args, sizeof args, "run %s %s %s --quiet --output %s", algo, input, extra, out);
+        int status = run_ranks(nps[k], args, NULL, 0, err, sizeof err);
+        cr_assert_eq(status, 0, "%s at %d ranks: exit %d: %s", args, nps[k], status, err);
+        char what[4200];
+        snprintf(what, sizeof what, "%s at %d ranks against %s", args, nps[k], text);
+        assert_same_results(out, expected, floating, what);
+    }
+}
+
+/* Ranks read their own part of a snapshot (rows) and of a binary edge
+ * list (records), and get the answers of the text file those were made
+ * from. Every id 0..299 is in an edge, so the .bin's vertex set (0 to the
+ * largest id) is the text's. */
+Test(mpi, snapshot_and_binary_inputs_read_per_rank, .timeout = 120)
+{
+    REQUIRE_MPI();
+    char text[256], bin[256], sfg[256], ldbc_sfg[256], args[2048], err[4096];
+    snprintf(text, sizeof text, "%s/g.el", scratch());
+    snprintf(bin, sizeof bin, "%s/g.bin", scratch());
+    snprintf(sfg, sizeof sfg, "%s/g.sfg", scratch());
+    snprintf(ldbc_sfg, sizeof ldbc_sfg, "%s/lcc-dir.sfg", scratch());
+    FILE *t = fopen(text, "w"), *b = fopen(bin, "wb");
+    cr_assert(t && b);
+    for (uint32_t i = 0; i < 300; i++) {
+        uint32_t to[3] = {(i * 7 + 1) % 300, (i * 13 + 5) % 300, (i + 1) % 300};
+        for (int k = 0; k < 3; k++) {
+            fprintf(t, "%u %u\n", i, to[k]);
+            unsigned char rec[8] = {i, i >> 8, i >> 16, i >> 24,
+                                    to[k], to[k] >> 8, to[k] >> 16, to[k] >> 24};
+            cr_assert_eq(fwrite(rec, 1, 8, b), 8);
+        }
+    }
+    cr_assert_eq(fclose(t), 0);
+    cr_assert_eq(fclose(b), 0);
+    snprintf(args, sizeof args, "convert %s %s --undirected", text, sfg);
+    cr_assert_eq(run_cli(args, NULL, 0, err, sizeof err), 0, "%s: %s", args, err);
+    snprintf(args, sizeof args, "convert %s/ldbc/lcc-dir.e %s", datasets_dir(), ldbc_sfg);
+    cr_assert_eq(run_cli(args, NULL, 0, err, sizeof err), 0, "%s: %s", args, err);
+
+    const int two_four[] = {2, 4}, three[] = {3};
+    char ldbc_text[1024];
+    snprintf(ldbc_text, sizeof ldbc_text, "%s/ldbc/lcc-dir.e", datasets_dir());
+    check_input_against_text("lcc", ldbc_sfg, ldbc_text, "", two_four, 2);
+    check_input_against_text("tc", sfg, text, "--undirected", three, 1);
+    check_input_against_text("wcc", sfg, text, "--undirected", three, 1);
+    check_input_against_text("lcc", bin, text, "", two_four, 2);
+    check_input_against_text("tc", bin, text, "--undirected", three, 1);
+    /* the directedness a snapshot was written with is kept */
+    snprintf(args, sizeof args, "run wcc %s --undirected", ldbc_sfg);
+    int status = run_ranks(2, args, NULL, 0, err, sizeof err);
+    cr_assert_eq(status, 2, "exit %d: %s", status, err);
+    cr_assert(strstr(err, "the snapshot holds a directed graph"), "%s", err);
     cleanup();
 }
 
