@@ -31,7 +31,8 @@
 bool sf_dist_job_supports(const sf_algo *algo)
 {
     return strcmp(algo->name, "pr") == 0 || strcmp(algo->name, "wcc") == 0 ||
-           strcmp(algo->name, "bfs") == 0;
+           strcmp(algo->name, "bfs") == 0 || strcmp(algo->name, "cdlp") == 0 ||
+           strcmp(algo->name, "kcore") == 0;
 }
 
 /* ---- reading this rank's part ----------------------------------------- */
@@ -420,6 +421,59 @@ static int verify(const sf_dist_job *job, sf_engine *e, const sf_dist_graph *d,
 
 /* ---- summaries and the record ------------------------------------------- */
 
+static int compare_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Sorts a[0..n) and drops repeats; returns the new length. */
+static uint64_t sort_unique(uint64_t *a, uint64_t n)
+{
+    qsort(a, n, sizeof *a, compare_u64);
+    uint64_t k = 0;
+    for (uint64_t i = 0; i < n; i++)
+        if (k == 0 || a[i] != a[k - 1])
+            a[k++] = a[i];
+    return k;
+}
+
+/* Collective: the number of distinct values among every rank's values[0..n).
+ * Each distinct value goes to one rank, picked by a hash of the value, which
+ * counts what it receives once. */
+static uint64_t count_distinct(const uint64_t *values, uint64_t n)
+{
+    int ranks = sf_dist_size();
+    uint64_t *mine = malloc((n + 1) * sizeof *mine), *sorted = malloc((n + 1) * sizeof *sorted);
+    uint64_t *send_counts = calloc(ranks, sizeof *send_counts);
+    uint64_t *recv_counts = calloc(ranks, sizeof *recv_counts);
+    uint64_t *at = calloc(ranks, sizeof *at);
+    if (!mine || !sorted || !send_counts || !recv_counts || !at)
+        sf_dist_abort(1, "out of memory counting distinct values");
+    memcpy(mine, values, n * sizeof *mine);
+    uint64_t k = sort_unique(mine, n);
+#define HOME(x) ((int)(((x) * 0x9e3779b97f4a7c15ULL >> 32) % (uint64_t)ranks))
+    for (uint64_t i = 0; i < k; i++)
+        send_counts[HOME(mine[i])]++;
+    for (int r = 1; r < ranks; r++)
+        at[r] = at[r - 1] + send_counts[r - 1];
+    for (uint64_t i = 0; i < k; i++)
+        sorted[at[HOME(mine[i])]++] = mine[i];
+#undef HOME
+    uint64_t *got;
+    uint64_t received = sf_dist_alltoallv(sorted, send_counts, sizeof *sorted, (void **)&got,
+                                          recv_counts);
+    uint64_t distinct = sort_unique(got, received);
+    sf_dist_sum_u64(&distinct, 1);
+    free(got);
+    free(mine);
+    free(sorted);
+    free(send_counts);
+    free(recv_counts);
+    free(at);
+    return distinct;
+}
+
 static void summarise(const sf_dist_job *job, const sf_dist_graph *d, const sf_params *p,
                       const char *values, char *json, size_t len)
 {
@@ -437,6 +491,16 @@ static void summarise(const sf_dist_job *job, const sf_dist_graph *d, const sf_p
                           sf_dist_graph_original_id(d, (sf_vid)(d->begin + i));
         sf_dist_sum_u64(&components, 1);
         snprintf(json, len, "{\"components\": %llu}", (unsigned long long)components);
+    } else if (strcmp(job->algo->name, "cdlp") == 0) {
+        snprintf(json, len, "{\"communities\": %llu}",
+                 (unsigned long long)count_distinct((const uint64_t *)values, n));
+    } else if (strcmp(job->algo->name, "kcore") == 0) {
+        uint64_t max_core = 0;
+        for (uint64_t i = 0; i < n; i++)
+            max_core = ((const uint64_t *)values)[i] > max_core ? ((const uint64_t *)values)[i]
+                                                                : max_core;
+        sf_dist_max_u64(&max_core, 1);
+        snprintf(json, len, "{\"degeneracy\": %llu}", (unsigned long long)max_core);
     } else {
         uint64_t reached = 0, max_depth = 0, source = 0;
         for (uint64_t i = 0; i < n; i++) {
@@ -591,6 +655,10 @@ int sf_dist_job_run(const sf_dist_job *job)
     sf_params params = job->params;
     if (params.iterations < 0)
         params.iterations = algo->default_iterations;
+    if ((rc = sf_dist_agree(sf_job_check_graph(algo, &d->view, d->begin, d->end, &err), &err))) {
+        status = fail(rc, &err);
+        goto out;
+    }
     rc = algo->needs_source ? resolve_source(d, &params, &err) : 0;
     if (rc) {
         status = fail(rc, &err);
@@ -608,6 +676,10 @@ int sf_dist_job_run(const sf_dist_job *job)
         rc = sf_pr(e, params.iterations, params.damping, by_id, &log);
     else if (strcmp(algo->name, "wcc") == 0)
         rc = sf_dist_wcc(e, by_id, &log);
+    else if (strcmp(algo->name, "cdlp") == 0)
+        rc = sf_cdlp(e, params.iterations, by_id, &log);
+    else if (strcmp(algo->name, "kcore") == 0)
+        rc = sf_dist_kcore(e, by_id, &log);
     else
         rc = sf_dist_bfs(e, params.source_vertex, by_id, &log);
     facts.run_s = sf_now() - start;

@@ -726,6 +726,49 @@ sf_vid sf_dist_graph_find_vertex(const sf_dist_graph *g, uint64_t original_id)
     return found == UINT64_MAX ? SF_VID_NONE : (sf_vid)found;
 }
 
+/* The owners answer for the ranks that are theirs: the requests, sorted and
+ * distinct, go to their owners in one all-to-all, the answers come back in
+ * the same order in a second. */
+void sf_dist_graph_ids_of_ranks(const sf_dist_graph *g, uint64_t *values, uint64_t n)
+{
+    int ranks = g->ranks;
+    uint64_t remote = 0;
+    for (uint64_t i = 0; i < n; i++)
+        remote += !sf_dist_graph_owns(g, (sf_vid)values[i]);
+    uint64_t *asked = malloc((remote + 1) * sizeof *asked);
+    uint64_t *send_counts = calloc(ranks, sizeof *send_counts);
+    uint64_t *recv_counts = calloc(ranks, sizeof *recv_counts);
+    if (!asked || !send_counts || !recv_counts)
+        sf_dist_abort(1, "out of memory translating labels");
+    remote = 0;
+    for (uint64_t i = 0; i < n; i++)
+        if (!sf_dist_graph_owns(g, (sf_vid)values[i]))
+            asked[remote++] = values[i];
+    if (sort_u64(asked, remote))
+        sf_dist_abort(1, "out of memory translating labels");
+    remote = unique_u64(asked, remote);
+    /* sorted ranks: each owner's requests are contiguous, in rank order */
+    for (uint64_t i = 0; i < remote; i++)
+        send_counts[sf_dist_graph_owner(g, (sf_vid)asked[i])]++;
+    uint64_t *requests, *answers;
+    uint64_t got = sf_dist_alltoallv(asked, send_counts, sizeof *asked, (void **)&requests,
+                                     recv_counts);
+#pragma omp parallel for schedule(static)
+    for (uint64_t i = 0; i < got; i++)
+        requests[i] = sf_dist_graph_sorted_id(g, requests[i]);
+    sf_dist_alltoallv(requests, recv_counts, sizeof *requests, (void **)&answers, send_counts);
+#pragma omp parallel for schedule(static)
+    for (uint64_t i = 0; i < n; i++)
+        values[i] = sf_dist_graph_owns(g, (sf_vid)values[i])
+                        ? sf_dist_graph_sorted_id(g, values[i])
+                        : answers[lower_bound_u64(asked, remote, values[i])];
+    free(answers);
+    free(requests);
+    free(asked);
+    free(send_counts);
+    free(recv_counts);
+}
+
 /* ---- mirrors ---------------------------------------------------------- */
 
 /* Marks in `seen` (a bitmap over all ids) every neighbour of an owned

@@ -130,6 +130,14 @@ static inline uint64_t sf_dist_graph_sorted_id(const sf_dist_graph *g, uint64_t 
  * it), the same answer on every rank. */
 sf_vid sf_dist_graph_find_vertex(const sf_dist_graph *g, uint64_t original_id);
 
+/* Collective: replaces each of values[0..n), a vertex's rank in original-id
+ * order over all vertices (< num_vertices; such ranks live in the same
+ * ranges as dense ids), by that vertex's original id, asking the owners of
+ * the ranks this rank does not own. Labels that name vertices (CDLP's) are
+ * kept as ranks while a kernel runs and become ids at the end. Aborts the
+ * job when out of memory. */
+void sf_dist_graph_ids_of_ranks(const sf_dist_graph *g, uint64_t *values, uint64_t n);
+
 /* Collective: the mirrors of a kind, built on the first call. Aborts the
  * job when out of memory. */
 sf_dist_mirrors *sf_dist_graph_mirrors(sf_dist_graph *g, sf_mirror_kind kind);

@@ -48,6 +48,10 @@ int sf_kcore(sf_engine *e, uint64_t *core, sf_iteration_log *log);
  * bottom-up by the global frontier size (operators/dist_bfs.c). */
 int sf_dist_wcc(sf_engine *e, uint64_t *label, sf_iteration_log *log);
 int sf_dist_bfs(sf_engine *e, sf_vid source, int64_t *depth, sf_iteration_log *log);
+/* Core numbers of an undirected graph over ranks by the h-index iteration
+ * (operators/dist_kcore.c); -EINVAL on a directed graph. sf_cdlp runs
+ * distributed as it is. */
+int sf_dist_kcore(sf_engine *e, uint64_t *core, sf_iteration_log *log);
 
 /* Slow, obviously-correct references for --verify and the tests
  * (operators/reference.c): straight from the definitions, one thread. */
