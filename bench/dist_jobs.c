@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <math.h>
 #include <omp.h>
 #include <sched.h>
 #include <stddef.h>
@@ -32,7 +33,7 @@ bool sf_dist_job_supports(const sf_algo *algo)
 {
     return strcmp(algo->name, "pr") == 0 || strcmp(algo->name, "wcc") == 0 ||
            strcmp(algo->name, "bfs") == 0 || strcmp(algo->name, "cdlp") == 0 ||
-           strcmp(algo->name, "kcore") == 0;
+           strcmp(algo->name, "kcore") == 0 || strcmp(algo->name, "sssp") == 0;
 }
 
 /* ---- reading this rank's part ----------------------------------------- */
@@ -158,8 +159,10 @@ static int read_ldbc_part(const char *path, sf_edge_list *out, sf_error *err)
     return sf_dist_agree(rc, err);
 }
 
-/* This rank's part of GRAPH, a generator spec or a file. */
-static int read_part(const char *spec, uint64_t seed, sf_edge_list *out, sf_error *err)
+/* This rank's part of GRAPH, a generator spec or a file; its weights only
+ * when the kernel reads them. */
+static int read_part(const char *spec, uint64_t seed, bool keep_weights, sf_edge_list *out,
+                     sf_error *err)
 {
     int rc;
     if (sf_generator_spec(spec)) {
@@ -179,10 +182,26 @@ static int read_part(const char *spec, uint64_t seed, sf_edge_list *out, sf_erro
         rc = sf_error_set(err, SF_EUSAGE,
                           "%s: unknown graph format (expected .e, .el, .txt, .wel, optionally .gz)",
                           spec);
-    /* no distributed kernel reads weights */
-    free(out->weight);
-    out->weight = NULL;
+    if (!keep_weights) {
+        free(out->weight);
+        out->weight = NULL;
+    }
     return rc;
+}
+
+/* The weights --weights asks for, then the check that shortest paths need:
+ * no arc (self-loops aside, which the build drops) weighs less than 0. On
+ * the part, in original ids, so the message names the arc as one process
+ * does. */
+static int weigh_part(const sf_algo *algo, const sf_load_options *load, bool directed,
+                      sf_edge_list *part, sf_error *err)
+{
+    if (sf_edge_list_assign_weights(part, load->weights, load->seed, directed))
+        return sf_error_set(err, -ENOMEM, "out of memory for the weights");
+    for (uint64_t i = 0; part->weight && i < part->count; i++)
+        if (part->weight[i] < 0 && part->src[i] != part->dst[i])
+            return sf_job_negative_weight(algo, part->src[i], part->dst[i], part->weight[i], err);
+    return 0;
 }
 
 /* ---- threads ----------------------------------------------------------- */
@@ -494,6 +513,27 @@ static void summarise(const sf_dist_job *job, const sf_dist_graph *d, const sf_p
     } else if (strcmp(job->algo->name, "cdlp") == 0) {
         snprintf(json, len, "{\"communities\": %llu}",
                  (unsigned long long)count_distinct((const uint64_t *)values, n));
+    } else if (strcmp(job->algo->name, "sssp") == 0) {
+        uint64_t reached = 0, source = 0;
+        double max_dist = 0;
+        for (uint64_t i = 0; i < n; i++) {
+            double dist = ((const double *)values)[i];
+            if (!isinf(dist)) {
+                reached++;
+                max_dist = dist > max_dist ? dist : max_dist;
+            }
+        }
+        if (sf_dist_graph_owns(d, p->source_vertex))
+            source = sf_dist_graph_original_id(d, p->source_vertex);
+        sf_dist_sum_u64(&reached, 1);
+        sf_dist_max_u64(&source, 1);
+        /* non-negative doubles order as their bit patterns do */
+        uint64_t bits;
+        memcpy(&bits, &max_dist, sizeof bits);
+        sf_dist_max_u64(&bits, 1);
+        memcpy(&max_dist, &bits, sizeof bits);
+        snprintf(json, len, "{\"source\": %llu, \"reached\": %llu, \"max_distance\": %.15g}",
+                 (unsigned long long)source, (unsigned long long)reached, max_dist);
     } else if (strcmp(job->algo->name, "kcore") == 0) {
         uint64_t max_core = 0;
         for (uint64_t i = 0; i < n; i++)
@@ -630,7 +670,7 @@ int sf_dist_job_run(const sf_dist_job *job)
     double start = sf_now();
     sf_edge_list part;
     sf_edge_list_init(&part);
-    rc = read_part(job->graph, job->load.seed, &part, &err);
+    rc = read_part(job->graph, job->load.seed, algo->needs_weights, &part, &err);
     facts.load_s = sf_now() - start;
     if (rc) {
         sf_edge_list_fini(&part);
@@ -642,6 +682,12 @@ int sf_dist_job_run(const sf_dist_job *job)
         .undirected = job->load.undirected ||
                       (!job->load.directed && part.declared_directed == 0),
     };
+    if (algo->needs_weights && (rc = sf_dist_agree(weigh_part(algo, &job->load, !build.undirected,
+                                                              &part, &err), &err))) {
+        sf_edge_list_fini(&part);
+        status = fail(rc, &err);
+        goto out;
+    }
     rc = sf_dist_graph_build(&part, &build, job->graph, &d, &err);
     sf_edge_list_fini(&part);
     if (rc == 0)
@@ -680,6 +726,8 @@ int sf_dist_job_run(const sf_dist_job *job)
         rc = sf_cdlp(e, params.iterations, by_id, &log);
     else if (strcmp(algo->name, "kcore") == 0)
         rc = sf_dist_kcore(e, by_id, &log);
+    else if (strcmp(algo->name, "sssp") == 0)
+        rc = sf_dist_sssp(e, params.source_vertex, by_id, &log);
     else
         rc = sf_dist_bfs(e, params.source_vertex, by_id, &log);
     facts.run_s = sf_now() - start;

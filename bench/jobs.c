@@ -381,12 +381,16 @@ static int check_weights(const sf_algo *algo, const sf_graph *g, sf_vid begin, s
     for (sf_vid u = begin; u < end; u++)
         for (sf_eid e = g->out_offsets[u]; e < g->out_offsets[u + 1]; e++)
             if (g->out_weights[e] < 0)
-                return sf_error_set(err, SF_EINPUT,
-                                    "%s needs non-negative weights; arc %llu -> %llu weighs %g",
-                                    algo->name, (unsigned long long)sf_graph_original_id(g, u),
-                                    (unsigned long long)sf_graph_original_id(g, g->out_neighbors[e]),
-                                    g->out_weights[e]);
+                return sf_job_negative_weight(algo, sf_graph_original_id(g, u),
+                                              sf_graph_original_id(g, g->out_neighbors[e]),
+                                              g->out_weights[e], err);
     return 0;
+}
+
+int sf_job_negative_weight(const sf_algo *algo, uint64_t u, uint64_t v, double w, sf_error *err)
+{
+    return sf_error_set(err, SF_EINPUT, "%s needs non-negative weights; arc %llu -> %llu weighs %g",
+                        algo->name, (unsigned long long)u, (unsigned long long)v, w);
 }
 
 int sf_job_check_graph(const sf_algo *algo, const sf_graph *g, sf_vid begin, sf_vid end,

@@ -71,6 +71,10 @@ void sf_job_result_fini(sf_job_result *r);
 int sf_job_check_graph(const sf_algo *algo, const sf_graph *g, sf_vid begin, sf_vid end,
                        sf_error *err);
 
+/* The error for arc u -> v (original ids) of weight w < 0: SF_EINPUT, with
+ * the message in err. */
+int sf_job_negative_weight(const sf_algo *algo, uint64_t u, uint64_t v, double w, sf_error *err);
+
 /* Compares r against the reference run with r->params: integer values
  * exactly, floating values within 1e-9 relative. Sets *pass; on failure msg
  * names the first vertex that differs. Returns 0 or -ENOMEM. */

@@ -33,8 +33,9 @@
  * the ranks' counts), arcs are routed to their owners with one all-to-all,
  * and each rank builds its rows by counting sort, dropping self-loops and
  * duplicates as the single-process builder does, so the graph is the same
- * simple graph at any rank count. Weights are not distributed (no
- * distributed kernel reads them). */
+ * simple graph at any rank count. Weights, when the part has them, travel
+ * with their arcs and a repeated arc keeps the smallest, as in one process
+ * (view.in_weights and out_weights beside the rows). */
 #ifndef SF_DIST_GRAPH_H
 #define SF_DIST_GRAPH_H
 
