@@ -766,3 +766,19 @@ Test(mpi, sssp_and_kcore_refusals_match_one_process, .timeout = 60)
     cr_assert(strstr(single, "kcore needs an undirected graph"), "%s", single);
     cleanup();
 }
+
+/* bench --ranks with sssp on a generator: the ranks weigh the arcs as the
+ * in-process runs did (GAP's random weights), instead of failing for want
+ * of weights. */
+Test(mpi, bench_ranks_sssp_gets_the_same_weights, .timeout = 120)
+{
+    REQUIRE_MPI();
+    char args[512], out[8192], err[4096];
+    snprintf(args, sizeof args,
+             "bench --graphs kron:8 --algos sssp --threads 1 --ranks 2 --trials 1 --out %s/bench",
+             scratch());
+    int status = run_cli(args, out, sizeof out, err, sizeof err);
+    cr_assert_eq(status, 0, "%s: exit %d: %s%s", args, status, out, err);
+    cr_assert(strstr(out, "shardflow 2 ranks x 1 thread"), "%s", out);
+    cleanup();
+}
