@@ -403,34 +403,67 @@ static void sort_row(sf_vid *a, uint64_t n, sf_vid *scratch)
         memcpy(a, from, n * sizeof *a);
 }
 
-/* An arc of a weighted row. */
-struct weighted_arc {
-    sf_vid col;
-    double weight;
+/* Room for sorting a weighted row of up to `longest` arcs. */
+struct weighted_scratch {
+    uint64_t *keys, *spare;
+    double *weights;
 };
 
-static int compare_weighted_arcs(const void *a, const void *b)
+static bool weighted_scratch_init(struct weighted_scratch *s, uint64_t longest)
 {
-    const struct weighted_arc *x = a, *y = b;
-    if (x->col != y->col)
-        return x->col < y->col ? -1 : 1;
-    return x->weight < y->weight ? -1 : x->weight > y->weight;
+    s->keys = malloc((longest + 1) * sizeof *s->keys);
+    s->spare = malloc((longest + 1) * sizeof *s->spare);
+    s->weights = malloc((longest + 1) * sizeof *s->weights);
+    return s->keys && s->spare && s->weights;
 }
 
-/* Sorts a weighted row by column, then weight, through `scratch` (n
- * entries), and drops repeated columns, keeping the smallest weight as the
- * single-process builder does. Returns the length kept. */
-static uint64_t sort_weighted_row(sf_vid *col, double *w, uint64_t n, struct weighted_arc *scratch)
+static void weighted_scratch_fini(struct weighted_scratch *s)
 {
-    for (uint64_t i = 0; i < n; i++)
-        scratch[i] = (struct weighted_arc){col[i], w[i]};
-    qsort(scratch, n, sizeof *scratch, compare_weighted_arcs);
-    uint64_t k = 0;
-    for (uint64_t i = 0; i < n; i++)
-        if (k == 0 || scratch[i].col != col[k - 1]) {
-            col[k] = scratch[i].col;
-            w[k++] = scratch[i].weight;
+    free(s->keys);
+    free(s->spare);
+    free(s->weights);
+}
+
+/* Sorts a weighted row by column and drops repeated columns, keeping the
+ * smallest weight as the single-process builder does. Returns the length
+ * kept. The keys col << 32 | position go through an LSD radix sort by the
+ * column's bytes (stable), then the weights follow their positions. */
+static uint64_t sort_weighted_row(sf_vid *col, double *w, uint64_t n, struct weighted_scratch *s)
+{
+    sf_vid max = 0;
+    for (uint64_t i = 0; i < n; i++) {
+        s->keys[i] = (uint64_t)col[i] << 32 | i;
+        max |= col[i];
+    }
+    uint64_t *from = s->keys, *to = s->spare;
+    for (unsigned shift = 32; shift < 64 && ((uint64_t)max << 32 >> shift); shift += 8) {
+        uint64_t count[256] = {0};
+        for (uint64_t i = 0; i < n; i++)
+            count[(from[i] >> shift) & 0xff]++;
+        uint64_t sum = 0;
+        for (unsigned d = 0; d < 256; d++) {
+            uint64_t c = count[d];
+            count[d] = sum;
+            sum += c;
         }
+        for (uint64_t i = 0; i < n; i++)
+            to[count[(from[i] >> shift) & 0xff]++] = from[i];
+        uint64_t *t = from;
+        from = to;
+        to = t;
+    }
+    memcpy(s->weights, w, n * sizeof *w);
+    uint64_t k = 0;
+    for (uint64_t i = 0; i < n; i++) {
+        sf_vid c = (sf_vid)(from[i] >> 32);
+        double weight = s->weights[(uint32_t)from[i]];
+        if (k > 0 && col[k - 1] == c) {
+            w[k - 1] = weight < w[k - 1] ? weight : w[k - 1];
+        } else {
+            col[k] = c;
+            w[k++] = weight;
+        }
+    }
     return k;
 }
 
@@ -473,15 +506,17 @@ static int build_rows(uint64_t *keys, double *key_weights, uint64_t n, sf_vid be
 #pragma omp parallel reduction(| : failed)
     {
         sf_vid *scratch = malloc((longest + 1) * sizeof *scratch);
-        struct weighted_arc *pairs = raw_w ? malloc((longest + 1) * sizeof *pairs) : NULL;
-        failed = !scratch || (raw_w && !pairs);
+        struct weighted_scratch pairs = {0};
+        failed = !scratch || (raw_w && !weighted_scratch_init(&pairs, longest));
 #pragma omp for schedule(dynamic, 1024)
         for (uint64_t r = 0; r < num_rows; r++) {
             sf_vid *row = raw + at[r];
             uint64_t len = at[r + 1] - at[r], k = 0;
-            if (pairs) {
-                k = sort_weighted_row(row, raw_w + at[r], len, pairs);
-            } else if (scratch && !raw_w) {
+            if (failed) {
+                /* reported after the loop */
+            } else if (raw_w) {
+                k = sort_weighted_row(row, raw_w + at[r], len, &pairs);
+            } else {
                 sort_row(row, len, scratch);
                 for (uint64_t i = 0; i < len; i++)
                     if (k == 0 || row[i] != row[k - 1])
@@ -490,7 +525,7 @@ static int build_rows(uint64_t *keys, double *key_weights, uint64_t n, sf_vid be
             kept[r] = k;
         }
         free(scratch);
-        free(pairs);
+        weighted_scratch_fini(&pairs);
     }
     if (failed)
         goto oom;
@@ -556,24 +591,26 @@ static int permute_rows(sf_eid **rows, sf_vid **nbrs, double **weights, uint64_t
 #pragma omp parallel reduction(| : failed)
     {
         sf_vid *scratch = malloc((longest + 1) * sizeof *scratch);
-        struct weighted_arc *pairs = old_w ? malloc((longest + 1) * sizeof *pairs) : NULL;
-        failed = !scratch || (old_w && !pairs);
+        struct weighted_scratch pairs = {0};
+        failed = !scratch || (old_w && !weighted_scratch_init(&pairs, longest));
 #pragma omp for schedule(dynamic, 1024)
         for (uint64_t i = 0; i < num_rows; i++) {
             sf_vid *row = new_nbrs + new_rows[pos[i]];
             uint64_t len = old_rows[i + 1] - old_rows[i];
             for (uint64_t k = 0; k < len; k++)
                 row[k] = renamed[old_nbrs[old_rows[i] + k]];
-            if (pairs) {
+            if (failed) {
+                /* reported after the loop */
+            } else if (old_w) {
                 double *w = new_w + new_rows[pos[i]];
                 memcpy(w, old_w + old_rows[i], len * sizeof *w);
-                sort_weighted_row(row, w, len, pairs); /* no repeats left to drop */
-            } else if (scratch && !old_w) {
+                sort_weighted_row(row, w, len, &pairs); /* no repeats left to drop */
+            } else {
                 sort_row(row, len, scratch);
             }
         }
         free(scratch);
-        free(pairs);
+        weighted_scratch_fini(&pairs);
     }
     if (failed) {
         free(new_rows);
