@@ -98,6 +98,8 @@ struct study {
     int num_series;
     long runs_done, runs_total;
     double started;
+    /* the graph being studied had no weights and got GAP's random ones */
+    bool random_weights;
 };
 
 static void emit(struct study *st, const sf_run_info *info, const char *graph)
@@ -133,7 +135,8 @@ void sf_cost_label(const sf_cost_series *s, int k, char *label, size_t len)
  * the launcher with `run ... --json`, its run record read back (jansson).
  * Load and build happen in every run and are outside run_s, as in-process. */
 static int run_ranks(const sf_cost_options *o, const sf_algo *algo, const char *graph, int ranks,
-                     int threads, double *run_s, int *iterations, sf_error *err)
+                     int threads, bool random_weights, double *run_s, int *iterations,
+                     sf_error *err)
 {
     char self[4096];
     ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
@@ -155,6 +158,10 @@ static int run_ranks(const sf_cost_options *o, const sf_algo *algo, const char *
     if (o->load.directed || o->load.undirected)
         len += snprintf(command + len, sizeof command - len, " %s",
                         o->load.directed ? "--directed" : "--undirected");
+    /* the ranks weigh the arcs as the in-process runs did */
+    if (algo->needs_weights && (o->load.weights != SF_WEIGHTS_INPUT || random_weights))
+        len += snprintf(command + len, sizeof command - len, " --weights %s",
+                        o->load.weights == SF_WEIGHTS_UNIT ? "unit" : "random");
     snprintf(command + len, sizeof command - len, " 2>&1");
     FILE *p = popen(command, "r");
     if (!p)
@@ -269,8 +276,8 @@ static int study_algo(struct study *st, const sf_algo *algo, const char *graph, 
         for (int j = 0; j < nranks; j++) {
             int k = nthreads + j, iterations = 0;
             double run_s = 0;
-            if ((rc = run_ranks(o, algo, graph, s->ranks[k], s->threads[k], &run_s, &iterations,
-                                err)))
+            if ((rc = run_ranks(o, algo, graph, s->ranks[k], s->threads[k], st->random_weights,
+                                &run_s, &iterations, err)))
                 return rc;
             sf_run_info info = {
                 .algo = algo->name, .engine = "shardflow", .source = graph,
@@ -552,6 +559,7 @@ int sf_cost_study(const sf_cost_options *o, sf_error *err)
                build.median, cold ? " (medians, cold page cache)" : "");
         /* sssp on an unweighted graph: GAP's synthetic weights, as its
          * benchmark does, rather than no answer */
+        st.random_weights = false;
         for (int a = 0; a < nalgos && !g->weighted; a++)
             if (algos[a]->needs_weights) {
                 if (sf_graph_assign_weights(g, SF_WEIGHTS_RANDOM, o->load.seed)) {
@@ -559,6 +567,7 @@ int sf_cost_study(const sf_cost_options *o, sf_error *err)
                     rc = sf_error_set(err, -ENOMEM, "out of memory for weights");
                     goto out;
                 }
+                st.random_weights = true;
                 printf("(unweighted: random integer weights in [1, 255] from seed %llu, for %s)\n",
                        (unsigned long long)o->load.seed, algos[a]->name);
             }

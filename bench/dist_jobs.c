@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <math.h>
 #include <omp.h>
 #include <sched.h>
 #include <stddef.h>
@@ -34,7 +35,8 @@ bool sf_dist_job_supports(const sf_algo *algo)
 {
     return strcmp(algo->name, "pr") == 0 || strcmp(algo->name, "wcc") == 0 ||
            strcmp(algo->name, "bfs") == 0 || strcmp(algo->name, "lcc") == 0 ||
-           strcmp(algo->name, "tc") == 0;
+           strcmp(algo->name, "tc") == 0 || strcmp(algo->name, "cdlp") == 0 ||
+           strcmp(algo->name, "kcore") == 0 || strcmp(algo->name, "sssp") == 0;
 }
 
 /* ---- reading this rank's part ----------------------------------------- */
@@ -333,9 +335,10 @@ static int read_snapshot_part(const char *path, const sf_load_options *load, sf_
     return 0;
 }
 
-/* This rank's part of GRAPH, a generator spec or a file. */
-static int read_part(const char *spec, const sf_load_options *load, sf_edge_list *out,
-                     sf_error *err)
+/* This rank's part of GRAPH, a generator spec or a file; its weights only
+ * when the kernel reads them. */
+static int read_part(const char *spec, const sf_load_options *load, bool keep_weights,
+                     sf_edge_list *out, sf_error *err)
 {
     int rc;
     size_t n = strlen(spec);
@@ -364,10 +367,26 @@ static int read_part(const char *spec, const sf_load_options *load, sf_edge_list
                           "%s: unknown graph format (expected .e, .el, .txt, .wel, optionally "
                           ".gz, .bin, .wbin or .sfg)",
                           spec);
-    /* no distributed kernel reads weights */
-    free(out->weight);
-    out->weight = NULL;
+    if (!keep_weights) {
+        free(out->weight);
+        out->weight = NULL;
+    }
     return rc;
+}
+
+/* The weights --weights asks for, then the check that shortest paths need:
+ * no arc (self-loops aside, which the build drops) weighs less than 0. On
+ * the part, in original ids, so the message names the arc as one process
+ * does. */
+static int weigh_part(const sf_algo *algo, const sf_load_options *load, bool directed,
+                      sf_edge_list *part, sf_error *err)
+{
+    if (sf_edge_list_assign_weights(part, load->weights, load->seed, directed))
+        return sf_error_set(err, -ENOMEM, "out of memory for the weights");
+    for (uint64_t i = 0; part->weight && i < part->count; i++)
+        if (part->weight[i] < 0 && part->src[i] != part->dst[i])
+            return sf_job_negative_weight(algo, part->src[i], part->dst[i], part->weight[i], err);
+    return 0;
 }
 
 /* ---- threads ----------------------------------------------------------- */
@@ -607,6 +626,59 @@ static int verify(const sf_dist_job *job, sf_engine *e, const sf_dist_graph *d,
 
 /* ---- summaries and the record ------------------------------------------- */
 
+static int compare_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Sorts a[0..n) and drops repeats; returns the new length. */
+static uint64_t sort_unique(uint64_t *a, uint64_t n)
+{
+    qsort(a, n, sizeof *a, compare_u64);
+    uint64_t k = 0;
+    for (uint64_t i = 0; i < n; i++)
+        if (k == 0 || a[i] != a[k - 1])
+            a[k++] = a[i];
+    return k;
+}
+
+/* Collective: the number of distinct values among every rank's values[0..n).
+ * Each distinct value goes to one rank, picked by a hash of the value, which
+ * counts what it receives once. */
+static uint64_t count_distinct(const uint64_t *values, uint64_t n)
+{
+    int ranks = sf_dist_size();
+    uint64_t *mine = malloc((n + 1) * sizeof *mine), *sorted = malloc((n + 1) * sizeof *sorted);
+    uint64_t *send_counts = calloc(ranks, sizeof *send_counts);
+    uint64_t *recv_counts = calloc(ranks, sizeof *recv_counts);
+    uint64_t *at = calloc(ranks, sizeof *at);
+    if (!mine || !sorted || !send_counts || !recv_counts || !at)
+        sf_dist_abort(1, "out of memory counting distinct values");
+    memcpy(mine, values, n * sizeof *mine);
+    uint64_t k = sort_unique(mine, n);
+#define HOME(x) ((int)(((x) * 0x9e3779b97f4a7c15ULL >> 32) % (uint64_t)ranks))
+    for (uint64_t i = 0; i < k; i++)
+        send_counts[HOME(mine[i])]++;
+    for (int r = 1; r < ranks; r++)
+        at[r] = at[r - 1] + send_counts[r - 1];
+    for (uint64_t i = 0; i < k; i++)
+        sorted[at[HOME(mine[i])]++] = mine[i];
+#undef HOME
+    uint64_t *got;
+    uint64_t received = sf_dist_alltoallv(sorted, send_counts, sizeof *sorted, (void **)&got,
+                                          recv_counts);
+    uint64_t distinct = sort_unique(got, received);
+    sf_dist_sum_u64(&distinct, 1);
+    free(got);
+    free(mine);
+    free(sorted);
+    free(send_counts);
+    free(recv_counts);
+    free(at);
+    return distinct;
+}
+
 static void summarise(const sf_dist_job *job, const sf_dist_graph *d, const sf_params *p,
                       const char *values, char *json, size_t len)
 {
@@ -637,6 +709,37 @@ static void summarise(const sf_dist_job *job, const sf_dist_graph *d, const sf_p
             sum += ((const uint64_t *)values)[i];
         sf_dist_sum_u64(&sum, 1);
         snprintf(json, len, "{\"triangles\": %llu}", (unsigned long long)(sum / 3));
+    } else if (strcmp(job->algo->name, "cdlp") == 0) {
+        snprintf(json, len, "{\"communities\": %llu}",
+                 (unsigned long long)count_distinct((const uint64_t *)values, n));
+    } else if (strcmp(job->algo->name, "sssp") == 0) {
+        uint64_t reached = 0, source = 0;
+        double max_dist = 0;
+        for (uint64_t i = 0; i < n; i++) {
+            double dist = ((const double *)values)[i];
+            if (!isinf(dist)) {
+                reached++;
+                max_dist = dist > max_dist ? dist : max_dist;
+            }
+        }
+        if (sf_dist_graph_owns(d, p->source_vertex))
+            source = sf_dist_graph_original_id(d, p->source_vertex);
+        sf_dist_sum_u64(&reached, 1);
+        sf_dist_max_u64(&source, 1);
+        /* non-negative doubles order as their bit patterns do */
+        uint64_t bits;
+        memcpy(&bits, &max_dist, sizeof bits);
+        sf_dist_max_u64(&bits, 1);
+        memcpy(&max_dist, &bits, sizeof bits);
+        snprintf(json, len, "{\"source\": %llu, \"reached\": %llu, \"max_distance\": %.15g}",
+                 (unsigned long long)source, (unsigned long long)reached, max_dist);
+    } else if (strcmp(job->algo->name, "kcore") == 0) {
+        uint64_t max_core = 0;
+        for (uint64_t i = 0; i < n; i++)
+            max_core = ((const uint64_t *)values)[i] > max_core ? ((const uint64_t *)values)[i]
+                                                                : max_core;
+        sf_dist_max_u64(&max_core, 1);
+        snprintf(json, len, "{\"degeneracy\": %llu}", (unsigned long long)max_core);
     } else {
         uint64_t reached = 0, max_depth = 0, source = 0;
         for (uint64_t i = 0; i < n; i++) {
@@ -766,7 +869,7 @@ int sf_dist_job_run(const sf_dist_job *job)
     double start = sf_now();
     sf_edge_list part;
     sf_edge_list_init(&part);
-    rc = read_part(job->graph, &job->load, &part, &err);
+    rc = read_part(job->graph, &job->load, algo->needs_weights, &part, &err);
     facts.load_s = sf_now() - start;
     if (rc) {
         sf_edge_list_fini(&part);
@@ -778,6 +881,12 @@ int sf_dist_job_run(const sf_dist_job *job)
         .undirected = job->load.undirected ||
                       (!job->load.directed && part.declared_directed == 0),
     };
+    if (algo->needs_weights && (rc = sf_dist_agree(weigh_part(algo, &job->load, !build.undirected,
+                                                              &part, &err), &err))) {
+        sf_edge_list_fini(&part);
+        status = fail(rc, &err);
+        goto out;
+    }
     rc = sf_dist_graph_build(&part, &build, job->graph, &d, &err);
     sf_edge_list_fini(&part);
     if (rc == 0)
@@ -796,6 +905,10 @@ int sf_dist_job_run(const sf_dist_job *job)
     sf_params params = job->params;
     if (params.iterations < 0)
         params.iterations = algo->default_iterations;
+    if ((rc = sf_dist_agree(sf_job_check_graph(algo, &d->view, d->begin, d->end, &err), &err))) {
+        status = fail(rc, &err);
+        goto out;
+    }
     rc = algo->needs_source ? resolve_source(d, &params, &err) : 0;
     if (rc) {
         status = fail(rc, &err);
@@ -817,6 +930,12 @@ int sf_dist_job_run(const sf_dist_job *job)
         rc = sf_dist_lcc(e, by_id, &log);
     else if (strcmp(algo->name, "tc") == 0)
         rc = sf_dist_tc(e, by_id, &log);
+    else if (strcmp(algo->name, "cdlp") == 0)
+        rc = sf_cdlp(e, params.iterations, by_id, &log);
+    else if (strcmp(algo->name, "kcore") == 0)
+        rc = sf_dist_kcore(e, by_id, &log);
+    else if (strcmp(algo->name, "sssp") == 0)
+        rc = sf_dist_sssp(e, params.source_vertex, by_id, &log);
     else
         rc = sf_dist_bfs(e, params.source_vertex, by_id, &log);
     facts.run_s = sf_now() - start;

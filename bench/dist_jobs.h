@@ -24,7 +24,7 @@ typedef struct sf_dist_job {
     const char *command_line;
 } sf_dist_job;
 
-/* Whether ALGO runs over ranks (pr, wcc, bfs). */
+/* Whether ALGO runs over ranks (pr, wcc, bfs, sssp, cdlp, kcore). */
 bool sf_dist_job_supports(const sf_algo *algo);
 
 /* Collective: runs the job on every rank. Returns the exit status, the same

@@ -375,26 +375,27 @@ static int resolve_source(const sf_graph *g, sf_params *p, sf_error *err)
 
 /* Shortest paths assume weights >= 0 (operators/sssp.c): a negative one is
  * bad input, named by its arc. */
-static int check_weights(const sf_algo *algo, const sf_graph *g, sf_error *err)
+static int check_weights(const sf_algo *algo, const sf_graph *g, sf_vid begin, sf_vid end,
+                         sf_error *err)
 {
-    for (sf_vid u = 0; u < g->num_vertices; u++)
+    for (sf_vid u = begin; u < end; u++)
         for (sf_eid e = g->out_offsets[u]; e < g->out_offsets[u + 1]; e++)
             if (g->out_weights[e] < 0)
-                return sf_error_set(err, SF_EINPUT,
-                                    "%s needs non-negative weights; arc %llu -> %llu weighs %g",
-                                    algo->name, (unsigned long long)sf_graph_original_id(g, u),
-                                    (unsigned long long)sf_graph_original_id(g, g->out_neighbors[e]),
-                                    g->out_weights[e]);
+                return sf_job_negative_weight(algo, sf_graph_original_id(g, u),
+                                              sf_graph_original_id(g, g->out_neighbors[e]),
+                                              g->out_weights[e], err);
     return 0;
 }
 
-/* What a kernel needs of the graph and its parameters, checked before it runs. */
-static int prepare_params(const sf_algo *algo, const sf_graph *g, const sf_params *p,
-                          sf_params *out, sf_error *err)
+int sf_job_negative_weight(const sf_algo *algo, uint64_t u, uint64_t v, double w, sf_error *err)
 {
-    *out = *p;
-    if (out->iterations < 0)
-        out->iterations = algo->default_iterations;
+    return sf_error_set(err, SF_EINPUT, "%s needs non-negative weights; arc %llu -> %llu weighs %g",
+                        algo->name, (unsigned long long)u, (unsigned long long)v, w);
+}
+
+int sf_job_check_graph(const sf_algo *algo, const sf_graph *g, sf_vid begin, sf_vid end,
+                       sf_error *err)
+{
     if (algo->needs_undirected && g->directed)
         return sf_error_set(err, SF_EUSAGE,
                             "%s needs an undirected graph; give --undirected to symmetrise it",
@@ -404,11 +405,19 @@ static int prepare_params(const sf_algo *algo, const sf_graph *g, const sf_param
                             "%s needs edge weights and the graph has none; give --weights=unit "
                             "or --weights=random",
                             algo->name);
-    if (algo->needs_weights) {
-        int rc = check_weights(algo, g, err);
-        if (rc)
-            return rc;
-    }
+    return algo->needs_weights ? check_weights(algo, g, begin, end, err) : 0;
+}
+
+/* What a kernel needs of the graph and its parameters, checked before it runs. */
+static int prepare_params(const sf_algo *algo, const sf_graph *g, const sf_params *p,
+                          sf_params *out, sf_error *err)
+{
+    *out = *p;
+    if (out->iterations < 0)
+        out->iterations = algo->default_iterations;
+    int rc = sf_job_check_graph(algo, g, 0, g->num_vertices, err);
+    if (rc)
+        return rc;
     return algo->needs_source ? resolve_source(g, out, err) : 0;
 }
 

@@ -63,6 +63,18 @@ int sf_job_run(const sf_algo *algo, sf_engine *e, const sf_graph *g, bool baseli
                const sf_params *p, sf_job_result *r, sf_error *err);
 void sf_job_result_fini(sf_job_result *r);
 
+/* What algo needs of g, checked for the rows [begin, end) (a single process
+ * passes every vertex, a rank its own): SF_EUSAGE when it needs an
+ * undirected graph and g is directed; SF_EINPUT when it needs weights and g
+ * has none, or an arc of those rows weighs less than 0. Returns 0 or that
+ * error, with the message for the user in err. */
+int sf_job_check_graph(const sf_algo *algo, const sf_graph *g, sf_vid begin, sf_vid end,
+                       sf_error *err);
+
+/* The error for arc u -> v (original ids) of weight w < 0: SF_EINPUT, with
+ * the message in err. */
+int sf_job_negative_weight(const sf_algo *algo, uint64_t u, uint64_t v, double w, sf_error *err);
+
 /* Compares r against the reference run with r->params: integer values
  * exactly, floating values within 1e-9 relative. Sets *pass; on failure msg
  * names the first vertex that differs. Returns 0 or -ENOMEM. */

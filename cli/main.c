@@ -916,15 +916,9 @@ static int convert_to_text(struct cli *c, const char *out, uint64_t *written, bo
     if (rc)
         goto out;
     *undirected = c->load.undirected || (!c->load.directed && edges.declared_directed == 0);
-    if (c->load.weights != SF_WEIGHTS_INPUT) {
-        if (sf_edge_list_reserve(&edges, edges.count + 1, true)) {
-            rc = sf_error_set(err, -ENOMEM, "out of memory for the weights of %s", c->graph);
-            goto out;
-        }
-#pragma omp parallel for schedule(static)
-        for (uint64_t i = 0; i < edges.count; i++)
-            edges.weight[i] = sf_weights_of(c->load.weights, c->load.seed, edges.src[i],
-                                            edges.dst[i], !*undirected);
+    if (sf_edge_list_assign_weights(&edges, c->load.weights, c->load.seed, !*undirected)) {
+        rc = sf_error_set(err, -ENOMEM, "out of memory for the weights of %s", c->graph);
+        goto out;
     }
     sf_write_edges_options opt = {
         .undirected = *undirected, .dedup = c->dedup, .drop_self_loops = c->drop_self_loops};

@@ -279,9 +279,12 @@ static int distribute_ids(sf_dist_graph *g, const struct relabel *r)
 
 /* Sends the key row << 32 | col of every arc to the owner of its row, and,
  * when `both`, col << 32 | row to the owner of col. Self-loops are dropped
- * (counted in *self_loops). Returns the keys received in *keys. */
-static uint64_t route(const sf_dist_graph *g, const sf_vid *row, const sf_vid *col, uint64_t m,
-                      bool both, uint64_t **keys, uint64_t *self_loops)
+ * (counted in *self_loops). Returns the keys received in *keys, and when
+ * `w` (the arcs' weights) is not NULL, their weights in *weights, key k's
+ * at k. */
+static uint64_t route(const sf_dist_graph *g, const sf_vid *row, const sf_vid *col,
+                      const double *w, uint64_t m, bool both, uint64_t **keys, double **weights,
+                      uint64_t *self_loops)
 {
     int ranks = g->ranks, threads = omp_get_max_threads();
     uint64_t *counts = calloc((size_t)threads * ranks + 1, sizeof *counts);
@@ -325,7 +328,8 @@ static uint64_t route(const sf_dist_graph *g, const sf_vid *row, const sf_vid *c
     for (int r = 0; r < ranks; r++)
         total += send_counts[r];
     uint64_t *send = malloc((total + 1) * sizeof *send);
-    if (!send)
+    double *send_w = w ? malloc((total + 1) * sizeof *send_w) : NULL;
+    if (!send || (w && !send_w))
         sf_dist_abort(1, "out of memory routing arcs");
 #pragma omp parallel num_threads(threads)
     {
@@ -335,14 +339,24 @@ static uint64_t route(const sf_dist_graph *g, const sf_vid *row, const sf_vid *c
         for (uint64_t i = lo; i < hi; i++) {
             if (row[i] == col[i])
                 continue;
-            send[at[sf_dist_graph_owner(g, row[i])]++] = (uint64_t)row[i] << 32 | col[i];
-            if (both)
-                send[at[sf_dist_graph_owner(g, col[i])]++] = (uint64_t)col[i] << 32 | row[i];
+            uint64_t k = at[sf_dist_graph_owner(g, row[i])]++;
+            send[k] = (uint64_t)row[i] << 32 | col[i];
+            if (w)
+                send_w[k] = w[i];
+            if (both) {
+                k = at[sf_dist_graph_owner(g, col[i])]++;
+                send[k] = (uint64_t)col[i] << 32 | row[i];
+                if (w)
+                    send_w[k] = w[i];
+            }
         }
     }
     free(counts);
     uint64_t got = sf_dist_alltoallv(send, send_counts, sizeof *send, (void **)keys, recv_counts);
+    if (w)
+        sf_dist_alltoallv(send_w, send_counts, sizeof *send_w, (void **)weights, recv_counts);
     free(send);
+    free(send_w);
     free(send_counts);
     free(recv_counts);
     *self_loops = loops;
@@ -389,16 +403,84 @@ static void sort_row(sf_vid *a, uint64_t n, sf_vid *scratch)
         memcpy(a, from, n * sizeof *a);
 }
 
+/* Room for sorting a weighted row of up to `longest` arcs. */
+struct weighted_scratch {
+    uint64_t *keys, *spare;
+    double *weights;
+};
+
+static bool weighted_scratch_init(struct weighted_scratch *s, uint64_t longest)
+{
+    s->keys = malloc((longest + 1) * sizeof *s->keys);
+    s->spare = malloc((longest + 1) * sizeof *s->spare);
+    s->weights = malloc((longest + 1) * sizeof *s->weights);
+    return s->keys && s->spare && s->weights;
+}
+
+static void weighted_scratch_fini(struct weighted_scratch *s)
+{
+    free(s->keys);
+    free(s->spare);
+    free(s->weights);
+}
+
+/* Sorts a weighted row by column and drops repeated columns, keeping the
+ * smallest weight as the single-process builder does. Returns the length
+ * kept. The keys col << 32 | position go through an LSD radix sort by the
+ * column's bytes (stable), then the weights follow their positions. */
+static uint64_t sort_weighted_row(sf_vid *col, double *w, uint64_t n, struct weighted_scratch *s)
+{
+    sf_vid max = 0;
+    for (uint64_t i = 0; i < n; i++) {
+        s->keys[i] = (uint64_t)col[i] << 32 | i;
+        max |= col[i];
+    }
+    uint64_t *from = s->keys, *to = s->spare;
+    for (unsigned shift = 32; shift < 64 && ((uint64_t)max << 32 >> shift); shift += 8) {
+        uint64_t count[256] = {0};
+        for (uint64_t i = 0; i < n; i++)
+            count[(from[i] >> shift) & 0xff]++;
+        uint64_t sum = 0;
+        for (unsigned d = 0; d < 256; d++) {
+            uint64_t c = count[d];
+            count[d] = sum;
+            sum += c;
+        }
+        for (uint64_t i = 0; i < n; i++)
+            to[count[(from[i] >> shift) & 0xff]++] = from[i];
+        uint64_t *t = from;
+        from = to;
+        to = t;
+    }
+    memcpy(s->weights, w, n * sizeof *w);
+    uint64_t k = 0;
+    for (uint64_t i = 0; i < n; i++) {
+        sf_vid c = (sf_vid)(from[i] >> 32);
+        double weight = s->weights[(uint32_t)from[i]];
+        if (k > 0 && col[k - 1] == c) {
+            w[k - 1] = weight < w[k - 1] ? weight : w[k - 1];
+        } else {
+            col[k] = c;
+            w[k++] = weight;
+        }
+    }
+    return k;
+}
+
 /* Rows [begin, end) from keys (row << 32 | col), each sorted ascending with
  * repeats dropped. Frees keys. *rows gets end - begin + 1 offsets and
- * *nbrs the neighbours; returns the arcs kept and adds repeats to *dups. */
-static int build_rows(uint64_t *keys, uint64_t n, sf_vid begin, sf_vid end, sf_eid **rows,
-                      sf_vid **nbrs, uint64_t *arcs, uint64_t *dups)
+ * *nbrs the neighbours; returns the arcs kept and adds repeats to *dups.
+ * With `key_weights` (key k's weight at k; freed too), *weights gets the
+ * kept arcs' weights, the smallest of each repeated arc. */
+static int build_rows(uint64_t *keys, double *key_weights, uint64_t n, sf_vid begin, sf_vid end,
+                      sf_eid **rows, sf_vid **nbrs, double **weights, uint64_t *arcs,
+                      uint64_t *dups)
 {
     uint64_t num_rows = (uint64_t)end - begin;
     sf_eid *at = calloc(num_rows + 1, sizeof *at), *kept = calloc(num_rows + 1, sizeof *kept);
     sf_vid *raw = malloc((n + 1) * sizeof *raw), *out = NULL;
-    if (!at || !kept || !raw)
+    double *raw_w = key_weights ? malloc((n + 1) * sizeof *raw_w) : NULL, *out_w = NULL;
+    if (!at || !kept || !raw || (key_weights && !raw_w))
         goto oom;
 #pragma omp parallel for schedule(static)
     for (uint64_t i = 0; i < n; i++)
@@ -410,9 +492,13 @@ static int build_rows(uint64_t *keys, uint64_t n, sf_vid begin, sf_vid end, sf_e
     for (uint64_t i = 0; i < n; i++) {
         uint64_t pos = __atomic_fetch_add(&kept[(keys[i] >> 32) - begin], 1, __ATOMIC_RELAXED);
         raw[pos] = (sf_vid)keys[i];
+        if (raw_w)
+            raw_w[pos] = key_weights[i];
     }
     free(keys);
+    free(key_weights);
     keys = NULL;
+    key_weights = NULL;
     uint64_t longest = 0;
     for (uint64_t r = 0; r < num_rows; r++)
         longest = at[r + 1] - at[r] > longest ? at[r + 1] - at[r] : longest;
@@ -420,42 +506,59 @@ static int build_rows(uint64_t *keys, uint64_t n, sf_vid begin, sf_vid end, sf_e
 #pragma omp parallel reduction(| : failed)
     {
         sf_vid *scratch = malloc((longest + 1) * sizeof *scratch);
-        failed = !scratch;
+        struct weighted_scratch pairs = {0};
+        failed = !scratch || (raw_w && !weighted_scratch_init(&pairs, longest));
 #pragma omp for schedule(dynamic, 1024)
         for (uint64_t r = 0; r < num_rows; r++) {
             sf_vid *row = raw + at[r];
             uint64_t len = at[r + 1] - at[r], k = 0;
-            if (scratch)
+            if (failed) {
+                /* reported after the loop */
+            } else if (raw_w) {
+                k = sort_weighted_row(row, raw_w + at[r], len, &pairs);
+            } else {
                 sort_row(row, len, scratch);
-            for (uint64_t i = 0; i < len; i++)
-                if (k == 0 || row[i] != row[k - 1])
-                    row[k++] = row[i];
+                for (uint64_t i = 0; i < len; i++)
+                    if (k == 0 || row[i] != row[k - 1])
+                        row[k++] = row[i];
+            }
             kept[r] = k;
         }
         free(scratch);
+        weighted_scratch_fini(&pairs);
     }
     if (failed)
         goto oom;
     kept[num_rows] = 0;
     uint64_t total = sf_exclusive_scan_u64(kept, num_rows + 1);
     out = malloc((total + 1) * sizeof *out);
-    if (!out)
+    out_w = raw_w ? malloc((total + 1) * sizeof *out_w) : NULL;
+    if (!out || (raw_w && !out_w))
         goto oom;
 #pragma omp parallel for schedule(dynamic, 1024)
-    for (uint64_t r = 0; r < num_rows; r++)
+    for (uint64_t r = 0; r < num_rows; r++) {
         memcpy(out + kept[r], raw + at[r], (kept[r + 1] - kept[r]) * sizeof *out);
+        if (out_w)
+            memcpy(out_w + kept[r], raw_w + at[r], (kept[r + 1] - kept[r]) * sizeof *out_w);
+    }
     free(raw);
+    free(raw_w);
     free(at);
     *rows = kept;
     *nbrs = out;
+    if (weights)
+        *weights = out_w;
     *arcs = total;
     *dups += n - total;
     return 0;
 oom:
     free(keys);
+    free(key_weights);
     free(at);
     free(kept);
     free(raw);
+    free(raw_w);
+    free(out);
     return -ENOMEM;
 }
 
@@ -463,15 +566,19 @@ oom:
 
 static sf_dist_mirrors *build_mirrors(sf_dist_graph *g, bool all);
 
-/* Rows permuted: new row pos[i] is old row i, its ids renamed, sorted. */
-static int permute_rows(sf_eid **rows, sf_vid **nbrs, uint64_t num_rows, const uint32_t *pos,
-                        const sf_vid *renamed)
+/* Rows permuted: new row pos[i] is old row i, its ids renamed, sorted (with
+ * their weights, when *weights is not NULL). */
+static int permute_rows(sf_eid **rows, sf_vid **nbrs, double **weights, uint64_t num_rows,
+                        const uint32_t *pos, const sf_vid *renamed)
 {
     sf_eid *old_rows = *rows, *new_rows = calloc(num_rows + 1, sizeof *new_rows);
     sf_vid *old_nbrs = *nbrs, *new_nbrs = malloc((old_rows[num_rows] + 1) * sizeof *new_nbrs);
-    if (!new_rows || !new_nbrs) {
+    double *old_w = *weights, *new_w = old_w ? malloc((old_rows[num_rows] + 1) * sizeof *new_w)
+                                             : NULL;
+    if (!new_rows || !new_nbrs || (old_w && !new_w)) {
         free(new_rows);
         free(new_nbrs);
+        free(new_w);
         return -ENOMEM;
     }
     for (uint64_t i = 0; i < num_rows; i++)
@@ -484,27 +591,39 @@ static int permute_rows(sf_eid **rows, sf_vid **nbrs, uint64_t num_rows, const u
 #pragma omp parallel reduction(| : failed)
     {
         sf_vid *scratch = malloc((longest + 1) * sizeof *scratch);
-        failed = !scratch;
+        struct weighted_scratch pairs = {0};
+        failed = !scratch || (old_w && !weighted_scratch_init(&pairs, longest));
 #pragma omp for schedule(dynamic, 1024)
         for (uint64_t i = 0; i < num_rows; i++) {
             sf_vid *row = new_nbrs + new_rows[pos[i]];
             uint64_t len = old_rows[i + 1] - old_rows[i];
             for (uint64_t k = 0; k < len; k++)
                 row[k] = renamed[old_nbrs[old_rows[i] + k]];
-            if (scratch)
+            if (failed) {
+                /* reported after the loop */
+            } else if (old_w) {
+                double *w = new_w + new_rows[pos[i]];
+                memcpy(w, old_w + old_rows[i], len * sizeof *w);
+                sort_weighted_row(row, w, len, &pairs); /* no repeats left to drop */
+            } else {
                 sort_row(row, len, scratch);
+            }
         }
         free(scratch);
+        weighted_scratch_fini(&pairs);
     }
     if (failed) {
         free(new_rows);
         free(new_nbrs);
+        free(new_w);
         return -ENOMEM;
     }
     free(old_rows);
     free(old_nbrs);
+    free(old_w);
     *rows = new_rows;
     *nbrs = new_nbrs;
+    *weights = new_w;
     return 0;
 }
 
@@ -513,7 +632,8 @@ static int permute_rows(sf_eid **rows, sf_vid **nbrs, uint64_t num_rows, const u
  * remote neighbours come from their owners through the boundary exchange;
  * the mirrors keep their pairing (position k of a sender's list is
  * position k of the receiver's) and are renamed in place. */
-static int order_by_degree(sf_dist_graph *g, sf_vid **in_nbrs, sf_vid **out_nbrs)
+static int order_by_degree(sf_dist_graph *g, sf_vid **in_nbrs, sf_vid **out_nbrs,
+                           double **in_w, double **out_w)
 {
     uint64_t n = (uint64_t)g->end - g->begin, total = g->view.num_vertices;
     bool directed = g->out_rows != NULL;
@@ -537,9 +657,9 @@ static int order_by_degree(sf_dist_graph *g, sf_vid **in_nbrs, sf_vid **out_nbrs
     for (uint64_t k = 0; k < m->recv_at[m->num_peers]; k++)
         m->recv_ids[k] = renamed[m->recv_ids[k]];
     g->mirrors[SF_MIRRORS_ALL] = m;
-    if (permute_rows(&g->in_rows, in_nbrs, n, pos, renamed))
+    if (permute_rows(&g->in_rows, in_nbrs, in_w, n, pos, renamed))
         goto oom;
-    if (directed && permute_rows(&g->out_rows, out_nbrs, n, pos, renamed))
+    if (directed && permute_rows(&g->out_rows, out_nbrs, out_w, n, pos, renamed))
         goto oom;
     /* ids: by dense id, and in original order */
     uint64_t *owned = malloc((n + 1) * sizeof *owned);
@@ -565,10 +685,13 @@ oom:
 /* ---- the build -------------------------------------------------------- */
 
 static void set_view(sf_dist_graph *g, bool directed, sf_vid *in_nbrs, sf_vid *out_nbrs,
-                     uint64_t in_arcs)
+                     double *in_w, double *out_w, uint64_t in_arcs)
 {
     sf_graph *v = &g->view;
     v->directed = directed;
+    v->weighted = in_w != NULL;
+    v->in_weights = in_w;
+    v->out_weights = out_w ? out_w : in_w;
     v->num_arcs = in_arcs;
     v->num_edges = directed ? g->num_arcs : g->num_arcs / 2;
     /* biased: row v of the owned range is rows[v - begin] */
@@ -618,6 +741,16 @@ int sf_dist_graph_build(sf_edge_list *part, const sf_dist_build_options *opt, co
             sf_dist_abort(1, "out of memory relabelling vertex ids");
         n = names.n;
     }
+    /* weights: every rank's arcs have them, or none do */
+    double *weight = part->weight;
+    part->weight = NULL;
+    uint64_t weighted[2] = {weight != NULL || m == 0, weight != NULL};
+    sf_dist_min_u64(&weighted[0], 1);
+    sf_dist_max_u64(&weighted[1], 1);
+    if (weighted[1] && !weighted[0])
+        sf_dist_abort(2, "ranks were given parts with and without weights");
+    if (weighted[1] && !weight && !(weight = malloc(sizeof *weight)))
+        sf_dist_abort(1, "out of memory building the graph");
     sf_edge_list_fini(part);
     if (n > SF_MAX_VERTICES) {
         rc = sf_error_set(err, SF_EINPUT,
@@ -639,31 +772,36 @@ int sf_dist_graph_build(sf_edge_list *part, const sf_dist_build_options *opt, co
 
     /* in-arcs: (dst, src) to the owner of dst; undirected, both ways */
     uint64_t loops = 0, dups = 0, in_arcs = 0, out_arcs = 0;
-    uint64_t got = route(g, dst, src, m, undirected, &keys, &loops);
+    double *key_w = NULL, *in_w = NULL, *out_w = NULL;
+    uint64_t got = route(g, dst, src, weight, m, undirected, &keys, &key_w, &loops);
     sf_vid *in_nbrs = NULL, *out_nbrs = NULL;
-    if (build_rows(keys, got, g->begin, g->end, &g->in_rows, &in_nbrs, &in_arcs, &dups))
+    if (build_rows(keys, key_w, got, g->begin, g->end, &g->in_rows, &in_nbrs, &in_w, &in_arcs,
+                   &dups))
         sf_dist_abort(1, "out of memory building rows");
     if (!undirected) {
         /* out-arcs: (src, dst) to the owner of src */
         uint64_t more_loops;
-        got = route(g, src, dst, m, false, &keys, &more_loops);
+        got = route(g, src, dst, weight, m, false, &keys, &key_w, &more_loops);
         uint64_t out_dups = 0;
-        if (build_rows(keys, got, g->begin, g->end, &g->out_rows, &out_nbrs, &out_arcs, &out_dups))
+        if (build_rows(keys, key_w, got, g->begin, g->end, &g->out_rows, &out_nbrs, &out_w,
+                       &out_arcs, &out_dups))
             sf_dist_abort(1, "out of memory building rows");
     }
     free(src);
     free(dst);
+    free(weight);
     src = dst = NULL;
+    weight = NULL;
     const char *order = getenv("SF_DIST_ORDER");
     if (!(order && strcmp(order, "original") == 0)) {
         /* set_view first: the mirrors read the rows through the view */
-        set_view(g, !undirected, in_nbrs, out_nbrs, in_arcs);
-        if (order_by_degree(g, &in_nbrs, &out_nbrs))
+        set_view(g, !undirected, in_nbrs, out_nbrs, in_w, out_w, in_arcs);
+        if (order_by_degree(g, &in_nbrs, &out_nbrs, &in_w, &out_w))
             sf_dist_abort(1, "out of memory ordering vertices by degree");
     }
     g->num_arcs = in_arcs;
     sf_dist_sum_u64(&g->num_arcs, 1);
-    set_view(g, !undirected, in_nbrs, out_nbrs, in_arcs);
+    set_view(g, !undirected, in_nbrs, out_nbrs, in_w, out_w, in_arcs);
     uint64_t dropped[2] = {loops, dups};
     sf_dist_sum_u64(dropped, 2);
     g->view.dropped_self_loops = dropped[0];
@@ -673,6 +811,7 @@ int sf_dist_graph_build(sf_edge_list *part, const sf_dist_build_options *opt, co
 fail:
     free(src);
     free(dst);
+    free(weight);
     free(names.slice);
     sf_dist_graph_destroy(&g);
     return rc;
@@ -702,6 +841,9 @@ void sf_dist_graph_destroy(sf_dist_graph **gp)
     if (g->view.out_neighbors != g->view.in_neighbors)
         free(g->view.out_neighbors);
     free(g->view.in_neighbors);
+    if (g->view.out_weights != g->view.in_weights)
+        free(g->view.out_weights);
+    free(g->view.in_weights);
     free(g->in_rows);
     free(g->out_rows);
     free(g->owned_ids);
@@ -724,6 +866,49 @@ sf_vid sf_dist_graph_find_vertex(const sf_dist_graph *g, uint64_t original_id)
     }
     sf_dist_min_u64(&found, 1);
     return found == UINT64_MAX ? SF_VID_NONE : (sf_vid)found;
+}
+
+/* The owners answer for the ranks that are theirs: the requests, sorted and
+ * distinct, go to their owners in one all-to-all, the answers come back in
+ * the same order in a second. */
+void sf_dist_graph_ids_of_ranks(const sf_dist_graph *g, uint64_t *values, uint64_t n)
+{
+    int ranks = g->ranks;
+    uint64_t remote = 0;
+    for (uint64_t i = 0; i < n; i++)
+        remote += !sf_dist_graph_owns(g, (sf_vid)values[i]);
+    uint64_t *asked = malloc((remote + 1) * sizeof *asked);
+    uint64_t *send_counts = calloc(ranks, sizeof *send_counts);
+    uint64_t *recv_counts = calloc(ranks, sizeof *recv_counts);
+    if (!asked || !send_counts || !recv_counts)
+        sf_dist_abort(1, "out of memory translating labels");
+    remote = 0;
+    for (uint64_t i = 0; i < n; i++)
+        if (!sf_dist_graph_owns(g, (sf_vid)values[i]))
+            asked[remote++] = values[i];
+    if (sort_u64(asked, remote))
+        sf_dist_abort(1, "out of memory translating labels");
+    remote = unique_u64(asked, remote);
+    /* sorted ranks: each owner's requests are contiguous, in rank order */
+    for (uint64_t i = 0; i < remote; i++)
+        send_counts[sf_dist_graph_owner(g, (sf_vid)asked[i])]++;
+    uint64_t *requests, *answers;
+    uint64_t got = sf_dist_alltoallv(asked, send_counts, sizeof *asked, (void **)&requests,
+                                     recv_counts);
+#pragma omp parallel for schedule(static)
+    for (uint64_t i = 0; i < got; i++)
+        requests[i] = sf_dist_graph_sorted_id(g, requests[i]);
+    sf_dist_alltoallv(requests, recv_counts, sizeof *requests, (void **)&answers, send_counts);
+#pragma omp parallel for schedule(static)
+    for (uint64_t i = 0; i < n; i++)
+        values[i] = sf_dist_graph_owns(g, (sf_vid)values[i])
+                        ? sf_dist_graph_sorted_id(g, values[i])
+                        : answers[lower_bound_u64(asked, remote, values[i])];
+    free(answers);
+    free(requests);
+    free(asked);
+    free(send_counts);
+    free(recv_counts);
 }
 
 /* ---- mirrors ---------------------------------------------------------- */

@@ -33,8 +33,9 @@
  * the ranks' counts), arcs are routed to their owners with one all-to-all,
  * and each rank builds its rows by counting sort, dropping self-loops and
  * duplicates as the single-process builder does, so the graph is the same
- * simple graph at any rank count. Weights are not distributed (no
- * distributed kernel reads them). */
+ * simple graph at any rank count. Weights, when the part has them, travel
+ * with their arcs and a repeated arc keeps the smallest, as in one process
+ * (view.in_weights and out_weights beside the rows). */
 #ifndef SF_DIST_GRAPH_H
 #define SF_DIST_GRAPH_H
 
@@ -129,6 +130,14 @@ static inline uint64_t sf_dist_graph_sorted_id(const sf_dist_graph *g, uint64_t 
 /* Collective: the dense id of an original id (SF_VID_NONE when no rank has
  * it), the same answer on every rank. */
 sf_vid sf_dist_graph_find_vertex(const sf_dist_graph *g, uint64_t original_id);
+
+/* Collective: replaces each of values[0..n), a vertex's rank in original-id
+ * order over all vertices (< num_vertices; such ranks live in the same
+ * ranges as dense ids), by that vertex's original id, asking the owners of
+ * the ranks this rank does not own. Labels that name vertices (CDLP's) are
+ * kept as ranks while a kernel runs and become ids at the end. Aborts the
+ * job when out of memory. */
+void sf_dist_graph_ids_of_ranks(const sf_dist_graph *g, uint64_t *values, uint64_t n);
 
 /* Collective: the mirrors of a kind, built on the first call. Aborts the
  * job when out of memory. */

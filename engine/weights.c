@@ -76,3 +76,16 @@ int sf_graph_assign_weights(sf_graph *g, sf_weights_mode mode, uint64_t seed)
     g->weighted = true;
     return 0;
 }
+
+int sf_edge_list_assign_weights(sf_edge_list *l, sf_weights_mode mode, uint64_t seed,
+                                bool directed)
+{
+    if (mode == SF_WEIGHTS_INPUT)
+        return 0;
+    if (sf_edge_list_reserve(l, l->count + 1, true))
+        return -ENOMEM;
+#pragma omp parallel for schedule(static)
+    for (uint64_t i = 0; i < l->count; i++)
+        l->weight[i] = sf_weights_of(mode, seed, l->src[i], l->dst[i], directed);
+    return 0;
+}

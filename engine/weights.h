@@ -8,6 +8,7 @@
 
 #include <stdint.h>
 
+#include "edge_list.h"
 #include "graph.h"
 
 typedef enum {
@@ -25,5 +26,11 @@ double sf_weights_of(sf_weights_mode mode, uint64_t seed, uint64_t u, uint64_t v
 /* Gives g weights by `mode` (SF_WEIGHTS_INPUT leaves g alone), replacing
  * any it had; g->weighted becomes true. Returns 0 or -ENOMEM (g unchanged). */
 int sf_graph_assign_weights(sf_graph *g, sf_weights_mode mode, uint64_t seed);
+
+/* The same weights for the arcs of an edge list (original ids; a graph
+ * built from it then weighs as sf_graph_assign_weights would make it),
+ * replacing any it had. Returns 0 or -ENOMEM (l unchanged). */
+int sf_edge_list_assign_weights(sf_edge_list *l, sf_weights_mode mode, uint64_t seed,
+                                bool directed);
 
 #endif

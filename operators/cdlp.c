@@ -31,11 +31,23 @@
  * of kron:18's 262144 vertices still change after that), and the last
  * iterations cost almost nothing. Nothing changed at all: a fixed point,
  * the iterations stop. bench/baseline_cdlp.c is the same algorithm on one
- * thread. */
+ * thread.
+ *
+ * Over MPI ranks (engine/dist_graph.h) the same pulls run on each rank's
+ * vertices, with three hooks: before each pull the labels of boundary
+ * vertices (4-byte ranks, which are global: ranges are the same in dense and
+ * original order) go to the ranks that read them, in- and out-neighbours'
+ * when directed; every iteration is a full pull (the dirty set would need
+ * the neighbours' changes from other ranks too); and the fixed point is
+ * agreed over the ranks. The last labels are ranks that other ranks may own,
+ * and become original ids by asking their owners
+ * (sf_dist_graph_ids_of_ranks). The mode of a vertex reads the same labels
+ * as in one process, so the labels are identical. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/dist_graph.h"
 #include "operators/edge_map.h"
 #include "operators/frontier.h"
 #include "operators/kernels.h"
@@ -179,6 +191,8 @@ static void original_id_shard(sf_shard *s, void *arg)
 
 struct cdlp_run {
     sf_engine *engine;
+    sf_dist_graph *dist;        /* over ranks, else NULL */
+    sf_dist_mirrors *mirrors;   /* over ranks: the neighbours on other ranks */
     struct cdlp_state state;
     sf_vid *buffer[2];
     sf_frontier changed, dirty;
@@ -192,9 +206,15 @@ static bool cdlp_step(int iteration, void *arg)
     const sf_graph *g = c->g;
     c->label = run->buffer[iteration & 1];
     c->next = run->buffer[(iteration + 1) & 1];
+    if (run->mirrors)
+        sf_dist_mirrors_sync(run->mirrors, run->buffer[iteration & 1], sizeof(sf_vid));
     sf_engine_run(run->engine, pulls[g->directed][run->pass], c);
     uint64_t changed = sf_engine_count(run->engine), arcs = sf_engine_count2(run->engine);
     c->label = c->next;
+    if (run->mirrors) {
+        run->pass = ALL;
+        return !sf_dist_any(changed > 0);
+    }
     if (changed == 0)
         return true;            /* a fixed point: no later iteration changes anything */
     run->pass = arcs > g->num_arcs / DENSE ? ALL : DIRTY;
@@ -206,10 +226,11 @@ static bool cdlp_step(int iteration, void *arg)
     return false;
 }
 
-static sf_eid widest_row(const sf_graph *g)
+/* The largest in + out degree among vertices [begin, end). */
+static sf_eid widest_row(const sf_graph *g, sf_vid begin, sf_vid end)
 {
     sf_eid widest = 0;
-    for (sf_vid v = 0; v < g->num_vertices; v++) {
+    for (sf_vid v = begin; v < end; v++) {
         sf_eid d = sf_in_degree(g, v) + (g->directed ? sf_out_degree(g, v) : 0);
         widest = d > widest ? d : widest;
     }
@@ -219,13 +240,15 @@ static sf_eid widest_row(const sf_graph *g)
 int sf_cdlp(sf_engine *e, int iterations, uint64_t *label, sf_iteration_log *log)
 {
     const sf_graph *g = sf_engine_graph(e);
-    struct cdlp_run run = {.engine = e, .state = {.g = g, .out = label}, .pass = FIRST};
+    struct cdlp_run run = {.engine = e, .state = {.g = g, .out = label}, .pass = FIRST,
+                           .dist = sf_engine_dist(e)};
     struct cdlp_state *c = &run.state;
     if (g->num_vertices == 0)
         return 0;
     int rc = -ENOMEM;
     size_t table_size = 2;
-    for (sf_eid widest = widest_row(g);
+    sf_vid begin = run.dist ? run.dist->begin : 0, end = run.dist ? run.dist->end : g->num_vertices;
+    for (sf_eid widest = widest_row(g, begin, end);
          table_size < 2 * widest && table_size < (UINT64_C(1) << 32);)
         table_size *= 2;
     c->pool_size = sf_engine_threads(e);
@@ -244,6 +267,8 @@ int sf_cdlp(sf_engine *e, int iterations, uint64_t *label, sf_iteration_log *log
     if (!run.buffer[0] || !run.buffer[1] || sf_frontier_init(&run.changed, e) ||
         sf_frontier_init(&run.dirty, e))
         goto out;
+    if (run.dist)
+        run.mirrors = sf_dist_graph_mirrors(run.dist, g->directed ? SF_MIRRORS_ALL : SF_MIRRORS_IN);
     c->changed = &run.changed;
     c->dirty = &run.dirty;
     c->next = run.buffer[0];
@@ -252,9 +277,16 @@ int sf_cdlp(sf_engine *e, int iterations, uint64_t *label, sf_iteration_log *log
     rc = sf_iterate(iterations, cdlp_step, &run, log);
     if (rc < 0)
         goto out;
-    /* sorted_ids under degree order; else the dense ids are the ranks */
-    c->sorted = g->by_original ? g->sorted_ids : g->original_ids;
-    sf_engine_run(e, original_id_shard, c);
+    if (run.dist) {
+        /* the owners of the labels name them */
+        c->sorted = NULL;
+        sf_engine_run(e, original_id_shard, c);
+        sf_dist_graph_ids_of_ranks(run.dist, label + begin, (uint64_t)end - begin);
+    } else {
+        /* sorted_ids under degree order; else the dense ids are the ranks */
+        c->sorted = g->by_original ? g->sorted_ids : g->original_ids;
+        sf_engine_run(e, original_id_shard, c);
+    }
     rc = 0;
 out:
     sf_frontier_fini(&run.changed, e);

@@ -55,6 +55,13 @@ int sf_dist_bfs(sf_engine *e, sf_vid source, int64_t *depth, sf_iteration_log *l
  * written for owned vertices only. */
 int sf_dist_lcc(sf_engine *e, double *lcc, sf_iteration_log *log);
 int sf_dist_tc(sf_engine *e, uint64_t *triangles, sf_iteration_log *log);
+/* Core numbers of an undirected graph over ranks by the h-index iteration
+ * (operators/dist_kcore.c); -EINVAL on a directed graph. sf_cdlp runs
+ * distributed as it is. */
+int sf_dist_kcore(sf_engine *e, uint64_t *core, sf_iteration_log *log);
+/* Shortest paths over ranks by rounds of pulled relaxations
+ * (operators/dist_sssp.c); -EINVAL when the graph has no weights. */
+int sf_dist_sssp(sf_engine *e, sf_vid source, double *dist, sf_iteration_log *log);
 
 /* Slow, obviously-correct references for --verify and the tests
  * (operators/reference.c): straight from the definitions, one thread. */

@@ -544,13 +544,17 @@ Test(mpi, run_record_counts_ranks_and_bytes, .timeout = 60)
     cr_assert(strstr(out, "\"boundary_vertices\": ["), "%s", out);
 }
 
-Test(mpi, kernels_not_distributed_say_so, .timeout = 60)
+/* Every kernel runs over ranks; the single-threaded baseline does not, and
+ * says so in one line (exit 2). */
+Test(mpi, baseline_under_ranks_says_so, .timeout = 60)
 {
     REQUIRE_MPI();
     char err[4096];
-    int status = run_ranks(2, "run cdlp kron:6", NULL, 0, err, sizeof err);
+    int status = run_ranks(2, "run pr kron:6 --baseline --quiet", NULL, 0, err, sizeof err);
     cr_assert_eq(status, 2, "exit %d: %s", status, err);
-    cr_assert(strstr(err, "cdlp is not distributed yet; run it with one rank"), "%s", err);
+    cr_assert(strstr(err, "--baseline is the single-threaded baseline; run it with one rank"), "%s",
+              err);
+    cleanup();
 }
 
 /* A binary built without MPI, started as two ranks: one line, exit 2. */
@@ -730,4 +734,162 @@ Test(mpi, ranks_in_network_namespaces_over_tcp, .timeout = 120, .fini = netns_do
     cr_assert_gt(sent, 0);
     cr_assert_geq(crossed, sent, "%llu bytes crossed the links, the ranks sent %llu",
                   (unsigned long long)crossed, (unsigned long long)sent);
+}
+
+/* ---- sssp, cdlp and kcore over ranks ---------------------------------- */
+
+Test(mpi, cdlp_ldbc_1_to_4_ranks, .timeout = 120)
+{
+    REQUIRE_MPI();
+    check_ldbc("cdlp");
+}
+
+/* LDBC's weighted cases, held to the single process exactly (its own match
+ * with LDBC's expected distances is test_sssp's). */
+Test(mpi, sssp_ldbc_1_to_4_ranks, .timeout = 120)
+{
+    REQUIRE_MPI();
+    const char *names[] = {"sssp-dir", "sssp-undir", "example-directed", "example-undirected"};
+    for (int i = 0; i < 4; i++) {
+        char graph[1024];
+        snprintf(graph, sizeof graph, "%s/ldbc/%s.e", datasets_dir(), names[i]);
+        /* the example graphs at one uneven count, as check_ldbc does */
+        const int three[] = {3};
+        check_ranks("sssp", graph, "", i < 2 ? all_nps : three, i < 2 ? 5 : 1, NULL);
+    }
+    cleanup();
+}
+
+/* cdlp, kcore and sssp on kron:14 (kcore: undirected only; sssp: GAP's
+ * random weights), directed at one uneven count. */
+static const int three_ranks[] = {3};
+
+Test(mpi, cdlp_kron14_1_to_4_ranks, .timeout = 120)
+{
+    REQUIRE_MPI();
+    check_ranks("cdlp", "kron:14", "", all_nps, 5, NULL);
+    check_ranks("cdlp", "kron:14", "--directed", three_ranks, 1, NULL);
+    cleanup();
+}
+
+Test(mpi, kcore_kron14_1_to_4_ranks, .timeout = 120)
+{
+    REQUIRE_MPI();
+    check_ranks("kcore", "kron:14", "", all_nps, 5, NULL);
+    cleanup();
+}
+
+Test(mpi, sssp_kron14_1_to_4_ranks, .timeout = 120)
+{
+    REQUIRE_MPI();
+    check_ranks("sssp", "kron:14", "--weights random", all_nps, 5, NULL);
+    check_ranks("sssp", "kron:14", "--weights random --directed", three_ranks, 1, NULL);
+    cleanup();
+}
+
+/* Core numbers against the serial reference of --verify, on a graph with a
+ * deep core structure (kron:12 at 4 ranks). */
+Test(mpi, kcore_verifies_against_the_reference, .timeout = 60)
+{
+    REQUIRE_MPI();
+    char out[4096], err[4096];
+    cr_assert_eq(run_ranks(4, "run kcore kron:12 --verify", out, sizeof out, err, sizeof err), 0,
+                 "%s", err);
+    cr_assert(strstr(out, "verify: PASS"), "%s", out);
+    cr_assert(strstr(out, "\"degeneracy\": "), "%s", out);
+    cleanup();
+}
+
+/* The uneven splits of ranks_without_vertices_or_edges for the three: two
+ * vertices on four ranks, and a chain with 55 isolated vertices. */
+Test(mpi, cdlp_kcore_sssp_ranks_without_vertices_or_edges, .timeout = 120)
+{
+    REQUIRE_MPI();
+    char graph[256], path[256], text[4096] = "";
+    const int four[] = {4};
+    snprintf(graph, sizeof graph, "%s/pair.el", scratch());
+    write_file(graph, "5 9\n");
+    check_ranks("cdlp", graph, "", four, 1, NULL);
+    check_ranks("kcore", graph, "--undirected", four, 1, NULL);
+    check_ranks("sssp", graph, "--weights unit --source 5", four, 1, NULL);
+
+    snprintf(path, sizeof path, "%s/iso.v", scratch());
+    for (int v = 1; v <= 60; v++)
+        snprintf(text + strlen(text), sizeof text - strlen(text), "%d\n", v);
+    write_file(path, text);
+    snprintf(path, sizeof path, "%s/iso.properties", scratch());
+    write_file(path, "directed = false\n");
+    snprintf(graph, sizeof graph, "%s/iso.e", scratch());
+    write_file(graph, "1 2 0.5\n2 3 0.25\n3 4 2\n4 5 1\n1 3 1\n");
+    check_ranks("cdlp", graph, "", four, 1, NULL);
+    check_ranks("kcore", graph, "", four, 1, NULL);
+    check_ranks("sssp", graph, "--source 1", four, 1, NULL);
+    cleanup();
+}
+
+/* Sparse original ids: cdlp's labels are named by the ranks that own them;
+ * a weighted file whose repeated arcs weigh differently (the smallest is
+ * kept, as in one process), with self-loops. */
+Test(mpi, cdlp_sparse_ids_and_repeated_weighted_arcs, .timeout = 120)
+{
+    REQUIRE_MPI();
+    char graph[256];
+    snprintf(graph, sizeof graph, "%s/sparse.wel", scratch());
+    FILE *f = fopen(graph, "w");
+    cr_assert(f);
+    uint64_t x = 987654321;
+    for (int i = 0; i < 4000; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        uint64_t u = (x % 500) * 1000003 + 11, v = ((x >> 20) % 500) * 1000003 + 11;
+        fprintf(f, "%llu %llu %d\n", (unsigned long long)u, (unsigned long long)v,
+                (int)((x >> 40) % 100));
+    }
+    fclose(f);
+    const int nps[] = {2, 3}, four[] = {4};
+    check_ranks("cdlp", graph, "", nps, 2, NULL);
+    check_ranks("cdlp", graph, "--undirected", four, 1, NULL);
+    check_ranks("kcore", graph, "--undirected", four, 1, NULL);
+    check_ranks("sssp", graph, "--source 11", nps, 2, NULL);
+    check_ranks("sssp", graph, "--source 11 --undirected", four, 1, NULL);
+    cleanup();
+}
+
+/* Bad weights and graphs under ranks: the single process's one line and
+ * exit status. */
+Test(mpi, sssp_and_kcore_refusals_match_one_process, .timeout = 60)
+{
+    REQUIRE_MPI();
+    char graph[256], args[3][512], single[1024], err[4096];
+    snprintf(graph, sizeof graph, "%s/neg.wel", scratch());
+    write_file(graph, "1 2 3\n3 3 -1\n2 3 -4\n3 1 2\n");
+    snprintf(args[0], sizeof args[0], "run sssp %s --source 1", graph);
+    snprintf(args[1], sizeof args[1], "run sssp kron:8");
+    snprintf(args[2], sizeof args[2], "run kcore kron:8 --directed");
+    const int statuses[] = {1, 1, 2};
+    for (int i = 0; i < 3; i++) {
+        cr_assert_eq(run_cli(args[i], NULL, 0, single, sizeof single), statuses[i], "%s: %s",
+                     args[i], single);
+        int status = run_ranks(3, args[i], NULL, 0, err, sizeof err);
+        cr_assert_eq(status, statuses[i], "%s: exit %d: %s", args[i], status, err);
+        cr_assert(strstr(err, single), "%s: ranks said: %s\nsingle process: %s", args[i], err,
+                  single);
+    }
+    cr_assert(strstr(single, "kcore needs an undirected graph"), "%s", single);
+    cleanup();
+}
+
+/* bench --ranks with sssp on a generator: the ranks weigh the arcs as the
+ * in-process runs did (GAP's random weights), instead of failing for want
+ * of weights. */
+Test(mpi, bench_ranks_sssp_gets_the_same_weights, .timeout = 120)
+{
+    REQUIRE_MPI();
+    char args[512], out[8192], err[4096];
+    snprintf(args, sizeof args,
+             "bench --graphs kron:8 --algos sssp --threads 1 --ranks 2 --trials 1 --out %s/bench",
+             scratch());
+    int status = run_cli(args, out, sizeof out, err, sizeof err);
+    cr_assert_eq(status, 0, "%s: exit %d: %s%s", args, status, out, err);
+    cr_assert(strstr(out, "shardflow 2 ranks x 1 thread"), "%s", out);
+    cleanup();
 }
