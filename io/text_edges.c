@@ -537,6 +537,14 @@ uint64_t sf_edge_line_number(const char *text, size_t len, uint64_t first_line, 
     return line;
 }
 
+int sf_text_edge_columns(const char *text, size_t len)
+{
+    const char *first = NULL;
+    int columns;
+    first_data_line(text, len, &first, &columns);
+    return columns;
+}
+
 int sf_parse_text_edges(const char *path, const char *text, size_t len, sf_edge_list *out,
                         sf_error *err)
 {
@@ -562,10 +570,15 @@ int sf_parse_edge_lines(const char *path, const char *text, size_t len, uint64_t
     first_data_line(text, len, &first, &columns);
     if (columns == 0)
         return 0;
-    if (required_columns && columns != required_columns)
-        return sf_error_set(err, SF_EINPUT, "%s:%llu: expected %d columns, found %d", path,
-                            (unsigned long long)line_number(text, first, first_line),
-                            required_columns, columns);
+    if (required_columns && columns != required_columns) {
+        /* the message a later line of the same kind would get */
+        char what[256];
+        const char *line_end = memchr(first, '\n', (size_t)(text_end - first));
+        describe_bad_line(first, line_end ? line_end : text_end, required_columns, what,
+                          sizeof what);
+        return sf_error_set(err, SF_EINPUT, "%s:%llu: %s", path,
+                            (unsigned long long)line_number(text, first, first_line), what);
+    }
     if (columns != 2 && columns != 3)
         return sf_error_set(err, SF_EINPUT, "%s:%llu: expected 2 or 3 columns, found %d", path,
                             (unsigned long long)line_number(text, first, first_line), columns);

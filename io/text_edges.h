@@ -49,6 +49,10 @@ int sf_parse_edge_lines(const char *path, const char *text, size_t len, uint64_t
  * Returns the line just past the text when there are fewer arcs. */
 uint64_t sf_edge_line_number(const char *text, size_t len, uint64_t first_line, uint64_t arc);
 
+/* The column count of the first data line of text[0..len) (any count, not
+ * only 2 or 3), or 0 when the text has no data line. */
+int sf_text_edge_columns(const char *text, size_t len);
+
 /* The same for a part of a file that starts at line first_line (1-based):
  * line numbers in messages are those of the whole file. */
 int sf_parse_text_edges_at(const char *path, const char *text, size_t len, uint64_t first_line,
