@@ -45,13 +45,28 @@ static ALWAYS_INLINE void mark_bit(uint64_t *bits, uint64_t id)
     __atomic_fetch_or(&bits[id >> 6], (uint64_t)1 << (id & 63), __ATOMIC_RELAXED);
 }
 
+/* The ends of edge i, from either form of the list; `narrow` is a
+ * constant where it is called in a loop (e->narrow, tested outside). */
+static ALWAYS_INLINE void edge_ends(const sf_edge_list *e, bool narrow, uint64_t i, uint64_t *s,
+                                    uint64_t *d)
+{
+    if (narrow) {
+        *s = e->src32[i];
+        *d = e->dst32[i];
+    } else {
+        *s = e->src[i];
+        *d = e->dst[i];
+    }
+}
+
 /* Endpoint counts of edges [lo, hi) into count[] (self-loops are only
  * marked in `loops`: they add no degree). */
-static void count_endpoints(const sf_edge_list *e, uint64_t lo, uint64_t hi, uint32_t *count,
-                            uint64_t *loops)
+static ALWAYS_INLINE void count_endpoints_of(const sf_edge_list *e, bool narrow, uint64_t lo,
+                                             uint64_t hi, uint32_t *count, uint64_t *loops)
 {
     for (uint64_t i = lo; i < hi; i++) {
-        uint64_t s = e->src[i], d = e->dst[i];
+        uint64_t s, d;
+        edge_ends(e, narrow, i, &s, &d);
         if (s == d) {
             mark_bit(loops, s);
             continue;
@@ -59,6 +74,15 @@ static void count_endpoints(const sf_edge_list *e, uint64_t lo, uint64_t hi, uin
         count[s]++;
         count[d]++;
     }
+}
+
+static void count_endpoints(const sf_edge_list *e, uint64_t lo, uint64_t hi, uint32_t *count,
+                            uint64_t *loops)
+{
+    if (e->narrow)
+        count_endpoints_of(e, true, lo, hi, count, loops);
+    else
+        count_endpoints_of(e, false, lo, hi, count, loops);
 }
 
 /* One pass over the edges both finds the vertices (an id is present when it
@@ -110,7 +134,8 @@ static int relabel_compact(const sf_edge_list *e, uint64_t max_id, uint32_t **de
     } else {
 #pragma omp parallel for schedule(static)
         for (uint64_t i = 0; i < e->count; i++) {
-            uint64_t s = e->src[i], d = e->dst[i];
+            uint64_t s, d;
+            edge_ends(e, e->narrow, i, &s, &d);
             if (s == d) {
                 mark_bit(marked, s);
                 continue;
@@ -259,9 +284,9 @@ static sf_vid find_sorted(const uint64_t *ids, uint64_t n, uint64_t id)
 static uint64_t endpoint_id(const sf_edge_list *e, uint64_t i)
 {
     if (i < e->count)
-        return e->src[i];
+        return e->narrow ? e->src32[i] : e->src[i];
     if (i < 2 * e->count)
-        return e->dst[i - e->count];
+        return e->narrow ? e->dst32[i - e->count] : e->dst[i - e->count];
     return e->vertex_ids[i - 2 * e->count];
 }
 
@@ -417,6 +442,8 @@ enum arc_kind {
     ARCS_DENSE64,   /* edge list ids already dense (generators) */
     ARCS_MAPPED,    /* compact ids: dense id = map[original id] */
     ARCS_HASHED,    /* sparse ids: dense id from the id index */
+    ARCS_MAPPED32,  /* the same two from a narrow edge list (32-bit ids) */
+    ARCS_HASHED32,
     ARCS_TRANSPOSE, /* the arcs of built out-rows, reversed: in-rows */
 };
 
@@ -425,6 +452,7 @@ typedef struct arc_source {
     uint64_t items;             /* edges of the list, or arcs of the rows */
     bool symmetric;             /* each edge also gives its reverse arc */
     const uint64_t *src64, *dst64;
+    const uint32_t *src32, *dst32; /* narrow edge list */
     const uint32_t *map;
     const id_index *index;
     const double *weight;       /* one per item, or NULL */
@@ -592,6 +620,14 @@ static ALWAYS_INLINE void load_edge(const arc_source *a, enum arc_kind kind, uin
         *u = a->map[a->src64[i]];
         *v = a->map[a->dst64[i]];
         break;
+    case ARCS_MAPPED32:
+        *u = a->map[a->src32[i]];
+        *v = a->map[a->dst32[i]];
+        break;
+    case ARCS_HASHED32:
+        *u = id_index_find(a->index, a->src32[i]);
+        *v = id_index_find(a->index, a->dst32[i]);
+        break;
     default:
         *u = id_index_find(a->index, a->src64[i]);
         *v = id_index_find(a->index, a->dst64[i]);
@@ -617,6 +653,14 @@ static ALWAYS_INLINE uint64_t visit_edges(const arc_source *a, enum arc_kind kin
         if (kind == ARCS_HASHED && i + MAP_PREFETCH_DISTANCE < hi) {
             __builtin_prefetch(id_index_home(a->index, a->src64[i + MAP_PREFETCH_DISTANCE]));
             __builtin_prefetch(id_index_home(a->index, a->dst64[i + MAP_PREFETCH_DISTANCE]));
+        }
+        if (kind == ARCS_MAPPED32 && i + MAP_PREFETCH_DISTANCE < hi) {
+            __builtin_prefetch(&a->map[a->src32[i + MAP_PREFETCH_DISTANCE]]);
+            __builtin_prefetch(&a->map[a->dst32[i + MAP_PREFETCH_DISTANCE]]);
+        }
+        if (kind == ARCS_HASHED32 && i + MAP_PREFETCH_DISTANCE < hi) {
+            __builtin_prefetch(id_index_home(a->index, a->src32[i + MAP_PREFETCH_DISTANCE]));
+            __builtin_prefetch(id_index_home(a->index, a->dst32[i + MAP_PREFETCH_DISTANCE]));
         }
         load_edge(a, kind, i, &u, &v);
         if (u == v) {
@@ -668,6 +712,10 @@ static uint64_t visit_slice(const arc_source *a, bool scatter, const partition *
         return VISIT_EDGES(ARCS_MAPPED);
     case ARCS_HASHED:
         return VISIT_EDGES(ARCS_HASHED);
+    case ARCS_MAPPED32:
+        return VISIT_EDGES(ARCS_MAPPED32);
+    case ARCS_HASHED32:
+        return VISIT_EDGES(ARCS_HASHED32);
     case ARCS_TRANSPOSE:
         if (scatter)
             visit_transpose(a, true, p, s, lo, hi);
@@ -1125,6 +1173,7 @@ static int order_by_degree(arc_source *a, uint32_t *dense_of, uint64_t map_range
         a->map = order;
         break;
     case ARCS_MAPPED:
+    case ARCS_MAPPED32:
         /* entries of absent ids are never read; keep them in range */
 #pragma omp parallel for schedule(static)
         for (uint64_t id = 0; id < map_range; id++)
@@ -1161,6 +1210,8 @@ int sf_graph_build(const sf_edge_list *e, const sf_build_options *opt, const cha
         .symmetric = !directed,
         .src64 = e->src,
         .dst64 = e->dst,
+        .src32 = e->src32,
+        .dst32 = e->dst32,
         .weight = e->weight,
     };
     uint64_t n = e->dense_vertices;
@@ -1169,11 +1220,22 @@ int sf_graph_build(const sf_edge_list *e, const sf_build_options *opt, const cha
             goto too_many;
     } else {
         uint64_t max_id = 0;
+        if (e->narrow) {
+            uint32_t max32 = 0;
+#pragma omp parallel for schedule(static) reduction(max : max32)
+            for (uint64_t i = 0; i < e->count; i++) {
+                uint32_t id = e->src32[i] > e->dst32[i] ? e->src32[i] : e->dst32[i];
+                if (id > max32)
+                    max32 = id;
+            }
+            max_id = max32;
+        } else {
 #pragma omp parallel for schedule(static) reduction(max : max_id)
-        for (uint64_t i = 0; i < e->count; i++) {
-            uint64_t id = e->src[i] > e->dst[i] ? e->src[i] : e->dst[i];
-            if (id > max_id)
-                max_id = id;
+            for (uint64_t i = 0; i < e->count; i++) {
+                uint64_t id = e->src[i] > e->dst[i] ? e->src[i] : e->dst[i];
+                if (id > max_id)
+                    max_id = id;
+            }
         }
         for (uint64_t i = 0; i < e->num_vertex_ids; i++)
             if (e->vertex_ids[i] > max_id)
@@ -1188,7 +1250,7 @@ int sf_graph_build(const sf_edge_list *e, const sf_build_options *opt, const cha
                 goto too_many;
             if (rc)
                 goto fail;
-            a.kind = ARCS_MAPPED;
+            a.kind = e->narrow ? ARCS_MAPPED32 : ARCS_MAPPED;
             a.map = dense_of;
         } else {
             rc = relabel_sparse(e, &g->original_ids, &n);
@@ -1199,7 +1261,7 @@ int sf_graph_build(const sf_edge_list *e, const sf_build_options *opt, const cha
             rc = id_index_init(&index, g->original_ids, n);
             if (rc)
                 goto fail;
-            a.kind = ARCS_HASHED;
+            a.kind = e->narrow ? ARCS_HASHED32 : ARCS_HASHED;
             a.index = &index;
         }
     }

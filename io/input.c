@@ -95,6 +95,8 @@ int sf_input_read(const char *path, const sf_input_options *opt, sf_edge_list *o
     if (format == LDBC)
         return sf_read_ldbc(path, out, err);
     if (format == TEXT || format == WEIGHTED_TEXT) {
+        if (opt && opt->narrow && out->count == 0 && out->capacity == 0)
+            out->narrow = true;
         int rc = sf_read_text_edges(path, out, err);
         if (rc == 0 && format == WEIGHTED_TEXT && out->count > 0 && !out->weight)
             rc = sf_error_set(err, SF_EINPUT,
