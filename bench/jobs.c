@@ -542,6 +542,7 @@ int sf_job_load(const char *spec, const sf_load_options *opt, sf_engine *e, sf_g
      * directed, generators to undirected. */
     sf_build_options build = {
         .undirected = opt->undirected || (!opt->directed && edges.declared_directed == 0),
+        .release_edges = true, /* freed right after */
     };
     rc = sf_graph_build(&edges, &build, spec, g, err);
     sf_edge_list_fini(&edges);

@@ -15,7 +15,10 @@
  * ascending order, so each in-row comes out sorted. Original ids become
  * dense ids in ascending order (a presence table when the ids are compact,
  * a radix sort of the distinct ids when sparse). The output depends on the
- * input alone, never on the thread count. */
+ * input alone, never on the thread count. A caller that gives the edge list
+ * up (release_edges) gets its pages handed back to the kernel as the
+ * scatter reads them for the last time, while the slots fill in small
+ * pages: the list and the neighbour array are never whole together. */
 #include "graph.h"
 
 #include <errno.h>
@@ -456,6 +459,7 @@ typedef struct arc_source {
     const uint32_t *map;
     const id_index *index;
     const double *weight;       /* one per item, or NULL */
+    bool release;               /* the scatter is the items' last reader: give their pages back */
     const sf_eid *offsets;      /* ARCS_TRANSPOSE: the out-rows */
     const sf_vid *neighbors;
     sf_vid rows;
@@ -732,6 +736,37 @@ static void *alloc_lines(uint64_t bytes)
     return posix_memalign(&p, LINE_BYTES, bytes ? bytes : LINE_BYTES) ? NULL : p;
 }
 
+/* Items per step of a releasing scatter: 2 MiB of 32-bit ids, a huge page. */
+#define RELEASE_STEP ((uint64_t)1 << 19)
+
+/* Gives back the pages of items [from, to) of every item array of a (an
+ * edge list's; only whole pages, so a page shared with the next slice is
+ * kept). */
+static void release_items(const arc_source *a, uint64_t from, uint64_t to)
+{
+    const void *arrays[5] = {a->src64, a->dst64, a->src32, a->dst32, a->weight};
+    const size_t sizes[5] = {8, 8, 4, 4, 8};
+    for (int k = 0; k < 5; k++)
+        if (arrays[k])
+            sf_release_pages((char *)arrays[k] + from * sizes[k], (to - from) * sizes[k]);
+}
+
+/* Places items [lo, hi): all at once, or a step at a time with the pages
+ * of each step given back once it is placed. */
+static void place_items(const arc_source *a, const partition *p, const slice *s, uint64_t lo,
+                        uint64_t hi)
+{
+    if (!a->release || a->kind == ARCS_TRANSPOSE) {
+        visit_slice(a, true, p, s, lo, hi);
+        return;
+    }
+    for (uint64_t at = lo; at < hi; at += RELEASE_STEP) {
+        uint64_t end = hi - at > RELEASE_STEP ? at + RELEASE_STEP : hi;
+        visit_slice(a, true, p, s, at, end);
+        release_items(a, at, end);
+    }
+}
+
 /* Places slice c: its line buffers live for this call only. */
 static int scatter_slice(const arc_source *a, const partition *p, uint64_t c)
 {
@@ -748,7 +783,7 @@ static int scatter_slice(const arc_source *a, const partition *p, uint64_t c)
         (p->weights && !s.line_weights))
         goto out;
     memcpy(s.first, s.cursor, buckets * sizeof *s.first);
-    visit_slice(a, true, p, &s, a->items * c / p->chunks, a->items * (c + 1) / p->chunks);
+    place_items(a, p, &s, a->items * c / p->chunks, a->items * (c + 1) / p->chunks);
     for (uint64_t b = 0; b < buckets; b++) {
         drain(p->slots, s.line_slots + b * (LINE_BYTES / sizeof(sf_vid)), sizeof(sf_vid),
               s.first[b], s.cursor[b]);
@@ -806,11 +841,17 @@ static int partition_arcs(const arc_source *a, sf_vid n, uint64_t arcs_hint, par
     p->weights = a->weight ? alloc_lines(run * sizeof *p->weights) : NULL;
     if (!p->slots || (!p->packed && !p->side) || (a->weight && !p->weights))
         goto fail;
-    sf_advise_huge(p->slots, run * sizeof *p->slots);
+    /* A releasing scatter gives back the items' pages as it goes: small
+     * pages here, so that the slots become resident at the same pace and
+     * the two are never whole together. */
+    void (*advise)(void *, uint64_t) = a->release && a->kind != ARCS_TRANSPOSE
+                                           ? sf_advise_small_pages
+                                           : sf_advise_huge;
+    advise(p->slots, run * sizeof *p->slots);
     if (p->side)
-        sf_advise_huge(p->side, run * sizeof *p->side);
+        advise(p->side, run * sizeof *p->side);
     if (p->weights)
-        sf_advise_huge(p->weights, run * sizeof *p->weights);
+        advise(p->weights, run * sizeof *p->weights);
     int failed = 0;
 #pragma omp parallel for schedule(static, 1) reduction(| : failed)
     for (uint64_t c = 0; c < chunks; c++)
@@ -1213,6 +1254,7 @@ int sf_graph_build(const sf_edge_list *e, const sf_build_options *opt, const cha
         .src32 = e->src32,
         .dst32 = e->dst32,
         .weight = e->weight,
+        .release = opt->release_edges,
     };
     uint64_t n = e->dense_vertices;
     if (n) {

@@ -1,5 +1,6 @@
 /* The graph builder: relabelling, simple-graph rules, CSR invariants, and
  * independence from the thread count. */
+#include <inttypes.h>
 #include <omp.h>
 
 #include "tests/support.h"
@@ -523,7 +524,8 @@ static void narrow_copy(const sf_edge_list *e, sf_edge_list *n)
 
 /* The narrow form of a list builds the byte-identical graph, on the compact
  * path (an id map) and the sparse one (ids spread below 2^32: the hashed
- * index), in both id orders, at 1 and 3 threads. */
+ * index), in both id orders, at 1 and 3 threads; so does a list the builder
+ * may give back as it reads it. */
 Test(graph, narrow_list_builds_the_same_graph)
 {
     for (int sparse = 0; sparse < 2; sparse++)
@@ -552,6 +554,18 @@ Test(graph, narrow_list_builds_the_same_graph)
                     if (order)
                         cr_assert_eq(memcmp(wide->by_original, narrow->by_original,
                                             wide->num_vertices * sizeof(sf_vid)), 0);
+                    /* a list given up to the builder (release_edges) builds the
+                     * same graph, and its pages were given back: zeros */
+                    sf_graph *released = NULL;
+                    opt.release_edges = true;
+                    cr_assert_eq(sf_graph_build(&n, &opt, "released", &released, &err), 0, "%s",
+                                 err.msg);
+                    expect_identical(wide, released);
+                    uint64_t zeros = 0;
+                    for (uint64_t i = 0; i < n.count; i++)
+                        zeros += n.src32[i] == 0 && n.dst32[i] == 0;
+                    cr_assert_gt(zeros, n.count / 2, "%" PRIu64 " of %" PRIu64, zeros, n.count);
+                    sf_graph_destroy(&released);
                     sf_graph_destroy(&wide);
                     sf_graph_destroy(&narrow);
                     sf_edge_list_fini(&e);
