@@ -533,7 +533,8 @@ int sf_job_load(const char *spec, const sf_load_options *opt, sf_engine *e, sf_g
     sf_edge_list edges;
     sf_edge_list_init(&edges);
     double start = sf_now();
-    sf_input_options input = {.vertices = opt->vertices};
+    /* the list only feeds the build: 32-bit ids where they fit */
+    sf_input_options input = {.vertices = opt->vertices, .narrow = true};
     int rc;
     if (!sf_generator_spec(spec))
         rc = sf_input_read(spec, &input, &edges, err);
@@ -550,6 +551,7 @@ int sf_job_load(const char *spec, const sf_load_options *opt, sf_engine *e, sf_g
      * directed, generators to undirected. */
     sf_build_options build = {
         .undirected = opt->undirected || (!opt->directed && edges.declared_directed == 0),
+        .release_edges = true, /* freed right after */
     };
     rc = sf_graph_build(&edges, &build, spec, g, err);
     sf_edge_list_fini(&edges);

@@ -8,6 +8,8 @@
 #include <hwloc.h>
 #include <inttypes.h>
 #include <math.h>
+#include <omp.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +27,7 @@
 #include "io/ldbc.h"
 #include "io/reader.h"
 #include "io/snapshot.h"
+#include "io/text_reader.h"
 #include "io/write_edges.h"
 #include "operators/kernels.h"
 
@@ -636,7 +639,9 @@ static bool ends_with(const char *s, const char *suffix)
     return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
-static void estimate_text(const char *path, load_estimate *est)
+/* windowed: read a window at a time (plain .el/.txt/.wel/.e, not .gz);
+ * narrow: parsed into 32-bit ids (.el/.txt/.wel: sf_job_load asks). */
+static void estimate_text(const char *path, bool windowed, bool narrow, load_estimate *est)
 {
     enum { SAMPLE = 1 << 20 };
     char *sample = malloc(SAMPLE);
@@ -673,8 +678,12 @@ static void estimate_text(const char *path, load_estimate *est)
     if (lines == 0)
         return;
     est->arcs = (uint64_t)((double)size * lines / line_bytes);
-    /* the text, and the edge list parsed from it, are alive together */
-    est->peak_bytes = size + est->arcs * (16 + (columns >= 3 ? 8 : 0));
+    /* the text (or its read buffer), and the edge list parsed from it, are
+     * alive together; the build then gives the list back as it fills the
+     * graph */
+    uint64_t window = SF_TEXT_WINDOW_BYTES * (uint64_t)omp_get_max_threads();
+    uint64_t text = windowed && size > window ? window : size;
+    est->peak_bytes = text + est->arcs * ((narrow ? 8 : 16) + (columns >= 3 ? 8 : 0));
 }
 
 static void estimate_load(const char *graph, load_estimate *est)
@@ -708,7 +717,8 @@ static void estimate_load(const char *graph, load_estimate *est)
     }
     const char *name = graph;
     char stripped[4096];
-    if (ends_with(graph, ".gz") && strlen(graph) < sizeof stripped) {
+    bool gz = ends_with(graph, ".gz");
+    if (gz && strlen(graph) < sizeof stripped) {
         snprintf(stripped, sizeof stripped, "%.*s", (int)strlen(graph) - 3, graph);
         name = stripped;
     }
@@ -720,8 +730,10 @@ static void estimate_load(const char *graph, load_estimate *est)
         est->format = "Matrix Market (.mtx)";
     else
         est->format = "file";
+    bool edge_list = strcmp(est->format, "text edge list") == 0;
+    bool ldbc = ends_with(name, ".e");
     if (strcmp(est->format, "file") != 0)
-        estimate_text(graph, est);
+        estimate_text(graph, !gz && (edge_list || ldbc), edge_list, est);
 }
 
 static void print_estimate(const load_estimate *est)
@@ -736,7 +748,7 @@ static void print_estimate(const load_estimate *est)
                est->vertices, est->arcs, est->peak_bytes / 1048576.0);
     else if (est->peak_bytes)
         printf("expect:          about %" PRIu64 " arcs in %.1f MiB of text; about %.1f MiB while "
-               "parsing (text + edge list), then the build\n",
+               "parsing (text or its read buffer + edge list), then the build\n",
                est->arcs, est->input_bytes / 1048576.0, est->peak_bytes / 1048576.0);
     else
         printf("expect:          no estimate for this input\n");

@@ -14,6 +14,15 @@ typedef struct sf_edge_list {
     uint64_t *src, *dst;     /* original ids */
     double *weight;          /* NULL when the input has no weights */
 
+    /* The narrow form, half the bytes: when `narrow` is set every id is
+     * below 2^32, the arcs are in src32/dst32 and src/dst are NULL. A
+     * reader that was asked for it (sf_input_options.narrow) makes it, and
+     * widens the list itself when an id does not fit; sf_graph_build reads
+     * either form. Everything else reads src/dst: a list that was not
+     * asked to be narrow never is. */
+    bool narrow;
+    uint32_t *src32, *dst32;
+
     /* The full vertex set when the input names one (LDBC .v), isolated
      * vertices included; NULL otherwise (the set is then every id that
      * appears in an edge). */
@@ -33,11 +42,16 @@ typedef struct sf_edge_list {
 void sf_edge_list_init(sf_edge_list *list);
 void sf_edge_list_fini(sf_edge_list *list);
 
-/* Makes room for at least `capacity` arcs (and weights when `weighted`).
- * Returns 0 or -ENOMEM. */
+/* Makes room for at least `capacity` arcs (and weights when `weighted`), in
+ * the list's form (narrow or wide). Returns 0 or -ENOMEM. */
 int sf_edge_list_reserve(sf_edge_list *list, uint64_t capacity, bool weighted);
 
-/* Appends one arc; the caller reserved room for weights if w is used. */
+/* Turns a narrow list into the wide form (src/dst), the same arcs; nothing
+ * to do for a wide one. Returns 0 or -ENOMEM (the list is then unchanged). */
+int sf_edge_list_widen(sf_edge_list *list);
+
+/* Appends one arc; the caller reserved room for weights if w is used. A
+ * narrow list is widened first. */
 int sf_edge_list_push(sf_edge_list *list, uint64_t src, uint64_t dst, double w);
 
 #endif

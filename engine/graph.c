@@ -15,7 +15,10 @@
  * ascending order, so each in-row comes out sorted. Original ids become
  * dense ids in ascending order (a presence table when the ids are compact,
  * a radix sort of the distinct ids when sparse). The output depends on the
- * input alone, never on the thread count. */
+ * input alone, never on the thread count. A caller that gives the edge list
+ * up (release_edges) gets its pages handed back to the kernel as the
+ * scatter reads them for the last time, while the slots fill in small
+ * pages: the list and the neighbour array are never whole together. */
 #include "graph.h"
 
 #include <errno.h>
@@ -45,13 +48,28 @@ static ALWAYS_INLINE void mark_bit(uint64_t *bits, uint64_t id)
     __atomic_fetch_or(&bits[id >> 6], (uint64_t)1 << (id & 63), __ATOMIC_RELAXED);
 }
 
+/* The ends of edge i, from either form of the list; `narrow` is a
+ * constant where it is called in a loop (e->narrow, tested outside). */
+static ALWAYS_INLINE void edge_ends(const sf_edge_list *e, bool narrow, uint64_t i, uint64_t *s,
+                                    uint64_t *d)
+{
+    if (narrow) {
+        *s = e->src32[i];
+        *d = e->dst32[i];
+    } else {
+        *s = e->src[i];
+        *d = e->dst[i];
+    }
+}
+
 /* Endpoint counts of edges [lo, hi) into count[] (self-loops are only
  * marked in `loops`: they add no degree). */
-static void count_endpoints(const sf_edge_list *e, uint64_t lo, uint64_t hi, uint32_t *count,
-                            uint64_t *loops)
+static ALWAYS_INLINE void count_endpoints_of(const sf_edge_list *e, bool narrow, uint64_t lo,
+                                             uint64_t hi, uint32_t *count, uint64_t *loops)
 {
     for (uint64_t i = lo; i < hi; i++) {
-        uint64_t s = e->src[i], d = e->dst[i];
+        uint64_t s, d;
+        edge_ends(e, narrow, i, &s, &d);
         if (s == d) {
             mark_bit(loops, s);
             continue;
@@ -59,6 +77,15 @@ static void count_endpoints(const sf_edge_list *e, uint64_t lo, uint64_t hi, uin
         count[s]++;
         count[d]++;
     }
+}
+
+static void count_endpoints(const sf_edge_list *e, uint64_t lo, uint64_t hi, uint32_t *count,
+                            uint64_t *loops)
+{
+    if (e->narrow)
+        count_endpoints_of(e, true, lo, hi, count, loops);
+    else
+        count_endpoints_of(e, false, lo, hi, count, loops);
 }
 
 /* One pass over the edges both finds the vertices (an id is present when it
@@ -110,7 +137,8 @@ static int relabel_compact(const sf_edge_list *e, uint64_t max_id, uint32_t **de
     } else {
 #pragma omp parallel for schedule(static)
         for (uint64_t i = 0; i < e->count; i++) {
-            uint64_t s = e->src[i], d = e->dst[i];
+            uint64_t s, d;
+            edge_ends(e, e->narrow, i, &s, &d);
             if (s == d) {
                 mark_bit(marked, s);
                 continue;
@@ -259,9 +287,9 @@ static sf_vid find_sorted(const uint64_t *ids, uint64_t n, uint64_t id)
 static uint64_t endpoint_id(const sf_edge_list *e, uint64_t i)
 {
     if (i < e->count)
-        return e->src[i];
+        return e->narrow ? e->src32[i] : e->src[i];
     if (i < 2 * e->count)
-        return e->dst[i - e->count];
+        return e->narrow ? e->dst32[i - e->count] : e->dst[i - e->count];
     return e->vertex_ids[i - 2 * e->count];
 }
 
@@ -417,6 +445,8 @@ enum arc_kind {
     ARCS_DENSE64,   /* edge list ids already dense (generators) */
     ARCS_MAPPED,    /* compact ids: dense id = map[original id] */
     ARCS_HASHED,    /* sparse ids: dense id from the id index */
+    ARCS_MAPPED32,  /* the same two from a narrow edge list (32-bit ids) */
+    ARCS_HASHED32,
     ARCS_TRANSPOSE, /* the arcs of built out-rows, reversed: in-rows */
 };
 
@@ -425,9 +455,11 @@ typedef struct arc_source {
     uint64_t items;             /* edges of the list, or arcs of the rows */
     bool symmetric;             /* each edge also gives its reverse arc */
     const uint64_t *src64, *dst64;
+    const uint32_t *src32, *dst32; /* narrow edge list */
     const uint32_t *map;
     const id_index *index;
     const double *weight;       /* one per item, or NULL */
+    bool release;               /* the scatter is the items' last reader: give their pages back */
     const sf_eid *offsets;      /* ARCS_TRANSPOSE: the out-rows */
     const sf_vid *neighbors;
     sf_vid rows;
@@ -592,6 +624,14 @@ static ALWAYS_INLINE void load_edge(const arc_source *a, enum arc_kind kind, uin
         *u = a->map[a->src64[i]];
         *v = a->map[a->dst64[i]];
         break;
+    case ARCS_MAPPED32:
+        *u = a->map[a->src32[i]];
+        *v = a->map[a->dst32[i]];
+        break;
+    case ARCS_HASHED32:
+        *u = id_index_find(a->index, a->src32[i]);
+        *v = id_index_find(a->index, a->dst32[i]);
+        break;
     default:
         *u = id_index_find(a->index, a->src64[i]);
         *v = id_index_find(a->index, a->dst64[i]);
@@ -617,6 +657,14 @@ static ALWAYS_INLINE uint64_t visit_edges(const arc_source *a, enum arc_kind kin
         if (kind == ARCS_HASHED && i + MAP_PREFETCH_DISTANCE < hi) {
             __builtin_prefetch(id_index_home(a->index, a->src64[i + MAP_PREFETCH_DISTANCE]));
             __builtin_prefetch(id_index_home(a->index, a->dst64[i + MAP_PREFETCH_DISTANCE]));
+        }
+        if (kind == ARCS_MAPPED32 && i + MAP_PREFETCH_DISTANCE < hi) {
+            __builtin_prefetch(&a->map[a->src32[i + MAP_PREFETCH_DISTANCE]]);
+            __builtin_prefetch(&a->map[a->dst32[i + MAP_PREFETCH_DISTANCE]]);
+        }
+        if (kind == ARCS_HASHED32 && i + MAP_PREFETCH_DISTANCE < hi) {
+            __builtin_prefetch(id_index_home(a->index, a->src32[i + MAP_PREFETCH_DISTANCE]));
+            __builtin_prefetch(id_index_home(a->index, a->dst32[i + MAP_PREFETCH_DISTANCE]));
         }
         load_edge(a, kind, i, &u, &v);
         if (u == v) {
@@ -668,6 +716,10 @@ static uint64_t visit_slice(const arc_source *a, bool scatter, const partition *
         return VISIT_EDGES(ARCS_MAPPED);
     case ARCS_HASHED:
         return VISIT_EDGES(ARCS_HASHED);
+    case ARCS_MAPPED32:
+        return VISIT_EDGES(ARCS_MAPPED32);
+    case ARCS_HASHED32:
+        return VISIT_EDGES(ARCS_HASHED32);
     case ARCS_TRANSPOSE:
         if (scatter)
             visit_transpose(a, true, p, s, lo, hi);
@@ -682,6 +734,37 @@ static void *alloc_lines(uint64_t bytes)
 {
     void *p = NULL;
     return posix_memalign(&p, LINE_BYTES, bytes ? bytes : LINE_BYTES) ? NULL : p;
+}
+
+/* Items per step of a releasing scatter: 2 MiB of 32-bit ids, a huge page. */
+#define RELEASE_STEP ((uint64_t)1 << 19)
+
+/* Gives back the pages of items [from, to) of every item array of a (an
+ * edge list's; only whole pages, so a page shared with the next slice is
+ * kept). */
+static void release_items(const arc_source *a, uint64_t from, uint64_t to)
+{
+    const void *arrays[5] = {a->src64, a->dst64, a->src32, a->dst32, a->weight};
+    const size_t sizes[5] = {8, 8, 4, 4, 8};
+    for (int k = 0; k < 5; k++)
+        if (arrays[k])
+            sf_release_pages((char *)arrays[k] + from * sizes[k], (to - from) * sizes[k]);
+}
+
+/* Places items [lo, hi): all at once, or a step at a time with the pages
+ * of each step given back once it is placed. */
+static void place_items(const arc_source *a, const partition *p, const slice *s, uint64_t lo,
+                        uint64_t hi)
+{
+    if (!a->release || a->kind == ARCS_TRANSPOSE) {
+        visit_slice(a, true, p, s, lo, hi);
+        return;
+    }
+    for (uint64_t at = lo; at < hi; at += RELEASE_STEP) {
+        uint64_t end = hi - at > RELEASE_STEP ? at + RELEASE_STEP : hi;
+        visit_slice(a, true, p, s, at, end);
+        release_items(a, at, end);
+    }
 }
 
 /* Places slice c: its line buffers live for this call only. */
@@ -700,7 +783,7 @@ static int scatter_slice(const arc_source *a, const partition *p, uint64_t c)
         (p->weights && !s.line_weights))
         goto out;
     memcpy(s.first, s.cursor, buckets * sizeof *s.first);
-    visit_slice(a, true, p, &s, a->items * c / p->chunks, a->items * (c + 1) / p->chunks);
+    place_items(a, p, &s, a->items * c / p->chunks, a->items * (c + 1) / p->chunks);
     for (uint64_t b = 0; b < buckets; b++) {
         drain(p->slots, s.line_slots + b * (LINE_BYTES / sizeof(sf_vid)), sizeof(sf_vid),
               s.first[b], s.cursor[b]);
@@ -758,11 +841,17 @@ static int partition_arcs(const arc_source *a, sf_vid n, uint64_t arcs_hint, par
     p->weights = a->weight ? alloc_lines(run * sizeof *p->weights) : NULL;
     if (!p->slots || (!p->packed && !p->side) || (a->weight && !p->weights))
         goto fail;
-    sf_advise_huge(p->slots, run * sizeof *p->slots);
+    /* A releasing scatter gives back the items' pages as it goes: small
+     * pages here, so that the slots become resident at the same pace and
+     * the two are never whole together. */
+    void (*advise)(void *, uint64_t) = a->release && a->kind != ARCS_TRANSPOSE
+                                           ? sf_advise_small_pages
+                                           : sf_advise_huge;
+    advise(p->slots, run * sizeof *p->slots);
     if (p->side)
-        sf_advise_huge(p->side, run * sizeof *p->side);
+        advise(p->side, run * sizeof *p->side);
     if (p->weights)
-        sf_advise_huge(p->weights, run * sizeof *p->weights);
+        advise(p->weights, run * sizeof *p->weights);
     int failed = 0;
 #pragma omp parallel for schedule(static, 1) reduction(| : failed)
     for (uint64_t c = 0; c < chunks; c++)
@@ -1125,6 +1214,7 @@ static int order_by_degree(arc_source *a, uint32_t *dense_of, uint64_t map_range
         a->map = order;
         break;
     case ARCS_MAPPED:
+    case ARCS_MAPPED32:
         /* entries of absent ids are never read; keep them in range */
 #pragma omp parallel for schedule(static)
         for (uint64_t id = 0; id < map_range; id++)
@@ -1161,7 +1251,10 @@ int sf_graph_build(const sf_edge_list *e, const sf_build_options *opt, const cha
         .symmetric = !directed,
         .src64 = e->src,
         .dst64 = e->dst,
+        .src32 = e->src32,
+        .dst32 = e->dst32,
         .weight = e->weight,
+        .release = opt->release_edges,
     };
     uint64_t n = e->dense_vertices;
     if (n) {
@@ -1169,11 +1262,22 @@ int sf_graph_build(const sf_edge_list *e, const sf_build_options *opt, const cha
             goto too_many;
     } else {
         uint64_t max_id = 0;
+        if (e->narrow) {
+            uint32_t max32 = 0;
+#pragma omp parallel for schedule(static) reduction(max : max32)
+            for (uint64_t i = 0; i < e->count; i++) {
+                uint32_t id = e->src32[i] > e->dst32[i] ? e->src32[i] : e->dst32[i];
+                if (id > max32)
+                    max32 = id;
+            }
+            max_id = max32;
+        } else {
 #pragma omp parallel for schedule(static) reduction(max : max_id)
-        for (uint64_t i = 0; i < e->count; i++) {
-            uint64_t id = e->src[i] > e->dst[i] ? e->src[i] : e->dst[i];
-            if (id > max_id)
-                max_id = id;
+            for (uint64_t i = 0; i < e->count; i++) {
+                uint64_t id = e->src[i] > e->dst[i] ? e->src[i] : e->dst[i];
+                if (id > max_id)
+                    max_id = id;
+            }
         }
         for (uint64_t i = 0; i < e->num_vertex_ids; i++)
             if (e->vertex_ids[i] > max_id)
@@ -1188,7 +1292,7 @@ int sf_graph_build(const sf_edge_list *e, const sf_build_options *opt, const cha
                 goto too_many;
             if (rc)
                 goto fail;
-            a.kind = ARCS_MAPPED;
+            a.kind = e->narrow ? ARCS_MAPPED32 : ARCS_MAPPED;
             a.map = dense_of;
         } else {
             rc = relabel_sparse(e, &g->original_ids, &n);
@@ -1199,7 +1303,7 @@ int sf_graph_build(const sf_edge_list *e, const sf_build_options *opt, const cha
             rc = id_index_init(&index, g->original_ids, n);
             if (rc)
                 goto fail;
-            a.kind = ARCS_HASHED;
+            a.kind = e->narrow ? ARCS_HASHED32 : ARCS_HASHED;
             a.index = &index;
         }
     }

@@ -58,9 +58,15 @@ typedef struct sf_graph {
 typedef struct sf_build_options {
     bool undirected;            /* symmetrise: every arc u->v also v->u */
     bool original_order;        /* dense ids in original-id order, not degree order */
+    /* The caller gives the edge list up: the builder hands its pages back
+     * to the kernel as it reads them for the last time (they then read as
+     * zeros), so that the list and the graph are never whole in memory
+     * together. The caller may only finalise the list afterwards. */
+    bool release_edges;
 } sf_build_options;
 
-/* Builds a graph from `edges` (which it leaves intact; the caller frees it).
+/* Builds a graph from `edges`, narrow or wide (which it leaves intact
+ * unless opt->release_edges; the caller frees it).
  * `source` names the input in error messages. On success *out is a new graph
  * the caller releases with sf_graph_destroy. Errors: -ENOMEM, SF_EINPUT (too
  * many vertices). */

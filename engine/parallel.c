@@ -55,6 +55,32 @@ uint64_t sf_exclusive_scan_u32(uint32_t *a, uint64_t n)
     SCAN_BODY(uint32_t)
 }
 
+/* madvise over the whole pages inside [p, p + bytes): the allocator may
+ * start a large block anywhere in its first page. */
+static void advise_pages(void *p, uint64_t bytes, int advice)
+{
+    const uintptr_t page = 4096;
+    uintptr_t first = ((uintptr_t)p + page - 1) & ~(page - 1);
+    uintptr_t last = ((uintptr_t)p + bytes) & ~(page - 1);
+    if (last > first)
+        madvise((void *)first, last - first, advice);
+}
+
+void sf_release_pages(void *p, uint64_t bytes)
+{
+    advise_pages(p, bytes, MADV_DONTNEED);
+}
+
+void sf_advise_small_pages(void *p, uint64_t bytes)
+{
+#ifdef MADV_NOHUGEPAGE
+    advise_pages(p, bytes, MADV_NOHUGEPAGE);
+#else
+    (void)p;
+    (void)bytes;
+#endif
+}
+
 void sf_advise_huge(void *p, uint64_t bytes)
 {
 #ifdef MADV_HUGEPAGE

@@ -19,6 +19,18 @@ uint64_t sf_exclusive_scan_u32(uint32_t *a, uint64_t n);
  * to take a fault per 2 MiB rather than per 4 KiB. */
 void sf_advise_huge(void *p, uint64_t bytes);
 
+/* The opposite hint (MADV_NOHUGEPAGE) for [p, p + bytes): pages of 4 KiB,
+ * so that an array filled at many places at once becomes resident as it
+ * fills, not 2 MiB at its first touch of each huge page (the allocator asks
+ * for huge pages everywhere: cli/main.c). */
+void sf_advise_small_pages(void *p, uint64_t bytes);
+
+/* Gives the whole pages inside [p, p + bytes) back to the kernel
+ * (MADV_DONTNEED): they stop counting in the resident set, and read as
+ * zeros if touched again. For big arrays that are read for the last time
+ * while other big arrays are being filled. */
+void sf_release_pages(void *p, uint64_t bytes);
+
 /* Seconds on a monotonic clock. */
 double sf_now(void);
 

@@ -1,7 +1,8 @@
 /* The dispatcher from a graph file's name to its reader. The one idea: the
  * suffix alone decides, after a trailing ".gz" is set aside, because
  * sf_file_read decompresses transparently and every reader below it sees
- * plain bytes. A snapshot holds a built graph, not an edge list: callers
+ * plain bytes. Text edge lists are read a window at a time
+ * (sf_read_text_edges), never whole. A snapshot holds a built graph, not an edge list: callers
  * that want the graph load it with sf_snapshot_read (sf_job_load does);
  * here it is turned back into arcs for those that want an edge list
  * (convert). */
@@ -19,7 +20,7 @@
 #include "io/mtx.h"
 #include "io/reader.h"
 #include "io/snapshot.h"
-#include "io/text_edges.h"
+#include "io/text_reader.h"
 
 /* Whether path[0..n) ends with suffix. */
 static bool ends_with(const char *path, size_t n, const char *suffix)
@@ -41,14 +42,8 @@ static int parse(enum format format, const char *path, const char *bytes, size_t
     case LDBC:
         break; /* not read from one file's bytes */
     case TEXT:
-        return sf_parse_text_edges(path, bytes, len, out, err);
-    case WEIGHTED_TEXT: {
-        int rc = sf_parse_text_edges(path, bytes, len, out, err);
-        if (rc == 0 && out->count > 0 && !out->weight)
-            rc = sf_error_set(err, SF_EINPUT,
-                              "%s: a .wel file needs 3 columns (src dst weight), found 2", path);
-        return rc;
-    }
+    case WEIGHTED_TEXT:
+        break; /* read a window at a time (sf_read_text_edges) */
     case MTX:
         return sf_parse_mtx(path, bytes, len, out, err);
     case SG:
@@ -99,6 +94,15 @@ int sf_input_read(const char *path, const sf_input_options *opt, sf_edge_list *o
                             path);
     if (format == LDBC)
         return sf_read_ldbc(path, out, err);
+    if (format == TEXT || format == WEIGHTED_TEXT) {
+        if (opt && opt->narrow && out->count == 0 && out->capacity == 0)
+            out->narrow = true;
+        int rc = sf_read_text_edges(path, out, err);
+        if (rc == 0 && format == WEIGHTED_TEXT && out->count > 0 && !out->weight)
+            rc = sf_error_set(err, SF_EINPUT,
+                              "%s: a .wel file needs 3 columns (src dst weight), found 2", path);
+        return rc;
+    }
 
     char *bytes;
     size_t len;

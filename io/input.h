@@ -2,6 +2,7 @@
 #ifndef SF_IO_INPUT_H
 #define SF_IO_INPUT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "engine/edge_list.h"
@@ -10,6 +11,10 @@
 /* What the user may say about an input beyond its name. */
 typedef struct sf_input_options {
     uint64_t vertices; /* .bin/.wbin: the vertex count (ids 0..N-1); 0: largest id + 1 */
+    /* Text edge lists (.el .txt .wel) into a narrow list (32-bit ids, half
+     * the memory) while every id fits, widened when one does not: for
+     * callers that only hand the list to sf_graph_build. */
+    bool narrow;
 } sf_input_options;
 
 /* Reads the graph file PATH into out (freshly initialised), by its suffix:

@@ -1,10 +1,11 @@
 /* LDBC Graphalytics graphs. An LDBC graph is three files that share a stem:
- * the .e file is a plain text edge list (parsed by text_edges), the .v file
+ * the .e file is a plain text edge list (read by text_reader), the .v file
  * is one vertex id per line, and the .properties file is Java-properties
  * text. The one idea is to find the companions by the stem of the .e path
  * and to match property keys by suffix, so both the bare keys of our
  * validation copies (`directed`) and LDBC's own (`graph.NAME.directed`)
- * work. All bytes come from sf_file_read. */
+ * work. The .e file is read a window at a time (sf_read_text_edges), the
+ * others with sf_file_read. */
 #include "io/ldbc.h"
 
 #include <errno.h>
@@ -17,7 +18,7 @@
 #include <sys/stat.h>
 
 #include "io/reader.h"
-#include "io/text_edges.h"
+#include "io/text_reader.h"
 
 #define QUOTE_MAX 64
 
@@ -269,12 +270,7 @@ int sf_read_ldbc(const char *path, sf_edge_list *out, sf_error *err)
 {
     char *text = NULL, *stem = NULL, *vpath = NULL, *props_path = NULL, *name = NULL;
     size_t len;
-    int rc = sf_file_read(path, &text, &len, err);
-    if (rc)
-        goto done;
-    rc = sf_parse_text_edges(path, text, len, out, err);
-    free(text);
-    text = NULL;
+    int rc = sf_read_text_edges(path, out, err);
     if (rc)
         goto done;
 

@@ -46,6 +46,7 @@ struct chunk {
     uint64_t offset;         /* index of its first slot, relative to out->count */
     uint64_t count;          /* arcs parsed (<= bound) */
     const char *bad_line;    /* start of its first bad line in text, NULL if none */
+    bool too_wide;           /* narrow output met an id of 2^32 or more: stopped there */
     char bad_what[256];      /* what is wrong with it, without "PATH:LINE: " */
 };
 
@@ -370,13 +371,21 @@ static int parse_line_slow(const char *p, const char *text_end, bool weighted, u
  * CPU overlaps consecutive lines. */
 #define ROUND_BYTES 4096
 
-/* Parses the lines in [p, end) into src/dst/weight (room for all: the bound).
+/* Where parsed arcs go: 64-bit ids, or 32-bit ones (narrow). */
+typedef struct arc_out {
+    uint64_t *src, *dst;
+    uint32_t *src32, *dst32;
+    double *weight;
+} arc_out;
+
+/* Parses the lines in [p, end) into out's arrays (room for all: the bound).
  * Every line ends with '\n' before end. text_end bounds 8-byte loads.
- * Returns the number of arcs; on a bad line stops and sets *bad_line.
- * Instantiated twice with a constant `weighted`. */
+ * Returns the number of arcs; on a bad line stops and sets *bad_line; with
+ * narrow output, stops at the first arc with an id of 2^32 or more and sets
+ * *too_wide. Instantiated with constant `weighted` and `narrow`. */
 static inline __attribute__((always_inline)) uint64_t
-parse_lines(const char *p, const char *end, const char *text_end, bool weighted, uint64_t *src,
-            uint64_t *dst, double *weight, const char **bad_line)
+parse_lines(const char *p, const char *end, const char *text_end, bool weighted, bool narrow,
+            arc_out out, const char **bad_line, bool *too_wide)
 {
     /* Newline offsets of one round, plus room for the unconditional writes
      * of the last 64-byte block. */
@@ -445,10 +454,19 @@ slow:;
                 continue;
             }
 store:
-            src[n] = s;
-            dst[n] = d;
+            if (narrow) {
+                if (unlikely((s | d) >> 32)) {
+                    *too_wide = true;
+                    return n;
+                }
+                out.src32[n] = (uint32_t)s;
+                out.dst32[n] = (uint32_t)d;
+            } else {
+                out.src[n] = s;
+                out.dst[n] = d;
+            }
             if (weighted)
-                weight[n] = w;
+                out.weight[n] = w;
             n++;
             line = nl + 1;
         }
@@ -456,28 +474,44 @@ store:
     return n;
 }
 
-static uint64_t parse_unweighted(const char *p, const char *end, const char *text_end,
-                                 uint64_t *src, uint64_t *dst, const char **bad_line)
-{
-    return parse_lines(p, end, text_end, false, src, dst, NULL, bad_line);
-}
+#define PARSE_VARIANT(name, weighted, narrow)                                              \
+    static uint64_t name(const char *p, const char *end, const char *text_end, arc_out out,   \
+                         const char **bad_line, bool *too_wide)                              \
+    {                                                                                         \
+        return parse_lines(p, end, text_end, weighted, narrow, out, bad_line, too_wide);     \
+    }
+PARSE_VARIANT(parse_unweighted, false, false)
+PARSE_VARIANT(parse_weighted, true, false)
+PARSE_VARIANT(parse_unweighted_narrow, false, true)
+PARSE_VARIANT(parse_weighted_narrow, true, true)
 
-static uint64_t parse_weighted(const char *p, const char *end, const char *text_end,
-                               uint64_t *src, uint64_t *dst, double *weight, const char **bad_line)
+/* out's arrays from slot `at` on. */
+static arc_out arc_out_at(arc_out out, uint64_t at)
 {
-    return parse_lines(p, end, text_end, true, src, dst, weight, bad_line);
+    arc_out o = {NULL, NULL, NULL, NULL, out.weight ? out.weight + at : NULL};
+    if (out.src32) {
+        o.src32 = out.src32 + at;
+        o.dst32 = out.dst32 + at;
+    } else {
+        o.src = out.src + at;
+        o.dst = out.dst + at;
+    }
+    return o;
 }
 
 /* Parses [p, end) (whole '\n'-terminated lines) into the chunk's slots. */
 static void parse_into(struct chunk *c, const char *p, const char *end, const char *text_end,
-                       int columns, uint64_t *src, uint64_t *dst, double *weight)
+                       int columns, arc_out out)
 {
     const char *bad = NULL;
-    uint64_t at = c->offset + c->count;
+    arc_out o = arc_out_at(out, c->offset + c->count);
+    bool narrow = out.src32 != NULL;
     if (columns == 3)
-        c->count += parse_weighted(p, end, text_end, src + at, dst + at, weight + at, &bad);
+        c->count += narrow ? parse_weighted_narrow(p, end, text_end, o, &bad, &c->too_wide)
+                           : parse_weighted(p, end, text_end, o, &bad, &c->too_wide);
     else
-        c->count += parse_unweighted(p, end, text_end, src + at, dst + at, &bad);
+        c->count += narrow ? parse_unweighted_narrow(p, end, text_end, o, &bad, &c->too_wide)
+                           : parse_unweighted(p, end, text_end, o, &bad, &c->too_wide);
     if (bad) {
         const char *line_end = memchr(bad, '\n', (size_t)(end - bad));
         describe_bad_line(bad, line_end, columns, c->bad_what, sizeof c->bad_what);
@@ -537,6 +571,14 @@ uint64_t sf_edge_line_number(const char *text, size_t len, uint64_t first_line, 
     return line;
 }
 
+int sf_text_edge_columns(const char *text, size_t len)
+{
+    const char *first = NULL;
+    int columns;
+    first_data_line(text, len, &first, &columns);
+    return columns;
+}
+
 int sf_parse_text_edges(const char *path, const char *text, size_t len, sf_edge_list *out,
                         sf_error *err)
 {
@@ -562,10 +604,15 @@ int sf_parse_edge_lines(const char *path, const char *text, size_t len, uint64_t
     first_data_line(text, len, &first, &columns);
     if (columns == 0)
         return 0;
-    if (required_columns && columns != required_columns)
-        return sf_error_set(err, SF_EINPUT, "%s:%llu: expected %d columns, found %d", path,
-                            (unsigned long long)line_number(text, first, first_line),
-                            required_columns, columns);
+    if (required_columns && columns != required_columns) {
+        /* the message a later line of the same kind would get */
+        char what[256];
+        const char *line_end = memchr(first, '\n', (size_t)(text_end - first));
+        describe_bad_line(first, line_end ? line_end : text_end, required_columns, what,
+                          sizeof what);
+        return sf_error_set(err, SF_EINPUT, "%s:%llu: %s", path,
+                            (unsigned long long)line_number(text, first, first_line), what);
+    }
     if (columns != 2 && columns != 3)
         return sf_error_set(err, SF_EINPUT, "%s:%llu: expected 2 or 3 columns, found %d", path,
                             (unsigned long long)line_number(text, first, first_line), columns);
@@ -635,22 +682,40 @@ int sf_parse_edge_lines(const char *path, const char *text, size_t len, uint64_t
         rc = sf_error_set(err, rc, "%s: out of memory", path);
         goto done;
     }
-    uint64_t *src = out->src + base, *dst = out->dst + base;
-    double *weight = weighted ? out->weight + base : NULL;
-    sf_advise_huge(src, slots * sizeof *src);
-    sf_advise_huge(dst, slots * sizeof *dst);
-    if (weight)
-        sf_advise_huge(weight, slots * sizeof *weight);
+    arc_out o;
+parse:
+    o = (arc_out){out->src, out->dst, out->src32, out->dst32, weighted ? out->weight : NULL};
+    o = arc_out_at(o, base);
+    size_t id_bytes = out->narrow ? sizeof(uint32_t) : sizeof(uint64_t);
+    sf_advise_huge(out->narrow ? (void *)o.src32 : (void *)o.src, slots * id_bytes);
+    sf_advise_huge(out->narrow ? (void *)o.dst32 : (void *)o.dst, slots * id_bytes);
+    if (o.weight)
+        sf_advise_huge(o.weight, slots * sizeof *o.weight);
 
     #pragma omp parallel for schedule(static, 1)
     for (size_t k = 0; k < num_chunks; k++)
-        parse_into(&chunks[k], chunks[k].begin, chunks[k].end, body_end, columns, src, dst,
-                   weight);
-    if (tail && !last->bad_line) {
+        parse_into(&chunks[k], chunks[k].begin, chunks[k].end, body_end, columns, o);
+    if (tail && !last->bad_line && !last->too_wide) {
         parse_into(last, tail_copy, tail_copy + tail_len + 1, tail_copy + tail_len + 1, columns,
-                   src, dst, weight);
+                   o);
         if (last->bad_line) /* map the copy back onto the text */
             last->bad_line = tail + (last->bad_line - tail_copy);
+    }
+    for (size_t k = 0; k < num_chunks; k++) {
+        if (!chunks[k].too_wide)
+            continue;
+        /* An id does not fit the narrow list: widen it and parse again. */
+        rc = sf_edge_list_widen(out);
+        if (rc) {
+            rc = sf_error_set(err, rc, "%s: out of memory", path);
+            goto done;
+        }
+        for (size_t j = 0; j < num_chunks; j++) {
+            chunks[j].count = 0;
+            chunks[j].bad_line = NULL;
+            chunks[j].too_wide = false;
+        }
+        goto parse;
     }
 
     for (size_t k = 0; k < num_chunks; k++) {
@@ -664,13 +729,17 @@ int sf_parse_edge_lines(const char *path, const char *text, size_t len, uint64_t
 
     /* Close the gaps left by loose bounds (lines of blanks): rare. */
     uint64_t total = 0;
+    char *src = out->narrow ? (char *)o.src32 : (char *)o.src;
+    char *dst = out->narrow ? (char *)o.dst32 : (char *)o.dst;
     for (size_t k = 0; k < num_chunks; k++) {
         if (chunks[k].offset != total && chunks[k].count) {
-            memmove(src + total, src + chunks[k].offset, chunks[k].count * sizeof *src);
-            memmove(dst + total, dst + chunks[k].offset, chunks[k].count * sizeof *dst);
-            if (weight)
-                memmove(weight + total, weight + chunks[k].offset,
-                        chunks[k].count * sizeof *weight);
+            memmove(src + total * id_bytes, src + chunks[k].offset * id_bytes,
+                    chunks[k].count * id_bytes);
+            memmove(dst + total * id_bytes, dst + chunks[k].offset * id_bytes,
+                    chunks[k].count * id_bytes);
+            if (o.weight)
+                memmove(o.weight + total, o.weight + chunks[k].offset,
+                        chunks[k].count * sizeof *o.weight);
         }
         total += chunks[k].count;
     }

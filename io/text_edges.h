@@ -29,7 +29,11 @@
  * line of the first bad line in the file, e.g. "g.el:17: expected 2 columns,
  * found 1", "g.el:3: bad vertex id 'x12'", "g.el:5: vertex id
  * 18446744073709551616 overflows 64 bits", "g.el:9: bad weight 'nan'";
- * -ENOMEM. On error out->count is unchanged (its capacity may have grown). */
+ * -ENOMEM. On error out->count is unchanged (its capacity may have grown).
+ *
+ * A narrow list (out->narrow, engine/edge_list.h) gets 32-bit ids; the first
+ * id of 2^32 or more widens it (sf_edge_list_widen) and the text is parsed
+ * again into the wide form. */
 int sf_parse_text_edges(const char *path, const char *text, size_t len, sf_edge_list *out,
                         sf_error *err);
 
@@ -48,6 +52,10 @@ int sf_parse_edge_lines(const char *path, const char *text, size_t len, uint64_t
  * comment. For messages about an arc found bad after a successful parse.
  * Returns the line just past the text when there are fewer arcs. */
 uint64_t sf_edge_line_number(const char *text, size_t len, uint64_t first_line, uint64_t arc);
+
+/* The column count of the first data line of text[0..len) (any count, not
+ * only 2 or 3), or 0 when the text has no data line. */
+int sf_text_edge_columns(const char *text, size_t len);
 
 /* The same for a part of a file that starts at line first_line (1-based):
  * line numbers in messages are those of the whole file. */

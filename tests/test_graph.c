@@ -1,5 +1,6 @@
 /* The graph builder: relabelling, simple-graph rules, CSR invariants, and
  * independence from the thread count. */
+#include <inttypes.h>
 #include <omp.h>
 
 #include "tests/support.h"
@@ -503,6 +504,74 @@ Test(graph, identical_bytes_at_any_thread_count_on_every_path)
                 sf_graph_destroy(&g[t]);
             sf_edge_list_fini(&e);
         }
+}
+
+/* A narrow copy (32-bit ids, engine/edge_list.h) of a list whose ids fit. */
+static void narrow_copy(const sf_edge_list *e, sf_edge_list *n)
+{
+    sf_edge_list_init(n);
+    n->narrow = true;
+    cr_assert_eq(sf_edge_list_reserve(n, e->count ? e->count : 1, e->weight != NULL), 0);
+    for (uint64_t i = 0; i < e->count; i++) {
+        cr_assert_eq((e->src[i] | e->dst[i]) >> 32, 0);
+        n->src32[i] = (uint32_t)e->src[i];
+        n->dst32[i] = (uint32_t)e->dst[i];
+        if (e->weight)
+            n->weight[i] = e->weight[i];
+    }
+    n->count = e->count;
+}
+
+/* The narrow form of a list builds the byte-identical graph, on the compact
+ * path (an id map) and the sparse one (ids spread below 2^32: the hashed
+ * index), in both id orders, at 1 and 3 threads; so does a list the builder
+ * may give back as it reads it. */
+Test(graph, narrow_list_builds_the_same_graph)
+{
+    for (int sparse = 0; sparse < 2; sparse++)
+        for (int undirected = 0; undirected < 2; undirected++)
+            for (int order = 0; order < 2; order++)
+                for (int t = 1; t <= 3; t += 2) {
+                    sf_edge_list e, n;
+                    random_edges(&e, 20000, 120000, IDS_COMPACT, (undirected + order) % 2,
+                                 5 + sparse);
+                    if (sparse)
+                        for (uint64_t i = 0; i < e.count; i++) {
+                            /* odd multiplier mod 2^32: distinct ids stay distinct */
+                            e.src[i] = (uint32_t)(e.src[i] * 2654435761u);
+                            e.dst[i] = (uint32_t)(e.dst[i] * 2654435761u);
+                        }
+                    narrow_copy(&e, &n);
+                    omp_set_num_threads(t);
+                    sf_build_options opt = {.undirected = undirected, .original_order = !order};
+                    sf_graph *wide = NULL, *narrow = NULL;
+                    sf_error err;
+                    cr_assert_eq(sf_graph_build(&e, &opt, "wide", &wide, &err), 0, "%s", err.msg);
+                    cr_assert_eq(sf_graph_build(&n, &opt, "narrow", &narrow, &err), 0, "%s",
+                                 err.msg);
+                    cr_assert_gt(wide->num_arcs, 0);
+                    expect_identical(wide, narrow);
+                    if (order)
+                        cr_assert_eq(memcmp(wide->by_original, narrow->by_original,
+                                            wide->num_vertices * sizeof(sf_vid)), 0);
+                    /* a list given up to the builder (release_edges) builds the
+                     * same graph, and its pages were given back: zeros */
+                    sf_graph *released = NULL;
+                    opt.release_edges = true;
+                    cr_assert_eq(sf_graph_build(&n, &opt, "released", &released, &err), 0, "%s",
+                                 err.msg);
+                    expect_identical(wide, released);
+                    uint64_t zeros = 0;
+                    for (uint64_t i = 0; i < n.count; i++)
+                        zeros += n.src32[i] == 0 && n.dst32[i] == 0;
+                    cr_assert_gt(zeros, n.count / 2, "%" PRIu64 " of %" PRIu64, zeros, n.count);
+                    sf_graph_destroy(&released);
+                    sf_graph_destroy(&wide);
+                    sf_graph_destroy(&narrow);
+                    sf_edge_list_fini(&e);
+                    sf_edge_list_fini(&n);
+                }
+    omp_set_num_threads(omp_get_num_procs());
 }
 
 /* Degree order: the same graph up to renaming (every arc, by original ids,

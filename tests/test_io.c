@@ -31,6 +31,7 @@
 #include "io/ldbc.h"
 #include "io/reader.h"
 #include "io/text_edges.h"
+#include "io/text_reader.h"
 #include "tests/scratch.h"
 
 /* ---- fixtures and helpers ---- */
@@ -448,6 +449,81 @@ Test(io, differential_fuzz_chunked)
 {
     for (uint64_t seed = 1; seed <= 24; seed++)
         fuzz_round(40000, seed % 2, seed % 3 ? 0 : 4, seed, 3);
+}
+
+/* The windowed file reader (io/text_reader.h) on the same random texts,
+ * written as files and cut into windows from one byte (every line grows
+ * the window) to a few lines: the same arcs and weights as the reference,
+ * or an error on the same file line, whatever the window and thread count. */
+/* Arc i's ends, from either form of the list. */
+static uint64_t arc_src(const sf_edge_list *l, uint64_t i)
+{
+    return l->narrow ? l->src32[i] : l->src[i];
+}
+
+static uint64_t arc_dst(const sf_edge_list *l, uint64_t i)
+{
+    return l->narrow ? l->dst32[i] : l->dst[i];
+}
+
+static void window_round(size_t lines, bool weighted, unsigned error_rate, uint64_t seed,
+                         size_t window, int threads, bool narrow)
+{
+    uint64_t s = seed;
+    char *text = malloc(lines * 80 + 16);
+    size_t len = fuzz_text(text, lines, weighted, error_rate, &s);
+    char *path = write_file("w.el", text, len);
+    sf_edge_list expected, got;
+    sf_error err = {{0}};
+    uint64_t bad_line = reference_parse_strict(text, len, &expected);
+    omp_set_num_threads(threads);
+    sf_edge_list_init(&got);
+    got.narrow = narrow;
+    int rc = sf_read_text_edges_in(path, window, &got, &err);
+    if (bad_line) {
+        char prefix[128];
+        snprintf(prefix, sizeof prefix, "%s:%" PRIu64 ": ", path, bad_line);
+        cr_assert_eq(rc, SF_EINPUT, "seed %" PRIu64 " window %zu: expected an error at line %"
+                     PRIu64, seed, window, bad_line);
+        cr_assert(strncmp(err.msg, prefix, strlen(prefix)) == 0,
+                  "seed %" PRIu64 " window %zu: %s, want %s", seed, window, err.msg, prefix);
+    } else {
+        cr_assert_eq(rc, 0, "seed %" PRIu64 " window %zu: %s", seed, window, err.msg);
+        cr_assert_eq(got.count, expected.count, "seed %" PRIu64 " window %zu", seed, window);
+        cr_assert_eq(got.weight != NULL, expected.weight != NULL && expected.count > 0,
+                     "seed %" PRIu64, seed);
+        /* narrow stays narrow exactly when every id fits in 32 bits */
+        bool fits = true;
+        for (uint64_t i = 0; i < expected.count; i++)
+            fits &= (expected.src[i] | expected.dst[i]) >> 32 == 0;
+        cr_assert_eq(got.narrow, narrow && fits, "seed %" PRIu64, seed);
+        for (uint64_t i = 0; i < got.count; i++) {
+            cr_assert_eq(arc_src(&got, i), expected.src[i], "seed %" PRIu64 " arc %" PRIu64,
+                         seed, i);
+            cr_assert_eq(arc_dst(&got, i), expected.dst[i], "seed %" PRIu64 " arc %" PRIu64,
+                         seed, i);
+            if (weighted)
+                cr_assert_eq(got.weight[i], expected.weight[i], "seed %" PRIu64, seed);
+        }
+    }
+    sf_edge_list_fini(&expected);
+    sf_edge_list_fini(&got);
+    remove(path);
+    free(path);
+    free(text);
+}
+
+Test(io, windowed_reader_matches_reference, .init = make_tmp_dir, .fini = remove_tmp_dir)
+{
+    static const size_t windows[] = {1, 7, 64, 1000, 1 << 20};
+    /* narrow lists too: the fuzz ids include 2^64 - 1, which widens them */
+    for (uint64_t seed = 1; seed <= 300; seed++)
+        window_round(1 + seed * 7 % 300, seed % 2, seed % 3 ? 0 : 2000,
+                     seed * 0x9e3779b97f4a7c15ull, windows[seed % 5], 1 + (int)(seed % 3),
+                     seed % 4 < 2);
+    /* several windows of several chunks each */
+    for (uint64_t seed = 1; seed <= 8; seed++)
+        window_round(60000, seed % 2, seed % 3 ? 0 : 5, seed, 200000, 3, seed % 4 < 2);
 }
 
 /* ---- the reader ---- */
