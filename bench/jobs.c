@@ -374,22 +374,22 @@ static int resolve_source(const sf_graph *g, sf_params *p, sf_error *err)
 }
 
 /* Shortest paths assume weights >= 0 (operators/sssp.c): a negative one is
- * bad input, named by its arc. */
-static int check_weights(const sf_algo *algo, const sf_graph *g, sf_error *err)
+ * bad input, named by its arc. The weights are read once per graph (the
+ * answer is kept in it: sf_graph_negative_weight), not once per run. */
+static int check_weights(const sf_algo *algo, sf_graph *g, sf_error *err)
 {
-    for (sf_vid u = 0; u < g->num_vertices; u++)
-        for (sf_eid e = g->out_offsets[u]; e < g->out_offsets[u + 1]; e++)
-            if (g->out_weights[e] < 0)
-                return sf_error_set(err, SF_EINPUT,
-                                    "%s needs non-negative weights; arc %llu -> %llu weighs %g",
-                                    algo->name, (unsigned long long)sf_graph_original_id(g, u),
-                                    (unsigned long long)sf_graph_original_id(g, g->out_neighbors[e]),
-                                    g->out_weights[e]);
-    return 0;
+    sf_vid u;
+    sf_eid e;
+    if (!sf_graph_negative_weight(g, &u, &e))
+        return 0;
+    return sf_error_set(err, SF_EINPUT, "%s needs non-negative weights; arc %llu -> %llu weighs %g",
+                        algo->name, (unsigned long long)sf_graph_original_id(g, u),
+                        (unsigned long long)sf_graph_original_id(g, g->out_neighbors[e]),
+                        g->out_weights[e]);
 }
 
 /* What a kernel needs of the graph and its parameters, checked before it runs. */
-static int prepare_params(const sf_algo *algo, const sf_graph *g, const sf_params *p,
+static int prepare_params(const sf_algo *algo, sf_graph *g, const sf_params *p,
                           sf_params *out, sf_error *err)
 {
     *out = *p;
@@ -412,7 +412,7 @@ static int prepare_params(const sf_algo *algo, const sf_graph *g, const sf_param
     return algo->needs_source ? resolve_source(g, out, err) : 0;
 }
 
-int sf_job_run(const sf_algo *algo, sf_engine *e, const sf_graph *g, bool baseline,
+int sf_job_run(const sf_algo *algo, sf_engine *e, sf_graph *g, bool baseline,
                const sf_params *p, sf_job_result *r, sf_error *err)
 {
     memset(r, 0, sizeof *r);
