@@ -33,7 +33,10 @@
  * likely because a locked decrement orders memory like a fence, so the
  * cache misses of the arcs around it no longer overlap as in the plain
  * loop. Peeling does one random read-modify-write per arc; there is too
- * little else to share the degree array for.
+ * little else to share the degree array for. Owner-computes without atomics
+ * (each part's degrees written by one worker, other decrements sent as
+ * messages, by rounds or by batches) was tried and was slower here: it
+ * waits on the other worker more often (bench/RESULTS.md, wt-kernels).
  *
  * The next level is the smallest degree left, known without another pass:
  * every scan and every decrement records the degree it leaves above the
