@@ -375,6 +375,13 @@ static int resolve_source(const sf_graph *g, sf_params *p, sf_error *err)
 
 /* Shortest paths assume weights >= 0 (operators/sssp.c): a negative one is
  * bad input, named by its arc. */
+int sf_job_negative_weight(const sf_algo *algo, uint64_t u, uint64_t v, double w, sf_error *err)
+{
+    return sf_error_set(err, SF_EINPUT, "%s needs non-negative weights; arc %llu -> %llu weighs %g",
+                        algo->name, (unsigned long long)u, (unsigned long long)v, w);
+}
+
+/* The rows [begin, end) of g (a rank's own), read every time. */
 static int check_weights(const sf_algo *algo, const sf_graph *g, sf_vid begin, sf_vid end,
                          sf_error *err)
 {
@@ -387,14 +394,21 @@ static int check_weights(const sf_algo *algo, const sf_graph *g, sf_vid begin, s
     return 0;
 }
 
-int sf_job_negative_weight(const sf_algo *algo, uint64_t u, uint64_t v, double w, sf_error *err)
+/* The whole graph, read once per graph: the answer is kept in it
+ * (sf_graph_negative_weight), not looked for again on every run. */
+static int check_weights_once(const sf_algo *algo, sf_graph *g, sf_error *err)
 {
-    return sf_error_set(err, SF_EINPUT, "%s needs non-negative weights; arc %llu -> %llu weighs %g",
-                        algo->name, (unsigned long long)u, (unsigned long long)v, w);
+    sf_vid u;
+    sf_eid e;
+    if (!sf_graph_negative_weight(g, &u, &e))
+        return 0;
+    return sf_job_negative_weight(algo, sf_graph_original_id(g, u),
+                                  sf_graph_original_id(g, g->out_neighbors[e]), g->out_weights[e],
+                                  err);
 }
 
-int sf_job_check_graph(const sf_algo *algo, const sf_graph *g, sf_vid begin, sf_vid end,
-                       sf_error *err)
+/* Directedness and weights as the kernel needs them. */
+static int check_needs(const sf_algo *algo, const sf_graph *g, sf_error *err)
 {
     if (algo->needs_undirected && g->directed)
         return sf_error_set(err, SF_EUSAGE,
@@ -405,23 +419,34 @@ int sf_job_check_graph(const sf_algo *algo, const sf_graph *g, sf_vid begin, sf_
                             "%s needs edge weights and the graph has none; give --weights=unit "
                             "or --weights=random",
                             algo->name);
-    return algo->needs_weights ? check_weights(algo, g, begin, end, err) : 0;
+    return 0;
+}
+
+int sf_job_check_graph(const sf_algo *algo, const sf_graph *g, sf_vid begin, sf_vid end,
+                       sf_error *err)
+{
+    int rc = check_needs(algo, g, err);
+    if (rc == 0 && algo->needs_weights)
+        rc = check_weights(algo, g, begin, end, err);
+    return rc;
 }
 
 /* What a kernel needs of the graph and its parameters, checked before it runs. */
-static int prepare_params(const sf_algo *algo, const sf_graph *g, const sf_params *p,
+static int prepare_params(const sf_algo *algo, sf_graph *g, const sf_params *p,
                           sf_params *out, sf_error *err)
 {
     *out = *p;
     if (out->iterations < 0)
         out->iterations = algo->default_iterations;
-    int rc = sf_job_check_graph(algo, g, 0, g->num_vertices, err);
+    int rc = check_needs(algo, g, err);
+    if (rc == 0 && algo->needs_weights)
+        rc = check_weights_once(algo, g, err);
     if (rc)
         return rc;
     return algo->needs_source ? resolve_source(g, out, err) : 0;
 }
 
-int sf_job_run(const sf_algo *algo, sf_engine *e, const sf_graph *g, bool baseline,
+int sf_job_run(const sf_algo *algo, sf_engine *e, sf_graph *g, bool baseline,
                const sf_params *p, sf_job_result *r, sf_error *err)
 {
     memset(r, 0, sizeof *r);

@@ -57,9 +57,11 @@ typedef struct sf_job_result {
 
 /* Runs algo on g, by the engine e (baseline false) or by the baseline
  * (baseline true; e is unused). Fills *r; release with sf_job_result_fini.
- * Errors: SF_EINPUT (the source is not a vertex of g; sssp on a graph with
- * no weights or a negative one), SF_EUSAGE (tc or kcore on a directed graph), -ENOMEM. */
-int sf_job_run(const sf_algo *algo, sf_engine *e, const sf_graph *g, bool baseline,
+ * g is not changed, except that sssp's check for negative weights is kept
+ * in it (sf_graph_negative_weight). Errors: SF_EINPUT (the source is not a
+ * vertex of g; sssp on a graph with no weights or a negative one),
+ * SF_EUSAGE (tc or kcore on a directed graph), -ENOMEM. */
+int sf_job_run(const sf_algo *algo, sf_engine *e, sf_graph *g, bool baseline,
                const sf_params *p, sf_job_result *r, sf_error *err);
 void sf_job_result_fini(sf_job_result *r);
 

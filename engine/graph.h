@@ -53,6 +53,12 @@ typedef struct sf_graph {
 
     uint64_t dropped_self_loops;
     uint64_t dropped_duplicates;
+
+    /* What sf_graph_negative_weight (weights.h) found, kept so that it
+     * reads the weights once per graph: valid while weights_checked, which
+     * whoever changes the weights sets back to false. */
+    bool weights_checked;
+    uint64_t negative_arc;      /* the first arc weighing < 0, or UINT64_MAX */
 } sf_graph;
 
 typedef struct sf_build_options {

@@ -74,6 +74,8 @@ int sf_graph_assign_weights(sf_graph *g, sf_weights_mode mode, uint64_t seed)
     g->out_weights = out;
     g->in_weights = in;
     g->weighted = true;
+    g->weights_checked = true; /* 1 or [1, 255]: none negative */
+    g->negative_arc = UINT64_MAX;
     return 0;
 }
 
@@ -88,4 +90,35 @@ int sf_edge_list_assign_weights(sf_edge_list *l, sf_weights_mode mode, uint64_t 
     for (uint64_t i = 0; i < l->count; i++)
         l->weight[i] = sf_weights_of(mode, seed, l->src[i], l->dst[i], directed);
     return 0;
+}
+
+bool sf_graph_negative_weight(sf_graph *g, sf_vid *from, sf_eid *arc)
+{
+    if (!g->weighted || !g->out_weights)
+        return false;
+    if (!g->weights_checked) {
+        uint64_t first = UINT64_MAX;
+        const double *w = g->out_weights;
+        int64_t m = (int64_t)g->num_arcs;
+#pragma omp parallel for schedule(static) reduction(min : first)
+        for (int64_t e = 0; e < m; e++)
+            if (w[e] < 0 && (uint64_t)e < first)
+                first = (uint64_t)e;
+        g->negative_arc = first;
+        g->weights_checked = true;
+    }
+    if (g->negative_arc == UINT64_MAX)
+        return false;
+    /* the source: the last vertex whose row starts at or before the arc */
+    sf_vid lo = 0, hi = g->num_vertices - 1;
+    while (lo < hi) {
+        sf_vid mid = lo + (hi - lo + 1) / 2;
+        if (g->out_offsets[mid] <= g->negative_arc)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    *from = lo;
+    *arc = g->negative_arc;
+    return true;
 }

@@ -33,4 +33,11 @@ int sf_graph_assign_weights(sf_graph *g, sf_weights_mode mode, uint64_t seed);
 int sf_edge_list_assign_weights(sf_edge_list *l, sf_weights_mode mode, uint64_t seed,
                                 bool directed);
 
+/* Whether some out-arc of g weighs less than 0; if so, *from and *arc name
+ * the first such arc in CSR order (its source and its index in
+ * out_neighbors). Reads the weights once, in parallel, and keeps the answer
+ * in g (weights_checked, negative_arc) for later calls. False for a graph
+ * without weights. */
+bool sf_graph_negative_weight(sf_graph *g, sf_vid *from, sf_eid *arc);
+
 #endif

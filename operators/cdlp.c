@@ -18,9 +18,9 @@
  * Later, a vertex's mode is found by its degree: 1 or 2 neighbours, the
  * smaller label; up to SF_MODE_SMALL, an insertion sort in a buffer on the stack;
  * more, an open-addressing table of (label, count) pairs that keeps the
- * best so far at every count. Each worker's table is allocated once per
- * run, sized by the largest degree, and claimed by the shard function that
- * runs on it.
+ * best so far at every count. Each worker's table, sized by the largest
+ * degree, is scratch from its node's arena (operators/worker_scratch.h),
+ * made when the worker runs its first shard.
  *
  * Only the neighbours of a vertex whose label changed can change in the
  * next iteration (its inputs are otherwise the same), so the pull writes
@@ -53,14 +53,9 @@
 #include "operators/kernels.h"
 #include "operators/label_mode.h"
 #include "operators/vertex_map.h"
+#include "operators/worker_scratch.h"
 
 #define DENSE 10                /* changed vertices' arcs above num_arcs / DENSE: pull all */
-
-/* One worker's counting table, every slot SF_MODE_EMPTY between vertices,
- * picked by sf_engine_current_worker() (a worker runs one shard at a time). */
-typedef struct scratch {
-    sf_mode_slot *table;
-} __attribute__((aligned(64))) scratch;
 
 struct cdlp_state {
     const sf_graph *g;
@@ -68,8 +63,9 @@ struct cdlp_state {
     sf_vid *next;               /* ranks, this iteration */
     sf_frontier *dirty;         /* the vertices to recompute, in a DIRTY pass */
     sf_frontier *changed;       /* the vertices whose label changes */
-    scratch *pool;
-    int pool_size;
+    /* per worker: its counting table, every slot SF_MODE_EMPTY (all bits
+     * set) between vertices */
+    sf_worker_scratch *tables;
     uint64_t *out;              /* original ids, at the end */
     const uint64_t *sorted;     /* rank -> original id; NULL: the rank is the id */
     /* the shard's, while it runs */
@@ -116,8 +112,9 @@ SF_INLINE void cdlp_pull(sf_shard *s, void *arg,
     /* the shard owns whole words of the frontier: clear them, then add */
     uint64_t first = s->begin / 64, last = ((uint64_t)s->end + 63) / 64;
     memset(local.changed->bits + first, 0, (last - first) * sizeof(uint64_t));
-    scratch *own = &local.pool[sf_engine_current_worker()];
-    local.table = own->table;
+    local.table = sf_worker_scratch_get(local.tables);
+    if (!local.table)
+        return;
     local.changed_arcs = 0;
     s->count = sf_edge_map_pull(s, local.g, update, &local, local.changed);
     s->count2 = local.changed_arcs;
@@ -196,6 +193,7 @@ struct cdlp_run {
     struct cdlp_state state;
     sf_vid *buffer[2];
     sf_frontier changed, dirty;
+    sf_worker_scratch tables;
     enum pass pass;             /* this iteration's */
 };
 
@@ -209,6 +207,8 @@ static bool cdlp_step(int iteration, void *arg)
     if (run->mirrors)
         sf_dist_mirrors_sync(run->mirrors, run->buffer[iteration & 1], sizeof(sf_vid));
     sf_engine_run(run->engine, pulls[g->directed][run->pass], c);
+    if (run->tables.failed)
+        return true;
     uint64_t changed = sf_engine_count(run->engine), arcs = sf_engine_count2(run->engine);
     c->label = c->next;
     if (run->mirrors) {
@@ -251,17 +251,9 @@ int sf_cdlp(sf_engine *e, int iterations, uint64_t *label, sf_iteration_log *log
     for (sf_eid widest = widest_row(g, begin, end);
          table_size < 2 * widest && table_size < (UINT64_C(1) << 32);)
         table_size *= 2;
-    c->pool_size = sf_engine_threads(e);
-    c->pool = aligned_alloc(64, c->pool_size * sizeof *c->pool);
-    if (!c->pool)
-        return -ENOMEM;
-    for (int i = 0; i < c->pool_size; i++)
-        c->pool[i] = (scratch){.table = malloc(table_size * sizeof(sf_mode_slot))};
-    for (int i = 0; i < c->pool_size; i++) {
-        if (!c->pool[i].table)
-            goto out;
-        memset(c->pool[i].table, 0xff, table_size * sizeof(sf_mode_slot));
-    }
+    if (sf_worker_scratch_init(&run.tables, e, table_size * sizeof(sf_mode_slot), 0xff))
+        goto out;
+    c->tables = &run.tables;
     run.buffer[0] = sf_engine_alloc(e, sizeof(sf_vid));
     run.buffer[1] = sf_engine_alloc(e, sizeof(sf_vid));
     if (!run.buffer[0] || !run.buffer[1] || sf_frontier_init(&run.changed, e) ||
@@ -275,6 +267,8 @@ int sf_cdlp(sf_engine *e, int iterations, uint64_t *label, sf_iteration_log *log
     sf_engine_run(e, initial_shard, c);
     c->label = run.buffer[0];
     rc = sf_iterate(iterations, cdlp_step, &run, log);
+    if (rc >= 0 && run.tables.failed)
+        rc = -ENOMEM;
     if (rc < 0)
         goto out;
     if (run.dist) {
@@ -293,8 +287,6 @@ out:
     sf_frontier_fini(&run.dirty, e);
     sf_engine_free(e, run.buffer[0]);
     sf_engine_free(e, run.buffer[1]);
-    for (int i = 0; i < c->pool_size; i++)
-        free(c->pool[i].table);
-    free(c->pool);
+    sf_worker_scratch_fini(&run.tables);
     return rc;
 }

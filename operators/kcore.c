@@ -33,7 +33,10 @@
  * likely because a locked decrement orders memory like a fence, so the
  * cache misses of the arcs around it no longer overlap as in the plain
  * loop. Peeling does one random read-modify-write per arc; there is too
- * little else to share the degree array for.
+ * little else to share the degree array for. Owner-computes without atomics
+ * (each part's degrees written by one worker, other decrements sent as
+ * messages, by rounds or by batches) was tried and was slower here: it
+ * waits on the other worker more often (bench/RESULTS.md, wt-kernels).
  *
  * The next level is the smallest degree left, known without another pass:
  * every scan and every decrement records the degree it leaves above the
@@ -56,6 +59,7 @@
 
 #include "operators/kernels.h"
 #include "operators/vertex_map.h"
+#include "operators/worker_scratch.h"
 
 #define LIST_INITIAL 4096
 #define CASCADE_LIMIT 256       /* stack entries; the rest go to the queue */
@@ -68,7 +72,8 @@ struct kcore_list {
     uint64_t len, capacity;
 };
 
-/* What a worker peels with, claimed per shard run. */
+/* What a worker peels with, picked by sf_engine_current_worker(). Its lists
+ * and pending[] are scratch from its node's arena, made by the worker. */
 struct kcore_worker {
     struct kcore_list stack;    /* claimed, to peel */
     struct kcore_list outbox;   /* claimed, for the queue */
@@ -79,6 +84,7 @@ struct kcore_worker {
 } __attribute__((aligned(64)));
 
 struct kcore_state {
+    sf_engine *engine;
     const sf_graph *g;
     uint32_t *degree;           /* vertex array: remaining degree, then core */
     uint8_t *taken;             /* vertex array: 1 once claimed for peeling */
@@ -91,6 +97,7 @@ struct kcore_state {
     uint64_t queue_tail __attribute__((aligned(64)));   /* slots reserved */
     uint64_t queue_head __attribute__((aligned(64)));   /* slots taken */
     struct kcore_worker *workers;
+    sf_worker_scratch pending;  /* the workers' pending[] (several workers only) */
     int num_workers;
     sf_vid num_hubs;
     uint32_t level;
@@ -109,16 +116,26 @@ static void kcore_init_shard(sf_shard *s, void *arg)
     k->remaining_len[s->index] = s->end - s->begin;
 }
 
-static bool list_push(struct kcore_list *l, sf_vid v)
+/* Doubles a list of the calling worker, in its node's scratch. */
+static bool list_grow(sf_engine *e, struct kcore_list *l)
 {
-    if (l->len == l->capacity) {
-        uint64_t capacity = l->capacity ? 2 * l->capacity : LIST_INITIAL;
-        sf_vid *items = realloc(l->items, capacity * sizeof *items);
-        if (!items)
-            return false;
-        l->items = items;
-        l->capacity = capacity;
-    }
+    uint64_t capacity = l->capacity ? 2 * l->capacity : LIST_INITIAL;
+    sf_vid *items = sf_engine_scratch(e, sf_engine_current_worker(), capacity * sizeof *items);
+    if (!items)
+        return false;
+    if (l->len)
+        memcpy(items, l->items, l->len * sizeof *items);
+    sf_engine_scratch_free(e, l->items);
+    l->items = items;
+    l->capacity = capacity;
+    return true;
+}
+
+/* Appends v to a list of the calling worker's. */
+static inline bool list_push(struct kcore_state *k, struct kcore_list *l, sf_vid v)
+{
+    if (l->len == l->capacity && !list_grow(k->engine, l))
+        return false;
     l->items[l->len++] = v;
     return true;
 }
@@ -150,8 +167,8 @@ static inline bool reached(struct kcore_state *k, struct kcore_worker *w, sf_vid
     if (!claim(k, x, shared))
         return true;
     if (!shared || w->stack.len < CASCADE_LIMIT)
-        return list_push(&w->stack, x);
-    if (!list_push(&w->outbox, x))
+        return list_push(k, &w->stack, x);
+    if (!list_push(k, &w->outbox, x))
         return false;
     if (w->outbox.len >= QUEUE_BATCH)
         queue_append(k, w);
@@ -204,7 +221,7 @@ SF_INLINE bool kcore_peel(struct kcore_state *k, struct kcore_worker *w, sf_vid 
         if (__atomic_load_n(&degree[x], __ATOMIC_RELAXED) <= level)
             continue;
         if (x < num_hubs) {
-            if (pending[x]++ == 0 && !list_push(&w->touched, x))
+            if (pending[x]++ == 0 && !list_push(k, &w->touched, x))
                 return false;
             continue;
         }
@@ -300,7 +317,7 @@ static bool kcore_drain(struct kcore_state *k, struct kcore_worker *w)
             /* reserved by another worker, who writes it at once */
             while ((slot = __atomic_load_n(&k->queue[i], __ATOMIC_ACQUIRE)) == 0)
                 spin_pause();
-            if (!list_push(&w->stack, slot - 1) || !kcore_cascade(k, w, true, false))
+            if (!list_push(k, &w->stack, slot - 1) || !kcore_cascade(k, w, true, false))
                 return false;
         }
     }
@@ -322,11 +339,11 @@ SF_INLINE bool kcore_scan(sf_shard *s, struct kcore_state *k, struct kcore_worke
             record(w, d);
         } else if (d == level && ok && claim(k, v, shared)) {
             if (shared) {
-                ok = list_push(&w->outbox, v);
+                ok = list_push(k, &w->outbox, v);
                 if (ok && w->outbox.len >= QUEUE_BATCH)
                     queue_append(k, w);
             } else
-                ok = list_push(&w->stack, v) && kcore_cascade(k, w, false, true);
+                ok = list_push(k, &w->stack, v) && kcore_cascade(k, w, false, true);
         }
     }
     k->remaining_len[s->index] = kept;
@@ -339,6 +356,10 @@ static void kcore_level_shard(sf_shard *s, void *arg)
     if (__atomic_load_n(&k->failed, __ATOMIC_RELAXED))
         return;
     struct kcore_worker *w = &k->workers[sf_engine_current_worker()];
+    if (k->num_workers > 1 && !w->pending && !(w->pending = sf_worker_scratch_get(&k->pending))) {
+        __atomic_store_n(&k->failed, 1, __ATOMIC_RELAXED);
+        return;
+    }
     bool ok = k->num_workers > 1 ? kcore_scan(s, k, w, true) && kcore_drain(k, w)
                                  : kcore_scan(s, k, w, false);
     if (!ok)
@@ -387,7 +408,8 @@ int sf_kcore(sf_engine *e, uint64_t *core, sf_iteration_log *log)
     const sf_graph *g = sf_engine_graph(e);
     if (g->num_vertices == 0)
         return 0;
-    struct kcore_state k = {.g = g, .core = core, .num_workers = sf_engine_threads(e)};
+    struct kcore_state k = {.engine = e, .g = g, .core = core,
+                            .num_workers = sf_engine_threads(e)};
     int shards = sf_engine_num_shards(e);
     bool shared = k.num_workers > 1;
     int rc = -ENOMEM;
@@ -403,9 +425,8 @@ int sf_kcore(sf_engine *e, uint64_t *core, sf_iteration_log *log)
     memset(k.workers, 0, k.num_workers * sizeof *k.workers);
     if (shared) {
         k.num_hubs = g->num_vertices < BATCHED_HUBS ? g->num_vertices : BATCHED_HUBS;
-        for (int i = 0; i < k.num_workers; i++)
-            if (!(k.workers[i].pending = calloc(k.num_hubs, sizeof *k.workers[i].pending)))
-                goto out;
+        if (sf_worker_scratch_init(&k.pending, e, k.num_hubs * sizeof(uint32_t), 0))
+            goto out;
     }
     sf_engine_run(e, kcore_init_shard, &k);
     k.level = 0;
@@ -426,11 +447,11 @@ out:
     if (k.workers)
         for (int i = 0; i < k.num_workers; i++) {
             struct kcore_worker *w = &k.workers[i];
-            free(w->pending);
-            free(w->stack.items);
-            free(w->outbox.items);
-            free(w->touched.items);
+            sf_engine_scratch_free(e, w->stack.items);
+            sf_engine_scratch_free(e, w->outbox.items);
+            sf_engine_scratch_free(e, w->touched.items);
         }
+    sf_worker_scratch_fini(&k.pending);
     free(k.remaining_len);
     free(k.workers);
     return rc;

@@ -21,8 +21,9 @@
  * own count array (per-worker buffers, no atomics), and a last vertex_map
  * adds the arrays up per vertex and divides once. Integer counts, one
  * division: the same bits at any thread or shard count. A worker's marker
- * array, count array and match buffer are allocated once per run and
- * claimed by the shard function that runs on it. The iteration log gets
+ * array, count array and match buffer are one block of scratch from its
+ * node's arena (operators/worker_scratch.h), made when it runs its first
+ * shard. The iteration log gets
  * one entry, the counting pass (building the directed rows comes before).
  * bench/baseline_lcc.c is the same algorithm on one thread. */
 #include <errno.h>
@@ -32,24 +33,23 @@
 #include "operators/kernels.h"
 #include "operators/lcc_triangles.h"
 #include "operators/vertex_map.h"
+#include "operators/worker_scratch.h"
 
-
-/* One worker's scratch, picked by sf_engine_current_worker() (a worker runs
- * one shard at a time). */
+/* One worker's scratch, carved from its block (all zero when made). */
 typedef struct scratch {
     uint8_t *mark;              /* per vertex, 0 between vertices */
     uint64_t *count;            /* per vertex: this worker's share of the arcs */
     sf_vid *found;              /* a row's worth of match positions */
-} __attribute__((aligned(64))) scratch;
+} scratch;
 
 struct lcc_state {
     const sf_graph *g;
     sf_lcc_rows nb;
-    scratch *pool;
-    int pool_size;
+    sf_worker_scratch pool;     /* mark | count | found, per worker */
+    sf_eid widest;              /* the longest row */
     double *lcc;
     /* the shard's, while it runs */
-    scratch *own;
+    scratch own;
 };
 
 /* ---- the directed neighbour rows: out-row merged with in-row ------------ */
@@ -90,17 +90,32 @@ static void fill_rows_shard(sf_shard *s, void *arg)
 SF_INLINE void lcc_triangles(sf_vid v, void *arg, bool directed)
 {
     struct lcc_state *c = arg;
-    sf_lcc_triangles_of(c->nb.offsets, c->nb.ids, c->nb.flags, directed, v, c->own->mark,
-                        c->own->count, c->own->found);
+    sf_lcc_triangles_of(c->nb.offsets, c->nb.ids, c->nb.flags, directed, v, c->own.mark,
+                        c->own.count, c->own.found);
 }
 
 static void triangles_undirected(sf_vid v, void *arg) { lcc_triangles(v, arg, false); }
 static void triangles_directed(sf_vid v, void *arg) { lcc_triangles(v, arg, true); }
 
+/* The parts of a worker's block. */
+static scratch carve(void *block, sf_vid n, sf_eid widest)
+{
+    char *at = block;
+    scratch x;
+    x.mark = sf_scratch_carve(&at, n);
+    x.count = sf_scratch_carve(&at, n * sizeof *x.count);
+    x.found = sf_scratch_carve(&at, (widest + 1) * sizeof *x.found);
+    return x;
+}
+
 static void triangles_shard(sf_shard *s, void *arg)
 {
-    struct lcc_state local = *(struct lcc_state *)arg;
-    local.own = &local.pool[sf_engine_current_worker()];
+    struct lcc_state *c = arg;
+    void *block = sf_worker_scratch_get(&c->pool);
+    if (!block)
+        return;
+    struct lcc_state local = *c;
+    local.own = carve(block, c->g->num_vertices, c->widest);
     if (local.g->directed)
         sf_vertex_map(s, triangles_directed, &local);
     else
@@ -113,8 +128,9 @@ static void coefficient(sf_vid v, void *arg)
 {
     struct lcc_state *c = arg;
     uint64_t arcs = 0;
-    for (int i = 0; i < c->pool_size; i++)
-        arcs += c->pool[i].count[v];
+    for (int i = 0; i < c->pool.workers; i++)
+        if (c->pool.block[i])   /* a worker that ran no shard counted nothing */
+            arcs += carve(c->pool.block[i], c->g->num_vertices, c->widest).count[v];
     c->lcc[v] = sf_lcc_coefficient(arcs, c->nb.offsets[v + 1] - c->nb.offsets[v], c->g->directed);
 }
 
@@ -134,6 +150,8 @@ static bool lcc_pass(int iteration, void *arg)
     struct lcc_run *run = arg;
     (void)iteration;
     sf_engine_run(run->engine, triangles_shard, run->state);
+    if (run->state->pool.failed)
+        return true;
     sf_engine_run(run->engine, coefficient_shard, run->state);
     return true;
 }
@@ -204,32 +222,19 @@ int sf_lcc(sf_engine *e, double *lcc, sf_iteration_log *log)
     if (g->num_vertices == 0)
         return 0;
     int rc = -ENOMEM;
-    c.pool_size = sf_engine_threads(e);
-    c.pool = aligned_alloc(64, c.pool_size * sizeof *c.pool);
-    if (!c.pool)
-        return -ENOMEM;
-    memset(c.pool, 0, c.pool_size * sizeof *c.pool);
     if (sf_lcc_rows_build(e, &c.nb))
         goto out;
-    sf_eid widest = widest_row(&c.nb, g->num_vertices);
-    for (int i = 0; i < c.pool_size; i++) {
-        scratch *s = &c.pool[i];
-        s->mark = sf_engine_alloc(e, 1);
-        s->count = sf_engine_alloc(e, sizeof *s->count);
-        s->found = malloc((widest + 1) * sizeof *s->found);
-        if (!s->mark || !s->count || !s->found)
-            goto out;
-    }
+    c.widest = widest_row(&c.nb, g->num_vertices);
+    sf_vid n = g->num_vertices;
+    size_t block = sf_scratch_part(n) + sf_scratch_part(n * sizeof(uint64_t)) +
+                   sf_scratch_part((c.widest + 1) * sizeof(sf_vid));
+    if (sf_worker_scratch_init(&c.pool, e, block, 0))
+        goto out;
     struct lcc_run run = {e, &c};
     rc = sf_iterate(1, lcc_pass, &run, log);
-    rc = rc < 0 ? rc : 0;
+    rc = rc < 0 ? rc : c.pool.failed ? -ENOMEM : 0;
 out:
-    for (int i = 0; i < c.pool_size; i++) {
-        sf_engine_free(e, c.pool[i].mark);
-        sf_engine_free(e, c.pool[i].count);
-        free(c.pool[i].found);
-    }
-    free(c.pool);
+    sf_worker_scratch_fini(&c.pool);
     sf_lcc_rows_free(&c.nb);
     return rc;
 }

@@ -31,8 +31,9 @@
  * dist[v] = the smallest, over paths, of the path's weights added left to
  * right, and any label-correcting order reaches exactly that. The kernel
  * assumes weights >= 0 and not NaN (sssp refuses negative weights before
- * it runs; parsers refuse NaN); a negative weight cannot break memory, only
- * the answer.
+ * it runs, reading a graph's weights for them once: sf_graph_negative_weight
+ * in engine/weights.h; parsers refuse NaN); a negative weight cannot break
+ * memory, only the answer.
  *
  * Automatic delta (delta <= 0): DELTA_FACTOR * mean weight / mean degree
  * (arcs per vertex), the mean weight from DELTA_SAMPLES arcs spread evenly

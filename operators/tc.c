@@ -31,9 +31,10 @@
  * specialised). Integer sums: the same counts at any thread or shard
  * count. Two workers spend about 8% more CPU time in all than one (kron:16).
  *
- * Scratch: position[] is a vertex array per worker (a worker runs one shard
- * at a time: sf_engine_current_worker() picks it), left all zero again after
- * every vertex. */
+ * Scratch: position[] is a vertex array per worker, left all zero again
+ * after every vertex; with count[] and hit[] it is one block of scratch from
+ * the worker's node arena (operators/worker_scratch.h), made when the
+ * worker runs its first shard. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,25 +43,27 @@
 #include "operators/kernels.h"
 #include "operators/tc_count.h"
 #include "operators/vertex_map.h"
+#include "operators/worker_scratch.h"
 
+/* One worker's scratch, carved from its block (all zero when made). */
 struct tc_scratch {
     uint32_t *position;         /* vertex array: 1 + index in N+(u), or 0 */
     uint32_t *count;            /* max_degree + 1: count[1 + i] for N+(u)[i] */
     uint32_t *hit;              /* max_degree: positions matched by one walk */
-} __attribute__((aligned(64)));
+};
 
 struct tc_state {
     const sf_graph *g;
     uint64_t *triangles;
-    struct tc_scratch *scratch; /* one per worker */
-    int num_scratch;
+    sf_worker_scratch scratch;  /* position | count | hit, per worker */
+    uint64_t max_degree;
 };
 
 /* What a shard run works with: the state and the scratch it claimed. */
 struct tc_run {
     const sf_graph *g;
     uint64_t *triangles;
-    struct tc_scratch *scratch;
+    struct tc_scratch scratch;
 };
 
 /* Number of entries of the ascending row below `bound`. */
@@ -82,8 +85,8 @@ SF_INLINE void tc_vertex(sf_vid u, const sf_vid *row, sf_eid degree, struct tc_r
 {
     const sf_eid *off = r->g->out_offsets;
     const sf_vid *nbr = r->g->out_neighbors;
-    uint32_t *position = r->scratch->position, *count = r->scratch->count,
-             *hit = r->scratch->hit;
+    uint32_t *position = r->scratch.position, *count = r->scratch.count,
+             *hit = r->scratch.hit;
     sf_eid out_degree = count_below(row, degree, u); /* N+(u) = row[0, out_degree) */
     sf_tc_count_row(off, nbr, row, out_degree, position, count, hit);
     sf_tc_credit_row(u, row, out_degree, position, count, r->triangles, shared);
@@ -102,9 +105,14 @@ static void tc_vertex_shared(sf_vid u, const sf_vid *row, sf_eid degree, void *a
 static void tc_count_shard(sf_shard *s, void *arg)
 {
     struct tc_state *t = arg;
-    int k = sf_engine_current_worker(); /* one scratch per worker */
-    struct tc_run r = {.g = t->g, .triangles = t->triangles, .scratch = &t->scratch[k]};
-    if (t->num_scratch > 1)
+    char *at = sf_worker_scratch_get(&t->scratch);
+    if (!at)
+        return;
+    struct tc_run r = {.g = t->g, .triangles = t->triangles};
+    r.scratch.position = sf_scratch_carve(&at, t->g->num_vertices * sizeof(uint32_t));
+    r.scratch.count = sf_scratch_carve(&at, (t->max_degree + 1) * sizeof(uint32_t));
+    r.scratch.hit = sf_scratch_carve(&at, (t->max_degree + 1) * sizeof(uint32_t));
+    if (t->scratch.workers > 1)
         sf_edge_map_push_all(s, t->g, tc_vertex_shared, &r);
     else
         sf_edge_map_push_all(s, t->g, tc_vertex_alone, &r);
@@ -144,34 +152,16 @@ int sf_tc(sf_engine *e, uint64_t *triangles, sf_iteration_log *log)
     if (g->num_vertices == 0)
         return 0;
     sf_engine_run(e, tc_clear_shard, &t);
-    uint64_t max_degree = 0;
     for (int i = 0; i < sf_engine_num_shards(e); i++)
-        if (sf_engine_shard(e, i)->count > max_degree)
-            max_degree = sf_engine_shard(e, i)->count;
-
-    int rc = -ENOMEM;
-    t.num_scratch = sf_engine_threads(e);
-    t.scratch = aligned_alloc(64, t.num_scratch * sizeof *t.scratch);
-    if (!t.scratch)
+        if (sf_engine_shard(e, i)->count > t.max_degree)
+            t.max_degree = sf_engine_shard(e, i)->count;
+    size_t block = sf_scratch_part(g->num_vertices * sizeof(uint32_t)) +
+                   2 * sf_scratch_part((t.max_degree + 1) * sizeof(uint32_t));
+    if (sf_worker_scratch_init(&t.scratch, e, block, 0))
         return -ENOMEM;
-    memset(t.scratch, 0, t.num_scratch * sizeof *t.scratch);
-    for (int k = 0; k < t.num_scratch; k++) {
-        struct tc_scratch *x = &t.scratch[k];
-        x->position = sf_engine_alloc(e, sizeof *x->position);
-        x->count = calloc(max_degree + 1, sizeof *x->count);
-        x->hit = malloc((max_degree + 1) * sizeof *x->hit);
-        if (!x->position || !x->count || !x->hit)
-            goto out;
-    }
     struct tc_job job = {.engine = e, .state = &t};
-    rc = sf_iterate(1, tc_step, &job, log);
-    rc = rc < 0 ? rc : 0;
-out:
-    for (int k = 0; k < t.num_scratch; k++) {
-        sf_engine_free(e, t.scratch[k].position);
-        free(t.scratch[k].count);
-        free(t.scratch[k].hit);
-    }
-    free(t.scratch);
+    int rc = sf_iterate(1, tc_step, &job, log);
+    rc = rc < 0 ? rc : t.scratch.failed ? -ENOMEM : 0;
+    sf_worker_scratch_fini(&t.scratch);
     return rc;
 }

@@ -10,10 +10,15 @@
 #include <sched.h>
 #include <sys/mman.h>
 #include <time.h>
+#ifdef SF_HAVE_JEMALLOC
+#include <jemalloc/jemalloc.h>
+#endif
 
 #include "bench/jobs.h"
 #include "engine/numa.h"
 #include "engine/topology.h"
+#include "operators/kernels.h"
+#include "operators/worker_scratch.h"
 #include "tests/support.h"
 
 /* ---- topologies ------------------------------------------------------------ */
@@ -701,6 +706,155 @@ Test(numa, scratch_comes_from_an_arena_of_the_workers_node)
         sf_engine_destroy(&e);
     }
     sf_graph_destroy(&g);
+}
+
+/* ---- the kernels' per-worker scratch (operators/worker_scratch.h) ------- */
+
+struct block_log {
+    sf_worker_scratch *pool;
+    int arena[64];              /* per shard: the arena of its worker's block */
+    int node[64];               /* per shard: the node of the worker that ran it */
+    int worker[64];
+    void *block[64];
+    int not_filled;
+};
+
+static void use_worker_scratch(sf_shard *s, void *arg)
+{
+    struct block_log *log = arg;
+    int w = sf_engine_current_worker();
+    unsigned char *block = sf_worker_scratch_get(log->pool);
+    if (!block)
+        return;
+    /* a fresh block is all fill bytes; a worker's later shards find the
+     * bytes its earlier ones left */
+    if (block[0] != 0xab && block[0] != (unsigned char)w)
+        __atomic_store_n(&log->not_filled, 1, __ATOMIC_RELAXED);
+    block[0] = (unsigned char)w;
+    log->arena[s->index] = sf_numa_arena_of(block);
+    log->node[s->index] = sf_engine_plan(log->pool->engine)->worker_node[w];
+    log->worker[s->index] = w;
+    log->block[s->index] = block;
+}
+
+Test(numa, a_workers_scratch_block_is_its_own_and_from_its_nodes_arena)
+{
+    sf_engine_options opt = {.threads = 4, .shards = 32, .topology = "pack:2 numa:1 core:2 pu:1"};
+    sf_engine *e = NULL;
+    sf_error err;
+    cr_assert_eq(sf_engine_create(&opt, &e, &err), 0, "%s", err.msg);
+    sf_graph *g = graph_generated("urand:12", 1, true);
+    cr_assert_eq(sf_engine_attach(e, g, &err), 0, "%s", err.msg);
+    sf_worker_scratch pool;
+    cr_assert_eq(sf_worker_scratch_init(&pool, e, 100000, 0xab), 0);
+    struct block_log log = {.pool = &pool};
+    for (int round = 0; round < 3; round++)
+        sf_engine_run(e, use_worker_scratch, &log);
+    cr_assert_eq(pool.failed, 0);
+    cr_assert_eq(log.not_filled, 0, "a block was not filled, or shared by two workers");
+    for (int i = 0; i < 32; i++) {
+        cr_assert_eq(log.block[i], pool.block[log.worker[i]], "shard %d: not its worker's block", i);
+        for (int j = 0; j < 32; j++)
+            if (log.worker[j] != log.worker[i])
+                cr_assert_neq(log.block[j], log.block[i], "two workers share a block");
+    }
+#ifdef SF_HAVE_JEMALLOC
+    /* node n's arena is the one sf_engine_scratch gives its workers */
+    for (int i = 0; i < 32; i++) {
+        int first_worker_of_node = log.node[i] == 0 ? 0 : 3;
+        void *probe = sf_engine_scratch(e, first_worker_of_node, 64);
+        cr_assert_eq(log.arena[i], sf_numa_arena_of(probe), "shard %d: block from node %d's arena",
+                     i, log.node[i]);
+        sf_engine_scratch_free(e, probe);
+    }
+#endif
+    sf_worker_scratch_fini(&pool);
+    cr_assert_null(pool.block);
+    sf_engine_destroy(&e);
+    sf_graph_destroy(&g);
+}
+
+#ifdef SF_HAVE_JEMALLOC
+/* Allocations made from arena `arena` so far, and bytes it holds now. */
+static void arena_stats(int arena, uint64_t *allocations, size_t *allocated)
+{
+    uint64_t epoch = 1;
+    size_t len = sizeof epoch;
+    cr_assert_eq(mallctl("epoch", &epoch, &len, &epoch, len), 0);
+    *allocations = 0;
+    *allocated = 0;
+    const char *kinds[] = {"small", "large"};
+    for (int k = 0; k < 2; k++) {
+        char name[96];
+        uint64_t n;
+        size_t bytes;
+        len = sizeof n;
+        snprintf(name, sizeof name, "stats.arenas.%d.%s.nmalloc", arena, kinds[k]);
+        cr_assert_eq(mallctl(name, &n, &len, NULL, 0), 0, "%s", name);
+        len = sizeof bytes;
+        snprintf(name, sizeof name, "stats.arenas.%d.%s.allocated", arena, kinds[k]);
+        cr_assert_eq(mallctl(name, &bytes, &len, NULL, 0), 0, "%s", name);
+        *allocations += n;
+        *allocated += bytes;
+    }
+}
+#endif
+
+/* lcc, tc, kcore and cdlp take their per-worker scratch from the node
+ * arenas and give all of it back; their answers are those of one worker. */
+Test(numa, kernels_take_their_scratch_from_the_node_arenas)
+{
+#ifndef SF_HAVE_JEMALLOC
+    cr_skip_test("built without jemalloc: scratch is plain malloc");
+#else
+    sf_graph *g = graph_generated("kron:11", 3, true);
+    sf_engine *one = engine_for(g, 1, 3);
+    sf_engine_options opt = {.threads = 4, .shards = 16, .topology = "pack:2 numa:1 core:2 pu:1"};
+    sf_engine *e = NULL;
+    sf_error err;
+    cr_assert_eq(sf_engine_create(&opt, &e, &err), 0, "%s", err.msg);
+    cr_assert_eq(sf_engine_attach(e, g, &err), 0, "%s", err.msg);
+    int arena[2];
+    for (int n = 0; n < 2; n++) {
+        void *probe = sf_engine_scratch(e, n == 0 ? 0 : 3, 64);
+        arena[n] = sf_numa_arena_of(probe);
+        sf_engine_scratch_free(e, probe);
+    }
+    cr_assert_neq(arena[0], arena[1]);
+    const char *names[] = {"lcc", "tc", "kcore", "cdlp"};
+    size_t n = g->num_vertices;
+    for (int k = 0; k < 4; k++) {
+        uint64_t before[2], after[2];
+        size_t held_before[2], held_after[2];
+        for (int a = 0; a < 2; a++)
+            arena_stats(arena[a], &before[a], &held_before[a]);
+        uint64_t *got = calloc(n, 8), *want = calloc(n, 8);
+        cr_assert(got && want);
+        sf_engine *engines[2] = {e, one};
+        uint64_t *outs[2] = {got, want};
+        for (int j = 0; j < 2; j++) {
+            int rc = k == 0   ? sf_lcc(engines[j], (double *)outs[j], NULL)
+                     : k == 1 ? sf_tc(engines[j], outs[j], NULL)
+                     : k == 2 ? sf_kcore(engines[j], outs[j], NULL)
+                              : sf_cdlp(engines[j], 10, outs[j], NULL);
+            cr_assert_eq(rc, 0, "%s", names[k]);
+            if (j == 0)
+                for (int a = 0; a < 2; a++)
+                    arena_stats(arena[a], &after[a], &held_after[a]);
+        }
+        cr_assert_gt(after[0] - before[0] + after[1] - before[1], 0,
+                     "%s took no scratch from the node arenas", names[k]);
+        for (int a = 0; a < 2; a++)
+            cr_assert_eq(held_after[a], held_before[a], "%s left %zd bytes in node %d's arena",
+                         names[k], (ssize_t)(held_after[a] - held_before[a]), a);
+        cr_assert_arr_eq(got, want, n * 8, "%s: 4 workers on 2 nodes differ from 1", names[k]);
+        free(got);
+        free(want);
+    }
+    sf_engine_destroy(&one);
+    sf_engine_destroy(&e);
+    sf_graph_destroy(&g);
+#endif
 }
 
 Test(numa, placement_json_stays_whole_in_a_small_buffer)

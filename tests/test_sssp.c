@@ -9,6 +9,7 @@
 #include <math.h>
 
 #include "bench/baseline_sssp.h"
+#include "bench/jobs.h"
 #include "engine/weights.h"
 #include "operators/edge_map.h"
 #include "operators/kernels.h"
@@ -439,4 +440,52 @@ Test(sssp, cli_errors_and_output)
     unlink(negative);
     unlink(weighted);
     rmdir(dir);
+}
+
+/* The check for negative weights reads a graph's weights once: its answer
+ * (the first negative arc in CSR order, and its source) is kept in the
+ * graph, every later run reuses it, and new weights replace it. */
+Test(sssp, negative_weights_are_looked_for_once_per_graph)
+{
+    sf_graph *g = graph_generated("urand:10", 5, false);
+    sf_vid from;
+    sf_eid arc;
+    cr_assert_not(sf_graph_negative_weight(g, &from, &arc), "no weights, none negative");
+    cr_assert_eq(sf_graph_assign_weights(g, SF_WEIGHTS_RANDOM, 9), 0);
+    cr_assert_not(sf_graph_negative_weight(g, &from, &arc));
+
+    /* weights as an input could give them: two negative ones */
+    sf_eid first = g->num_arcs / 3, later = 2 * g->num_arcs / 3;
+    g->out_weights[later] = -3;
+    g->out_weights[first] = -0.5;
+    g->weights_checked = false;
+    sf_engine *e = engine_for(g, 2, 4);
+    sf_vid source = 0;          /* of the arc `first`, by a linear walk */
+    while (g->out_offsets[source + 1] <= first)
+        source++;
+    char want[160];
+    snprintf(want, sizeof want, "sssp needs non-negative weights; arc %llu -> %llu weighs -0.5",
+             (unsigned long long)sf_graph_original_id(g, source),
+             (unsigned long long)sf_graph_original_id(g, g->out_neighbors[first]));
+    const sf_algo *sssp = sf_algo_find("sssp");
+    sf_params p = {.seed = 1, .iterations = -1};
+    for (int run = 0; run < 2; run++) {
+        sf_job_result r;
+        sf_error err;
+        cr_assert_eq(sf_job_run(sssp, e, g, run == 1, &p, &r, &err), SF_EINPUT);
+        cr_assert(strstr(err.msg, want), "run %d: %s, not %s", run, err.msg, want);
+    }
+    cr_assert(sf_graph_negative_weight(g, &from, &arc));
+    cr_assert_eq(arc, first);
+    cr_assert_eq(from, source);
+    /* kept: a weight mended behind the graph's back is not read again */
+    g->out_weights[first] = 1;
+    g->out_weights[later] = 1;
+    cr_assert(sf_graph_negative_weight(g, &from, &arc));
+    cr_assert_eq(arc, first);
+    /* new weights, a new answer */
+    cr_assert_eq(sf_graph_assign_weights(g, SF_WEIGHTS_UNIT, 0), 0);
+    cr_assert_not(sf_graph_negative_weight(g, &from, &arc));
+    sf_engine_destroy(&e);
+    sf_graph_destroy(&g);
 }
