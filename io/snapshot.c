@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -346,6 +347,35 @@ int sf_snapshot_read_header(const char *path, sf_snapshot_header *h, sf_error *e
     return rc;
 }
 
+/* ---------- blocks ---------- */
+
+/* Sections are checksummed in blocks of SF_FILE_BLOCK_BYTES, numbered
+ * across the sections in file order: first[i] is section i's first block,
+ * and the return value the total. */
+static size_t number_blocks(const layout *L, size_t *first)
+{
+    size_t blocks = 0;
+    for (uint32_t i = 0; i < L->num_sections; i++) {
+        first[i] = blocks;
+        blocks += (L->sections[i].bytes + SF_FILE_BLOCK_BYTES - 1) / SF_FILE_BLOCK_BYTES;
+    }
+    return blocks;
+}
+
+/* Block b: its section's index, its first byte within the section and its
+ * length. */
+static uint32_t block_at(const layout *L, const size_t *first, size_t b, uint64_t *at,
+                         uint64_t *len)
+{
+    uint32_t i = 0;
+    while (i + 1 < L->num_sections && first[i + 1] <= b)
+        i++;
+    uint64_t bytes = L->sections[i].bytes;
+    *at = (uint64_t)(b - first[i]) * SF_FILE_BLOCK_BYTES;
+    *len = bytes - *at < SF_FILE_BLOCK_BYTES ? bytes - *at : SF_FILE_BLOCK_BYTES;
+    return i;
+}
+
 /* ---------- loading ---------- */
 
 typedef struct load_state {
@@ -355,6 +385,8 @@ typedef struct load_state {
     bool checksum;
     sf_vid num_vertices;
     uint64_t bad_neighbor_at;       /* smallest byte offset of a bad neighbour id (atomic) */
+    uint64_t fault_at;              /* mapped: smallest byte offset that could not be faulted in */
+    int fault_errno;                /* and why */
 } load_state;
 
 static bool is_neighbors(uint32_t id)
@@ -515,11 +547,107 @@ static void **graph_slot(sf_graph *g, uint32_t id)
     }
 }
 
+/* map_sections' answer where the file cannot be mapped, or the kernel
+ * cannot prefault a mapping: read it into allocated arrays instead. */
+#define NOT_MAPPED 1
+
+/* Records the first (lowest) byte at which prefaulting failed, and why. */
+static void note_fault(load_state *st, uint64_t byte, int errnum)
+{
+#pragma omp critical(snapshot_fault)
+    if (byte < st->fault_at) {
+        st->fault_at = byte;
+        st->fault_errno = errnum;
+    }
+}
+
+/* The arrays as views of a private mapping of the whole file: the page
+ * cache's pages become the arrays, so nothing is copied and no fresh page
+ * is zeroed (a write, which no kernel makes to the graph, would copy just
+ * its page). The workers share out the blocks; each prefaults its block
+ * (MADV_POPULATE_READ, which reports a file that shrank under us as an
+ * error where a plain touch would raise SIGBUS) and hands it to on_block
+ * while it is in cache. Returns 0, NOT_MAPPED, or an error. */
+static int map_sections(const char *path, load_state *st, size_t blocks, sf_graph *g,
+                        sf_error *err)
+{
+#ifdef MADV_POPULATE_READ
+    const layout *L = st->L;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return sf_error_set(err, SF_EINPUT, "%s: %s", path, strerror(errno));
+    size_t bytes = (size_t)L->h.file_bytes;
+    char *map = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (map == MAP_FAILED)
+        return NOT_MAPPED;
+    g->mapping = map;
+    g->mapping_bytes = bytes;
+    for (uint32_t i = 0; i < L->num_sections; i++)
+        *graph_slot(g, L->sections[i].id) = map + L->sections[i].offset;
+    const uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+#pragma omp parallel for schedule(dynamic, 1)
+    for (size_t b = 0; b < blocks; b++) {
+        uint64_t at, len;
+        uint32_t i = block_at(L, st->first_block, b, &at, &len);
+        char *data = map + L->sections[i].offset + at;
+        char *from = (char *)((uintptr_t)data & ~(page - 1));
+        int rc;
+        while ((rc = madvise(from, (size_t)(data + len - from), MADV_POPULATE_READ)) != 0 &&
+               errno == EINTR)
+            ;
+        if (rc != 0)
+            note_fault(st, L->sections[i].offset + at, errno);
+        else
+            on_block(st, i, at, data, len);
+    }
+    if (st->fault_at == UINT64_MAX)
+        return 0;
+    if (st->fault_errno == EINVAL) { /* a kernel before 5.14 */
+        munmap(map, bytes);
+        g->mapping = NULL;
+        for (uint32_t i = 0; i < L->num_sections; i++)
+            *graph_slot(g, L->sections[i].id) = NULL;
+        st->bad_neighbor_at = UINT64_MAX;
+        return NOT_MAPPED;
+    }
+    if (st->fault_errno == EFAULT)
+        return sf_error_set(err, SF_EINPUT,
+                            "%s: byte %llu: unexpected end of file (it shrank while loading)",
+                            path, (unsigned long long)st->fault_at);
+    if (st->fault_errno == ENOMEM)
+        return sf_error_set(err, -ENOMEM, "%s: out of memory", path);
+    return sf_error_set(err, SF_EINPUT, "%s: byte %llu: %s", path,
+                        (unsigned long long)st->fault_at, strerror(st->fault_errno));
+#else
+    (void)path, (void)st, (void)blocks, (void)g, (void)err;
+    return NOT_MAPPED;
+#endif
+}
+
+/* The arrays allocated at their final size and the sections read straight
+ * into them, on_block run on each block as it lands. */
+static int read_sections(const char *path, load_state *st, sf_graph *g, sf_error *err)
+{
+    const layout *L = st->L;
+    sf_file_range ranges[SEC_LAST];
+    for (uint32_t i = 0; i < L->num_sections; i++) {
+        const section *s = &L->sections[i];
+        void *array = alloc_section(s->bytes);
+        if (!array)
+            return sf_error_set(err, -ENOMEM, "%s: out of memory for a graph of %llu MiB", path,
+                                (unsigned long long)(L->h.graph_bytes >> 20));
+        *graph_slot(g, s->id) = array;
+        ranges[i] = (sf_file_range){s->offset, array, s->bytes};
+    }
+    unsigned flags = env_flag("SF_O_DIRECT") ? SF_READ_DIRECT : 0;
+    return sf_file_read_ranges(path, ranges, L->num_sections, flags, on_block, st, err);
+}
+
 int sf_snapshot_read(const char *path, sf_graph **out, sf_error *err)
 {
     layout L;
-    load_state st = {.L = &L, .bad_neighbor_at = UINT64_MAX};
-    sf_file_range ranges[SEC_LAST];
+    load_state st = {.L = &L, .bad_neighbor_at = UINT64_MAX, .fault_at = UINT64_MAX};
     *out = NULL;
     int rc = load_header(path, &L, err);
     if (rc)
@@ -536,30 +664,23 @@ int sf_snapshot_read(const char *path, sf_graph **out, sf_error *err)
     g->dropped_self_loops = h->dropped_self_loops;
     g->dropped_duplicates = h->dropped_duplicates;
 
-    size_t blocks = 0;
-    for (uint32_t i = 0; i < L.num_sections; i++) {
-        const section *s = &L.sections[i];
-        void *array = alloc_section(s->bytes);
-        if (!array)
-            goto no_memory;
-        *graph_slot(g, s->id) = array;
-        ranges[i] = (sf_file_range){s->offset, array, s->bytes};
-        st.first_block[i] = blocks;
-        blocks += (s->bytes + SF_FILE_BLOCK_BYTES - 1) / SF_FILE_BLOCK_BYTES;
-    }
+    size_t blocks = number_blocks(&L, st.first_block);
+    st.checksum = !env_flag("SF_NO_CHECKSUM");
+    st.num_vertices = g->num_vertices;
+    if (st.checksum && !(st.block_crc = malloc((blocks ? blocks : 1) * sizeof *st.block_crc)))
+        goto no_memory;
+    rc = env_flag("SF_NO_MMAP") || env_flag("SF_O_DIRECT")
+             ? NOT_MAPPED
+             : map_sections(path, &st, blocks, g, err);
+    if (rc == NOT_MAPPED)
+        rc = read_sections(path, &st, g, err);
+    if (rc)
+        goto fail;
     if (!g->directed) {
         g->in_offsets = g->out_offsets;
         g->in_neighbors = g->out_neighbors;
         g->in_weights = g->out_weights;
     }
-    st.checksum = !env_flag("SF_NO_CHECKSUM");
-    st.num_vertices = g->num_vertices;
-    if (st.checksum && !(st.block_crc = malloc((blocks ? blocks : 1) * sizeof *st.block_crc)))
-        goto no_memory;
-    unsigned flags = env_flag("SF_O_DIRECT") ? SF_READ_DIRECT : 0;
-    rc = sf_file_read_ranges(path, ranges, L.num_sections, flags, on_block, &st, err);
-    if (rc)
-        goto fail;
 
     /* Checksums first: a corrupt section explains any check that follows. */
     for (uint32_t i = 0; st.checksum && i < L.num_sections; i++) {
@@ -646,22 +767,15 @@ static uint64_t plan_sections(const sf_graph *g, layout *L)
 /* Every section's crc32, its blocks checksummed in parallel and combined. */
 static int checksum_sections(layout *L)
 {
-    size_t blocks = 0, first[SEC_LAST];
-    for (uint32_t i = 0; i < L->num_sections; i++) {
-        first[i] = blocks;
-        blocks += (L->sections[i].bytes + SF_FILE_BLOCK_BYTES - 1) / SF_FILE_BLOCK_BYTES;
-    }
+    size_t first[SEC_LAST];
+    size_t blocks = number_blocks(L, first);
     uint32_t *crc = malloc((blocks ? blocks : 1) * sizeof *crc);
     if (!crc)
         return -ENOMEM;
 #pragma omp parallel for schedule(dynamic, 1)
     for (size_t b = 0; b < blocks; b++) {
-        uint32_t i = 0;
-        while (i + 1 < L->num_sections && first[i + 1] <= b)
-            i++;
-        const section *s = &L->sections[i];
-        uint64_t at = (uint64_t)(b - first[i]) * SF_FILE_BLOCK_BYTES;
-        uint64_t len = s->bytes - at < SF_FILE_BLOCK_BYTES ? s->bytes - at : SF_FILE_BLOCK_BYTES;
+        uint64_t at, len;
+        const section *s = &L->sections[block_at(L, first, b, &at, &len)];
         crc[b] = (uint32_t)crc32(0, (const unsigned char *)s->data + at, (uInt)len);
     }
     for (uint32_t i = 0; i < L->num_sections; i++)
