@@ -20,6 +20,7 @@
 #include <zlib.h>
 
 #include "engine/parallel.h"
+#include "io/crc32.h"
 #include "io/reader.h"
 
 static const unsigned char magic[8] = {0x89, 'S', 'F', 'G', '\r', '\n', 0x1a, '\n'};
@@ -394,34 +395,46 @@ static bool is_neighbors(uint32_t id)
     return id == SEC_OUT_NEIGHBORS || id == SEC_IN_NEIGHBORS;
 }
 
-/* One block landed: its crc, and for neighbour ids their bound, while the
- * bytes are in cache. A bad id is remembered by its byte offset, the
- * smallest over all blocks, so the message is the same at any thread count. */
+/* Bytes of a block checksummed, then bound-checked, while they are in the
+ * core's cache. */
+#define PIECE_BYTES ((size_t)128 << 10)
+
+/* One block landed: its crc, and for neighbour ids their bound, piece by
+ * piece so that the second pass reads from cache. A bad id is remembered
+ * by its byte offset, the smallest over all blocks, so the message is the
+ * same at any thread count. */
 static int on_block(void *arg, size_t range, size_t at, const void *data, size_t len)
 {
     load_state *st = arg;
     const section *s = &st->L->sections[range];
-    if (st->checksum)
-        st->block_crc[st->first_block[range] + at / SF_FILE_BLOCK_BYTES] =
-            (uint32_t)crc32(0, data, (uInt)len);
-    if (is_neighbors(s->id)) {
-        const sf_vid *ids = data;
-        size_t count = len / sizeof *ids;
-        sf_vid limit = st->num_vertices;
-        int bad = 0; /* or-ing compares vectorises well, 3x a running maximum */
-        for (size_t i = 0; i < count; i++)
-            bad |= ids[i] >= limit;
-        if (bad) {
-            size_t i = 0;
-            while (ids[i] < st->num_vertices)
-                i++;
-            uint64_t byte = s->offset + at + i * sizeof *ids;
-            uint64_t seen = __atomic_load_n(&st->bad_neighbor_at, __ATOMIC_RELAXED);
-            while (byte < seen && !__atomic_compare_exchange_n(&st->bad_neighbor_at, &seen, byte,
-                                                               false, __ATOMIC_RELAXED,
-                                                               __ATOMIC_RELAXED))
-                ;
+    const unsigned char *bytes = data;
+    bool neighbors = is_neighbors(s->id);
+    sf_vid limit = st->num_vertices;
+    uint32_t crc = 0;
+    int bad = 0; /* or-ing compares vectorises well, 3x a running maximum */
+    for (size_t done = 0; done < len; done += PIECE_BYTES) {
+        size_t piece = len - done < PIECE_BYTES ? len - done : PIECE_BYTES;
+        if (st->checksum)
+            crc = sf_crc32_update(crc, bytes + done, piece);
+        if (neighbors) {
+            const sf_vid *ids = (const sf_vid *)(bytes + done);
+            for (size_t i = 0; i < piece / sizeof *ids; i++)
+                bad |= ids[i] >= limit;
         }
+    }
+    if (st->checksum)
+        st->block_crc[st->first_block[range] + at / SF_FILE_BLOCK_BYTES] = crc;
+    if (bad) {
+        const sf_vid *ids = data;
+        size_t i = 0;
+        while (ids[i] < limit)
+            i++;
+        uint64_t byte = s->offset + at + i * sizeof *ids;
+        uint64_t seen = __atomic_load_n(&st->bad_neighbor_at, __ATOMIC_RELAXED);
+        while (byte < seen && !__atomic_compare_exchange_n(&st->bad_neighbor_at, &seen, byte,
+                                                           false, __ATOMIC_RELAXED,
+                                                           __ATOMIC_RELAXED))
+            ;
     }
     return 0;
 }
@@ -776,7 +789,7 @@ static int checksum_sections(layout *L)
     for (size_t b = 0; b < blocks; b++) {
         uint64_t at, len;
         const section *s = &L->sections[block_at(L, first, b, &at, &len)];
-        crc[b] = (uint32_t)crc32(0, (const unsigned char *)s->data + at, (uInt)len);
+        crc[b] = sf_crc32_update(0, (const unsigned char *)s->data + at, len);
     }
     for (uint32_t i = 0; i < L->num_sections; i++)
         L->sections[i].crc = combine_crcs(crc + first[i], L->sections[i].bytes);
