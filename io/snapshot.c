@@ -1,9 +1,11 @@
 /* Native snapshots: the graph's arrays written as they are in memory and
- * read back straight into arrays of their final size. The one idea: every
- * check that guards a load is either done on a block while it is still in
- * cache, on the worker that read it (the checksum, the neighbour-id bound),
- * or costs one pass over a vertex-sized array (offsets, id maps), so a load
- * runs at the speed of the copy out of the page cache. The header is
+ * loaded by mapping the file, the arrays pointing into the mapping (or,
+ * where it cannot be mapped, read straight into arrays of their final
+ * size). The one idea: every check that guards a load is either done on a
+ * block while it is still in cache, on the worker that faulted it in or
+ * read it (the checksum, the neighbour-id bound), or costs one pass over a
+ * vertex-sized array (offsets, id maps), so a load runs at the speed of one
+ * read of the page cache. The header is
  * decoded byte by byte (little-endian whatever the host), the arrays are
  * not: a big-endian host refuses snapshots. */
 #include "io/snapshot.h"
