@@ -25,6 +25,7 @@
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
@@ -1364,22 +1365,32 @@ cleanup:
     return rc;
 }
 
+void sf_graph_free_array(const sf_graph *g, void *array)
+{
+    const char *p = array, *map = g->mapping;
+    if (map && p >= map && p <= map + g->mapping_bytes)
+        return;
+    free(array);
+}
+
 void sf_graph_destroy(sf_graph **gp)
 {
     sf_graph *g = *gp;
     if (!g)
         return;
     if (g->in_offsets != g->out_offsets) {
-        free(g->in_offsets);
-        free(g->in_neighbors);
-        free(g->in_weights);
+        sf_graph_free_array(g, g->in_offsets);
+        sf_graph_free_array(g, g->in_neighbors);
+        sf_graph_free_array(g, g->in_weights);
     }
-    free(g->out_offsets);
-    free(g->out_neighbors);
-    free(g->out_weights);
-    free(g->original_ids);
-    free(g->sorted_ids);
-    free(g->by_original);
+    sf_graph_free_array(g, g->out_offsets);
+    sf_graph_free_array(g, g->out_neighbors);
+    sf_graph_free_array(g, g->out_weights);
+    sf_graph_free_array(g, g->original_ids);
+    sf_graph_free_array(g, g->sorted_ids);
+    sf_graph_free_array(g, g->by_original);
+    if (g->mapping)
+        munmap(g->mapping, g->mapping_bytes);
     free(g);
     *gp = NULL;
 }

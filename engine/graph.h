@@ -59,6 +59,12 @@ typedef struct sf_graph {
      * whoever changes the weights sets back to false. */
     bool weights_checked;
     uint64_t negative_arc;      /* the first arc weighing < 0, or UINT64_MAX */
+
+    /* Where the arrays point into a private mapping of a snapshot file
+     * (io/snapshot.c), the mapping: sf_graph_destroy unmaps it rather than
+     * freeing the arrays that lie in it. NULL for a graph in malloc'd arrays. */
+    void *mapping;
+    uint64_t mapping_bytes;
 } sf_graph;
 
 typedef struct sf_build_options {
@@ -80,6 +86,10 @@ int sf_graph_build(const sf_edge_list *edges, const sf_build_options *opt,
                    const char *source, sf_graph **out, sf_error *err);
 
 void sf_graph_destroy(sf_graph **g);
+
+/* Releases one of g's arrays (one that is being replaced): free() unless it
+ * lies in g's file mapping, which sf_graph_destroy unmaps whole. */
+void sf_graph_free_array(const sf_graph *g, void *array);
 
 static inline uint64_t sf_graph_original_id(const sf_graph *g, sf_vid v)
 {

@@ -69,8 +69,8 @@ int sf_graph_assign_weights(sf_graph *g, sf_weights_mode mode, uint64_t seed)
     if (g->directed)
         fill(g, g->in_offsets, g->in_neighbors, true, mode, seed, in);
     if (g->in_weights != g->out_weights)
-        free(g->in_weights);
-    free(g->out_weights);
+        sf_graph_free_array(g, g->in_weights);
+    sf_graph_free_array(g, g->out_weights);
     g->out_weights = out;
     g->in_weights = in;
     g->weighted = true;

@@ -1,9 +1,11 @@
 /* Native snapshots: the graph's arrays written as they are in memory and
- * read back straight into arrays of their final size. The one idea: every
- * check that guards a load is either done on a block while it is still in
- * cache, on the worker that read it (the checksum, the neighbour-id bound),
- * or costs one pass over a vertex-sized array (offsets, id maps), so a load
- * runs at the speed of the copy out of the page cache. The header is
+ * loaded by mapping the file, the arrays pointing into the mapping (or,
+ * where it cannot be mapped, read straight into arrays of their final
+ * size). The one idea: every check that guards a load is either done on a
+ * block while it is still in cache, on the worker that faulted it in or
+ * read it (the checksum, the neighbour-id bound), or costs one pass over a
+ * vertex-sized array (offsets, id maps), so a load runs at the speed of one
+ * read of the page cache. The header is
  * decoded byte by byte (little-endian whatever the host), the arrays are
  * not: a big-endian host refuses snapshots. */
 #include "io/snapshot.h"
@@ -14,11 +16,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
 #include "engine/parallel.h"
+#include "io/crc32.h"
 #include "io/reader.h"
 
 static const unsigned char magic[8] = {0x89, 'S', 'F', 'G', '\r', '\n', 0x1a, '\n'};
@@ -346,6 +350,35 @@ int sf_snapshot_read_header(const char *path, sf_snapshot_header *h, sf_error *e
     return rc;
 }
 
+/* ---------- blocks ---------- */
+
+/* Sections are checksummed in blocks of SF_FILE_BLOCK_BYTES, numbered
+ * across the sections in file order: first[i] is section i's first block,
+ * and the return value the total. */
+static size_t number_blocks(const layout *L, size_t *first)
+{
+    size_t blocks = 0;
+    for (uint32_t i = 0; i < L->num_sections; i++) {
+        first[i] = blocks;
+        blocks += (L->sections[i].bytes + SF_FILE_BLOCK_BYTES - 1) / SF_FILE_BLOCK_BYTES;
+    }
+    return blocks;
+}
+
+/* Block b: its section's index, its first byte within the section and its
+ * length. */
+static uint32_t block_at(const layout *L, const size_t *first, size_t b, uint64_t *at,
+                         uint64_t *len)
+{
+    uint32_t i = 0;
+    while (i + 1 < L->num_sections && first[i + 1] <= b)
+        i++;
+    uint64_t bytes = L->sections[i].bytes;
+    *at = (uint64_t)(b - first[i]) * SF_FILE_BLOCK_BYTES;
+    *len = bytes - *at < SF_FILE_BLOCK_BYTES ? bytes - *at : SF_FILE_BLOCK_BYTES;
+    return i;
+}
+
 /* ---------- loading ---------- */
 
 typedef struct load_state {
@@ -355,6 +388,8 @@ typedef struct load_state {
     bool checksum;
     sf_vid num_vertices;
     uint64_t bad_neighbor_at;       /* smallest byte offset of a bad neighbour id (atomic) */
+    uint64_t fault_at;              /* mapped: smallest byte offset that could not be faulted in */
+    int fault_errno;                /* and why */
 } load_state;
 
 static bool is_neighbors(uint32_t id)
@@ -362,34 +397,57 @@ static bool is_neighbors(uint32_t id)
     return id == SEC_OUT_NEIGHBORS || id == SEC_IN_NEIGHBORS;
 }
 
-/* One block landed: its crc, and for neighbour ids their bound, while the
- * bytes are in cache. A bad id is remembered by its byte offset, the
- * smallest over all blocks, so the message is the same at any thread count. */
+/* Whether any of ids[0..count) is limit or more. Or-ing compares
+ * vectorises well (3x a running maximum); the clones for AVX2 and AVX-512,
+ * picked when the program is loaded, do 4x the SSE2 loop's bytes a cycle. */
+#if defined(__x86_64__) && defined(__GNUC__)
+__attribute__((target_clones("avx512f", "avx2", "default")))
+#endif
+static int any_at_or_above(const sf_vid *ids, size_t count, sf_vid limit)
+{
+    int bad = 0;
+    for (size_t i = 0; i < count; i++)
+        bad |= ids[i] >= limit;
+    return bad;
+}
+
+/* Bytes of a block checksummed, then bound-checked, while they are in the
+ * core's cache. */
+#define PIECE_BYTES ((size_t)128 << 10)
+
+/* One block landed: its crc, and for neighbour ids their bound, piece by
+ * piece so that the second pass reads from cache. A bad id is remembered
+ * by its byte offset, the smallest over all blocks, so the message is the
+ * same at any thread count. */
 static int on_block(void *arg, size_t range, size_t at, const void *data, size_t len)
 {
     load_state *st = arg;
     const section *s = &st->L->sections[range];
+    const unsigned char *bytes = data;
+    bool neighbors = is_neighbors(s->id);
+    sf_vid limit = st->num_vertices;
+    uint32_t crc = 0;
+    int bad = 0;
+    for (size_t done = 0; done < len; done += PIECE_BYTES) {
+        size_t piece = len - done < PIECE_BYTES ? len - done : PIECE_BYTES;
+        if (st->checksum)
+            crc = sf_crc32_update(crc, bytes + done, piece);
+        if (neighbors)
+            bad |= any_at_or_above((const sf_vid *)(bytes + done), piece / sizeof(sf_vid), limit);
+    }
     if (st->checksum)
-        st->block_crc[st->first_block[range] + at / SF_FILE_BLOCK_BYTES] =
-            (uint32_t)crc32(0, data, (uInt)len);
-    if (is_neighbors(s->id)) {
+        st->block_crc[st->first_block[range] + at / SF_FILE_BLOCK_BYTES] = crc;
+    if (bad) {
         const sf_vid *ids = data;
-        size_t count = len / sizeof *ids;
-        sf_vid limit = st->num_vertices;
-        int bad = 0; /* or-ing compares vectorises well, 3x a running maximum */
-        for (size_t i = 0; i < count; i++)
-            bad |= ids[i] >= limit;
-        if (bad) {
-            size_t i = 0;
-            while (ids[i] < st->num_vertices)
-                i++;
-            uint64_t byte = s->offset + at + i * sizeof *ids;
-            uint64_t seen = __atomic_load_n(&st->bad_neighbor_at, __ATOMIC_RELAXED);
-            while (byte < seen && !__atomic_compare_exchange_n(&st->bad_neighbor_at, &seen, byte,
-                                                               false, __ATOMIC_RELAXED,
-                                                               __ATOMIC_RELAXED))
-                ;
-        }
+        size_t i = 0;
+        while (ids[i] < limit)
+            i++;
+        uint64_t byte = s->offset + at + i * sizeof *ids;
+        uint64_t seen = __atomic_load_n(&st->bad_neighbor_at, __ATOMIC_RELAXED);
+        while (byte < seen && !__atomic_compare_exchange_n(&st->bad_neighbor_at, &seen, byte,
+                                                           false, __ATOMIC_RELAXED,
+                                                           __ATOMIC_RELAXED))
+            ;
     }
     return 0;
 }
@@ -515,11 +573,107 @@ static void **graph_slot(sf_graph *g, uint32_t id)
     }
 }
 
+/* map_sections' answer where the file cannot be mapped, or the kernel
+ * cannot prefault a mapping: read it into allocated arrays instead. */
+#define NOT_MAPPED 1
+
+/* Records the first (lowest) byte at which prefaulting failed, and why. */
+static void note_fault(load_state *st, uint64_t byte, int errnum)
+{
+#pragma omp critical(snapshot_fault)
+    if (byte < st->fault_at) {
+        st->fault_at = byte;
+        st->fault_errno = errnum;
+    }
+}
+
+/* The arrays as views of a private mapping of the whole file: the page
+ * cache's pages become the arrays, so nothing is copied and no fresh page
+ * is zeroed (a write, which no kernel makes to the graph, would copy just
+ * its page). The workers share out the blocks; each prefaults its block
+ * (MADV_POPULATE_READ, which reports a file that shrank under us as an
+ * error where a plain touch would raise SIGBUS) and hands it to on_block
+ * while it is in cache. Returns 0, NOT_MAPPED, or an error. */
+static int map_sections(const char *path, load_state *st, size_t blocks, sf_graph *g,
+                        sf_error *err)
+{
+#ifdef MADV_POPULATE_READ
+    const layout *L = st->L;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return sf_error_set(err, SF_EINPUT, "%s: %s", path, strerror(errno));
+    size_t bytes = (size_t)L->h.file_bytes;
+    char *map = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (map == MAP_FAILED)
+        return NOT_MAPPED;
+    g->mapping = map;
+    g->mapping_bytes = bytes;
+    for (uint32_t i = 0; i < L->num_sections; i++)
+        *graph_slot(g, L->sections[i].id) = map + L->sections[i].offset;
+    const uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+#pragma omp parallel for schedule(dynamic, 1)
+    for (size_t b = 0; b < blocks; b++) {
+        uint64_t at, len;
+        uint32_t i = block_at(L, st->first_block, b, &at, &len);
+        char *data = map + L->sections[i].offset + at;
+        char *from = (char *)((uintptr_t)data & ~(page - 1));
+        int rc;
+        while ((rc = madvise(from, (size_t)(data + len - from), MADV_POPULATE_READ)) != 0 &&
+               errno == EINTR)
+            ;
+        if (rc != 0)
+            note_fault(st, L->sections[i].offset + at, errno);
+        else
+            on_block(st, i, at, data, len);
+    }
+    if (st->fault_at == UINT64_MAX)
+        return 0;
+    if (st->fault_errno == EINVAL) { /* a kernel before 5.14 */
+        munmap(map, bytes);
+        g->mapping = NULL;
+        for (uint32_t i = 0; i < L->num_sections; i++)
+            *graph_slot(g, L->sections[i].id) = NULL;
+        st->bad_neighbor_at = UINT64_MAX;
+        return NOT_MAPPED;
+    }
+    if (st->fault_errno == EFAULT)
+        return sf_error_set(err, SF_EINPUT,
+                            "%s: byte %llu: unexpected end of file (it shrank while loading)",
+                            path, (unsigned long long)st->fault_at);
+    if (st->fault_errno == ENOMEM)
+        return sf_error_set(err, -ENOMEM, "%s: out of memory", path);
+    return sf_error_set(err, SF_EINPUT, "%s: byte %llu: %s", path,
+                        (unsigned long long)st->fault_at, strerror(st->fault_errno));
+#else
+    (void)path, (void)st, (void)blocks, (void)g, (void)err;
+    return NOT_MAPPED;
+#endif
+}
+
+/* The arrays allocated at their final size and the sections read straight
+ * into them, on_block run on each block as it lands. */
+static int read_sections(const char *path, load_state *st, sf_graph *g, sf_error *err)
+{
+    const layout *L = st->L;
+    sf_file_range ranges[SEC_LAST];
+    for (uint32_t i = 0; i < L->num_sections; i++) {
+        const section *s = &L->sections[i];
+        void *array = alloc_section(s->bytes);
+        if (!array)
+            return sf_error_set(err, -ENOMEM, "%s: out of memory for a graph of %llu MiB", path,
+                                (unsigned long long)(L->h.graph_bytes >> 20));
+        *graph_slot(g, s->id) = array;
+        ranges[i] = (sf_file_range){s->offset, array, s->bytes};
+    }
+    unsigned flags = env_flag("SF_O_DIRECT") ? SF_READ_DIRECT : 0;
+    return sf_file_read_ranges(path, ranges, L->num_sections, flags, on_block, st, err);
+}
+
 int sf_snapshot_read(const char *path, sf_graph **out, sf_error *err)
 {
     layout L;
-    load_state st = {.L = &L, .bad_neighbor_at = UINT64_MAX};
-    sf_file_range ranges[SEC_LAST];
+    load_state st = {.L = &L, .bad_neighbor_at = UINT64_MAX, .fault_at = UINT64_MAX};
     *out = NULL;
     int rc = load_header(path, &L, err);
     if (rc)
@@ -536,30 +690,23 @@ int sf_snapshot_read(const char *path, sf_graph **out, sf_error *err)
     g->dropped_self_loops = h->dropped_self_loops;
     g->dropped_duplicates = h->dropped_duplicates;
 
-    size_t blocks = 0;
-    for (uint32_t i = 0; i < L.num_sections; i++) {
-        const section *s = &L.sections[i];
-        void *array = alloc_section(s->bytes);
-        if (!array)
-            goto no_memory;
-        *graph_slot(g, s->id) = array;
-        ranges[i] = (sf_file_range){s->offset, array, s->bytes};
-        st.first_block[i] = blocks;
-        blocks += (s->bytes + SF_FILE_BLOCK_BYTES - 1) / SF_FILE_BLOCK_BYTES;
-    }
+    size_t blocks = number_blocks(&L, st.first_block);
+    st.checksum = !env_flag("SF_NO_CHECKSUM");
+    st.num_vertices = g->num_vertices;
+    if (st.checksum && !(st.block_crc = malloc((blocks ? blocks : 1) * sizeof *st.block_crc)))
+        goto no_memory;
+    rc = env_flag("SF_NO_MMAP") || env_flag("SF_O_DIRECT")
+             ? NOT_MAPPED
+             : map_sections(path, &st, blocks, g, err);
+    if (rc == NOT_MAPPED)
+        rc = read_sections(path, &st, g, err);
+    if (rc)
+        goto fail;
     if (!g->directed) {
         g->in_offsets = g->out_offsets;
         g->in_neighbors = g->out_neighbors;
         g->in_weights = g->out_weights;
     }
-    st.checksum = !env_flag("SF_NO_CHECKSUM");
-    st.num_vertices = g->num_vertices;
-    if (st.checksum && !(st.block_crc = malloc((blocks ? blocks : 1) * sizeof *st.block_crc)))
-        goto no_memory;
-    unsigned flags = env_flag("SF_O_DIRECT") ? SF_READ_DIRECT : 0;
-    rc = sf_file_read_ranges(path, ranges, L.num_sections, flags, on_block, &st, err);
-    if (rc)
-        goto fail;
 
     /* Checksums first: a corrupt section explains any check that follows. */
     for (uint32_t i = 0; st.checksum && i < L.num_sections; i++) {
@@ -725,23 +872,16 @@ static uint64_t plan_sections(const sf_graph *g, layout *L)
 /* Every section's crc32, its blocks checksummed in parallel and combined. */
 static int checksum_sections(layout *L)
 {
-    size_t blocks = 0, first[SEC_LAST];
-    for (uint32_t i = 0; i < L->num_sections; i++) {
-        first[i] = blocks;
-        blocks += (L->sections[i].bytes + SF_FILE_BLOCK_BYTES - 1) / SF_FILE_BLOCK_BYTES;
-    }
+    size_t first[SEC_LAST];
+    size_t blocks = number_blocks(L, first);
     uint32_t *crc = malloc((blocks ? blocks : 1) * sizeof *crc);
     if (!crc)
         return -ENOMEM;
 #pragma omp parallel for schedule(dynamic, 1)
     for (size_t b = 0; b < blocks; b++) {
-        uint32_t i = 0;
-        while (i + 1 < L->num_sections && first[i + 1] <= b)
-            i++;
-        const section *s = &L->sections[i];
-        uint64_t at = (uint64_t)(b - first[i]) * SF_FILE_BLOCK_BYTES;
-        uint64_t len = s->bytes - at < SF_FILE_BLOCK_BYTES ? s->bytes - at : SF_FILE_BLOCK_BYTES;
-        crc[b] = (uint32_t)crc32(0, (const unsigned char *)s->data + at, (uInt)len);
+        uint64_t at, len;
+        const section *s = &L->sections[block_at(L, first, b, &at, &len)];
+        crc[b] = sf_crc32_update(0, (const unsigned char *)s->data + at, len);
     }
     for (uint32_t i = 0; i < L->num_sections; i++)
         L->sections[i].crc = combine_crcs(crc + first[i], L->sections[i].bytes);

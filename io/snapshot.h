@@ -56,16 +56,24 @@ typedef struct sf_snapshot_header {
 int sf_snapshot_read_header(const char *path, sf_snapshot_header *h, sf_error *err);
 
 /* Loads the snapshot PATH into a new graph, *out, which the caller releases
- * with sf_graph_destroy. The header is checked (as above), the arrays
- * allocated at their final size, and every section read straight into its
- * array by sf_file_read_ranges (4 MiB blocks, several in flight on every
- * worker of the current OpenMP team); each block's crc32 is computed by the
- * worker that read it, while it is in cache, and neighbour ids are checked
- * against the vertex count at the same time. Then the structure is checked
+ * with sf_graph_destroy. The header is checked (as above), then the file is
+ * mapped private and the arrays point into the mapping (g->mapping; the
+ * page cache's pages are the arrays, nothing is copied): the workers of the
+ * current OpenMP team share out 4 MiB blocks, prefault each
+ * (MADV_POPULATE_READ) and compute its crc32 (sf_crc32_update) while it is
+ * in cache, checking neighbour ids against the vertex count at the same
+ * time. Where the file cannot be mapped or prefaulted (Linux before 5.14),
+ * or with SF_NO_MMAP=1 or SF_O_DIRECT=1, the arrays are allocated at their
+ * final size and every section read straight into its array by
+ * sf_file_read_ranges (several reads in flight on every worker), with the
+ * same checks on each block as it lands. Then the structure is checked
  * cheaply in parallel: offsets start at 0, never decrease and end at the arc
  * count, and the id maps form a permutation consistent with ascending
  * original ids. Rows are trusted to be sorted and duplicate-free (the
- * checksum guards them).
+ * checksum guards them). A mapped graph needs the file to stay as it was
+ * while the graph lives: a file rewritten in place changes the graph, one
+ * made shorter raises SIGBUS on access (writers that rename a new file
+ * over the old, as sf_snapshot_write does, are safe).
  *
  * SF_NO_CHECKSUM=1 in the environment skips the checksums (the structure is
  * still checked). SF_O_DIRECT=1 reads with O_DIRECT (no page-cache copy;
@@ -80,7 +88,8 @@ int sf_snapshot_read_header(const char *path, sf_snapshot_header *h, sf_error *e
  * "PATH: byte N: checksum mismatch in section out_neighbors",
  * "PATH: byte N: out_offsets decrease at vertex V",
  * "PATH: byte N: neighbour id X in out_neighbors is not below the vertex
- * count N"; the reader's errors for an unreadable file; -ENOMEM. On a
+ * count N", "PATH: byte N: unexpected end of file (it shrank while
+ * loading)"; the reader's errors for an unreadable file; -ENOMEM. On a
  * big-endian host: SF_EINPUT "PATH: .sfg snapshots are little-endian and
  * this host is big-endian; convert the source file on this host instead". */
 int sf_snapshot_read(const char *path, sf_graph **out, sf_error *err);

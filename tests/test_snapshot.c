@@ -241,7 +241,8 @@ Test(snapshot, several_blocks_by_io_uring_pread_and_o_direct)
     cr_assert_gt(g->num_arcs * sizeof(sf_vid), SF_FILE_BLOCK_BYTES);
     char *path = tmp_path("big.sfg");
     write_snapshot(path, g);
-    const char *modes[][2] = {{NULL, NULL}, {"SF_NO_IO_URING", "1"}, {"SF_O_DIRECT", "1"},
+    const char *modes[][2] = {{NULL, NULL},           {"SF_NO_MMAP", "1"},
+                              {"SF_NO_IO_URING", "1"}, {"SF_O_DIRECT", "1"},
                               {"SF_NO_CHECKSUM", "1"}};
     for (size_t m = 0; m < sizeof modes / sizeof modes[0]; m++) {
         if (modes[m][0])
@@ -255,6 +256,18 @@ Test(snapshot, several_blocks_by_io_uring_pread_and_o_direct)
         if (modes[m][0])
             unsetenv(modes[m][0]);
     }
+    /* mapped by default; read into allocated arrays by the other modes */
+    sf_graph *mapped = read_snapshot(path);
+    cr_assert_not_null(mapped->mapping);
+    cr_assert_eq((char *)mapped->out_neighbors,
+                 (char *)mapped->mapping + le64(entry_of((unsigned char *)mapped->mapping, OUT_NEIGHBORS) + 8),
+                 "out_neighbors is the file's section, not a copy");
+    sf_graph_destroy(&mapped);
+    setenv("SF_NO_MMAP", "1", 1);
+    sf_graph *copied = read_snapshot(path);
+    cr_assert_null(copied->mapping);
+    sf_graph_destroy(&copied);
+    unsetenv("SF_NO_MMAP");
     sf_snapshot_header h;
     sf_error err;
     cr_assert_eq(sf_snapshot_read_header(path, &h, &err), 0, "%s", err.msg);
@@ -400,6 +413,9 @@ Test(snapshot, a_flipped_byte_in_any_section_fails_its_checksum)
         snprintf(needle, sizeof needle, "byte %llu: checksum mismatch in section %s",
                  (unsigned long long)off, names[id]);
         expect_refused(bad, len, needle);
+        setenv("SF_NO_MMAP", "1", 1); /* the same through the copying reader */
+        expect_refused(bad, len, needle);
+        unsetenv("SF_NO_MMAP");
     }
     free(bad);
     free(buf);
@@ -519,6 +535,35 @@ Test(snapshot, skipping_checksums_still_checks_structure)
     free(path);
     free(bad);
     free(buf);
+}
+
+/* A mapped graph's arrays are the file's pages: a write changes this
+ * process's copy only, and an array replaced by a malloc'd one (new
+ * weights) is released without freeing the mapping's memory. */
+Test(snapshot, a_mapped_graph_is_private_and_its_arrays_can_be_replaced)
+{
+    sf_graph *g = kron_random_weights();
+    char *path = tmp_path("w.sfg");
+    write_snapshot(path, g);
+    size_t len;
+    unsigned char *before = (unsigned char *)read_file(path, &len);
+    sf_graph *back = read_snapshot(path);
+    cr_assert_not_null(back->mapping);
+    back->out_neighbors[0] ^= 1;
+    back->out_neighbors[0] ^= 1;
+    back->out_weights[0] = -1.0;
+    size_t len_after;
+    unsigned char *after = (unsigned char *)read_file(path, &len_after);
+    cr_assert_eq(len_after, len);
+    cr_assert_eq(memcmp(before, after, len), 0, "a write to a mapped graph reached the file");
+    cr_assert_eq(sf_graph_assign_weights(back, SF_WEIGHTS_RANDOM, 7), 0);
+    cr_assert_eq(memcmp(back->out_weights, g->out_weights, g->num_arcs * sizeof(double)), 0,
+                 "the same weights from the same seed");
+    sf_graph_destroy(&back);
+    sf_graph_destroy(&g);
+    free(before);
+    free(after);
+    free(path);
 }
 
 /* ---- the ranged reader ---- */
