@@ -24,6 +24,7 @@
 #include "engine/parallel.h"
 #include "engine/record.h"
 #include "io/binary_edges.h"
+#include "io/input.h"
 #include "io/ldbc.h"
 #include "io/reader.h"
 #include "io/results.h"
@@ -335,6 +336,39 @@ static int read_snapshot_part(const char *path, const sf_load_options *load, sf_
     return 0;
 }
 
+/* Keeps entries [count r / R, count (r + 1) / R) of the first `count`
+ * elements of `size` bytes at a, moved to the front; returns how many. */
+static uint64_t keep_share(void *a, uint64_t count, size_t size)
+{
+    uint64_t r = (uint64_t)sf_dist_rank(), ranks = (uint64_t)sf_dist_size();
+    uint64_t first = (uint64_t)((unsigned __int128)count * r / ranks);
+    uint64_t last = (uint64_t)((unsigned __int128)count * (r + 1) / ranks);
+    if (a && first)
+        memmove(a, (char *)a + first * size, (last - first) * size);
+    return last - first;
+}
+
+/* Formats a rank cannot enter in the middle (.mtx, whose header declares
+ * the size; gapbs .sg/.wsg, whose rows follow their offsets; a .bin.gz):
+ * every rank reads the whole file, as one process does, and keeps its
+ * share of the arcs and of the vertices the file names beyond them; the
+ * build sends each arc to its owner. */
+static int read_whole_share(const char *path, const sf_load_options *load, sf_edge_list *out,
+                            sf_error *err)
+{
+    sf_input_options opt = {.vertices = load->vertices};
+    int rc = sf_input_read(path, &opt, out, err);
+    if ((rc = sf_dist_agree(rc, err)))
+        return rc;
+    uint64_t arcs = out->count;
+    keep_share(out->src, arcs, sizeof *out->src);
+    keep_share(out->dst, arcs, sizeof *out->dst);
+    out->count = keep_share(out->weight, arcs, sizeof *out->weight);
+    out->num_vertex_ids = keep_share(out->vertex_ids, out->num_vertex_ids,
+                                     sizeof *out->vertex_ids);
+    return 0;
+}
+
 /* This rank's part of GRAPH, a generator spec or a file; its weights only
  * when the kernel reads them. */
 static int read_part(const char *spec, const sf_load_options *load, bool keep_weights,
@@ -363,10 +397,7 @@ static int read_part(const char *spec, const sf_load_options *load, bool keep_we
     else if (binary)
         rc = read_binary_part(spec, ends_with(spec, n, ".wbin"), load->vertices, out, err);
     else
-        rc = sf_error_set(err, SF_EUSAGE,
-                          "%s: unknown graph format (expected .e, .el, .txt, .wel, optionally "
-                          ".gz, .bin, .wbin or .sfg)",
-                          spec);
+        rc = read_whole_share(spec, load, out, err);
     if (!keep_weights) {
         free(out->weight);
         out->weight = NULL;

@@ -360,6 +360,43 @@ Test(mpi, snapshot_and_binary_inputs_read_per_rank, .timeout = 120)
     cleanup();
 }
 
+/* Formats a rank cannot enter in the middle (Matrix Market, a gzipped
+ * binary list, gapbs) are read whole by every rank, each keeping a share of
+ * the arcs; the answers are the text's. The .mtx comes from convert (its
+ * ids are the original ids + 1, which it says in a comment the reader
+ * honours), and has isolated vertices declared by its size line. */
+Test(mpi, whole_file_formats_share_their_arcs, .timeout = 120)
+{
+    REQUIRE_MPI();
+    char text[256], mtx[256], bingz[256], args[2048], err[4096];
+    snprintf(text, sizeof text, "%s/g.el", scratch());
+    snprintf(mtx, sizeof mtx, "%s/g.mtx", scratch());
+    snprintf(bingz, sizeof bingz, "%s/g.bin", scratch());
+    FILE *t = fopen(text, "w"), *b = fopen(bingz, "wb");
+    cr_assert(t && b);
+    for (uint32_t i = 0; i < 200; i++) {
+        uint32_t to[2] = {(i * 11 + 3) % 200, (i + 1) % 200};
+        for (int k = 0; k < 2; k++) {
+            fprintf(t, "%u %u\n", i, to[k]);
+            unsigned char rec[8] = {i, i >> 8, i >> 16, i >> 24,
+                                    to[k], to[k] >> 8, to[k] >> 16, to[k] >> 24};
+            cr_assert_eq(fwrite(rec, 1, 8, b), 8);
+        }
+    }
+    cr_assert_eq(fclose(t), 0);
+    cr_assert_eq(fclose(b), 0);
+    snprintf(args, sizeof args, "gzip -f %s", bingz);
+    cr_assert_eq(run_shell(args, NULL, 0, err, sizeof err), 0, "%s: %s", args, err);
+    strcat(bingz, ".gz");
+    snprintf(args, sizeof args, "convert %s %s", text, mtx);
+    cr_assert_eq(run_cli(args, NULL, 0, err, sizeof err), 0, "%s: %s", args, err);
+    const int two_three[] = {2, 3}, three[] = {3};
+    check_input_against_text("wcc", mtx, text, "", two_three, 2);
+    check_input_against_text("pr", mtx, text, "", three, 1);
+    check_input_against_text("tc", bingz, text, "--undirected", two_three, 2);
+    cleanup();
+}
+
 /* Serial queue BFS over the single-process graph: depth by original id. */
 static void reference_depths(const sf_graph *g, sf_vid source, int64_t *depth)
 {
