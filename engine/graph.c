@@ -1038,6 +1038,84 @@ static ALWAYS_INLINE void *radix_sort_keys(void *keys, double *w, void *spare, d
     return keys;
 }
 
+/* Buckets of more keys than this outgrow the cache (L2 is 0.5-2 MiB a core
+ * where we run): their rows are cut apart first, then sorted one by one. */
+#define BIG_BUCKET_KEYS ((uint64_t)1 << 17)
+/* Rows shorter than this are sorted by insertion: a radix pass's counts
+ * would cost more than the keys. */
+#define SHORT_ROW_KEYS 48
+
+static ALWAYS_INLINE void *key_at(void *keys, bool wide, uint64_t i)
+{
+    return (char *)keys + i * (wide ? sizeof(uint64_t) : sizeof(uint32_t));
+}
+
+/* Stable insertion sort of keys[0..n), weights (or NULL) following. */
+static ALWAYS_INLINE void insertion_sort_keys(void *keys, double *w, uint64_t n, bool wide)
+{
+    for (uint64_t i = 1; i < n; i++) {
+        uint64_t k = key_get(keys, wide, i);
+        double kw = w ? w[i] : 0;
+        uint64_t j = i;
+        for (; j > 0 && key_get(keys, wide, j - 1) > k; j--) {
+            key_set(keys, wide, j, key_get(keys, wide, j - 1));
+            if (w)
+                w[j] = w[j - 1];
+        }
+        key_set(keys, wide, j, k);
+        if (w)
+            w[j] = kw;
+    }
+}
+
+/* The same order as radix_sort_keys on bits [0, high) for a bucket bigger
+ * than the cache, where each of its passes would go to memory: one stable
+ * counting pass on the local index (bits [vb, high): `rows` rows) moves the
+ * keys to `spare`, then each row, a run of spare, is sorted on its other
+ * end (bits [0, vb)) in cache, with the same stretch of keys as its
+ * ping-pong buffer. Returns spare (weights in *sorted_w), or NULL when out
+ * of memory. */
+static ALWAYS_INLINE void *sort_big_bucket(void *keys, double *w, void *spare, double *spare_w,
+                                           uint64_t n, unsigned vb, uint64_t rows, bool wide,
+                                           double **sorted_w)
+{
+    uint64_t *row_end = calloc(rows + 1, sizeof *row_end);
+    if (!row_end)
+        return NULL;
+    for (uint64_t i = 0; i < n; i++)
+        row_end[(key_get(keys, wide, i) >> vb) + 1]++;
+    for (uint64_t r = 0; r < rows; r++)
+        row_end[r + 1] += row_end[r];
+    /* row_end[r] is row r's next slot; it ends at row r's end */
+    for (uint64_t i = 0; i < n; i++) {
+        uint64_t k = key_get(keys, wide, i);
+        uint64_t at = row_end[k >> vb]++;
+        key_set(spare, wide, at, k);
+        if (w)
+            spare_w[at] = w[i];
+    }
+    for (uint64_t r = 0, begin = 0; r < rows; begin = row_end[r], r++) {
+        uint64_t len = row_end[r] - begin;
+        void *row = key_at(spare, wide, begin);
+        double *row_w = w ? spare_w + begin : NULL;
+        if (len < SHORT_ROW_KEYS) {
+            insertion_sort_keys(row, row_w, len, wide);
+            continue;
+        }
+        double *done_w;
+        void *done = radix_sort_keys(row, row_w, key_at(keys, wide, begin), w ? w + begin : NULL,
+                                     len, 0, vb, wide, &done_w);
+        if (done != row) {
+            memcpy(row, done, len * (wide ? sizeof(uint64_t) : sizeof(uint32_t)));
+            if (w)
+                memcpy(row_w, done_w, len * sizeof *w);
+        }
+    }
+    free(row_end);
+    *sorted_w = spare_w;
+    return spare;
+}
+
 /* A thread's buffers for the bucket phase, grown to its largest bucket. */
 typedef struct bucket_scratch {
     void *keys;                 /* 64-bit keys, or the 32-bit spare of packed slots */
@@ -1100,8 +1178,15 @@ static ALWAYS_INLINE int sort_bucket(const partition *p, uint64_t b, sf_vid n, b
     }
     unsigned high = vb + bits_for(rows - 1);
     double *sorted_w;
-    void *sorted = radix_sort_keys(keys, keys_w, spare, spare_w, len, sort_rows ? 0 : vb, high,
-                                   wide, &sorted_w);
+    void *sorted;
+    if (sort_rows && len > BIG_BUCKET_KEYS) {
+        sorted = sort_big_bucket(keys, keys_w, spare, spare_w, len, vb, rows, wide, &sorted_w);
+        if (!sorted)
+            return -ENOMEM;
+    } else {
+        sorted = radix_sort_keys(keys, keys_w, spare, spare_w, len, sort_rows ? 0 : vb, high,
+                                 wide, &sorted_w);
+    }
     /* Writing back never overtakes reading when both are the slots. The
      * degree of the current row is counted in a register, not in memory. */
     uint64_t other_mask = ((uint64_t)1 << vb) - 1, previous = UINT64_MAX, kept = 0;

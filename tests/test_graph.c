@@ -433,6 +433,43 @@ Test(graph, hub_rows_over_100k_arcs_sorted_and_deduplicated)
     sf_edge_list_fini(&e);
 }
 
+/* Buckets bigger than the cache have their rows cut apart first and each
+ * row sorted alone (short rows by insertion): ten weighted hubs with
+ * repeated arcs of other weights put over 2^17 arcs in the first bucket,
+ * beside rows of a few arcs; rows, weights (the smallest of repeats) and
+ * counts match the reference at 1 and 3 threads, both directednesses. */
+Test(graph, rows_of_a_bucket_bigger_than_the_cache_sorted_with_their_weights)
+{
+    const uint64_t n = 100000, hub_arcs = 40000;
+    sf_edge_list e;
+    sf_edge_list_init(&e);
+    uint64_t state = 77;
+    for (uint64_t h = 0; h < 10; h++)
+        for (uint64_t i = 0; i < hub_arcs; i++) {
+            uint64_t r = next_random(&state);
+            uint64_t other = 10 + r % (n - 10);
+            double w = (double)((r >> 40) % 500) / 4;
+            cr_assert_eq(sf_edge_list_push(&e, (r >> 32) & 1 ? other : h,
+                                           (r >> 32) & 1 ? h : other, w), 0);
+        }
+    for (uint64_t i = 0; i < n; i++) { /* short rows, a few loops */
+        uint64_t r = next_random(&state);
+        cr_assert_eq(sf_edge_list_push(&e, 10 + r % (n - 10), 10 + (r >> 32) % (n - 10),
+                                       (double)(r % 7)), 0);
+    }
+    cr_assert_eq(sf_edge_list_push(&e, 3, 3, 1.0), 0);
+    for (int undirected = 0; undirected < 2; undirected++)
+        for (int t = 1; t <= 3; t += 2) {
+            omp_set_num_threads(t);
+            sf_graph *g = build_ok(&e, undirected);
+            cr_assert_gt(g->out_offsets[10], (uint64_t)1 << 17);
+            expect_reference(&e, undirected, g);
+            sf_graph_destroy(&g);
+        }
+    omp_set_num_threads(omp_get_num_procs());
+    sf_edge_list_fini(&e);
+}
+
 Test(graph, weighted_directed_transpose_keeps_weights_with_their_arcs)
 {
     sf_edge_list e;
