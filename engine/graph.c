@@ -64,29 +64,49 @@ static ALWAYS_INLINE void edge_ends(const sf_edge_list *e, bool narrow, uint64_t
 }
 
 /* Endpoint counts of edges [lo, hi) into count[] (self-loops are only
- * marked in `loops`: they add no degree). */
-static ALWAYS_INLINE void count_endpoints_of(const sf_edge_list *e, bool narrow, uint64_t lo,
-                                             uint64_t hi, uint32_t *count, uint64_t *loops)
+ * marked in `loops`: they add no degree). Returns the self-loops. */
+static ALWAYS_INLINE uint64_t count_endpoints_of(const sf_edge_list *e, bool narrow, uint64_t lo,
+                                                 uint64_t hi, uint32_t *count, uint64_t *loops)
 {
+    uint64_t self_loops = 0;
     for (uint64_t i = lo; i < hi; i++) {
         uint64_t s, d;
         edge_ends(e, narrow, i, &s, &d);
         if (s == d) {
             mark_bit(loops, s);
+            self_loops++;
             continue;
         }
         count[s]++;
         count[d]++;
     }
+    return self_loops;
 }
 
-static void count_endpoints(const sf_edge_list *e, uint64_t lo, uint64_t hi, uint32_t *count,
-                            uint64_t *loops)
+static uint64_t count_endpoints(const sf_edge_list *e, uint64_t lo, uint64_t hi, uint32_t *count,
+                                uint64_t *loops)
 {
-    if (e->narrow)
-        count_endpoints_of(e, true, lo, hi, count, loops);
-    else
-        count_endpoints_of(e, false, lo, hi, count, loops);
+    return e->narrow ? count_endpoints_of(e, true, lo, hi, count, loops)
+                     : count_endpoints_of(e, false, lo, hi, count, loops);
+}
+
+/* The endpoint counts of each static slice of the edge list (slice t:
+ * edges [count * t / slices, count * (t + 1) / slices)), by dense id, as
+ * the relabelling counted them: for an undirected build they are the
+ * partition's per-slice row counts, so the partition need not count them
+ * again (partition_arcs). */
+typedef struct slice_degrees {
+    uint64_t slices;            /* 0: not known */
+    uint32_t **of_slice;        /* of_slice[t][r] for t >= 1; slice 0 has the rest of degree[r] */
+    uint64_t self_loops;        /* edges (s, s) in the list */
+} slice_degrees;
+
+static void slice_degrees_fini(slice_degrees *sd)
+{
+    for (uint64_t t = 1; sd->of_slice && t < sd->slices; t++)
+        free(sd->of_slice[t]);
+    free(sd->of_slice);
+    memset(sd, 0, sizeof *sd);
 }
 
 /* One pass over the edges both finds the vertices (an id is present when it
@@ -97,9 +117,12 @@ static void count_endpoints(const sf_edge_list *e, uint64_t lo, uint64_t hi, uin
  * beside the edge list (no atomics; summed after), else atomic. Then one
  * scan over the id range hands out dense ids in ascending original id:
  * table[id] becomes the dense id of a present id, and the degree of dense
- * id r goes to (*degree)[r] when degree is not NULL. */
+ * id r goes to (*degree)[r] when degree is not NULL. With a degree, the
+ * private (or single) counts by slice go to *slices too (slices->slices
+ * stays 0 when the counting was atomic). */
 static int relabel_compact(const sf_edge_list *e, uint64_t max_id, uint32_t **dense_of,
-                           uint64_t **original_ids, uint64_t *num_vertices, uint32_t **degree)
+                           uint64_t **original_ids, uint64_t *num_vertices, uint32_t **degree,
+                           slice_degrees *slices)
 {
     uint64_t range = max_id + 1, words = (range + 63) / 64;
     int threads = omp_get_max_threads();
@@ -110,6 +133,10 @@ static int relabel_compact(const sf_edge_list *e, uint64_t max_id, uint32_t **de
     uint64_t *orig = NULL;
     uint32_t *deg = NULL;
     bool private = false;
+    uint64_t self_loops = 0;
+    int counted_slices = 0; /* threads that counted a static slice each; 0: atomic */
+    if (slices)
+        memset(slices, 0, sizeof *slices);
     if (!map || !marked || !part || !block)
         goto no_memory;
     sf_advise_huge(map, range * sizeof *map); /* looked up at random */
@@ -121,12 +148,16 @@ static int relabel_compact(const sf_edge_list *e, uint64_t max_id, uint32_t **de
                 goto no_memory;
     }
     if (threads == 1) {
-        count_endpoints(e, 0, e->count, map, marked);
+        self_loops = count_endpoints(e, 0, e->count, map, marked);
+        counted_slices = 1;
     } else if (private) {
-#pragma omp parallel num_threads(threads)
+#pragma omp parallel num_threads(threads) reduction(+ : self_loops)
         {
             int t = omp_get_thread_num(), nt = omp_get_num_threads();
-            count_endpoints(e, e->count * t / nt, e->count * (t + 1) / nt, part[t], marked);
+            if (t == 0)
+                counted_slices = nt;
+            self_loops += count_endpoints(e, e->count * t / nt, e->count * (t + 1) / nt, part[t],
+                                          marked);
         }
 #pragma omp parallel for schedule(static)
         for (uint64_t id = 0; id < range; id++) {
@@ -136,12 +167,13 @@ static int relabel_compact(const sf_edge_list *e, uint64_t max_id, uint32_t **de
             map[id] = sum;
         }
     } else {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) reduction(+ : self_loops)
         for (uint64_t i = 0; i < e->count; i++) {
             uint64_t s, d;
             edge_ends(e, e->narrow, i, &s, &d);
             if (s == d) {
                 mark_bit(marked, s);
+                self_loops++;
                 continue;
             }
             __atomic_fetch_add(&map[s], 1, __ATOMIC_RELAXED);
@@ -182,6 +214,18 @@ static int relabel_compact(const sf_edge_list *e, uint64_t max_id, uint32_t **de
     deg = degree ? malloc((n ? n : 1) * sizeof *deg) : NULL;
     if (!orig || (degree && !deg))
         goto no_memory;
+    /* slices 1.. keep their own counts by dense id; slice 0's are the rest */
+    uint32_t **of_slice = NULL;
+    if (degree && slices && counted_slices) {
+        of_slice = calloc((size_t)counted_slices, sizeof *of_slice);
+        if (!of_slice)
+            goto no_memory;
+        slices->of_slice = of_slice;
+        slices->slices = (uint64_t)counted_slices;
+        for (int t = 1; t < counted_slices; t++)
+            if (!(of_slice[t] = malloc((n ? n : 1) * sizeof *of_slice[t])))
+                goto no_memory;
+    }
 #pragma omp parallel num_threads(nt)
     {
         int t = omp_get_thread_num();
@@ -192,6 +236,8 @@ static int relabel_compact(const sf_edge_list *e, uint64_t max_id, uint32_t **de
                 orig[r] = id;
                 if (deg)
                     deg[r] = map[id];
+                for (int s = 1; of_slice && s < counted_slices; s++)
+                    of_slice[s][r] = part[s][id];
             }
             /* absent ids keep an entry in range; it is never read */
             map[id] = (uint32_t)r;
@@ -209,8 +255,12 @@ static int relabel_compact(const sf_edge_list *e, uint64_t max_id, uint32_t **de
     *num_vertices = n;
     if (degree)
         *degree = deg;
+    if (slices)
+        slices->self_loops = self_loops;
     return 0;
 no_memory:
+    if (slices)
+        slice_degrees_fini(slices);
     for (int t = 1; part && private && t < threads; t++)
         free(part[t]);
     free(part);
@@ -464,6 +514,14 @@ typedef struct arc_source {
     const sf_eid *offsets;      /* ARCS_TRANSPOSE: the out-rows */
     const sf_vid *neighbors;
     sf_vid rows;
+    /* Symmetric sources may carry the relabelling's endpoint counts, by
+     * rank (dense id before the degree order): the arcs each slice gives
+     * each key, so the partition takes its counts from them instead of a
+     * pass over the arcs. Owned here; the partition frees them once read. */
+    uint32_t *degree;           /* per rank, all slices */
+    slice_degrees slices;
+    const uint32_t *key_of_rank; /* rank -> key (dense id) */
+    uint64_t ranks;
 } arc_source;
 
 /* About 2^16 arcs a bucket on average, so a bucket's rows sort in L2; at
@@ -807,10 +865,37 @@ out:
     return rc;
 }
 
-/* Partitions the arcs of `a` over n vertices: count per slice and bucket,
- * prefix-sum bucket-major (so a bucket holds its arcs in input order, however
- * the input was sliced), then scatter. */
-static int partition_arcs(const arc_source *a, sf_vid n, uint64_t arcs_hint, partition *p,
+/* Per slice and bucket counts from the relabelling's endpoint counts: each
+ * edge (s, d) that is not a loop gives one arc keyed s and one keyed d, so
+ * slice t gives a key's bucket as many arcs as it counted endpoints of that
+ * key. The same counts as visiting the arcs, from one pass over the ranks. */
+static void count_from_degrees(const arc_source *a, partition *p)
+{
+    uint64_t buckets = p->buckets, slices = a->slices.slices;
+    uint32_t *const *of_slice = a->slices.of_slice;
+    for (uint64_t r = 0; r < a->ranks; r++) {
+        uint64_t b = a->key_of_rank[r] >> p->shift;
+        uint32_t rest = a->degree[r];
+        for (uint64_t t = 1; t < slices; t++) {
+            p->cursor[t * buckets + b] += of_slice[t][r];
+            rest -= of_slice[t][r];
+        }
+        p->cursor[b] += rest;
+    }
+}
+
+static void drop_degrees(arc_source *a)
+{
+    free(a->degree);
+    a->degree = NULL;
+    slice_degrees_fini(&a->slices);
+}
+
+/* Partitions the arcs of `a` over n vertices: count per slice and bucket
+ * (or take the counts from a's degrees, which are freed then), prefix-sum
+ * bucket-major (so a bucket holds its arcs in input order, however the
+ * input was sliced), then scatter. */
+static int partition_arcs(arc_source *a, sf_vid n, uint64_t arcs_hint, partition *p,
                           uint64_t *self_loops)
 {
     plan_partition(p, n, arcs_hint);
@@ -821,11 +906,18 @@ static int partition_arcs(const arc_source *a, sf_vid n, uint64_t arcs_hint, par
     if (!p->cursor || !p->start)
         goto fail;
     uint64_t loops = 0;
+    if (a->symmetric && a->degree && a->slices.slices == chunks) {
+        count_from_degrees(a, p);
+        loops = a->slices.self_loops;
+    } else {
 #pragma omp parallel for schedule(static, 1) reduction(+ : loops)
-    for (uint64_t c = 0; c < chunks; c++) {
-        slice s = {.cursor = p->cursor + c * buckets};
-        loops += visit_slice(a, false, p, &s, a->items * c / chunks, a->items * (c + 1) / chunks);
+        for (uint64_t c = 0; c < chunks; c++) {
+            slice s = {.cursor = p->cursor + c * buckets};
+            loops += visit_slice(a, false, p, &s, a->items * c / chunks,
+                                 a->items * (c + 1) / chunks);
+        }
     }
+    drop_degrees(a);
     uint64_t run = 0;
     for (uint64_t b = 0; b < buckets; b++) {
         p->start[b] = run;
@@ -947,6 +1039,84 @@ static ALWAYS_INLINE void *radix_sort_keys(void *keys, double *w, void *spare, d
     return keys;
 }
 
+/* Buckets of more keys than this outgrow the cache (L2 is 0.5-2 MiB a core
+ * where we run): their rows are cut apart first, then sorted one by one. */
+#define BIG_BUCKET_KEYS ((uint64_t)1 << 17)
+/* Rows shorter than this are sorted by insertion: a radix pass's counts
+ * would cost more than the keys. */
+#define SHORT_ROW_KEYS 48
+
+static ALWAYS_INLINE void *key_at(void *keys, bool wide, uint64_t i)
+{
+    return (char *)keys + i * (wide ? sizeof(uint64_t) : sizeof(uint32_t));
+}
+
+/* Stable insertion sort of keys[0..n), weights (or NULL) following. */
+static ALWAYS_INLINE void insertion_sort_keys(void *keys, double *w, uint64_t n, bool wide)
+{
+    for (uint64_t i = 1; i < n; i++) {
+        uint64_t k = key_get(keys, wide, i);
+        double kw = w ? w[i] : 0;
+        uint64_t j = i;
+        for (; j > 0 && key_get(keys, wide, j - 1) > k; j--) {
+            key_set(keys, wide, j, key_get(keys, wide, j - 1));
+            if (w)
+                w[j] = w[j - 1];
+        }
+        key_set(keys, wide, j, k);
+        if (w)
+            w[j] = kw;
+    }
+}
+
+/* The same order as radix_sort_keys on bits [0, high) for a bucket bigger
+ * than the cache, where each of its passes would go to memory: one stable
+ * counting pass on the local index (bits [vb, high): `rows` rows) moves the
+ * keys to `spare`, then each row, a run of spare, is sorted on its other
+ * end (bits [0, vb)) in cache, with the same stretch of keys as its
+ * ping-pong buffer. Returns spare (weights in *sorted_w), or NULL when out
+ * of memory. */
+static ALWAYS_INLINE void *sort_big_bucket(void *keys, double *w, void *spare, double *spare_w,
+                                           uint64_t n, unsigned vb, uint64_t rows, bool wide,
+                                           double **sorted_w)
+{
+    uint64_t *row_end = calloc(rows + 1, sizeof *row_end);
+    if (!row_end)
+        return NULL;
+    for (uint64_t i = 0; i < n; i++)
+        row_end[(key_get(keys, wide, i) >> vb) + 1]++;
+    for (uint64_t r = 0; r < rows; r++)
+        row_end[r + 1] += row_end[r];
+    /* row_end[r] is row r's next slot; it ends at row r's end */
+    for (uint64_t i = 0; i < n; i++) {
+        uint64_t k = key_get(keys, wide, i);
+        uint64_t at = row_end[k >> vb]++;
+        key_set(spare, wide, at, k);
+        if (w)
+            spare_w[at] = w[i];
+    }
+    for (uint64_t r = 0, begin = 0; r < rows; begin = row_end[r], r++) {
+        uint64_t len = row_end[r] - begin;
+        void *row = key_at(spare, wide, begin);
+        double *row_w = w ? spare_w + begin : NULL;
+        if (len < SHORT_ROW_KEYS) {
+            insertion_sort_keys(row, row_w, len, wide);
+            continue;
+        }
+        double *done_w;
+        void *done = radix_sort_keys(row, row_w, key_at(keys, wide, begin), w ? w + begin : NULL,
+                                     len, 0, vb, wide, &done_w);
+        if (done != row) {
+            memcpy(row, done, len * (wide ? sizeof(uint64_t) : sizeof(uint32_t)));
+            if (w)
+                memcpy(row_w, done_w, len * sizeof *w);
+        }
+    }
+    free(row_end);
+    *sorted_w = spare_w;
+    return spare;
+}
+
 /* A thread's buffers for the bucket phase, grown to its largest bucket. */
 typedef struct bucket_scratch {
     void *keys;                 /* 64-bit keys, or the 32-bit spare of packed slots */
@@ -1009,8 +1179,15 @@ static ALWAYS_INLINE int sort_bucket(const partition *p, uint64_t b, sf_vid n, b
     }
     unsigned high = vb + bits_for(rows - 1);
     double *sorted_w;
-    void *sorted = radix_sort_keys(keys, keys_w, spare, spare_w, len, sort_rows ? 0 : vb, high,
-                                   wide, &sorted_w);
+    void *sorted;
+    if (sort_rows && len > BIG_BUCKET_KEYS) {
+        sorted = sort_big_bucket(keys, keys_w, spare, spare_w, len, vb, rows, wide, &sorted_w);
+        if (!sorted)
+            return -ENOMEM;
+    } else {
+        sorted = radix_sort_keys(keys, keys_w, spare, spare_w, len, sort_rows ? 0 : vb, high,
+                                 wide, &sorted_w);
+    }
     /* Writing back never overtakes reading when both are the slots. The
      * degree of the current row is counted in a register, not in memory. */
     uint64_t other_mask = ((uint64_t)1 << vb) - 1, previous = UINT64_MAX, kept = 0;
@@ -1074,7 +1251,7 @@ typedef struct rows {
 /* Rows over n vertices from the arcs of `a`: partition, sort the buckets,
  * offsets from the kept degrees, then close the gaps duplicates left. The
  * arrays in *out belong to the caller. */
-static int build_rows(const arc_source *a, sf_vid n, uint64_t arcs_hint, bool sort_rows,
+static int build_rows(arc_source *a, sf_vid n, uint64_t arcs_hint, bool sort_rows,
                       rows *out)
 {
     partition p = {0};
@@ -1142,7 +1319,7 @@ fail:
 /* ---------- the builder ---------- */
 
 /* Out-rows from the input's arcs; self-loops and duplicates counted. */
-static int build_out(const arc_source *a, sf_graph *g)
+static int build_out(arc_source *a, sf_graph *g)
 {
     rows r;
     uint64_t arcs_hint = a->symmetric ? 2 * a->items : a->items;
@@ -1183,15 +1360,16 @@ static int build_in(sf_graph *g)
 
 /* Degree order (engine/order.h): counts every endpoint through the same id
  * mapping the build will use (unless `degree` holds the counts already: the
- * compact relabelling makes them; it is freed here either way), orders the
+ * compact relabelling makes them; they stay the caller's), orders the
  * dense ids by descending degree, and makes the arc source produce the new
  * ids directly, so the build itself costs nothing more. Returns new_of
  * (rank -> new dense id) in *new_of. */
 static int order_by_degree(arc_source *a, uint32_t *dense_of, uint64_t map_range, id_index *index,
-                           uint64_t n, uint32_t *degree, uint32_t **new_of)
+                           uint64_t n, const uint32_t *counted, uint32_t **new_of)
 {
-    if (!degree) {
-        degree = calloc(n, sizeof *degree);
+    uint32_t *degree = NULL;
+    if (!counted) {
+        counted = degree = calloc(n, sizeof *degree);
         if (!degree)
             return -ENOMEM;
 #pragma omp parallel for schedule(static)
@@ -1204,7 +1382,7 @@ static int order_by_degree(arc_source *a, uint32_t *dense_of, uint64_t map_range
             __atomic_fetch_add(&degree[v], 1, __ATOMIC_RELAXED);
         }
     }
-    int rc = sf_order_by_degree(n, degree, new_of);
+    int rc = sf_order_by_degree(n, counted, new_of);
     free(degree);
     if (rc)
         return rc;
@@ -1237,15 +1415,10 @@ int sf_graph_build(const sf_edge_list *e, const sf_build_options *opt, const cha
 {
     int rc = -ENOMEM;
     uint32_t *dense_of = NULL, *new_of = NULL, *degree = NULL;
+    slice_degrees slices = {0};
     uint64_t map_range = 0;
     id_index index = {0};
-    sf_graph *g = calloc(1, sizeof *g);
-    if (!g)
-        goto fail;
     bool directed = !opt->undirected;
-    g->directed = directed;
-    g->weighted = e->weight != NULL;
-
     arc_source a = {
         .kind = ARCS_DENSE64,
         .items = e->count,
@@ -1257,6 +1430,11 @@ int sf_graph_build(const sf_edge_list *e, const sf_build_options *opt, const cha
         .weight = e->weight,
         .release = opt->release_edges,
     };
+    sf_graph *g = calloc(1, sizeof *g);
+    if (!g)
+        goto fail;
+    g->directed = directed;
+    g->weighted = e->weight != NULL;
     uint64_t n = e->dense_vertices;
     if (n) {
         if (n > SF_MAX_VERTICES)
@@ -1288,7 +1466,7 @@ int sf_graph_build(const sf_edge_list *e, const sf_build_options *opt, const cha
         } else if (ids_are_compact(max_id, 2 * e->count + e->num_vertex_ids)) {
             map_range = max_id + 1;
             rc = relabel_compact(e, max_id, &dense_of, &g->original_ids, &n,
-                                 opt->original_order ? NULL : &degree);
+                                 opt->original_order ? NULL : &degree, &slices);
             if (rc == -E2BIG)
                 goto too_many;
             if (rc)
@@ -1315,9 +1493,19 @@ int sf_graph_build(const sf_edge_list *e, const sf_build_options *opt, const cha
     }
     if (!opt->original_order && n > 1) {
         rc = order_by_degree(&a, dense_of, map_range, &index, n, degree, &new_of);
-        degree = NULL;
         if (rc)
             goto fail;
+        if (a.symmetric && degree && slices.slices) {
+            /* the partition's counts, by rank: moved into the source */
+            a.degree = degree;
+            a.slices = slices;
+            a.key_of_rank = new_of;
+            a.ranks = n;
+            memset(&slices, 0, sizeof slices);
+        } else {
+            free(degree);
+        }
+        degree = NULL;
         /* ranks (ascending original ids) -> new dense ids */
         g->sorted_ids = g->original_ids;
         g->by_original = new_of;
@@ -1329,6 +1517,7 @@ int sf_graph_build(const sf_edge_list *e, const sf_build_options *opt, const cha
             g->original_ids[new_of[r]] = g->sorted_ids ? g->sorted_ids[r] : r;
     }
     rc = build_out(&a, g);
+    drop_degrees(&a); /* freed by the partition; not when it failed first */
     if (rc)
         goto fail;
     free(dense_of);
@@ -1359,6 +1548,8 @@ fail:
         sf_error_set(err, rc, "%s: out of memory while building the graph", source);
 cleanup:
     free(degree);
+    slice_degrees_fini(&slices);
+    drop_degrees(&a);
     free(dense_of);
     free(index.slots);
     sf_graph_destroy(&g);
