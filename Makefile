@@ -14,13 +14,13 @@ SANITIZE ?=
 
 # Debian packages the build, the tests and the plots need.
 PACKAGES := gcc make pkg-config libhwloc-dev hwloc libjemalloc-dev liburing-dev zlib1g-dev \
-            libjansson-dev libcriterion-dev gnuplot-nox
+            libdeflate-dev libjansson-dev libcriterion-dev gnuplot-nox
 ifeq ($(MPI),1)
 PACKAGES += libopenmpi-dev openmpi-bin
 endif
 
 override CFLAGS += -std=gnu11 -fopenmp -pthread -Wall -Wextra -I. -MMD -MP
-LDLIBS = -lhwloc -luring -lz -ljansson -lm
+LDLIBS = -lhwloc -luring -lz -ldeflate -ljansson -lm
 
 # Deferred (=, not :=): on a fresh machine mpicc exists only once the
 # packages step has run, so its flags are asked for when a recipe runs.

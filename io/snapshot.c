@@ -19,6 +19,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <libdeflate.h>
 #include <zlib.h>
 
 #include "engine/parallel.h"
@@ -430,7 +431,7 @@ static int on_block(void *arg, size_t range, size_t at, const void *data, size_t
     for (size_t done = 0; done < len; done += PIECE_BYTES) {
         size_t piece = len - done < PIECE_BYTES ? len - done : PIECE_BYTES;
         if (st->checksum)
-            crc = (uint32_t)crc32_z(crc, bytes + done, piece);
+            crc = libdeflate_crc32(crc, bytes + done, piece);
         if (neighbors)
             bad |= any_at_or_above((const sf_vid *)(bytes + done), piece / sizeof(sf_vid), limit);
     }
@@ -880,7 +881,7 @@ static int checksum_sections(layout *L)
     for (size_t b = 0; b < blocks; b++) {
         uint64_t at, len;
         const section *s = &L->sections[block_at(L, first, b, &at, &len)];
-        crc[b] = (uint32_t)crc32_z(0, (const unsigned char *)s->data + at, len);
+        crc[b] = libdeflate_crc32(0, (const unsigned char *)s->data + at, len);
     }
     for (uint32_t i = 0; i < L->num_sections; i++)
         L->sections[i].crc = combine_crcs(crc + first[i], L->sections[i].bytes);

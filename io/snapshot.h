@@ -60,7 +60,7 @@ int sf_snapshot_read_header(const char *path, sf_snapshot_header *h, sf_error *e
  * mapped private and the arrays point into the mapping (g->mapping; the
  * page cache's pages are the arrays, nothing is copied): the workers of the
  * current OpenMP team share out 4 MiB blocks, prefault each
- * (MADV_POPULATE_READ) and compute its crc32 (zlib's crc32_z) while it is
+ * (MADV_POPULATE_READ) and compute its crc32 (libdeflate_crc32, zlib's CRC-32) while it is
  * in cache, checking neighbour ids against the vertex count at the same
  * time. Where the file cannot be mapped or prefaulted (Linux before 5.14),
  * or with SF_NO_MMAP=1 or SF_O_DIRECT=1, the arrays are allocated at their
