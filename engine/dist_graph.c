@@ -363,6 +363,26 @@ static uint64_t route(const sf_dist_graph *g, const sf_vid *row, const sf_vid *c
     return got;
 }
 
+/* One stable LSD radix pass of n keys of `type` by the byte at `shift`,
+ * from `from` into `to`; then the two are swapped, so `from` holds the
+ * keys sorted so far. */
+#define RADIX_PASS(type, from, to, n, shift)                                                       \
+    do {                                                                                           \
+        uint64_t count_[256] = {0}, sum_ = 0;                                                      \
+        for (uint64_t i_ = 0; i_ < (n); i_++)                                                      \
+            count_[((from)[i_] >> (shift)) & 0xff]++;                                              \
+        for (unsigned d_ = 0; d_ < 256; d_++) {                                                    \
+            uint64_t c_ = count_[d_];                                                              \
+            count_[d_] = sum_;                                                                     \
+            sum_ += c_;                                                                            \
+        }                                                                                          \
+        for (uint64_t i_ = 0; i_ < (n); i_++)                                                      \
+            (to)[count_[((from)[i_] >> (shift)) & 0xff]++] = (from)[i_];                           \
+        type *t_ = (from);                                                                         \
+        (from) = (to);                                                                             \
+        (to) = t_;                                                                                 \
+    } while (0)
+
 /* Sorts a row ascending: insertion sort when short, else LSD radix by
  * bytes (skipping the bytes above the largest id) through `scratch`. */
 static void sort_row(sf_vid *a, uint64_t n, sf_vid *scratch)
@@ -383,22 +403,8 @@ static void sort_row(sf_vid *a, uint64_t n, sf_vid *scratch)
     for (uint64_t i = 0; i < n; i++)
         max |= a[i];
     sf_vid *from = a, *to = scratch;
-    for (unsigned shift = 0; shift < 32 && (max >> shift); shift += 8) {
-        uint64_t count[256] = {0};
-        for (uint64_t i = 0; i < n; i++)
-            count[(from[i] >> shift) & 0xff]++;
-        uint64_t sum = 0;
-        for (unsigned d = 0; d < 256; d++) {
-            uint64_t c = count[d];
-            count[d] = sum;
-            sum += c;
-        }
-        for (uint64_t i = 0; i < n; i++)
-            to[count[(from[i] >> shift) & 0xff]++] = from[i];
-        sf_vid *t = from;
-        from = to;
-        to = t;
-    }
+    for (unsigned shift = 0; shift < 32 && (max >> shift); shift += 8)
+        RADIX_PASS(sf_vid, from, to, n, shift);
     if (from != a)
         memcpy(a, from, n * sizeof *a);
 }
@@ -436,22 +442,8 @@ static uint64_t sort_weighted_row(sf_vid *col, double *w, uint64_t n, struct wei
         max |= col[i];
     }
     uint64_t *from = s->keys, *to = s->spare;
-    for (unsigned shift = 32; shift < 64 && ((uint64_t)max << 32 >> shift); shift += 8) {
-        uint64_t count[256] = {0};
-        for (uint64_t i = 0; i < n; i++)
-            count[(from[i] >> shift) & 0xff]++;
-        uint64_t sum = 0;
-        for (unsigned d = 0; d < 256; d++) {
-            uint64_t c = count[d];
-            count[d] = sum;
-            sum += c;
-        }
-        for (uint64_t i = 0; i < n; i++)
-            to[count[(from[i] >> shift) & 0xff]++] = from[i];
-        uint64_t *t = from;
-        from = to;
-        to = t;
-    }
+    for (unsigned shift = 32; shift < 64 && ((uint64_t)max << 32 >> shift); shift += 8)
+        RADIX_PASS(uint64_t, from, to, n, shift);
     memcpy(s->weights, w, n * sizeof *w);
     uint64_t k = 0;
     for (uint64_t i = 0; i < n; i++) {
