@@ -32,14 +32,6 @@
 #include "io/text_edges.h"
 #include "operators/kernels.h"
 
-bool sf_dist_job_supports(const sf_algo *algo)
-{
-    return strcmp(algo->name, "pr") == 0 || strcmp(algo->name, "wcc") == 0 ||
-           strcmp(algo->name, "bfs") == 0 || strcmp(algo->name, "lcc") == 0 ||
-           strcmp(algo->name, "tc") == 0 || strcmp(algo->name, "cdlp") == 0 ||
-           strcmp(algo->name, "kcore") == 0 || strcmp(algo->name, "sssp") == 0;
-}
-
 /* ---- reading this rank's part ----------------------------------------- */
 
 static bool ends_with(const char *s, size_t n, const char *suffix)
@@ -195,25 +187,11 @@ static int read_binary_part(const char *path, bool weighted, uint64_t vertices,
     return 0;
 }
 
-static int compare_vid(const void *a, const void *b)
-{
-    sf_vid x = *(const sf_vid *)a, y = *(const sf_vid *)b;
-    return x < y ? -1 : x > y;
-}
-
 /* The rank whose snapshot rows hold dense id x: the last r with
  * first[r] <= x (first: ranks + 1 entries, first[r] = n r / R). */
 static int snapshot_owner(const uint64_t *first, int ranks, uint64_t x)
 {
-    int lo = 0, hi = ranks - 1;
-    while (lo < hi) {
-        int mid = (lo + hi + 1) / 2;
-        if (first[mid] <= x)
-            lo = mid;
-        else
-            hi = mid - 1;
-    }
-    return lo;
+    return (int)sf_lower_bound_u64(first, (uint64_t)ranks, x + 1) - 1;
 }
 
 /* Original ids of the neighbours in rows (the file's dense ids) that other
@@ -321,8 +299,7 @@ static int read_snapshot_part(const char *path, const sf_load_options *load, sf_
             if (rows.original_ids && x >= rows.first && x < rows.last)
                 id = rows.original_ids[x - rows.first];
             else if (rows.original_ids)
-                id = remote_ids[(sf_vid *)bsearch(&x, remote, num_remote, sizeof *remote,
-                                                  compare_vid) - remote];
+                id = remote_ids[sf_lower_bound_vid(remote, num_remote, x)];
             out->src[m] = out->vertex_ids[i];
             out->dst[m] = id;
             m++;
@@ -877,8 +854,6 @@ static int fail(int rc, const sf_error *err)
 int sf_dist_job_run(const sf_dist_job *job)
 {
     const sf_algo *algo = job->algo;
-    if (!sf_dist_job_supports(algo))
-        return usage("%s is not distributed yet; run it with one rank", algo->name);
     if (job->baseline)
         return usage("%s", "--baseline is the single-threaded baseline; run it with one rank");
 
@@ -953,22 +928,7 @@ int sf_dist_job_run(const sf_dist_job *job)
     void *by_id = values - (size_t)d->begin * size;
     sf_dist_barrier();
     start = sf_now();
-    if (strcmp(algo->name, "pr") == 0)
-        rc = sf_pr(e, params.iterations, params.damping, by_id, &log);
-    else if (strcmp(algo->name, "wcc") == 0)
-        rc = sf_dist_wcc(e, by_id, &log);
-    else if (strcmp(algo->name, "lcc") == 0)
-        rc = sf_dist_lcc(e, by_id, &log);
-    else if (strcmp(algo->name, "tc") == 0)
-        rc = sf_dist_tc(e, by_id, &log);
-    else if (strcmp(algo->name, "cdlp") == 0)
-        rc = sf_cdlp(e, params.iterations, by_id, &log);
-    else if (strcmp(algo->name, "kcore") == 0)
-        rc = sf_dist_kcore(e, by_id, &log);
-    else if (strcmp(algo->name, "sssp") == 0)
-        rc = sf_dist_sssp(e, params.source_vertex, by_id, &log);
-    else
-        rc = sf_dist_bfs(e, params.source_vertex, by_id, &log);
+    rc = algo->distributed(e, &params, by_id, &log);
     facts.run_s = sf_now() - start;
     if (rc)
         sf_dist_abort(1, rc == -ENOMEM ? "out of memory while running" : "the kernel failed");

@@ -24,12 +24,10 @@ typedef struct sf_dist_job {
     const char *command_line;
 } sf_dist_job;
 
-/* Whether ALGO runs over ranks (pr, wcc, bfs, sssp, cdlp, kcore). */
-bool sf_dist_job_supports(const sf_algo *algo);
-
 /* Collective: runs the job on every rank. Returns the exit status, the same
  * on every rank: 0; 1 for bad input or a failed --verify; 2 for bad usage
- * (a kernel that is not distributed yet, --baseline). Only rank 0 prints.
+ * (--baseline). Every kernel of the table runs (sf_algo.distributed). Only
+ * rank 0 prints.
  * --verify gathers the values on rank 0, which loads the whole graph and
  * compares them with the single-process reference (small graphs). */
 int sf_dist_job_run(const sf_dist_job *job);

@@ -54,6 +54,13 @@ static int wcc_engine(sf_engine *e, const sf_params *p, void *values, sf_iterati
     return sf_wcc(e, values, log);
 }
 
+static int wcc_distributed(sf_engine *e, const sf_params *p, void *values,
+                           sf_iteration_log *log)
+{
+    (void)p;
+    return sf_dist_wcc(e, values, log);
+}
+
 /* The baseline's union-find gives roots; LDBC labels are the smallest
  * original id per component, one more serial pass inside the timed run. */
 static int wcc_baseline(const sf_graph *g, const sf_params *p, void *values, double *prepare_s)
@@ -92,6 +99,12 @@ static int bfs_engine(sf_engine *e, const sf_params *p, void *values, sf_iterati
     return sf_bfs(e, p->source_vertex, values, log);
 }
 
+static int bfs_distributed(sf_engine *e, const sf_params *p, void *values,
+                           sf_iteration_log *log)
+{
+    return sf_dist_bfs(e, p->source_vertex, values, log);
+}
+
 static int bfs_baseline(const sf_graph *g, const sf_params *p, void *values, double *prepare_s)
 {
     *prepare_s = 0;
@@ -122,6 +135,12 @@ static void bfs_summarise(const sf_graph *g, const sf_params *p, const void *val
 static int sssp_engine(sf_engine *e, const sf_params *p, void *values, sf_iteration_log *log)
 {
     return sf_sssp(e, p->source_vertex, p->delta, values, log);
+}
+
+static int sssp_distributed(sf_engine *e, const sf_params *p, void *values,
+                            sf_iteration_log *log)
+{
+    return sf_dist_sssp(e, p->source_vertex, values, log);
 }
 
 static int sssp_baseline(const sf_graph *g, const sf_params *p, void *values, double *prepare_s)
@@ -197,6 +216,13 @@ static int lcc_engine(sf_engine *e, const sf_params *p, void *values, sf_iterati
     return sf_lcc(e, values, log);
 }
 
+static int lcc_distributed(sf_engine *e, const sf_params *p, void *values,
+                           sf_iteration_log *log)
+{
+    (void)p;
+    return sf_dist_lcc(e, values, log);
+}
+
 static int lcc_baseline(const sf_graph *g, const sf_params *p, void *values, double *prepare_s)
 {
     (void)p;
@@ -225,6 +251,13 @@ static int tc_engine(sf_engine *e, const sf_params *p, void *values, sf_iteratio
 {
     (void)p;
     return sf_tc(e, values, log);
+}
+
+static int tc_distributed(sf_engine *e, const sf_params *p, void *values,
+                          sf_iteration_log *log)
+{
+    (void)p;
+    return sf_dist_tc(e, values, log);
 }
 
 static int tc_baseline(const sf_graph *g, const sf_params *p, void *values, double *prepare_s)
@@ -257,6 +290,13 @@ static int kcore_engine(sf_engine *e, const sf_params *p, void *values, sf_itera
     return sf_kcore(e, values, log);
 }
 
+static int kcore_distributed(sf_engine *e, const sf_params *p, void *values,
+                             sf_iteration_log *log)
+{
+    (void)p;
+    return sf_dist_kcore(e, values, log);
+}
+
 static int kcore_baseline(const sf_graph *g, const sf_params *p, void *values, double *prepare_s)
 {
     (void)p;
@@ -283,30 +323,30 @@ static void kcore_summarise(const sf_graph *g, const sf_params *p, const void *v
 
 static const sf_algo algos[] = {
     {.name = "pr", .kind = SF_VALUES_DOUBLE,
-     .value_size = sizeof(double), .default_iterations = 20, .engine = pr_engine,
+     .value_size = sizeof(double), .default_iterations = 20, .engine = pr_engine, .distributed = pr_engine,
      .baseline = pr_baseline, .reference = pr_reference, .summarise = pr_summarise},
     {.name = "wcc", .kind = SF_VALUES_U64,
-     .value_size = sizeof(uint64_t), .engine = wcc_engine, .baseline = wcc_baseline,
+     .value_size = sizeof(uint64_t), .engine = wcc_engine, .distributed = wcc_distributed, .baseline = wcc_baseline,
      .reference = wcc_reference, .summarise = wcc_summarise},
     {.name = "bfs", .kind = SF_VALUES_DEPTH,
-     .value_size = sizeof(int64_t), .needs_source = true, .engine = bfs_engine,
+     .value_size = sizeof(int64_t), .needs_source = true, .engine = bfs_engine, .distributed = bfs_distributed,
      .baseline = bfs_baseline, .reference = bfs_reference, .summarise = bfs_summarise},
     {.name = "sssp", .kind = SF_VALUES_DOUBLE,
      .value_size = sizeof(double), .needs_source = true, .needs_weights = true,
-     .engine = sssp_engine, .baseline = sssp_baseline, .reference = sssp_reference,
+     .engine = sssp_engine, .distributed = sssp_distributed, .baseline = sssp_baseline, .reference = sssp_reference,
      .summarise = sssp_summarise},
     {.name = "cdlp",
      .kind = SF_VALUES_U64, .value_size = sizeof(uint64_t), .default_iterations = 10,
-     .engine = cdlp_engine, .baseline = cdlp_baseline, .reference = cdlp_reference,
+     .engine = cdlp_engine, .distributed = cdlp_engine, .baseline = cdlp_baseline, .reference = cdlp_reference,
      .summarise = cdlp_summarise},
     {.name = "lcc", .kind = SF_VALUES_DOUBLE,
-     .value_size = sizeof(double), .engine = lcc_engine, .baseline = lcc_baseline,
+     .value_size = sizeof(double), .engine = lcc_engine, .distributed = lcc_distributed, .baseline = lcc_baseline,
      .reference = lcc_reference, .summarise = lcc_summarise},
     {.name = "tc", .kind = SF_VALUES_U64,
-     .value_size = sizeof(uint64_t), .needs_undirected = true, .engine = tc_engine,
+     .value_size = sizeof(uint64_t), .needs_undirected = true, .engine = tc_engine, .distributed = tc_distributed,
      .baseline = tc_baseline, .reference = tc_reference, .summarise = tc_summarise},
     {.name = "kcore", .kind = SF_VALUES_U64,
-     .value_size = sizeof(uint64_t), .needs_undirected = true, .engine = kcore_engine,
+     .value_size = sizeof(uint64_t), .needs_undirected = true, .engine = kcore_engine, .distributed = kcore_distributed,
      .baseline = kcore_baseline, .reference = kcore_reference, .summarise = kcore_summarise},
 };
 

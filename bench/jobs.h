@@ -32,6 +32,8 @@ typedef struct sf_algo {
     bool needs_weights;         /* sssp */
     bool needs_undirected;      /* tc, kcore */
     int (*engine)(sf_engine *e, const sf_params *p, void *values, sf_iteration_log *log);
+    /* the same over MPI ranks (bench/dist_jobs.c), values by global dense id */
+    int (*distributed)(sf_engine *e, const sf_params *p, void *values, sf_iteration_log *log);
     int (*baseline)(const sf_graph *g, const sf_params *p, void *values, double *prepare_s);
     int (*reference)(const sf_graph *g, const sf_params *p, void *values);
     /* kernel-level results for the record, as a JSON object */

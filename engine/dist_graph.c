@@ -20,54 +20,6 @@
 
 /* ---- sorting --------------------------------------------------------- */
 
-static int compare_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : x > y;
-}
-
-/* Sorts a[0..n) ascending: LSD radix by 16-bit digits, skipping the digits
- * above the largest key; qsort when small. Returns 0 or -ENOMEM. */
-static int sort_u64(uint64_t *a, uint64_t n)
-{
-    if (n < 65536) {
-        qsort(a, n, sizeof *a, compare_u64);
-        return 0;
-    }
-    uint64_t max = 0;
-#pragma omp parallel for reduction(| : max)
-    for (uint64_t i = 0; i < n; i++)
-        max |= a[i];
-    uint64_t *tmp = malloc(n * sizeof *tmp), *count = malloc(65536 * sizeof *count);
-    if (!tmp || !count) {
-        free(tmp);
-        free(count);
-        return -ENOMEM;
-    }
-    uint64_t *from = a, *to = tmp;
-    for (unsigned shift = 0; shift < 64 && (max >> shift); shift += 16) {
-        memset(count, 0, 65536 * sizeof *count);
-        for (uint64_t i = 0; i < n; i++)
-            count[(from[i] >> shift) & 0xffff]++;
-        uint64_t sum = 0;
-        for (unsigned d = 0; d < 65536; d++) {
-            uint64_t c = count[d];
-            count[d] = sum;
-            sum += c;
-        }
-        for (uint64_t i = 0; i < n; i++)
-            to[count[(from[i] >> shift) & 0xffff]++] = from[i];
-        uint64_t *t = from;
-        from = to;
-        to = t;
-    }
-    if (from != a)
-        memcpy(a, from, n * sizeof *a);
-    free(tmp);
-    free(count);
-    return 0;
-}
-
 /* Drops repeats from sorted a[0..n); returns the new length. */
 static uint64_t unique_u64(uint64_t *a, uint64_t n)
 {
@@ -76,20 +28,6 @@ static uint64_t unique_u64(uint64_t *a, uint64_t n)
         if (k == 0 || a[i] != a[k - 1])
             a[k++] = a[i];
     return k;
-}
-
-/* First index i in sorted a[0..n) with a[i] >= x. */
-static uint64_t lower_bound_u64(const uint64_t *a, uint64_t n, uint64_t x)
-{
-    uint64_t lo = 0, hi = n;
-    while (lo < hi) {
-        uint64_t mid = lo + (hi - lo) / 2;
-        if (a[mid] < x)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
 }
 
 /* ---- owners ---------------------------------------------------------- */
@@ -142,7 +80,7 @@ static int cut_ranges(sf_dist_graph *g, const sf_vid *src, const sf_vid *dst, ui
     g->owner_begin[0] = 0;
     for (int r = 1; r < g->ranks; r++) {
         uint64_t target = (uint64_t)((unsigned __int128)total * r / g->ranks);
-        uint64_t b = lower_bound_u64(cost, blocks, target);
+        uint64_t b = sf_lower_bound_u64(cost, blocks, target);
         uint64_t v = b << shift < n ? b << shift : n;
         g->owner_begin[r] = (sf_vid)(v > g->owner_begin[r - 1] ? v : g->owner_begin[r - 1]);
     }
@@ -178,7 +116,7 @@ static int relabel(sf_edge_list *part, sf_vid *src, sf_vid *dst, struct relabel 
     memcpy(ids + m, part->dst, m * sizeof *ids);
     if (nv)
         memcpy(ids + 2 * m, part->vertex_ids, nv * sizeof *ids);
-    if (sort_u64(ids, 2 * m + nv))
+    if (sf_sort_u64(ids, 2 * m + nv))
         goto done;
     uint64_t local = unique_u64(ids, 2 * m + nv);
 
@@ -193,15 +131,16 @@ static int relabel(sf_edge_list *part, sf_vid *src, sf_vid *dst, struct relabel 
         samples[k] = local ? ids[(uint64_t)k * local / SAMPLES_PER_RANK] : UINT64_MAX;
     sf_dist_allgather(samples, all_samples, SAMPLES_PER_RANK * sizeof *samples);
     uint64_t total_samples = (uint64_t)ranks * SAMPLES_PER_RANK;
-    qsort(all_samples, total_samples, sizeof *all_samples, compare_u64);
-    uint64_t real = lower_bound_u64(all_samples, total_samples, UINT64_MAX);
+    if (sf_sort_u64(all_samples, total_samples))
+        goto done;
+    uint64_t real = sf_lower_bound_u64(all_samples, total_samples, UINT64_MAX);
     for (int r = 1; r < ranks; r++)
         splitters[r] = real ? all_samples[(uint64_t)r * real / ranks] : UINT64_MAX;
     /* rank r takes ids in [splitters[r], splitters[r+1]) */
     splitters[0] = 0;
     uint64_t at = 0;
     for (int r = 0; r < ranks; r++) {
-        uint64_t next = r + 1 < ranks ? lower_bound_u64(ids + at, local - at, splitters[r + 1]) + at
+        uint64_t next = r + 1 < ranks ? sf_lower_bound_u64(ids + at, local - at, splitters[r + 1]) + at
                                       : local;
         send_counts[r] = next - at;
         at = next;
@@ -212,7 +151,7 @@ static int relabel(sf_edge_list *part, sf_vid *src, sf_vid *dst, struct relabel 
     if (!out->slice)
         goto done;
     memcpy(out->slice, received, got * sizeof *received);
-    if (sort_u64(out->slice, got))
+    if (sf_sort_u64(out->slice, got))
         goto done;
     out->slice_len = unique_u64(out->slice, got);
     out->slice_base = sf_dist_exscan_u64(out->slice_len);
@@ -225,7 +164,7 @@ static int relabel(sf_edge_list *part, sf_vid *src, sf_vid *dst, struct relabel 
         goto done;
 #pragma omp parallel for schedule(static)
     for (uint64_t i = 0; i < got; i++)
-        answers[i] = out->slice_base + lower_bound_u64(out->slice, out->slice_len, received[i]);
+        answers[i] = out->slice_base + sf_lower_bound_u64(out->slice, out->slice_len, received[i]);
     sf_dist_alltoallv(answers, recv_counts, sizeof *answers, (void **)&dense, send_counts);
 
     /* our arcs in dense ids (ids sent in ascending order, so the answers
@@ -233,8 +172,8 @@ static int relabel(sf_edge_list *part, sf_vid *src, sf_vid *dst, struct relabel 
     if (out->n <= SF_MAX_VERTICES) {
 #pragma omp parallel for schedule(static)
         for (uint64_t i = 0; i < m; i++) {
-            src[i] = (sf_vid)dense[lower_bound_u64(ids, local, part->src[i])];
-            dst[i] = (sf_vid)dense[lower_bound_u64(ids, local, part->dst[i])];
+            src[i] = (sf_vid)dense[sf_lower_bound_u64(ids, local, part->src[i])];
+            dst[i] = (sf_vid)dense[sf_lower_bound_u64(ids, local, part->dst[i])];
         }
     }
     rc = 0;
@@ -850,7 +789,7 @@ sf_vid sf_dist_graph_find_vertex(const sf_dist_graph *g, uint64_t original_id)
 {
     uint64_t found = UINT64_MAX;
     if (g->sorted_ids) {
-        uint64_t k = lower_bound_u64(g->sorted_ids, (uint64_t)g->end - g->begin, original_id);
+        uint64_t k = sf_lower_bound_u64(g->sorted_ids, (uint64_t)g->end - g->begin, original_id);
         if (k < (uint64_t)g->end - g->begin && g->sorted_ids[k] == original_id)
             found = sf_dist_graph_by_original(g, g->begin + k);
     } else if (original_id >= g->begin && original_id < g->end) {
@@ -878,7 +817,7 @@ void sf_dist_graph_ids_of_ranks(const sf_dist_graph *g, uint64_t *values, uint64
     for (uint64_t i = 0; i < n; i++)
         if (!sf_dist_graph_owns(g, (sf_vid)values[i]))
             asked[remote++] = values[i];
-    if (sort_u64(asked, remote))
+    if (sf_sort_u64(asked, remote))
         sf_dist_abort(1, "out of memory translating labels");
     remote = unique_u64(asked, remote);
     /* sorted ranks: each owner's requests are contiguous, in rank order */
@@ -895,7 +834,7 @@ void sf_dist_graph_ids_of_ranks(const sf_dist_graph *g, uint64_t *values, uint64
     for (uint64_t i = 0; i < n; i++)
         values[i] = sf_dist_graph_owns(g, (sf_vid)values[i])
                         ? sf_dist_graph_sorted_id(g, values[i])
-                        : answers[lower_bound_u64(asked, remote, values[i])];
+                        : answers[sf_lower_bound_u64(asked, remote, values[i])];
     free(answers);
     free(requests);
     free(asked);
@@ -1096,29 +1035,15 @@ void sf_dist_mirrors_sync(sf_dist_mirrors *m, void *values, size_t elem_size)
 /* The end of the part of row [at, end) (ascending) below bound. */
 static sf_eid row_below(const sf_vid *ids, sf_eid at, sf_eid end, sf_vid bound)
 {
-    while (at < end) {
-        sf_eid mid = at + (end - at) / 2;
-        if (ids[mid] < bound)
-            at = mid + 1;
-        else
-            end = mid;
-    }
-    return at;
+    return at + sf_lower_bound_vid(ids + at, end - at, bound);
 }
 
 /* Local id of a global id below the owned range: its index among the
  * ghosts, or SF_VID_NONE when it is none of them. */
 static sf_vid ghost_local(const sf_vid *ghosts, sf_vid num_ghosts, sf_vid x)
 {
-    sf_vid lo = 0, hi = num_ghosts;
-    while (lo < hi) {
-        sf_vid mid = lo + (hi - lo) / 2;
-        if (ghosts[mid] < x)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < num_ghosts && ghosts[lo] == x ? lo : SF_VID_NONE;
+    sf_vid at = (sf_vid)sf_lower_bound_vid(ghosts, num_ghosts, x);
+    return at < num_ghosts && ghosts[at] == x ? at : SF_VID_NONE;
 }
 
 /* Ascending ids of the vertices below begin that some owned row holds. */

@@ -276,7 +276,7 @@ no_memory:
  * which the keys differ; buffers ping-pong and the result ends in keys. */
 #define ID_DIGIT_BITS 11
 
-static int radix_sort_u64(uint64_t *keys, uint64_t count)
+int sf_sort_u64(uint64_t *keys, uint64_t count)
 {
     const uint64_t digits = (uint64_t)1 << ID_DIGIT_BITS, mask = digits - 1;
     uint64_t *tmp = malloc((count ? count : 1) * sizeof *tmp);
@@ -317,15 +317,8 @@ static int radix_sort_u64(uint64_t *keys, uint64_t count)
 
 static sf_vid find_sorted(const uint64_t *ids, uint64_t n, uint64_t id)
 {
-    uint64_t lo = 0, hi = n;
-    while (lo < hi) {
-        uint64_t mid = lo + (hi - lo) / 2;
-        if (ids[mid] < id)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < n && ids[lo] == id ? (sf_vid)lo : SF_VID_NONE;
+    uint64_t at = sf_lower_bound_u64(ids, n, id);
+    return at < n && ids[at] == id ? (sf_vid)at : SF_VID_NONE;
 }
 
 /* Sparse ids: the distinct ids, sorted, are the dense ids' original ids.
@@ -346,7 +339,7 @@ static uint64_t endpoint_id(const sf_edge_list *e, uint64_t i)
 
 static uint64_t sort_unique_ids(uint64_t *ids, uint64_t count, int *rc)
 {
-    *rc = radix_sort_u64(ids, count);
+    *rc = sf_sort_u64(ids, count);
     if (*rc)
         return 0;
     uint64_t n = 0;

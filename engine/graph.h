@@ -119,4 +119,36 @@ static inline sf_eid sf_in_degree(const sf_graph *g, sf_vid v)
 /* Bytes the graph holds (CSR arrays and the id map). */
 uint64_t sf_graph_bytes(const sf_graph *g);
 
+/* Sorts keys[0..count) ascending (LSD radix over the bits in which the keys
+ * differ). Returns 0 or -ENOMEM. */
+int sf_sort_u64(uint64_t *keys, uint64_t count);
+
+/* The first index i in ascending a[0..n) with a[i] >= x (n when none). */
+static inline uint64_t sf_lower_bound_u64(const uint64_t *a, uint64_t n, uint64_t x)
+{
+    uint64_t lo = 0, hi = n;
+    while (lo < hi) {
+        uint64_t mid = lo + (hi - lo) / 2;
+        if (a[mid] < x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* The same over vertex ids (rows, id lists). */
+static inline uint64_t sf_lower_bound_vid(const sf_vid *a, uint64_t n, sf_vid x)
+{
+    uint64_t lo = 0, hi = n;
+    while (lo < hi) {
+        uint64_t mid = lo + (hi - lo) / 2;
+        if (a[mid] < x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 #endif

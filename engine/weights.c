@@ -110,15 +110,7 @@ bool sf_graph_negative_weight(sf_graph *g, sf_vid *from, sf_eid *arc)
     if (g->negative_arc == UINT64_MAX)
         return false;
     /* the source: the last vertex whose row starts at or before the arc */
-    sf_vid lo = 0, hi = g->num_vertices - 1;
-    while (lo < hi) {
-        sf_vid mid = lo + (hi - lo + 1) / 2;
-        if (g->out_offsets[mid] <= g->negative_arc)
-            lo = mid;
-        else
-            hi = mid - 1;
-    }
-    *from = lo;
+    *from = (sf_vid)(sf_lower_bound_u64(g->out_offsets, g->num_vertices, g->negative_arc + 1) - 1);
     *arc = g->negative_arc;
     return true;
 }

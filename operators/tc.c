@@ -66,20 +66,6 @@ struct tc_run {
     struct tc_scratch scratch;
 };
 
-/* Number of entries of the ascending row below `bound`. */
-static inline sf_eid count_below(const sf_vid *row, sf_eid degree, sf_vid bound)
-{
-    sf_eid lo = 0, hi = degree;
-    while (lo < hi) {
-        sf_eid mid = lo + (hi - lo) / 2;
-        if (row[mid] < bound)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
 SF_INLINE void tc_vertex(sf_vid u, const sf_vid *row, sf_eid degree, struct tc_run *r,
                          bool shared)
 {
@@ -87,7 +73,7 @@ SF_INLINE void tc_vertex(sf_vid u, const sf_vid *row, sf_eid degree, struct tc_r
     const sf_vid *nbr = r->g->out_neighbors;
     uint32_t *position = r->scratch.position, *count = r->scratch.count,
              *hit = r->scratch.hit;
-    sf_eid out_degree = count_below(row, degree, u); /* N+(u) = row[0, out_degree) */
+    sf_eid out_degree = sf_lower_bound_vid(row, degree, u); /* N+(u) = row[0, out_degree) */
     sf_tc_count_row(off, nbr, row, out_degree, position, count, hit);
     sf_tc_credit_row(u, row, out_degree, position, count, r->triangles, shared);
 }
