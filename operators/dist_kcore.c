@@ -33,6 +33,7 @@
 #include <string.h>
 
 #include "engine/dist_graph.h"
+#include "operators/dist_round.h"
 #include "operators/edge_map.h"
 #include "operators/kernels.h"
 #include "operators/vertex_map.h"
@@ -94,9 +95,8 @@ static bool dkcore_step(int round, void *arg)
 {
     struct dkcore_run *run = arg;
     (void)round;
-    sf_dist_mirrors_sync(run->mirrors, run->state.value, sizeof(uint32_t));
-    sf_engine_run(run->engine, lower_shard, &run->state);
-    return !sf_dist_any(sf_engine_count(run->engine) > 0);
+    return !sf_dist_changed_round(run->engine, run->mirrors, run->state.value, sizeof(uint32_t),
+                                  lower_shard, &run->state);
 }
 
 static void copy_out(sf_vid v, void *arg)

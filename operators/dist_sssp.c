@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "engine/dist_graph.h"
+#include "operators/dist_round.h"
 #include "operators/edge_map.h"
 #include "operators/kernels.h"
 #include "operators/vertex_map.h"
@@ -87,9 +88,8 @@ static bool dsssp_step(int round, void *arg)
 {
     struct dsssp_run *run = arg;
     (void)round;
-    sf_dist_mirrors_sync(run->mirrors, run->state.dist, sizeof(double));
-    sf_engine_run(run->engine, relax_shard, &run->state);
-    return !sf_dist_any(sf_engine_count(run->engine) > 0);
+    return !sf_dist_changed_round(run->engine, run->mirrors, run->state.dist, sizeof(double),
+                                  relax_shard, &run->state);
 }
 
 static void copy_out(sf_vid v, void *arg)
