@@ -30,17 +30,24 @@ static inline sf_graph *graph_from_arcs(const uint64_t (*arcs)[2], size_t count,
     return g;
 }
 
-static inline sf_graph *graph_generated(const char *spec, uint64_t seed, bool undirected)
+/* A generated graph built with the given options. */
+static inline sf_graph *graph_generated_with(const char *spec, uint64_t seed,
+                                             const sf_build_options *opt)
 {
     sf_edge_list e;
     sf_edge_list_init(&e);
     sf_error err;
     cr_assert_eq(sf_generate(spec, seed, &e, &err), 0, "%s", err.msg);
-    sf_build_options opt = {.undirected = undirected};
     sf_graph *g = NULL;
-    cr_assert_eq(sf_graph_build(&e, &opt, spec, &g, &err), 0, "%s", err.msg);
+    cr_assert_eq(sf_graph_build(&e, opt, spec, &g, &err), 0, "%s", err.msg);
     sf_edge_list_fini(&e);
     return g;
+}
+
+static inline sf_graph *graph_generated(const char *spec, uint64_t seed, bool undirected)
+{
+    sf_build_options opt = {.undirected = undirected};
+    return graph_generated_with(spec, seed, &opt);
 }
 
 static inline const char *datasets_dir(void);

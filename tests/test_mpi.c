@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 
 #include "engine/graph.h"
+#include "operators/kernels.h"
 #include "tests/support.h"
 
 
@@ -397,28 +398,6 @@ Test(mpi, whole_file_formats_share_their_arcs, .timeout = 120)
     cleanup();
 }
 
-/* Serial queue BFS over the single-process graph: depth by original id. */
-static void reference_depths(const sf_graph *g, sf_vid source, int64_t *depth)
-{
-    sf_vid *queue = malloc(((size_t)g->num_vertices + 1) * sizeof *queue);
-    for (sf_vid v = 0; v < g->num_vertices; v++)
-        depth[v] = -1;
-    size_t head = 0, tail = 0;
-    depth[source] = 0;
-    queue[tail++] = source;
-    while (head < tail) {
-        sf_vid u = queue[head++];
-        for (sf_eid e = g->out_offsets[u]; e < g->out_offsets[u + 1]; e++) {
-            sf_vid w = g->out_neighbors[e];
-            if (depth[w] < 0) {
-                depth[w] = depth[u] + 1;
-                queue[tail++] = w;
-            }
-        }
-    }
-    free(queue);
-}
-
 Test(mpi, bfs_kron14_matches_a_serial_bfs, .timeout = 120)
 {
     REQUIRE_MPI();
@@ -441,7 +420,7 @@ Test(mpi, bfs_kron14_matches_a_serial_bfs, .timeout = 120)
             cr_assert(at, "no result source in %s", json);
             sf_vid source = sf_graph_find_vertex(g, strtoull(at + 10, NULL, 10));
             cr_assert_neq(source, SF_VID_NONE);
-            reference_depths(g, source, depth);
+            cr_assert_eq(sf_reference_bfs(g, source, depth), 0);
             struct line *l;
             size_t n = read_lines(out, &l);
             cr_assert_eq(n, g->num_vertices);

@@ -234,14 +234,8 @@ Test(tc, generated_graphs_match_the_reference)
  * which costs time but must not change a count. */
 Test(tc, generated_graph_in_original_order)
 {
-    sf_edge_list e;
-    sf_edge_list_init(&e);
-    sf_error err;
-    cr_assert_eq(sf_generate("kron:11", 9, &e, &err), 0, "%s", err.msg);
     sf_build_options opt = {.undirected = true, .original_order = true};
-    sf_graph *g = NULL;
-    cr_assert_eq(sf_graph_build(&e, &opt, "kron:11", &g, &err), 0, "%s", err.msg);
-    sf_edge_list_fini(&e);
+    sf_graph *g = graph_generated_with("kron:11", 9, &opt);
     check_against_reference(g, "kron:11 in original order");
     sf_graph_destroy(&g);
 }
