@@ -639,7 +639,7 @@ static bool ends_with(const char *s, const char *suffix)
     return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
-/* windowed: read a window at a time (plain .el/.txt/.wel/.e, not .gz);
+/* windowed: read a window at a time (.el/.txt/.wel/.e, .gz or not);
  * narrow: parsed into 32-bit ids (.el/.txt/.wel: sf_job_load asks). */
 static void estimate_text(const char *path, bool windowed, bool narrow, load_estimate *est)
 {
@@ -681,7 +681,7 @@ static void estimate_text(const char *path, bool windowed, bool narrow, load_est
     /* the text (or its read buffer), and the edge list parsed from it, are
      * alive together; the build then gives the list back as it fills the
      * graph */
-    uint64_t window = SF_TEXT_WINDOW_BYTES * (uint64_t)omp_get_max_threads();
+    uint64_t window = 2 * SF_TEXT_WINDOW_BYTES * (uint64_t)omp_get_max_threads();
     uint64_t text = windowed && size > window ? window : size;
     est->peak_bytes = text + est->arcs * ((narrow ? 8 : 16) + (columns >= 3 ? 8 : 0));
 }
@@ -733,7 +733,7 @@ static void estimate_load(const char *graph, load_estimate *est)
     bool edge_list = strcmp(est->format, "text edge list") == 0;
     bool ldbc = ends_with(name, ".e");
     if (strcmp(est->format, "file") != 0)
-        estimate_text(graph, !gz && (edge_list || ldbc), edge_list, est);
+        estimate_text(graph, edge_list || ldbc, edge_list, est);
 }
 
 static void print_estimate(const load_estimate *est)

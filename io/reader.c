@@ -300,6 +300,27 @@ static int run_ranges(range_read *r, const sf_file_range *ranges, size_t count)
     return 0;
 }
 
+int sf_fd_read_here(int fd, const char *path, uint64_t offset, void *buf, size_t len,
+                    sf_error *err)
+{
+    sf_file_range range = {offset, buf, len};
+    range_read r = {.fd = fd, .ranges = &range};
+    if (plan_blocks(&r, &range, 1))
+        return sf_error_set(err, -ENOMEM, "%s: out of memory", path);
+    if (!worker_uring(&r)) {
+        size_t k;
+        while (claim_block(&r, &k))
+            block_pread(&r, &r.blocks[k], 0);
+    }
+    free(r.blocks);
+    if (r.failed == FAIL_ERRNO)
+        return read_error(err, path, r.fail_code);
+    if (r.failed == FAIL_EOF)
+        return sf_error_set(err, SF_EINPUT, "%s: unexpected end of file at byte %llu", path,
+                            (unsigned long long)r.fail_byte);
+    return 0;
+}
+
 /* Reads a non-regular file (pipe, character device, /proc) to its end. */
 static int read_stream(int fd, char **data, size_t *len)
 {

@@ -76,6 +76,14 @@ enum {
 int sf_file_read_ranges(const char *path, const sf_file_range *ranges, size_t count,
                         unsigned flags, sf_block_fn on_block, void *arg, sf_error *err);
 
+/* Reads len bytes at offset of the open regular file fd (named PATH in
+ * messages) into buf on the calling thread alone, through its own io_uring
+ * with several blocks in flight (pread where io_uring is refused): for a
+ * thread of its own that reads ahead while the OpenMP team works
+ * (io/stream.h). Errors as sf_file_read_ranges'. */
+int sf_fd_read_here(int fd, const char *path, uint64_t offset, void *buf, size_t len,
+                    sf_error *err);
+
 /* The first bytes of PATH, for estimates before a large read: up to *len
  * bytes (decompressed for ".gz") into buf, *len set to what was read, and
  * *size to the whole file's size in bytes. For ".gz" *size is the

@@ -20,8 +20,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -45,6 +48,21 @@ static char *write_gz(const char *name, const char *text, size_t len)
     cr_assert_eq(gzwrite(gz, text, (unsigned)len), (int)len);
     cr_assert_eq(gzclose(gz), Z_OK);
     return path;
+}
+
+/* The bytes of a file as they are on disk (not decompressed). */
+static char *read_bytes(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    cr_assert_not_null(f);
+    cr_assert_eq(fseek(f, 0, SEEK_END), 0);
+    long size = ftell(f);
+    rewind(f);
+    char *bytes = malloc((size_t)size + 1);
+    cr_assert_eq(fread(bytes, 1, (size_t)size, f), (size_t)size);
+    fclose(f);
+    *len = (size_t)size;
+    return bytes;
 }
 
 static const char *datasets_dir(void)
@@ -466,13 +484,40 @@ static uint64_t arc_dst(const sf_edge_list *l, uint64_t i)
     return l->narrow ? l->dst32[i] : l->dst[i];
 }
 
+/* How a window round hands the text to the reader. */
+enum window_source { AS_FILE, AS_GZIP, AS_PIPE };
+
+/* A child process that writes text into a new FIFO and exits; the FIFO's
+ * path is returned (the reader opens it like a file). */
+static char *write_fifo(const char *name, const char *text, size_t len)
+{
+    char *path = tmp_path(name);
+    remove(path);
+    cr_assert_eq(mkfifo(path, 0600), 0);
+    pid_t child = fork();
+    cr_assert_geq(child, 0);
+    if (child == 0) {
+        int fd = open(path, O_WRONLY);
+        for (size_t done = 0; fd >= 0 && done < len;) {
+            ssize_t n = write(fd, text + done, len - done);
+            if (n <= 0)
+                break;
+            done += (size_t)n;
+        }
+        _exit(0);
+    }
+    return path;
+}
+
 static void window_round(size_t lines, bool weighted, unsigned error_rate, uint64_t seed,
-                         size_t window, int threads, bool narrow)
+                         size_t window, int threads, bool narrow, enum window_source source)
 {
     uint64_t s = seed;
     char *text = malloc(lines * 80 + 16);
     size_t len = fuzz_text(text, lines, weighted, error_rate, &s);
-    char *path = write_file("w.el", text, len);
+    char *path = source == AS_GZIP   ? write_gz("w.el.gz", text, len)
+                 : source == AS_PIPE ? write_fifo("w.fifo", text, len)
+                                     : write_file("w.el", text, len);
     sf_edge_list expected, got;
     sf_error err = {{0}};
     uint64_t bad_line = reference_parse_strict(text, len, &expected);
@@ -508,6 +553,9 @@ static void window_round(size_t lines, bool weighted, unsigned error_rate, uint6
     }
     sf_edge_list_fini(&expected);
     sf_edge_list_fini(&got);
+    if (source == AS_PIPE) /* the writer is done or gave up when the reader stopped */
+        while (wait(NULL) > 0)
+            ;
     remove(path);
     free(path);
     free(text);
@@ -520,10 +568,26 @@ Test(io, windowed_reader_matches_reference, .init = make_tmp_dir, .fini = remove
     for (uint64_t seed = 1; seed <= 300; seed++)
         window_round(1 + seed * 7 % 300, seed % 2, seed % 3 ? 0 : 2000,
                      seed * 0x9e3779b97f4a7c15ull, windows[seed % 5], 1 + (int)(seed % 3),
-                     seed % 4 < 2);
+                     seed % 4 < 2, AS_FILE);
     /* several windows of several chunks each */
     for (uint64_t seed = 1; seed <= 8; seed++)
-        window_round(60000, seed % 2, seed % 3 ? 0 : 5, seed, 200000, 3, seed % 4 < 2);
+        window_round(60000, seed % 2, seed % 3 ? 0 : 5, seed, 200000, 3, seed % 4 < 2, AS_FILE);
+}
+
+/* The same through zlib and through a pipe: the windows are the inflated
+ * bytes or what read() gives, and a bad line's number is found without
+ * reading the file again (a pipe) or by inflating it again (.gz). */
+Test(io, windowed_reader_matches_reference_gzip_and_pipe, .init = make_tmp_dir,
+     .fini = remove_tmp_dir)
+{
+    static const size_t windows[] = {1, 7, 64, 1000, 1 << 20};
+    for (uint64_t seed = 1; seed <= 120; seed++)
+        window_round(1 + seed * 7 % 300, seed % 2, seed % 3 ? 0 : 2000,
+                     seed * 0x9e3779b97f4a7c15ull, windows[seed % 5], 1 + (int)(seed % 3),
+                     seed % 4 < 2, seed % 2 ? AS_GZIP : AS_PIPE);
+    for (uint64_t seed = 1; seed <= 4; seed++)
+        window_round(60000, seed % 2, seed % 3 ? 0 : 5, seed, 200000, 3, seed % 4 < 2,
+                     seed % 2 ? AS_GZIP : AS_PIPE);
 }
 
 /* ---- the reader ---- */
@@ -625,6 +689,49 @@ Test(io, gzip_reads_like_plain, .init = make_tmp_dir, .fini = remove_tmp_dir)
     free(plain);
     free(packed);
     free(text);
+}
+
+/* Several gzip members back to back (as `cat a.gz b.gz` makes), read a few
+ * bytes a window: every member's lines, in order, and a member cut short
+ * is corrupt data, not an early end. */
+Test(io, gzip_members_read_by_windows, .init = make_tmp_dir, .fini = remove_tmp_dir)
+{
+    size_t len_a, len_b;
+    char *a = make_big_text(3000, &len_a, 5), *b = make_big_text(2000, &len_b, 6);
+    char *pa = write_gz("a.gz", a, len_a), *pb = write_gz("b.gz", b, len_b);
+    char *both_text = malloc(len_a + len_b);
+    memcpy(both_text, a, len_a);
+    memcpy(both_text + len_a, b, len_b);
+    char *plain = write_file("ab.el", both_text, len_a + len_b);
+    size_t na, nb;
+    char *ga = read_bytes(pa, &na), *gb = read_bytes(pb, &nb);
+    char *joined = malloc(na + nb);
+    memcpy(joined, ga, na);
+    memcpy(joined + na, gb, nb);
+    char *packed = write_file("ab.el.gz", joined, na + nb);
+    char *cut = write_file("cut.el.gz", joined, na + nb / 2);
+    sf_edge_list want, got;
+    sf_error err;
+    sf_edge_list_init(&want);
+    cr_assert_eq(sf_read_text_edges_in(plain, 1000, &want, &err), 0, "%s", err.msg);
+    for (size_t window = 7; window <= 70000; window *= 10) {
+        sf_edge_list_init(&got);
+        cr_assert_eq(sf_read_text_edges_in(packed, window, &got, &err), 0, "%s", err.msg);
+        cr_assert_eq(got.count, want.count, "window %zu", window);
+        cr_expect_eq(memcmp(got.src, want.src, want.count * 8), 0);
+        cr_expect_eq(memcmp(got.dst, want.dst, want.count * 8), 0);
+        sf_edge_list_fini(&got);
+        sf_edge_list_init(&got);
+        char *expected;
+        cr_assert(asprintf(&expected, "%s: corrupt gzip data", cut) > 0);
+        cr_expect_eq(sf_read_text_edges_in(cut, window, &got, &err), SF_EINPUT);
+        cr_expect_str_eq(err.msg, expected);
+        free(expected);
+        sf_edge_list_fini(&got);
+    }
+    sf_edge_list_fini(&want);
+    free(a); free(b); free(pa); free(pb); free(both_text); free(plain);
+    free(ga); free(gb); free(joined); free(packed); free(cut);
 }
 
 /* Makes io_uring_setup fail with ENOSYS in this process, as a seccomp
