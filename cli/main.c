@@ -639,9 +639,11 @@ static bool ends_with(const char *s, const char *suffix)
     return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
-/* windowed: read a window at a time (.el/.txt/.wel/.e, .gz or not);
- * narrow: parsed into 32-bit ids (.el/.txt/.wel: sf_job_load asks). */
-static void estimate_text(const char *path, bool windowed, bool narrow, load_estimate *est)
+/* windowed: read a window at a time (.el/.txt/.wel/.e/.mtx, .gz or not);
+ * narrow: parsed into 32-bit ids (.el/.txt/.wel/.mtx: sf_job_load asks);
+ * size_line: the first line that is not a comment is a header's (.mtx). */
+static void estimate_text(const char *path, bool windowed, bool narrow, bool size_line,
+                          load_estimate *est)
 {
     enum { SAMPLE = 1 << 20 };
     char *sample = malloc(SAMPLE);
@@ -662,7 +664,10 @@ static void estimate_text(const char *path, bool windowed, bool narrow, load_est
         size_t next = (size_t)(end - sample) + 1, p = at;
         while (p < next && (sample[p] == ' ' || sample[p] == '\t'))
             p++;
-        if (sample[p] != '\n' && sample[p] != '\r' && sample[p] != '#' && sample[p] != '%') {
+        if (size_line && sample[p] != '\n' && sample[p] != '\r' && sample[p] != '%') {
+            size_line = false;
+        } else if (sample[p] != '\n' && sample[p] != '\r' && sample[p] != '#' &&
+                   sample[p] != '%') {
             if (lines == 0)
                 for (size_t q = p; q < next; q++)
                     columns += (q == p || sample[q - 1] == ' ' || sample[q - 1] == '\t') &&
@@ -731,9 +736,9 @@ static void estimate_load(const char *graph, load_estimate *est)
     else
         est->format = "file";
     bool edge_list = strcmp(est->format, "text edge list") == 0;
-    bool ldbc = ends_with(name, ".e");
+    bool ldbc = ends_with(name, ".e"), mtx = ends_with(name, ".mtx");
     if (strcmp(est->format, "file") != 0)
-        estimate_text(graph, edge_list || ldbc, edge_list, est);
+        estimate_text(graph, edge_list || ldbc || mtx, edge_list || mtx, mtx, est);
 }
 
 static void print_estimate(const load_estimate *est)

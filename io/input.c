@@ -1,8 +1,9 @@
 /* The dispatcher from a graph file's name to its reader. The one idea: the
- * suffix alone decides, after a trailing ".gz" is set aside, because
- * sf_file_read decompresses transparently and every reader below it sees
- * plain bytes. Text edge lists are read a window at a time
- * (sf_read_text_edges), never whole. A snapshot holds a built graph, not an edge list: callers
+ * suffix alone decides, after a trailing ".gz" is set aside, because the
+ * readers decompress transparently and every parser below them sees plain
+ * bytes. Text formats (edge lists, Matrix Market) are read a window at a
+ * time (io/text_reader.h), never whole; the binary ones through
+ * sf_file_read. A snapshot holds a built graph, not an edge list: callers
  * that want the graph load it with sf_snapshot_read (sf_job_load does);
  * here it is turned back into arcs for those that want an edge list
  * (convert). */
@@ -43,9 +44,8 @@ static int parse(enum format format, const char *path, const char *bytes, size_t
         break; /* not read from one file's bytes */
     case TEXT:
     case WEIGHTED_TEXT:
-        break; /* read a window at a time (sf_read_text_edges) */
     case MTX:
-        return sf_parse_mtx(path, bytes, len, out, err);
+        break; /* read a window at a time (io/text_reader.h) */
     case SG:
     case WSG:
         return sf_parse_gapbs(path, bytes, len, format == WSG, out, err);
@@ -94,9 +94,11 @@ int sf_input_read(const char *path, const sf_input_options *opt, sf_edge_list *o
                             path);
     if (format == LDBC)
         return sf_read_ldbc(path, out, err);
-    if (format == TEXT || format == WEIGHTED_TEXT) {
+    if (format == TEXT || format == WEIGHTED_TEXT || format == MTX) {
         if (opt && opt->narrow && out->count == 0 && out->capacity == 0)
             out->narrow = true;
+        if (format == MTX)
+            return sf_read_mtx(path, out, err);
         int rc = sf_read_text_edges(path, out, err);
         if (rc == 0 && format == WEIGHTED_TEXT && out->count > 0 && !out->weight)
             rc = sf_error_set(err, SF_EINPUT,

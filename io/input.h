@@ -11,9 +11,10 @@
 /* What the user may say about an input beyond its name. */
 typedef struct sf_input_options {
     uint64_t vertices; /* .bin/.wbin: the vertex count (ids 0..N-1); 0: largest id + 1 */
-    /* Text edge lists (.el .txt .wel) into a narrow list (32-bit ids, half
-     * the memory) while every id fits, widened when one does not: for
-     * callers that only hand the list to sf_graph_build. */
+    /* Text edge lists (.el .txt .wel) and Matrix Market files (.mtx) into
+     * a narrow list (32-bit ids, half the memory) while every id fits,
+     * widened when one does not: for callers that only hand the list to
+     * sf_graph_build. */
     bool narrow;
 } sf_input_options;
 
@@ -21,11 +22,12 @@ typedef struct sf_input_options {
  *   .e               LDBC Graphalytics (+ .v and .properties beside it: sf_read_ldbc)
  *   .el .txt         text edge list, 2 or 3 columns (sf_parse_text_edges)
  *   .wel             weighted text edge list: 3 columns required
- *   .mtx             Matrix Market coordinate, ids 1-based as in the file (sf_parse_mtx)
+ *   .mtx             Matrix Market coordinate, ids 1-based as in the file (sf_read_mtx)
  *   .sg .wsg         gapbs serialized graph, unweighted or weighted (sf_parse_gapbs)
  *   .bin .wbin       Gemini/GridGraph binary u32 pairs, or (u32, u32, f32) triples
  *                    (sf_parse_binary_edges)
- * and any of these followed by .gz, read through zlib by sf_file_read;
+ * and any of these followed by .gz, read through zlib (text formats a window
+ * at a time, io/text_reader.h; the others whole, by sf_file_read);
  *   .sfg             native snapshot (io/snapshot.h), turned back into arcs:
  *                    every arc of a directed graph, each edge of an
  *                    undirected one once (from its smaller original id),

@@ -1,14 +1,19 @@
 /* Matrix Market coordinate files. The one idea: past its banner and size
  * line, a coordinate file is a text edge list ("I J [VALUE]" per line), so
- * the entries go through the parallel text parser (sf_parse_edge_lines, told
- * the column count and the line the body starts on, so its messages carry
- * file lines), and what is particular to Matrix Market is checked after:
- * the declared size (a parallel pass finds the first entry outside it), the
- * declared entry count, and the ids in 1..N that no entry names, which must
- * stay vertices. The bytes come from sf_file_read, like every parser's. */
+ * it is read as one, a window at a time (io/text_reader.h): the header's
+ * lines go through a hook that reads them line by line, the entries
+ * through the parallel text parser (told the column count the banner
+ * implies, so its messages carry file lines), and what is particular to
+ * Matrix Market is checked on each window's arcs by another hook: the
+ * declared size (a parallel pass finds the first entry outside it and
+ * marks the ids entries name), the declared entry count, and at the end
+ * the ids in 1..N that no entry names, which must stay vertices. A file's
+ * bytes already in memory (sf_parse_mtx) go through the same hooks as one
+ * window, so both paths make the same checks with the same messages. */
 #include "io/mtx.h"
 
 #include <errno.h>
+#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +21,7 @@
 
 #include "engine/graph.h"
 #include "io/text_edges.h"
+#include "io/text_reader.h"
 
 #define QUOTE_MAX 64
 /* For format strings: "%%%%" prints "%%". */
@@ -131,74 +137,119 @@ static int check_banner(const char *path, const char *p, const char *end, sf_mtx
     return 0;
 }
 
+/* The header's line number `line` (text p..e, its '\n' left out): the
+ * banner when line is 1, then comment and blank lines, then the size line,
+ * which sets *done. */
+static int header_line(const char *path, const char *p, const char *e, uint64_t line,
+                       sf_mtx_header *h, bool *done, sf_error *err)
+{
+    if (line == 1)
+        return check_banner(path, p, e, h, err);
+    const char *q = p;
+    while (q < e && is_blank(*q))
+        q++;
+    static const char shift_note[] = "% shardflow: index = original id + 1";
+    if ((size_t)(e - q) >= sizeof shift_note - 1 &&
+        memcmp(q, shift_note, sizeof shift_note - 1) == 0)
+        h->shifted = true;
+    if (q == e || *q == '%')
+        return 0;
+    const char *tok[3];
+    size_t n[3];
+    if (tokenize(q, e, tok, n, 3) != 3 || !parse_u64(tok[0], n[0], &h->rows) ||
+        !parse_u64(tok[1], n[1], &h->cols) || !parse_u64(tok[2], n[2], &h->entries)) {
+        const char *shown_end = e;
+        while (shown_end > q && is_blank(shown_end[-1]))
+            shown_end--;
+        return sf_error_set(err, SF_EINPUT,
+                            "%s:%llu: bad size line '%s' (expected ROWS COLUMNS ENTRIES)", path,
+                            (unsigned long long)line, quote(q, (size_t)(shown_end - q)).text);
+    }
+    uint64_t vertices = h->rows > h->cols ? h->rows : h->cols;
+    if (vertices > SF_MAX_VERTICES)
+        return sf_error_set(err, SF_EINPUT,
+                            "%s:%llu: a %llu x %llu matrix has more than the %llu vertices "
+                            "a graph may have",
+                            path, (unsigned long long)line, (unsigned long long)h->rows,
+                            (unsigned long long)h->cols, (unsigned long long)SF_MAX_VERTICES);
+    *done = true;
+    return 0;
+}
+
+static int missing_size_line(const char *path, uint64_t line, sf_error *err)
+{
+    return sf_error_set(err, SF_EINPUT, "%s:%llu: missing size line (ROWS COLUMNS ENTRIES)", path,
+                        (unsigned long long)line);
+}
+
 int sf_mtx_read_header(const char *path, const char *text, size_t len, sf_mtx_header *h,
                        sf_error *err)
 {
     const char *end = text + len, *p = text;
     memset(h, 0, sizeof *h);
-    const char *e = line_end(p, end);
-    int rc = check_banner(path, p, e, h, err);
-    if (rc)
-        return rc;
-
-    /* Comments and blank lines, then the size line. */
-    uint64_t line = 1;
-    for (p = e + 1; p < end; p = e + 1) {
-        line++;
-        e = line_end(p, end);
-        const char *q = p;
-        while (q < e && is_blank(*q))
-            q++;
-        static const char shift_note[] = "% shardflow: index = original id + 1";
-        if ((size_t)(e - q) >= sizeof shift_note - 1 &&
-            memcmp(q, shift_note, sizeof shift_note - 1) == 0)
-            h->shifted = true;
-        if (q == e || *q == '%')
-            continue;
-        const char *tok[3];
-        size_t n[3];
-        if (tokenize(q, e, tok, n, 3) != 3 || !parse_u64(tok[0], n[0], &h->rows) ||
-            !parse_u64(tok[1], n[1], &h->cols) || !parse_u64(tok[2], n[2], &h->entries)) {
-            const char *shown_end = e;
-            while (shown_end > q && is_blank(shown_end[-1]))
-                shown_end--;
-            return sf_error_set(err, SF_EINPUT,
-                                "%s:%llu: bad size line '%s' (expected ROWS COLUMNS ENTRIES)",
-                                path, (unsigned long long)line,
-                                quote(q, (size_t)(shown_end - q)).text);
+    for (uint64_t line = 1;; line++) {
+        const char *e = line_end(p, end);
+        bool done = false;
+        int rc = header_line(path, p, e, line, h, &done, err);
+        if (rc)
+            return rc;
+        if (done) {
+            h->body = e < end ? (size_t)(e + 1 - text) : len;
+            h->body_line = line + 1;
+            return 0;
         }
-        uint64_t vertices = h->rows > h->cols ? h->rows : h->cols;
-        if (vertices > SF_MAX_VERTICES)
-            return sf_error_set(err, SF_EINPUT,
-                                "%s:%llu: a %llu x %llu matrix has more than the %llu vertices "
-                                "a graph may have",
-                                path, (unsigned long long)line, (unsigned long long)h->rows,
-                                (unsigned long long)h->cols, (unsigned long long)SF_MAX_VERTICES);
-        h->body = e < end ? (size_t)(e + 1 - text) : len;
-        h->body_line = line + 1;
-        return 0;
+        if (e == end || e + 1 == end)
+            return missing_size_line(path, line + 1, err);
+        p = e + 1;
     }
-    return sf_error_set(err, SF_EINPUT, "%s:%llu: missing size line (ROWS COLUMNS ENTRIES)", path,
-                        (unsigned long long)line + 1);
 }
 
-/* One pass over the arcs: marks in named[1..n] every id an arc names, and
- * returns the index of the first arc with an end outside 1..rows (sources)
- * or 1..cols (targets), or count when all are inside. Bytes, not bits: a
- * plain store per end, and racing stores all write 1. */
-static uint64_t mark_named(const uint64_t *src, const uint64_t *dst, uint64_t count, uint64_t rows,
+/* ---- the checks on the entries, a window at a time ---- */
+
+/* A read in progress: the header as far as it went, then what the entries
+ * so far have shown. */
+struct mtx_read {
+    const char *path;
+    sf_edge_reader *reader;
+    sf_mtx_header h;
+    uint64_t lines;          /* header lines taken */
+    bool empty;              /* a 0-byte file: an empty graph */
+    uint64_t vertices;       /* max(rows, cols) */
+    uint8_t *named;          /* named[v]: an entry names id v (1..vertices) */
+    /* An entry broke the header's word. Its message waits for the end of
+     * the file, because a bad line anywhere (the parser's message) comes
+     * first, as when the whole file is parsed before it is checked. */
+    bool failed;
+    sf_error failure;
+};
+
+static inline uint64_t id_at(const void *ids, bool narrow, uint64_t i)
+{
+    return narrow ? ((const uint32_t *)ids)[i] : ((const uint64_t *)ids)[i];
+}
+
+/* One pass over arcs [from, to) of l, narrow or wide: marks in named[1..n]
+ * every id an arc names, and returns the index of the first arc with an end
+ * outside 1..rows (sources) or 1..cols (targets), or `to` when all are
+ * inside. Bytes, not bits: a plain store per end, and racing stores all
+ * write 1. */
+static uint64_t mark_named(const sf_edge_list *l, uint64_t from, uint64_t to, uint64_t rows,
                            uint64_t cols, uint8_t *named)
 {
-    uint64_t first = count;
+    bool narrow = l->narrow;
+    const void *src = narrow ? (const void *)l->src32 : (const void *)l->src;
+    const void *dst = narrow ? (const void *)l->dst32 : (const void *)l->dst;
+    uint64_t first = to;
 #pragma omp parallel for schedule(static) reduction(min : first)
-    for (uint64_t i = 0; i < count; i++) {
-        if ((src[i] - 1 >= rows) | (dst[i] - 1 >= cols)) { /* 0 wraps to UINT64_MAX */
+    for (uint64_t i = from; i < to; i++) {
+        uint64_t s = id_at(src, narrow, i), d = id_at(dst, narrow, i);
+        if ((s - 1 >= rows) | (d - 1 >= cols)) { /* 0 wraps to UINT64_MAX */
             if (i < first)
                 first = i;
             continue;
         }
-        __atomic_store_n(&named[src[i]], 1, __ATOMIC_RELAXED);
-        __atomic_store_n(&named[dst[i]], 1, __ATOMIC_RELAXED);
+        __atomic_store_n(&named[s], 1, __ATOMIC_RELAXED);
+        __atomic_store_n(&named[d], 1, __ATOMIC_RELAXED);
     }
     return first;
 }
@@ -224,75 +275,169 @@ static int list_unnamed(sf_edge_list *out, const uint8_t *named, uint64_t n)
     return 0;
 }
 
-/* The last line of text[0..len): a final '\n' ends a line, it starts none. */
-static uint64_t last_line(const char *text, size_t len)
+/* Header lines, a window's whole lines at a time (sf_edge_reader.head). */
+static int mtx_head(void *arg, const char *text, size_t len, bool last, size_t *used,
+                    bool *done, sf_error *err)
 {
-    uint64_t lines = 1;
-    for (const char *p = text; (p = memchr(p, '\n', (size_t)(text + len - p))) != NULL; p++)
-        lines++;
-    return len > 0 && text[len - 1] == '\n' ? lines - 1 : lines;
+    struct mtx_read *m = arg;
+    const char *end = text + len;
+    *done = false;
+    for (const char *p = text; p < end;) {
+        const char *e = line_end(p, end);
+        int rc = header_line(m->path, p, e, ++m->lines, &m->h, done, err);
+        if (rc)
+            return rc;
+        p = e < end ? e + 1 : end;
+        if (!*done)
+            continue;
+        *used = (size_t)(p - text);
+        m->reader->columns = m->h.weighted ? 3 : 2;
+        m->vertices = m->h.rows > m->h.cols ? m->h.rows : m->h.cols;
+        m->named = calloc(m->vertices + 1, 1);
+        return m->named ? 0 : sf_error_set(err, -ENOMEM, "%s: out of memory", m->path);
+    }
+    *used = len;
+    if (!last)
+        return 0;
+    if (m->lines == 0) { /* no byte at all */
+        m->empty = *done = true;
+        return 0;
+    }
+    return missing_size_line(m->path, m->lines + 1, err);
+}
+
+/* The arcs a window brought against the header: the first entry outside
+ * the matrix or past the declared count, whichever comes first, is kept
+ * as the failure. */
+static int check_window(struct mtx_read *m, sf_edge_window *w, const sf_edge_list *out,
+                        sf_error *err)
+{
+    uint64_t from = w->first_arc, to = out->count, entries = m->h.entries;
+    uint64_t outside = mark_named(out, from, to, m->h.rows, m->h.cols, m->named);
+    uint64_t extra = to < entries ? to : entries;
+    uint64_t bad;
+    if (outside < to && outside <= extra)
+        bad = outside;
+    else if (to > entries)
+        bad = entries;
+    else
+        return 0;
+    uint64_t first_line;
+    int rc = sf_edge_window_line(w, w->edges_at, &first_line, err);
+    if (rc)
+        return rc;
+    uint64_t line = sf_edge_line_number(w->text + w->edges_at, w->len - w->edges_at, first_line,
+                                        bad - from);
+    m->failed = true;
+    if (bad == outside) {
+        const void *src = out->narrow ? (const void *)out->src32 : (const void *)out->src;
+        const void *dst = out->narrow ? (const void *)out->dst32 : (const void *)out->dst;
+        unsigned long long i = id_at(src, out->narrow, bad), j = id_at(dst, out->narrow, bad);
+        sf_error_set(&m->failure, SF_EINPUT,
+                     "%s:%llu: entry (%llu, %llu) is outside the %llu x %llu matrix%s", m->path,
+                     (unsigned long long)line, i, j, (unsigned long long)m->h.rows,
+                     (unsigned long long)m->h.cols,
+                     i == 0 || j == 0 ? " (indices are 1-based)" : "");
+    } else {
+        sf_error_set(&m->failure, SF_EINPUT,
+                     "%s:%llu: more entries than the %llu declared on line %llu", m->path,
+                     (unsigned long long)line, (unsigned long long)entries,
+                     (unsigned long long)m->lines);
+    }
+    return 0;
+}
+
+/* The whole file has been read and every entry was inside: fewer entries
+ * than declared fail at the file's last line; otherwise the ids no entry
+ * names become listed vertices, and shifted ids are moved back. */
+static int finish(struct mtx_read *m, sf_edge_window *w, sf_edge_list *out, sf_error *err)
+{
+    uint64_t found = out->count;
+    if (found < m->h.entries) {
+        /* a final '\n' ends a line, it starts none */
+        uint64_t last_line;
+        int rc = sf_edge_window_line(w, w->len, &last_line, err);
+        if (rc)
+            return rc;
+        if (w->len == 0 || w->text[w->len - 1] == '\n')
+            last_line--;
+        return sf_error_set(err, SF_EINPUT,
+                            "%s:%llu: the file ends after %llu of the %llu entries declared on "
+                            "line %llu",
+                            m->path, (unsigned long long)last_line, (unsigned long long)found,
+                            (unsigned long long)m->h.entries, (unsigned long long)m->lines);
+    }
+    out->declared_directed = m->h.symmetric ? 0 : 1;
+    if (list_unnamed(out, m->named, m->vertices))
+        return sf_error_set(err, -ENOMEM, "%s: out of memory", m->path);
+    if (m->h.shifted) { /* indices are original ids + 1 (all >= 1: checked) */
+        if (out->narrow) {
+#pragma omp parallel for schedule(static)
+            for (uint64_t i = 0; i < out->count; i++) {
+                out->src32[i]--;
+                out->dst32[i]--;
+            }
+        } else {
+#pragma omp parallel for schedule(static)
+            for (uint64_t i = 0; i < out->count; i++) {
+                out->src[i]--;
+                out->dst[i]--;
+            }
+        }
+        for (uint64_t i = 0; i < out->num_vertex_ids; i++)
+            out->vertex_ids[i]--;
+    }
+    return 0;
+}
+
+/* Each window's arcs (sf_edge_reader.window). */
+static int mtx_window(void *arg, sf_edge_window *w, sf_edge_list *out, sf_error *err)
+{
+    struct mtx_read *m = arg;
+    if (m->empty)
+        return 0;
+    int rc = 0;
+    if (!m->failed && out->count > w->first_arc)
+        rc = check_window(m, w, out, err);
+    if (rc)
+        return rc;
+    if (m->failed) /* only a bad line further on can change the message */
+        out->count = w->first_arc;
+    if (!w->last)
+        return 0;
+    if (m->failed) {
+        if (err)
+            *err = m->failure;
+        return SF_EINPUT;
+    }
+    return finish(m, w, out, err);
+}
+
+/* text != NULL: the file's bytes in memory; else PATH read by windows. */
+static int read_mtx(const char *path, const char *text, size_t len, size_t window,
+                    sf_edge_list *out, sf_error *err)
+{
+    struct mtx_read m = {.path = path};
+    sf_edge_reader reader = {.head = mtx_head, .window = mtx_window, .arg = &m};
+    m.reader = &reader;
+    int rc = text ? sf_parse_edge_windows(path, text, len, &reader, out, err)
+                  : sf_read_edge_windows(path, window, &reader, out, err);
+    free(m.named);
+    return rc;
 }
 
 int sf_parse_mtx(const char *path, const char *text, size_t len, sf_edge_list *out,
                  sf_error *err)
 {
-    if (len == 0)
-        return 0;
-    sf_mtx_header h;
-    int rc = sf_mtx_read_header(path, text, len, &h, err);
-    if (rc)
-        return rc;
-    const char *body = text + h.body;
-    size_t body_len = len - h.body;
-    rc = sf_parse_edge_lines(path, body, body_len, h.body_line, h.weighted ? 3 : 2, out, err);
-    if (rc)
-        return rc;
+    return read_mtx(path, text ? text : "", len, 0, out, err);
+}
 
-    /* Whichever comes first in the file: an entry outside the matrix, or
-     * the first entry past the declared count. */
-    uint64_t found = out->count, vertices = h.rows > h.cols ? h.rows : h.cols;
-    uint8_t *named = calloc(vertices + 1, 1);
-    if (!named)
-        return sf_error_set(err, -ENOMEM, "%s: out of memory", path);
-    uint64_t outside = mark_named(out->src, out->dst, found, h.rows, h.cols, named);
-    uint64_t extra = found > h.entries ? h.entries : found;
-    uint64_t size_line = h.body_line - 1;
-    if (outside < found && outside <= extra) {
-        unsigned long long i = out->src[outside], j = out->dst[outside];
-        uint64_t line = sf_edge_line_number(body, body_len, h.body_line, outside);
-        rc = sf_error_set(err, SF_EINPUT,
-                          "%s:%llu: entry (%llu, %llu) is outside the %llu x %llu matrix%s", path,
-                          (unsigned long long)line, i, j, (unsigned long long)h.rows,
-                          (unsigned long long)h.cols,
-                          i == 0 || j == 0 ? " (indices are 1-based)" : "");
-    } else if (found > h.entries) {
-        uint64_t line = sf_edge_line_number(body, body_len, h.body_line, h.entries);
-        rc = sf_error_set(err, SF_EINPUT,
-                          "%s:%llu: more entries than the %llu declared on line %llu", path,
-                          (unsigned long long)line, (unsigned long long)h.entries,
-                          (unsigned long long)size_line);
-    } else if (found < h.entries) {
-        rc = sf_error_set(err, SF_EINPUT,
-                          "%s:%llu: the file ends after %llu of the %llu entries declared on "
-                          "line %llu",
-                          path, (unsigned long long)last_line(text, len),
-                          (unsigned long long)found, (unsigned long long)h.entries,
-                          (unsigned long long)size_line);
-    }
-    if (rc == 0) {
-        out->declared_directed = h.symmetric ? 0 : 1;
-        if (list_unnamed(out, named, vertices))
-            rc = sf_error_set(err, -ENOMEM, "%s: out of memory", path);
-    }
-    if (rc == 0 && h.shifted) { /* indices are original ids + 1 (all >= 1: checked above) */
-#pragma omp parallel for schedule(static)
-        for (uint64_t i = 0; i < out->count; i++) {
-            out->src[i]--;
-            out->dst[i]--;
-        }
-        for (uint64_t i = 0; i < out->num_vertex_ids; i++)
-            out->vertex_ids[i]--;
-    }
-    free(named);
-    return rc;
+int sf_read_mtx_in(const char *path, size_t window, sf_edge_list *out, sf_error *err)
+{
+    return read_mtx(path, NULL, 0, window, out, err);
+}
+
+int sf_read_mtx(const char *path, sf_edge_list *out, sf_error *err)
+{
+    return sf_read_mtx_in(path, SF_TEXT_WINDOW_BYTES * (size_t)omp_get_max_threads(), out, err);
 }

@@ -61,9 +61,27 @@ int sf_mtx_read_header(const char *path, const char *text, size_t len, sf_mtx_he
  * found 2", "bad vertex id 'x'", "vertex id ... overflows 64 bits", "bad
  * weight 'nan'"), an entry outside the declared size ("entry (4, 1) is
  * outside the 3 x 3 matrix"), more entries than declared (at the first
- * extra one) or fewer (at the end of the file); -ENOMEM. On error out may
- * hold part of the input: the caller finalises it. */
+ * extra one) or fewer (at the end of the file's last line); -ENOMEM. A
+ * bad line's message comes before the size and count checks wherever the
+ * bad line is. On error out may hold part of the input: the caller
+ * finalises it.
+ *
+ * A narrow list (out->narrow, engine/edge_list.h) gets 32-bit ids, which
+ * every id inside the matrix fits. */
 int sf_parse_mtx(const char *path, const char *text, size_t len, sf_edge_list *out,
                  sf_error *err);
+
+/* Reads the Matrix Market file PATH (inflated when it ends in ".gz", read()
+ * when a pipe) into out, which must be empty, a window at a time
+ * (io/text_reader.h: SF_TEXT_WINDOW_BYTES per worker, two windows held):
+ * the text is never whole in memory, only the arcs (8 bytes an arc in a
+ * narrow list, 16 wide, 8 more when weighted) and one byte per vertex to
+ * mark the ids that entries name. The same arcs, weights, vertex_ids and
+ * directedness as sf_parse_mtx on the file's bytes, and the same errors
+ * with the same lines (counted, for a message, by reading the file again). */
+int sf_read_mtx(const char *path, sf_edge_list *out, sf_error *err);
+
+/* The same with windows of window_bytes (>= 1): for tests. */
+int sf_read_mtx_in(const char *path, size_t window_bytes, sf_edge_list *out, sf_error *err);
 
 #endif

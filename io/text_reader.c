@@ -1,14 +1,17 @@
-/* Text edge list files, a window at a time. The one idea: a window is cut
- * after its last line end, so each window holds whole lines and goes
- * through the parallel parser (io/text_edges.c) as a text of its own; the
- * partial line at its end is carried to the front of the next window,
- * which the stream (io/stream.h) reads on its own thread while this one is
- * parsed. The parser is told the file's column count, so every window is
- * held to the file's first data line. Line numbers are only needed for a
- * message: when a window fails, the lines before it are counted (one more
- * read of the file, inflated again for .gz) and the window is parsed again
- * with its true first line, so the success path never counts lines; a
- * pipe, which cannot be read twice, counts them as it goes. */
+/* Text edge files, a window at a time. The one idea: a window is cut after
+ * its last line end, so each window holds whole lines and goes through the
+ * parallel parser (io/text_edges.c) as a text of its own; the partial line
+ * at its end is carried to the front of the next window, which the stream
+ * (io/stream.h) reads on its own thread while this one is parsed. A format
+ * with a header (Matrix Market) takes its lines first through a hook, and
+ * checks each window's arcs through another, so one window loop serves
+ * every text format. The parser is told the file's column count, so every
+ * window is held to the file's first data line (or to the header's word).
+ * Line numbers are only needed for a message: when a window fails, the
+ * lines before it are counted (one more read of the file, inflated again
+ * for .gz) and the window is parsed again with its true first line, so the
+ * success path never counts lines; a pipe, which cannot be read twice,
+ * counts them as it goes. */
 #define _GNU_SOURCE /* memrchr */
 #include "io/text_reader.h"
 
@@ -77,25 +80,113 @@ static int reserve_ahead(sf_edge_list *out, uint64_t arcs_so_far, uint64_t bytes
     return sf_edge_list_reserve(out, want, weighted);
 }
 
-int sf_read_text_edges(const char *path, sf_edge_list *out, sf_error *err)
+/* Where a read stands between windows. */
+struct edge_read {
+    const char *path;
+    sf_edge_reader *reader;
+    sf_edge_list *out;
+    bool in_head;            /* the header's lines are not all taken yet */
+    bool lines_known;        /* lines_before is exact */
+    bool count_as_we_go;     /* a pipe (cannot be read again), or bytes in memory */
+    uint64_t lines_before;   /* '\n's before the next window, when known */
+    uint64_t offset;         /* file offset of the next window's first byte */
+    uint64_t edges_offset;   /* file offset of the first edge line */
+    uint64_t size;           /* the whole file's bytes (an estimate), 0 unknown */
+    uint64_t start_count;    /* out->count when the read began */
+    int columns;             /* 0 until fixed by the reader or the first data line */
+};
+
+int sf_edge_window_line(sf_edge_window *w, size_t at, uint64_t *line, sf_error *err)
 {
-    return sf_read_text_edges_in(path, SF_TEXT_WINDOW_BYTES * (size_t)omp_get_max_threads(),
-                                 out, err);
+    if (w->first_line == 0) {
+        uint64_t lines = 0;
+        int rc = count_lines_before(w->path, w->offset, &lines, err);
+        if (rc)
+            return rc;
+        w->first_line = lines + 1;
+    }
+    *line = w->first_line + count_newlines(w->text, at);
+    return 0;
 }
 
-int sf_read_text_edges_in(const char *path, size_t window, sf_edge_list *out, sf_error *err)
+/* One window of whole lines (the file's end when `last`): the head's part,
+ * then the edge lines parsed and handed to the window hook. */
+static int take_window(struct edge_read *r, const char *text, size_t len, bool last,
+                       sf_error *err)
+{
+    sf_edge_reader *hooks = r->reader;
+    sf_edge_list *out = r->out;
+    sf_edge_window w = {
+        .path = r->path, .text = text, .len = len, .first_arc = out->count, .last = last,
+        .offset = r->offset, .first_line = r->lines_known ? r->lines_before + 1 : 0,
+    };
+    int rc = 0;
+    if (r->in_head) {
+        bool done = hooks->head == NULL;
+        size_t used = 0;
+        if (hooks->head && (rc = hooks->head(hooks->arg, text, len, last, &used, &done, err)))
+            return rc;
+        w.edges_at = used;
+        if (!done) { /* header lines only: counted, they are few */
+            r->lines_before += count_newlines(text, len);
+            r->offset += len;
+            return 0;
+        }
+        r->in_head = false;
+        r->columns = hooks->columns;
+        r->edges_offset = r->offset + used;
+    }
+
+    const char *edges = text + w.edges_at;
+    size_t edges_len = len - w.edges_at;
+    /* the column count the parser holds this window to: 0 lets its first
+     * data line decide, for the window that decides the file's */
+    int columns = r->columns;
+    if (r->columns == 0)
+        r->columns = sf_text_edge_columns(edges, edges_len);
+    /* (no estimate before the first arc: and no weights for a file that
+     * turns out to have no arc) */
+    uint64_t edges_before = r->offset + w.edges_at - r->edges_offset;
+    if (out->count > r->start_count && r->size > edges_before + r->edges_offset) {
+        rc = reserve_ahead(out, out->count - r->start_count, edges_before,
+                           r->size - edges_before - r->edges_offset, r->columns == 3);
+        if (rc)
+            return sf_error_set(err, rc, "%s: out of memory", r->path);
+    }
+    /* the success path needs no line number: unknown ones are counted
+     * when the parser fails, and the window parsed again */
+    uint64_t line = w.first_line ? w.first_line + count_newlines(text, w.edges_at) : 1;
+    rc = sf_parse_edge_lines(r->path, edges, edges_len, line, columns, out, err);
+    if (rc == SF_EINPUT && w.first_line == 0) {
+        rc = sf_edge_window_line(&w, w.edges_at, &line, err);
+        if (rc == 0)
+            rc = sf_parse_edge_lines(r->path, edges, edges_len, line, columns, out, err);
+    }
+    if (rc == 0 && hooks->window)
+        rc = hooks->window(hooks->arg, &w, out, err);
+    if (last)
+        return rc;
+    if (r->lines_known && r->count_as_we_go)
+        r->lines_before += count_newlines(text, len);
+    else
+        r->lines_known = false;
+    r->offset += len;
+    return rc;
+}
+
+int sf_read_edge_windows(const char *path, size_t window, sf_edge_reader *reader,
+                         sf_edge_list *out, sf_error *err)
 {
     sf_file_stream *stream;
     int rc = sf_file_stream_create(path, window, &stream, err);
     if (rc)
         return rc;
-    uint64_t size = sf_file_stream_size_hint(stream);
-    /* a pipe cannot be read again for a message's line: count as we go */
-    bool count_as_we_go = !sf_file_stream_rereadable(stream);
-    int columns = 0;
-    uint64_t offset = 0;     /* stream offset of the held window's first byte */
-    uint64_t lines_before = 0; /* '\n's before it, when counted as we go */
-    uint64_t start_count = out->count;
+    struct edge_read r = {
+        .path = path, .reader = reader, .out = out, .in_head = true, .lines_known = true,
+        /* a pipe cannot be read again for a message's line: count as we go */
+        .count_as_we_go = !sf_file_stream_rereadable(stream),
+        .size = sf_file_stream_size_hint(stream), .start_count = out->count,
+    };
     for (;;) {
         const char *buf;
         size_t filled;
@@ -114,32 +205,32 @@ int sf_read_text_edges_in(const char *path, size_t window, sf_edge_list *out, sf
             break;
         if (cut == 0 && !last)
             continue;
-        if (columns == 0)
-            columns = sf_text_edge_columns(buf, cut);
-        if (columns != 0 && offset > 0 && size > offset) {
-            rc = reserve_ahead(out, out->count - start_count, offset, size - offset,
-                               columns == 3);
-            if (rc) {
-                rc = sf_error_set(err, rc, "%s: out of memory", path);
-                break;
-            }
-        }
-        rc = sf_parse_edge_lines(path, buf, cut, lines_before + 1, offset > 0 ? columns : 0, out,
-                                 err);
-        if (rc == SF_EINPUT && offset > 0 && !count_as_we_go) {
-            /* the message's line, from the lines before this window: count
-             * them from the start, then parse again */
-            uint64_t lines = 0;
-            rc = count_lines_before(path, offset, &lines, err);
-            if (rc == 0)
-                rc = sf_parse_edge_lines(path, buf, cut, lines + 1, columns, out, err);
-        }
+        rc = take_window(&r, buf, cut, last, err);
         if (rc || last)
             break;
-        if (count_as_we_go)
-            lines_before += count_newlines(buf, cut);
-        offset += cut;
     }
     sf_file_stream_destroy(&stream);
     return rc;
+}
+
+int sf_parse_edge_windows(const char *path, const char *text, size_t len, sf_edge_reader *reader,
+                          sf_edge_list *out, sf_error *err)
+{
+    struct edge_read r = {
+        .path = path, .reader = reader, .out = out, .in_head = true, .lines_known = true,
+        .count_as_we_go = true, .size = len, .start_count = out->count,
+    };
+    return take_window(&r, text, len, true, err);
+}
+
+int sf_read_text_edges(const char *path, sf_edge_list *out, sf_error *err)
+{
+    return sf_read_text_edges_in(path, SF_TEXT_WINDOW_BYTES * (size_t)omp_get_max_threads(),
+                                 out, err);
+}
+
+int sf_read_text_edges_in(const char *path, size_t window, sf_edge_list *out, sf_error *err)
+{
+    sf_edge_reader plain = {0};
+    return sf_read_edge_windows(path, window, &plain, out, err);
 }

@@ -1,10 +1,15 @@
-/* Text edge list files read a window at a time: no buffer holds the whole
- * file, so a large edge list costs one window of text (a few blocks per
- * worker) beside the arcs parsed from it. */
+/* Text edge files read a window at a time: no buffer holds the whole file,
+ * so a large edge list costs one window of text (a few blocks per worker)
+ * beside the arcs parsed from it. Plain edge lists use sf_read_text_edges;
+ * formats with a header before their edge lines (Matrix Market) and checks
+ * of their own on the arcs use the general reader, sf_read_edge_windows,
+ * with hooks. */
 #ifndef SF_IO_TEXT_READER_H
 #define SF_IO_TEXT_READER_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "engine/edge_list.h"
 #include "engine/error.h"
@@ -37,5 +42,64 @@ int sf_read_text_edges(const char *path, sf_edge_list *out, sf_error *err);
  * for tests, which cut small files into many windows. */
 int sf_read_text_edges_in(const char *path, size_t window_bytes, sf_edge_list *out,
                           sf_error *err);
+
+/* ---- the general reader: header lines, then edge lines with checks ---- */
+
+/* One window as a hook sees it: valid until the hook returns. */
+typedef struct sf_edge_window {
+    const char *path;
+    const char *text;     /* whole lines (the file's last bytes when `last`) */
+    size_t len;
+    size_t edges_at;      /* text[edges_at..len) are edge lines, what precedes
+                           * them the end of a header */
+    uint64_t first_arc;   /* out's arcs from this index on came from this window */
+    bool last;            /* the file ends with this window */
+    /* for sf_edge_window_line: */
+    uint64_t offset;      /* of text[0] in the file's (decompressed) bytes */
+    uint64_t first_line;  /* the file line text[0] starts on; 0: not counted yet */
+} sf_edge_window;
+
+/* What a format adds to the edge lines. Every member may be 0/NULL. */
+typedef struct sf_edge_reader {
+    /* The column count every edge line must have (2 or 3), or 0: the first
+     * data line decides, as sf_parse_text_edges does. `head` may set it. */
+    int columns;
+    /* The lines before the edge lines. Called with each window's whole
+     * lines in file order (and, when `last`, the file's last bytes even if
+     * they are none) until it sets *done; *used gets the bytes it took, a
+     * number of whole lines (all of them when not done), and the rest of
+     * the window is edge lines. It must finish or fail when `last`. NULL:
+     * no header. */
+    int (*head)(void *arg, const char *text, size_t len, bool last, size_t *used, bool *done,
+                sf_error *err);
+    /* Called after each window's edge lines were parsed into out (arcs
+     * first_arc..out->count), for every window from the one where the head
+     * ended to the last (w->last), even when it has no edge line: checks
+     * on the arcs and what must be done at the end. It may drop the
+     * window's arcs (out->count = first_arc). A non-zero return stops the
+     * read with that error. */
+    int (*window)(void *arg, sf_edge_window *w, sf_edge_list *out, sf_error *err);
+    void *arg;
+} sf_edge_reader;
+
+/* Reads PATH a window of window_bytes at a time (grown for a longer line),
+ * as sf_read_text_edges_in does, through the reader's hooks: header lines
+ * to `head`, then edge lines parsed into out (sf_parse_edge_lines, with
+ * the file's lines in messages, counted only on error) and handed to
+ * `window`. Errors: the stream's, the parser's, the hooks'; on error out
+ * may hold part of the input. */
+int sf_read_edge_windows(const char *path, size_t window_bytes, sf_edge_reader *reader,
+                         sf_edge_list *out, sf_error *err);
+
+/* The same over text[0..len) in memory, as one last window (for formats
+ * read from bytes: the checks are the same code). */
+int sf_parse_edge_windows(const char *path, const char *text, size_t len, sf_edge_reader *reader,
+                          sf_edge_list *out, sf_error *err);
+
+/* The file line of w->text[at] (at <= w->len), for a hook's message: the
+ * lines before the window are counted (the file read again from the start,
+ * inflated again for .gz) the first time a window is asked, when they were
+ * not known. Errors: the stream's, when reading again fails. */
+int sf_edge_window_line(sf_edge_window *w, size_t at, uint64_t *line, sf_error *err);
 
 #endif

@@ -15,6 +15,7 @@
 #include <linux/seccomp.h>
 #include <math.h>
 #include <omp.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -32,6 +33,7 @@
 #include "engine/error.h"
 #include "io/input.h"
 #include "io/ldbc.h"
+#include "io/mtx.h"
 #include "io/reader.h"
 #include "io/text_edges.h"
 #include "io/text_reader.h"
@@ -588,6 +590,297 @@ Test(io, windowed_reader_matches_reference_gzip_and_pipe, .init = make_tmp_dir,
     for (uint64_t seed = 1; seed <= 4; seed++)
         window_round(60000, seed % 2, seed % 3 ? 0 : 5, seed, 200000, 3, seed % 4 < 2,
                      seed % 2 ? AS_GZIP : AS_PIPE);
+}
+
+/* ---- Matrix Market by windows ---- */
+
+/* A random .mtx text and what reading it must give, worked out while it is
+ * written, not by the parser: the first malformed line, else the first
+ * entry outside the matrix or past the declared count (whichever comes
+ * first), else too few entries at the file's last line; or, when the file
+ * is good, its arcs (the shift note undone) and the ids no entry names. */
+struct mtx_case {
+    char *text;
+    size_t len, cap;
+    uint64_t lines;             /* '\n's written */
+    uint64_t error_line;        /* 0: the file is good */
+    const char *error_what;     /* a phrase of the expected message, or NULL */
+    uint64_t count;             /* good file: its arcs */
+    uint64_t *src, *dst;
+    double *weight;             /* NULL for a pattern file */
+    uint64_t *unnamed, num_unnamed;
+    int directed;
+};
+
+static void mtx_put(struct mtx_case *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void mtx_put(struct mtx_case *c, const char *fmt, ...)
+{
+    char line[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    cr_assert(n >= 0 && (size_t)n < sizeof line);
+    if (c->len + (size_t)n + 1 > c->cap) {
+        c->cap = 2 * (c->len + (size_t)n) + 256;
+        c->text = realloc(c->text, c->cap);
+        cr_assert_not_null(c->text);
+    }
+    memcpy(c->text + c->len, line, (size_t)n);
+    c->len += (size_t)n;
+    for (int i = 0; i < n; i++)
+        c->lines += line[i] == '\n';
+}
+
+/* The 1-based number of the line that is being written. */
+static uint64_t mtx_line(const struct mtx_case *c) { return c->lines + 1; }
+
+/* Filler between lines: comments, blank and white lines; '#' comments
+ * only among the entries (the header knows '%' alone). */
+static void mtx_filler(struct mtx_case *c, uint64_t *s, const char *eol, unsigned rate,
+                       bool entries)
+{
+    while (fuzz_next(s) % 100 < rate) {
+        static const char *const fill[] = {"% a comment", "", "  \t", "%", "# another"};
+        mtx_put(c, "%s%s", fill[fuzz_next(s) % (entries ? 5 : 4)], eol);
+    }
+}
+
+static void mtx_case_make(struct mtx_case *c, uint64_t seed)
+{
+    memset(c, 0, sizeof *c);
+    c->directed = -1;
+    uint64_t s = seed * 0x9e3779b97f4a7c15ull + 1;
+    for (int i = 0; i < 4; i++)
+        fuzz_next(&s);
+    c->text = malloc(1);
+    if (seed % 40 == 0)
+        return; /* 0 bytes: an empty graph */
+    static const char *const fields[] = {"pattern", "real", "integer", "Real"};
+    int field = (int)(fuzz_next(&s) % 4);
+    bool weighted = field != 0, symmetric = fuzz_next(&s) % 2;
+    uint64_t rows = 1 + fuzz_next(&s) % 30;
+    uint64_t cols = fuzz_next(&s) % 4 == 0 ? 1 + fuzz_next(&s) % 30 : rows;
+    bool shift = fuzz_next(&s) % 5 == 0;
+    uint64_t declared = seed % 25 == 1 ? 20000 : fuzz_next(&s) % 6 == 0 ? 0 : fuzz_next(&s) % 40;
+    /* what goes wrong: 0-4 nothing, 5 a malformed line, 6 an entry outside,
+     * 7 more entries, 8 fewer, 9 the header */
+    unsigned kind = (unsigned)(fuzz_next(&s) % 10);
+    const char *eol = fuzz_next(&s) % 7 == 0 ? "\r\n" : "\n";
+    bool final_eol = fuzz_next(&s) % 4 != 0;
+
+    mtx_put(c, "%%%%MatrixMarket %s coordinate %s %s%s", fuzz_next(&s) % 5 ? "matrix" : "MATRIX",
+            fields[field], symmetric ? "symmetric" : "general", eol);
+    if (kind == 9 && fuzz_next(&s) % 3 == 0) { /* a bad banner after all */
+        c->len = c->lines = 0;
+        mtx_put(c, "%%%%MatrixMarket matrix coordinate complex general%s", eol);
+        c->error_line = 1;
+        c->error_what = "unsupported field";
+    }
+    mtx_filler(c, &s, eol, 40, false);
+    if (shift)
+        mtx_put(c, "%% shardflow: index = original id + 1%s", eol);
+    mtx_filler(c, &s, eol, 30, false);
+    uint64_t m = declared, size_line = mtx_line(c);
+    if (kind == 9 && !c->error_line) {
+        if (fuzz_next(&s) % 2) { /* no size line at all */
+            c->error_what = "missing size line";
+            goto end;
+        }
+        mtx_put(c, "%" PRIu64 " x %" PRIu64 "%s", rows, declared, eol);
+        c->error_line = size_line;
+        c->error_what = "bad size line";
+    } else {
+        mtx_put(c, "%s%" PRIu64 "%s%" PRIu64 " %" PRIu64 "%s", fuzz_next(&s) % 4 ? "" : " ",
+                rows, fuzz_next(&s) % 2 ? " " : "\t", cols, declared, eol);
+    }
+    if (kind == 7)
+        m = declared + 1 + fuzz_next(&s) % 2;
+    if (kind == 8 && declared > 0)
+        m = declared - 1 - (declared > 1 && fuzz_next(&s) % 2);
+    uint64_t forced = m ? fuzz_next(&s) % m : 0; /* where kind 5 or 6 strikes for sure */
+
+    uint64_t *entry_line = malloc((m + 1) * sizeof *entry_line);
+    uint64_t first_outside = m;
+    c->src = malloc((m + 1) * sizeof *c->src);
+    c->dst = malloc((m + 1) * sizeof *c->dst);
+    c->weight = weighted ? malloc((m + 1) * sizeof *c->weight) : NULL;
+    uint64_t parse_error_line = 0;
+    for (uint64_t e = 0; e < m; e++) {
+        mtx_filler(c, &s, eol, 15, true);
+        uint64_t line = mtx_line(c);
+        uint64_t i = 1 + fuzz_next(&s) % rows, j = 1 + fuzz_next(&s) % cols;
+        if ((kind == 5 && e == forced) || fuzz_next(&s) % 400 == 0) {
+            static const char *const bad[] = {"1x 2 1", "1", "1 2 3 4", "1 18446744073709551616 1",
+                                              "1 2 nan"};
+            unsigned b = (unsigned)(fuzz_next(&s) % 5);
+            if (b == 4 && !weighted)
+                b = 2;
+            if (weighted || b == 1 || b == 2)
+                mtx_put(c, "%s%s", bad[b], eol);
+            else /* the pattern form: two columns */
+                mtx_put(c, "%.*s%s", b == 0 ? 4 : 22, bad[b], eol);
+            if (!parse_error_line)
+                parse_error_line = line;
+            continue;
+        }
+        if ((kind == 6 && e == forced) || fuzz_next(&s) % 300 == 0) {
+            switch (fuzz_next(&s) % 5) {
+            case 0: i = rows + 1 + fuzz_next(&s) % 3; break;
+            case 1: j = cols + 1 + fuzz_next(&s) % 3; break;
+            case 2: i = 0; break;
+            case 3: j = 0; break;
+            default: j = ((uint64_t)1 << 32) + fuzz_next(&s) % 5; break; /* widens a narrow list */
+            }
+            if (first_outside == m)
+                first_outside = e;
+        }
+        entry_line[e] = line;
+        c->src[e] = i - shift;
+        c->dst[e] = j - shift;
+        mtx_put(c, "%s%" PRIu64 "%s%" PRIu64, fuzz_next(&s) % 5 ? "" : " \t", i,
+                fuzz_next(&s) % 3 ? " " : "\t ", j);
+        if (weighted) {
+            int64_t k = (int64_t)(fuzz_next(&s) % 8001) - 4000;
+            char w[64];
+            if (field == 2)
+                snprintf(w, sizeof w, "%" PRId64, k);
+            else
+                snprintf(w, sizeof w, "%.2f", (double)k / 4);
+            c->weight[e] = strtod(w, NULL);
+            mtx_put(c, " %s", w);
+        }
+        mtx_put(c, "%s%s", fuzz_next(&s) % 6 ? "" : "  ", eol);
+    }
+    mtx_filler(c, &s, eol, m == 0 ? 85 : 40, true); /* comments after no entry too */
+
+    if (c->error_line) {
+    } else if (parse_error_line) {
+        c->error_line = parse_error_line;
+        c->error_what = NULL; /* the text parser's message */
+    } else if (first_outside < m && first_outside <= (m < declared ? m : declared)) {
+        c->error_line = entry_line[first_outside];
+        c->error_what = "is outside the";
+    } else if (m > declared) {
+        c->error_line = entry_line[declared];
+        c->error_what = "more entries than the";
+    } else if (m < declared) {
+        c->error_what = "the file ends after";
+    } else {
+        /* good: the ids of 1..max(rows, cols) that no entry names */
+        c->count = m;
+        c->directed = !symmetric;
+        uint64_t n = rows > cols ? rows : cols;
+        bool *named = calloc(n + 1, 1);
+        for (uint64_t e = 0; e < m; e++)
+            named[c->src[e] + shift] = named[c->dst[e] + shift] = true;
+        c->unnamed = malloc((n + 1) * sizeof *c->unnamed);
+        for (uint64_t v = 1; v <= n; v++)
+            if (!named[v])
+                c->unnamed[c->num_unnamed++] = v - shift;
+        free(named);
+    }
+    free(entry_line);
+end:
+    if (!final_eol && c->len > 0 && c->text[c->len - 1] == '\n') {
+        c->len--;
+        c->lines--;
+    }
+    if (c->error_line == 0 && c->error_what) /* found at the end: the file's last line */
+        c->error_line = c->lines + (c->len > 0 && c->text[c->len - 1] != '\n') +
+                        (strcmp(c->error_what, "missing size line") == 0);
+}
+
+static void mtx_case_fini(struct mtx_case *c)
+{
+    free(c->text);
+    free(c->src);
+    free(c->dst);
+    free(c->weight);
+    free(c->unnamed);
+}
+
+/* One case read by windows of `window` bytes from a file, a .gz or a pipe,
+ * against the case's own answer and against sf_parse_mtx on the whole
+ * bytes (the same message, word for word). */
+static void mtx_window_round(uint64_t seed, size_t window, int threads, bool narrow,
+                             enum window_source source)
+{
+    struct mtx_case c;
+    mtx_case_make(&c, seed);
+    char *path = source == AS_GZIP   ? write_gz("m.mtx.gz", c.text, c.len)
+                 : source == AS_PIPE ? write_fifo("m.mtx", c.text, c.len)
+                                     : write_file("m.mtx", c.text, c.len);
+    omp_set_num_threads(threads);
+    sf_edge_list whole, got;
+    sf_error whole_err = {{0}}, err = {{0}};
+    sf_edge_list_init(&whole);
+    sf_edge_list_init(&got);
+    whole.narrow = got.narrow = narrow;
+    int whole_rc = sf_parse_mtx(path, c.text, c.len, &whole, &whole_err);
+    int rc = sf_read_mtx_in(path, window, &got, &err);
+    const char *what = source == AS_GZIP ? "gz" : source == AS_PIPE ? "pipe" : "file";
+    if (c.error_line) {
+        char prefix[300];
+        snprintf(prefix, sizeof prefix, "%s:%" PRIu64 ": ", path, c.error_line);
+        cr_assert_eq(whole_rc, SF_EINPUT, "seed %" PRIu64 ": expected an error at line %" PRIu64,
+                     seed, c.error_line);
+        cr_assert(strncmp(whole_err.msg, prefix, strlen(prefix)) == 0 &&
+                      (!c.error_what || strstr(whole_err.msg, c.error_what)),
+                  "seed %" PRIu64 ": %s, want %s...%s", seed, whole_err.msg, prefix,
+                  c.error_what ? c.error_what : "");
+        cr_assert_eq(rc, SF_EINPUT, "seed %" PRIu64 " %s window %zu: %s", seed, what, window,
+                     err.msg);
+        cr_assert_str_eq(err.msg, whole_err.msg, "seed %" PRIu64 " %s window %zu", seed, what,
+                         window);
+    } else {
+        const sf_edge_list *lists[2] = {&whole, &got};
+        cr_assert_eq(whole_rc, 0, "seed %" PRIu64 ": %s", seed, whole_err.msg);
+        cr_assert_eq(rc, 0, "seed %" PRIu64 " %s window %zu: %s", seed, what, window, err.msg);
+        for (int k = 0; k < 2; k++) {
+            const sf_edge_list *l = lists[k];
+            cr_assert_eq(l->count, c.count, "seed %" PRIu64 " list %d", seed, k);
+            cr_assert_eq(l->narrow, narrow, "seed %" PRIu64, seed);
+            cr_assert_eq(l->declared_directed, c.directed, "seed %" PRIu64, seed);
+            cr_assert_eq(l->weight != NULL, c.weight != NULL && c.count > 0, "seed %" PRIu64,
+                         seed);
+            for (uint64_t i = 0; i < c.count; i++) {
+                cr_assert(arc_src(l, i) == c.src[i] && arc_dst(l, i) == c.dst[i],
+                          "seed %" PRIu64 " list %d arc %" PRIu64, seed, k, i);
+                if (c.weight)
+                    cr_assert_eq(l->weight[i], c.weight[i], "seed %" PRIu64, seed);
+            }
+            cr_assert_eq(l->num_vertex_ids, c.num_unnamed, "seed %" PRIu64 " list %d", seed, k);
+            for (uint64_t i = 0; i < c.num_unnamed; i++)
+                cr_assert_eq(l->vertex_ids[i], c.unnamed[i], "seed %" PRIu64, seed);
+        }
+    }
+    sf_edge_list_fini(&whole);
+    sf_edge_list_fini(&got);
+    if (source == AS_PIPE)
+        while (wait(NULL) > 0)
+            ;
+    remove(path);
+    free(path);
+    mtx_case_fini(&c);
+}
+
+/* Random .mtx files (pattern, real, integer; general, symmetric; comments
+ * and blank lines among the entries; CRLF; every kind of error) read a
+ * few bytes at a time at 1-3 threads, narrow and wide, from a file, a .gz
+ * and a pipe: the answer worked out as each file was written, and the
+ * message sf_parse_mtx gives for the whole bytes. */
+Test(io, mtx_by_windows_matches_whole_file, .init = make_tmp_dir, .fini = remove_tmp_dir)
+{
+    static const size_t windows[] = {1, 7, 64, 1000};
+    for (uint64_t seed = 0; seed < 480; seed++) {
+        size_t window = windows[seed % 4];
+        if (seed % 25 == 1) /* 20000 entries: windows of several chunks, or a few windows */
+            window = seed % 2 ? (size_t)1 << 20 : 60000;
+        mtx_window_round(seed, window, 1 + (int)(seed / 4 % 3), seed / 12 % 2,
+                         (enum window_source)(seed / 24 % 3));
+    }
 }
 
 /* ---- the reader ---- */
