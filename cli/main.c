@@ -887,13 +887,15 @@ static int cmd_info(struct cli *c, int argc, char **argv)
 
 /* ---------- convert ---------- */
 
-/* A directed snapshot made undirected: its arcs, symmetrised by a build. */
+/* A directed snapshot made undirected: its arcs, symmetrised by a build
+ * (32-bit ids where they fit, given up to the build as it goes). */
 static int symmetrise_snapshot(struct cli *c, sf_graph **g, sf_error *err)
 {
     sf_edge_list edges;
     sf_edge_list_init(&edges);
-    int rc = sf_input_read_file(c->graph, &edges, err);
-    sf_build_options build = {.undirected = true};
+    sf_input_options input = {.narrow = true};
+    int rc = sf_input_read(c->graph, &input, &edges, err);
+    sf_build_options build = {.undirected = true, .release_edges = true};
     if (rc == 0)
         rc = sf_graph_build(&edges, &build, c->graph, g, err);
     sf_edge_list_fini(&edges);

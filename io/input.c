@@ -69,6 +69,9 @@ int sf_input_read(const char *path, const sf_input_options *opt, sf_edge_list *o
     };
     uint64_t vertices = opt ? opt->vertices : 0;
     size_t n = strlen(path);
+    /* asked for 32-bit ids: the readers that can give them widen the list
+     * when an id needs it; the others never see the flag */
+    bool narrow = opt && opt->narrow && out->count == 0 && out->capacity == 0;
     if (ends_with(path, n, ".sfg.gz"))
         return sf_error_set(err, SF_EINPUT,
                             "%s: snapshots are read uncompressed (gunzip it first)", path);
@@ -76,6 +79,7 @@ int sf_input_read(const char *path, const sf_input_options *opt, sf_edge_list *o
         if (vertices)
             return sf_error_set(err, SF_EUSAGE,
                                 "%s: --vertices applies to .bin and .wbin files only", path);
+        out->narrow = narrow;
         return read_snapshot_edges(path, out, err);
     }
     if (ends_with(path, n, ".gz"))
@@ -95,8 +99,7 @@ int sf_input_read(const char *path, const sf_input_options *opt, sf_edge_list *o
     if (format == LDBC)
         return sf_read_ldbc(path, out, err);
     if (format == TEXT || format == WEIGHTED_TEXT || format == MTX) {
-        if (opt && opt->narrow && out->count == 0 && out->capacity == 0)
-            out->narrow = true;
+        out->narrow = narrow;
         if (format == MTX)
             return sf_read_mtx(path, out, err);
         int rc = sf_read_text_edges(path, out, err);
@@ -114,6 +117,17 @@ int sf_input_read(const char *path, const sf_input_options *opt, sf_edge_list *o
     rc = parse(format, path, bytes, len, vertices, out, err);
     free(bytes);
     return rc;
+}
+
+static inline void put_arc(sf_edge_list *out, uint64_t at, uint64_t src, uint64_t dst)
+{
+    if (out->narrow) {
+        out->src32[at] = (uint32_t)src;
+        out->dst32[at] = (uint32_t)dst;
+    } else {
+        out->src[at] = src;
+        out->dst[at] = dst;
+    }
 }
 
 /* Whether arc v -> w of g is emitted: every arc of a directed graph, and
@@ -153,6 +167,9 @@ static int read_snapshot_edges(const char *path, sf_edge_list *out, sf_error *er
     out->vertex_ids = ids;
     out->num_vertex_ids = n;
     out->declared_directed = g->directed;
+    /* ids[] ascends: a narrow list holds them unless the last does not fit */
+    if (out->narrow && n > 0 && ids[n - 1] > UINT32_MAX && sf_edge_list_widen(out))
+        goto no_memory;
     if (sf_edge_list_reserve(out, base + total + 1, g->weighted))
         goto no_memory;
 #pragma omp parallel for schedule(dynamic, 4096)
@@ -163,8 +180,7 @@ static int read_snapshot_edges(const char *path, sf_edge_list *out, sf_error *er
             sf_vid w = g->out_neighbors[a];
             if (!emits(g, v, w))
                 continue;
-            out->src[at] = id;
-            out->dst[at] = sf_graph_original_id(g, w);
+            put_arc(out, at, id, sf_graph_original_id(g, w));
             if (g->weighted)
                 out->weight[at] = g->out_weights[a];
             at++;

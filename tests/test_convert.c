@@ -260,6 +260,49 @@ Test(convert, snapshot_inputs_and_the_default_format, .timeout = 30)
     free(sym);
 }
 
+/* A snapshot's arcs into a narrow list (as `convert --undirected` reads a
+ * directed one): the arcs of the wide list, narrow exactly when every id
+ * fits 32 bits; and the symmetrised snapshot is the source symmetrised
+ * either way. */
+Test(convert, snapshot_arcs_narrow_when_ids_fit, .timeout = 30)
+{
+    static const char *const sources[] = {"1 2\n2 3\n3 1\n4 4\n5 1\n7 3\n",
+                                          "1 2\n2 5000000000\n5000000000 1\n4 4\n"};
+    for (int k = 0; k < 2; k++) {
+        char *el = write_text("n.el", sources[k]), *sfg = tmp_path("n.sfg"),
+             *sym = tmp_path("sym.sfg"), args[4096];
+        snprintf(args, sizeof args, "convert %s %s --quiet", el, sfg);
+        cli_ok(args);
+        sf_edge_list wide, narrow;
+        sf_error err;
+        sf_edge_list_init(&wide);
+        sf_edge_list_init(&narrow);
+        sf_input_options opt = {.narrow = true};
+        cr_assert_eq(sf_input_read_file(sfg, &wide, &err), 0, "%s", err.msg);
+        cr_assert_eq(sf_input_read(sfg, &opt, &narrow, &err), 0, "%s", err.msg);
+        cr_assert_eq(narrow.narrow, k == 0);
+        cr_assert_eq(narrow.count, wide.count);
+        cr_assert_gt(wide.count, 0);
+        for (uint64_t i = 0; i < wide.count; i++) {
+            uint64_t u = narrow.narrow ? narrow.src32[i] : narrow.src[i];
+            uint64_t v = narrow.narrow ? narrow.dst32[i] : narrow.dst[i];
+            cr_assert(u == wide.src[i] && v == wide.dst[i], "source %d arc %" PRIu64, k, i);
+        }
+        cr_assert_eq(narrow.num_vertex_ids, wide.num_vertex_ids);
+        snprintf(args, sizeof args, "convert %s %s --undirected --quiet", sfg, sym);
+        cli_ok(args);
+        sf_graph *got = load(sym, false), *want = load(el, true);
+        expect_same_graph(want, got, false, true, "symmetrised snapshot");
+        sf_graph_destroy(&got);
+        sf_graph_destroy(&want);
+        sf_edge_list_fini(&wide);
+        sf_edge_list_fini(&narrow);
+        free(el);
+        free(sfg);
+        free(sym);
+    }
+}
+
 /* ---- failures ---- */
 
 /* The names in tmp_dir, sorted, as one string. */
