@@ -301,10 +301,10 @@ static int run_ranges(range_read *r, const sf_file_range *ranges, size_t count)
 }
 
 int sf_fd_read_here(int fd, const char *path, uint64_t offset, void *buf, size_t len,
-                    sf_error *err)
+                    unsigned flags, sf_error *err)
 {
     sf_file_range range = {offset, buf, len};
-    range_read r = {.fd = fd, .ranges = &range};
+    range_read r = {.fd = fd, .ranges = &range, .direct = (flags & SF_READ_DIRECT) != 0};
     if (plan_blocks(&r, &range, 1))
         return sf_error_set(err, -ENOMEM, "%s: out of memory", path);
     if (!worker_uring(&r)) {

@@ -80,9 +80,11 @@ int sf_file_read_ranges(const char *path, const sf_file_range *ranges, size_t co
  * messages) into buf on the calling thread alone, through its own io_uring
  * with several blocks in flight (pread where io_uring is refused): for a
  * thread of its own that reads ahead while the OpenMP team works
- * (io/stream.h). Errors as sf_file_read_ranges'. */
+ * (io/stream.h). flags: SF_READ_DIRECT when fd was opened with O_DIRECT
+ * (its alignment rules as for sf_file_read_ranges). Errors as
+ * sf_file_read_ranges'. */
 int sf_fd_read_here(int fd, const char *path, uint64_t offset, void *buf, size_t len,
-                    sf_error *err);
+                    unsigned flags, sf_error *err);
 
 /* The first bytes of PATH, for estimates before a large read: up to *len
  * bytes (decompressed for ".gz") into buf, *len set to what was read, and

@@ -6,6 +6,7 @@
  * parsing overlap instead of taking turns. The thread is not an OpenMP
  * worker and touches only the buffer it was given; the two meet under one
  * mutex, once a window. */
+#define _GNU_SOURCE /* O_DIRECT */
 #include "io/stream.h"
 
 #include <errno.h>
@@ -33,6 +34,7 @@ struct sf_file_stream {
     uint64_t raw_size;          /* regular files: bytes on disk */
     uint64_t raw_offset;        /* next byte of the file to read */
     uint64_t size_hint;
+    bool direct;                /* opened with O_DIRECT: aligned reads */
 
     /* gzip: the inflater, its input buffer, where the members stand */
     z_stream zs;
@@ -43,6 +45,9 @@ struct sf_file_stream {
 
     char *buf[2];
     size_t cap[2];
+    size_t lead[2];             /* a window starts at buf + lead (O_DIRECT: so
+                                 * that the bytes read after the carry land
+                                 * aligned) */
     int held;                   /* the buffer the caller holds, or -1 */
     size_t held_len;
 
@@ -81,7 +86,8 @@ static int refill_packed(sf_file_stream *s)
     size_t want = GZ_INPUT_BYTES - left;
     if (want > s->raw_size - s->raw_offset)
         want = (size_t)(s->raw_size - s->raw_offset);
-    int rc = sf_fd_read_here(s->fd, s->path, s->raw_offset, s->packed + left, want, &s->job_err);
+    int rc = sf_fd_read_here(s->fd, s->path, s->raw_offset, s->packed + left, want, 0,
+                             &s->job_err);
     if (rc)
         return rc;
     s->raw_offset += want;
@@ -162,7 +168,8 @@ static int fill_file(sf_file_stream *s, char *buf, size_t room, size_t *got, boo
     size_t want = room;
     if (want > s->raw_size - s->raw_offset)
         want = (size_t)(s->raw_size - s->raw_offset);
-    int rc = sf_fd_read_here(s->fd, s->path, s->raw_offset, buf, want, &s->job_err);
+    int rc = sf_fd_read_here(s->fd, s->path, s->raw_offset, buf, want,
+                             s->direct ? SF_READ_DIRECT : 0, &s->job_err);
     if (rc)
         return rc;
     s->raw_offset += want;
@@ -173,8 +180,9 @@ static int fill_file(sf_file_stream *s, char *buf, size_t room, size_t *got, boo
 
 static void run_job(sf_file_stream *s)
 {
-    char *buf = s->buf[s->job_buf] + s->job_keep;
-    size_t room = s->cap[s->job_buf] - s->job_keep;
+    int b = s->job_buf;
+    char *buf = s->buf[b] + s->lead[b] + s->job_keep;
+    size_t room = s->cap[b] - s->lead[b] - s->job_keep;
     s->job_got = 0;
     s->job_last = false;
     switch (s->source) {
@@ -231,6 +239,25 @@ static uint64_t gzip_size_hint(int fd, uint64_t packed)
     return isize >= packed ? isize : 4 * packed;
 }
 
+/* Buffer b with room for `bytes`; O_DIRECT rounds every read up to an
+ * aligned length, so its buffers are aligned and a block longer. The old
+ * contents are not kept. Returns 0 or -ENOMEM. */
+static int alloc_buffer(sf_file_stream *s, int b, size_t bytes)
+{
+    free(s->buf[b]);
+    s->buf[b] = NULL;
+    size_t cap = bytes;
+    if (s->direct)
+        cap = (bytes + 2 * SF_FILE_DIRECT_ALIGN - 1) / SF_FILE_DIRECT_ALIGN * SF_FILE_DIRECT_ALIGN;
+    void *p = NULL;
+    if (posix_memalign(&p, SF_FILE_DIRECT_ALIGN, cap))
+        return -ENOMEM;
+    sf_advise_huge(p, cap);
+    s->buf[b] = p;
+    s->cap[b] = cap;
+    return 0;
+}
+
 static bool has_suffix(const char *s, const char *suffix)
 {
     size_t n = strlen(s), m = strlen(suffix);
@@ -267,6 +294,16 @@ int sf_file_stream_create(const char *path, size_t window, sf_file_stream **out,
         s->source = has_suffix(path, ".gz") ? SOURCE_GZIP : SOURCE_FILE;
     }
     s->size_hint = s->source == SOURCE_GZIP ? gzip_size_hint(s->fd, s->raw_size) : s->raw_size;
+    const char *direct = getenv("SF_O_DIRECT");
+    if (s->source == SOURCE_FILE && direct && *direct && strcmp(direct, "0") != 0) {
+        /* where the file system refuses O_DIRECT the reads stay buffered */
+        int fd = open(path, O_RDONLY | O_CLOEXEC | O_DIRECT);
+        if (fd >= 0) {
+            close(s->fd);
+            s->fd = fd;
+            s->direct = true;
+        }
+    }
     if (s->source == SOURCE_GZIP) {
         if (!(s->packed = malloc(GZ_INPUT_BYTES)))
             goto no_memory;
@@ -276,12 +313,9 @@ int sf_file_stream_create(const char *path, size_t window, sf_file_stream **out,
         s->zs.next_in = s->packed;
         s->zs.avail_in = 0;
     }
-    for (int b = 0; b < 2; b++) {
-        s->cap[b] = window ? window : 1;
-        if (!(s->buf[b] = malloc(s->cap[b])))
+    for (int b = 0; b < 2; b++)
+        if (alloc_buffer(s, b, window ? window : 1))
             goto no_memory;
-        sf_advise_huge(s->buf[b], s->cap[b]);
-    }
     if (pthread_create(&s->thread, NULL, reader_thread, s) != 0)
         goto no_memory;
     s->thread_started = true;
@@ -310,7 +344,7 @@ int sf_file_stream_wait(sf_file_stream *s, const char **data, size_t *len, bool 
     }
     s->held = s->job_buf;
     s->held_len = s->job_keep + s->job_got;
-    *data = s->buf[s->held];
+    *data = s->buf[s->held] + s->lead[s->held];
     *len = s->held_len;
     *last = s->job_last;
     return 0;
@@ -319,16 +353,15 @@ int sf_file_stream_wait(sf_file_stream *s, const char **data, size_t *len, bool 
 int sf_file_stream_ahead(sf_file_stream *s, size_t keep, sf_error *err)
 {
     int next = 1 - s->held;
-    if (2 * keep > s->cap[next]) {
-        /* a long line: room for it and as much again */
-        size_t grown_cap = 2 * keep;
-        char *grown = realloc(s->buf[next], grown_cap);
-        if (!grown)
-            return sf_error_set(err, -ENOMEM, "%s: out of memory for the read buffer", s->path);
-        s->buf[next] = grown;
-        s->cap[next] = grown_cap;
-    }
-    memcpy(s->buf[next], s->buf[s->held] + s->held_len - keep, keep);
+    /* O_DIRECT: the carry ends on an aligned byte, where the read begins */
+    size_t lead = s->direct ? (SF_FILE_DIRECT_ALIGN - keep % SF_FILE_DIRECT_ALIGN) %
+                                  SF_FILE_DIRECT_ALIGN
+                            : 0;
+    if (2 * (lead + keep) + (s->direct ? SF_FILE_DIRECT_ALIGN : 0) > s->cap[next] &&
+        alloc_buffer(s, next, 2 * (lead + keep))) /* a long line: room for it and as much again */
+        return sf_error_set(err, -ENOMEM, "%s: out of memory for the read buffer", s->path);
+    s->lead[next] = lead;
+    memcpy(s->buf[next] + lead, s->buf[s->held] + s->lead[s->held] + s->held_len - keep, keep);
     post_job(s, next, keep);
     return 0;
 }
