@@ -52,6 +52,10 @@ static ALWAYS_INLINE void mark_bit(uint64_t *bits, uint64_t id)
     __atomic_fetch_or(&bits[id >> 6], (uint64_t)1 << (id & 63), __ATOMIC_RELAXED);
 }
 
+/* How many items ahead a loop asks for the table entry it will update or
+ * read at random (counts, id maps): enough to cover a miss to memory. */
+#define PREFETCH_DISTANCE 32
+
 /* The ends of edge i, from either form of the list; `narrow` is a
  * constant where it is called in a loop (e->narrow, tested outside). */
 static ALWAYS_INLINE void edge_ends(const sf_edge_list *e, bool narrow, uint64_t i, uint64_t *s,
@@ -74,6 +78,11 @@ static ALWAYS_INLINE uint64_t count_endpoints_of(const sf_edge_list *e, bool nar
     uint64_t self_loops = 0;
     for (uint64_t i = lo; i < hi; i++) {
         uint64_t s, d;
+        if (i + PREFETCH_DISTANCE < hi) { /* the counts are bigger than the caches */
+            edge_ends(e, narrow, i + PREFETCH_DISTANCE, &s, &d);
+            __builtin_prefetch(&count[s], 1);
+            __builtin_prefetch(&count[d], 1);
+        }
         edge_ends(e, narrow, i, &s, &d);
         if (s == d) {
             mark_bit(loops, s);
@@ -173,6 +182,11 @@ static int relabel_compact(const sf_edge_list *e, uint64_t max_id, uint32_t **de
 #pragma omp parallel for schedule(static) reduction(+ : self_loops)
         for (uint64_t i = 0; i < e->count; i++) {
             uint64_t s, d;
+            if (i + PREFETCH_DISTANCE < e->count) {
+                edge_ends(e, e->narrow, i + PREFETCH_DISTANCE, &s, &d);
+                __builtin_prefetch(&map[s], 1);
+                __builtin_prefetch(&map[d], 1);
+            }
             edge_ends(e, e->narrow, i, &s, &d);
             if (s == d) {
                 mark_bit(marked, s);
@@ -835,8 +849,6 @@ static ALWAYS_INLINE void load_edge(const arc_source *a, enum arc_kind kind, uin
     }
 }
 
-#define MAP_PREFETCH_DISTANCE 32
-
 /* Edges [lo, hi) of an edge list; returns the self-loops skipped. */
 static ALWAYS_INLINE uint64_t visit_edges(const arc_source *a, enum arc_kind kind, bool scatter,
                                           const partition *p, const slice *s, uint64_t lo,
@@ -846,21 +858,21 @@ static ALWAYS_INLINE uint64_t visit_edges(const arc_source *a, enum arc_kind kin
     for (uint64_t i = lo; i < hi; i++) {
         sf_vid u, v;
         /* the map or index is bigger than the caches: ask early */
-        if (kind == ARCS_MAPPED && i + MAP_PREFETCH_DISTANCE < hi) {
-            __builtin_prefetch(&a->map[a->src64[i + MAP_PREFETCH_DISTANCE]]);
-            __builtin_prefetch(&a->map[a->dst64[i + MAP_PREFETCH_DISTANCE]]);
+        if (kind == ARCS_MAPPED && i + PREFETCH_DISTANCE < hi) {
+            __builtin_prefetch(&a->map[a->src64[i + PREFETCH_DISTANCE]]);
+            __builtin_prefetch(&a->map[a->dst64[i + PREFETCH_DISTANCE]]);
         }
-        if (kind == ARCS_HASHED && i + MAP_PREFETCH_DISTANCE < hi) {
-            __builtin_prefetch(id_index_home(a->index, a->src64[i + MAP_PREFETCH_DISTANCE]));
-            __builtin_prefetch(id_index_home(a->index, a->dst64[i + MAP_PREFETCH_DISTANCE]));
+        if (kind == ARCS_HASHED && i + PREFETCH_DISTANCE < hi) {
+            __builtin_prefetch(id_index_home(a->index, a->src64[i + PREFETCH_DISTANCE]));
+            __builtin_prefetch(id_index_home(a->index, a->dst64[i + PREFETCH_DISTANCE]));
         }
-        if (kind == ARCS_MAPPED32 && i + MAP_PREFETCH_DISTANCE < hi) {
-            __builtin_prefetch(&a->map[a->src32[i + MAP_PREFETCH_DISTANCE]]);
-            __builtin_prefetch(&a->map[a->dst32[i + MAP_PREFETCH_DISTANCE]]);
+        if (kind == ARCS_MAPPED32 && i + PREFETCH_DISTANCE < hi) {
+            __builtin_prefetch(&a->map[a->src32[i + PREFETCH_DISTANCE]]);
+            __builtin_prefetch(&a->map[a->dst32[i + PREFETCH_DISTANCE]]);
         }
-        if (kind == ARCS_HASHED32 && i + MAP_PREFETCH_DISTANCE < hi) {
-            __builtin_prefetch(id_index_home(a->index, a->src32[i + MAP_PREFETCH_DISTANCE]));
-            __builtin_prefetch(id_index_home(a->index, a->dst32[i + MAP_PREFETCH_DISTANCE]));
+        if (kind == ARCS_HASHED32 && i + PREFETCH_DISTANCE < hi) {
+            __builtin_prefetch(id_index_home(a->index, a->src32[i + PREFETCH_DISTANCE]));
+            __builtin_prefetch(id_index_home(a->index, a->dst32[i + PREFETCH_DISTANCE]));
         }
         load_edge(a, kind, i, &u, &v);
         if (u == v) {
