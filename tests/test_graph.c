@@ -819,3 +819,45 @@ Test(graph, spaced_ids_for_hubs_give_the_same_rows)
     sf_edge_list_fini(&e);
     sf_edge_list_fini(&both);
 }
+
+/* Where spaced ids would need one more bit than the packed slot has (2^23
+ * vertices, all with arcs: 23 bits of id beside 9 of index), the build
+ * partitions dense ids in plain blocks instead; the rows are still those of
+ * the directed build of both directions. */
+Test(graph, spacing_that_would_overflow_the_packed_slot_falls_back)
+{
+    const uint64_t n = (uint64_t)1 << 23, pairs = n / 2, spokes = 100000;
+    sf_edge_list e, both;
+    sf_edge_list_init(&e);
+    sf_edge_list_init(&both);
+    cr_assert_eq(sf_edge_list_reserve(&e, pairs + spokes, false), 0);
+    cr_assert_eq(sf_edge_list_reserve(&both, 2 * (pairs + spokes), false), 0);
+    uint64_t state = 5;
+    for (uint64_t i = 0; i < pairs + spokes; i++) {
+        uint64_t u = 2 * i, v = 2 * i + 1; /* every vertex gets an arc */
+        if (i >= pairs) { /* and vertex 0 is a hub */
+            u = 0;
+            v = 2 + next_random(&state) % (n - 2);
+        }
+        e.src[i] = both.src[2 * i + 1] = both.dst[2 * i] = u;
+        e.dst[i] = both.dst[2 * i + 1] = both.src[2 * i] = v;
+    }
+    e.count = pairs + spokes;
+    both.count = 2 * e.count;
+    e.dense_vertices = both.dense_vertices = n;
+    sf_build_options undirected = {.undirected = true}, directed = {0};
+    sf_graph *u = NULL, *d = NULL;
+    sf_error err;
+    cr_assert_eq(sf_graph_build(&e, &undirected, "u", &u, &err), 0, "%s", err.msg);
+    cr_assert_eq(sf_graph_build(&both, &directed, "d", &d, &err), 0, "%s", err.msg);
+    cr_assert_eq(u->num_vertices, n);
+    cr_assert_eq(u->num_arcs, d->num_arcs);
+    cr_assert_eq(memcmp(u->out_offsets, d->out_offsets, (n + 1) * sizeof(sf_eid)), 0);
+    cr_assert_eq(memcmp(u->out_neighbors, d->out_neighbors, u->num_arcs * sizeof(sf_vid)), 0);
+    cr_assert_eq(memcmp(u->by_original, d->by_original, n * sizeof(sf_vid)), 0);
+    cr_assert_gt(sf_out_degree(u, 0), spokes - 1000, "the hub first");
+    sf_graph_destroy(&u);
+    sf_graph_destroy(&d);
+    sf_edge_list_fini(&e);
+    sf_edge_list_fini(&both);
+}
