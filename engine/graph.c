@@ -532,8 +532,11 @@ typedef struct arc_source {
     slice_degrees slices;
     const uint32_t *key_of_rank; /* rank -> key (dense id, or spaced id) */
     uint64_t ranks;
-    /* Spaced keys (below), when the source's ids are spaced: owned here. */
+    /* Spaced keys (below), when the source's ids are spaced, and each
+     * rank's spaced id (key_of_rank then; the map too for a generator's
+     * list): owned here. */
     struct spaced_keys *spaced;
+    uint32_t *spaced_of;
 } arc_source;
 
 /* About 2^16 arcs a bucket on average, so a bucket's rows sort in L2; at
@@ -619,12 +622,12 @@ static void spaced_keys_destroy(spaced_keys **sk)
 }
 
 /* Spaced ids for n keys whose arcs are degree[r] for the key of rank r,
- * dense_of[r]: on success *spaced_of gets rank -> spaced id and *out the
+ * dense_of[r]: on success *spaced gets dense id -> spaced id and *out the
  * layout (both the caller's). Returns 0, 1 when spaced ids would not fit
  * the slots or the fan-out as dense ids do (nothing is made then), or
  * -ENOMEM. */
 static int space_keys(uint64_t n, uint64_t arcs, const uint32_t *degree, const uint32_t *dense_of,
-                      spaced_keys **out, uint32_t **spaced_of)
+                      spaced_keys **out, uint32_t **spaced)
 {
     partition plan;
     plan_partition(&plan, (sf_vid)n, arcs);
@@ -633,7 +636,7 @@ static int space_keys(uint64_t n, uint64_t arcs, const uint32_t *degree, const u
                                                                  : SPACED_BUCKET_ARCS;
     uint32_t *at = malloc(n * sizeof *at); /* by dense id: arcs, then spaced id */
     spaced_keys *sk = calloc(1, sizeof *sk);
-    uint32_t *first_key = NULL, *of_rank = NULL;
+    uint32_t *first_key = NULL;
     int rc = -ENOMEM;
     if (!at || !sk)
         goto out;
@@ -670,31 +673,27 @@ static int space_keys(uint64_t n, uint64_t arcs, const uint32_t *degree, const u
         goto out;
     }
     first_key = malloc((buckets + 1) * sizeof *first_key);
-    of_rank = malloc(n * sizeof *of_rank);
-    if (!first_key || !of_rank)
+    if (!first_key)
         goto out;
 #pragma omp parallel for schedule(static)
     for (uint64_t v = 0; v < n; v++)
         if ((at[v] & (full - 1)) == 0)
             first_key[at[v] >> plan.shift] = (uint32_t)v;
     first_key[buckets] = (uint32_t)n;
-#pragma omp parallel for schedule(static)
-    for (uint64_t r = 0; r < n; r++)
-        of_rank[r] = at[dense_of[r]];
     sk->shift = plan.shift;
     sk->vertex_bits = id_bits;
     sk->buckets = buckets;
     sk->first_key = first_key;
     *out = sk;
-    *spaced_of = of_rank;
+    *spaced = at;
     sk = NULL;
-    first_key = of_rank = NULL;
+    first_key = NULL;
+    at = NULL;
     rc = 0;
 out:
     free(at);
     free(sk);
     free(first_key);
-    free(of_rank);
     return rc;
 }
 
@@ -1038,6 +1037,10 @@ static void drop_degrees(arc_source *a)
     free(a->degree);
     a->degree = NULL;
     slice_degrees_fini(&a->slices);
+    if (a->spaced_of && a->map != a->spaced_of) { /* only the counts read it */
+        free(a->spaced_of);
+        a->spaced_of = NULL;
+    }
 }
 
 /* Partitions the arcs of `a` over n vertices: count per slice and bucket
@@ -1510,6 +1513,13 @@ static int build_in(sf_graph *g)
     return 0;
 }
 
+static void drop_spacing(arc_source *a)
+{
+    spaced_keys_destroy(&a->spaced);
+    free(a->spaced_of);
+    a->spaced_of = NULL;
+}
+
 /* Degree order (engine/order.h): counts every endpoint through the same id
  * mapping the build will use (unless `degree` holds the counts already: the
  * compact relabelling makes them; they stay the caller's), orders the
@@ -1517,8 +1527,7 @@ static int build_in(sf_graph *g)
  * ids directly, so the build itself costs nothing more. Returns new_of
  * (rank -> new dense id) in *new_of. */
 static int order_by_degree(arc_source *a, uint32_t *dense_of, uint64_t map_range, id_index *index,
-                           uint64_t n, const uint32_t *counted, uint32_t **new_of,
-                           uint32_t **spaced_of)
+                           uint64_t n, const uint32_t *counted, uint32_t **new_of)
 {
     uint32_t *degree = NULL;
     if (!counted) {
@@ -1537,16 +1546,26 @@ static int order_by_degree(arc_source *a, uint32_t *dense_of, uint64_t map_range
     }
     int rc = sf_order_by_degree(n, counted, new_of);
     /* a symmetric source's degrees are the arcs of each key: space them */
+    uint32_t *spaced = NULL; /* by dense id */
     if (rc == 0 && a->symmetric) {
-        uint64_t arcs = 2 * a->items;
-        rc = space_keys(n, arcs, counted, *new_of, &a->spaced, spaced_of);
+        rc = space_keys(n, 2 * a->items, counted, *new_of, &a->spaced, &spaced);
         if (rc == 1)
             rc = 0;
     }
     free(degree);
+    if (rc == 0 && spaced) {
+        a->spaced_of = malloc(n * sizeof *a->spaced_of);
+        if (a->spaced_of) {
+#pragma omp parallel for schedule(static)
+            for (uint64_t r = 0; r < n; r++)
+                a->spaced_of[r] = spaced[(*new_of)[r]];
+        }
+        rc = a->spaced_of ? 0 : -ENOMEM;
+    }
+    free(spaced);
     if (rc)
         return rc;
-    const uint32_t *order = *spaced_of ? *spaced_of : *new_of;
+    const uint32_t *order = a->spaced_of ? a->spaced_of : *new_of;
     switch (a->kind) {
     case ARCS_DENSE64:
         a->kind = ARCS_MAPPED;
@@ -1574,7 +1593,7 @@ int sf_graph_build(const sf_edge_list *e, const sf_build_options *opt, const cha
                    sf_graph **out, sf_error *err)
 {
     int rc = -ENOMEM;
-    uint32_t *dense_of = NULL, *new_of = NULL, *spaced_of = NULL, *degree = NULL;
+    uint32_t *dense_of = NULL, *new_of = NULL, *degree = NULL;
     slice_degrees slices = {0};
     uint64_t map_range = 0;
     id_index index = {0};
@@ -1652,14 +1671,14 @@ int sf_graph_build(const sf_edge_list *e, const sf_build_options *opt, const cha
         degree = NULL;
     }
     if (!opt->original_order && n > 1) {
-        rc = order_by_degree(&a, dense_of, map_range, &index, n, degree, &new_of, &spaced_of);
+        rc = order_by_degree(&a, dense_of, map_range, &index, n, degree, &new_of);
         if (rc)
             goto fail;
         if (a.symmetric && degree && slices.slices) {
             /* the partition's counts, by rank: moved into the source */
             a.degree = degree;
             a.slices = slices;
-            a.key_of_rank = spaced_of ? spaced_of : new_of;
+            a.key_of_rank = a.spaced_of ? a.spaced_of : new_of;
             a.ranks = n;
             memset(&slices, 0, sizeof slices);
         } else {
@@ -1678,9 +1697,7 @@ int sf_graph_build(const sf_edge_list *e, const sf_build_options *opt, const cha
     }
     rc = build_out(&a, g);
     drop_degrees(&a); /* freed by the partition; not when it failed first */
-    spaced_keys_destroy(&a.spaced);
-    free(spaced_of);
-    spaced_of = NULL;
+    drop_spacing(&a);
     if (rc)
         goto fail;
     free(dense_of);
@@ -1713,8 +1730,7 @@ cleanup:
     free(degree);
     slice_degrees_fini(&slices);
     drop_degrees(&a);
-    spaced_keys_destroy(&a.spaced);
-    free(spaced_of);
+    drop_spacing(&a);
     free(dense_of);
     free(index.slots);
     sf_graph_destroy(&g);
