@@ -848,6 +848,32 @@ static ALWAYS_INLINE void load_edge(const arc_source *a, enum arc_kind kind, uin
     }
 }
 
+/* Asks for the map or index entries of edge i's ends: they are bigger than
+ * the caches, and looked up at random. */
+static ALWAYS_INLINE void prefetch_ends(const arc_source *a, enum arc_kind kind, uint64_t i)
+{
+    switch (kind) {
+    case ARCS_MAPPED:
+        __builtin_prefetch(&a->map[a->src64[i]]);
+        __builtin_prefetch(&a->map[a->dst64[i]]);
+        break;
+    case ARCS_MAPPED32:
+        __builtin_prefetch(&a->map[a->src32[i]]);
+        __builtin_prefetch(&a->map[a->dst32[i]]);
+        break;
+    case ARCS_HASHED:
+        __builtin_prefetch(id_index_home(a->index, a->src64[i]));
+        __builtin_prefetch(id_index_home(a->index, a->dst64[i]));
+        break;
+    case ARCS_HASHED32:
+        __builtin_prefetch(id_index_home(a->index, a->src32[i]));
+        __builtin_prefetch(id_index_home(a->index, a->dst32[i]));
+        break;
+    default: /* dense ids: nothing looked up */
+        break;
+    }
+}
+
 /* Edges [lo, hi) of an edge list; returns the self-loops skipped. */
 static ALWAYS_INLINE uint64_t visit_edges(const arc_source *a, enum arc_kind kind, bool scatter,
                                           const partition *p, const slice *s, uint64_t lo,
@@ -856,23 +882,8 @@ static ALWAYS_INLINE uint64_t visit_edges(const arc_source *a, enum arc_kind kin
     uint64_t loops = 0;
     for (uint64_t i = lo; i < hi; i++) {
         sf_vid u, v;
-        /* the map or index is bigger than the caches: ask early */
-        if (kind == ARCS_MAPPED && i + PREFETCH_DISTANCE < hi) {
-            __builtin_prefetch(&a->map[a->src64[i + PREFETCH_DISTANCE]]);
-            __builtin_prefetch(&a->map[a->dst64[i + PREFETCH_DISTANCE]]);
-        }
-        if (kind == ARCS_HASHED && i + PREFETCH_DISTANCE < hi) {
-            __builtin_prefetch(id_index_home(a->index, a->src64[i + PREFETCH_DISTANCE]));
-            __builtin_prefetch(id_index_home(a->index, a->dst64[i + PREFETCH_DISTANCE]));
-        }
-        if (kind == ARCS_MAPPED32 && i + PREFETCH_DISTANCE < hi) {
-            __builtin_prefetch(&a->map[a->src32[i + PREFETCH_DISTANCE]]);
-            __builtin_prefetch(&a->map[a->dst32[i + PREFETCH_DISTANCE]]);
-        }
-        if (kind == ARCS_HASHED32 && i + PREFETCH_DISTANCE < hi) {
-            __builtin_prefetch(id_index_home(a->index, a->src32[i + PREFETCH_DISTANCE]));
-            __builtin_prefetch(id_index_home(a->index, a->dst32[i + PREFETCH_DISTANCE]));
-        }
+        if (i + PREFETCH_DISTANCE < hi)
+            prefetch_ends(a, kind, i + PREFETCH_DISTANCE);
         load_edge(a, kind, i, &u, &v);
         if (u == v) {
             loops++;
