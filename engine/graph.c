@@ -1680,6 +1680,7 @@ int sf_graph_build(const sf_edge_list *e, const sf_build_options *opt, const cha
     if (n <= 1) {
         free(degree);
         degree = NULL;
+        slice_degrees_fini(&slices);
     }
     if (!opt->original_order && n > 1) {
         rc = order_by_degree(&a, dense_of, map_range, &index, n, degree, &new_of);
@@ -1696,6 +1697,7 @@ int sf_graph_build(const sf_edge_list *e, const sf_build_options *opt, const cha
             free(degree);
         }
         degree = NULL;
+        slice_degrees_fini(&slices); /* a directed build's: not read */
         /* ranks (ascending original ids) -> new dense ids */
         g->sorted_ids = g->original_ids;
         g->by_original = new_of;
