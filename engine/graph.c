@@ -14,7 +14,10 @@
  * out-rows the same way, sorted by source index alone: sources are read in
  * ascending order, so each in-row comes out sorted. Original ids become
  * dense ids in ascending order (a presence table when the ids are compact,
- * a radix sort of the distinct ids when sparse). The output depends on the
+ * a radix sort of the distinct ids when sparse). Under degree order an
+ * undirected build knows every key's arcs before the scatter, and gives
+ * the hubs buckets of their own in spaced ids (see spaced_keys), so that no
+ * bucket outgrows the cache however skewed the degrees. The output depends on the
  * input alone, never on the thread count. A caller that gives the edge list
  * up (release_edges) gets its pages handed back to the kernel as the
  * scatter reads them for the last time, while the slots fill in small
@@ -49,6 +52,10 @@ static ALWAYS_INLINE void mark_bit(uint64_t *bits, uint64_t id)
     __atomic_fetch_or(&bits[id >> 6], (uint64_t)1 << (id & 63), __ATOMIC_RELAXED);
 }
 
+/* How many items ahead a loop asks for the table entry it will update or
+ * read at random (counts, id maps): enough to cover a miss to memory. */
+#define PREFETCH_DISTANCE 32
+
 /* The ends of edge i, from either form of the list; `narrow` is a
  * constant where it is called in a loop (e->narrow, tested outside). */
 static ALWAYS_INLINE void edge_ends(const sf_edge_list *e, bool narrow, uint64_t i, uint64_t *s,
@@ -71,6 +78,11 @@ static ALWAYS_INLINE uint64_t count_endpoints_of(const sf_edge_list *e, bool nar
     uint64_t self_loops = 0;
     for (uint64_t i = lo; i < hi; i++) {
         uint64_t s, d;
+        if (i + PREFETCH_DISTANCE < hi) { /* the counts are bigger than the caches */
+            edge_ends(e, narrow, i + PREFETCH_DISTANCE, &s, &d);
+            __builtin_prefetch(&count[s], 1);
+            __builtin_prefetch(&count[d], 1);
+        }
         edge_ends(e, narrow, i, &s, &d);
         if (s == d) {
             mark_bit(loops, s);
@@ -170,6 +182,11 @@ static int relabel_compact(const sf_edge_list *e, uint64_t max_id, uint32_t **de
 #pragma omp parallel for schedule(static) reduction(+ : self_loops)
         for (uint64_t i = 0; i < e->count; i++) {
             uint64_t s, d;
+            if (i + PREFETCH_DISTANCE < e->count) {
+                edge_ends(e, e->narrow, i + PREFETCH_DISTANCE, &s, &d);
+                __builtin_prefetch(&map[s], 1);
+                __builtin_prefetch(&map[d], 1);
+            }
             edge_ends(e, e->narrow, i, &s, &d);
             if (s == d) {
                 mark_bit(marked, s);
@@ -513,8 +530,13 @@ typedef struct arc_source {
      * pass over the arcs. Owned here; the partition frees them once read. */
     uint32_t *degree;           /* per rank, all slices */
     slice_degrees slices;
-    const uint32_t *key_of_rank; /* rank -> key (dense id) */
+    const uint32_t *key_of_rank; /* rank -> key (dense id, or spaced id) */
     uint64_t ranks;
+    /* Spaced keys (below), when the source's ids are spaced, and each
+     * rank's spaced id (key_of_rank then; the map too for a generator's
+     * list): owned here. */
+    struct spaced_keys *spaced;
+    uint32_t *spaced_of;
 } arc_source;
 
 /* About 2^16 arcs a bucket on average, so a bucket's rows sort in L2; at
@@ -529,10 +551,14 @@ typedef struct arc_source {
  * the bucket: packed into one 32-bit word (local << vertex_bits | other)
  * when both fit, which saves the 16-bit side array. */
 typedef struct partition {
-    unsigned shift;             /* bucket b holds keys [b << shift, (b + 1) << shift) */
+    unsigned shift;             /* bucket b holds ids [b << shift, (b + 1) << shift) */
     uint64_t buckets;
     bool packed;
-    unsigned vertex_bits;
+    unsigned vertex_bits;       /* of the ids in the slots */
+    /* buckets + 1: the dense id of each bucket's first key ([buckets] = n);
+     * with spaced ids, also how a spaced id becomes a dense one */
+    sf_vid *first_key;
+    bool spaced;
     uint64_t chunks;            /* static slices of the items, one per thread */
     uint64_t *cursor;           /* chunks x buckets: counts, then next slot */
     uint64_t *start;            /* buckets + 1: first slot of each bucket */
@@ -566,8 +592,139 @@ static void plan_partition(partition *p, sf_vid n, uint64_t arcs)
     p->buckets = ((uint64_t)(n - 1) >> shift) + 1;
 }
 
+/* Spaced ids. Under degree order the first keys are the hubs, and a block
+ * of 2^shift of them can hold millions of arcs, far more than a bucket
+ * sorts in cache. So where every key's arcs are known before the scatter
+ * (an undirected build counts them while relabelling), each bucket is
+ * given a run of consecutive keys holding about SPACED_BUCKET_ARCS arcs (at
+ * most 2^shift keys; one key alone when it has more), and each key the id
+ * bucket << shift | its index in the bucket: dense ids spaced out so that
+ * every bucket starts a block of 2^shift ids. The partition finds an arc's
+ * bucket by a shift, as with dense ids; spaced ids sort as the dense ids
+ * do, so rows are sorted and deduplicated on them, and each neighbour
+ * becomes dense again as it is written (first_key[id >> shift] + the index
+ * bits: a table of a few KiB). */
+typedef struct spaced_keys {
+    unsigned shift;
+    unsigned vertex_bits;       /* of the spaced ids of keys with arcs: the other ends */
+    uint64_t buckets;
+    sf_vid *first_key;          /* as in the partition, which takes it over */
+} spaced_keys;
+
+#define SPACED_BUCKET_ARCS ((uint64_t)1 << BUCKET_ARCS_BITS)
+
+static void spaced_keys_destroy(spaced_keys **sk)
+{
+    if (*sk)
+        free((*sk)->first_key);
+    free(*sk);
+    *sk = NULL;
+}
+
+/* Spaced ids for n keys whose arcs are degree[r] for the key of rank r,
+ * dense_of[r]: on success *spaced gets dense id -> spaced id and *out the
+ * layout (both the caller's). Returns 0, 1 when spaced ids would not fit
+ * the slots or the fan-out as dense ids do (nothing is made then), or
+ * -ENOMEM. */
+static int space_keys(uint64_t n, uint64_t arcs, const uint32_t *degree, const uint32_t *dense_of,
+                      spaced_keys **out, uint32_t **spaced)
+{
+    partition plan;
+    plan_partition(&plan, (sf_vid)n, arcs);
+    const uint64_t full = (uint64_t)1 << plan.shift;
+    uint64_t aim = arcs >> MAX_FANOUT_BITS > SPACED_BUCKET_ARCS ? arcs >> MAX_FANOUT_BITS
+                                                                 : SPACED_BUCKET_ARCS;
+    uint32_t *at = malloc(n * sizeof *at); /* by dense id: arcs, then spaced id */
+    spaced_keys *sk = calloc(1, sizeof *sk);
+    uint32_t *first_key = NULL;
+    int rc = -ENOMEM;
+    if (!at || !sk)
+        goto out;
+#pragma omp parallel for schedule(static)
+    for (uint64_t r = 0; r < n; r++)
+        at[dense_of[r]] = degree[r];
+    /* a bucket takes the next key while it has room and the arcs stay
+     * within the aim, or when it is empty; degrees descend, so the buckets
+     * grow from single hubs to full blocks */
+    uint64_t bucket = 0, keys = 0, bucket_arcs = 0, last_other = UINT64_MAX;
+    for (uint64_t v = 0; v < n; v++) {
+        uint64_t d = at[v];
+        if (keys == full || (keys > 0 && bucket_arcs + d > aim)) {
+            bucket++;
+            keys = 0;
+            bucket_arcs = 0;
+        }
+        uint64_t spaced = bucket << plan.shift | keys;
+        at[v] = (uint32_t)spaced;
+        keys++;
+        bucket_arcs += d;
+        if (d)
+            last_other = spaced;
+    }
+    /* Only keys with arcs are ever another key's neighbour, so the slots
+     * need room for their ids alone: generators' isolated vertices, the
+     * last keys, give the spacing its room in the packed slot. */
+    uint64_t buckets = bucket + 1;
+    unsigned id_bits = bits_for(last_other);
+    if (last_other == UINT64_MAX || buckets << plan.shift > SF_MAX_VERTICES ||
+        (plan.packed && id_bits + plan.shift > 32) ||
+        buckets > (uint64_t)2 << MAX_PACKED_FANOUT_BITS) {
+        rc = 1;
+        goto out;
+    }
+    first_key = malloc((buckets + 1) * sizeof *first_key);
+    if (!first_key)
+        goto out;
+#pragma omp parallel for schedule(static)
+    for (uint64_t v = 0; v < n; v++)
+        if ((at[v] & (full - 1)) == 0)
+            first_key[at[v] >> plan.shift] = (uint32_t)v;
+    first_key[buckets] = (uint32_t)n;
+    sk->shift = plan.shift;
+    sk->vertex_bits = id_bits;
+    sk->buckets = buckets;
+    sk->first_key = first_key;
+    *out = sk;
+    *spaced = at;
+    sk = NULL;
+    first_key = NULL;
+    at = NULL;
+    rc = 0;
+out:
+    free(at);
+    free(sk);
+    free(first_key);
+    return rc;
+}
+
+/* The partition of a source's keys: spaced (taking the source's layout
+ * over) or blocks of dense ids. */
+static int plan_keys(partition *p, arc_source *a, sf_vid n, uint64_t arcs)
+{
+    if (!a->spaced) {
+        plan_partition(p, n, arcs);
+        p->first_key = malloc((p->buckets + 1) * sizeof *p->first_key);
+        if (!p->first_key)
+            return -ENOMEM;
+        for (uint64_t b = 0; b < p->buckets; b++)
+            p->first_key[b] = (sf_vid)(b << p->shift);
+        p->first_key[p->buckets] = n;
+        return 0;
+    }
+    plan_partition(p, n, arcs); /* the packing; the shift is the layout's */
+    p->shift = a->spaced->shift;
+    p->buckets = a->spaced->buckets;
+    p->vertex_bits = a->spaced->vertex_bits;
+    p->first_key = a->spaced->first_key;
+    p->spaced = true;
+    a->spaced->first_key = NULL;
+    spaced_keys_destroy(&a->spaced);
+    return 0;
+}
+
 static void partition_fini(partition *p)
 {
+    free(p->first_key);
     free(p->cursor);
     free(p->start);
     free(p->slots);
@@ -691,7 +848,31 @@ static ALWAYS_INLINE void load_edge(const arc_source *a, enum arc_kind kind, uin
     }
 }
 
-#define MAP_PREFETCH_DISTANCE 32
+/* Asks for the map or index entries of edge i's ends: they are bigger than
+ * the caches, and looked up at random. */
+static ALWAYS_INLINE void prefetch_ends(const arc_source *a, enum arc_kind kind, uint64_t i)
+{
+    switch (kind) {
+    case ARCS_MAPPED:
+        __builtin_prefetch(&a->map[a->src64[i]]);
+        __builtin_prefetch(&a->map[a->dst64[i]]);
+        break;
+    case ARCS_MAPPED32:
+        __builtin_prefetch(&a->map[a->src32[i]]);
+        __builtin_prefetch(&a->map[a->dst32[i]]);
+        break;
+    case ARCS_HASHED:
+        __builtin_prefetch(id_index_home(a->index, a->src64[i]));
+        __builtin_prefetch(id_index_home(a->index, a->dst64[i]));
+        break;
+    case ARCS_HASHED32:
+        __builtin_prefetch(id_index_home(a->index, a->src32[i]));
+        __builtin_prefetch(id_index_home(a->index, a->dst32[i]));
+        break;
+    default: /* dense ids: nothing looked up */
+        break;
+    }
+}
 
 /* Edges [lo, hi) of an edge list; returns the self-loops skipped. */
 static ALWAYS_INLINE uint64_t visit_edges(const arc_source *a, enum arc_kind kind, bool scatter,
@@ -701,23 +882,8 @@ static ALWAYS_INLINE uint64_t visit_edges(const arc_source *a, enum arc_kind kin
     uint64_t loops = 0;
     for (uint64_t i = lo; i < hi; i++) {
         sf_vid u, v;
-        /* the map or index is bigger than the caches: ask early */
-        if (kind == ARCS_MAPPED && i + MAP_PREFETCH_DISTANCE < hi) {
-            __builtin_prefetch(&a->map[a->src64[i + MAP_PREFETCH_DISTANCE]]);
-            __builtin_prefetch(&a->map[a->dst64[i + MAP_PREFETCH_DISTANCE]]);
-        }
-        if (kind == ARCS_HASHED && i + MAP_PREFETCH_DISTANCE < hi) {
-            __builtin_prefetch(id_index_home(a->index, a->src64[i + MAP_PREFETCH_DISTANCE]));
-            __builtin_prefetch(id_index_home(a->index, a->dst64[i + MAP_PREFETCH_DISTANCE]));
-        }
-        if (kind == ARCS_MAPPED32 && i + MAP_PREFETCH_DISTANCE < hi) {
-            __builtin_prefetch(&a->map[a->src32[i + MAP_PREFETCH_DISTANCE]]);
-            __builtin_prefetch(&a->map[a->dst32[i + MAP_PREFETCH_DISTANCE]]);
-        }
-        if (kind == ARCS_HASHED32 && i + MAP_PREFETCH_DISTANCE < hi) {
-            __builtin_prefetch(id_index_home(a->index, a->src32[i + MAP_PREFETCH_DISTANCE]));
-            __builtin_prefetch(id_index_home(a->index, a->dst32[i + MAP_PREFETCH_DISTANCE]));
-        }
+        if (i + PREFETCH_DISTANCE < hi)
+            prefetch_ends(a, kind, i + PREFETCH_DISTANCE);
         load_edge(a, kind, i, &u, &v);
         if (u == v) {
             loops++;
@@ -882,6 +1048,10 @@ static void drop_degrees(arc_source *a)
     free(a->degree);
     a->degree = NULL;
     slice_degrees_fini(&a->slices);
+    if (a->spaced_of && a->map != a->spaced_of) { /* only the counts read it */
+        free(a->spaced_of);
+        a->spaced_of = NULL;
+    }
 }
 
 /* Partitions the arcs of `a` over n vertices: count per slice and bucket
@@ -891,7 +1061,8 @@ static void drop_degrees(arc_source *a)
 static int partition_arcs(arc_source *a, sf_vid n, uint64_t arcs_hint, partition *p,
                           uint64_t *self_loops)
 {
-    plan_partition(p, n, arcs_hint);
+    if (plan_keys(p, a, n, arcs_hint))
+        goto fail;
     uint64_t chunks = (uint64_t)omp_get_max_threads(), buckets = p->buckets;
     p->chunks = chunks;
     p->cursor = calloc(chunks * buckets, sizeof *p->cursor);
@@ -1143,14 +1314,14 @@ static int reserve_scratch(bucket_scratch *s, uint64_t len, bool wide, bool weig
  * alone (stable: each row keeps the bucket's order); then writes each row's
  * neighbours back from the bucket's first slot, dropping duplicates (the
  * smallest weight kept), and adds each vertex's degree to degree[]. */
-static ALWAYS_INLINE int sort_bucket(const partition *p, uint64_t b, sf_vid n, bool sort_rows,
+static ALWAYS_INLINE int sort_bucket(const partition *p, uint64_t b, bool sort_rows,
                                      bool wide, bucket_scratch *s, sf_eid *degree)
 {
     uint64_t begin = p->start[b], len = p->start[b + 1] - begin;
-    sf_vid first = (sf_vid)(b << p->shift);
-    uint64_t rows = (uint64_t)n - first;
-    if (rows > (1ull << p->shift))
-        rows = 1ull << p->shift;
+    if (len == 0) /* rows without arcs: their degrees are zero already */
+        return 0;
+    sf_vid first = p->first_key[b];
+    uint64_t rows = p->first_key[b + 1] - first;
     sf_vid *slots = p->slots + begin;
     double *w = p->weights ? p->weights + begin : NULL;
     if (reserve_scratch(s, len, wide, w != NULL))
@@ -1173,7 +1344,7 @@ static ALWAYS_INLINE int sort_bucket(const partition *p, uint64_t b, sf_vid n, b
     unsigned high = vb + bits_for(rows - 1);
     double *sorted_w;
     void *sorted;
-    if (sort_rows && len > BIG_BUCKET_KEYS) {
+    if (sort_rows && len > BIG_BUCKET_KEYS && rows > 1) {
         sorted = sort_big_bucket(keys, keys_w, spare, spare_w, len, vb, rows, wide, &sorted_w);
         if (!sorted)
             return -ENOMEM;
@@ -1184,6 +1355,8 @@ static ALWAYS_INLINE int sort_bucket(const partition *p, uint64_t b, sf_vid n, b
     /* Writing back never overtakes reading when both are the slots. The
      * degree of the current row is counted in a register, not in memory. */
     uint64_t other_mask = ((uint64_t)1 << vb) - 1, previous = UINT64_MAX, kept = 0;
+    const sf_vid *dense = p->spaced ? p->first_key : NULL;
+    const sf_vid index_mask = (1u << p->shift) - 1;
     uint64_t row = 0, row_begin = 0;
     for (uint64_t j = 0; j < len; j++) {
         uint64_t k = key_get(sorted, wide, j);
@@ -1198,7 +1371,8 @@ static ALWAYS_INLINE int sort_bucket(const partition *p, uint64_t b, sf_vid n, b
             row = k >> vb;
             row_begin = kept;
         }
-        slots[kept] = (sf_vid)(k & other_mask);
+        sf_vid other = (sf_vid)(k & other_mask);
+        slots[kept] = dense ? dense[other >> p->shift] + (other & index_mask) : other;
         if (w)
             w[kept] = sorted_w[j];
         kept++;
@@ -1210,7 +1384,7 @@ static ALWAYS_INLINE int sort_bucket(const partition *p, uint64_t b, sf_vid n, b
 
 /* Sorts every bucket, buckets shared out dynamically (their sizes vary with
  * the degree skew; where a bucket goes does not depend on who sorts it). */
-static int sort_buckets(const partition *p, sf_vid n, bool sort_rows, sf_eid *degree)
+static int sort_buckets(const partition *p, bool sort_rows, sf_eid *degree)
 {
     int failed = 0;
 #pragma omp parallel
@@ -1220,8 +1394,8 @@ static int sort_buckets(const partition *p, sf_vid n, bool sort_rows, sf_eid *de
         for (uint64_t b = 0; b < p->buckets; b++) {
             if (__atomic_load_n(&failed, __ATOMIC_RELAXED))
                 continue;
-            int rc = p->packed ? sort_bucket(p, b, n, sort_rows, false, &s, degree)
-                               : sort_bucket(p, b, n, sort_rows, true, &s, degree);
+            int rc = p->packed ? sort_bucket(p, b, sort_rows, false, &s, degree)
+                               : sort_bucket(p, b, sort_rows, true, &s, degree);
             if (rc)
                 __atomic_store_n(&failed, 1, __ATOMIC_RELAXED);
         }
@@ -1264,7 +1438,7 @@ static int build_rows(arc_source *a, sf_vid n, uint64_t arcs_hint, bool sort_row
     rc = partition_arcs(a, n, arcs_hint, &p, &out->self_loops);
     if (rc)
         goto fail;
-    rc = sort_buckets(&p, n, sort_rows, offsets);
+    rc = sort_buckets(&p, sort_rows, offsets);
     if (rc)
         goto fail;
     uint64_t raw = p.start[p.buckets];
@@ -1274,9 +1448,8 @@ static int build_rows(arc_source *a, sf_vid n, uint64_t arcs_hint, bool sort_row
      * its first vertex, never to the right of it: slide left in order. */
     if (total != raw) {
         for (uint64_t b = 0; b < p.buckets; b++) {
-            uint64_t from = p.start[b], to = offsets[b << p.shift];
-            uint64_t next = (b + 1) << p.shift;
-            uint64_t len = offsets[next < n ? next : n] - to;
+            uint64_t from = p.start[b], to = offsets[p.first_key[b]];
+            uint64_t len = offsets[p.first_key[b + 1]] - to;
             if (from == to || len == 0)
                 continue;
             memmove(p.slots + to, p.slots + from, len * sizeof *p.slots);
@@ -1351,6 +1524,13 @@ static int build_in(sf_graph *g)
     return 0;
 }
 
+static void drop_spacing(arc_source *a)
+{
+    spaced_keys_destroy(&a->spaced);
+    free(a->spaced_of);
+    a->spaced_of = NULL;
+}
+
 /* Degree order (engine/order.h): counts every endpoint through the same id
  * mapping the build will use (unless `degree` holds the counts already: the
  * compact relabelling makes them; they stay the caller's), orders the
@@ -1376,10 +1556,27 @@ static int order_by_degree(arc_source *a, uint32_t *dense_of, uint64_t map_range
         }
     }
     int rc = sf_order_by_degree(n, counted, new_of);
+    /* a symmetric source's degrees are the arcs of each key: space them */
+    uint32_t *spaced = NULL; /* by dense id */
+    if (rc == 0 && a->symmetric) {
+        rc = space_keys(n, 2 * a->items, counted, *new_of, &a->spaced, &spaced);
+        if (rc == 1)
+            rc = 0;
+    }
     free(degree);
+    if (rc == 0 && spaced) {
+        a->spaced_of = malloc(n * sizeof *a->spaced_of);
+        if (a->spaced_of) {
+#pragma omp parallel for schedule(static)
+            for (uint64_t r = 0; r < n; r++)
+                a->spaced_of[r] = spaced[(*new_of)[r]];
+        }
+        rc = a->spaced_of ? 0 : -ENOMEM;
+    }
+    free(spaced);
     if (rc)
         return rc;
-    const uint32_t *order = *new_of;
+    const uint32_t *order = a->spaced_of ? a->spaced_of : *new_of;
     switch (a->kind) {
     case ARCS_DENSE64:
         a->kind = ARCS_MAPPED;
@@ -1483,6 +1680,7 @@ int sf_graph_build(const sf_edge_list *e, const sf_build_options *opt, const cha
     if (n <= 1) {
         free(degree);
         degree = NULL;
+        slice_degrees_fini(&slices);
     }
     if (!opt->original_order && n > 1) {
         rc = order_by_degree(&a, dense_of, map_range, &index, n, degree, &new_of);
@@ -1492,13 +1690,14 @@ int sf_graph_build(const sf_edge_list *e, const sf_build_options *opt, const cha
             /* the partition's counts, by rank: moved into the source */
             a.degree = degree;
             a.slices = slices;
-            a.key_of_rank = new_of;
+            a.key_of_rank = a.spaced_of ? a.spaced_of : new_of;
             a.ranks = n;
             memset(&slices, 0, sizeof slices);
         } else {
             free(degree);
         }
         degree = NULL;
+        slice_degrees_fini(&slices); /* a directed build's: not read */
         /* ranks (ascending original ids) -> new dense ids */
         g->sorted_ids = g->original_ids;
         g->by_original = new_of;
@@ -1511,6 +1710,7 @@ int sf_graph_build(const sf_edge_list *e, const sf_build_options *opt, const cha
     }
     rc = build_out(&a, g);
     drop_degrees(&a); /* freed by the partition; not when it failed first */
+    drop_spacing(&a);
     if (rc)
         goto fail;
     free(dense_of);
@@ -1543,6 +1743,7 @@ cleanup:
     free(degree);
     slice_degrees_fini(&slices);
     drop_degrees(&a);
+    drop_spacing(&a);
     free(dense_of);
     free(index.slots);
     sf_graph_destroy(&g);

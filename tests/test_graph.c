@@ -685,6 +685,51 @@ Test(graph, degree_order_puts_hubs_first)
     sf_edge_list_fini(&e);
 }
 
+/* e's arcs in both directions, with its weights and vertex set: a list
+ * whose directed build must have the out-rows of e's undirected one. */
+static void both_directions(const sf_edge_list *e, sf_edge_list *both)
+{
+    sf_edge_list_init(both);
+    cr_assert_eq(sf_edge_list_reserve(both, 2 * e->count + 1, e->weight != NULL), 0);
+    for (uint64_t i = 0; i < e->count; i++) {
+        double w = e->weight ? e->weight[i] : 0;
+        cr_assert_eq(sf_edge_list_push(both, e->src[i], e->dst[i], w), 0);
+        cr_assert_eq(sf_edge_list_push(both, e->dst[i], e->src[i], w), 0);
+    }
+    both->dense_vertices = e->dense_vertices;
+    if (e->num_vertex_ids) {
+        both->vertex_ids = malloc(e->num_vertex_ids * sizeof *both->vertex_ids);
+        memcpy(both->vertex_ids, e->vertex_ids, e->num_vertex_ids * sizeof *e->vertex_ids);
+        both->num_vertex_ids = e->num_vertex_ids;
+    }
+}
+
+/* Builds e undirected and `both` (both_directions of e, or of e's wide
+ * form) directed, both in degree order, and expects the same out-rows byte
+ * for byte: offsets, neighbours, weights, the degree order, and the dropped
+ * counts twice over. Returns the undirected graph (the caller's). */
+static sf_graph *build_both_ways(const sf_edge_list *e, const sf_edge_list *both)
+{
+    sf_build_options undirected = {.undirected = true}, directed = {0};
+    sf_graph *u = NULL, *d = NULL;
+    sf_error err;
+    cr_assert_eq(sf_graph_build(e, &undirected, "u", &u, &err), 0, "%s", err.msg);
+    cr_assert_eq(sf_graph_build(both, &directed, "d", &d, &err), 0, "%s", err.msg);
+    cr_assert_eq(u->num_vertices, d->num_vertices);
+    cr_assert_eq(u->num_arcs, d->num_arcs);
+    uint64_t n1 = u->num_vertices + 1ull;
+    cr_assert_eq(memcmp(u->out_offsets, d->out_offsets, n1 * sizeof(sf_eid)), 0);
+    cr_assert_eq(memcmp(u->out_neighbors, d->out_neighbors, u->num_arcs * sizeof(sf_vid)), 0);
+    cr_assert_eq(!u->out_weights, !d->out_weights);
+    if (u->out_weights)
+        cr_assert_eq(memcmp(u->out_weights, d->out_weights, u->num_arcs * sizeof(double)), 0);
+    cr_assert_eq(memcmp(u->by_original, d->by_original, u->num_vertices * sizeof(sf_vid)), 0);
+    cr_assert_eq(2 * u->dropped_self_loops, d->dropped_self_loops);
+    cr_assert_eq(2 * u->dropped_duplicates, d->dropped_duplicates);
+    sf_graph_destroy(&d);
+    return u;
+}
+
 /* An undirected build with degree order on compact ids takes its partition
  * counts from the relabelling's per-slice endpoint counts; a directed build
  * of the list and its reversal counts by a pass over the arcs. Both give
@@ -701,42 +746,107 @@ Test(graph, counts_from_the_relabelling_give_the_same_rows)
             for (int t = 1; t <= 3; t++) {
                 sf_edge_list e, both, n;
                 random_edges(&e, sizes[m].n, sizes[m].m, IDS_COMPACT, t != 2, 41 + m);
-                sf_edge_list_init(&both);
-                cr_assert_eq(sf_edge_list_reserve(&both, 2 * e.count, e.weight != NULL), 0);
-                for (uint64_t i = 0; i < e.count; i++) {
-                    double w = e.weight ? e.weight[i] : 0;
-                    cr_assert_eq(sf_edge_list_push(&both, e.src[i], e.dst[i], w), 0);
-                    cr_assert_eq(sf_edge_list_push(&both, e.dst[i], e.src[i], w), 0);
-                }
+                both_directions(&e, &both);
                 if (narrow) {
                     narrow_copy(&e, &n);
                     sf_edge_list_fini(&e);
                     e = n;
                 }
                 omp_set_num_threads(t);
-                sf_build_options undirected = {.undirected = true}, directed = {0};
-                sf_graph *u = NULL, *d = NULL;
-                sf_error err;
-                cr_assert_eq(sf_graph_build(&e, &undirected, "u", &u, &err), 0, "%s", err.msg);
-                cr_assert_eq(sf_graph_build(&both, &directed, "d", &d, &err), 0, "%s", err.msg);
+                sf_graph *u = build_both_ways(&e, &both);
                 cr_assert_gt(u->num_arcs, 0);
-                cr_assert_eq(u->num_vertices, d->num_vertices);
-                cr_assert_eq(u->num_arcs, d->num_arcs);
-                uint64_t n1 = u->num_vertices + 1ull;
-                cr_assert_eq(memcmp(u->out_offsets, d->out_offsets, n1 * sizeof(sf_eid)), 0);
-                cr_assert_eq(memcmp(u->out_neighbors, d->out_neighbors,
-                                    u->num_arcs * sizeof(sf_vid)), 0);
-                if (u->out_weights)
-                    cr_assert_eq(memcmp(u->out_weights, d->out_weights,
-                                        u->num_arcs * sizeof(double)), 0);
-                cr_assert_eq(memcmp(u->by_original, d->by_original,
-                                    u->num_vertices * sizeof(sf_vid)), 0);
-                cr_assert_eq(2 * u->dropped_self_loops, d->dropped_self_loops);
                 cr_assert_gt(u->dropped_self_loops, 0);
                 sf_graph_destroy(&u);
-                sf_graph_destroy(&d);
                 sf_edge_list_fini(&e);
                 sf_edge_list_fini(&both);
             }
     omp_set_num_threads(omp_get_num_procs());
+}
+
+/* An undirected build with degree order gives each bucket a run of keys
+ * holding about a bucket's arcs, in spaced ids (engine/graph.c): hubs of
+ * 150000 and 70000 arcs alone in theirs (the first over the size at which a
+ * bucket is cut apart to sort), medium hubs a few to a bucket, the rest
+ * full blocks, isolated vertices last. Its rows, weights (the smallest of
+ * repeats) and dropped counts are byte for byte those of the directed build
+ * of both directions, which partitions dense ids in plain blocks, at 1 to 3
+ * threads. */
+Test(graph, spaced_ids_for_hubs_give_the_same_rows)
+{
+    const uint64_t n = 60000;
+    sf_edge_list e, both;
+    sf_edge_list_init(&e);
+    cr_assert_eq(sf_edge_list_reserve(&e, 560000, true), 0);
+    uint64_t state = 2024;
+    struct {
+        uint64_t hub, arcs;
+    } hubs[] = {{17, 150000}, {n / 2, 70000}};
+    for (size_t h = 0; h < 2; h++)
+        for (uint64_t i = 0; i < hubs[h].arcs; i++) {
+            uint64_t r = next_random(&state);
+            uint64_t other = i < n ? (i * 7919) % n : r % n; /* every vertex, then repeats */
+            cr_assert_eq(sf_edge_list_push(&e, 3 * hubs[h].hub + 7, 3 * other + 7,
+                                           (double)(r % 1000) / 8), 0);
+        }
+    for (uint64_t m = 0; m < 60; m++) /* medium hubs */
+        for (uint64_t i = 0; i < 1500 + 100 * m; i++) {
+            uint64_t r = next_random(&state);
+            cr_assert_eq(sf_edge_list_push(&e, 3 * (100 + m * 131) + 7, 3 * (r % n) + 7,
+                                           (double)(r % 77)), 0);
+        }
+    for (uint64_t i = 0; i < 200000; i++) { /* light vertices, a few loops */
+        uint64_t r = next_random(&state);
+        uint64_t u = r % n, v = (r >> 32) % n;
+        if ((r & 0xfff) == 0)
+            v = u;
+        cr_assert_eq(sf_edge_list_push(&e, 3 * u + 7, 3 * v + 7, (double)((r >> 20) % 50)), 0);
+    }
+    e.vertex_ids = malloc(500 * sizeof *e.vertex_ids); /* isolated, after every other id */
+    for (uint64_t i = 0; i < 500; i++)
+        e.vertex_ids[i] = 3 * (n + i) + 8;
+    e.num_vertex_ids = 500;
+    both_directions(&e, &both);
+    for (int t = 1; t <= 3; t++) {
+        omp_set_num_threads(t);
+        sf_graph *u = build_both_ways(&e, &both);
+        cr_assert_eq(u->num_vertices, n + 500);
+        cr_assert_eq(sf_out_degree(u, 0), n - 1, "the biggest hub, dense id 0, joins every other");
+        cr_assert(u->out_weights);
+        for (sf_vid v = 0; v < u->num_vertices; v++)
+            for (sf_eid a = u->out_offsets[v] + 1; a < u->out_offsets[v + 1]; a++)
+                cr_assert_lt(u->out_neighbors[a - 1], u->out_neighbors[a], "row %u", v);
+        sf_graph_destroy(&u);
+    }
+    omp_set_num_threads(omp_get_num_procs());
+    sf_edge_list_fini(&e);
+    sf_edge_list_fini(&both);
+}
+
+/* Where spaced ids would need one more bit than the packed slot has (2^23
+ * vertices, all with arcs: 23 bits of id beside 9 of index), the build
+ * partitions dense ids in plain blocks instead; the rows are still those of
+ * the directed build of both directions. */
+Test(graph, spacing_that_would_overflow_the_packed_slot_falls_back)
+{
+    const uint64_t n = (uint64_t)1 << 23, pairs = n / 2, spokes = 100000;
+    sf_edge_list e, both;
+    sf_edge_list_init(&e);
+    cr_assert_eq(sf_edge_list_reserve(&e, pairs + spokes, false), 0);
+    uint64_t state = 5;
+    for (uint64_t i = 0; i < pairs + spokes; i++) {
+        uint64_t u = 2 * i, v = 2 * i + 1; /* every vertex gets an arc */
+        if (i >= pairs) { /* and vertex 0 is a hub */
+            u = 0;
+            v = 2 + next_random(&state) % (n - 2);
+        }
+        cr_assert_eq(sf_edge_list_push(&e, u, v, 0), 0);
+    }
+    e.dense_vertices = n;
+    both_directions(&e, &both);
+    sf_graph *u = build_both_ways(&e, &both);
+    cr_assert_eq(u->num_vertices, n);
+    cr_assert_gt(sf_out_degree(u, 0), spokes - 1000, "the hub first");
+    sf_graph_destroy(&u);
+    sf_edge_list_fini(&e);
+    sf_edge_list_fini(&both);
 }
