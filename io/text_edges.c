@@ -36,6 +36,7 @@
 
 /* Below this many bytes per chunk, threads cost more than they save. */
 #define MIN_CHUNK_BYTES ((size_t)64 << 10)
+#define CHUNKS_PER_WORKER 4
 
 /* Longest token quoted in a message. */
 #define QUOTE_MAX 64
@@ -638,10 +639,15 @@ int sf_parse_edge_lines(const char *path, const char *text, size_t len, uint64_t
     }
 
     size_t body_len = (size_t)(body_end - text);
+    /* A few chunks a worker, taken as workers come free: a worker that
+     * loses its core for a while (to the stream's reader thread, or to
+     * anyone on a shared machine) holds up only its chunk, not the window. */
     int threads = omp_get_max_threads();
     size_t num_chunks = body_len / MIN_CHUNK_BYTES;
-    if (num_chunks > (size_t)threads)
-        num_chunks = (size_t)threads;
+    if (num_chunks > CHUNKS_PER_WORKER * (size_t)threads)
+        num_chunks = CHUNKS_PER_WORKER * (size_t)threads;
+    if (threads == 1)
+        num_chunks = 1;
     if (num_chunks < 1)
         num_chunks = 1;
     chunks = calloc(num_chunks, sizeof *chunks);
@@ -663,7 +669,7 @@ int sf_parse_edge_lines(const char *path, const char *text, size_t len, uint64_t
     }
 
     /* Slots: the bound of every chunk, the tail's line in the last one. */
-    #pragma omp parallel for schedule(static, 1)
+    #pragma omp parallel for schedule(dynamic, 1)
     for (size_t k = 0; k < num_chunks; k++)
         chunks[k].bound = count_arc_lines(chunks[k].begin, chunks[k].end);
     struct chunk *last = &chunks[num_chunks - 1];
@@ -692,7 +698,7 @@ parse:
     if (o.weight)
         sf_advise_huge(o.weight, slots * sizeof *o.weight);
 
-    #pragma omp parallel for schedule(static, 1)
+    #pragma omp parallel for schedule(dynamic, 1)
     for (size_t k = 0; k < num_chunks; k++)
         parse_into(&chunks[k], chunks[k].begin, chunks[k].end, body_end, columns, o);
     if (tail && !last->bad_line && !last->too_wide) {
