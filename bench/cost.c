@@ -637,8 +637,19 @@ static char *join_strings(json_t *array)
     return out;
 }
 
+void sf_cost_replay_fini(sf_cost_options *o)
+{
+    free((char *)o->graphs);
+    free((char *)o->algos);
+    free((char *)o->threads);
+    free((char *)o->ranks);
+    o->graphs = o->algos = o->threads = o->ranks = NULL;
+}
+
 int sf_cost_replay_options(const char *path, sf_cost_options *o, sf_error *err)
 {
+    /* from here on they are ours (the defaults are the caller's literals) */
+    o->graphs = o->algos = o->threads = o->ranks = NULL;
     json_error_t jerr;
     json_t *root = json_load_file(path, 0, &jerr);
     if (!root)

@@ -70,9 +70,13 @@ void sf_cost_series_medians(const sf_cost_series *s, double *medians);
 int sf_cost_study(const sf_cost_options *o, sf_error *err);
 
 /* Reads the options of the study recorded in PATH (a results.json) into *o,
- * for `bench --replay`; strings point into storage that lives until the
- * process ends. out_dir, quiet and command_line are left as they were.
+ * for `bench --replay`; the strings it sets (graphs, algos, threads, ranks)
+ * are the caller's, freed with sf_cost_replay_fini. out_dir, quiet and
+ * command_line are left as they were.
  * Errors: SF_EINPUT (unreadable, not a study record). */
 int sf_cost_replay_options(const char *path, sf_cost_options *o, sf_error *err);
+
+/* Frees the strings sf_cost_replay_options set in *o and clears them. */
+void sf_cost_replay_fini(sf_cost_options *o);
 
 #endif

@@ -1032,6 +1032,8 @@ static int cmd_bench(struct cli *c, int argc, char **argv)
     }
     if (rc == 0)
         rc = sf_cost_study(&o, &err);
+    if (c->replay)
+        sf_cost_replay_fini(&o);
     if (rc) {
         fprintf(stderr, "shardflow: %s\n", err.msg);
         return exit_status(rc);
