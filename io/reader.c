@@ -5,8 +5,8 @@
  * thread; short reads are resubmitted for the remainder, and where
  * io_uring cannot be used the same blocks are read with pread. A whole
  * file (sf_file_read) is one range into a buffer of its size, known up
- * front; a .gz file is read the same way and then inflated in memory, so
- * there is one path for the bytes whatever the format. Ranges
+ * front; a .gz file or a pipe, whose size is not, is the stream's windows
+ * (io/stream.h, where all inflating is done) appended to one buffer. Ranges
  * (sf_file_read_ranges) go into buffers the caller owns, with a callback
  * per block while it is in cache (the snapshot's checksums). */
 #define _GNU_SOURCE /* O_DIRECT */
@@ -27,6 +27,7 @@
 #include <zlib.h>
 
 #include "engine/parallel.h"
+#include "io/stream.h"
 
 #define QUEUE_DEPTH  8u /* reads in flight per worker: 32 MiB */
 
@@ -321,42 +322,7 @@ int sf_fd_read_here(int fd, const char *path, uint64_t offset, void *buf, size_t
     return 0;
 }
 
-/* Reads a non-regular file (pipe, character device, /proc) to its end. */
-static int read_stream(int fd, char **data, size_t *len)
-{
-    size_t cap = 1 << 16, used = 0;
-    char *buf = malloc(cap + 1);
-    if (!buf)
-        return ENOMEM;
-    for (;;) {
-        if (used == cap) {
-            char *grown = realloc(buf, 2 * cap + 1);
-            if (!grown) {
-                free(buf);
-                return ENOMEM;
-            }
-            buf = grown;
-            cap *= 2;
-        }
-        ssize_t got = read(fd, buf + used, cap - used);
-        if (got < 0) {
-            if (errno == EINTR)
-                continue;
-            int e = errno;
-            free(buf);
-            return e;
-        }
-        if (got == 0)
-            break;
-        used += (size_t)got;
-    }
-    buf[used] = '\0';
-    *data = buf;
-    *len = used;
-    return 0;
-}
-
-/* The raw bytes of PATH. Returns 0 or a positive errno. */
+/* The bytes of the regular file PATH. Returns 0 or a positive errno. */
 static int read_raw(const char *path, char **data, size_t *len)
 {
     char *buf = NULL;
@@ -372,10 +338,6 @@ static int read_raw(const char *path, char **data, size_t *len)
     }
     if (S_ISDIR(st.st_mode)) {
         rc = EISDIR;
-        goto done;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        rc = read_stream(fd, data, len);
         goto done;
     }
     size_t size = (size_t)st.st_size;
@@ -405,93 +367,56 @@ done:
     return rc;
 }
 
-static bool has_suffix(const char *s, const char *suffix)
+bool sf_gzip_name(const char *path)
 {
-    size_t n = strlen(s), m = strlen(suffix);
-    return n >= m && memcmp(s + n - m, suffix, m) == 0;
+    size_t n = strlen(path);
+    return n >= 3 && memcmp(path + n - 3, ".gz", 3) == 0;
 }
 
-/* Inflates the gzip stream(s) in packed[0..packed_len) into a new buffer.
- * Returns 0, ENOMEM, or EILSEQ for data that is not valid gzip. */
-static int gunzip(const unsigned char *packed, size_t packed_len, char **data, size_t *len)
+uint64_t sf_gzip_size_hint(int fd, uint64_t packed)
 {
-    int rc = 0;
-    z_stream zs;
-    memset(&zs, 0, sizeof zs);
-    if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK)
-        return ENOMEM;
+    unsigned char t[4];
+    uint64_t isize = 0;
+    if (packed >= 18 && pread(fd, t, 4, (off_t)(packed - 4)) == 4)
+        isize = (uint64_t)t[0] | (uint64_t)t[1] << 8 | (uint64_t)t[2] << 16 |
+                (uint64_t)t[3] << 24;
+    return isize >= packed ? isize : 4 * packed;
+}
 
-    /* The trailer's ISIZE is the size mod 2^32 of the last member: a good
-     * first guess, corrected by growth when wrong. */
-    size_t cap = 0;
-    if (packed_len >= 18) {
-        const unsigned char *t = packed + packed_len - 4;
-        cap = (size_t)t[0] | (size_t)t[1] << 8 | (size_t)t[2] << 16 | (size_t)t[3] << 24;
-    }
-    if (cap / 1032 > packed_len)
-        cap = 1032 * packed_len; /* a damaged trailer: deflate expands at most ~1032 times */
-    if (cap < 4 * packed_len)
-        cap = 4 * packed_len;
-    if (cap < 4096)
-        cap = 4096;
+/* A .gz file or a pipe, whole: the stream's windows (inflated, or read()
+ * from the pipe) appended to one buffer, grown as they come. */
+static int read_streamed(const char *path, char **data, size_t *len, sf_error *err)
+{
+    sf_file_stream *s;
+    int rc = sf_file_stream_create(path, SF_FILE_BLOCK_BYTES, &s, err);
+    if (rc)
+        return rc;
+    uint64_t hint = sf_file_stream_size_hint(s);
+    size_t cap = hint > 4096 ? (size_t)hint : 4096, used = 0;
     char *out = malloc(cap + 1);
-    if (!out) {
-        rc = ENOMEM;
-        goto done;
-    }
+    if (!out)
+        goto no_memory;
     sf_advise_huge(out, cap);
-
-    size_t used = 0, in_off = 0;
-    bool ended = false; /* the current member reached its end */
     for (;;) {
-        if (used == cap) {
-            size_t grown_cap = cap + cap / 2;
+        const char *window;
+        size_t got;
+        bool last;
+        if ((rc = sf_file_stream_wait(s, &window, &got, &last, err)))
+            goto done;
+        if (!last && (rc = sf_file_stream_ahead(s, 0, err)))
+            goto done;
+        if (used + got > cap) {
+            size_t grown_cap = cap + cap / 2 > used + got ? cap + cap / 2 : used + got;
             char *grown = realloc(out, grown_cap + 1);
-            if (!grown) {
-                rc = ENOMEM;
-                goto done;
-            }
+            if (!grown)
+                goto no_memory;
             out = grown;
-            sf_advise_huge(out + cap, grown_cap - cap);
             cap = grown_cap;
         }
-        /* zlib counts in uInt: feed and drain at most 1 GiB per call. */
-        size_t in_chunk = packed_len - in_off < (1u << 30) ? packed_len - in_off : (1u << 30);
-        size_t out_chunk = cap - used < (1u << 30) ? cap - used : (1u << 30);
-        zs.next_in = (unsigned char *)packed + in_off;
-        zs.avail_in = (uInt)in_chunk;
-        zs.next_out = (unsigned char *)out + used;
-        zs.avail_out = (uInt)out_chunk;
-        int z = inflate(&zs, Z_NO_FLUSH);
-        in_off += in_chunk - zs.avail_in;
-        used += out_chunk - zs.avail_out;
-        if (z == Z_STREAM_END) {
-            ended = true;
-            /* Another member follows (as `cat a.gz b.gz` makes)? Anything
-             * else after a member is ignored, as gzip and gzread do. */
-            if (packed_len - in_off >= 2 && packed[in_off] == 0x1f && packed[in_off + 1] == 0x8b) {
-                inflateReset(&zs);
-                ended = false;
-                continue;
-            }
+        memcpy(out + used, window, got);
+        used += got;
+        if (last)
             break;
-        }
-        if (z == Z_MEM_ERROR) {
-            rc = ENOMEM;
-            goto done;
-        }
-        if (z == Z_BUF_ERROR && zs.avail_out == 0)
-            continue; /* output full: grow and go on */
-        if (z != Z_OK && z != Z_BUF_ERROR) {
-            rc = EILSEQ;
-            goto done;
-        }
-        if (in_off == packed_len && zs.avail_out != 0)
-            break; /* input exhausted before the member ended */
-    }
-    if (!ended) {
-        rc = EILSEQ;
-        goto done;
     }
     if (cap > used + used / 4 + 4096) {
         char *shrunk = realloc(out, used + 1);
@@ -502,9 +427,12 @@ static int gunzip(const unsigned char *packed, size_t packed_len, char **data, s
     *data = out;
     *len = used;
     out = NULL;
+    goto done;
+no_memory:
+    rc = sf_error_set(err, -ENOMEM, "%s: out of memory", path);
 done:
     free(out);
-    inflateEnd(&zs);
+    sf_file_stream_destroy(&s);
     return rc;
 }
 
@@ -515,20 +443,15 @@ int sf_file_read(const char *path, char **data, size_t *len, sf_error *err)
     *data = NULL;
     *len = 0;
 
+    struct stat st;
+    if (sf_gzip_name(path) || (stat(path, &st) == 0 && !S_ISREG(st.st_mode) &&
+                               !S_ISDIR(st.st_mode)))
+        return read_streamed(path, data, len, err);
     int rc = read_raw(path, &raw, &raw_len);
     if (rc)
         return read_error(err, path, rc);
-    if (!has_suffix(path, ".gz")) {
-        *data = raw;
-        *len = raw_len;
-        return 0;
-    }
-    rc = gunzip((const unsigned char *)raw, raw_len, data, len);
-    free(raw);
-    if (rc == EILSEQ)
-        return sf_error_set(err, SF_EINPUT, "%s: corrupt gzip data", path);
-    if (rc)
-        return read_error(err, path, rc);
+    *data = raw;
+    *len = raw_len;
     return 0;
 }
 
@@ -576,7 +499,7 @@ int sf_file_peek(const char *path, void *buf, size_t *len, uint64_t *size, sf_er
         return read_error(err, path, e);
     }
     uint64_t bytes = (uint64_t)st.st_size;
-    if (!has_suffix(path, ".gz")) {
+    if (!sf_gzip_name(path)) {
         ssize_t got = pread(fd, buf, *len, 0);
         int e = errno;
         close(fd);
@@ -586,12 +509,7 @@ int sf_file_peek(const char *path, void *buf, size_t *len, uint64_t *size, sf_er
         *size = bytes;
         return 0;
     }
-    unsigned char trailer[4];
-    uint64_t isize = 0;
-    if (bytes >= 18 && pread(fd, trailer, 4, (off_t)(bytes - 4)) == 4)
-        isize = (uint64_t)trailer[0] | (uint64_t)trailer[1] << 8 | (uint64_t)trailer[2] << 16 |
-                (uint64_t)trailer[3] << 24;
-    *size = isize >= bytes ? isize : 4 * bytes;
+    *size = sf_gzip_size_hint(fd, bytes);
     gzFile gz = gzdopen(fd, "rb"); /* owns fd from here */
     if (!gz) {
         close(fd);
@@ -651,7 +569,7 @@ int sf_file_read_part(const char *path, int part, int parts, char **data, size_t
 {
     *data = NULL;
     *len = 0;
-    if (has_suffix(path, ".gz")) {
+    if (sf_gzip_name(path)) {
         char *whole;
         size_t whole_len;
         int rc = sf_file_read(path, &whole, &whole_len, err);

@@ -6,6 +6,7 @@
 #ifndef SF_IO_READER_H
 #define SF_IO_READER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -85,6 +86,15 @@ int sf_file_read_ranges(const char *path, const sf_file_range *ranges, size_t co
  * sf_file_read_ranges'. */
 int sf_fd_read_here(int fd, const char *path, uint64_t offset, void *buf, size_t len,
                     unsigned flags, sf_error *err);
+
+/* True when PATH names a gzip file (ends in ".gz"): such files are read
+ * decompressed everywhere. */
+bool sf_gzip_name(const char *path);
+
+/* The uncompressed size the gzip trailer of the open file fd (packed bytes
+ * long) records, when it is plausible (it is kept modulo 4 GiB), else 4
+ * times the packed size: an estimate. */
+uint64_t sf_gzip_size_hint(int fd, uint64_t packed);
 
 /* The first bytes of PATH, for estimates before a large read: up to *len
  * bytes (decompressed for ".gz") into buf, *len set to what was read, and

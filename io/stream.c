@@ -227,18 +227,6 @@ static void post_job(sf_file_stream *s, int buf, size_t keep)
     pthread_mutex_unlock(&s->lock);
 }
 
-/* The uncompressed size a gzip trailer records when it is plausible, else
- * 4 times the compressed size. */
-static uint64_t gzip_size_hint(int fd, uint64_t packed)
-{
-    unsigned char t[4];
-    uint64_t isize = 0;
-    if (packed >= 18 && pread(fd, t, 4, (off_t)(packed - 4)) == 4)
-        isize = (uint64_t)t[0] | (uint64_t)t[1] << 8 | (uint64_t)t[2] << 16 |
-                (uint64_t)t[3] << 24;
-    return isize >= packed ? isize : 4 * packed;
-}
-
 /* Buffer b with room for `bytes`; O_DIRECT rounds every read up to an
  * aligned length, so its buffers are aligned and a block longer. The old
  * contents are not kept. Returns 0 or -ENOMEM. */
@@ -256,12 +244,6 @@ static int alloc_buffer(sf_file_stream *s, int b, size_t bytes)
     s->buf[b] = p;
     s->cap[b] = cap;
     return 0;
-}
-
-static bool has_suffix(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), m = strlen(suffix);
-    return n >= m && memcmp(s + n - m, suffix, m) == 0;
 }
 
 int sf_file_stream_create(const char *path, size_t window, sf_file_stream **out, sf_error *err)
@@ -291,9 +273,9 @@ int sf_file_stream_create(const char *path, size_t window, sf_file_stream **out,
         s->source = SOURCE_PIPE;
     } else {
         s->raw_size = (uint64_t)st.st_size;
-        s->source = has_suffix(path, ".gz") ? SOURCE_GZIP : SOURCE_FILE;
+        s->source = sf_gzip_name(path) ? SOURCE_GZIP : SOURCE_FILE;
     }
-    s->size_hint = s->source == SOURCE_GZIP ? gzip_size_hint(s->fd, s->raw_size) : s->raw_size;
+    s->size_hint = s->source == SOURCE_GZIP ? sf_gzip_size_hint(s->fd, s->raw_size) : s->raw_size;
     const char *direct = getenv("SF_O_DIRECT");
     if (s->source == SOURCE_FILE && direct && *direct && strcmp(direct, "0") != 0) {
         /* where the file system refuses O_DIRECT the reads stay buffered */

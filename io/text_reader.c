@@ -25,6 +25,14 @@
 #include "io/stream.h"
 #include "io/text_edges.h"
 
+static uint64_t count_newlines(const char *text, size_t len)
+{
+    uint64_t n = 0;
+    for (const char *p = text; (p = memchr(p, '\n', (size_t)(text + len - p))) != NULL; p++)
+        n++;
+    return n;
+}
+
 /* The number of '\n' bytes in the first `end` bytes of PATH (decompressed
  * for ".gz"), read again from the start; *lines is set only on success. */
 static int count_lines_before(const char *path, uint64_t end, uint64_t *lines, sf_error *err)
@@ -41,8 +49,7 @@ static int count_lines_before(const char *path, uint64_t end, uint64_t *lines, s
         if ((rc = sf_file_stream_wait(s, &data, &len, &last, err)))
             break;
         size_t take = end - at < len ? (size_t)(end - at) : len;
-        for (const char *p = data; (p = memchr(p, '\n', (size_t)(data + take - p))) != NULL; p++)
-            n++;
+        n += count_newlines(data, take);
         at += take;
         if (at == end || last)
             break;
@@ -55,13 +62,6 @@ static int count_lines_before(const char *path, uint64_t end, uint64_t *lines, s
     return rc;
 }
 
-static uint64_t count_newlines(const char *text, size_t len)
-{
-    uint64_t n = 0;
-    for (const char *p = text; (p = memchr(p, '\n', (size_t)(text + len - p))) != NULL; p++)
-        n++;
-    return n;
-}
 
 /* Room for the arcs of the rest of the file, estimated from the arcs per
  * byte so far, so that windows do not grow the list by small steps (each

@@ -1,6 +1,6 @@
 /* Text edge files read a window at a time: no buffer holds the whole file,
- * so a large edge list costs one window of text (a few blocks per worker)
- * beside the arcs parsed from it. Plain edge lists use sf_read_text_edges;
+ * so a large edge list costs two windows of text (the one parsed and the
+ * one being read, 8 MiB per worker each) beside the arcs parsed from it. Plain edge lists use sf_read_text_edges;
  * formats with a header before their edge lines (Matrix Market) and checks
  * of their own on the arcs use the general reader, sf_read_edge_windows,
  * with hooks. */

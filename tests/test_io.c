@@ -948,6 +948,29 @@ Test(io, reads_whole_files_nul_terminated, .init = make_tmp_dir, .fini = remove_
     free(bytes);
 }
 
+/* A pipe has no size up front: its bytes come whole and in order however
+ * many windows they take. */
+Test(io, reads_a_pipe_whole, .init = make_tmp_dir, .fini = remove_tmp_dir)
+{
+    size_t len = ((size_t)9 << 20) + 777;
+    char *bytes = malloc(len);
+    for (size_t i = 0; i < len; i++)
+        bytes[i] = (char)('a' + (i * 131 + i / 5000) % 26);
+    char *path = write_fifo("whole.fifo", bytes, len);
+    char *data;
+    size_t got;
+    sf_error err;
+    cr_assert_eq(sf_file_read(path, &data, &got, &err), 0, "%s", err.msg);
+    while (wait(NULL) > 0)
+        ;
+    cr_assert_eq(got, len);
+    cr_expect_eq(memcmp(data, bytes, len), 0);
+    cr_expect_eq(data[len], '\0');
+    free(data);
+    free(path);
+    free(bytes);
+}
+
 Test(io, gzip_reads_like_plain, .init = make_tmp_dir, .fini = remove_tmp_dir)
 {
     size_t len;
