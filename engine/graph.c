@@ -1082,6 +1082,7 @@ static int partition_arcs(arc_source *a, sf_vid n, uint64_t arcs_hint, partition
         }
     }
     drop_degrees(a);
+    sf_trace_phase("count");
     uint64_t run = 0;
     for (uint64_t b = 0; b < buckets; b++) {
         p->start[b] = run;
@@ -1115,6 +1116,7 @@ static int partition_arcs(arc_source *a, sf_vid n, uint64_t arcs_hint, partition
         failed |= scatter_slice(a, p, c) != 0;
     if (failed)
         goto fail;
+    sf_trace_phase("scatter");
     *self_loops = loops;
     return 0;
 fail:
@@ -1441,6 +1443,7 @@ static int build_rows(arc_source *a, sf_vid n, uint64_t arcs_hint, bool sort_row
     rc = sort_buckets(&p, sort_rows, offsets);
     if (rc)
         goto fail;
+    sf_trace_phase("sort");
     uint64_t raw = p.start[p.buckets];
     uint64_t total = sf_exclusive_scan_u64(offsets, n);
     offsets[n] = total;
@@ -1465,6 +1468,7 @@ static int build_rows(arc_source *a, sf_vid n, uint64_t arcs_hint, bool sort_row
                 p.weights = shrunk_w;
         }
     }
+    sf_trace_phase("slide");
     out->offsets = offsets;
     out->neighbors = p.slots;
     out->weights = p.weights;
@@ -1651,6 +1655,7 @@ int sf_graph_build(const sf_edge_list *e, const sf_build_options *opt, const cha
         for (uint64_t i = 0; i < e->num_vertex_ids; i++)
             if (e->vertex_ids[i] > max_id)
                 max_id = e->vertex_ids[i];
+        sf_trace_phase("max id");
         if (e->count == 0 && e->num_vertex_ids == 0) {
             n = 0;
         } else if (ids_are_compact(max_id, 2 * e->count + e->num_vertex_ids)) {
@@ -1676,6 +1681,7 @@ int sf_graph_build(const sf_edge_list *e, const sf_build_options *opt, const cha
             a.index = &index;
         }
     }
+    sf_trace_phase("relabel");
     g->num_vertices = (sf_vid)n;
     if (n <= 1) {
         free(degree);
@@ -1708,6 +1714,7 @@ int sf_graph_build(const sf_edge_list *e, const sf_build_options *opt, const cha
         for (uint64_t r = 0; r < n; r++)
             g->original_ids[new_of[r]] = g->sorted_ids ? g->sorted_ids[r] : r;
     }
+    sf_trace_phase("order");
     rc = build_out(&a, g);
     drop_degrees(&a); /* freed by the partition; not when it failed first */
     drop_spacing(&a);

@@ -4,6 +4,7 @@
 #include "parallel.h"
 
 #include <omp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <time.h>
@@ -100,4 +101,17 @@ double sf_now(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+void sf_trace_phase(const char *phase)
+{
+    static int enabled = -1;
+    static double last;
+    if (enabled < 0)
+        enabled = getenv("SF_TRACE_LOAD") != NULL;
+    if (!enabled)
+        return;
+    double now = sf_now();
+    fprintf(stderr, "load phase %-12s %.3f s\n", phase, last ? now - last : 0.0);
+    last = now;
 }

@@ -34,4 +34,9 @@ void sf_release_pages(void *p, uint64_t bytes);
 /* Seconds on a monotonic clock. */
 double sf_now(void);
 
+/* With SF_TRACE_LOAD set, prints to stderr the seconds since the previous
+ * mark (or since the first, for the first) and the phase that ended: the
+ * reader and the builder mark their phases, for whoever tunes them. */
+void sf_trace_phase(const char *phase);
+
 #endif

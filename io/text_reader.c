@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "io/stream.h"
+#include "engine/parallel.h"
 #include "io/text_edges.h"
 
 static uint64_t count_newlines(const char *text, size_t len)
@@ -178,6 +179,7 @@ int sf_read_edge_windows(const char *path, size_t window, sf_edge_reader *reader
                          sf_edge_list *out, sf_error *err)
 {
     sf_file_stream *stream;
+    sf_trace_phase("open");
     int rc = sf_file_stream_create(path, window, &stream, err);
     if (rc)
         return rc;
@@ -210,6 +212,7 @@ int sf_read_edge_windows(const char *path, size_t window, sf_edge_reader *reader
             break;
     }
     sf_file_stream_destroy(&stream);
+    sf_trace_phase("read+parse");
     return rc;
 }
 
