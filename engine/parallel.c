@@ -106,12 +106,16 @@ double sf_now(void)
 void sf_trace_phase(const char *phase)
 {
     static int enabled = -1;
-    static double last;
+    static double last, last_cpu;
     if (enabled < 0)
         enabled = getenv("SF_TRACE_LOAD") != NULL;
     if (!enabled)
         return;
-    double now = sf_now();
-    fprintf(stderr, "load phase %-12s %.3f s\n", phase, last ? now - last : 0.0);
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    double now = sf_now(), cpu = ts.tv_sec + ts.tv_nsec * 1e-9;
+    fprintf(stderr, "load phase %-12s %.3f s %.3f cpu-s\n", phase, last ? now - last : 0.0,
+            last ? cpu - last_cpu : 0.0);
     last = now;
+    last_cpu = cpu;
 }

@@ -34,9 +34,10 @@ void sf_release_pages(void *p, uint64_t bytes);
 /* Seconds on a monotonic clock. */
 double sf_now(void);
 
-/* With SF_TRACE_LOAD set, prints to stderr the seconds since the previous
- * mark (or since the first, for the first) and the phase that ended: the
- * reader and the builder mark their phases, for whoever tunes them. */
+/* With SF_TRACE_LOAD set, prints to stderr the phase that ended, the
+ * seconds since the previous mark and the CPU seconds the process spent in
+ * them (all threads; 0 at the first mark): the reader and the builder mark
+ * their phases, for whoever tunes them. */
 void sf_trace_phase(const char *phase);
 
 #endif
