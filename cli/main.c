@@ -924,14 +924,16 @@ static int convert_to_snapshot(struct cli *c, sf_engine *e, const char *out, sf_
 }
 
 /* Text outputs: the input's arcs as read (or generated), weights given
- * when asked, written by io/write_edges. */
+ * when asked, written by io/write_edges, which reads either form of the
+ * list: 32-bit ids where every id fits, half the bytes of the list. */
 static int convert_to_text(struct cli *c, const char *out, uint64_t *written, bool *undirected,
                            sf_error *err)
 {
     sf_edge_list edges;
     sf_edge_list_init(&edges);
+    sf_input_options input = {.narrow = true};
     int rc = sf_generator_spec(c->graph) ? sf_generate(c->graph, c->load.seed, &edges, err)
-                                         : sf_input_read_file(c->graph, &edges, err);
+                                         : sf_input_read(c->graph, &input, &edges, err);
     if (rc)
         goto out;
     *undirected = c->load.undirected || (!c->load.directed && edges.declared_directed == 0);

@@ -56,20 +56,6 @@ static ALWAYS_INLINE void mark_bit(uint64_t *bits, uint64_t id)
  * read at random (counts, id maps): enough to cover a miss to memory. */
 #define PREFETCH_DISTANCE 32
 
-/* The ends of edge i, from either form of the list; `narrow` is a
- * constant where it is called in a loop (e->narrow, tested outside). */
-static ALWAYS_INLINE void edge_ends(const sf_edge_list *e, bool narrow, uint64_t i, uint64_t *s,
-                                    uint64_t *d)
-{
-    if (narrow) {
-        *s = e->src32[i];
-        *d = e->dst32[i];
-    } else {
-        *s = e->src[i];
-        *d = e->dst[i];
-    }
-}
-
 /* Endpoint counts of edges [lo, hi) into count[] (self-loops are only
  * marked in `loops`: they add no degree). Returns the self-loops. */
 static ALWAYS_INLINE uint64_t count_endpoints_of(const sf_edge_list *e, bool narrow, uint64_t lo,
@@ -79,11 +65,11 @@ static ALWAYS_INLINE uint64_t count_endpoints_of(const sf_edge_list *e, bool nar
     for (uint64_t i = lo; i < hi; i++) {
         uint64_t s, d;
         if (i + PREFETCH_DISTANCE < hi) { /* the counts are bigger than the caches */
-            edge_ends(e, narrow, i + PREFETCH_DISTANCE, &s, &d);
+            sf_edge_list_ends(e, narrow, i + PREFETCH_DISTANCE, &s, &d);
             __builtin_prefetch(&count[s], 1);
             __builtin_prefetch(&count[d], 1);
         }
-        edge_ends(e, narrow, i, &s, &d);
+        sf_edge_list_ends(e, narrow, i, &s, &d);
         if (s == d) {
             mark_bit(loops, s);
             self_loops++;
@@ -183,11 +169,11 @@ static int relabel_compact(const sf_edge_list *e, uint64_t max_id, uint32_t **de
         for (uint64_t i = 0; i < e->count; i++) {
             uint64_t s, d;
             if (i + PREFETCH_DISTANCE < e->count) {
-                edge_ends(e, e->narrow, i + PREFETCH_DISTANCE, &s, &d);
+                sf_edge_list_ends(e, e->narrow, i + PREFETCH_DISTANCE, &s, &d);
                 __builtin_prefetch(&map[s], 1);
                 __builtin_prefetch(&map[d], 1);
             }
-            edge_ends(e, e->narrow, i, &s, &d);
+            sf_edge_list_ends(e, e->narrow, i, &s, &d);
             if (s == d) {
                 mark_bit(marked, s);
                 self_loops++;
