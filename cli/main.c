@@ -932,8 +932,9 @@ static int convert_to_text(struct cli *c, const char *out, uint64_t *written, bo
     sf_edge_list edges;
     sf_edge_list_init(&edges);
     sf_input_options input = {.narrow = true};
-    int rc = sf_generator_spec(c->graph) ? sf_generate(c->graph, c->load.seed, &edges, err)
-                                         : sf_input_read(c->graph, &input, &edges, err);
+    edges.narrow = sf_generator_spec(c->graph); /* asked of a generator as of the readers */
+    int rc = edges.narrow ? sf_generate(c->graph, c->load.seed, &edges, err)
+                          : sf_input_read(c->graph, &input, &edges, err);
     if (rc)
         goto out;
     *undirected = c->load.undirected || (!c->load.directed && edges.declared_directed == 0);

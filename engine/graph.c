@@ -490,6 +490,7 @@ static ALWAYS_INLINE sf_vid id_index_find(const id_index *ix, uint64_t id)
  * the row stores. */
 enum arc_kind {
     ARCS_DENSE64,   /* edge list ids already dense (generators) */
+    ARCS_DENSE32,   /* the same from a narrow edge list */
     ARCS_MAPPED,    /* compact ids: dense id = map[original id] */
     ARCS_HASHED,    /* sparse ids: dense id from the id index */
     ARCS_MAPPED32,  /* the same two from a narrow edge list (32-bit ids) */
@@ -815,6 +816,10 @@ static ALWAYS_INLINE void load_edge(const arc_source *a, enum arc_kind kind, uin
         *u = (sf_vid)a->src64[i];
         *v = (sf_vid)a->dst64[i];
         break;
+    case ARCS_DENSE32:
+        *u = a->src32[i];
+        *v = a->dst32[i];
+        break;
     case ARCS_MAPPED:
         *u = a->map[a->src64[i]];
         *v = a->map[a->dst64[i]];
@@ -916,6 +921,8 @@ static uint64_t visit_slice(const arc_source *a, bool scatter, const partition *
     switch (a->kind) {
     case ARCS_DENSE64:
         return VISIT_EDGES(ARCS_DENSE64);
+    case ARCS_DENSE32:
+        return VISIT_EDGES(ARCS_DENSE32);
     case ARCS_MAPPED:
         return VISIT_EDGES(ARCS_MAPPED);
     case ARCS_HASHED:
@@ -1565,7 +1572,8 @@ static int order_by_degree(arc_source *a, uint32_t *dense_of, uint64_t map_range
     const uint32_t *order = a->spaced_of ? a->spaced_of : *new_of;
     switch (a->kind) {
     case ARCS_DENSE64:
-        a->kind = ARCS_MAPPED;
+    case ARCS_DENSE32:
+        a->kind = a->kind == ARCS_DENSE32 ? ARCS_MAPPED32 : ARCS_MAPPED;
         a->map = order;
         break;
     case ARCS_MAPPED:
@@ -1596,7 +1604,7 @@ int sf_graph_build(const sf_edge_list *e, const sf_build_options *opt, const cha
     id_index index = {0};
     bool directed = !opt->undirected;
     arc_source a = {
-        .kind = ARCS_DENSE64,
+        .kind = e->narrow ? ARCS_DENSE32 : ARCS_DENSE64,
         .items = e->count,
         .symmetric = !directed,
         .src64 = e->src,
