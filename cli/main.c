@@ -701,9 +701,10 @@ static void estimate_load(const char *graph, load_estimate *est)
             est->counted = true;
             est->vertices = (uint64_t)1 << scale;
             est->arcs = (uint64_t)factor << scale;
-            /* the generated list (16 bytes an edge), then the graph beside it:
-             * at most 2 arcs an edge (4 bytes each), offsets and id maps */
-            est->peak_bytes = est->arcs * (16 + 8) + est->vertices * 20;
+            /* the generated list (8 bytes an edge: 32-bit ids up to scale
+             * 32, 16 past it), then the graph beside it: at most 2 arcs an
+             * edge (4 bytes each), offsets and id maps */
+            est->peak_bytes = est->arcs * ((scale <= 32 ? 8 : 16) + 8) + est->vertices * 20;
         }
         return;
     }

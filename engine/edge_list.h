@@ -18,8 +18,8 @@ typedef struct sf_edge_list {
      * below 2^32, the arcs are in src32/dst32 and src/dst are NULL. A
      * reader that was asked for it (sf_input_options.narrow) makes it, and
      * widens the list itself when an id does not fit; sf_graph_build,
-     * sf_write_edges and sf_edge_list_assign_weights read either form
-     * (sf_edge_list_ends). Everything else reads src/dst: a list that was
+     * sf_dist_graph_build, sf_write_edges and sf_edge_list_assign_weights
+     * read either form (sf_edge_list_ends). Everything else reads src/dst: a list that was
      * not asked to be narrow never is. */
     bool narrow;
     uint32_t *src32, *dst32;
