@@ -3,7 +3,9 @@
  * exactly, PageRank within 1e-9 relative) on LDBC cases and kron:14 at 1 to
  * 4 ranks, also when some ranks get no vertex or no edge (lcc byte for
  * byte); parts of text files are cut at line boundaries (bad lines keep
- * their line numbers), .sfg snapshots by rows and .bin files by records; a
+ * their line numbers), plain .mtx files too after the header every rank
+ * reads (faults keep their lines and messages), .sfg snapshots by rows and
+ * .bin files by records; a
  * binary built without MPI refuses to run as several ranks; a rank that
  * dies ends the job instead of hanging. The distributed path at one rank
  * (SF_DIST=1, no mpirun) runs even where MPI is absent.
