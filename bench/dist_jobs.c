@@ -405,7 +405,7 @@ static int read_part(const char *spec, const sf_load_options *load, bool keep_we
         rc = read_text_part(spec, true, out, err);
     else if (binary)
         rc = read_binary_part(spec, ends_with(spec, n, ".wbin"), load->vertices, out, err);
-    else if (ends_with(spec, strlen(spec), ".mtx"))
+    else if (ends_with(spec, strlen(spec), ".mtx")) /* not .mtx.gz: read whole, below */
         rc = read_mtx_part(spec, out, err);
     else
         rc = read_whole_share(spec, load, out, err);

@@ -9,7 +9,9 @@
  * marks the ids entries name), the declared entry count, and at the end
  * the ids in 1..N that no entry names, which must stay vertices. A file's
  * bytes already in memory (sf_parse_mtx) go through the same hooks as one
- * window, so both paths make the same checks with the same messages. */
+ * window, so both paths make the same checks with the same messages; so do
+ * the shares of MPI ranks (each the header, then a range of entry lines),
+ * whose checks are the same functions told where the share stands. */
 #include "io/mtx.h"
 
 #include <errno.h>
@@ -409,7 +411,9 @@ static int finish(struct mtx_read *m, sf_edge_window *w, sf_edge_list *out, sf_e
     if (out->count < m->h.entries) {
         uint64_t line_at_end;
         int rc = sf_edge_window_line(w, w->len, &line_at_end, err);
-        return rc ? rc : too_few_entries(m->path, &m->h, out->count, w->text, w->len, line_at_end, err);
+        return rc ? rc
+                  : too_few_entries(m->path, &m->h, out->count, w->text, w->len, line_at_end,
+                                    err);
     }
     out->declared_directed = m->h.symmetric ? 0 : 1;
     if (list_unnamed(out, m->named, m->vertices))
