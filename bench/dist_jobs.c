@@ -26,10 +26,12 @@
 #include "io/binary_edges.h"
 #include "io/input.h"
 #include "io/ldbc.h"
+#include "io/mtx.h"
 #include "io/reader.h"
 #include "io/results.h"
 #include "io/snapshot.h"
 #include "io/text_edges.h"
+#include "io/text_reader.h"
 #include "operators/kernels.h"
 
 /* ---- reading this rank's part ----------------------------------------- */
@@ -38,14 +40,6 @@ static bool ends_with(const char *s, size_t n, const char *suffix)
 {
     size_t m = strlen(suffix);
     return n >= m && memcmp(s + n - m, suffix, m) == 0;
-}
-
-static uint64_t count_lines(const char *text, size_t len)
-{
-    uint64_t n = 0;
-    for (const char *p = text; (p = memchr(p, '\n', (size_t)(text + len - p))) != NULL; p++)
-        n++;
-    return n;
 }
 
 /* Columns of the first data line of text (0 when none), and its line. */
@@ -85,7 +79,7 @@ static int read_text_part(const char *path, bool need_weights, sf_edge_list *out
     int rc = sf_file_read_part(path, sf_dist_rank(), sf_dist_size(), &text, &len, err);
     if ((rc = sf_dist_agree(rc, err)))
         return rc;
-    uint64_t first_line = 1 + sf_dist_exscan_u64(count_lines(text, len));
+    uint64_t first_line = 1 + sf_dist_exscan_u64(sf_count_newlines(text, len));
     rc = sf_parse_text_edges_at(path, text, len, first_line, out, err);
     if ((rc = sf_dist_agree(rc, err))) {
         free(text);
@@ -126,7 +120,7 @@ static int read_ldbc_part(const char *path, sf_edge_list *out, sf_error *err)
         size_t len = 0;
         rc = sf_file_read_part(vpath, sf_dist_rank(), sf_dist_size(), &text, &len, err);
         if ((rc = sf_dist_agree(rc, err)) == 0) {
-            uint64_t first_line = 1 + sf_dist_exscan_u64(count_lines(text, len));
+            uint64_t first_line = 1 + sf_dist_exscan_u64(sf_count_newlines(text, len));
             free(out->vertex_ids);
             out->vertex_ids = NULL;
             rc = sf_ldbc_parse_vertex_ids(vpath, text, len, first_line, &out->vertex_ids,
@@ -313,6 +307,42 @@ static int read_snapshot_part(const char *path, const sf_load_options *load, sf_
     return 0;
 }
 
+/* A plain Matrix Market file: every rank reads the header from the file's
+ * start, then only its share of the entry lines (the body cut at line
+ * starts, as text parts are), into 32-bit ids where they fit. Its first
+ * line's number comes from the lines of the shares before it (an exclusive
+ * scan), its first entry's index likewise, the total entry count from a
+ * sum; each check then fails on the rank whose share holds the file's
+ * first fault, and sf_dist_agree passes on the lowest failing rank's
+ * message: the one process's, with the same line. */
+static int read_mtx_part(const char *path, sf_edge_list *out, sf_error *err)
+{
+    sf_mtx_header h;
+    int rc = sf_mtx_read_file_header(path, &h, err);
+    if ((rc = sf_dist_agree(rc, err)))
+        return rc;
+    char *text = NULL;
+    size_t len = 0;
+    sf_mtx_share share = {.part = sf_dist_rank(), .parts = sf_dist_size()};
+    rc = sf_file_read_part_from(path, h.body, share.part, share.parts, &text, &len, err);
+    if ((rc = sf_dist_agree(rc, err)))
+        goto done;
+    share.text = text;
+    share.len = len;
+    share.first_line = h.body_line + sf_dist_exscan_u64(sf_count_newlines(text, len));
+    out->narrow = true;
+    rc = sf_mtx_parse_share(path, &h, &share, out, err);
+    if ((rc = sf_dist_agree(rc, err)))
+        goto done;
+    share.first_entry = sf_dist_exscan_u64(out->count);
+    share.total = out->count;
+    sf_dist_sum_u64(&share.total, 1);
+    rc = sf_dist_agree(sf_mtx_finish_share(path, &h, &share, out, err), err);
+done:
+    free(text);
+    return rc;
+}
+
 /* Keeps entries [count r / R, count (r + 1) / R) of the first `count`
  * elements of `size` bytes at a, moved to the front; returns how many. */
 static uint64_t keep_share(void *a, uint64_t count, size_t size)
@@ -325,21 +355,22 @@ static uint64_t keep_share(void *a, uint64_t count, size_t size)
     return last - first;
 }
 
-/* Formats a rank cannot enter in the middle (.mtx, whose header declares
- * the size; gapbs .sg/.wsg, whose rows follow their offsets; a .bin.gz):
+/* Formats a rank cannot enter in the middle (gapbs .sg/.wsg, whose rows
+ * follow their offsets; a .mtx.gz or .bin.gz, a stream):
  * every rank reads the whole file, as one process does, and keeps its
  * share of the arcs and of the vertices the file names beyond them; the
  * build sends each arc to its owner. */
 static int read_whole_share(const char *path, const sf_load_options *load, sf_edge_list *out,
                             sf_error *err)
 {
-    sf_input_options opt = {.vertices = load->vertices};
+    sf_input_options opt = {.vertices = load->vertices, .narrow = true};
     int rc = sf_input_read(path, &opt, out, err);
     if ((rc = sf_dist_agree(rc, err)))
         return rc;
     uint64_t arcs = out->count;
-    keep_share(out->src, arcs, sizeof *out->src);
-    keep_share(out->dst, arcs, sizeof *out->dst);
+    size_t id_size = out->narrow ? sizeof(uint32_t) : sizeof(uint64_t);
+    keep_share(out->narrow ? (void *)out->src32 : (void *)out->src, arcs, id_size);
+    keep_share(out->narrow ? (void *)out->dst32 : (void *)out->dst, arcs, id_size);
     out->count = keep_share(out->weight, arcs, sizeof *out->weight);
     out->num_vertex_ids = keep_share(out->vertex_ids, out->num_vertex_ids,
                                      sizeof *out->vertex_ids);
@@ -360,6 +391,7 @@ static int read_part(const char *spec, const sf_load_options *load, bool keep_we
     if (ends_with(spec, n, ".sfg"))
         return read_snapshot_part(spec, load, out, err);
     if (sf_generator_spec(spec)) {
+        out->narrow = true; /* 32-bit ids while 2^SCALE fits them */
         rc = sf_generate_part(spec, load->seed, sf_dist_rank(), sf_dist_size(), out, err);
         return sf_dist_agree(rc, err);
     }
@@ -373,6 +405,8 @@ static int read_part(const char *spec, const sf_load_options *load, bool keep_we
         rc = read_text_part(spec, true, out, err);
     else if (binary)
         rc = read_binary_part(spec, ends_with(spec, n, ".wbin"), load->vertices, out, err);
+    else if (ends_with(spec, strlen(spec), ".mtx")) /* not .mtx.gz: read whole, below */
+        rc = read_mtx_part(spec, out, err);
     else
         rc = read_whole_share(spec, load, out, err);
     if (!keep_weights) {
@@ -391,9 +425,12 @@ static int weigh_part(const sf_algo *algo, const sf_load_options *load, bool dir
 {
     if (sf_edge_list_assign_weights(part, load->weights, load->seed, directed))
         return sf_error_set(err, -ENOMEM, "out of memory for the weights");
-    for (uint64_t i = 0; part->weight && i < part->count; i++)
-        if (part->weight[i] < 0 && part->src[i] != part->dst[i])
-            return sf_job_negative_weight(algo, part->src[i], part->dst[i], part->weight[i], err);
+    for (uint64_t i = 0; part->weight && i < part->count; i++) {
+        uint64_t u, v;
+        sf_edge_list_ends(part, part->narrow, i, &u, &v);
+        if (part->weight[i] < 0 && u != v)
+            return sf_job_negative_weight(algo, u, v, part->weight[i], err);
+    }
     return 0;
 }
 

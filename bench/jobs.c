@@ -606,8 +606,10 @@ int sf_job_load(const char *spec, const sf_load_options *opt, sf_engine *e, sf_g
     else if (opt->vertices)
         rc = sf_error_set(err, SF_EUSAGE, "%s: --vertices applies to .bin and .wbin files only",
                           spec);
-    else
+    else {
+        edges.narrow = true;
         rc = sf_generate(spec, opt->seed, &edges, err);
+    }
     *load_s = sf_now() - start;
     if (rc)
         goto out;

@@ -701,9 +701,10 @@ static void estimate_load(const char *graph, load_estimate *est)
             est->counted = true;
             est->vertices = (uint64_t)1 << scale;
             est->arcs = (uint64_t)factor << scale;
-            /* the generated list (16 bytes an edge), then the graph beside it:
-             * at most 2 arcs an edge (4 bytes each), offsets and id maps */
-            est->peak_bytes = est->arcs * (16 + 8) + est->vertices * 20;
+            /* the generated list (8 bytes an edge: 32-bit ids up to scale
+             * 32, 16 past it), then the graph beside it: at most 2 arcs an
+             * edge (4 bytes each), offsets and id maps */
+            est->peak_bytes = est->arcs * ((scale <= 32 ? 8 : 16) + 8) + est->vertices * 20;
         }
         return;
     }
@@ -924,14 +925,17 @@ static int convert_to_snapshot(struct cli *c, sf_engine *e, const char *out, sf_
 }
 
 /* Text outputs: the input's arcs as read (or generated), weights given
- * when asked, written by io/write_edges. */
+ * when asked, written by io/write_edges, which reads either form of the
+ * list: 32-bit ids where every id fits, half the bytes of the list. */
 static int convert_to_text(struct cli *c, const char *out, uint64_t *written, bool *undirected,
                            sf_error *err)
 {
     sf_edge_list edges;
     sf_edge_list_init(&edges);
-    int rc = sf_generator_spec(c->graph) ? sf_generate(c->graph, c->load.seed, &edges, err)
-                                         : sf_input_read_file(c->graph, &edges, err);
+    sf_input_options input = {.narrow = true};
+    edges.narrow = sf_generator_spec(c->graph); /* asked of a generator as of the readers */
+    int rc = edges.narrow ? sf_generate(c->graph, c->load.seed, &edges, err)
+                          : sf_input_read(c->graph, &input, &edges, err);
     if (rc)
         goto out;
     *undirected = c->load.undirected || (!c->load.directed && edges.declared_directed == 0);

@@ -163,10 +163,10 @@ static inline unsigned kron_outcome(const kron_sampler *ks, uint64_t hash)
     return b->outcome[fraction >= b->keep];
 }
 
-/* Edges [first, first + edges) of the stream into src[0..edges). */
+/* Edges [first, first + edges) of the stream into out's arcs 0..edges, in
+ * its form (sf_edge_list_set: 32-bit ids when out is narrow). */
 static void generate_kron(unsigned scale, uint64_t first, uint64_t edges, uint64_t seed,
-                          const kron_sampler *restrict ks, uint64_t *restrict src,
-                          uint64_t *restrict dst)
+                          const kron_sampler *restrict ks, sf_edge_list *out)
 {
     const unsigned full_groups = scale / KRON_GROUP, rest = scale % KRON_GROUP;
     const uint64_t draws = full_groups + (rest != 0);
@@ -192,14 +192,13 @@ static void generate_kron(unsigned scale, uint64_t first, uint64_t edges, uint64
             u = (u << rest) | ((o >> KRON_GROUP) >> (KRON_GROUP - rest));
             v = (v << rest) | ((o & KRON_PART_MASK) >> (KRON_GROUP - rest));
         }
-        src[i] = permutation_apply(&perm, u);
-        dst[i] = permutation_apply(&perm, v);
+        sf_edge_list_set(out, i, permutation_apply(&perm, u), permutation_apply(&perm, v));
     }
 }
 
 /* Uniform: two draws per edge, each masked to SCALE bits. */
 static void generate_urand(unsigned scale, uint64_t first, uint64_t edges, uint64_t seed,
-                           uint64_t *restrict src, uint64_t *restrict dst)
+                           sf_edge_list *out)
 {
     const uint64_t mask = (1ull << scale) - 1;
     const uint64_t key = stream_key(seed, DOMAIN_URAND);
@@ -208,8 +207,8 @@ static void generate_urand(unsigned scale, uint64_t first, uint64_t edges, uint6
     for (uint64_t i = 0; i < edges; i++) {
         uint64_t state = key + 2 * (first + i) * GOLDEN;
         /* the high bits of the hash are the best mixed */
-        src[i] = (mix64(state + GOLDEN) >> 24) & mask;
-        dst[i] = (mix64(state + 2 * GOLDEN) >> 24) & mask;
+        sf_edge_list_set(out, i, (mix64(state + GOLDEN) >> 24) & mask,
+                         (mix64(state + 2 * GOLDEN) >> 24) & mask);
     }
 }
 
@@ -296,6 +295,7 @@ int sf_generate_part(const char *spec, uint64_t seed, int part, int parts, sf_ed
     uint64_t all_edges = edge_factor << scale;
     uint64_t first = (uint64_t)((unsigned __int128)all_edges * part / parts);
     uint64_t edges = (uint64_t)((unsigned __int128)all_edges * (part + 1) / parts) - first;
+    out->narrow = out->narrow && scale <= 32; /* ids below 2^scale */
     int rc = sf_edge_list_reserve(out, edges ? edges : 1, false);
     if (rc)
         return sf_error_set(err, rc, "%s: out of memory for %llu edges", spec,
@@ -306,10 +306,10 @@ int sf_generate_part(const char *spec, uint64_t seed, int part, int parts, sf_ed
         if (!ks)
             return sf_error_set(err, -ENOMEM, "%s: out of memory", spec);
         kron_sampler_init(ks);
-        generate_kron((unsigned)scale, first, edges, seed, ks, out->src, out->dst);
+        generate_kron((unsigned)scale, first, edges, seed, ks, out);
         free(ks);
     } else {
-        generate_urand((unsigned)scale, first, edges, seed, out->src, out->dst);
+        generate_urand((unsigned)scale, first, edges, seed, out);
     }
 
     out->count = edges;

@@ -11,13 +11,15 @@
 #include "engine/error.h"
 
 /* Fills `out` (initialised by the caller with sf_edge_list_init, and still
- * empty) with the graph named by spec:
+ * empty; the caller may set out->narrow to ask for 32-bit ids, which it
+ * gets when SCALE <= 32, and the wide form otherwise) with the graph named
+ * by spec:
  *   "kron:SCALE[:EDGEFACTOR]"  Graph500 Kronecker, A=0.57 B=C=0.19
  *                              (D=0.05), default edge factor 16;
  *   "urand:SCALE[:DEGREE]"     uniform random (Erdos-Renyi-like), default
  *                              degree 16.
  * 2^SCALE vertices; EDGEFACTOR*2^SCALE generated edges, each written once as
- * (u,v) in out->src/out->dst: the graph builder symmetrises and removes
+ * (u,v) in out->src/out->dst (src32/dst32 when narrow): the graph builder symmetrises and removes
  * self-loops and duplicates later, as the GAP benchmark suite does.
  * Sets out->dense_vertices = 2^SCALE and out->declared_directed = 0; no
  * weights (out->weight stays NULL).

@@ -112,8 +112,10 @@ static int relabel(sf_edge_list *part, sf_vid *src, sf_vid *dst, struct relabel 
     uint64_t *recv_counts = calloc(ranks, sizeof *recv_counts);
     if (!ids || !send_counts || !recv_counts)
         goto done;
-    memcpy(ids, part->src, m * sizeof *ids);
-    memcpy(ids + m, part->dst, m * sizeof *ids);
+    bool narrow = part->narrow;
+#pragma omp parallel for schedule(static)
+    for (uint64_t i = 0; i < m; i++)
+        sf_edge_list_ends(part, narrow, i, &ids[i], &ids[m + i]);
     if (nv)
         memcpy(ids + 2 * m, part->vertex_ids, nv * sizeof *ids);
     if (sf_sort_u64(ids, 2 * m + nv))
@@ -172,8 +174,10 @@ static int relabel(sf_edge_list *part, sf_vid *src, sf_vid *dst, struct relabel 
     if (out->n <= SF_MAX_VERTICES) {
 #pragma omp parallel for schedule(static)
         for (uint64_t i = 0; i < m; i++) {
-            src[i] = (sf_vid)dense[sf_lower_bound_u64(ids, local, part->src[i])];
-            dst[i] = (sf_vid)dense[sf_lower_bound_u64(ids, local, part->dst[i])];
+            uint64_t u, v;
+            sf_edge_list_ends(part, narrow, i, &u, &v);
+            src[i] = (sf_vid)dense[sf_lower_bound_u64(ids, local, u)];
+            dst[i] = (sf_vid)dense[sf_lower_bound_u64(ids, local, v)];
         }
     }
     rc = 0;
@@ -661,10 +665,13 @@ int sf_dist_graph_build(sf_edge_list *part, const sf_dist_build_options *opt, co
     if (dense[0]) {
         n = dense[0];
         if (n <= SF_MAX_VERTICES) {
+            bool narrow = part->narrow;
 #pragma omp parallel for schedule(static)
             for (uint64_t i = 0; i < m; i++) {
-                src[i] = (sf_vid)part->src[i];
-                dst[i] = (sf_vid)part->dst[i];
+                uint64_t u, v;
+                sf_edge_list_ends(part, narrow, i, &u, &v);
+                src[i] = (sf_vid)u;
+                dst[i] = (sf_vid)v;
             }
         }
     } else {

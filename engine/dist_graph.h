@@ -90,8 +90,8 @@ typedef struct sf_dist_build_options {
 } sf_dist_build_options;
 
 /* Collective. Builds the distributed graph from this rank's part of the
- * input, `part` (original ids; its arrays are freed as they are used, and
- * it is left empty). Every rank must pass parts of the same kind: all from
+ * input, `part` (original ids, narrow or wide; its arrays are freed as they
+ * are used, and it is left empty). Every rank must pass parts of the same kind: all from
  * a generator (dense_vertices set, the same on every rank) or all from a
  * file. On success *out is a new graph the caller releases with
  * sf_dist_graph_destroy. Errors (the same on every rank, agreed): SF_EINPUT

@@ -17,9 +17,10 @@ typedef struct sf_edge_list {
     /* The narrow form, half the bytes: when `narrow` is set every id is
      * below 2^32, the arcs are in src32/dst32 and src/dst are NULL. A
      * reader that was asked for it (sf_input_options.narrow) makes it, and
-     * widens the list itself when an id does not fit; sf_graph_build reads
-     * either form. Everything else reads src/dst: a list that was not
-     * asked to be narrow never is. */
+     * widens the list itself when an id does not fit; sf_graph_build,
+     * sf_dist_graph_build, sf_write_edges and sf_edge_list_assign_weights
+     * read either form (sf_edge_list_ends). Everything else reads src/dst: a list that was
+     * not asked to be narrow never is. */
     bool narrow;
     uint32_t *src32, *dst32;
 
@@ -53,5 +54,36 @@ int sf_edge_list_widen(sf_edge_list *list);
 /* Appends one arc; the caller reserved room for weights if w is used. A
  * narrow list is widened first. */
 int sf_edge_list_push(sf_edge_list *list, uint64_t src, uint64_t dst, double w);
+
+/* The ends of arc i, from either form. A loop over many arcs reads
+ * list->narrow once and passes it as `narrow`: the call is inlined, and
+ * the test is hoisted out of the loop, so each form gets a loop of its own
+ * and one copy of the code serves both. */
+static inline __attribute__((always_inline)) void
+sf_edge_list_ends(const sf_edge_list *list, bool narrow, uint64_t i, uint64_t *src,
+                  uint64_t *dst)
+{
+    if (narrow) {
+        *src = list->src32[i];
+        *dst = list->dst32[i];
+    } else {
+        *src = list->src[i];
+        *dst = list->dst[i];
+    }
+}
+
+/* Stores arc i (below the capacity) in the list's form; in a narrow list
+ * both ids must be below 2^32. */
+static inline __attribute__((always_inline)) void
+sf_edge_list_set(sf_edge_list *list, uint64_t i, uint64_t src, uint64_t dst)
+{
+    if (list->narrow) {
+        list->src32[i] = (uint32_t)src;
+        list->dst32[i] = (uint32_t)dst;
+    } else {
+        list->src[i] = src;
+        list->dst[i] = dst;
+    }
+}
 
 #endif

@@ -56,20 +56,6 @@ static ALWAYS_INLINE void mark_bit(uint64_t *bits, uint64_t id)
  * read at random (counts, id maps): enough to cover a miss to memory. */
 #define PREFETCH_DISTANCE 32
 
-/* The ends of edge i, from either form of the list; `narrow` is a
- * constant where it is called in a loop (e->narrow, tested outside). */
-static ALWAYS_INLINE void edge_ends(const sf_edge_list *e, bool narrow, uint64_t i, uint64_t *s,
-                                    uint64_t *d)
-{
-    if (narrow) {
-        *s = e->src32[i];
-        *d = e->dst32[i];
-    } else {
-        *s = e->src[i];
-        *d = e->dst[i];
-    }
-}
-
 /* Endpoint counts of edges [lo, hi) into count[] (self-loops are only
  * marked in `loops`: they add no degree). Returns the self-loops. */
 static ALWAYS_INLINE uint64_t count_endpoints_of(const sf_edge_list *e, bool narrow, uint64_t lo,
@@ -79,11 +65,11 @@ static ALWAYS_INLINE uint64_t count_endpoints_of(const sf_edge_list *e, bool nar
     for (uint64_t i = lo; i < hi; i++) {
         uint64_t s, d;
         if (i + PREFETCH_DISTANCE < hi) { /* the counts are bigger than the caches */
-            edge_ends(e, narrow, i + PREFETCH_DISTANCE, &s, &d);
+            sf_edge_list_ends(e, narrow, i + PREFETCH_DISTANCE, &s, &d);
             __builtin_prefetch(&count[s], 1);
             __builtin_prefetch(&count[d], 1);
         }
-        edge_ends(e, narrow, i, &s, &d);
+        sf_edge_list_ends(e, narrow, i, &s, &d);
         if (s == d) {
             mark_bit(loops, s);
             self_loops++;
@@ -183,11 +169,11 @@ static int relabel_compact(const sf_edge_list *e, uint64_t max_id, uint32_t **de
         for (uint64_t i = 0; i < e->count; i++) {
             uint64_t s, d;
             if (i + PREFETCH_DISTANCE < e->count) {
-                edge_ends(e, e->narrow, i + PREFETCH_DISTANCE, &s, &d);
+                sf_edge_list_ends(e, e->narrow, i + PREFETCH_DISTANCE, &s, &d);
                 __builtin_prefetch(&map[s], 1);
                 __builtin_prefetch(&map[d], 1);
             }
-            edge_ends(e, e->narrow, i, &s, &d);
+            sf_edge_list_ends(e, e->narrow, i, &s, &d);
             if (s == d) {
                 mark_bit(marked, s);
                 self_loops++;
@@ -504,6 +490,7 @@ static ALWAYS_INLINE sf_vid id_index_find(const id_index *ix, uint64_t id)
  * the row stores. */
 enum arc_kind {
     ARCS_DENSE64,   /* edge list ids already dense (generators) */
+    ARCS_DENSE32,   /* the same from a narrow edge list */
     ARCS_MAPPED,    /* compact ids: dense id = map[original id] */
     ARCS_HASHED,    /* sparse ids: dense id from the id index */
     ARCS_MAPPED32,  /* the same two from a narrow edge list (32-bit ids) */
@@ -829,6 +816,10 @@ static ALWAYS_INLINE void load_edge(const arc_source *a, enum arc_kind kind, uin
         *u = (sf_vid)a->src64[i];
         *v = (sf_vid)a->dst64[i];
         break;
+    case ARCS_DENSE32:
+        *u = a->src32[i];
+        *v = a->dst32[i];
+        break;
     case ARCS_MAPPED:
         *u = a->map[a->src64[i]];
         *v = a->map[a->dst64[i]];
@@ -930,6 +921,8 @@ static uint64_t visit_slice(const arc_source *a, bool scatter, const partition *
     switch (a->kind) {
     case ARCS_DENSE64:
         return VISIT_EDGES(ARCS_DENSE64);
+    case ARCS_DENSE32:
+        return VISIT_EDGES(ARCS_DENSE32);
     case ARCS_MAPPED:
         return VISIT_EDGES(ARCS_MAPPED);
     case ARCS_HASHED:
@@ -1583,7 +1576,8 @@ static int order_by_degree(arc_source *a, uint32_t *dense_of, uint64_t map_range
     const uint32_t *order = a->spaced_of ? a->spaced_of : *new_of;
     switch (a->kind) {
     case ARCS_DENSE64:
-        a->kind = ARCS_MAPPED;
+    case ARCS_DENSE32:
+        a->kind = a->kind == ARCS_DENSE32 ? ARCS_MAPPED32 : ARCS_MAPPED;
         a->map = order;
         break;
     case ARCS_MAPPED:
@@ -1614,7 +1608,7 @@ int sf_graph_build(const sf_edge_list *e, const sf_build_options *opt, const cha
     id_index index = {0};
     bool directed = !opt->undirected;
     arc_source a = {
-        .kind = ARCS_DENSE64,
+        .kind = e->narrow ? ARCS_DENSE32 : ARCS_DENSE64,
         .items = e->count,
         .symmetric = !directed,
         .src64 = e->src,

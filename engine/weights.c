@@ -86,9 +86,13 @@ int sf_edge_list_assign_weights(sf_edge_list *l, sf_weights_mode mode, uint64_t 
         return 0;
     if (sf_edge_list_reserve(l, l->count + 1, true))
         return -ENOMEM;
+    bool narrow = l->narrow;
 #pragma omp parallel for schedule(static)
-    for (uint64_t i = 0; i < l->count; i++)
-        l->weight[i] = sf_weights_of(mode, seed, l->src[i], l->dst[i], directed);
+    for (uint64_t i = 0; i < l->count; i++) {
+        uint64_t u, v;
+        sf_edge_list_ends(l, narrow, i, &u, &v);
+        l->weight[i] = sf_weights_of(mode, seed, u, v, directed);
+    }
     return 0;
 }
 

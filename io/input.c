@@ -119,17 +119,6 @@ int sf_input_read(const char *path, const sf_input_options *opt, sf_edge_list *o
     return rc;
 }
 
-static inline void put_arc(sf_edge_list *out, uint64_t at, uint64_t src, uint64_t dst)
-{
-    if (out->narrow) {
-        out->src32[at] = (uint32_t)src;
-        out->dst32[at] = (uint32_t)dst;
-    } else {
-        out->src[at] = src;
-        out->dst[at] = dst;
-    }
-}
-
 /* Whether arc v -> w of g is emitted: every arc of a directed graph, and
  * each edge of an undirected one once, from its smaller original id. */
 static inline bool emits(const sf_graph *g, sf_vid v, sf_vid w)
@@ -180,7 +169,7 @@ static int read_snapshot_edges(const char *path, sf_edge_list *out, sf_error *er
             sf_vid w = g->out_neighbors[a];
             if (!emits(g, v, w))
                 continue;
-            put_arc(out, at, id, sf_graph_original_id(g, w));
+            sf_edge_list_set(out, at, id, sf_graph_original_id(g, w));
             if (g->weighted)
                 out->weight[at] = g->out_weights[a];
             at++;

@@ -13,8 +13,9 @@ typedef struct sf_input_options {
     uint64_t vertices; /* .bin/.wbin: the vertex count (ids 0..N-1); 0: largest id + 1 */
     /* Text edge lists (.el .txt .wel), Matrix Market files (.mtx) and
      * snapshots (.sfg) into a narrow list (32-bit ids, half the memory)
-     * while every id fits, widened when one does not: for callers that only
-     * hand the list to sf_graph_build. */
+     * while every id fits, widened when one does not: for callers whose
+     * code reads both forms (sf_graph_build, sf_write_edges,
+     * sf_edge_list_assign_weights). */
     bool narrow;
 } sf_input_options;
 

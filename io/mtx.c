@@ -9,7 +9,9 @@
  * marks the ids entries name), the declared entry count, and at the end
  * the ids in 1..N that no entry names, which must stay vertices. A file's
  * bytes already in memory (sf_parse_mtx) go through the same hooks as one
- * window, so both paths make the same checks with the same messages. */
+ * window, so both paths make the same checks with the same messages; so do
+ * the shares of MPI ranks (each the header, then a range of entry lines),
+ * whose checks are the same functions told where the share stands. */
 #include "io/mtx.h"
 
 #include <errno.h>
@@ -213,6 +215,7 @@ struct mtx_read {
     sf_edge_reader *reader;
     sf_mtx_header h;
     uint64_t lines;          /* header lines taken */
+    uint64_t taken;          /* header bytes taken */
     bool empty;              /* a 0-byte file: an empty graph */
     uint64_t vertices;       /* max(rows, cols) */
     uint8_t *named;          /* named[v]: an entry names id v (1..vertices) */
@@ -229,10 +232,10 @@ static inline uint64_t id_at(const void *ids, bool narrow, uint64_t i)
 }
 
 /* One pass over arcs [from, to) of l, narrow or wide: marks in named[1..n]
- * every id an arc names, and returns the index of the first arc with an end
- * outside 1..rows (sources) or 1..cols (targets), or `to` when all are
- * inside. Bytes, not bits: a plain store per end, and racing stores all
- * write 1. */
+ * (when not NULL) every id an arc names, and returns the index of the first
+ * arc with an end outside 1..rows (sources) or 1..cols (targets), or `to`
+ * when all are inside. Bytes, not bits: a plain store per end, and racing
+ * stores all write 1. */
 static uint64_t mark_named(const sf_edge_list *l, uint64_t from, uint64_t to, uint64_t rows,
                            uint64_t cols, uint8_t *named)
 {
@@ -248,10 +251,80 @@ static uint64_t mark_named(const sf_edge_list *l, uint64_t from, uint64_t to, ui
                 first = i;
             continue;
         }
-        __atomic_store_n(&named[s], 1, __ATOMIC_RELAXED);
-        __atomic_store_n(&named[d], 1, __ATOMIC_RELAXED);
+        if (named) {
+            __atomic_store_n(&named[s], 1, __ATOMIC_RELAXED);
+            __atomic_store_n(&named[d], 1, __ATOMIC_RELAXED);
+        }
     }
     return first;
+}
+
+/* The first of arcs [from, to) of l, which are the file's entries
+ * first_entry, first_entry + 1, ..., that breaks the header's word: an
+ * entry outside the matrix (*outside set), or the first past the declared
+ * count, whichever comes first in the file (the same entry: outside). `to`
+ * when none does. Marks the ids the arcs name as mark_named does. */
+static uint64_t first_bad_entry(const sf_mtx_header *h, const sf_edge_list *l, uint64_t from,
+                                uint64_t to, uint64_t first_entry, uint8_t *named, bool *outside)
+{
+    uint64_t outside_at = mark_named(l, from, to, h->rows, h->cols, named);
+    uint64_t past = h->entries > first_entry ? from + (h->entries - first_entry) : from;
+    past = past < to ? past : to;
+    *outside = outside_at < to && outside_at <= past;
+    return *outside ? outside_at : past;
+}
+
+/* The message for arc `bad` of l found by first_bad_entry, on file line
+ * `line`. */
+static void entry_error(const char *path, const sf_mtx_header *h, const sf_edge_list *l,
+                        uint64_t bad, bool outside, uint64_t line, sf_error *err)
+{
+    unsigned long long size_line = h->body_line - 1;
+    if (!outside) {
+        sf_error_set(err, SF_EINPUT, "%s:%llu: more entries than the %llu declared on line %llu",
+                     path, (unsigned long long)line, (unsigned long long)h->entries, size_line);
+        return;
+    }
+    const void *src = l->narrow ? (const void *)l->src32 : (const void *)l->src;
+    const void *dst = l->narrow ? (const void *)l->dst32 : (const void *)l->dst;
+    unsigned long long i = id_at(src, l->narrow, bad), j = id_at(dst, l->narrow, bad);
+    sf_error_set(err, SF_EINPUT, "%s:%llu: entry (%llu, %llu) is outside the %llu x %llu matrix%s",
+                 path, (unsigned long long)line, i, j, (unsigned long long)h->rows,
+                 (unsigned long long)h->cols, i == 0 || j == 0 ? " (indices are 1-based)" : "");
+}
+
+/* Fewer entries than declared: the message, at the file's last line, where
+ * text[0..len) is the end of the file and its end is on line line_at_end
+ * (a final '\n' ends a line, it starts none). */
+static int too_few_entries(const char *path, const sf_mtx_header *h, uint64_t found,
+                           const char *text, size_t len, uint64_t line_at_end, sf_error *err)
+{
+    uint64_t last_line = line_at_end - (len == 0 || text[len - 1] == '\n');
+    return sf_error_set(err, SF_EINPUT,
+                        "%s:%llu: the file ends after %llu of the %llu entries declared on line "
+                        "%llu",
+                        path, (unsigned long long)last_line, (unsigned long long)found,
+                        (unsigned long long)h->entries, (unsigned long long)h->body_line - 1);
+}
+
+/* Indices are original ids + 1 (a note said so): every id moves back. */
+static void shift_back(sf_edge_list *out)
+{
+    if (out->narrow) {
+#pragma omp parallel for schedule(static)
+        for (uint64_t i = 0; i < out->count; i++) {
+            out->src32[i]--;
+            out->dst32[i]--;
+        }
+    } else {
+#pragma omp parallel for schedule(static)
+        for (uint64_t i = 0; i < out->count; i++) {
+            out->src[i]--;
+            out->dst[i]--;
+        }
+    }
+    for (uint64_t i = 0; i < out->num_vertex_ids; i++)
+        out->vertex_ids[i]--;
 }
 
 /* Lists in out->vertex_ids the ids of 1..n that named[] does not mark. */
@@ -291,12 +364,14 @@ static int mtx_head(void *arg, const char *text, size_t len, bool last, size_t *
         if (!*done)
             continue;
         *used = (size_t)(p - text);
+        m->h.body = m->taken + *used;
+        m->h.body_line = m->lines + 1;
         m->reader->columns = m->h.weighted ? 3 : 2;
         m->vertices = m->h.rows > m->h.cols ? m->h.rows : m->h.cols;
-        m->named = calloc(m->vertices + 1, 1);
-        return m->named ? 0 : sf_error_set(err, -ENOMEM, "%s: out of memory", m->path);
+        return 0;
     }
     *used = len;
+    m->taken += len;
     if (!last)
         return 0;
     if (m->lines == 0) { /* no byte at all */
@@ -312,15 +387,10 @@ static int mtx_head(void *arg, const char *text, size_t len, bool last, size_t *
 static int check_window(struct mtx_read *m, sf_edge_window *w, const sf_edge_list *out,
                         sf_error *err)
 {
-    uint64_t from = w->first_arc, to = out->count, entries = m->h.entries;
-    uint64_t outside = mark_named(out, from, to, m->h.rows, m->h.cols, m->named);
-    uint64_t extra = to < entries ? to : entries;
-    uint64_t bad;
-    if (outside < to && outside <= extra)
-        bad = outside;
-    else if (to > entries)
-        bad = entries;
-    else
+    bool outside;
+    uint64_t from = w->first_arc, to = out->count;
+    uint64_t bad = first_bad_entry(&m->h, out, from, to, from, m->named, &outside);
+    if (bad == to)
         return 0;
     uint64_t first_line;
     int rc = sf_edge_window_line(w, w->edges_at, &first_line, err);
@@ -329,21 +399,7 @@ static int check_window(struct mtx_read *m, sf_edge_window *w, const sf_edge_lis
     uint64_t line = sf_edge_line_number(w->text + w->edges_at, w->len - w->edges_at, first_line,
                                         bad - from);
     m->failed = true;
-    if (bad == outside) {
-        const void *src = out->narrow ? (const void *)out->src32 : (const void *)out->src;
-        const void *dst = out->narrow ? (const void *)out->dst32 : (const void *)out->dst;
-        unsigned long long i = id_at(src, out->narrow, bad), j = id_at(dst, out->narrow, bad);
-        sf_error_set(&m->failure, SF_EINPUT,
-                     "%s:%llu: entry (%llu, %llu) is outside the %llu x %llu matrix%s", m->path,
-                     (unsigned long long)line, i, j, (unsigned long long)m->h.rows,
-                     (unsigned long long)m->h.cols,
-                     i == 0 || j == 0 ? " (indices are 1-based)" : "");
-    } else {
-        sf_error_set(&m->failure, SF_EINPUT,
-                     "%s:%llu: more entries than the %llu declared on line %llu", m->path,
-                     (unsigned long long)line, (unsigned long long)entries,
-                     (unsigned long long)m->lines);
-    }
+    entry_error(m->path, &m->h, out, bad, outside, line, &m->failure);
     return 0;
 }
 
@@ -352,41 +408,18 @@ static int check_window(struct mtx_read *m, sf_edge_window *w, const sf_edge_lis
  * names become listed vertices, and shifted ids are moved back. */
 static int finish(struct mtx_read *m, sf_edge_window *w, sf_edge_list *out, sf_error *err)
 {
-    uint64_t found = out->count;
-    if (found < m->h.entries) {
-        /* a final '\n' ends a line, it starts none */
-        uint64_t last_line;
-        int rc = sf_edge_window_line(w, w->len, &last_line, err);
-        if (rc)
-            return rc;
-        if (w->len == 0 || w->text[w->len - 1] == '\n')
-            last_line--;
-        return sf_error_set(err, SF_EINPUT,
-                            "%s:%llu: the file ends after %llu of the %llu entries declared on "
-                            "line %llu",
-                            m->path, (unsigned long long)last_line, (unsigned long long)found,
-                            (unsigned long long)m->h.entries, (unsigned long long)m->lines);
+    if (out->count < m->h.entries) {
+        uint64_t line_at_end;
+        int rc = sf_edge_window_line(w, w->len, &line_at_end, err);
+        return rc ? rc
+                  : too_few_entries(m->path, &m->h, out->count, w->text, w->len, line_at_end,
+                                    err);
     }
     out->declared_directed = m->h.symmetric ? 0 : 1;
     if (list_unnamed(out, m->named, m->vertices))
         return sf_error_set(err, -ENOMEM, "%s: out of memory", m->path);
-    if (m->h.shifted) { /* indices are original ids + 1 (all >= 1: checked) */
-        if (out->narrow) {
-#pragma omp parallel for schedule(static)
-            for (uint64_t i = 0; i < out->count; i++) {
-                out->src32[i]--;
-                out->dst32[i]--;
-            }
-        } else {
-#pragma omp parallel for schedule(static)
-            for (uint64_t i = 0; i < out->count; i++) {
-                out->src[i]--;
-                out->dst[i]--;
-            }
-        }
-        for (uint64_t i = 0; i < out->num_vertex_ids; i++)
-            out->vertex_ids[i]--;
-    }
+    if (m->h.shifted) /* all >= 1: checked */
+        shift_back(out);
     return 0;
 }
 
@@ -396,6 +429,8 @@ static int mtx_window(void *arg, sf_edge_window *w, sf_edge_list *out, sf_error 
     struct mtx_read *m = arg;
     if (m->empty)
         return 0;
+    if (!m->named && !(m->named = calloc(m->vertices + 1, 1)))
+        return sf_error_set(err, -ENOMEM, "%s: out of memory", m->path);
     int rc = 0;
     if (!m->failed && out->count > w->first_arc)
         rc = check_window(m, w, out, err);
@@ -440,4 +475,59 @@ int sf_read_mtx_in(const char *path, size_t window, sf_edge_list *out, sf_error 
 int sf_read_mtx(const char *path, sf_edge_list *out, sf_error *err)
 {
     return sf_read_mtx_in(path, SF_TEXT_WINDOW_BYTES * (size_t)omp_get_max_threads(), out, err);
+}
+
+/* ---- shares: one file read by several processes ---- */
+
+/* Enough for any header a person writes; a longer one takes more windows. */
+#define HEADER_WINDOW ((size_t)64 << 10)
+
+int sf_mtx_read_file_header(const char *path, sf_mtx_header *h, sf_error *err)
+{
+    struct mtx_read m = {.path = path};
+    sf_edge_reader reader = {.head = mtx_head, .arg = &m};
+    m.reader = &reader;
+    int rc = sf_read_edge_head(path, HEADER_WINDOW, &reader, err);
+    *h = m.h;
+    if (rc == 0 && m.empty) /* no byte: no entry, and no line before the first */
+        h->body_line = 1;
+    return rc;
+}
+
+int sf_mtx_parse_share(const char *path, const sf_mtx_header *h, const sf_mtx_share *share,
+                       sf_edge_list *out, sf_error *err)
+{
+    return sf_parse_edge_lines(path, share->text, share->len, share->first_line,
+                               h->weighted ? 3 : 2, out, err);
+}
+
+int sf_mtx_finish_share(const char *path, const sf_mtx_header *h, const sf_mtx_share *share,
+                        sf_edge_list *out, sf_error *err)
+{
+    bool outside;
+    uint64_t bad = first_bad_entry(h, out, 0, out->count, share->first_entry, NULL, &outside);
+    if (bad < out->count) {
+        uint64_t line = sf_edge_line_number(share->text, share->len, share->first_line, bad);
+        entry_error(path, h, out, bad, outside, line, err);
+        return SF_EINPUT;
+    }
+    if (share->part + 1 == share->parts && share->total < h->entries)
+        return too_few_entries(path, h, share->total, share->text, share->len,
+                               share->first_line + sf_count_newlines(share->text, share->len),
+                               err);
+    out->declared_directed = h->symmetric ? 0 : 1;
+    /* the vertices are 1..n, each share lists its slice of them */
+    uint64_t n = h->rows > h->cols ? h->rows : h->cols;
+    uint64_t first = (uint64_t)((unsigned __int128)n * share->part / share->parts);
+    uint64_t last = (uint64_t)((unsigned __int128)n * (share->part + 1) / share->parts);
+    free(out->vertex_ids);
+    out->num_vertex_ids = 0;
+    if (!(out->vertex_ids = malloc((last - first + 1) * sizeof *out->vertex_ids)))
+        return sf_error_set(err, -ENOMEM, "%s: out of memory", path);
+    for (uint64_t v = first; v < last; v++)
+        out->vertex_ids[v - first] = v + 1;
+    out->num_vertex_ids = last - first;
+    if (h->shifted)
+        shift_back(out);
+    return 0;
 }

@@ -84,4 +84,49 @@ int sf_read_mtx(const char *path, sf_edge_list *out, sf_error *err);
 /* The same with windows of window_bytes (>= 1): for tests. */
 int sf_read_mtx_in(const char *path, size_t window_bytes, sf_edge_list *out, sf_error *err);
 
+/* ---- one file read by several processes (MPI ranks), each its share ----
+ * Every process reads the header from the file's start
+ * (sf_mtx_read_file_header), then whole lines of the body [h.body, end of
+ * file), its share, cut by the caller so that the shares in process order
+ * tile the body; it parses them (sf_mtx_parse_share), and once the
+ * processes have shared their counts, checks them (sf_mtx_finish_share).
+ * Each process's error is the one sf_read_mtx gives if its share holds the
+ * file's first fault: so the first failing process's message (the parse's
+ * first, then the checks') is the one process's message, same file line. */
+
+/* A share of the entry lines, and where it stands in the file. */
+typedef struct sf_mtx_share {
+    const char *text;       /* whole lines of the body */
+    size_t len;
+    uint64_t first_line;    /* the file line text[0] starts: h.body_line plus the
+                             * '\n's of the shares before (sf_count_newlines) */
+    uint64_t first_entry;   /* entries (arcs) in the shares before */
+    uint64_t total;         /* entries in all shares */
+    int part, parts;        /* share `part` of `parts`; the last ends the file */
+} sf_mtx_share;
+
+/* The banner and size line of PATH read from its first bytes (a window at
+ * a time, for a long header), as sf_read_mtx reads them: the same checks
+ * and messages; h->body and h->body_line say where the entries start. An
+ * empty file gives a header of zeros (no entry) with h->body_line 1. */
+int sf_mtx_read_file_header(const char *path, sf_mtx_header *h, sf_error *err);
+
+/* Parses the share's lines into out as sf_read_mtx parses entry lines (2
+ * or 3 columns as the banner says, 32-bit ids in a narrow list), the first
+ * bad line an error naming its file line. Uses text, len, first_line. */
+int sf_mtx_parse_share(const char *path, const sf_mtx_header *h, const sf_mtx_share *share,
+                       sf_edge_list *out, sf_error *err);
+
+/* Checks the share's arcs (out, from sf_mtx_parse_share) against the
+ * header: the first entry outside the declared size or past the declared
+ * count, and in the last share fewer entries than declared over all shares
+ * (at the file's last line): sf_read_mtx's messages and lines. Then sets
+ * out->declared_directed, lists in out->vertex_ids this share's slice of
+ * the vertices 1..max(rows, cols) (ids [n part / parts, n (part + 1) /
+ * parts) + 1: together the whole set, isolated vertices included), and
+ * moves ids back by 1 for a file with shardflow's "+ 1" note. Errors:
+ * SF_EINPUT as said, -ENOMEM. */
+int sf_mtx_finish_share(const char *path, const sf_mtx_header *h, const sf_mtx_share *share,
+                        sf_edge_list *out, sf_error *err);
+
 #endif

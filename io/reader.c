@@ -567,6 +567,12 @@ static size_t line_start_in(const char *text, size_t size, size_t at)
 int sf_file_read_part(const char *path, int part, int parts, char **data, size_t *len,
                       sf_error *err)
 {
+    return sf_file_read_part_from(path, 0, part, parts, data, len, err);
+}
+
+int sf_file_read_part_from(const char *path, uint64_t from, int part, int parts, char **data,
+                           size_t *len, sf_error *err)
+{
     *data = NULL;
     *len = 0;
     if (sf_gzip_name(path)) {
@@ -575,10 +581,11 @@ int sf_file_read_part(const char *path, int part, int parts, char **data, size_t
         int rc = sf_file_read(path, &whole, &whole_len, err);
         if (rc)
             return rc;
+        size_t base = from < whole_len ? (size_t)from : whole_len, body = whole_len - base;
         size_t a = line_start_in(whole, whole_len,
-                                 (size_t)((unsigned __int128)whole_len * part / parts));
+                                 base + (size_t)((unsigned __int128)body * part / parts));
         size_t b = line_start_in(whole, whole_len,
-                                 (size_t)((unsigned __int128)whole_len * (part + 1) / parts));
+                                 base + (size_t)((unsigned __int128)body * (part + 1) / parts));
         memmove(whole, whole + a, b - a);
         whole[b - a] = '\0';
         *data = whole;
@@ -600,9 +607,11 @@ int sf_file_read_part(const char *path, int part, int parts, char **data, size_t
         goto done;
     }
     size_t size = (size_t)st.st_size, a, b;
-    rc = line_start_at(fd, size, (size_t)((unsigned __int128)size * part / parts), &a);
+    size_t base = from < size ? (size_t)from : size, body = size - base;
+    rc = line_start_at(fd, size, base + (size_t)((unsigned __int128)body * part / parts), &a);
     if (rc == 0)
-        rc = line_start_at(fd, size, (size_t)((unsigned __int128)size * (part + 1) / parts), &b);
+        rc = line_start_at(fd, size, base + (size_t)((unsigned __int128)body * (part + 1) / parts),
+                           &b);
     if (rc)
         goto done;
     buf = malloc(b - a + 1);

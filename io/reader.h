@@ -118,4 +118,11 @@ int sf_file_read_into(const char *path, uint64_t offset, void *buf, size_t len, 
 int sf_file_read_part(const char *path, int part, int parts, char **data, size_t *len,
                       sf_error *err);
 
+/* The same parts of the file's bytes from offset `from` on (a line start:
+ * the first byte after a header), [from, size) cut as the whole file is
+ * above, so the parts hold every line from `from` on exactly once and no
+ * byte before it. */
+int sf_file_read_part_from(const char *path, uint64_t from, int part, int parts, char **data,
+                           size_t *len, sf_error *err);
+
 #endif

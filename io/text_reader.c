@@ -26,7 +26,7 @@
 #include "engine/parallel.h"
 #include "io/text_edges.h"
 
-static uint64_t count_newlines(const char *text, size_t len)
+uint64_t sf_count_newlines(const char *text, size_t len)
 {
     uint64_t n = 0;
     for (const char *p = text; (p = memchr(p, '\n', (size_t)(text + len - p))) != NULL; p++)
@@ -50,7 +50,7 @@ static int count_lines_before(const char *path, uint64_t end, uint64_t *lines, s
         if ((rc = sf_file_stream_wait(s, &data, &len, &last, err)))
             break;
         size_t take = end - at < len ? (size_t)(end - at) : len;
-        n += count_newlines(data, take);
+        n += sf_count_newlines(data, take);
         at += take;
         if (at == end || last)
             break;
@@ -87,6 +87,7 @@ struct edge_read {
     sf_edge_reader *reader;
     sf_edge_list *out;
     bool in_head;            /* the header's lines are not all taken yet */
+    bool head_only;          /* stop once they are (sf_read_edge_head) */
     bool lines_known;        /* lines_before is exact */
     bool count_as_we_go;     /* a pipe (cannot be read again), or bytes in memory */
     uint64_t lines_before;   /* '\n's before the next window, when known */
@@ -106,7 +107,7 @@ int sf_edge_window_line(sf_edge_window *w, size_t at, uint64_t *line, sf_error *
             return rc;
         w->first_line = lines + 1;
     }
-    *line = w->first_line + count_newlines(w->text, at);
+    *line = w->first_line + sf_count_newlines(w->text, at);
     return 0;
 }
 
@@ -129,13 +130,15 @@ static int take_window(struct edge_read *r, const char *text, size_t len, bool l
             return rc;
         w.edges_at = used;
         if (!done) { /* header lines only: counted, they are few */
-            r->lines_before += count_newlines(text, len);
+            r->lines_before += sf_count_newlines(text, len);
             r->offset += len;
             return 0;
         }
         r->in_head = false;
         r->columns = hooks->columns;
         r->edges_offset = r->offset + used;
+        if (r->head_only)
+            return 0;
     }
 
     const char *edges = text + w.edges_at;
@@ -156,7 +159,7 @@ static int take_window(struct edge_read *r, const char *text, size_t len, bool l
     }
     /* the success path needs no line number: unknown ones are counted
      * when the parser fails, and the window parsed again */
-    uint64_t line = w.first_line ? w.first_line + count_newlines(text, w.edges_at) : 1;
+    uint64_t line = w.first_line ? w.first_line + sf_count_newlines(text, w.edges_at) : 1;
     rc = sf_parse_edge_lines(r->path, edges, edges_len, line, columns, out, err);
     if (rc == SF_EINPUT && w.first_line == 0) {
         rc = sf_edge_window_line(&w, w.edges_at, &line, err);
@@ -168,15 +171,17 @@ static int take_window(struct edge_read *r, const char *text, size_t len, bool l
     if (last)
         return rc;
     if (r->lines_known && r->count_as_we_go)
-        r->lines_before += count_newlines(text, len);
+        r->lines_before += sf_count_newlines(text, len);
     else
         r->lines_known = false;
     r->offset += len;
     return rc;
 }
 
-int sf_read_edge_windows(const char *path, size_t window, sf_edge_reader *reader,
-                         sf_edge_list *out, sf_error *err)
+/* The window loop of sf_read_edge_windows, and of sf_read_edge_head, which
+ * stops after the header (head_only: no edge line is parsed). */
+static int read_windows(const char *path, size_t window, sf_edge_reader *reader,
+                        sf_edge_list *out, bool head_only, sf_error *err)
 {
     sf_file_stream *stream;
     sf_trace_phase("open");
@@ -184,7 +189,8 @@ int sf_read_edge_windows(const char *path, size_t window, sf_edge_reader *reader
     if (rc)
         return rc;
     struct edge_read r = {
-        .path = path, .reader = reader, .out = out, .in_head = true, .lines_known = true,
+        .path = path, .reader = reader, .out = out, .in_head = true, .head_only = head_only,
+        .lines_known = true,
         /* a pipe cannot be read again for a message's line: count as we go */
         .count_as_we_go = !sf_file_stream_rereadable(stream),
         .size = sf_file_stream_size_hint(stream), .start_count = out->count,
@@ -208,11 +214,26 @@ int sf_read_edge_windows(const char *path, size_t window, sf_edge_reader *reader
         if (cut == 0 && !last)
             continue;
         rc = take_window(&r, buf, cut, last, err);
-        if (rc || last)
+        if (rc || last || (r.head_only && !r.in_head))
             break;
     }
     sf_file_stream_destroy(&stream);
     sf_trace_phase("read+parse");
+    return rc;
+}
+
+int sf_read_edge_windows(const char *path, size_t window, sf_edge_reader *reader,
+                         sf_edge_list *out, sf_error *err)
+{
+    return read_windows(path, window, reader, out, false, err);
+}
+
+int sf_read_edge_head(const char *path, size_t window, sf_edge_reader *reader, sf_error *err)
+{
+    sf_edge_list none;
+    sf_edge_list_init(&none);
+    int rc = read_windows(path, window, reader, &none, true, err);
+    sf_edge_list_fini(&none);
     return rc;
 }
 

@@ -96,10 +96,21 @@ int sf_read_edge_windows(const char *path, size_t window_bytes, sf_edge_reader *
 int sf_parse_edge_windows(const char *path, const char *text, size_t len, sf_edge_reader *reader,
                           sf_edge_list *out, sf_error *err);
 
+/* Only the header: PATH read a window at a time through reader->head until
+ * it sets *done (or the file ends); no edge line is parsed and `window` is
+ * never called. For a reader that wants a file's header alone (each MPI
+ * rank reads a Matrix Market file's header, then its share of the
+ * entries). Errors: the stream's and the head's. */
+int sf_read_edge_head(const char *path, size_t window, sf_edge_reader *reader, sf_error *err);
+
 /* The file line of w->text[at] (at <= w->len), for a hook's message: the
  * lines before the window are counted (the file read again from the start,
  * inflated again for .gz) the first time a window is asked, when they were
  * not known. Errors: the stream's, when reading again fails. */
 int sf_edge_window_line(sf_edge_window *w, size_t at, uint64_t *line, sf_error *err);
+
+/* The number of '\n' bytes in text[0..len): lines before a part of a file,
+ * for its first line's number. */
+uint64_t sf_count_newlines(const char *text, size_t len);
 
 #endif

@@ -126,6 +126,7 @@ static int write_arcs(int fd, const sf_edge_list *e, const line_format *f, uint6
     uint64_t lines = 0;
     uint64_t blocks = (e->count + BLOCK_ARCS - 1) / BLOCK_ARCS;
     int threads = omp_get_max_threads();
+    bool narrow = e->narrow;
     char *buffers = malloc((size_t)threads * BLOCK_ARCS * LINE_MAX_BYTES);
     size_t *lengths = calloc((size_t)threads, sizeof *lengths);
     int rc = 0;
@@ -142,10 +143,11 @@ static int write_arcs(int fd, const sf_edge_list *e, const line_format *f, uint6
             if (b < blocks) {
                 uint64_t end = (b + 1) * BLOCK_ARCS < e->count ? (b + 1) * BLOCK_ARCS : e->count;
                 for (uint64_t i = b * BLOCK_ARCS; i < end; i++) {
-                    if (f->drop_self_loops && e->src[i] == e->dst[i])
+                    uint64_t u, v;
+                    sf_edge_list_ends(e, narrow, i, &u, &v);
+                    if (f->drop_self_loops && u == v)
                         continue;
-                    len += format_arc(p + len, f, e->src[i], e->dst[i],
-                                      e->weight ? e->weight[i] : 1.0);
+                    len += format_arc(p + len, f, u, v, e->weight ? e->weight[i] : 1.0);
                     lines++;
                 }
             }
@@ -170,12 +172,14 @@ typedef struct id_range {
 static id_range scan_ids(const sf_edge_list *e, bool drop_self_loops)
 {
     uint64_t lo = UINT64_MAX, hi = 0, entries = 0;
+    bool narrow = e->narrow;
 #pragma omp parallel for schedule(static) reduction(min : lo) reduction(max : hi) \
     reduction(+ : entries)
     for (uint64_t i = 0; i < e->count; i++) {
-        if (drop_self_loops && e->src[i] == e->dst[i])
+        uint64_t a, b;
+        sf_edge_list_ends(e, narrow, i, &a, &b);
+        if (drop_self_loops && a == b)
             continue;
-        uint64_t a = e->src[i], b = e->dst[i];
         lo = a < lo ? a : lo;
         lo = b < lo ? b : lo;
         hi = a > hi ? a : hi;
@@ -243,9 +247,11 @@ static int simple_arcs(const char *path, const sf_edge_list *e, const sf_write_e
         /* few: found in parallel, recorded one at a time */
 #pragma omp parallel for schedule(static)
         for (uint64_t i = 0; i < e->count; i++) {
-            if (e->src[i] != e->dst[i])
+            uint64_t from, to;
+            sf_edge_list_ends(e, e->narrow, i, &from, &to);
+            if (from != to)
                 continue;
-            sf_vid v = sf_graph_find_vertex(g, e->src[i]);
+            sf_vid v = sf_graph_find_vertex(g, from);
             double w = weighted ? e->weight[i] : 0;
 #pragma omp critical(self_loops)
             {
@@ -263,6 +269,7 @@ static int simple_arcs(const char *path, const sf_edge_list *e, const sf_write_e
         first[v] = count;
     }
     uint64_t total = sf_exclusive_scan_u64(first, n);
+    out->narrow = e->narrow; /* the same original ids: they fit as they did */
     if (sf_edge_list_reserve(out, total + 1, weighted))
         goto no_memory;
 #pragma omp parallel for schedule(dynamic, 4096)
@@ -273,8 +280,7 @@ static int simple_arcs(const char *path, const sf_edge_list *e, const sf_write_e
             bool end = a == g->out_offsets[v + 1];
             sf_vid w = end ? 0 : g->out_neighbors[a];
             if (pending && (end || w > v)) {
-                out->src[at] = id;
-                out->dst[at] = id;
+                sf_edge_list_set(out, at, id, id);
                 if (weighted)
                     out->weight[at] = loop_weight[v];
                 at++;
@@ -282,8 +288,7 @@ static int simple_arcs(const char *path, const sf_edge_list *e, const sf_write_e
             }
             if (end || !(g->directed || w > v))
                 continue;
-            out->src[at] = id;
-            out->dst[at] = sf_graph_original_id(g, w);
+            sf_edge_list_set(out, at, id, sf_graph_original_id(g, w));
             if (weighted)
                 out->weight[at] = g->out_weights[a];
             at++;

@@ -18,7 +18,8 @@ typedef struct sf_write_edges_options {
 /* Whether PATH names a format sf_write_edges writes: .el, .txt, .wel, .mtx. */
 bool sf_write_edges_format(const char *path);
 
-/* Writes the arcs of `edges` to PATH, in the format its suffix names:
+/* Writes the arcs of `edges` (narrow or wide) to PATH, in the format its
+ * suffix names:
  *   .el .txt   "src dst" per line (weights, if any, are not written: gapbs
  *              and SNAP read two columns)
  *   .wel       "src dst weight" per line; needs edges->weight

@@ -208,6 +208,143 @@ Test(convert, text_outputs_keep_the_input_or_clean_it_as_asked)
     free(wel);
 }
 
+/* What a text output must hold, worked out here from the conversion's
+ * rules alone: arcs in input order (self-loops left out when asked), or
+ * with dedup each distinct arc once (an undirected edge once, from its
+ * smaller id) sorted, keeping the smallest weight; a .mtx header with the
+ * largest index as its size, every id + 1 when the written ids include 0,
+ * symmetric entries in the lower triangle. Weights are written with %g,
+ * which the test's weights read back exactly from. */
+static char *expected_text(const struct arc *in, size_t n, const char *format, bool dedup,
+                           bool undirected, bool drop_loops)
+{
+    struct arc *a = malloc((n + 1) * sizeof *a);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (drop_loops && in[i].u == in[i].v)
+            continue;
+        a[m] = in[i];
+        if (dedup && undirected && a[m].u > a[m].v)
+            a[m] = (struct arc){in[i].v, in[i].u, in[i].w};
+        m++;
+    }
+    if (dedup) {
+        qsort(a, m, sizeof *a, compare_arc);
+        size_t k = 0;
+        for (size_t i = 0; i < m; i++) {
+            if (k && a[k - 1].u == a[i].u && a[k - 1].v == a[i].v)
+                a[k - 1].w = a[i].w < a[k - 1].w ? a[i].w : a[k - 1].w;
+            else
+                a[k++] = a[i];
+        }
+        m = k;
+    }
+    /* .el and .txt: two columns, the weights left out */
+    bool mtx = strcmp(format, "mtx") == 0, weighted = strcmp(format, "wel") == 0 || mtx;
+    uint64_t lo = UINT64_MAX, hi = 0, shift = 0;
+    for (size_t i = 0; i < m; i++) {
+        lo = a[i].u < lo ? a[i].u : lo;
+        lo = a[i].v < lo ? a[i].v : lo;
+        hi = a[i].u > hi ? a[i].u : hi;
+        hi = a[i].v > hi ? a[i].v : hi;
+    }
+    size_t cap = 512 + m * 80, len = 0;
+    char *text = malloc(cap);
+    text[0] = 0;
+    if (mtx) {
+        shift = m && lo == 0;
+        uint64_t size = m ? hi + shift : 1;
+        len += (size_t)snprintf(text, cap,
+                                "%%%%MatrixMarket matrix coordinate real %s\n"
+                                "%% written by shardflow convert\n%s"
+                                "%" PRIu64 " %" PRIu64 " %zu\n",
+                                undirected ? "symmetric" : "general",
+                                shift ? "% shardflow: index = original id + 1\n" : "", size,
+                                size, m);
+    }
+    for (size_t i = 0; i < m; i++) {
+        uint64_t u = a[i].u, v = a[i].v;
+        if (mtx && undirected && u < v) {
+            u = a[i].v;
+            v = a[i].u;
+        }
+        len += (size_t)snprintf(text + len, cap - len, "%" PRIu64 " %" PRIu64, u + shift,
+                                v + shift);
+        if (weighted)
+            len += (size_t)snprintf(text + len, cap - len, " %g", a[i].w);
+        len += (size_t)snprintf(text + len, cap - len, "\n");
+    }
+    free(a);
+    return text;
+}
+
+/* The same arcs with ids that fit 32 bits (with and without a vertex 0)
+ * and with ids that do not, the first of those after arcs that fit (the
+ * reader widens its list there), through every text output and option:
+ * the output is the one worked out above, whichever width the list had,
+ * and so is it with random weights, which are the documented hash of the
+ * seed and the arc's original ids. */
+Test(convert, text_outputs_from_ids_that_fit_32_bits_and_ids_that_do_not, .timeout = 60)
+{
+    static const struct arc arcs[] = {{3, 1, 2.5}, {0, 3, 0.5}, {2, 2, 4},   {3, 1, 1.5},
+                                       {1, 2, 0.25}, {2, 2, 3},  {1, 0, 7},   {0, 1, 2},
+                                       {4, 2, 1},   {2, 4, 0.75}, {4, 4, 5}, {2, 0, 6}};
+    const size_t n = sizeof arcs / sizeof arcs[0];
+    /* ids as they appear in each input file */
+    static const uint64_t ids[3][5] = {
+        {0, 1, 2, 3, 4},                                     /* fit, vertex 0 */
+        {9, 1, 2, 3, 4000000000},                            /* fit, no vertex 0 */
+        {0, 1, 4294967303ull, 3, 18000000000000000000ull}, /* do not fit */
+    };
+    static const char *const flag_sets[] = {"",
+                                            "--dedup",
+                                            "--undirected",
+                                            "--drop-self-loops",
+                                            "--dedup --undirected",
+                                            "--dedup --drop-self-loops",
+                                            "--dedup --undirected --drop-self-loops"};
+    static const char *const formats[] = {"el", "txt", "wel", "mtx"};
+    for (int k = 0; k < 3; k++) {
+        struct arc in[sizeof arcs / sizeof arcs[0]];
+        char text[2048] = "";
+        for (size_t i = 0; i < n; i++) {
+            in[i] = (struct arc){ids[k][arcs[i].u], ids[k][arcs[i].v], arcs[i].w};
+            snprintf(text + strlen(text), sizeof text - strlen(text),
+                     "%" PRIu64 " %" PRIu64 " %g\n", in[i].u, in[i].v, in[i].w);
+        }
+        char *wel = write_text("ids.wel", text);
+        for (size_t f = 0; f < sizeof formats / sizeof formats[0]; f++) {
+            for (size_t s = 0; s < sizeof flag_sets / sizeof flag_sets[0]; s++) {
+                const char *flags = flag_sets[s];
+                char out_name[32];
+                snprintf(out_name, sizeof out_name, "out.%s", formats[f]);
+                char *got = convert_text(wel, out_name, flags);
+                char *want = expected_text(in, n, formats[f], strstr(flags, "--dedup"),
+                                           strstr(flags, "--undirected"),
+                                           strstr(flags, "--drop-self-loops"));
+                cr_assert_str_eq(got, want, "ids %d: convert to .%s %s", k, formats[f], flags);
+                free(got);
+                free(want);
+            }
+        }
+        for (int undirected = 0; undirected < 2; undirected++) {
+            struct arc weighed[sizeof arcs / sizeof arcs[0]];
+            for (size_t i = 0; i < n; i++)
+                weighed[i] = (struct arc){in[i].u, in[i].v,
+                                           sf_weights_of(SF_WEIGHTS_RANDOM, 4, in[i].u, in[i].v,
+                                                         !undirected)};
+            const char *flags = undirected ? "--weights=random --seed 4 --undirected --dedup"
+                                           : "--weights=random --seed 4";
+            char *got = convert_text(wel, "random.wel", flags);
+            char *want = expected_text(weighed, n, "wel", undirected, undirected, false);
+            cr_assert_str_eq(got, want, "ids %d: convert to .wel %s", k, flags);
+            free(got);
+            free(want);
+        }
+        free(wel);
+    }
+}
+
 Test(convert, random_weights_are_the_ones_run_gives, .timeout = 30)
 {
     char *wel = tmp_path("k.wel");

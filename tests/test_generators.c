@@ -156,6 +156,54 @@ Test(generators, sizes_and_id_ranges)
     }
 }
 
+/* Asked for 32-bit ids (out->narrow set before the call), a generator
+ * gives the same arcs in the narrow form while 2^SCALE ids fit them, for
+ * the whole list and for parts, and the wide form past scale 32 (a part of
+ * 16 edges of kron:33 and urand:34, whose ids pass 2^32). */
+Test(generators, narrow_when_asked_and_the_ids_fit)
+{
+    static const char *specs[] = {"kron:14", "kron:7:3", "urand:13", "urand:1:1"};
+    for (size_t s = 0; s < sizeof specs / sizeof *specs; s++)
+        for (int parts = 1; parts <= 3; parts += 2)
+            for (int part = 0; part < parts; part++) {
+                sf_edge_list wide, narrow;
+                sf_error err;
+                sf_edge_list_init(&wide);
+                sf_edge_list_init(&narrow);
+                narrow.narrow = true;
+                cr_assert_eq(sf_generate_part(specs[s], 9, part, parts, &wide, &err), 0, "%s",
+                             err.msg);
+                cr_assert_eq(sf_generate_part(specs[s], 9, part, parts, &narrow, &err), 0, "%s",
+                             err.msg);
+                cr_assert(narrow.narrow && !wide.narrow, "%s", specs[s]);
+                cr_assert_eq(narrow.count, wide.count, "%s", specs[s]);
+                cr_assert_eq(narrow.dense_vertices, wide.dense_vertices, "%s", specs[s]);
+                for (uint64_t i = 0; i < wide.count; i++)
+                    cr_assert(narrow.src32[i] == wide.src[i] && narrow.dst32[i] == wide.dst[i],
+                              "%s part %d of %d: arc %llu", specs[s], part, parts,
+                              (unsigned long long)i);
+                sf_edge_list_fini(&wide);
+                sf_edge_list_fini(&narrow);
+            }
+    static const char *big[] = {"kron:33:1", "urand:34:1"};
+    for (size_t s = 0; s < 2; s++) {
+        sf_edge_list list;
+        sf_error err;
+        sf_edge_list_init(&list);
+        list.narrow = true;
+        uint64_t edges = strcmp(big[s], "kron:33:1") == 0 ? 1ull << 33 : 1ull << 34;
+        cr_assert_eq(sf_generate_part(big[s], 9, 0, (int)(edges / 16), &list, &err), 0, "%s",
+                     err.msg);
+        cr_assert(!list.narrow && list.src, "%s: wide", big[s]);
+        cr_assert_eq(list.count, 16);
+        uint64_t bits = 0;
+        for (uint64_t i = 0; i < list.count; i++)
+            bits |= list.src[i] | list.dst[i];
+        cr_assert_gt(bits, UINT32_MAX, "%s: some id past 2^32 in 16 edges", big[s]);
+        sf_edge_list_fini(&list);
+    }
+}
+
 Test(generators, bad_specs_are_rejected)
 {
     static const char *bad[] = {

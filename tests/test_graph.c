@@ -557,21 +557,24 @@ static void narrow_copy(const sf_edge_list *e, sf_edge_list *n)
             n->weight[i] = e->weight[i];
     }
     n->count = e->count;
+    n->dense_vertices = e->dense_vertices;
 }
 
-/* The narrow form of a list builds the byte-identical graph, on the compact
- * path (an id map) and the sparse one (ids spread below 2^32: the hashed
- * index), in both id orders, at 1 and 3 threads; so does a list the builder
- * may give back as it reads it. */
+/* The narrow form of a list builds the byte-identical graph, on the dense
+ * path (ids dense already, as generators give them), the compact one (an
+ * id map) and the sparse one (ids spread below 2^32: the hashed index), in
+ * both id orders, at 1 and 3 threads; so does a list the builder may give
+ * back as it reads it. */
 Test(graph, narrow_list_builds_the_same_graph)
 {
-    for (int sparse = 0; sparse < 2; sparse++)
+    for (int shape = 0; shape < 3; shape++)
         for (int undirected = 0; undirected < 2; undirected++)
             for (int order = 0; order < 2; order++)
                 for (int t = 1; t <= 3; t += 2) {
                     sf_edge_list e, n;
-                    random_edges(&e, 20000, 120000, IDS_COMPACT, (undirected + order) % 2,
-                                 5 + sparse);
+                    bool sparse = shape == 2;
+                    random_edges(&e, 20000, 120000, shape == 0 ? IDS_DENSE : IDS_COMPACT,
+                                 (undirected + order) % 2, 5 + shape);
                     if (sparse)
                         for (uint64_t i = 0; i < e.count; i++) {
                             /* odd multiplier mod 2^32: distinct ids stay distinct */

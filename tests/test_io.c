@@ -898,6 +898,87 @@ Test(io, mtx_by_windows_matches_whole_file, .init = make_tmp_dir, .fini = remove
     }
 }
 
+/* One case cut into `parts` shares as MPI ranks read a .mtx: the header
+ * from the file's start, then each share's lines (sf_file_read_part_from),
+ * its first line and first entry from the shares before it, the total
+ * from all. The first failing share's message, parsing first and checks
+ * second as the ranks agree on them, is sf_parse_mtx's on the whole bytes,
+ * word for word; a good file's shares hold its arcs in order and together
+ * list its vertices 1..n. */
+static void mtx_share_round(uint64_t seed, int parts)
+{
+    struct mtx_case c;
+    mtx_case_make(&c, seed);
+    char *path = write_file("s.mtx", c.text, c.len);
+    sf_edge_list whole, shares[4];
+    sf_error whole_err = {{0}}, err = {{0}};
+    sf_edge_list_init(&whole);
+    whole.narrow = true;
+    int whole_rc = sf_parse_mtx(path, c.text, c.len, &whole, &whole_err);
+    sf_mtx_header h;
+    sf_mtx_share share[4];
+    char *text[4] = {NULL};
+    int rc = sf_mtx_read_file_header(path, &h, &err);
+    uint64_t lines = 0, entries = 0;
+    for (int k = 0; k < parts && rc == 0; k++) {
+        sf_edge_list_init(&shares[k]);
+        shares[k].narrow = true;
+        size_t len;
+        cr_assert_eq(sf_file_read_part_from(path, h.body, k, parts, &text[k], &len, &err), 0);
+        share[k] = (sf_mtx_share){.text = text[k], .len = len, .first_line = h.body_line + lines,
+                                  .part = k, .parts = parts};
+        lines += sf_count_newlines(text[k], len);
+        rc = sf_mtx_parse_share(path, &h, &share[k], &shares[k], &err);
+        share[k].first_entry = entries;
+        entries += shares[k].count;
+    }
+    for (int k = 0; k < parts && rc == 0; k++) {
+        share[k].total = entries;
+        rc = sf_mtx_finish_share(path, &h, &share[k], &shares[k], &err);
+    }
+    if (whole_rc) {
+        cr_assert_eq(rc, whole_rc, "seed %" PRIu64 " %d shares: %s", seed, parts, err.msg);
+        cr_assert_str_eq(err.msg, whole_err.msg, "seed %" PRIu64 " %d shares", seed, parts);
+    } else {
+        cr_assert_eq(rc, 0, "seed %" PRIu64 " %d shares: %s", seed, parts, err.msg);
+        cr_assert_eq(entries, whole.count, "seed %" PRIu64, seed);
+        uint64_t at = 0, vertex = 1 - (uint64_t)h.shifted;
+        for (int k = 0; k < parts; k++) {
+            const sf_edge_list *l = &shares[k];
+            if (c.len > 0) /* (a 0-byte file declares nothing; one process leaves it -1) */
+                cr_assert_eq(l->declared_directed, whole.declared_directed);
+            for (uint64_t i = 0; i < l->count; i++, at++) {
+                cr_assert(arc_src(l, i) == arc_src(&whole, at) &&
+                              arc_dst(l, i) == arc_dst(&whole, at),
+                          "seed %" PRIu64 " share %d arc %" PRIu64, seed, k, i);
+                if (whole.weight)
+                    cr_assert_eq(l->weight[i], whole.weight[at], "seed %" PRIu64, seed);
+            }
+            for (uint64_t i = 0; i < l->num_vertex_ids; i++)
+                cr_assert_eq(l->vertex_ids[i], vertex++, "seed %" PRIu64 " share %d", seed, k);
+        }
+        cr_assert_eq(vertex, (h.rows > h.cols ? h.rows : h.cols) + 1 - h.shifted,
+                     "seed %" PRIu64 ": the shares list every vertex", seed);
+    }
+    for (int k = 0; k < parts; k++) {
+        if (text[k])
+            sf_edge_list_fini(&shares[k]);
+        free(text[k]);
+    }
+    sf_edge_list_fini(&whole);
+    remove(path);
+    free(path);
+    mtx_case_fini(&c);
+}
+
+/* The random .mtx files above cut into 1 to 4 shares: every kind of error
+ * in any share, and good files, as one process reads them. */
+Test(io, mtx_by_shares_matches_whole_file, .init = make_tmp_dir, .fini = remove_tmp_dir)
+{
+    for (uint64_t seed = 0; seed < 480; seed++)
+        mtx_share_round(seed, 1 + (int)(seed % 4));
+}
+
 /* ---- the reader ---- */
 
 Test(io, missing_file_names_the_file, .init = make_tmp_dir, .fini = remove_tmp_dir)

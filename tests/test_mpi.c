@@ -3,9 +3,10 @@
  * exactly, PageRank within 1e-9 relative) on LDBC cases and kron:14 at 1 to
  * 4 ranks, also when some ranks get no vertex or no edge (lcc byte for
  * byte); parts of text files are cut at line boundaries (bad lines keep
- * their line numbers), .sfg snapshots by rows and .bin files by records; a
- * binary built without MPI refuses to run as several ranks; a rank that
- * dies ends the job instead of hanging. The distributed path at one rank
+ * their line numbers), plain .mtx files too after the header every rank
+ * reads (faults keep their lines and messages), .sfg snapshots by rows and
+ * .bin files by records; a binary built without MPI refuses to run as
+ * several ranks; a rank that dies ends the job instead of hanging. The distributed path at one rank
  * (SF_DIST=1, no mpirun) runs even where MPI is absent.
  *
  * Ranks are oversubscribed on a small machine (--oversubscribe), so these
@@ -361,17 +362,18 @@ Test(mpi, snapshot_and_binary_inputs_read_per_rank, .timeout = 120)
     cleanup();
 }
 
-/* Formats a rank cannot enter in the middle (Matrix Market, a gzipped
- * binary list, gapbs) are read whole by every rank, each keeping a share of
- * the arcs; the answers are the text's. The .mtx comes from convert (its
- * ids are the original ids + 1, which it says in a comment the reader
- * honours), and has isolated vertices declared by its size line. */
+/* Formats a rank cannot enter in the middle (a gzipped Matrix Market file
+ * or binary list, gapbs) are read whole by every rank, each keeping a
+ * share of the arcs; the answers are the text's. A plain .mtx is read by
+ * shares (each rank its lines): from convert, its ids are the original ids
+ * + 1, which it says in a comment the reader honours. */
 Test(mpi, whole_file_formats_share_their_arcs, .timeout = 120)
 {
     REQUIRE_MPI();
-    char text[256], mtx[256], bingz[256], args[2048], err[4096];
+    char text[256], mtx[256], mtxgz[256], bingz[256], args[2048], err[4096];
     snprintf(text, sizeof text, "%s/g.el", scratch());
     snprintf(mtx, sizeof mtx, "%s/g.mtx", scratch());
+    snprintf(mtxgz, sizeof mtxgz, "%s/g.mtx.gz", scratch());
     snprintf(bingz, sizeof bingz, "%s/g.bin", scratch());
     FILE *t = fopen(text, "w"), *b = fopen(bingz, "wb");
     cr_assert(t && b);
@@ -391,10 +393,139 @@ Test(mpi, whole_file_formats_share_their_arcs, .timeout = 120)
     strcat(bingz, ".gz");
     snprintf(args, sizeof args, "convert %s %s", text, mtx);
     cr_assert_eq(run_cli(args, NULL, 0, err, sizeof err), 0, "%s: %s", args, err);
+    snprintf(args, sizeof args, "gzip -c %s > %s", mtx, mtxgz);
+    cr_assert_eq(run_shell(args, NULL, 0, err, sizeof err), 0, "%s: %s", args, err);
     const int two_three[] = {2, 3}, three[] = {3};
     check_input_against_text("wcc", mtx, text, "", two_three, 2);
     check_input_against_text("pr", mtx, text, "", three, 1);
+    check_input_against_text("wcc", mtxgz, text, "", three, 1);
     check_input_against_text("tc", bingz, text, "--undirected", two_three, 2);
+    cleanup();
+}
+
+/* A Matrix Market file of n + 5 vertices and m entries (ids 1..n from a
+ * fixed stream, weights when `weighted`), with comment and blank lines
+ * among the entries; entries `bad` and `early` (m: none) replaced by their
+ * texts and the declared count off by `count_off`. Writing it gives the
+ * file line and byte offset of entry `bad`, the offset of the first byte
+ * after the size line, the file's last line and its bytes. */
+struct mtx_spec {
+    bool symmetric, weighted;
+    int n, m;
+    int bad, early;
+    const char *bad_text, *early_text;
+    int count_off;
+};
+
+struct mtx_file {
+    uint64_t bad_line, bad_offset, body, last_line, size;
+};
+
+static struct mtx_file write_mtx(const char *path, const struct mtx_spec *s)
+{
+    struct mtx_file at = {0};
+    FILE *f = fopen(path, "w");
+    cr_assert(f, "cannot write %s", path);
+    uint64_t line = 1, x = 88172645463325252ull;
+    fprintf(f, "%%%%MatrixMarket matrix coordinate %s %s\n%% a comment\n%d %d %d\n",
+            s->weighted ? "real" : "pattern", s->symmetric ? "symmetric" : "general", s->n + 5,
+            s->n + 5, s->m + s->count_off);
+    line += 3;
+    at.body = (uint64_t)ftell(f);
+    for (int k = 0; k < s->m; k++) {
+        if (k == s->bad) {
+            at.bad_line = line;
+            at.bad_offset = (uint64_t)ftell(f);
+        }
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        unsigned u = 1 + (unsigned)(x % (uint64_t)s->n);
+        unsigned v = 1 + (unsigned)((x >> 24) % (uint64_t)s->n);
+        if (k == s->bad || k == s->early)
+            fprintf(f, "%s\n", k == s->bad ? s->bad_text : s->early_text);
+        else if (s->weighted)
+            fprintf(f, "%u %u %.2f\n", u, v, (double)(x >> 40 & 1023) / 4);
+        else
+            fprintf(f, "%u %u\n", u, v);
+        line++;
+        if (k % 97 == 5) {
+            fprintf(f, k % 2 ? "%% between entries\n" : "\n");
+            line++;
+        }
+    }
+    at.last_line = line - 1;
+    at.size = (uint64_t)ftell(f);
+    fclose(f);
+    return at;
+}
+
+/* Plain .mtx files are read by shares (each rank the header, then its own
+ * lines): general and symmetric, pattern and weighted, the answers of one
+ * process at 1, 2 and 3 ranks (and the distributed path at one rank). */
+Test(mpi, mtx_by_shares_gives_the_answers_of_one_process, .timeout = 120)
+{
+    REQUIRE_MPI();
+    const int nps[] = {0, 1, 2, 3};
+    for (int symmetric = 0; symmetric < 2; symmetric++)
+        for (int weighted = 0; weighted < 2; weighted++) {
+            char graph[256];
+            snprintf(graph, sizeof graph, "%s/g%d%d.mtx", scratch(), symmetric, weighted);
+            struct mtx_spec spec = {symmetric, weighted, 400, 3000, 3000, 3000, NULL, NULL, 0};
+            write_mtx(graph, &spec);
+            if (weighted) {
+                check_ranks("sssp", graph, "--source 1", nps, 4, NULL);
+            } else {
+                check_ranks("wcc", graph, "", nps, 4, NULL);
+                check_ranks("pr", graph, "", nps, 4, NULL);
+            }
+            if (symmetric && !weighted)
+                check_ranks("tc", graph, "", nps, 4, NULL);
+        }
+    cleanup();
+}
+
+/* A fault in a later rank's share of a .mtx: the one process's line, with
+ * the line number worked out while writing the file, exit 1, from 3 ranks.
+ * The faulty entry lies in rank 2's share (its byte offset is checked
+ * against the cut), so rank 2 knows its line only from the lines of the
+ * shares before it; an entry outside the matrix in rank 0's share loses to
+ * a bad line in rank 2's, as in one process. */
+Test(mpi, mtx_fault_in_a_later_share_keeps_its_line, .timeout = 120)
+{
+    REQUIRE_MPI();
+    const int m = 3000, bad = 2700, none = m;
+    struct {
+        const char *bad_text, *early_text;
+        int count_off;
+        bool at_end;            /* the message names the file's last line */
+        const char *what;
+    } cases[] = {
+        {"12 x3", NULL, 0, false, "bad vertex id 'x3'"},
+        {"1 2 3", NULL, 0, false, "expected 2 columns, found 3"},
+        {"406 2", NULL, 0, false, "entry (406, 2) is outside the 405 x 405 matrix"},
+        {"0 7", NULL, 0, false,
+         "entry (0, 7) is outside the 405 x 405 matrix (indices are 1-based)"},
+        {"3 4", NULL, -300, false, "more entries than the 2700 declared on line 3"},
+        {"3 4", NULL, 2, true, "the file ends after 3000 of the 3002 entries declared on line 3"},
+        {"7 7 7", "999 1", 0, false, "expected 2 columns, found 3"},
+    };
+    char graph[256], args[512], single[1024], err[8192], want[256];
+    snprintf(graph, sizeof graph, "%s/bad.mtx", scratch());
+    snprintf(args, sizeof args, "run wcc %s", graph);
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        struct mtx_spec spec = {false, false, 400, m, bad, cases[c].early_text ? 3 : none,
+                                cases[c].bad_text, cases[c].early_text, cases[c].count_off};
+        struct mtx_file f = write_mtx(graph, &spec);
+        cr_assert_geq(f.bad_offset, f.body + (f.size - f.body) * 2 / 3,
+                      "entry %d is in rank 2's share", bad);
+        snprintf(want, sizeof want, "bad.mtx:%llu: %s",
+                 (unsigned long long)(cases[c].at_end ? f.last_line : f.bad_line), cases[c].what);
+        cr_assert_eq(run_cli(args, NULL, 0, single, sizeof single), 1, "%s", single);
+        cr_assert(strstr(single, want), "single process: %s\nexpected: %s", single, want);
+        int status = run_ranks(3, args, NULL, 0, err, sizeof err);
+        cr_assert_eq(status, 1, "%s: exit %d: %s", want, status, err);
+        cr_assert(strstr(err, single), "ranks said: %s\nsingle process: %s", err, single);
+        cr_assert_eq(strstr(strstr(err, single) + 1, single), NULL, "said twice: %s", err);
+    }
     cleanup();
 }
 
