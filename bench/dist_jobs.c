@@ -36,12 +36,6 @@
 
 /* ---- reading this rank's part ----------------------------------------- */
 
-static bool ends_with(const char *s, size_t n, const char *suffix)
-{
-    size_t m = strlen(suffix);
-    return n >= m && memcmp(s + n - m, suffix, m) == 0;
-}
-
 /* Columns of the first data line of text (0 when none), and its line. */
 static int first_data_columns(const char *text, size_t len, uint64_t *line)
 {
@@ -384,28 +378,28 @@ static int read_part(const char *spec, const sf_load_options *load, bool keep_we
 {
     int rc;
     size_t n = strlen(spec);
-    bool binary = ends_with(spec, n, ".bin") || ends_with(spec, n, ".wbin");
+    bool binary = sf_path_ends_with(spec, n, ".bin") || sf_path_ends_with(spec, n, ".wbin");
     if (load->vertices && !binary)
         return sf_error_set(err, SF_EUSAGE, "%s: --vertices applies to .bin and .wbin files only",
                             spec);
-    if (ends_with(spec, n, ".sfg"))
+    if (sf_path_ends_with(spec, n, ".sfg"))
         return read_snapshot_part(spec, load, out, err);
     if (sf_generator_spec(spec)) {
         out->narrow = true; /* 32-bit ids while 2^SCALE fits them */
         rc = sf_generate_part(spec, load->seed, sf_dist_rank(), sf_dist_size(), out, err);
         return sf_dist_agree(rc, err);
     }
-    if (ends_with(spec, n, ".gz"))
+    if (sf_path_ends_with(spec, n, ".gz"))
         n -= 3;
-    if (ends_with(spec, n, ".e"))
+    if (sf_path_ends_with(spec, n, ".e"))
         rc = read_ldbc_part(spec, out, err);
-    else if (ends_with(spec, n, ".el") || ends_with(spec, n, ".txt"))
+    else if (sf_path_ends_with(spec, n, ".el") || sf_path_ends_with(spec, n, ".txt"))
         rc = read_text_part(spec, false, out, err);
-    else if (ends_with(spec, n, ".wel"))
+    else if (sf_path_ends_with(spec, n, ".wel"))
         rc = read_text_part(spec, true, out, err);
     else if (binary)
-        rc = read_binary_part(spec, ends_with(spec, n, ".wbin"), load->vertices, out, err);
-    else if (ends_with(spec, strlen(spec), ".mtx")) /* not .mtx.gz: read whole, below */
+        rc = read_binary_part(spec, sf_path_ends_with(spec, n, ".wbin"), load->vertices, out, err);
+    else if (sf_path_ends_with(spec, strlen(spec), ".mtx")) /* not .mtx.gz: read whole, below */
         rc = read_mtx_part(spec, out, err);
     else
         rc = read_whole_share(spec, load, out, err);

@@ -633,12 +633,6 @@ typedef struct load_estimate {
     uint64_t peak_bytes;        /* memory the load will peak near; 0: unknown */
 } load_estimate;
 
-static bool ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), m = strlen(suffix);
-    return n >= m && strcmp(s + n - m, suffix) == 0;
-}
-
 /* windowed: read a window at a time (.el/.txt/.wel/.e/.mtx, .gz or not);
  * narrow: parsed into 32-bit ids (.el/.txt/.wel/.mtx: sf_job_load asks);
  * size_line: the first line that is not a comment is a header's (.mtx). */
@@ -721,23 +715,19 @@ static void estimate_load(const char *graph, load_estimate *est)
         }
         return;
     }
-    const char *name = graph;
-    char stripped[4096];
-    bool gz = ends_with(graph, ".gz");
-    if (gz && strlen(graph) < sizeof stripped) {
-        snprintf(stripped, sizeof stripped, "%.*s", (int)strlen(graph) - 3, graph);
-        name = stripped;
-    }
-    if (ends_with(name, ".e"))
+    /* the name under a .gz */
+    size_t n = strlen(graph) - (sf_gzip_name(graph) ? 3 : 0);
+    bool ldbc = sf_path_ends_with(graph, n, ".e"), mtx = sf_path_ends_with(graph, n, ".mtx");
+    bool edge_list = sf_path_ends_with(graph, n, ".el") || sf_path_ends_with(graph, n, ".txt") ||
+                     sf_path_ends_with(graph, n, ".wel");
+    if (ldbc)
         est->format = "LDBC Graphalytics (.e)";
-    else if (ends_with(name, ".el") || ends_with(name, ".txt") || ends_with(name, ".wel"))
+    else if (edge_list)
         est->format = "text edge list";
-    else if (ends_with(name, ".mtx"))
+    else if (mtx)
         est->format = "Matrix Market (.mtx)";
     else
         est->format = "file";
-    bool edge_list = strcmp(est->format, "text edge list") == 0;
-    bool ldbc = ends_with(name, ".e"), mtx = ends_with(name, ".mtx");
     if (strcmp(est->format, "file") != 0)
         estimate_text(graph, edge_list || ldbc || mtx, edge_list || mtx, mtx, est);
 }

@@ -23,13 +23,6 @@
 #include "io/snapshot.h"
 #include "io/text_reader.h"
 
-/* Whether path[0..n) ends with suffix. */
-static bool ends_with(const char *path, size_t n, const char *suffix)
-{
-    size_t m = strlen(suffix);
-    return n >= m && memcmp(path + n - m, suffix, m) == 0;
-}
-
 static int read_snapshot_edges(const char *path, sf_edge_list *out, sf_error *err);
 
 /* The formats read from one file's bytes. */
@@ -72,21 +65,21 @@ int sf_input_read(const char *path, const sf_input_options *opt, sf_edge_list *o
     /* asked for 32-bit ids: the readers that can give them widen the list
      * when an id needs it; the others never see the flag */
     bool narrow = opt && opt->narrow && out->count == 0 && out->capacity == 0;
-    if (ends_with(path, n, ".sfg.gz"))
+    if (sf_path_ends_with(path, n, ".sfg.gz"))
         return sf_error_set(err, SF_EINPUT,
                             "%s: snapshots are read uncompressed (gunzip it first)", path);
-    if (ends_with(path, n, ".sfg")) {
+    if (sf_path_ends_with(path, n, ".sfg")) {
         if (vertices)
             return sf_error_set(err, SF_EUSAGE,
                                 "%s: --vertices applies to .bin and .wbin files only", path);
         out->narrow = narrow;
         return read_snapshot_edges(path, out, err);
     }
-    if (ends_with(path, n, ".gz"))
+    if (sf_path_ends_with(path, n, ".gz"))
         n -= 3;
     enum format format = UNKNOWN;
     for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++)
-        if (ends_with(path, n, suffixes[i].suffix))
+        if (sf_path_ends_with(path, n, suffixes[i].suffix))
             format = suffixes[i].format;
     if (format == UNKNOWN)
         return sf_error_set(err, SF_EUSAGE,

@@ -22,19 +22,13 @@
 
 #define QUOTE_MAX 64
 
-static bool has_suffix(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), m = strlen(suffix);
-    return n >= m && memcmp(s + n - m, suffix, m) == 0;
-}
-
 /* The path without ".e" or ".e.gz", in a new string (NULL: no memory). */
 static char *ldbc_stem(const char *edge_path)
 {
     size_t n = strlen(edge_path);
-    if (has_suffix(edge_path, ".e.gz"))
+    if (sf_path_ends_with(edge_path, n, ".e.gz"))
         n -= 5;
-    else if (has_suffix(edge_path, ".e"))
+    else if (sf_path_ends_with(edge_path, n, ".e"))
         n -= 2;
     char *stem = malloc(n + 1);
     if (stem) {

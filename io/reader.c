@@ -367,10 +367,15 @@ done:
     return rc;
 }
 
+bool sf_path_ends_with(const char *path, size_t n, const char *suffix)
+{
+    size_t m = strlen(suffix);
+    return n >= m && memcmp(path + n - m, suffix, m) == 0;
+}
+
 bool sf_gzip_name(const char *path)
 {
-    size_t n = strlen(path);
-    return n >= 3 && memcmp(path + n - 3, ".gz", 3) == 0;
+    return sf_path_ends_with(path, strlen(path), ".gz");
 }
 
 uint64_t sf_gzip_size_hint(int fd, uint64_t packed)

@@ -87,6 +87,11 @@ int sf_file_read_ranges(const char *path, const sf_file_range *ranges, size_t co
 int sf_fd_read_here(int fd, const char *path, uint64_t offset, void *buf, size_t len,
                     unsigned flags, sf_error *err);
 
+/* Whether path[0..n) ends with suffix: n is strlen(path), or less to look
+ * at the name under an outer suffix (".gz"). Every format is told by its
+ * suffix through this. */
+bool sf_path_ends_with(const char *path, size_t n, const char *suffix);
+
 /* True when PATH names a gzip file (ends in ".gz"): such files are read
  * decompressed everywhere. */
 bool sf_gzip_name(const char *path);

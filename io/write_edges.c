@@ -19,25 +19,21 @@
 
 #include "engine/graph.h"
 #include "engine/parallel.h"
+#include "io/reader.h"
 
 #define BLOCK_ARCS ((uint64_t)1 << 16) /* arcs formatted per buffer */
 #define LINE_MAX_BYTES 72               /* two 20-digit ids, a 25-char weight, blanks */
 
 enum format { FORMAT_EL, FORMAT_WEL, FORMAT_MTX, FORMAT_NONE };
 
-static bool has_suffix(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), m = strlen(suffix);
-    return n >= m && memcmp(s + n - m, suffix, m) == 0;
-}
-
 static enum format format_of(const char *path)
 {
-    if (has_suffix(path, ".el") || has_suffix(path, ".txt"))
+    size_t n = strlen(path);
+    if (sf_path_ends_with(path, n, ".el") || sf_path_ends_with(path, n, ".txt"))
         return FORMAT_EL;
-    if (has_suffix(path, ".wel"))
+    if (sf_path_ends_with(path, n, ".wel"))
         return FORMAT_WEL;
-    if (has_suffix(path, ".mtx"))
+    if (sf_path_ends_with(path, n, ".mtx"))
         return FORMAT_MTX;
     return FORMAT_NONE;
 }
