@@ -614,6 +614,47 @@ Test(graph, narrow_list_builds_the_same_graph)
     omp_set_num_threads(omp_get_num_procs());
 }
 
+/* A list long enough that each thread's slice of a releasing scatter runs
+ * several steps (of 2^19 items), so the slots are made resident ahead of
+ * the stores in parts of each bucket (fault_slots_ahead), builds the graph
+ * the list builds when kept, weighted or not, in either direction, at 1
+ * and 2 threads (which cut the buckets apart differently). In the skewed
+ * shape (one thread, 9 steps: more than the 4 made resident ahead) the
+ * sources ascend and ids keep their order, so each step fills a few
+ * buckets far beyond their share: the stores overtake the slots made
+ * resident ahead, and making a page resident must not change what the
+ * stores already put there. */
+Test(graph, released_scatter_over_many_steps_builds_the_same_graph)
+{
+    for (int skewed = 0; skewed < 2; skewed++)
+        for (int weighted = 0; weighted < 2; weighted++)
+            for (int undirected = 0; undirected < 2; undirected++)
+                for (int t = 1; t <= 2 - skewed; t++) {
+                    sf_edge_list e, n;
+                    random_edges(&e, 300000, skewed ? 4700000 : 1300000, IDS_COMPACT, weighted,
+                                 41 + weighted);
+                    if (skewed)
+                        qsort(e.src, e.count, sizeof *e.src, compare_u64);
+                    narrow_copy(&e, &n);
+                    omp_set_num_threads(t);
+                    sf_build_options opt = {.undirected = undirected, .original_order = skewed};
+                    sf_graph *kept = NULL, *released = NULL;
+                    sf_error err;
+                    cr_assert_eq(sf_graph_build(&e, &opt, "kept", &kept, &err), 0, "%s",
+                                 err.msg);
+                    opt.release_edges = true;
+                    cr_assert_eq(sf_graph_build(&n, &opt, "released", &released, &err), 0, "%s",
+                                 err.msg);
+                    cr_assert_gt(kept->num_arcs, 1000000);
+                    expect_identical(kept, released);
+                    sf_graph_destroy(&kept);
+                    sf_graph_destroy(&released);
+                    sf_edge_list_fini(&e);
+                    sf_edge_list_fini(&n);
+                }
+    omp_set_num_threads(omp_get_num_procs());
+}
+
 /* Degree order: the same graph up to renaming (every arc, by original ids,
  * in both builds), dense ids by non-increasing degree with ties in original
  * order, and every original id found again. */
