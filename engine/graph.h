@@ -123,32 +123,24 @@ uint64_t sf_graph_bytes(const sf_graph *g);
  * differ). Returns 0 or -ENOMEM. */
 int sf_sort_u64(uint64_t *keys, uint64_t count);
 
-/* The first index i in ascending a[0..n) with a[i] >= x (n when none). */
-static inline uint64_t sf_lower_bound_u64(const uint64_t *a, uint64_t n, uint64_t x)
-{
-    uint64_t lo = 0, hi = n;
-    while (lo < hi) {
-        uint64_t mid = lo + (hi - lo) / 2;
-        if (a[mid] < x)
-            lo = mid + 1;
-        else
-            hi = mid;
+/* The first index i in ascending a[0..n) with a[i] >= x (n when none):
+ * sf_lower_bound_u64 over 64-bit keys, sf_lower_bound_vid over vertex ids
+ * (rows, id lists); one body for both element types. */
+#define SF_DEFINE_LOWER_BOUND(name, type)                                                   \
+    static inline uint64_t name(const type *a, uint64_t n, type x)                          \
+    {                                                                                       \
+        uint64_t lo = 0, hi = n;                                                            \
+        while (lo < hi) {                                                                   \
+            uint64_t mid = lo + (hi - lo) / 2;                                              \
+            if (a[mid] < x)                                                                 \
+                lo = mid + 1;                                                               \
+            else                                                                            \
+                hi = mid;                                                                   \
+        }                                                                                   \
+        return lo;                                                                          \
     }
-    return lo;
-}
-
-/* The same over vertex ids (rows, id lists). */
-static inline uint64_t sf_lower_bound_vid(const sf_vid *a, uint64_t n, sf_vid x)
-{
-    uint64_t lo = 0, hi = n;
-    while (lo < hi) {
-        uint64_t mid = lo + (hi - lo) / 2;
-        if (a[mid] < x)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
+SF_DEFINE_LOWER_BOUND(sf_lower_bound_u64, uint64_t)
+SF_DEFINE_LOWER_BOUND(sf_lower_bound_vid, sf_vid)
+#undef SF_DEFINE_LOWER_BOUND
 
 #endif
