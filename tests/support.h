@@ -69,14 +69,20 @@ static inline sf_graph *graph_snap(const char *name)
     return g;
 }
 
+/* An engine made with `opt` and g attached to it. */
+static inline sf_engine *engine_with(const sf_engine_options *opt, const sf_graph *g)
+{
+    sf_engine *e = NULL;
+    sf_error err;
+    cr_assert_eq(sf_engine_create(opt, &e, &err), 0, "%s", err.msg);
+    cr_assert_eq(sf_engine_attach(e, g, &err), 0, "%s", err.msg);
+    return e;
+}
+
 static inline sf_engine *engine_for(const sf_graph *g, int threads, int shards)
 {
     sf_engine_options opt = {.threads = threads, .shards = shards, .no_pin = true};
-    sf_engine *e = NULL;
-    sf_error err;
-    cr_assert_eq(sf_engine_create(&opt, &e, &err), 0, "%s", err.msg);
-    cr_assert_eq(sf_engine_attach(e, g, &err), 0, "%s", err.msg);
-    return e;
+    return engine_with(&opt, g);
 }
 
 static inline const char *datasets_dir(void)

@@ -375,11 +375,8 @@ Test(numa, stealing_takes_the_same_nodes_shards_first)
     /* two nodes of two cores, four unbound workers: node 0 has workers 0
      * and 2, node 1 has 1 and 3; 16 shards, 4 a worker, node 0's first */
     sf_engine_options opt = {.threads = 4, .shards = 16, .topology = "pack:2 numa:1 core:2 pu:1"};
-    sf_engine *e = NULL;
-    sf_error err;
-    cr_assert_eq(sf_engine_create(&opt, &e, &err), 0, "%s", err.msg);
     sf_graph *g = graph_generated("urand:12", 1, true);
-    cr_assert_eq(sf_engine_attach(e, g, &err), 0, "%s", err.msg);
+    sf_engine *e = engine_with(&opt, g);
     const sf_plan *p = sf_engine_plan(e);
     cr_assert_eq(p->worker_node[2], 0);
     cr_assert_eq(p->worker_first_shard[0], 0);
@@ -584,10 +581,7 @@ Test(numa, pages_are_on_their_shards_node_here)
     const sf_numa_policy policies[] = {SF_NUMA_LOCAL, SF_NUMA_INTERLEAVE, SF_NUMA_OFF};
     for (int k = 0; k < 3; k++) {
         sf_engine_options opt = {.threads = 2, .numa = policies[k]};
-        sf_engine *e = NULL;
-        sf_error err;
-        cr_assert_eq(sf_engine_create(&opt, &e, &err), 0, "%s", err.msg);
-        cr_assert_eq(sf_engine_attach(e, g, &err), 0, "%s", err.msg);
+        sf_engine *e = engine_with(&opt, g);
         double *a = sf_engine_alloc(e, sizeof *a);
         uint64_t *bits = sf_engine_alloc_bits(e);
         cr_assert(a && bits);
@@ -671,11 +665,8 @@ static void use_scratch(sf_shard *s, void *arg)
 Test(numa, scratch_comes_from_an_arena_of_the_workers_node)
 {
     sf_engine_options opt = {.threads = 4, .shards = 32, .topology = "pack:2 numa:1 core:2 pu:1"};
-    sf_engine *e = NULL;
-    sf_error err;
-    cr_assert_eq(sf_engine_create(&opt, &e, &err), 0, "%s", err.msg);
     sf_graph *g = graph_generated("urand:12", 1, true);
-    cr_assert_eq(sf_engine_attach(e, g, &err), 0, "%s", err.msg);
+    sf_engine *e = engine_with(&opt, g);
     struct scratch_log log = {.engine = e};
     sf_engine_run(e, use_scratch, &log);
     cr_assert_eq(log.failed, 0);
@@ -699,6 +690,7 @@ Test(numa, scratch_comes_from_an_arena_of_the_workers_node)
     /* engines come and go: arenas are destroyed with them, not leaked
      * (jemalloc allows 4095 of them) */
     for (int i = 0; i < 300; i++) {
+        sf_error err;
         cr_assert_eq(sf_engine_create(&opt, &e, &err), 0, "%s", err.msg);
         void *q = sf_engine_scratch(e, 1, 100);
         cr_assert_not_null(q);
@@ -740,11 +732,8 @@ static void use_worker_scratch(sf_shard *s, void *arg)
 Test(numa, a_workers_scratch_block_is_its_own_and_from_its_nodes_arena)
 {
     sf_engine_options opt = {.threads = 4, .shards = 32, .topology = "pack:2 numa:1 core:2 pu:1"};
-    sf_engine *e = NULL;
-    sf_error err;
-    cr_assert_eq(sf_engine_create(&opt, &e, &err), 0, "%s", err.msg);
     sf_graph *g = graph_generated("urand:12", 1, true);
-    cr_assert_eq(sf_engine_attach(e, g, &err), 0, "%s", err.msg);
+    sf_engine *e = engine_with(&opt, g);
     sf_worker_scratch pool;
     cr_assert_eq(sf_worker_scratch_init(&pool, e, 100000, 0xab), 0);
     struct block_log log = {.pool = &pool};
@@ -810,10 +799,7 @@ Test(numa, kernels_take_their_scratch_from_the_node_arenas)
     sf_graph *g = graph_generated("kron:11", 3, true);
     sf_engine *one = engine_for(g, 1, 3);
     sf_engine_options opt = {.threads = 4, .shards = 16, .topology = "pack:2 numa:1 core:2 pu:1"};
-    sf_engine *e = NULL;
-    sf_error err;
-    cr_assert_eq(sf_engine_create(&opt, &e, &err), 0, "%s", err.msg);
-    cr_assert_eq(sf_engine_attach(e, g, &err), 0, "%s", err.msg);
+    sf_engine *e = engine_with(&opt, g);
     int arena[2];
     for (int n = 0; n < 2; n++) {
         void *probe = sf_engine_scratch(e, n == 0 ? 0 : 3, 64);
@@ -860,11 +846,8 @@ Test(numa, kernels_take_their_scratch_from_the_node_arenas)
 Test(numa, placement_json_stays_whole_in_a_small_buffer)
 {
     sf_engine_options opt = {.threads = 256, .topology = "pack:64 numa:1 core:4 pu:1"};
-    sf_engine *e = NULL;
-    sf_error err;
-    cr_assert_eq(sf_engine_create(&opt, &e, &err), 0, "%s", err.msg);
     sf_graph *g = graph_generated("urand:12", 1, true);
-    cr_assert_eq(sf_engine_attach(e, g, &err), 0, "%s", err.msg);
+    sf_engine *e = engine_with(&opt, g);
     char big[8192], small[400];
     placement_of(e, big, sizeof big);
     cr_assert(strstr(big, "\"workers_per_node\": [4, 4, 4"), "%s", big);
