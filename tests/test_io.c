@@ -1002,23 +1002,42 @@ Test(io, missing_file_names_the_file, .init = make_tmp_dir, .fini = remove_tmp_d
     free(path);
 }
 
-Test(io, reads_whole_files_nul_terminated, .init = make_tmp_dir, .fini = remove_tmp_dir)
+/* `len` bytes of letters, varied by `seed`; the caller frees them. */
+static char *letters(size_t len, size_t seed)
 {
-    /* Larger than one 4 MiB block, not a multiple of it. */
-    size_t len = ((size_t)9 << 20) + 12345;
     char *bytes = malloc(len);
+    cr_assert_not_null(bytes);
     for (size_t i = 0; i < len; i++)
-        bytes[i] = (char)('a' + (i * 7919 + i / 4096) % 26);
-    char *path = write_file("big.bin", bytes, len);
+        bytes[i] = (char)('a' + (i * seed + i / 4096) % 26);
+    return bytes;
+}
+
+/* sf_file_read of path gives exactly `bytes`, NUL-terminated. */
+static void expect_read_whole(const char *path, const char *bytes, size_t len)
+{
     char *data;
     size_t got;
     sf_error err;
     cr_assert_eq(sf_file_read(path, &data, &got, &err), 0, "%s", err.msg);
+    while (wait(NULL) > 0) /* a FIFO's writer */
+        ;
     cr_assert_eq(got, len);
     cr_expect_eq(memcmp(data, bytes, len), 0);
     cr_expect_eq(data[len], '\0');
     free(data);
+}
 
+Test(io, reads_whole_files_nul_terminated, .init = make_tmp_dir, .fini = remove_tmp_dir)
+{
+    /* Larger than one 4 MiB block, not a multiple of it. */
+    size_t len = ((size_t)9 << 20) + 12345;
+    char *bytes = letters(len, 7919);
+    char *path = write_file("big.bin", bytes, len);
+    expect_read_whole(path, bytes, len);
+
+    char *data;
+    size_t got;
+    sf_error err;
     char *empty = write_text("empty.el", "");
     cr_assert_eq(sf_file_read(empty, &data, &got, &err), 0, "%s", err.msg);
     cr_expect_eq(got, 0);
@@ -1034,20 +1053,9 @@ Test(io, reads_whole_files_nul_terminated, .init = make_tmp_dir, .fini = remove_
 Test(io, reads_a_pipe_whole, .init = make_tmp_dir, .fini = remove_tmp_dir)
 {
     size_t len = ((size_t)9 << 20) + 777;
-    char *bytes = malloc(len);
-    for (size_t i = 0; i < len; i++)
-        bytes[i] = (char)('a' + (i * 131 + i / 5000) % 26);
+    char *bytes = letters(len, 131);
     char *path = write_fifo("whole.fifo", bytes, len);
-    char *data;
-    size_t got;
-    sf_error err;
-    cr_assert_eq(sf_file_read(path, &data, &got, &err), 0, "%s", err.msg);
-    while (wait(NULL) > 0)
-        ;
-    cr_assert_eq(got, len);
-    cr_expect_eq(memcmp(data, bytes, len), 0);
-    cr_expect_eq(data[len], '\0');
-    free(data);
+    expect_read_whole(path, bytes, len);
     free(path);
     free(bytes);
 }
