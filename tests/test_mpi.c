@@ -578,6 +578,22 @@ static void write_file(const char *path, const char *text)
     fclose(f);
 }
 
+/* An undirected LDBC graph of vertices 1..60 (iso.v, iso.properties) whose
+ * edges are `edges` (iso.e, its path in graph): the vertices without an
+ * edge are isolated, so that some ranks own vertices and no arcs. */
+static void write_sixty_vertices(char *graph, size_t size, const char *edges)
+{
+    char path[256], text[4096] = "";
+    snprintf(path, sizeof path, "%s/iso.v", scratch());
+    for (int v = 1; v <= 60; v++)
+        snprintf(text + strlen(text), sizeof text - strlen(text), "%d\n", v);
+    write_file(path, text);
+    snprintf(path, sizeof path, "%s/iso.properties", scratch());
+    write_file(path, "directed = false\n");
+    snprintf(graph, size, "%s/iso.e", scratch());
+    write_file(graph, edges);
+}
+
 /* Two vertices on four ranks: two ranks own nothing. A graph whose
  * isolated vertices (from its .v file) fill the last ranks: ranks with
  * vertices and no edges. */
@@ -591,18 +607,10 @@ Test(mpi, ranks_without_vertices_or_edges, .timeout = 120)
     check_ranks("pr", graph, "", four, 1, NULL);
     check_ranks("wcc", graph, "", four, 1, NULL);
 
-    char path[256], expected[256], text[4096] = "";
-    snprintf(path, sizeof path, "%s/iso.v", scratch());
-    for (int v = 1; v <= 60; v++)
-        snprintf(text + strlen(text), sizeof text - strlen(text), "%d\n", v);
-    write_file(path, text);
-    snprintf(path, sizeof path, "%s/iso.properties", scratch());
-    write_file(path, "directed = false\n");
-    snprintf(graph, sizeof graph, "%s/iso.e", scratch());
-    write_file(graph, "1 2\n2 3\n3 4\n4 5\n");
+    char expected[256], text[4096] = "";
     /* a chain 1-2-3-4-5 and 55 isolated vertices */
+    write_sixty_vertices(graph, sizeof graph, "1 2\n2 3\n3 4\n4 5\n");
     snprintf(expected, sizeof expected, "%s/iso-bfs.expected", scratch());
-    text[0] = 0;
     for (int v = 1; v <= 60; v++)
         snprintf(text + strlen(text), sizeof text - strlen(text), "%d %lld\n", v,
                  v <= 5 ? (long long)v - 1 : (long long)INT64_MAX);
@@ -952,7 +960,7 @@ Test(mpi, kcore_verifies_against_the_reference, .timeout = 60)
 Test(mpi, cdlp_kcore_sssp_ranks_without_vertices_or_edges, .timeout = 120)
 {
     REQUIRE_MPI();
-    char graph[256], path[256], text[4096] = "";
+    char graph[256];
     const int four[] = {4};
     snprintf(graph, sizeof graph, "%s/pair.el", scratch());
     write_file(graph, "5 9\n");
@@ -960,14 +968,7 @@ Test(mpi, cdlp_kcore_sssp_ranks_without_vertices_or_edges, .timeout = 120)
     check_ranks("kcore", graph, "--undirected", four, 1, NULL);
     check_ranks("sssp", graph, "--weights unit --source 5", four, 1, NULL);
 
-    snprintf(path, sizeof path, "%s/iso.v", scratch());
-    for (int v = 1; v <= 60; v++)
-        snprintf(text + strlen(text), sizeof text - strlen(text), "%d\n", v);
-    write_file(path, text);
-    snprintf(path, sizeof path, "%s/iso.properties", scratch());
-    write_file(path, "directed = false\n");
-    snprintf(graph, sizeof graph, "%s/iso.e", scratch());
-    write_file(graph, "1 2 0.5\n2 3 0.25\n3 4 2\n4 5 1\n1 3 1\n");
+    write_sixty_vertices(graph, sizeof graph, "1 2 0.5\n2 3 0.25\n3 4 2\n4 5 1\n1 3 1\n");
     check_ranks("cdlp", graph, "", four, 1, NULL);
     check_ranks("kcore", graph, "", four, 1, NULL);
     check_ranks("sssp", graph, "--source 1", four, 1, NULL);
