@@ -41,6 +41,12 @@ static bool binary_has_mpi(void)
             cr_skip_test("%s was built without MPI (make MPI=0)", cli_binary());       \
     } while (0)
 
+/* The next of a xorshift sequence in *x (never 0 from a seed that is not). */
+static void xorshift(uint64_t *x)
+{
+    *x ^= *x << 13, *x ^= *x >> 7, *x ^= *x << 17;
+}
+
 static char tmpdir[64];
 
 static const char *scratch(void)
@@ -437,7 +443,7 @@ static struct mtx_file write_mtx(const char *path, const struct mtx_spec *s)
             at.bad_line = line;
             at.bad_offset = (uint64_t)ftell(f);
         }
-        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        xorshift(&x);
         unsigned u = 1 + (unsigned)(x % (uint64_t)s->n);
         unsigned v = 1 + (unsigned)((x >> 24) % (uint64_t)s->n);
         if (k == s->bad || k == s->early)
@@ -594,6 +600,30 @@ static void write_sixty_vertices(char *graph, size_t size, const char *edges)
     write_file(graph, edges);
 }
 
+/* `lines` random arcs (a xorshift from `seed`) between the sparse ids
+ * k * 1000003 + offset, k < ids. Weighted: a weight 0..99 in a third
+ * column; else a comment line first, and every 97th arc after a comment
+ * line with a tab between its ids. */
+static void write_sparse_edges(const char *path, uint64_t seed, int lines, uint64_t ids,
+                               uint64_t offset, bool weighted)
+{
+    FILE *f = fopen(path, "w");
+    cr_assert(f, "cannot write %s", path);
+    if (!weighted)
+        fprintf(f, "# sparse ids\n");
+    uint64_t x = seed;
+    for (int i = 0; i < lines; i++) {
+        xorshift(&x);
+        unsigned long long u = (x % ids) * 1000003 + offset,
+                           v = ((x >> 20) % ids) * 1000003 + offset;
+        if (weighted)
+            fprintf(f, "%llu %llu %d\n", u, v, (int)((x >> 40) % 100));
+        else
+            fprintf(f, i % 97 == 0 ? "%% a comment\n%llu\t%llu\n" : "%llu %llu\n", u, v);
+    }
+    fclose(f);
+}
+
 /* Two vertices on four ranks: two ranks own nothing. A graph whose
  * isolated vertices (from its .v file) fill the last ranks: ranks with
  * vertices and no edges. */
@@ -628,17 +658,7 @@ Test(mpi, text_files_sparse_ids, .timeout = 120)
     REQUIRE_MPI();
     char graph[256], cmd[512];
     snprintf(graph, sizeof graph, "%s/sparse.el", scratch());
-    FILE *f = fopen(graph, "w");
-    cr_assert(f);
-    fprintf(f, "# sparse ids\n");
-    uint64_t x = 12345;
-    for (int i = 0; i < 3000; i++) {
-        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-        uint64_t u = (x % 700) * 1000003 + 7, v = ((x >> 20) % 700) * 1000003 + 7;
-        fprintf(f, i % 97 == 0 ? "%% a comment\n%llu\t%llu\n" : "%llu %llu\n",
-                (unsigned long long)u, (unsigned long long)v);
-    }
-    fclose(f);
+    write_sparse_edges(graph, 12345, 3000, 700, 7, false);
     const int nps[] = {2, 3, 4};
     check_ranks("wcc", graph, "", nps, 3, NULL);
     check_ranks("pr", graph, "", nps, 3, NULL);
@@ -983,16 +1003,7 @@ Test(mpi, cdlp_sparse_ids_and_repeated_weighted_arcs, .timeout = 120)
     REQUIRE_MPI();
     char graph[256];
     snprintf(graph, sizeof graph, "%s/sparse.wel", scratch());
-    FILE *f = fopen(graph, "w");
-    cr_assert(f);
-    uint64_t x = 987654321;
-    for (int i = 0; i < 4000; i++) {
-        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-        uint64_t u = (x % 500) * 1000003 + 11, v = ((x >> 20) % 500) * 1000003 + 11;
-        fprintf(f, "%llu %llu %d\n", (unsigned long long)u, (unsigned long long)v,
-                (int)((x >> 40) % 100));
-    }
-    fclose(f);
+    write_sparse_edges(graph, 987654321, 4000, 500, 11, true);
     const int nps[] = {2, 3}, four[] = {4};
     check_ranks("cdlp", graph, "", nps, 2, NULL);
     check_ranks("cdlp", graph, "--undirected", four, 1, NULL);
