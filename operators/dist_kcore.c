@@ -85,20 +85,6 @@ static void degree_shard(sf_shard *s, void *arg)
     sf_vertex_map(s, degree_vertex, arg);
 }
 
-struct dkcore_run {
-    sf_engine *engine;
-    sf_dist_mirrors *mirrors;
-    struct dkcore state;
-};
-
-static bool dkcore_step(int round, void *arg)
-{
-    struct dkcore_run *run = arg;
-    (void)round;
-    return !sf_dist_changed_round(run->engine, run->mirrors, run->state.value, sizeof(uint32_t),
-                                  lower_shard, &run->state);
-}
-
 static void copy_out(sf_vid v, void *arg)
 {
     void **pair = arg; /* {values, core} */
@@ -118,8 +104,7 @@ int sf_dist_kcore(sf_engine *e, uint64_t *core, sf_iteration_log *log)
     const sf_graph *g = sf_engine_graph(e);
     if (g->directed)
         return -EINVAL;
-    struct dkcore_run run = {.engine = e, .state = {.g = g}};
-    struct dkcore *k = &run.state;
+    struct dkcore state = {.g = g}, *k = &state;
     int threads = sf_engine_threads(e), rc = -ENOMEM;
     sf_eid widest = 0;
     for (sf_vid v = d->begin; v < d->end; v++)
@@ -131,9 +116,9 @@ int sf_dist_kcore(sf_engine *e, uint64_t *core, sf_iteration_log *log)
     for (int t = 0; t < threads; t++)
         if (!(k->counts[t] = sf_engine_scratch(e, t, ((size_t)widest + 1) * sizeof(uint32_t))))
             goto out;
-    run.mirrors = sf_dist_graph_mirrors(d, SF_MIRRORS_IN);
     sf_engine_run(e, degree_shard, k);
-    rc = sf_iterate(INT32_MAX, dkcore_step, &run, log);
+    rc = sf_dist_iterate_rounds(e, sf_dist_graph_mirrors(d, SF_MIRRORS_IN), k->value,
+                                sizeof *k->value, lower_shard, k, log);
     if (rc < 0)
         goto out;
     void *pair[2] = {k->value, core};

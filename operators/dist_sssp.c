@@ -78,20 +78,6 @@ static void infinite_shard(sf_shard *s, void *arg)
     sf_vertex_map(s, infinite_vertex, arg);
 }
 
-struct dsssp_run {
-    sf_engine *engine;
-    sf_dist_mirrors *mirrors;
-    struct dsssp state;
-};
-
-static bool dsssp_step(int round, void *arg)
-{
-    struct dsssp_run *run = arg;
-    (void)round;
-    return !sf_dist_changed_round(run->engine, run->mirrors, run->state.dist, sizeof(double),
-                                  relax_shard, &run->state);
-}
-
 static void copy_out(sf_vid v, void *arg)
 {
     double **pair = arg; /* {from, to} */
@@ -109,8 +95,7 @@ int sf_dist_sssp(sf_engine *e, sf_vid source, double *dist, sf_iteration_log *lo
     const sf_graph *g = sf_engine_graph(e);
     if (!d || !g->weighted)
         return -EINVAL;
-    struct dsssp_run run = {.engine = e, .state = {.g = g}};
-    struct dsssp *s = &run.state;
+    struct dsssp state = {.g = g}, *s = &state;
     s->dist = sf_engine_alloc(e, sizeof *s->dist);
     if (!s->dist)
         return -ENOMEM;
@@ -118,8 +103,8 @@ int sf_dist_sssp(sf_engine *e, sf_vid source, double *dist, sf_iteration_log *lo
     sf_engine_run(e, infinite_shard, s);
     if (sf_dist_graph_owns(d, source))
         s->dist[source] = 0;
-    run.mirrors = sf_dist_graph_mirrors(d, SF_MIRRORS_IN);
-    int rc = sf_iterate(INT32_MAX, dsssp_step, &run, log);
+    int rc = sf_dist_iterate_rounds(e, sf_dist_graph_mirrors(d, SF_MIRRORS_IN), s->dist,
+                                    sizeof *s->dist, relax_shard, s, log);
     if (rc >= 0) {
         double *pair[2] = {s->dist, dist};
         sf_engine_run(e, copy_out_shard, pair);
