@@ -399,3 +399,27 @@ Test(cli, bench_replay_rejects_a_file_that_is_not_a_study)
     cr_assert(strstr(err, "not a shardflow study"), "%s", err);
     unlink(path);
 }
+
+/* SF_TRACE_LOAD=1 makes a text load print its phases, in order, each with
+ * its wall and CPU seconds; without it a load prints no phase. */
+Test(cli, trace_load_prints_each_phase_in_order)
+{
+    char graph[512], traced[2048], args[1024], err[4096];
+    snprintf(graph, sizeof graph, "%s/snap/facebook-combined.txt.gz", datasets_dir());
+    snprintf(args, sizeof args, "info %s --undirected", graph);
+    cr_assert_eq(run_cli(args, NULL, 0, err, sizeof err), 0, "%s", err);
+    cr_assert_null(strstr(err, "load phase"), "%s", err);
+    snprintf(traced, sizeof traced, "SF_TRACE_LOAD=1 %s %s", cli_binary(), args);
+    cr_assert_eq(run_shell(traced, NULL, 0, err, sizeof err), 0, "%s", err);
+    const char *phases[] = {"read+parse", "max id", "relabel", "order", "scatter", "sort",
+                            "slide"};
+    const char *at = err;
+    for (size_t k = 0; k < sizeof phases / sizeof *phases; k++) {
+        char line[64];
+        snprintf(line, sizeof line, "load phase %s ", phases[k]);
+        const char *found = strstr(at, line);
+        cr_assert_not_null(found, "no '%s' after the earlier phases in: %s", line, err);
+        cr_assert(strstr(found, " cpu-s\n"), "%s", err);
+        at = found + strlen(line);
+    }
+}
