@@ -973,9 +973,9 @@ static ALWAYS_INLINE void touch_page(void *array, size_t size, uint64_t i)
 }
 
 /* How many steps ahead of its stores a releasing scatter makes its slots
- * resident: 4 steps are 16 MiB of 32-bit slots a thread, enough for the
- * lines the kernel zeroed (through the cache) to have left the caches
- * before the streaming stores overwrite them. On kron:22 at 2 threads
+ * resident: 4 steps are 16 MiB of 32-bit slots a thread, presumably enough
+ * for the lines the kernel zeroed (through the cache) to have left the
+ * caches before the streaming stores overwrite them. On kron:22 at 2 threads
  * (7 trials, interleaved, SF_TRACE_LOAD) the scatter took 0.72 s faulting
  * as it stored, 0.76 / 0.68 / 0.61 s at 1 / 2 / 4 steps ahead; peak memory
  * grows by the steps' slots (1.19x -> 1.26x the graph). */
