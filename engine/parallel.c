@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #define SCAN_BODY(T)                                                          \
@@ -107,15 +108,19 @@ void sf_trace_phase(const char *phase)
 {
     static int enabled = -1;
     static double last, last_cpu;
+    static long last_faults;
     if (enabled < 0)
         enabled = getenv("SF_TRACE_LOAD") != NULL;
     if (!enabled)
         return;
     struct timespec ts;
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    struct rusage ru;
+    long faults = getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_minflt + ru.ru_majflt : 0;
     double now = sf_now(), cpu = ts.tv_sec + ts.tv_nsec * 1e-9;
-    fprintf(stderr, "load phase %-12s %.3f s %.3f cpu-s\n", phase, last ? now - last : 0.0,
-            last ? cpu - last_cpu : 0.0);
+    fprintf(stderr, "load phase %-12s %.3f s %.3f cpu-s %ld faults\n", phase,
+            last ? now - last : 0.0, last ? cpu - last_cpu : 0.0, last ? faults - last_faults : 0);
     last = now;
     last_cpu = cpu;
+    last_faults = faults;
 }

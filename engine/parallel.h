@@ -35,9 +35,11 @@ void sf_release_pages(void *p, uint64_t bytes);
 double sf_now(void);
 
 /* With SF_TRACE_LOAD set, prints to stderr the phase that ended, the
- * seconds since the previous mark and the CPU seconds the process spent in
- * them (all threads; 0 at the first mark): the reader and the builder mark
- * their phases, for whoever tunes them. */
+ * seconds since the previous mark, the CPU seconds the process spent in
+ * them (all threads) and the page faults it took (pages made resident: on
+ * a VM whose host takes freed memory back, a fault can cost more than the
+ * work around it); all 0 at the first mark. The reader and the builder
+ * mark their phases, for whoever tunes them. */
 void sf_trace_phase(const char *phase);
 
 #endif

@@ -401,7 +401,9 @@ Test(cli, bench_replay_rejects_a_file_that_is_not_a_study)
 }
 
 /* SF_TRACE_LOAD=1 makes a text load print its phases, in order, each with
- * its wall and CPU seconds; without it a load prints no phase. */
+ * its wall and CPU seconds and its page faults (the parse fills pages no
+ * earlier phase touched: some faults there); without it a load prints no
+ * phase. */
 Test(cli, trace_load_prints_each_phase_in_order)
 {
     char graph[512], traced[2048], args[1024], err[4096];
@@ -419,7 +421,13 @@ Test(cli, trace_load_prints_each_phase_in_order)
         snprintf(line, sizeof line, "load phase %s ", phases[k]);
         const char *found = strstr(at, line);
         cr_assert_not_null(found, "no '%s' after the earlier phases in: %s", line, err);
-        cr_assert(strstr(found, " cpu-s\n"), "%s", err);
+        double wall, cpu;
+        long faults;
+        cr_assert_eq(sscanf(found + strlen(line), "%lf s %lf cpu-s %ld faults\n", &wall, &cpu,
+                            &faults), 3, "%s", err);
+        cr_assert(wall >= 0 && cpu >= 0 && faults >= 0, "%s", err);
+        if (k == 0)
+            cr_assert_gt(faults, 0, "the parse made no page resident: %s", err);
         at = found + strlen(line);
     }
 }
