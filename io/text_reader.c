@@ -184,7 +184,8 @@ static int read_windows(const char *path, size_t window, sf_edge_reader *reader,
                         sf_edge_list *out, bool head_only, sf_error *err)
 {
     sf_file_stream *stream;
-    sf_trace_phase("open");
+    if (!head_only) /* a header alone is not a load's phase */
+        sf_trace_phase("open");
     int rc = sf_file_stream_create(path, window, &stream, err);
     if (rc)
         return rc;
@@ -218,7 +219,8 @@ static int read_windows(const char *path, size_t window, sf_edge_reader *reader,
             break;
     }
     sf_file_stream_destroy(&stream);
-    sf_trace_phase("read+parse");
+    if (!head_only)
+        sf_trace_phase("read+parse");
     return rc;
 }
 
