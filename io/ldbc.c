@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 
 #include "io/reader.h"
+#include "io/text_edges.h"
 #include "io/text_reader.h"
 
 #define QUOTE_MAX 64
@@ -68,10 +69,8 @@ int sf_ldbc_parse_vertex_ids(const char *path, const char *text, size_t len, uin
                              uint64_t **ids, uint64_t *count, sf_error *err)
 {
     const char *p = text, *end = text + len;
-    uint64_t lines = first_line, n = 0, capacity = 1;
+    uint64_t lines = first_line, n = 0, capacity = 1 + sf_count_newlines(text, len);
     int rc = 0;
-    for (const char *q = text; (q = memchr(q, '\n', (size_t)(end - q))) != NULL; q++)
-        capacity++;
     uint64_t *vertex_ids = malloc(capacity * sizeof *vertex_ids);
     if (!vertex_ids)
         return sf_error_set(err, -ENOMEM, "%s: out of memory", path);

@@ -6,7 +6,8 @@
  * io_uring cannot be used the same blocks are read with pread. A whole
  * file (sf_file_read) is one range into a buffer of its size, known up
  * front; a .gz file or a pipe, whose size is not, is the stream's windows
- * (io/stream.h, where all inflating is done) appended to one buffer. Ranges
+ * (io/stream.h, which inflates every .gz read but sf_file_peek's few
+ * bytes) appended to one buffer. Ranges
  * (sf_file_read_ranges) go into buffers the caller owns, with a callback
  * per block while it is in cache (the snapshot's checksums). */
 #define _GNU_SOURCE /* O_DIRECT */
@@ -42,11 +43,17 @@ static void note_uring_refused(int errnum)
                 strerror(errnum));
 }
 
-static int read_error(sf_error *err, const char *path, int errnum)
+int sf_file_error(sf_error *err, const char *path, int errnum)
 {
     if (errnum == ENOMEM)
         return sf_error_set(err, -ENOMEM, "%s: %s", path, strerror(errnum));
     return sf_error_set(err, SF_EINPUT, "%s: %s", path, strerror(errnum));
+}
+
+bool sf_env_flag(const char *name)
+{
+    const char *v = getenv(name);
+    return v && *v && strcmp(v, "0") != 0;
 }
 
 /* ---------- ranges straight into the caller's buffers ---------- */
@@ -174,8 +181,7 @@ static bool worker_uring(range_read *r)
 {
     if (__atomic_load_n(&uring_refused, __ATOMIC_ACQUIRE))
         return false;
-    const char *no_uring = getenv("SF_NO_IO_URING");
-    if (no_uring && *no_uring && strcmp(no_uring, "0") != 0)
+    if (sf_env_flag("SF_NO_IO_URING"))
         return false;
     struct io_uring ring;
     int init = io_uring_queue_init(QUEUE_DEPTH, &ring, 0);
@@ -315,7 +321,7 @@ int sf_fd_read_here(int fd, const char *path, uint64_t offset, void *buf, size_t
     }
     free(r.blocks);
     if (r.failed == FAIL_ERRNO)
-        return read_error(err, path, r.fail_code);
+        return sf_file_error(err, path, r.fail_code);
     if (r.failed == FAIL_EOF)
         return sf_error_set(err, SF_EINPUT, "%s: unexpected end of file at byte %llu", path,
                             (unsigned long long)r.fail_byte);
@@ -454,7 +460,7 @@ int sf_file_read(const char *path, char **data, size_t *len, sf_error *err)
         return read_streamed(path, data, len, err);
     int rc = read_raw(path, &raw, &raw_len);
     if (rc)
-        return read_error(err, path, rc);
+        return sf_file_error(err, path, rc);
     *data = raw;
     *len = raw_len;
     return 0;
@@ -472,11 +478,11 @@ int sf_file_read_ranges(const char *path, const sf_file_range *ranges, size_t co
     if (r.fd < 0)
         r.fd = open(path, O_RDONLY | O_CLOEXEC);
     if (r.fd < 0)
-        return read_error(err, path, errno);
+        return sf_file_error(err, path, errno);
     if (run_ranges(&r, ranges, count) != 0)
         rc = sf_error_set(err, -ENOMEM, "%s: out of memory", path);
     else if (r.failed == FAIL_ERRNO)
-        rc = read_error(err, path, r.fail_code);
+        rc = sf_file_error(err, path, r.fail_code);
     else if (r.failed == FAIL_EOF)
         rc = sf_error_set(err, SF_EINPUT, "%s: unexpected end of file at byte %llu", path,
                           (unsigned long long)r.fail_byte);
@@ -496,12 +502,12 @@ int sf_file_peek(const char *path, void *buf, size_t *len, uint64_t *size, sf_er
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
-        return read_error(err, path, errno);
+        return sf_file_error(err, path, errno);
     struct stat st;
     if (fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
         int e = S_ISDIR(st.st_mode) ? EISDIR : errno;
         close(fd);
-        return read_error(err, path, e);
+        return sf_file_error(err, path, e);
     }
     uint64_t bytes = (uint64_t)st.st_size;
     if (!sf_gzip_name(path)) {
@@ -509,7 +515,7 @@ int sf_file_peek(const char *path, void *buf, size_t *len, uint64_t *size, sf_er
         int e = errno;
         close(fd);
         if (got < 0)
-            return read_error(err, path, e);
+            return sf_file_error(err, path, e);
         *len = (size_t)got;
         *size = bytes;
         return 0;
@@ -599,7 +605,7 @@ int sf_file_read_part_from(const char *path, uint64_t from, int part, int parts,
     }
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
-        return read_error(err, path, errno);
+        return sf_file_error(err, path, errno);
     struct stat st;
     int rc = 0;
     char *buf = NULL;
@@ -642,5 +648,5 @@ int sf_file_read_part_from(const char *path, uint64_t from, int part, int parts,
 done:
     free(buf);
     close(fd);
-    return rc ? read_error(err, path, rc) : 0;
+    return rc ? sf_file_error(err, path, rc) : 0;
 }

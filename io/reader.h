@@ -1,8 +1,10 @@
-/* The one place where shardflow reads files: a whole file into one buffer,
- * through io_uring (large blocks, several in flight, straight into the final
- * buffer), with a pread fallback where io_uring is refused and transparent
- * gzip decompression for names ending in ".gz". Parsers never open files;
- * they get the bytes from here. */
+/* Reading files: a whole file into one buffer, through io_uring (large
+ * blocks, several in flight, straight into the final buffer), with a pread
+ * fallback where io_uring is refused and transparent gzip decompression
+ * for names ending in ".gz"; ranges into the caller's buffers; a rank's
+ * part of a text file. Windows read ahead on a thread of their own are
+ * io/stream.h's. Parsers never open files; they get the bytes from here or
+ * from the stream. */
 #ifndef SF_IO_READER_H
 #define SF_IO_READER_H
 
@@ -86,6 +88,14 @@ int sf_file_read_ranges(const char *path, const sf_file_range *ranges, size_t co
  * sf_file_read_ranges'. */
 int sf_fd_read_here(int fd, const char *path, uint64_t offset, void *buf, size_t len,
                     unsigned flags, sf_error *err);
+
+/* The error for errno value errnum on PATH: "PATH: strerror", -ENOMEM when
+ * out of memory, else SF_EINPUT. Returns that code. */
+int sf_file_error(sf_error *err, const char *path, int errnum);
+
+/* Whether environment variable NAME is set to something other than "" or
+ * "0" (the SF_* switches). */
+bool sf_env_flag(const char *name);
 
 /* Whether path[0..n) ends with suffix: n is strlen(path), or less to look
  * at the name under an outer suffix (".gz"). Every format is told by its

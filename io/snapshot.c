@@ -134,16 +134,9 @@ static uint64_t round_up(uint64_t x, uint64_t to)
     return (x + to - 1) / to * to;
 }
 
-static bool env_flag(const char *name)
-{
-    const char *v = getenv(name);
-    return v && *v && strcmp(v, "0") != 0;
-}
-
 bool sf_snapshot_path(const char *path)
 {
-    size_t n = strlen(path);
-    return n >= 4 && strcmp(path + n - 4, ".sfg") == 0;
+    return sf_path_ends_with(path, strlen(path), ".sfg");
 }
 
 /* ---------- the header ---------- */
@@ -666,7 +659,7 @@ static int read_sections(const char *path, load_state *st, sf_graph *g, sf_error
         *graph_slot(g, s->id) = array;
         ranges[i] = (sf_file_range){s->offset, array, s->bytes};
     }
-    unsigned flags = env_flag("SF_O_DIRECT") ? SF_READ_DIRECT : 0;
+    unsigned flags = sf_env_flag("SF_O_DIRECT") ? SF_READ_DIRECT : 0;
     return sf_file_read_ranges(path, ranges, L->num_sections, flags, on_block, st, err);
 }
 
@@ -691,11 +684,11 @@ int sf_snapshot_read(const char *path, sf_graph **out, sf_error *err)
     g->dropped_duplicates = h->dropped_duplicates;
 
     size_t blocks = number_blocks(&L, st.first_block);
-    st.checksum = !env_flag("SF_NO_CHECKSUM");
+    st.checksum = !sf_env_flag("SF_NO_CHECKSUM");
     st.num_vertices = g->num_vertices;
     if (st.checksum && !(st.block_crc = malloc((blocks ? blocks : 1) * sizeof *st.block_crc)))
         goto no_memory;
-    rc = env_flag("SF_NO_MMAP") || env_flag("SF_O_DIRECT")
+    rc = sf_env_flag("SF_NO_MMAP") || sf_env_flag("SF_O_DIRECT")
              ? NOT_MAPPED
              : map_sections(path, &st, blocks, g, err);
     if (rc == NOT_MAPPED)

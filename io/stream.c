@@ -65,13 +65,6 @@ struct sf_file_stream {
     sf_error job_err;
 };
 
-static int open_error(sf_error *err, const char *path, int errnum)
-{
-    if (errnum == ENOMEM)
-        return sf_error_set(err, -ENOMEM, "%s: %s", path, strerror(errnum));
-    return sf_error_set(err, SF_EINPUT, "%s: %s", path, strerror(errnum));
-}
-
 static int corrupt_gzip(sf_file_stream *s)
 {
     return sf_error_set(&s->job_err, SF_EINPUT, "%s: corrupt gzip data", s->path);
@@ -152,7 +145,7 @@ static int fill_pipe(sf_file_stream *s, char *buf, size_t room, size_t *got, boo
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0)
-            return open_error(&s->job_err, s->path, errno);
+            return sf_file_error(&s->job_err, s->path, errno);
         if (n == 0) {
             *last = true;
             break;
@@ -262,11 +255,11 @@ int sf_file_stream_create(const char *path, size_t window, sf_file_stream **out,
     s->fd = open(path, O_RDONLY | O_CLOEXEC);
     struct stat st;
     if (s->fd < 0 || fstat(s->fd, &st) != 0) {
-        rc = open_error(err, path, errno);
+        rc = sf_file_error(err, path, errno);
         goto fail;
     }
     if (S_ISDIR(st.st_mode)) {
-        rc = open_error(err, path, EISDIR);
+        rc = sf_file_error(err, path, EISDIR);
         goto fail;
     }
     if (!S_ISREG(st.st_mode)) {
@@ -276,8 +269,7 @@ int sf_file_stream_create(const char *path, size_t window, sf_file_stream **out,
         s->source = sf_gzip_name(path) ? SOURCE_GZIP : SOURCE_FILE;
     }
     s->size_hint = s->source == SOURCE_GZIP ? sf_gzip_size_hint(s->fd, s->raw_size) : s->raw_size;
-    const char *direct = getenv("SF_O_DIRECT");
-    if (s->source == SOURCE_FILE && direct && *direct && strcmp(direct, "0") != 0) {
+    if (s->source == SOURCE_FILE && sf_env_flag("SF_O_DIRECT")) {
         /* where the file system refuses O_DIRECT the reads stay buffered */
         int fd = open(path, O_RDONLY | O_CLOEXEC | O_DIRECT);
         if (fd >= 0) {

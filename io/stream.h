@@ -37,9 +37,10 @@ int sf_file_stream_wait(sf_file_stream *s, const char **data, size_t *len, bool 
 
 /* Starts reading the next window behind the last `keep` bytes of the window
  * held (the caller's partial line), into the other buffer, while the held
- * window stays valid for the caller to work on. A window that is all carry
- * (keep == its length: a line longer than the window) makes the next
- * buffer larger, so every window brings new bytes. Call it only when the
+ * window stays valid for the caller to work on. When the carry would fill
+ * more than half of the other buffer, that buffer grows to twice the carry
+ * (and stays so), so every window brings new bytes even after a line
+ * longer than the window. Call it only when the
  * held window is not the last. Returns 0 or -ENOMEM (err filled). */
 int sf_file_stream_ahead(sf_file_stream *s, size_t keep, sf_error *err);
 

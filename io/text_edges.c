@@ -1,18 +1,18 @@
-/* Parallel parser for text edge lists. The text is cut into one chunk per
- * thread at line boundaries; a vectorised pass counts each chunk's data
- * lines, a prefix sum turns the counts into exact slots in the output
- * arrays, and each thread parses its chunk straight into its slots: arcs
- * come out in file order whatever the thread count, with no per-thread
- * buffers and no merge copy, and each output page is first touched by the
- * thread that fills it. Within a chunk the line ends are found first, 64
- * bytes at a time, so where a line starts never waits on the parse of the
- * line before and the CPU overlaps consecutive lines; ids are read eight
- * bytes at a time (SWAR: the first non-digit from bit tricks, up to eight
- * digits converted with three multiplies). Every line scanned ends in '\n'
- * (a last line without one is parsed from a small copy that has one), so
- * nothing checks bounds inside a line. A line the fast path does not like
- * goes to a careful slow path, and an error's line number is counted only
- * when there is an error. */
+/* Parallel parser for text edge lists. The text is cut into a few chunks per
+ * thread at line boundaries, taken by threads as they come free; a
+ * vectorised pass counts each chunk's data lines, a prefix sum turns the
+ * counts into exact slots in the output arrays, and each thread parses its
+ * chunk straight into its slots: arcs come out in file order whatever the
+ * thread count, with no per-thread buffers and no merge copy, and each
+ * output page is first touched by the thread that fills it. Within a chunk
+ * the line ends are found first, 64 bytes at a time, so where a line starts
+ * never waits on the parse of the line before and the CPU overlaps
+ * consecutive lines; ids are read eight bytes at a time (SWAR: the first
+ * non-digit from bit tricks, up to eight digits converted with three
+ * multiplies). Every line scanned ends in '\n' (a last line without one is
+ * parsed from a small copy that has one), so nothing checks bounds inside a
+ * line. A line the fast path does not like goes to a careful slow path, and
+ * an error's line number is counted only when there is an error. */
 #define _GNU_SOURCE /* memrchr */
 #include "io/text_edges.h"
 
@@ -544,13 +544,18 @@ static void first_data_line(const char *text, size_t len, const char **first, in
     }
 }
 
+uint64_t sf_count_newlines(const char *text, size_t len)
+{
+    uint64_t n = 0;
+    for (const char *p = text; (p = memchr(p, '\n', (size_t)(text + len - p))) != NULL; p++)
+        n++;
+    return n;
+}
+
 /* The file line of `line`, text[0] being on line first_line. */
 static uint64_t line_number(const char *text, const char *line, uint64_t first_line)
 {
-    uint64_t n = first_line;
-    for (const char *p = text; (p = memchr(p, '\n', (size_t)(line - p))) != NULL; p++)
-        n++;
-    return n;
+    return first_line + sf_count_newlines(text, (size_t)(line - text));
 }
 
 uint64_t sf_edge_line_number(const char *text, size_t len, uint64_t first_line, uint64_t arc)
@@ -646,7 +651,7 @@ int sf_parse_edge_lines(const char *path, const char *text, size_t len, uint64_t
     size_t num_chunks = body_len / MIN_CHUNK_BYTES;
     if (num_chunks > CHUNKS_PER_WORKER * (size_t)threads)
         num_chunks = CHUNKS_PER_WORKER * (size_t)threads;
-    if (threads == 1)
+    if (threads == 1) /* one worker: chunks would only add scans */
         num_chunks = 1;
     if (num_chunks < 1)
         num_chunks = 1;

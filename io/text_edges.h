@@ -46,6 +46,10 @@ int sf_parse_text_edges(const char *path, const char *text, size_t len, sf_edge_
 int sf_parse_edge_lines(const char *path, const char *text, size_t len, uint64_t first_line,
                         int columns, sf_edge_list *out, sf_error *err);
 
+/* The number of '\n' bytes in text[0..len): lines before a part of a file,
+ * for its first line's number. */
+uint64_t sf_count_newlines(const char *text, size_t len);
+
 /* The file line (first_line + lines before it) of the arc with index `arc`
  * (0-based, in file order) among the data lines of text[0..len), as
  * sf_parse_edge_lines counts them: every line that is not blank and not a

@@ -26,14 +26,6 @@
 #include "engine/parallel.h"
 #include "io/text_edges.h"
 
-uint64_t sf_count_newlines(const char *text, size_t len)
-{
-    uint64_t n = 0;
-    for (const char *p = text; (p = memchr(p, '\n', (size_t)(text + len - p))) != NULL; p++)
-        n++;
-    return n;
-}
-
 /* The number of '\n' bytes in the first `end` bytes of PATH (decompressed
  * for ".gz"), read again from the start; *lines is set only on success. */
 static int count_lines_before(const char *path, uint64_t end, uint64_t *lines, sf_error *err)
@@ -89,7 +81,7 @@ struct edge_read {
     bool in_head;            /* the header's lines are not all taken yet */
     bool head_only;          /* stop once they are (sf_read_edge_head) */
     bool lines_known;        /* lines_before is exact */
-    bool count_as_we_go;     /* a pipe (cannot be read again), or bytes in memory */
+    bool count_as_we_go;     /* a pipe: it cannot be read again */
     uint64_t lines_before;   /* '\n's before the next window, when known */
     uint64_t offset;         /* file offset of the next window's first byte */
     uint64_t edges_offset;   /* file offset of the first edge line */
@@ -244,7 +236,7 @@ int sf_parse_edge_windows(const char *path, const char *text, size_t len, sf_edg
 {
     struct edge_read r = {
         .path = path, .reader = reader, .out = out, .in_head = true, .lines_known = true,
-        .count_as_we_go = true, .size = len, .start_count = out->count,
+        .size = len, .start_count = out->count,
     };
     return take_window(&r, text, len, true, err);
 }

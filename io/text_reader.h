@@ -13,6 +13,7 @@
 
 #include "engine/edge_list.h"
 #include "engine/error.h"
+#include "io/text_edges.h" /* sf_count_newlines */
 
 /* Reads the text edge list file PATH ("src dst [weight]" lines, the syntax
  * of sf_parse_text_edges) and appends its arcs to out in file order, the
@@ -108,9 +109,5 @@ int sf_read_edge_head(const char *path, size_t window, sf_edge_reader *reader, s
  * inflated again for .gz) the first time a window is asked, when they were
  * not known. Errors: the stream's, when reading again fails. */
 int sf_edge_window_line(sf_edge_window *w, size_t at, uint64_t *line, sf_error *err);
-
-/* The number of '\n' bytes in text[0..len): lines before a part of a file,
- * for its first line's number. */
-uint64_t sf_count_newlines(const char *text, size_t len);
 
 #endif

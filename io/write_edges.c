@@ -241,10 +241,11 @@ static int simple_arcs(const char *path, const sf_edge_list *e, const sf_write_e
         goto no_memory;
     if (!opt->drop_self_loops && g->dropped_self_loops) {
         /* few: found in parallel, recorded one at a time */
+        const bool narrow = e->narrow;
 #pragma omp parallel for schedule(static)
         for (uint64_t i = 0; i < e->count; i++) {
             uint64_t from, to;
-            sf_edge_list_ends(e, e->narrow, i, &from, &to);
+            sf_edge_list_ends(e, narrow, i, &from, &to);
             if (from != to)
                 continue;
             sf_vid v = sf_graph_find_vertex(g, from);
