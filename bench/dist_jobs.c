@@ -329,8 +329,10 @@ static int read_mtx_part(const char *path, sf_edge_list *out, sf_error *err)
     if ((rc = sf_dist_agree(rc, err)))
         goto done;
     share.first_entry = sf_dist_exscan_u64(out->count);
-    share.total = out->count;
-    sf_dist_sum_u64(&share.total, 1);
+    uint64_t sums[2] = {out->count, len > 0 && text[len - 1] != '\n'};
+    sf_dist_sum_u64(sums, 2);
+    share.total = sums[0];
+    share.open_end = sums[1] != 0;
     rc = sf_dist_agree(sf_mtx_finish_share(path, &h, &share, out, err), err);
 done:
     free(text);

@@ -294,12 +294,12 @@ static void entry_error(const char *path, const sf_mtx_header *h, const sf_edge_
 }
 
 /* Fewer entries than declared: the message, at the file's last line, where
- * text[0..len) is the end of the file and its end is on line line_at_end
- * (a final '\n' ends a line, it starts none). */
+ * the file's end is on line line_at_end and open_end says that its last
+ * byte is not a '\n' (a final '\n' ends a line, it starts none). */
 static int too_few_entries(const char *path, const sf_mtx_header *h, uint64_t found,
-                           const char *text, size_t len, uint64_t line_at_end, sf_error *err)
+                           bool open_end, uint64_t line_at_end, sf_error *err)
 {
-    uint64_t last_line = line_at_end - (len == 0 || text[len - 1] == '\n');
+    uint64_t last_line = line_at_end - !open_end;
     return sf_error_set(err, SF_EINPUT,
                         "%s:%llu: the file ends after %llu of the %llu entries declared on line "
                         "%llu",
@@ -412,8 +412,8 @@ static int finish(struct mtx_read *m, sf_edge_window *w, sf_edge_list *out, sf_e
         uint64_t line_at_end;
         int rc = sf_edge_window_line(w, w->len, &line_at_end, err);
         return rc ? rc
-                  : too_few_entries(m->path, &m->h, out->count, w->text, w->len, line_at_end,
-                                    err);
+                  : too_few_entries(m->path, &m->h, out->count,
+                                    w->len > 0 && w->text[w->len - 1] != '\n', line_at_end, err);
     }
     out->declared_directed = m->h.symmetric ? 0 : 1;
     if (list_unnamed(out, m->named, m->vertices))
@@ -512,7 +512,7 @@ int sf_mtx_finish_share(const char *path, const sf_mtx_header *h, const sf_mtx_s
         return SF_EINPUT;
     }
     if (share->part + 1 == share->parts && share->total < h->entries)
-        return too_few_entries(path, h, share->total, share->text, share->len,
+        return too_few_entries(path, h, share->total, share->open_end,
                                share->first_line + sf_count_newlines(share->text, share->len),
                                err);
     out->declared_directed = h->symmetric ? 0 : 1;

@@ -102,6 +102,8 @@ typedef struct sf_mtx_share {
                              * '\n's of the shares before (sf_count_newlines) */
     uint64_t first_entry;   /* entries (arcs) in the shares before */
     uint64_t total;         /* entries in all shares */
+    bool open_end;          /* the body's last byte is not '\n' (whichever share
+                             * holds it: an empty last share cannot tell) */
     int part, parts;        /* share `part` of `parts`; the last ends the file */
 } sf_mtx_share;
 

@@ -905,10 +905,15 @@ Test(io, mtx_by_windows_matches_whole_file, .init = make_tmp_dir, .fini = remove
  * second as the ranks agree on them, is sf_parse_mtx's on the whole bytes,
  * word for word; a good file's shares hold its arcs in order and together
  * list its vertices 1..n. */
-static void mtx_share_round(uint64_t seed, int parts)
+/* The file's bytes cut into `parts` shares, read as the ranks read them,
+ * give one process's arcs, vertices and error message (seed names the
+ * case in messages). */
+static void mtx_shares_match(const char *bytes, size_t bytes_len, uint64_t seed, int parts)
 {
-    struct mtx_case c;
-    mtx_case_make(&c, seed);
+    struct {
+        const char *text;
+        size_t len;
+    } c = {bytes, bytes_len};
     char *path = write_file("s.mtx", c.text, c.len);
     sf_edge_list whole, shares[4];
     sf_error whole_err = {{0}}, err = {{0}};
@@ -932,8 +937,13 @@ static void mtx_share_round(uint64_t seed, int parts)
         share[k].first_entry = entries;
         entries += shares[k].count;
     }
+    /* as the ranks learn it from each other: whether the body ends open */
+    bool open_end = false;
+    for (int k = 0; k < parts && rc == 0; k++)
+        open_end |= share[k].len > 0 && text[k][share[k].len - 1] != '\n';
     for (int k = 0; k < parts && rc == 0; k++) {
         share[k].total = entries;
+        share[k].open_end = open_end;
         rc = sf_mtx_finish_share(path, &h, &share[k], &shares[k], &err);
     }
     if (whole_rc) {
@@ -968,7 +978,30 @@ static void mtx_share_round(uint64_t seed, int parts)
     sf_edge_list_fini(&whole);
     remove(path);
     free(path);
+}
+
+static void mtx_share_round(uint64_t seed, int parts)
+{
+    struct mtx_case c;
+    mtx_case_make(&c, seed);
+    mtx_shares_match(c.text, c.len, seed, parts);
     mtx_case_fini(&c);
+}
+
+/* Too few entries, the file ending with or without a '\n', cut into 1 to 4
+ * shares: with 4 the last share is empty, and only the share before it can
+ * tell whether the last line is ended, yet the message names the same line
+ * as one process. */
+Test(io, mtx_shares_name_the_last_line_with_or_without_a_final_newline, .init = make_tmp_dir,
+     .fini = remove_tmp_dir)
+{
+    static const char *const files[] = {
+        "%%MatrixMarket matrix coordinate pattern general\n3 3 3\n1 2\n2 3",
+        "%%MatrixMarket matrix coordinate pattern general\n3 3 3\n1 2\n2 3\n",
+    };
+    for (uint64_t f = 0; f < 2; f++)
+        for (int parts = 1; parts <= 4; parts++)
+            mtx_shares_match(files[f], strlen(files[f]), f, parts);
 }
 
 /* The random .mtx files above cut into 1 to 4 shares: every kind of error
