@@ -15,12 +15,14 @@ typedef struct sf_edge_list {
     double *weight;          /* NULL when the input has no weights */
 
     /* The narrow form, half the bytes: when `narrow` is set every id is
-     * below 2^32, the arcs are in src32/dst32 and src/dst are NULL. A
-     * reader that was asked for it (sf_input_options.narrow) makes it, and
-     * widens the list itself when an id does not fit; sf_graph_build,
-     * sf_dist_graph_build, sf_write_edges and sf_edge_list_assign_weights
-     * read either form (sf_edge_list_ends). Everything else reads src/dst: a list that was
-     * not asked to be narrow never is. */
+     * below 2^32, the arcs are in src32/dst32 and src/dst are NULL. Made
+     * only when asked: by a reader given sf_input_options.narrow (which
+     * widens the list itself when an id does not fit), a generator or a
+     * .mtx share given an empty list with `narrow` set. sf_graph_build,
+     * sf_dist_graph_build, sf_write_edges, sf_edge_list_assign_weights and
+     * the distributed run's weight check read either form
+     * (sf_edge_list_ends); everything else reads src/dst, and a list that
+     * was not asked to be narrow never is. */
     bool narrow;
     uint32_t *src32, *dst32;
 

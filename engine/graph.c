@@ -56,10 +56,12 @@ static ALWAYS_INLINE void mark_bit(uint64_t *bits, uint64_t id)
  * read at random (counts, id maps): enough to cover a miss to memory. */
 #define PREFETCH_DISTANCE 32
 
-/* Endpoint counts of edges [lo, hi) into count[] (self-loops are only
- * marked in `loops`: they add no degree). Returns the self-loops. */
-static ALWAYS_INLINE uint64_t count_endpoints_of(const sf_edge_list *e, bool narrow, uint64_t lo,
-                                                 uint64_t hi, uint32_t *count, uint64_t *loops)
+/* Endpoint counts of edges [lo, hi) into count[], atomically when other
+ * threads count into the same table (self-loops are only marked in
+ * `loops`: they add no degree). Returns the self-loops. */
+static ALWAYS_INLINE uint64_t count_endpoints_of(const sf_edge_list *e, bool narrow, bool atomic,
+                                                 uint64_t lo, uint64_t hi, uint32_t *count,
+                                                 uint64_t *loops)
 {
     uint64_t self_loops = 0;
     for (uint64_t i = lo; i < hi; i++) {
@@ -75,17 +77,25 @@ static ALWAYS_INLINE uint64_t count_endpoints_of(const sf_edge_list *e, bool nar
             self_loops++;
             continue;
         }
-        count[s]++;
-        count[d]++;
+        if (atomic) {
+            __atomic_fetch_add(&count[s], 1, __ATOMIC_RELAXED);
+            __atomic_fetch_add(&count[d], 1, __ATOMIC_RELAXED);
+        } else {
+            count[s]++;
+            count[d]++;
+        }
     }
     return self_loops;
 }
 
-static uint64_t count_endpoints(const sf_edge_list *e, uint64_t lo, uint64_t hi, uint32_t *count,
-                                uint64_t *loops)
+static uint64_t count_endpoints(const sf_edge_list *e, bool atomic, uint64_t lo, uint64_t hi,
+                                uint32_t *count, uint64_t *loops)
 {
-    return e->narrow ? count_endpoints_of(e, true, lo, hi, count, loops)
-                     : count_endpoints_of(e, false, lo, hi, count, loops);
+    if (atomic)
+        return e->narrow ? count_endpoints_of(e, true, true, lo, hi, count, loops)
+                         : count_endpoints_of(e, false, true, lo, hi, count, loops);
+    return e->narrow ? count_endpoints_of(e, true, false, lo, hi, count, loops)
+                     : count_endpoints_of(e, false, false, lo, hi, count, loops);
 }
 
 /* The endpoint counts of each static slice of the edge list (slice t:
@@ -146,7 +156,7 @@ static int relabel_compact(const sf_edge_list *e, uint64_t max_id, uint32_t **de
                 goto no_memory;
     }
     if (threads == 1) {
-        self_loops = count_endpoints(e, 0, e->count, map, marked);
+        self_loops = count_endpoints(e, false, 0, e->count, map, marked);
         counted_slices = 1;
     } else if (private) {
 #pragma omp parallel num_threads(threads) reduction(+ : self_loops)
@@ -154,8 +164,8 @@ static int relabel_compact(const sf_edge_list *e, uint64_t max_id, uint32_t **de
             int t = omp_get_thread_num(), nt = omp_get_num_threads();
             if (t == 0)
                 counted_slices = nt;
-            self_loops += count_endpoints(e, e->count * t / nt, e->count * (t + 1) / nt, part[t],
-                                          marked);
+            self_loops += count_endpoints(e, false, e->count * t / nt, e->count * (t + 1) / nt,
+                                          part[t], marked);
         }
 #pragma omp parallel for schedule(static)
         for (uint64_t id = 0; id < range; id++) {
@@ -165,22 +175,11 @@ static int relabel_compact(const sf_edge_list *e, uint64_t max_id, uint32_t **de
             map[id] = sum;
         }
     } else {
-#pragma omp parallel for schedule(static) reduction(+ : self_loops)
-        for (uint64_t i = 0; i < e->count; i++) {
-            uint64_t s, d;
-            if (i + PREFETCH_DISTANCE < e->count) {
-                sf_edge_list_ends(e, e->narrow, i + PREFETCH_DISTANCE, &s, &d);
-                __builtin_prefetch(&map[s], 1);
-                __builtin_prefetch(&map[d], 1);
-            }
-            sf_edge_list_ends(e, e->narrow, i, &s, &d);
-            if (s == d) {
-                mark_bit(marked, s);
-                self_loops++;
-                continue;
-            }
-            __atomic_fetch_add(&map[s], 1, __ATOMIC_RELAXED);
-            __atomic_fetch_add(&map[d], 1, __ATOMIC_RELAXED);
+#pragma omp parallel num_threads(threads) reduction(+ : self_loops)
+        {
+            int t = omp_get_thread_num(), nt = omp_get_num_threads();
+            self_loops += count_endpoints(e, true, e->count * t / nt, e->count * (t + 1) / nt, map,
+                                          marked);
         }
     }
     for (uint64_t i = 0; i < e->num_vertex_ids; i++)
@@ -611,8 +610,9 @@ static void spaced_keys_destroy(spaced_keys **sk)
 /* Spaced ids for n keys whose arcs are degree[r] for the key of rank r,
  * dense_of[r]: on success *spaced gets dense id -> spaced id and *out the
  * layout (both the caller's). Returns 0, 1 when spaced ids would not fit
- * the slots or the fan-out as dense ids do (nothing is made then), or
- * -ENOMEM. */
+ * the id range or the packed slots, or would need more than 2 << 14
+ * buckets, twice the packed plan's widest fan-out (nothing is made then),
+ * or -ENOMEM. */
 static int space_keys(uint64_t n, uint64_t arcs, const uint32_t *degree, const uint32_t *dense_of,
                       spaced_keys **out, uint32_t **spaced)
 {
@@ -776,7 +776,7 @@ static void drain(void *array, const void *line, size_t size, uint64_t first, ui
 typedef struct slice {
     uint64_t *cursor;           /* per bucket: count, then next slot */
     uint64_t *first;            /* per bucket: the slice's first slot */
-    const uint64_t *end;        /* per bucket: past the slice's last slot */
+    const uint64_t *end;        /* per bucket: past the slice's last slot (releasing only) */
     uint64_t *faulted;          /* per bucket: slots made resident ahead, up to here */
     sf_vid *line_slots;         /* per bucket: one line of each array */
     uint16_t *line_side;
@@ -896,15 +896,7 @@ static ALWAYS_INLINE void visit_transpose(const arc_source *a, bool scatter, con
     if (lo >= hi)
         return;
     /* the row holding arc lo: the last u with offsets[u] <= lo */
-    uint64_t first = 0, last = a->rows; /* offsets[rows] > lo */
-    while (first + 1 < last) {
-        uint64_t mid = first + (last - first) / 2;
-        if (a->offsets[mid] <= lo)
-            first = mid;
-        else
-            last = mid;
-    }
-    sf_vid u = (sf_vid)first;
+    sf_vid u = (sf_vid)(sf_lower_bound_u64(a->offsets, a->rows, lo + 1) - 1);
     for (uint64_t e = lo; e < hi; e++) {
         while (a->offsets[u + 1] <= e)
             u++;
@@ -943,10 +935,13 @@ static uint64_t visit_slice(const arc_source *a, bool scatter, const partition *
     return 0;
 }
 
+/* Whole lines, aligned: so that touch_page's 4-byte word at the last
+ * element of a 2-byte array stays inside the allocation. */
 static void *alloc_lines(uint64_t bytes)
 {
     void *p = NULL;
-    return posix_memalign(&p, LINE_BYTES, bytes ? bytes : LINE_BYTES) ? NULL : p;
+    uint64_t whole = bytes ? (bytes + LINE_BYTES - 1) / LINE_BYTES * LINE_BYTES : LINE_BYTES;
+    return posix_memalign(&p, LINE_BYTES, whole) ? NULL : p;
 }
 
 /* Items per step of a releasing scatter: 2 MiB of 32-bit ids, a huge page. */
@@ -1010,12 +1005,19 @@ static void fault_slots_ahead(const partition *p, const slice *s, uint64_t lo, u
     }
 }
 
+/* Whether a scatter gives its items' pages back as it goes (an edge list
+ * the caller gave up; never built rows). */
+static bool releases(const arc_source *a)
+{
+    return a->release && a->kind != ARCS_TRANSPOSE;
+}
+
 /* Places items [lo, hi): all at once, or a step at a time with the pages
  * of each step given back once it is placed. */
 static void place_items(const arc_source *a, const partition *p, const slice *s, uint64_t lo,
                         uint64_t hi)
 {
-    if (!a->release || a->kind == ARCS_TRANSPOSE) {
+    if (!releases(a)) {
         visit_slice(a, true, p, s, lo, hi);
         return;
     }
@@ -1028,26 +1030,29 @@ static void place_items(const arc_source *a, const partition *p, const slice *s,
     }
 }
 
-/* Places slice c: its line buffers live for this call only. */
+/* Places slice c: its line buffers live for this call only. `ends` (and
+ * the slice's faulted marks) only for a releasing scatter, whose slots are
+ * made resident ahead of it. */
 static int scatter_slice(const arc_source *a, const partition *p, const uint64_t *ends,
                          uint64_t c)
 {
     uint64_t buckets = p->buckets;
     slice s = {
         .cursor = p->cursor + c * buckets,
-        .end = ends + c * buckets,
-        .faulted = malloc(buckets * sizeof *s.faulted),
+        .end = ends ? ends + c * buckets : NULL,
+        .faulted = ends ? malloc(buckets * sizeof *s.faulted) : NULL,
         .first = malloc(buckets * sizeof *s.first),
         .line_slots = alloc_lines(buckets * LINE_BYTES),
         .line_side = p->side ? alloc_lines(buckets * LINE_BYTES) : NULL,
         .line_weights = p->weights ? alloc_lines(buckets * LINE_BYTES) : NULL,
     };
     int rc = -ENOMEM;
-    if (!s.first || !s.faulted || !s.line_slots || (p->side && !s.line_side) ||
+    if (!s.first || (ends && !s.faulted) || !s.line_slots || (p->side && !s.line_side) ||
         (p->weights && !s.line_weights))
         goto out;
     memcpy(s.first, s.cursor, buckets * sizeof *s.first);
-    memcpy(s.faulted, s.cursor, buckets * sizeof *s.faulted);
+    if (ends)
+        memcpy(s.faulted, s.cursor, buckets * sizeof *s.faulted);
     place_items(a, p, &s, a->items * c / p->chunks, a->items * (c + 1) / p->chunks);
     for (uint64_t b = 0; b < buckets; b++) {
         drain(p->slots, s.line_slots + b * (LINE_BYTES / sizeof(sf_vid)), sizeof(sf_vid),
@@ -1150,22 +1155,23 @@ static int partition_arcs(arc_source *a, sf_vid n, uint64_t arcs_hint, partition
     /* A releasing scatter gives back the items' pages as it goes: small
      * pages here, so that the slots become resident at the same pace and
      * the two are never whole together. */
-    void (*advise)(void *, uint64_t) = a->release && a->kind != ARCS_TRANSPOSE
-                                           ? sf_advise_small_pages
-                                           : sf_advise_huge;
+    void (*advise)(void *, uint64_t) = releases(a) ? sf_advise_small_pages : sf_advise_huge;
     advise(p->slots, run * sizeof *p->slots);
     if (p->side)
         advise(p->side, run * sizeof *p->side);
     if (p->weights)
         advise(p->weights, run * sizeof *p->weights);
-    /* where each slice's part of each bucket ends: the next slice's start */
-    uint64_t *ends = malloc(chunks * buckets * sizeof *ends);
-    if (!ends)
-        goto fail;
-    for (uint64_t c = 0; c < chunks; c++)
-        for (uint64_t b = 0; b < buckets; b++)
-            ends[c * buckets + b] =
-                c + 1 < chunks ? p->cursor[(c + 1) * buckets + b] : p->start[b + 1];
+    /* where each slice's part of each bucket ends (the next slice's
+     * start), for a releasing scatter's faults ahead */
+    uint64_t *ends = NULL;
+    if (releases(a)) {
+        if (!(ends = malloc(chunks * buckets * sizeof *ends)))
+            goto fail;
+        for (uint64_t c = 0; c < chunks; c++)
+            for (uint64_t b = 0; b < buckets; b++)
+                ends[c * buckets + b] =
+                    c + 1 < chunks ? p->cursor[(c + 1) * buckets + b] : p->start[b + 1];
+    }
     int failed = 0;
 #pragma omp parallel for schedule(static, 1) reduction(| : failed)
     for (uint64_t c = 0; c < chunks; c++)
@@ -1436,8 +1442,7 @@ static ALWAYS_INLINE int sort_bucket(const partition *p, uint64_t b, bool sort_r
             w[kept] = sorted_w[j];
         kept++;
     }
-    if (len)
-        degree[first + row] = kept - row_begin;
+    degree[first + row] = kept - row_begin; /* the last row (len > 0) */
     return 0;
 }
 
@@ -1596,8 +1601,9 @@ static void drop_spacing(arc_source *a)
  * mapping the build will use (unless `degree` holds the counts already: the
  * compact relabelling makes them; they stay the caller's), orders the
  * dense ids by descending degree, and makes the arc source produce the new
- * ids directly, so the build itself costs nothing more. Returns new_of
- * (rank -> new dense id) in *new_of. */
+ * ids directly (for a symmetric source, spaced ids: a->spaced and
+ * a->spaced_of are made here), so the build itself costs nothing more.
+ * Returns new_of (rank -> new dense id) in *new_of. */
 static int order_by_degree(arc_source *a, uint32_t *dense_of, uint64_t map_range, id_index *index,
                            uint64_t n, const uint32_t *counted, uint32_t **new_of)
 {
@@ -1718,8 +1724,10 @@ int sf_graph_build(const sf_edge_list *e, const sf_build_options *opt, const cha
             n = 0;
         } else if (ids_are_compact(max_id, 2 * e->count + e->num_vertex_ids)) {
             map_range = max_id + 1;
+            /* per-slice counts: only a symmetric scatter reads them */
             rc = relabel_compact(e, max_id, &dense_of, &g->original_ids, &n,
-                                 opt->original_order ? NULL : &degree, &slices);
+                                 opt->original_order ? NULL : &degree,
+                                 directed ? NULL : &slices);
             if (rc == -E2BIG)
                 goto too_many;
             if (rc)
@@ -1761,7 +1769,6 @@ int sf_graph_build(const sf_edge_list *e, const sf_build_options *opt, const cha
             free(degree);
         }
         degree = NULL;
-        slice_degrees_fini(&slices); /* a directed build's: not read */
         /* ranks (ascending original ids) -> new dense ids */
         g->sorted_ids = g->original_ids;
         g->by_original = new_of;
