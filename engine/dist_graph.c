@@ -18,32 +18,12 @@
 #define MAX_COST_BLOCKS (1u << 20)
 #define ALPHA 8                 /* cost of a vertex, in arcs (engine.c's) */
 
-/* ---- sorting --------------------------------------------------------- */
-
-/* Drops repeats from sorted a[0..n); returns the new length. */
-static uint64_t unique_u64(uint64_t *a, uint64_t n)
-{
-    uint64_t k = 0;
-    for (uint64_t i = 0; i < n; i++)
-        if (k == 0 || a[i] != a[k - 1])
-            a[k++] = a[i];
-    return k;
-}
-
 /* ---- owners ---------------------------------------------------------- */
 
 int sf_dist_graph_owner(const sf_dist_graph *g, sf_vid v)
 {
     /* the last r with owner_begin[r] <= v; empty ranks share their begin */
-    int lo = 0, hi = g->ranks - 1;
-    while (lo < hi) {
-        int mid = (lo + hi + 1) / 2;
-        if (g->owner_begin[mid] <= v)
-            lo = mid;
-        else
-            hi = mid - 1;
-    }
-    return lo;
+    return (int)sf_lower_bound_vid(g->owner_begin, (uint64_t)g->ranks, v + 1) - 1;
 }
 
 /* Cuts [0, n) into one contiguous range per rank balanced by in-arcs plus
@@ -118,9 +98,9 @@ static int relabel(sf_edge_list *part, sf_vid *src, sf_vid *dst, struct relabel 
         sf_edge_list_ends(part, narrow, i, &ids[i], &ids[m + i]);
     if (nv)
         memcpy(ids + 2 * m, part->vertex_ids, nv * sizeof *ids);
-    if (sf_sort_u64(ids, 2 * m + nv))
+    uint64_t local;
+    if (sf_sort_unique_u64(ids, 2 * m + nv, &local))
         goto done;
-    uint64_t local = unique_u64(ids, 2 * m + nv);
 
     /* splitters: SAMPLES_PER_RANK evenly spaced ids from each rank, UINT64_MAX
      * marking empty slots (sorted last, never chosen while real ones remain) */
@@ -153,9 +133,8 @@ static int relabel(sf_edge_list *part, sf_vid *src, sf_vid *dst, struct relabel 
     if (!out->slice)
         goto done;
     memcpy(out->slice, received, got * sizeof *received);
-    if (sf_sort_u64(out->slice, got))
+    if (sf_sort_unique_u64(out->slice, got, &out->slice_len))
         goto done;
-    out->slice_len = unique_u64(out->slice, got);
     out->slice_base = sf_dist_exscan_u64(out->slice_len);
     out->n = out->slice_len;
     sf_dist_sum_u64(&out->n, 1);
@@ -824,9 +803,8 @@ void sf_dist_graph_ids_of_ranks(const sf_dist_graph *g, uint64_t *values, uint64
     for (uint64_t i = 0; i < n; i++)
         if (!sf_dist_graph_owns(g, (sf_vid)values[i]))
             asked[remote++] = values[i];
-    if (sf_sort_u64(asked, remote))
+    if (sf_sort_unique_u64(asked, remote, &remote))
         sf_dist_abort(1, "out of memory translating labels");
-    remote = unique_u64(asked, remote);
     /* sorted ranks: each owner's requests are contiguous, in rank order */
     for (uint64_t i = 0; i < remote; i++)
         send_counts[sf_dist_graph_owner(g, (sf_vid)asked[i])]++;

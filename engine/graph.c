@@ -339,16 +339,17 @@ static uint64_t endpoint_id(const sf_edge_list *e, uint64_t i)
     return e->vertex_ids[i - 2 * e->count];
 }
 
-static uint64_t sort_unique_ids(uint64_t *ids, uint64_t count, int *rc)
+int sf_sort_unique_u64(uint64_t *keys, uint64_t count, uint64_t *kept)
 {
-    *rc = sf_sort_u64(ids, count);
-    if (*rc)
-        return 0;
+    int rc = sf_sort_u64(keys, count);
+    if (rc)
+        return rc;
     uint64_t n = 0;
     for (uint64_t i = 0; i < count; i++)
-        if (n == 0 || ids[n - 1] != ids[i])
-            ids[n++] = ids[i];
-    return n;
+        if (n == 0 || keys[n - 1] != keys[i])
+            keys[n++] = keys[i];
+    *kept = n;
+    return 0;
 }
 
 static int relabel_sparse(const sf_edge_list *e, uint64_t **original_ids, uint64_t *num_vertices)
@@ -371,8 +372,8 @@ static int relabel_sparse(const sf_edge_list *e, uint64_t **original_ids, uint64
         }
         for (uint64_t i = lo; i < hi; i++)
             block[i - lo] = endpoint_id(e, i);
-        int rc;
-        found[k] = sort_unique_ids(block, hi - lo, &rc);
+        found[k] = 0;
+        int rc = sf_sort_unique_u64(block, hi - lo, &found[k]);
         uint64_t *shrunk = realloc(block, (found[k] ? found[k] : 1) * sizeof *block);
         distinct[k] = shrunk ? shrunk : block;
         failed |= rc != 0;
@@ -394,8 +395,8 @@ static int relabel_sparse(const sf_edge_list *e, uint64_t **original_ids, uint64
     free(found);
     distinct = NULL;
     found = NULL;
-    int rc;
-    uint64_t n = sort_unique_ids(ids, all, &rc);
+    uint64_t n = 0;
+    int rc = sf_sort_unique_u64(ids, all, &n);
     if (rc)
         goto fail;
     if (n > SF_MAX_VERTICES) {

@@ -123,6 +123,11 @@ uint64_t sf_graph_bytes(const sf_graph *g);
  * differ). Returns 0 or -ENOMEM. */
 int sf_sort_u64(uint64_t *keys, uint64_t count);
 
+/* Sorts keys[0..count) ascending and drops repeats: *kept gets the number
+ * of distinct keys, now keys[0..*kept). Returns 0 or -ENOMEM (keys then
+ * unchanged or sorted, *kept unset). */
+int sf_sort_unique_u64(uint64_t *keys, uint64_t count, uint64_t *kept);
+
 /* The first index i in ascending a[0..n) with a[i] >= x (n when none):
  * sf_lower_bound_u64 over 64-bit keys, sf_lower_bound_vid over vertex ids
  * (rows, id lists); one body for both element types. */

@@ -139,6 +139,12 @@ static int check_banner(const char *path, const char *p, const char *end, sf_mtx
     return 0;
 }
 
+/* The vertices of an N x M matrix: ids 1..max(N, M). */
+static uint64_t matrix_vertices(const sf_mtx_header *h)
+{
+    return h->rows > h->cols ? h->rows : h->cols;
+}
+
 /* The header's line number `line` (text p..e, its '\n' left out): the
  * banner when line is 1, then comment and blank lines, then the size line,
  * which sets *done. */
@@ -167,7 +173,7 @@ static int header_line(const char *path, const char *p, const char *e, uint64_t 
                             "%s:%llu: bad size line '%s' (expected ROWS COLUMNS ENTRIES)", path,
                             (unsigned long long)line, quote(q, (size_t)(shown_end - q)).text);
     }
-    uint64_t vertices = h->rows > h->cols ? h->rows : h->cols;
+    uint64_t vertices = matrix_vertices(h);
     if (vertices > SF_MAX_VERTICES)
         return sf_error_set(err, SF_EINPUT,
                             "%s:%llu: a %llu x %llu matrix has more than the %llu vertices "
@@ -217,7 +223,6 @@ struct mtx_read {
     uint64_t lines;          /* header lines taken */
     uint64_t taken;          /* header bytes taken */
     bool empty;              /* a 0-byte file: an empty graph */
-    uint64_t vertices;       /* max(rows, cols) */
     uint8_t *named;          /* named[v]: an entry names id v (1..vertices) */
     /* An entry broke the header's word. Its message waits for the end of
      * the file, because a bad line anywhere (the parser's message) comes
@@ -225,11 +230,6 @@ struct mtx_read {
     bool failed;
     sf_error failure;
 };
-
-static inline uint64_t id_at(const void *ids, bool narrow, uint64_t i)
-{
-    return narrow ? ((const uint32_t *)ids)[i] : ((const uint64_t *)ids)[i];
-}
 
 /* One pass over arcs [from, to) of l, narrow or wide: marks in named[1..n]
  * (when not NULL) every id an arc names, and returns the index of the first
@@ -239,13 +239,12 @@ static inline uint64_t id_at(const void *ids, bool narrow, uint64_t i)
 static uint64_t mark_named(const sf_edge_list *l, uint64_t from, uint64_t to, uint64_t rows,
                            uint64_t cols, uint8_t *named)
 {
-    bool narrow = l->narrow;
-    const void *src = narrow ? (const void *)l->src32 : (const void *)l->src;
-    const void *dst = narrow ? (const void *)l->dst32 : (const void *)l->dst;
+    const bool narrow = l->narrow;
     uint64_t first = to;
 #pragma omp parallel for schedule(static) reduction(min : first)
     for (uint64_t i = from; i < to; i++) {
-        uint64_t s = id_at(src, narrow, i), d = id_at(dst, narrow, i);
+        uint64_t s, d;
+        sf_edge_list_ends(l, narrow, i, &s, &d);
         if ((s - 1 >= rows) | (d - 1 >= cols)) { /* 0 wraps to UINT64_MAX */
             if (i < first)
                 first = i;
@@ -285,12 +284,12 @@ static void entry_error(const char *path, const sf_mtx_header *h, const sf_edge_
                      path, (unsigned long long)line, (unsigned long long)h->entries, size_line);
         return;
     }
-    const void *src = l->narrow ? (const void *)l->src32 : (const void *)l->src;
-    const void *dst = l->narrow ? (const void *)l->dst32 : (const void *)l->dst;
-    unsigned long long i = id_at(src, l->narrow, bad), j = id_at(dst, l->narrow, bad);
+    uint64_t i, j;
+    sf_edge_list_ends(l, l->narrow, bad, &i, &j);
     sf_error_set(err, SF_EINPUT, "%s:%llu: entry (%llu, %llu) is outside the %llu x %llu matrix%s",
-                 path, (unsigned long long)line, i, j, (unsigned long long)h->rows,
-                 (unsigned long long)h->cols, i == 0 || j == 0 ? " (indices are 1-based)" : "");
+                 path, (unsigned long long)line, (unsigned long long)i, (unsigned long long)j,
+                 (unsigned long long)h->rows, (unsigned long long)h->cols,
+                 i == 0 || j == 0 ? " (indices are 1-based)" : "");
 }
 
 /* Fewer entries than declared: the message, at the file's last line, where
@@ -367,7 +366,6 @@ static int mtx_head(void *arg, const char *text, size_t len, bool last, size_t *
         m->h.body = m->taken + *used;
         m->h.body_line = m->lines + 1;
         m->reader->columns = m->h.weighted ? 3 : 2;
-        m->vertices = m->h.rows > m->h.cols ? m->h.rows : m->h.cols;
         return 0;
     }
     *used = len;
@@ -416,7 +414,7 @@ static int finish(struct mtx_read *m, sf_edge_window *w, sf_edge_list *out, sf_e
                                     w->len > 0 && w->text[w->len - 1] != '\n', line_at_end, err);
     }
     out->declared_directed = m->h.symmetric ? 0 : 1;
-    if (list_unnamed(out, m->named, m->vertices))
+    if (list_unnamed(out, m->named, matrix_vertices(&m->h)))
         return sf_error_set(err, -ENOMEM, "%s: out of memory", m->path);
     if (m->h.shifted) /* all >= 1: checked */
         shift_back(out);
@@ -429,7 +427,7 @@ static int mtx_window(void *arg, sf_edge_window *w, sf_edge_list *out, sf_error 
     struct mtx_read *m = arg;
     if (m->empty)
         return 0;
-    if (!m->named && !(m->named = calloc(m->vertices + 1, 1)))
+    if (!m->named && !(m->named = calloc(matrix_vertices(&m->h) + 1, 1)))
         return sf_error_set(err, -ENOMEM, "%s: out of memory", m->path);
     int rc = 0;
     if (!m->failed && out->count > w->first_arc)
@@ -517,7 +515,7 @@ int sf_mtx_finish_share(const char *path, const sf_mtx_header *h, const sf_mtx_s
                                err);
     out->declared_directed = h->symmetric ? 0 : 1;
     /* the vertices are 1..n, each share lists its slice of them */
-    uint64_t n = h->rows > h->cols ? h->rows : h->cols;
+    uint64_t n = matrix_vertices(h);
     uint64_t first = (uint64_t)((unsigned __int128)n * share->part / share->parts);
     uint64_t last = (uint64_t)((unsigned __int128)n * (share->part + 1) / share->parts);
     free(out->vertex_ids);
