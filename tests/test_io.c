@@ -52,21 +52,6 @@ static char *write_gz(const char *name, const char *text, size_t len)
     return path;
 }
 
-/* The bytes of a file as they are on disk (not decompressed). */
-static char *read_bytes(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    cr_assert_not_null(f);
-    cr_assert_eq(fseek(f, 0, SEEK_END), 0);
-    long size = ftell(f);
-    rewind(f);
-    char *bytes = malloc((size_t)size + 1);
-    cr_assert_eq(fread(bytes, 1, (size_t)size, f), (size_t)size);
-    fclose(f);
-    *len = (size_t)size;
-    return bytes;
-}
-
 static const char *datasets_dir(void)
 {
     const char *dir = getenv("SF_DATASETS");
@@ -1157,7 +1142,7 @@ Test(io, gzip_members_read_by_windows, .init = make_tmp_dir, .fini = remove_tmp_
     memcpy(both_text + len_a, b, len_b);
     char *plain = write_file("ab.el", both_text, len_a + len_b);
     size_t na, nb;
-    char *ga = read_bytes(pa, &na), *gb = read_bytes(pb, &nb);
+    char *ga = read_file(pa, &na), *gb = read_file(pb, &nb); /* as on disk */
     char *joined = malloc(na + nb);
     memcpy(joined, ga, na);
     memcpy(joined + na, gb, nb);
