@@ -4,6 +4,7 @@
 #   make run        install what is missing, build, run the COST benchmark (kron:20, pr + wcc)
 #   make test       install what is missing, build, run the whole test suite
 #   make SANITIZE=address|undefined|thread   sanitizer build (bin/shardflow-$(SANITIZE))
+#   make bench-tools   bin/iostream-reader, the gapbs-style text reader bench/load.sh compares with
 #   make fuzz       install clang's libFuzzer, fuzz every parser for FUZZ_SECONDS each
 #   make MPI=0      build without Open MPI (bin/shardflow-nompi: single process only)
 #   make clean
@@ -14,7 +15,7 @@ SANITIZE ?=
 
 # Debian packages the build, the tests and the plots need.
 PACKAGES := gcc make pkg-config libhwloc-dev hwloc libjemalloc-dev liburing-dev zlib1g-dev \
-            libdeflate-dev libjansson-dev libcriterion-dev gnuplot-nox
+            libdeflate-dev libjansson-dev libcriterion-dev gnuplot-nox g++
 ifeq ($(MPI),1)
 PACKAGES += libopenmpi-dev openmpi-bin
 endif
@@ -57,7 +58,7 @@ LIB := $(BUILD)/libshardflow.a
 TEST_BIN := $(BUILD)/shardflow-tests
 DEPS_STAMP := build/.packages-ok
 
-.PHONY: all run test deps clean nompi
+.PHONY: all run test deps clean nompi bench-tools
 all: $(BIN) libshardflow.a
 
 # Installs the missing packages among $(1) when root; otherwise prints the
@@ -112,6 +113,13 @@ endif
 test: $(TEST_BIN) $(BIN)
 	SF_BIN=$(abspath $(BIN)) $(if $(NOMPI_BIN),SF_BIN_NOMPI=$(abspath $(NOMPI_BIN))) \
 	  SF_DATASETS=$(SF_DATASETS) $(TEST_BIN) --jobs 2
+
+# The reference reader bench/load.sh times beside shardflow (C++ iostreams,
+# as gapbs reads; not part of shardflow).
+bench-tools: bin/iostream-reader
+bin/iostream-reader: bench/iostream_reader.cc | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CXX) -O3 -std=c++17 -Wall -Wextra $< -o $@
 
 run: $(BIN)
 	$(BIN) bench --graphs kron:20 --algos pr,wcc --threads 1,$$(nproc) --out bench-out

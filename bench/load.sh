@@ -23,6 +23,11 @@
 # millisecond). Needs perf (linux-perf) for cat's CPU time; without it
 # that column is 0. Deletes
 # what it wrote unless KEEP=1.
+#
+# Where READER (default bin/iostream-reader, `make bench-tools`) is built,
+# every trial also times it on the edge list: gapbs's text reader loop, one
+# thread, reading only (its own clock, from opening the file); the ratios of
+# shardflow's text loads (parse + build) to it are printed last.
 set -euo pipefail
 
 GRAPH=${1:-kron:20}
@@ -30,6 +35,7 @@ TRIALS=${2:-5}
 DIR=${3:-/tmp}
 BIN=${BIN:-bin/shardflow}
 THREADS=${THREADS:-"1 2"}
+READER=${READER:-bin/iostream-reader}
 
 if [[ $GRAPH == kron:* || $GRAPH == urand:* ]]; then
     EL=$DIR/load.el
@@ -86,9 +92,16 @@ run_cat() {
 $(awk -v ms="$cpu" 'BEGIN { printf "%.6f", ms / 1000 }') 0 0" >> "$RESULTS"
 }
 
+run_reader() {
+    local s
+    s=$("$READER" "$EL" | field read_s)
+    echo "iostream-1 $s $s 0 0" >> "$RESULTS"
+}
+
 for ((trial = 1; trial <= TRIALS; trial++)); do
     run_cat cat-sfg "$SFG"
     run_cat cat-el "$EL"
+    if [[ -x $READER ]]; then run_reader; fi
     for t in $THREADS; do
         run_info "text-$t" "$BIN" info "$EL" --undirected --json --threads "$t"
         run_info "sfg-$t" "$BIN" info "$SFG" --json --threads "$t"
@@ -98,7 +111,7 @@ done
 
 echo "load benchmark: $GRAPH, $TRIALS trials interleaved, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores"
 echo "  $EL: $EL_BYTES bytes, $LINES edge lines; $SFG: $SFG_BYTES bytes"
-ORDER="cat-el cat-sfg"
+ORDER="cat-el cat-sfg iostream-1"
 for t in $THREADS; do ORDER="$ORDER text-$t"; done
 for t in $THREADS; do ORDER="$ORDER sfg-$t"; done
 for t in $THREADS; do ORDER="$ORDER sfg-nocrc-$t"; done
@@ -120,6 +133,8 @@ END {
         if (!(name in n)) continue
         if (name ~ /^cat-el/) what = sprintf("%.0f MB/s", el_bytes / med[name] / 1e6)
         else if (name ~ /^cat-sfg/) what = sprintf("%.0f MB/s", sfg_bytes / med[name] / 1e6)
+        else if (name ~ /^iostream/) what = sprintf("%.1f M edges/s, %.0f MB/s (gapbs reader loop, read only)",
+            lines / med[name] / 1e6, el_bytes / med[name] / 1e6)
         else if (name ~ /^text/) what = sprintf("%.1f M edges/s, %.0f MB/s; peak RSS %.2fx the graph",
             lines / med[name] / 1e6, el_bytes / med[name] / 1e6, rss[name] / graph[name])
         else what = sprintf("%.0f MB/s, %.2f of cat; peak RSS %.2fx the graph",
@@ -137,5 +152,9 @@ END {
             sfg_bytes / cpu["sfg-1"] / 1e6, cpu["cat-sfg"] / cpu["sfg-1"],
             sfg_bytes / cpu["sfg-nocrc-1"] / 1e6, cpu["cat-sfg"] / cpu["sfg-nocrc-1"]
     printf "  graph: %.1f MiB\n", graph["sfg-1"] / 1048576
+    for (i = 1; i <= norder; i++)
+        if (order[i] ~ /^text/ && (order[i] in n) && ("iostream-1" in n))
+            printf "  %s (parse + build) vs the gapbs reader loop (read only, 1 thread): %.2fx faster (medians; issue 3 asks 5x at 2 threads)\n",
+                order[i], med["iostream-1"] / med[order[i]]
 }' "$RESULTS"
 rm -f "$RESULTS"
