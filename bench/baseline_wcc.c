@@ -14,7 +14,9 @@
  * are a cache miss in the adjacency array before they are one in the
  * forest. For a directed graph the vertices outside the giant also link
  * their in-arcs, which the giant's skipped out-arcs may be the only
- * witnesses of.
+ * witnesses of. Its sampling and finishing loops are operators/union_find.h's
+ * (sf_uf_sample, sf_uf_finish), which the engine's workers run over their
+ * shards too.
  *
  * union-find: every arc once (undirected: the arcs u->v with v < u, which
  * sorted lists end early on; directed: the out-arcs), prefetching the
@@ -112,50 +114,11 @@ static sf_vid most_frequent_root(sf_vid *parent, sf_vid n)
 static void wcc_afforest(const sf_graph *g, sf_vid *parent)
 {
     const sf_vid n = g->num_vertices;
-    const sf_eid *off = g->out_offsets;
-    const sf_vid *nbr = g->out_neighbors;
-    const sf_vid d = AFFOREST_PREFETCH_DISTANCE;
     for (sf_vid v = 0; v < n; v++)
         parent[v] = v;
-
-    /* Sampling: both first neighbours in one pass (they share a line). */
-    for (sf_vid u = 0; u < n; u++) {
-        if ((uint64_t)u + 2 * d < n)
-            __builtin_prefetch(&nbr[off[u + 2 * d]], 0, 3);
-        if ((uint64_t)u + d < n) {
-            sf_eid b = off[u + d], e = off[u + d + 1];
-            if (b < e)
-                __builtin_prefetch(&parent[nbr[b]], 1, 3);
-            if (b + 1 < e)
-                __builtin_prefetch(&parent[nbr[b + 1]], 1, 3);
-        }
-        sf_eid b = off[u], e = off[u + 1];
-        if (b == e)
-            continue;
-        sf_vid ru = sf_uf_link_serial(parent, sf_uf_find_serial(parent, u), nbr[b]);
-        if (b + 1 < e)
-            sf_uf_link_serial(parent, ru, nbr[b + 1]);
-    }
+    sf_uf_sample(g, parent, 0, n, AFFOREST_PREFETCH_DISTANCE, true);
     flatten(parent, n);
-
-    /* Finishing: the vertices outside the giant component c with arcs
-     * left to link. The test is ordered so that the common cases (in c,
-     * or nothing left) fall through a predictable branch. */
-    const sf_vid c = most_frequent_root(parent, n);
-    for (sf_vid u = 0; u < n; u++) {
-        sf_eid b = off[u] + 2, e = off[u + 1];
-        bool in_arcs = g->directed && g->in_offsets[u] < g->in_offsets[u + 1];
-        if (b >= e && !in_arcs)
-            continue;
-        if (parent[u] == c)
-            continue;
-        sf_vid ru = sf_uf_find_serial(parent, u);
-        for (; b < e; b++)
-            ru = sf_uf_link_serial(parent, ru, nbr[b]);
-        if (in_arcs)
-            for (sf_eid i = g->in_offsets[u]; i < g->in_offsets[u + 1]; i++)
-                ru = sf_uf_link_serial(parent, ru, g->in_neighbors[i]);
-    }
+    sf_uf_finish(g, parent, most_frequent_root(parent, n), 0, n, true);
     flatten(parent, n);
 }
 

@@ -60,6 +60,79 @@ static inline sf_vid sf_uf_link_serial(sf_vid *comp, sf_vid ru, sf_vid v)
     return ru;
 }
 
+/* Afforest's sampling for the vertices [begin, end): each links with its
+ * first two out-neighbours (both in one pass: they share a line).
+ * Prefetching runs two stages ahead, since vertex u's first neighbours are
+ * a cache miss in the adjacency array before they are one in the forest:
+ * the row of u + 2*ahead, then the forest entries of u + ahead's
+ * neighbours. `serial` (a constant at each call) chooses the links: plain
+ * ones with u's root carried along (one worker; the baseline runs it over
+ * all vertices), or atomic ones (workers link concurrently). */
+static inline void sf_uf_sample(const sf_graph *g, sf_vid *comp, sf_vid begin, sf_vid end,
+                                sf_vid ahead, bool serial)
+{
+    const sf_eid *off = g->out_offsets;
+    const sf_vid *nbr = g->out_neighbors;
+    for (sf_vid u = begin; u < end; u++) {
+        if ((uint64_t)u + 2 * ahead < end)
+            __builtin_prefetch(&nbr[off[u + 2 * ahead]], 0, 3);
+        if ((uint64_t)u + ahead < end) {
+            sf_eid b = off[u + ahead], e = off[u + ahead + 1];
+            if (b < e)
+                __builtin_prefetch(&comp[nbr[b]], 1, 3);
+            if (b + 1 < e)
+                __builtin_prefetch(&comp[nbr[b + 1]], 1, 3);
+        }
+        sf_eid b = off[u], e = off[u + 1];
+        if (b == e)
+            continue;
+        if (serial) {
+            sf_vid ru = sf_uf_link_serial(comp, sf_uf_find_serial(comp, u), nbr[b]);
+            if (b + 1 < e)
+                sf_uf_link_serial(comp, ru, nbr[b + 1]);
+        } else {
+            sf_uf_link(comp, u, nbr[b]);
+            if (b + 1 < e)
+                sf_uf_link(comp, u, nbr[b + 1]);
+        }
+    }
+}
+
+/* Afforest's finish for the vertices [begin, end): those outside the giant
+ * component `giant` (comp compressed, so comp[u] is u's root) link their
+ * remaining out-arcs, and in a directed graph their in-arcs, which the
+ * giant's skipped out-arcs may be the only witnesses of. The test is
+ * ordered so that the common cases (nothing left to link, or in the
+ * giant) fall through a predictable branch. `serial` as above. */
+static inline void sf_uf_finish(const sf_graph *g, sf_vid *comp, sf_vid giant, sf_vid begin,
+                                sf_vid end, bool serial)
+{
+    const sf_eid *off = g->out_offsets;
+    const sf_vid *nbr = g->out_neighbors;
+    for (sf_vid u = begin; u < end; u++) {
+        sf_eid b = off[u] + 2, e = off[u + 1];
+        bool in_arcs = g->directed && g->in_offsets[u] < g->in_offsets[u + 1];
+        if (b >= e && !in_arcs)
+            continue;
+        if (sf_uf_load(&comp[u]) == giant)
+            continue;
+        if (serial) {
+            sf_vid ru = sf_uf_find_serial(comp, u);
+            for (; b < e; b++)
+                ru = sf_uf_link_serial(comp, ru, nbr[b]);
+            if (in_arcs)
+                for (sf_eid i = g->in_offsets[u]; i < g->in_offsets[u + 1]; i++)
+                    ru = sf_uf_link_serial(comp, ru, g->in_neighbors[i]);
+        } else {
+            for (; b < e; b++)
+                sf_uf_link(comp, u, nbr[b]);
+            if (in_arcs)
+                for (sf_eid i = g->in_offsets[u]; i < g->in_offsets[u + 1]; i++)
+                    sf_uf_link(comp, u, g->in_neighbors[i]);
+        }
+    }
+}
+
 /* Path compression: point v straight at its root. */
 static inline void sf_uf_compress(sf_vid *comp, sf_vid v)
 {

@@ -5,13 +5,13 @@
  * is the smallest *original* id of the component, so a last step takes the
  * minimum of the members' original ids per root.
  *
- * 1. Sampling: link every vertex with its first NEIGHBOR_ROUNDS (2)
- *    out-neighbours in one edge_map push over all vertices, with
- *    lookahead prefetching, then compress. This already joins most of the
+ * 1. Sampling: link every vertex with its first two out-neighbours in
+ *    one pass over each shard, with lookahead prefetching, then
+ *    compress. This already joins most of the
  *    giant component.
  * 2. Skip: sample the labels of SAMPLES vertices; the most frequent one is
  *    the giant component.
- * 3. Finish: edge_map push over the vertices outside it, linking their
+ * 3. Finish: a pass over the vertices outside it, linking their
  *    remaining out-neighbours (and, in a directed graph, their
  *    in-neighbours, since components are weak). An arc between the giant
  *    component and another is linked from the other side.
@@ -21,21 +21,23 @@
  *    the baseline does: only root slots are written while the minima form,
  *    and the last pass, which writes every other slot, reads root slots
  *    only (a root's own slot is its final label). That saves a vertex
- *    array of 8 bytes to clear and fill. With the serial links below and
- *    sf_engine_alloc_uninit for the forest, engine at 1 thread / baseline
- *    went from 1.27 to 1.02-1.11 on kron:22 (bench/RESULTS.md). */
+ *    array of 8 bytes to clear and fill.
+ *
+ * Sampling and finishing are the loops of operators/union_find.h, which
+ * the baseline runs too, over each shard: on one worker with plain loads
+ * and stores, and there the minima are taken in one ascending pass that
+ * needs no cleared label array (wcc_min_ids_serial). Through edge_map's
+ * per-vertex callbacks the sampling took 25-30% longer than the same loop
+ * written out, on a 16-core Xeon (bench/RESULTS.md, session 7). */
 #include <errno.h>
 #include <stdlib.h>
 
-#include "operators/edge_map.h"
 #include "operators/kernels.h"
 #include "operators/union_find.h"
 #include "operators/vertex_map.h"
 
-#define NEIGHBOR_ROUNDS 2      /* first neighbours linked while sampling */
 #define SAMPLES 1024
 #define AHEAD 48                /* vertices of lookahead while sampling */
-#define ARC_AHEAD 16            /* arcs of lookahead while finishing */
 
 struct wcc_state {
     const sf_graph *g;
@@ -49,7 +51,7 @@ static void wcc_init(sf_vid v, void *arg)
 {
     struct wcc_state *w = arg;
     w->comp[v] = v;
-    if (w->g->original_ids)
+    if (w->g->original_ids && !w->serial) /* one worker needs no clearing: wcc_min_ids_serial */
         w->label[v] = UINT64_MAX;
 }
 
@@ -68,72 +70,25 @@ static void wcc_compress_shard(sf_shard *s, void *arg)
     sf_vertex_map(s, wcc_compress, arg);
 }
 
-static void wcc_prefetch_sample(sf_vid u, const sf_vid *out, sf_eid degree, void *arg)
-{
-    struct wcc_state *w = arg;
-    (void)u;
-    for (sf_eid i = 0; i < degree && i < NEIGHBOR_ROUNDS; i++)
-        __builtin_prefetch(&w->comp[out[i]], 1, 3);
-}
-
-static void wcc_link_sample(sf_vid u, const sf_vid *out, sf_eid degree, void *arg)
-{
-    struct wcc_state *w = arg;
-    if (w->serial) {
-        if (degree == 0)
-            return;
-        sf_vid ru = sf_uf_find_serial(w->comp, u);
-        for (sf_eid i = 0; i < degree && i < NEIGHBOR_ROUNDS; i++)
-            ru = sf_uf_link_serial(w->comp, ru, out[i]);
-        return;
-    }
-    for (sf_eid i = 0; i < degree && i < NEIGHBOR_ROUNDS; i++)
-        sf_uf_link(w->comp, u, out[i]);
-}
-
+/* Sampling and finishing are union_find.h's loops over the shard: plain
+ * links on one worker, atomic ones when workers link concurrently (each
+ * call names its constant, so each gets its own loop). */
 static void wcc_sample_shard(sf_shard *s, void *arg)
 {
     struct wcc_state *w = arg;
-    sf_edge_map_push_all_ahead(s, w->g, AHEAD, wcc_prefetch_sample, wcc_link_sample, arg);
-}
-
-static void wcc_link_rest(sf_vid u, const sf_vid *out, sf_eid degree, void *arg)
-{
-    struct wcc_state *w = arg;
-    if (sf_uf_load(&w->comp[u]) == w->skip)
-        return;
-    if (w->serial) {
-        const sf_graph *g = w->g;
-        bool in_arcs = g->directed && g->in_offsets[u] < g->in_offsets[u + 1];
-        if (degree <= NEIGHBOR_ROUNDS && !in_arcs)
-            return;
-        sf_vid ru = sf_uf_find_serial(w->comp, u);
-        for (sf_eid i = NEIGHBOR_ROUNDS; i < degree; i++) {
-            if (i + ARC_AHEAD < degree)
-                __builtin_prefetch(&w->comp[out[i + ARC_AHEAD]], 1, 3);
-            ru = sf_uf_link_serial(w->comp, ru, out[i]);
-        }
-        if (in_arcs)
-            for (sf_eid e = g->in_offsets[u]; e < g->in_offsets[u + 1]; e++)
-                ru = sf_uf_link_serial(w->comp, ru, g->in_neighbors[e]);
-        return;
-    }
-    for (sf_eid i = NEIGHBOR_ROUNDS; i < degree; i++) {
-        if (i + ARC_AHEAD < degree)
-            __builtin_prefetch(&w->comp[out[i + ARC_AHEAD]], 1, 3);
-        sf_uf_link(w->comp, u, out[i]);
-    }
-    if (w->g->directed) {
-        const sf_graph *g = w->g;
-        for (sf_eid e = g->in_offsets[u]; e < g->in_offsets[u + 1]; e++)
-            sf_uf_link(w->comp, u, g->in_neighbors[e]);
-    }
+    if (w->serial)
+        sf_uf_sample(w->g, w->comp, s->begin, s->end, AHEAD, true);
+    else
+        sf_uf_sample(w->g, w->comp, s->begin, s->end, AHEAD, false);
 }
 
 static void wcc_finish_shard(sf_shard *s, void *arg)
 {
     struct wcc_state *w = arg;
-    sf_edge_map_push_all(s, w->g, wcc_link_rest, arg);
+    if (w->serial)
+        sf_uf_finish(w->g, w->comp, w->skip, s->begin, s->end, true);
+    else
+        sf_uf_finish(w->g, w->comp, w->skip, s->begin, s->end, false);
 }
 
 /* The most frequent label among SAMPLES vertices drawn by a fixed
@@ -172,11 +127,6 @@ static void wcc_min_id(sf_vid v, void *arg)
 {
     struct wcc_state *w = arg;
     uint64_t id = sf_graph_original_id(w->g, v), *slot = &w->label[w->comp[v]];
-    if (w->serial) {
-        if (id < *slot)
-            *slot = id;
-        return;
-    }
     uint64_t seen = __atomic_load_n(slot, __ATOMIC_RELAXED);
     while (id < seen &&
            !__atomic_compare_exchange_n(slot, &seen, id, true, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
@@ -197,6 +147,25 @@ static void wcc_compress_min_id_shard(sf_shard *s, void *arg)
         sf_vertex_map(s, wcc_compress_min_id, arg);
     else /* ids are dense ids: the root is the minimum */
         sf_vertex_map(s, wcc_compress, arg);
+}
+
+/* The same on one worker, over all vertices in ascending order: a root is
+ * the smallest id of its tree (comp[x] <= x), so it is met before every
+ * other member, its parent is final when it is met (one hop flattens), and
+ * its slot starts the minimum then: the label array needs no clearing. */
+static void wcc_min_ids_serial(struct wcc_state *w)
+{
+    const sf_graph *g = w->g;
+    sf_vid *comp = w->comp;
+    for (sf_vid v = 0; v < g->num_vertices; v++) {
+        sf_vid r = comp[comp[v]];
+        comp[v] = r;
+        if (!g->original_ids)
+            continue;
+        uint64_t id = g->original_ids[v];
+        if (r == v || id < w->label[r])
+            w->label[r] = id;
+    }
 }
 
 static void wcc_label(sf_vid v, void *arg)
@@ -227,7 +196,10 @@ static bool wcc_step(int phase, void *arg)
     }
     w->skip = most_frequent_label(w->comp, w->g->num_vertices);
     sf_engine_run(run->engine, wcc_finish_shard, w);
-    sf_engine_run(run->engine, wcc_compress_min_id_shard, w);
+    if (w->serial)
+        wcc_min_ids_serial(w);
+    else
+        sf_engine_run(run->engine, wcc_compress_min_id_shard, w);
     return true;
 }
 
