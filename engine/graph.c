@@ -16,7 +16,7 @@
  * dense ids in ascending order (a presence table when the ids are compact,
  * a radix sort of the distinct ids when sparse). Under degree order an
  * undirected build knows every key's arcs before the scatter, and gives
- * the hubs buckets of their own in spaced ids (see spaced_keys), so that no
+ * the hubs buckets of their own in spaced ids (see space_keys), so that no
  * bucket outgrows the cache however skewed the degrees. The output depends on the
  * input alone, never on the thread count. A caller that gives the edge list
  * up (release_edges) gets its pages handed back to the kernel as the
@@ -498,34 +498,6 @@ enum arc_kind {
     ARCS_TRANSPOSE, /* the arcs of built out-rows, reversed: in-rows */
 };
 
-typedef struct arc_source {
-    enum arc_kind kind;
-    uint64_t items;             /* edges of the list, or arcs of the rows */
-    bool symmetric;             /* each edge also gives its reverse arc */
-    const uint64_t *src64, *dst64;
-    const uint32_t *src32, *dst32; /* narrow edge list */
-    const uint32_t *map;
-    const id_index *index;
-    const double *weight;       /* one per item, or NULL */
-    bool release;               /* the scatter is the items' last reader: give their pages back */
-    const sf_eid *offsets;      /* ARCS_TRANSPOSE: the out-rows */
-    const sf_vid *neighbors;
-    sf_vid rows;
-    /* Symmetric sources may carry the relabelling's endpoint counts, by
-     * rank (dense id before the degree order): the arcs each slice gives
-     * each key, so the partition takes its counts from them instead of a
-     * pass over the arcs. Owned here; the partition frees them once read. */
-    uint32_t *degree;           /* per rank, all slices */
-    slice_degrees slices;
-    const uint32_t *key_of_rank; /* rank -> key (dense id, or spaced id) */
-    uint64_t ranks;
-    /* Spaced keys (below), when the source's ids are spaced, and each
-     * rank's spaced id (key_of_rank then; the map too for a generator's
-     * list): owned here. */
-    struct spaced_keys *spaced;
-    uint32_t *spaced_of;
-} arc_source;
-
 /* About 2^16 arcs a bucket on average, so a bucket's rows sort in L2; at
  * most 2^13 buckets (the scatter's fan-out); at most 2^16 vertices a bucket
  * (local indices are 16-bit). */
@@ -553,6 +525,35 @@ typedef struct partition {
     uint16_t *side;             /* local key indices when not packed */
     double *weights;            /* beside slots, or NULL */
 } partition;
+
+typedef struct arc_source {
+    enum arc_kind kind;
+    uint64_t items;             /* edges of the list, or arcs of the rows */
+    bool symmetric;             /* each edge also gives its reverse arc */
+    const uint64_t *src64, *dst64;
+    const uint32_t *src32, *dst32; /* narrow edge list */
+    const uint32_t *map;
+    const id_index *index;
+    const double *weight;       /* one per item, or NULL */
+    bool release;               /* the scatter is the items' last reader: give their pages back */
+    const sf_eid *offsets;      /* ARCS_TRANSPOSE: the out-rows */
+    const sf_vid *neighbors;
+    sf_vid rows;
+    /* Symmetric sources may carry the relabelling's endpoint counts, by
+     * rank (dense id before the degree order): the arcs each slice gives
+     * each key, so the partition takes its counts from them instead of a
+     * pass over the arcs. Owned here; the partition frees them once read. */
+    uint32_t *degree;           /* per rank, all slices */
+    slice_degrees slices;
+    const uint32_t *key_of_rank; /* rank -> key (dense id, or spaced id) */
+    uint64_t ranks;
+    /* When the source's keys are spaced ids (space_keys): the partition's
+     * plan over them (spacing.spaced set; plan_keys takes it over) and each
+     * rank's spaced id (key_of_rank then; the map too for a generator's
+     * list). Owned here. */
+    partition spacing;
+    uint32_t *spaced_of;
+} arc_source;
 
 static unsigned bits_for(uint64_t x)
 {
@@ -591,46 +592,35 @@ static void plan_partition(partition *p, sf_vid n, uint64_t arcs)
  * do, so rows are sorted and deduplicated on them, and each neighbour
  * becomes dense again as it is written (first_key[id >> shift] + the index
  * bits: a table of a few KiB). */
-typedef struct spaced_keys {
-    unsigned shift;
-    unsigned vertex_bits;       /* of the spaced ids of keys with arcs: the other ends */
-    uint64_t buckets;
-    sf_vid *first_key;          /* as in the partition, which takes it over */
-} spaced_keys;
-
 #define SPACED_BUCKET_ARCS ((uint64_t)1 << BUCKET_ARCS_BITS)
+/* twice the packed plan's widest fan-out */
+#define MAX_SPACED_BUCKETS ((uint64_t)2 << MAX_PACKED_FANOUT_BITS)
 
-static void spaced_keys_destroy(spaced_keys **sk)
+/* Spaced ids for the n keys of a symmetric source with arcs * 2 arcs in
+ * all, the key of rank r having degree[r] arcs and dense id new_of[r]. On
+ * success *spaced_of gets each rank's spaced id and *layout the partition's
+ * plan over them (spaced set; its first_key, like *spaced_of, the
+ * caller's). Where spaced ids would not fit the id range or the packed
+ * slots, or would need more than MAX_SPACED_BUCKETS buckets, nothing is
+ * made: *spaced_of stays NULL. Returns 0 or -ENOMEM. */
+static int space_keys(uint64_t n, uint64_t arcs, const uint32_t *degree, const uint32_t *new_of,
+                      partition *layout, uint32_t **spaced_of)
 {
-    if (*sk)
-        free((*sk)->first_key);
-    free(*sk);
-    *sk = NULL;
-}
-
-/* Spaced ids for n keys whose arcs are degree[r] for the key of rank r,
- * dense_of[r]: on success *spaced gets dense id -> spaced id and *out the
- * layout (both the caller's). Returns 0, 1 when spaced ids would not fit
- * the id range or the packed slots, or would need more than 2 << 14
- * buckets, twice the packed plan's widest fan-out (nothing is made then),
- * or -ENOMEM. */
-static int space_keys(uint64_t n, uint64_t arcs, const uint32_t *degree, const uint32_t *dense_of,
-                      spaced_keys **out, uint32_t **spaced)
-{
-    partition plan;
+    partition plan = {0};
     plan_partition(&plan, (sf_vid)n, arcs);
     const uint64_t full = (uint64_t)1 << plan.shift;
     uint64_t aim = arcs >> MAX_FANOUT_BITS > SPACED_BUCKET_ARCS ? arcs >> MAX_FANOUT_BITS
                                                                  : SPACED_BUCKET_ARCS;
     uint32_t *at = malloc(n * sizeof *at); /* by dense id: arcs, then spaced id */
-    spaced_keys *sk = calloc(1, sizeof *sk);
-    uint32_t *first_key = NULL;
+    sf_vid *first_key = malloc((MAX_SPACED_BUCKETS + 1) * sizeof *first_key);
+    uint32_t *of_rank = NULL;
     int rc = -ENOMEM;
-    if (!at || !sk)
+    *spaced_of = NULL;
+    if (!at || !first_key)
         goto out;
 #pragma omp parallel for schedule(static)
     for (uint64_t r = 0; r < n; r++)
-        at[dense_of[r]] = degree[r];
+        at[new_of[r]] = degree[r];
     /* a bucket takes the next key while it has room and the arcs stay
      * within the aim, or when it is empty; degrees descend, so the buckets
      * grow from single hubs to full blocks */
@@ -642,6 +632,10 @@ static int space_keys(uint64_t n, uint64_t arcs, const uint32_t *degree, const u
             keys = 0;
             bucket_arcs = 0;
         }
+        if (bucket == MAX_SPACED_BUCKETS)
+            break;
+        if (keys == 0)
+            first_key[bucket] = (sf_vid)v;
         uint64_t spaced = bucket << plan.shift | keys;
         at[v] = (uint32_t)spaced;
         keys++;
@@ -654,59 +648,47 @@ static int space_keys(uint64_t n, uint64_t arcs, const uint32_t *degree, const u
      * last keys, give the spacing its room in the packed slot. */
     uint64_t buckets = bucket + 1;
     unsigned id_bits = bits_for(last_other);
-    if (last_other == UINT64_MAX || buckets << plan.shift > SF_MAX_VERTICES ||
-        (plan.packed && id_bits + plan.shift > 32) ||
-        buckets > (uint64_t)2 << MAX_PACKED_FANOUT_BITS) {
-        rc = 1;
-        goto out;
-    }
-    first_key = malloc((buckets + 1) * sizeof *first_key);
-    if (!first_key)
+    rc = 0;
+    if (last_other == UINT64_MAX || buckets > MAX_SPACED_BUCKETS ||
+        buckets << plan.shift > SF_MAX_VERTICES || (plan.packed && id_bits + plan.shift > 32))
+        goto out; /* declined */
+    first_key[buckets] = (sf_vid)n;
+    rc = -ENOMEM;
+    if (!(of_rank = malloc(n * sizeof *of_rank)))
         goto out;
 #pragma omp parallel for schedule(static)
-    for (uint64_t v = 0; v < n; v++)
-        if ((at[v] & (full - 1)) == 0)
-            first_key[at[v] >> plan.shift] = (uint32_t)v;
-    first_key[buckets] = (uint32_t)n;
-    sk->shift = plan.shift;
-    sk->vertex_bits = id_bits;
-    sk->buckets = buckets;
-    sk->first_key = first_key;
-    *out = sk;
-    *spaced = at;
-    sk = NULL;
+    for (uint64_t r = 0; r < n; r++)
+        of_rank[r] = at[new_of[r]];
+    plan.buckets = buckets;
+    plan.vertex_bits = id_bits;
+    plan.first_key = first_key;
+    plan.spaced = true;
+    *layout = plan;
+    *spaced_of = of_rank;
     first_key = NULL;
-    at = NULL;
     rc = 0;
 out:
     free(at);
-    free(sk);
     free(first_key);
     return rc;
 }
 
-/* The partition of a source's keys: spaced (taking the source's layout
+/* The partition of a source's keys: spaced (taking the source's plan
  * over) or blocks of dense ids. */
 static int plan_keys(partition *p, arc_source *a, sf_vid n, uint64_t arcs)
 {
-    if (!a->spaced) {
-        plan_partition(p, n, arcs);
-        p->first_key = malloc((p->buckets + 1) * sizeof *p->first_key);
-        if (!p->first_key)
-            return -ENOMEM;
-        for (uint64_t b = 0; b < p->buckets; b++)
-            p->first_key[b] = (sf_vid)(b << p->shift);
-        p->first_key[p->buckets] = n;
+    if (a->spacing.spaced) {
+        *p = a->spacing;
+        memset(&a->spacing, 0, sizeof a->spacing);
         return 0;
     }
-    plan_partition(p, n, arcs); /* the packing; the shift is the layout's */
-    p->shift = a->spaced->shift;
-    p->buckets = a->spaced->buckets;
-    p->vertex_bits = a->spaced->vertex_bits;
-    p->first_key = a->spaced->first_key;
-    p->spaced = true;
-    a->spaced->first_key = NULL;
-    spaced_keys_destroy(&a->spaced);
+    plan_partition(p, n, arcs);
+    p->first_key = malloc((p->buckets + 1) * sizeof *p->first_key);
+    if (!p->first_key)
+        return -ENOMEM;
+    for (uint64_t b = 0; b < p->buckets; b++)
+        p->first_key[b] = (sf_vid)(b << p->shift);
+    p->first_key[p->buckets] = n;
     return 0;
 }
 
@@ -1102,6 +1084,7 @@ static void drop_degrees(arc_source *a)
     free(a->degree);
     a->degree = NULL;
     slice_degrees_fini(&a->slices);
+    a->key_of_rank = NULL;
     if (a->spaced_of && a->map != a->spaced_of) { /* only the counts read it */
         free(a->spaced_of);
         a->spaced_of = NULL;
@@ -1593,7 +1576,7 @@ static int build_in(sf_graph *g)
 
 static void drop_spacing(arc_source *a)
 {
-    spaced_keys_destroy(&a->spaced);
+    partition_fini(&a->spacing);
     free(a->spaced_of);
     a->spaced_of = NULL;
 }
@@ -1602,9 +1585,10 @@ static void drop_spacing(arc_source *a)
  * mapping the build will use (unless `degree` holds the counts already: the
  * compact relabelling makes them; they stay the caller's), orders the
  * dense ids by descending degree, and makes the arc source produce the new
- * ids directly (for a symmetric source, spaced ids: a->spaced and
- * a->spaced_of are made here), so the build itself costs nothing more.
- * Returns new_of (rank -> new dense id) in *new_of. */
+ * ids directly (for a symmetric source, spaced ids: a->spacing and
+ * a->spaced_of are made here), so the build itself costs nothing more;
+ * a->key_of_rank is each rank's key then. Returns new_of (rank -> new
+ * dense id) in *new_of, the caller's. */
 static int order_by_degree(arc_source *a, uint32_t *dense_of, uint64_t map_range, id_index *index,
                            uint64_t n, const uint32_t *counted, uint32_t **new_of)
 {
@@ -1625,26 +1609,18 @@ static int order_by_degree(arc_source *a, uint32_t *dense_of, uint64_t map_range
     }
     int rc = sf_order_by_degree(n, counted, new_of);
     /* a symmetric source's degrees are the arcs of each key: space them */
-    uint32_t *spaced = NULL; /* by dense id */
     if (rc == 0 && a->symmetric) {
-        rc = space_keys(n, 2 * a->items, counted, *new_of, &a->spaced, &spaced);
-        if (rc == 1)
-            rc = 0;
+        rc = space_keys(n, 2 * a->items, counted, *new_of, &a->spacing, &a->spaced_of);
+        if (rc) {
+            free(*new_of);
+            *new_of = NULL;
+        }
     }
     free(degree);
-    if (rc == 0 && spaced) {
-        a->spaced_of = malloc(n * sizeof *a->spaced_of);
-        if (a->spaced_of) {
-#pragma omp parallel for schedule(static)
-            for (uint64_t r = 0; r < n; r++)
-                a->spaced_of[r] = spaced[(*new_of)[r]];
-        }
-        rc = a->spaced_of ? 0 : -ENOMEM;
-    }
-    free(spaced);
     if (rc)
         return rc;
     const uint32_t *order = a->spaced_of ? a->spaced_of : *new_of;
+    a->key_of_rank = order;
     switch (a->kind) {
     case ARCS_DENSE64:
     case ARCS_DENSE32:
@@ -1763,7 +1739,6 @@ int sf_graph_build(const sf_edge_list *e, const sf_build_options *opt, const cha
             /* the partition's counts, by rank: moved into the source */
             a.degree = degree;
             a.slices = slices;
-            a.key_of_rank = a.spaced_of ? a.spaced_of : new_of;
             a.ranks = n;
             memset(&slices, 0, sizeof slices);
         } else {
