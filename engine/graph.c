@@ -57,8 +57,8 @@ static ALWAYS_INLINE void mark_bit(uint64_t *bits, uint64_t id)
 #define PREFETCH_DISTANCE 32
 
 /* Endpoint counts of edges [lo, hi) into count[], atomically when other
- * threads count into the same table (self-loops are only marked in
- * `loops`: they add no degree). Returns the self-loops. */
+ * threads count into the same table (self-loops add no degree; they are
+ * only marked in `loops`, when not NULL). Returns the self-loops. */
 static ALWAYS_INLINE uint64_t count_endpoints_of(const sf_edge_list *e, bool narrow, bool atomic,
                                                  uint64_t lo, uint64_t hi, uint32_t *count,
                                                  uint64_t *loops)
@@ -73,7 +73,8 @@ static ALWAYS_INLINE uint64_t count_endpoints_of(const sf_edge_list *e, bool nar
         }
         sf_edge_list_ends(e, narrow, i, &s, &d);
         if (s == d) {
-            mark_bit(loops, s);
+            if (loops)
+                mark_bit(loops, s);
             self_loops++;
             continue;
         }
@@ -100,7 +101,8 @@ static uint64_t count_endpoints(const sf_edge_list *e, bool atomic, uint64_t lo,
 
 /* The endpoint counts of each static slice of the edge list (slice t:
  * edges [count * t / slices, count * (t + 1) / slices)), by dense id, as
- * the relabelling counted them: for an undirected build they are the
+ * the relabelling (or count_dense, for ids dense already) counted them
+ * (count_by_slice): for an undirected build they are the
  * partition's per-slice row counts, so the partition need not count them
  * again (partition_arcs). */
 typedef struct slice_degrees {
@@ -117,17 +119,84 @@ static void slice_degrees_fini(slice_degrees *sd)
     memset(sd, 0, sizeof *sd);
 }
 
+/* The endpoint counts by id in [0, range) of e's edges, as the degree
+ * order wants them (every endpoint of an arc that is not a self-loop,
+ * duplicates included), in one pass: into count[] (range entries, zeroed),
+ * self-loops marked in loops (when not NULL) and their number in
+ * *self_loops. Counting is per thread into private tables when they are
+ * small beside the edge list (no atomics; summed into count after), else
+ * atomic. *part gets the private tables, the caller's to free with
+ * free_parts: when the counting went by static slices (one thread, or
+ * private tables), *slices says how many and part[t] for 1 <= t < *slices
+ * holds slice t's own counts (part[0] is count itself), the array ending
+ * at the first NULL past part[0]; after atomic counting *slices is 0 and
+ * there are none. Returns 0 or -ENOMEM. */
+static int count_by_slice(const sf_edge_list *e, uint64_t range, uint32_t *count, uint64_t *loops,
+                          uint32_t ***part, int *slices, uint64_t *self_loops)
+{
+    int threads = omp_get_max_threads();
+    uint32_t **tables = calloc((size_t)threads + 1, sizeof *tables);
+    bool private = threads > 1 && (uint64_t)(threads - 1) * range <= e->count;
+    uint64_t loops_seen = 0;
+    int counted_slices = 0;
+    if (!tables)
+        return -ENOMEM;
+    *part = tables;
+    if (private) {
+        tables[0] = count;
+        for (int t = 1; t < threads; t++)
+            if (!(tables[t] = calloc(range, sizeof *tables[t])))
+                return -ENOMEM;
+    }
+    if (threads == 1) {
+        loops_seen = count_endpoints(e, false, 0, e->count, count, loops);
+        counted_slices = 1;
+    } else if (private) {
+#pragma omp parallel num_threads(threads) reduction(+ : loops_seen)
+        {
+            int t = omp_get_thread_num(), nt = omp_get_num_threads();
+            if (t == 0)
+                counted_slices = nt;
+            loops_seen += count_endpoints(e, false, e->count * t / nt,
+                                          e->count * (t + 1) / nt, tables[t], loops);
+        }
+#pragma omp parallel for schedule(static)
+        for (uint64_t id = 0; id < range; id++) {
+            uint32_t sum = count[id];
+            for (int t = 1; t < threads; t++)
+                sum += tables[t][id];
+            count[id] = sum;
+        }
+    } else {
+#pragma omp parallel num_threads(threads) reduction(+ : loops_seen)
+        {
+            int t = omp_get_thread_num(), nt = omp_get_num_threads();
+            loops_seen += count_endpoints(e, true, e->count * t / nt, e->count * (t + 1) / nt,
+                                          count, loops);
+        }
+    }
+    *slices = counted_slices;
+    *self_loops = loops_seen;
+    return 0;
+}
+
+/* Frees count_by_slice's private tables and the array of them. */
+static void free_parts(uint32_t ***part)
+{
+    for (int t = 1; *part && (*part)[t]; t++)
+        free((*part)[t]);
+    free(*part);
+    *part = NULL;
+}
+
 /* One pass over the edges both finds the vertices (an id is present when it
- * is an endpoint, or in the list's vertex set) and counts their degrees as
- * the degree order wants them (every endpoint of an arc that is not a
- * self-loop, duplicates included), so no later pass looks the arcs up for
- * them. Counting is per thread into private tables when they are small
- * beside the edge list (no atomics; summed after), else atomic. Then one
+ * is an endpoint, or in the list's vertex set) and counts their degrees
+ * (count_by_slice), so no later pass looks the arcs up for them. Then one
  * scan over the id range hands out dense ids in ascending original id:
  * table[id] becomes the dense id of a present id, and the degree of dense
  * id r goes to (*degree)[r] when degree is not NULL. With a degree, the
- * private (or single) counts by slice go to *slices too (slices->slices
- * stays 0 when the counting was atomic). */
+ * counts by slice go to *slices too (slices->slices stays 0 when the
+ * counting was atomic). */
 static int relabel_compact(const sf_edge_list *e, uint64_t max_id, uint32_t **dense_of,
                            uint64_t **original_ids, uint64_t *num_vertices, uint32_t **degree,
                            slice_degrees *slices)
@@ -136,52 +205,19 @@ static int relabel_compact(const sf_edge_list *e, uint64_t max_id, uint32_t **de
     int threads = omp_get_max_threads();
     uint32_t *map = calloc(range, sizeof *map);
     uint64_t *marked = calloc(words, sizeof *marked);
-    uint32_t **part = calloc((size_t)threads, sizeof *part);
+    uint32_t **part = NULL;
     uint64_t *block = calloc((size_t)threads + 1, sizeof *block);
     uint64_t *orig = NULL;
     uint32_t *deg = NULL;
-    bool private = false;
     uint64_t self_loops = 0;
-    int counted_slices = 0; /* threads that counted a static slice each; 0: atomic */
+    int counted_slices = 0; /* static slices counted; 0: atomic */
     if (slices)
         memset(slices, 0, sizeof *slices);
-    if (!map || !marked || !part || !block)
+    if (!map || !marked || !block)
         goto no_memory;
     sf_advise_huge(map, range * sizeof *map); /* looked up at random */
-    private = threads > 1 && (uint64_t)(threads - 1) * range <= e->count;
-    if (private) {
-        part[0] = map;
-        for (int t = 1; t < threads; t++)
-            if (!(part[t] = calloc(range, sizeof *part[t])))
-                goto no_memory;
-    }
-    if (threads == 1) {
-        self_loops = count_endpoints(e, false, 0, e->count, map, marked);
-        counted_slices = 1;
-    } else if (private) {
-#pragma omp parallel num_threads(threads) reduction(+ : self_loops)
-        {
-            int t = omp_get_thread_num(), nt = omp_get_num_threads();
-            if (t == 0)
-                counted_slices = nt;
-            self_loops += count_endpoints(e, false, e->count * t / nt, e->count * (t + 1) / nt,
-                                          part[t], marked);
-        }
-#pragma omp parallel for schedule(static)
-        for (uint64_t id = 0; id < range; id++) {
-            uint32_t sum = map[id];
-            for (int t = 1; t < threads; t++)
-                sum += part[t][id];
-            map[id] = sum;
-        }
-    } else {
-#pragma omp parallel num_threads(threads) reduction(+ : self_loops)
-        {
-            int t = omp_get_thread_num(), nt = omp_get_num_threads();
-            self_loops += count_endpoints(e, true, e->count * t / nt, e->count * (t + 1) / nt, map,
-                                          marked);
-        }
-    }
+    if (count_by_slice(e, range, map, marked, &part, &counted_slices, &self_loops))
+        goto no_memory;
     for (uint64_t i = 0; i < e->num_vertex_ids; i++)
         marked[e->vertex_ids[i] >> 6] |= (uint64_t)1 << (e->vertex_ids[i] & 63);
 
@@ -206,9 +242,7 @@ static int relabel_compact(const sf_edge_list *e, uint64_t max_id, uint32_t **de
     if (n > SF_MAX_VERTICES) {
         free(map);
         free(marked);
-        for (int t = 1; private && t < threads; t++)
-            free(part[t]);
-        free(part);
+        free_parts(&part);
         free(block);
         return -E2BIG;
     }
@@ -247,9 +281,7 @@ static int relabel_compact(const sf_edge_list *e, uint64_t max_id, uint32_t **de
         }
     }
 #undef PRESENT
-    for (int t = 1; private && t < threads; t++)
-        free(part[t]);
-    free(part);
+    free_parts(&part);
     free(block);
     free(marked);
     *dense_of = map;
@@ -263,15 +295,49 @@ static int relabel_compact(const sf_edge_list *e, uint64_t max_id, uint32_t **de
 no_memory:
     if (slices)
         slice_degrees_fini(slices);
-    for (int t = 1; part && private && t < threads; t++)
-        free(part[t]);
-    free(part);
+    free_parts(&part);
     free(block);
     free(marked);
     free(map);
     free(orig);
     free(deg);
     return -ENOMEM;
+}
+
+/* The same counts for a list whose ids are dense already (generators,
+ * .sg, .bin): ids are ranks, so count_by_slice's tables are the degrees
+ * and the slices' counts as they stand, handed over with no copy. */
+static int count_dense(const sf_edge_list *e, uint64_t n, uint32_t **degree,
+                       slice_degrees *slices)
+{
+    uint32_t *count = calloc(n, sizeof *count);
+    uint32_t **part = NULL;
+    int counted_slices = 0;
+    uint64_t self_loops = 0;
+    if (!count)
+        return -ENOMEM;
+    sf_advise_huge(count, n * sizeof *count); /* updated at random */
+    if (count_by_slice(e, n, count, NULL, &part, &counted_slices, &self_loops)) {
+        free_parts(&part);
+        free(count);
+        return -ENOMEM;
+    }
+    if (slices && counted_slices) {
+        /* of_slice[t], 1 <= t < slices, as slice_degrees_fini frees them
+         * (a smaller team than asked for leaves tables it never wrote) */
+        for (int t = counted_slices; part[t]; t++) {
+            free(part[t]);
+            part[t] = NULL;
+        }
+        part[0] = NULL; /* count: slice 0's are the rest of the degree */
+        slices->of_slice = part;
+        slices->slices = (uint64_t)counted_slices;
+        slices->self_loops = self_loops;
+    } else {
+        free_parts(&part);
+    }
+    *degree = count;
+    return 0;
 }
 
 /* LSD radix sort of 64-bit keys, ID_DIGIT_BITS a pass over the bits in
@@ -539,10 +605,11 @@ typedef struct arc_source {
     const sf_eid *offsets;      /* ARCS_TRANSPOSE: the out-rows */
     const sf_vid *neighbors;
     sf_vid rows;
-    /* Symmetric sources may carry the relabelling's endpoint counts, by
-     * rank (dense id before the degree order): the arcs each slice gives
-     * each key, so the partition takes its counts from them instead of a
-     * pass over the arcs. Owned here; the partition frees them once read. */
+    /* Symmetric sources may carry the endpoint counts by slice
+     * (count_by_slice), by rank (dense id before the degree order): the
+     * arcs each slice gives each key, so the partition takes its counts
+     * from them instead of a pass over the arcs. Owned here; the partition
+     * frees them once read. */
     uint32_t *degree;           /* per rank, all slices */
     slice_degrees slices;
     const uint32_t *key_of_rank; /* rank -> key (dense id, or spaced id) */
@@ -1060,7 +1127,7 @@ out:
     return rc;
 }
 
-/* Per slice and bucket counts from the relabelling's endpoint counts: each
+/* Per slice and bucket counts from the endpoint counts by slice: each
  * edge (s, d) that is not a loop gives one arc keyed s and one keyed d, so
  * slice t gives a key's bucket as many arcs as it counted endpoints of that
  * key. The same counts as visiting the arcs, from one pass over the ranks. */
@@ -1583,12 +1650,12 @@ static void drop_spacing(arc_source *a)
 
 /* Degree order (engine/order.h): counts every endpoint through the same id
  * mapping the build will use (unless `degree` holds the counts already: the
- * compact relabelling makes them; they stay the caller's), orders the
- * dense ids by descending degree, and makes the arc source produce the new
- * ids directly (for a symmetric source, spaced ids: a->spacing and
- * a->spaced_of are made here), so the build itself costs nothing more;
- * a->key_of_rank is each rank's key then. Returns new_of (rank -> new
- * dense id) in *new_of, the caller's. */
+ * compact relabelling and count_dense make them; they stay the caller's),
+ * orders the dense ids by descending degree, and makes the arc source
+ * produce the new ids directly (for a symmetric source, spaced ids:
+ * a->spacing and a->spaced_of are made here), so the build itself costs
+ * nothing more; a->key_of_rank is each rank's key then. Returns new_of
+ * (rank -> new dense id) in *new_of, the caller's. */
 static int order_by_degree(arc_source *a, uint32_t *dense_of, uint64_t map_range, id_index *index,
                            uint64_t n, const uint32_t *counted, uint32_t **new_of)
 {
@@ -1674,6 +1741,12 @@ int sf_graph_build(const sf_edge_list *e, const sf_build_options *opt, const cha
     if (n) {
         if (n > SF_MAX_VERTICES)
             goto too_many;
+        /* ids are dense already: only the degree order's counts to make */
+        if (!opt->original_order && n > 1) {
+            rc = count_dense(e, n, &degree, directed ? NULL : &slices);
+            if (rc)
+                goto fail;
+        }
     } else {
         uint64_t max_id = 0;
         if (e->narrow) {
