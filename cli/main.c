@@ -25,6 +25,7 @@
 #include "engine/topology.h"
 #include "io/input.h"
 #include "io/ldbc.h"
+#include "io/mtx.h"
 #include "io/reader.h"
 #include "io/snapshot.h"
 #include "io/text_reader.h"
@@ -635,8 +636,9 @@ typedef struct load_estimate {
 
 /* windowed: read a window at a time (.el/.txt/.wel/.e/.mtx, .gz or not);
  * narrow: parsed into 32-bit ids (.el/.txt/.wel/.mtx: sf_job_load asks);
- * size_line: the first line that is not a comment is a header's (.mtx). */
-static void estimate_text(const char *path, bool windowed, bool narrow, bool size_line,
+ * mtx: the entries follow a Matrix Market header (no estimate when the
+ * sample holds no valid one: the load then says what is wrong). */
+static void estimate_text(const char *path, bool windowed, bool narrow, bool mtx,
                           load_estimate *est)
 {
     enum { SAMPLE = 1 << 20 };
@@ -648,20 +650,26 @@ static void estimate_text(const char *path, bool windowed, bool narrow, bool siz
         free(sample);
         return;
     }
+    size_t at = 0;
+    if (mtx) {
+        sf_mtx_header h;
+        if (sf_mtx_read_header(path, sample, len, &h, &err) != 0) {
+            free(sample);
+            return;
+        }
+        at = h.body;
+    }
     /* bytes per data line (not blank, not a comment), and its columns */
     uint64_t lines = 0, line_bytes = 0;
     int columns = 0;
-    for (size_t at = 0; at < len;) {
+    while (at < len) {
         char *end = memchr(sample + at, '\n', len - at);
         if (!end)
             break; /* a partial last line */
         size_t next = (size_t)(end - sample) + 1, p = at;
         while (p < next && (sample[p] == ' ' || sample[p] == '\t'))
             p++;
-        if (size_line && sample[p] != '\n' && sample[p] != '\r' && sample[p] != '%') {
-            size_line = false;
-        } else if (sample[p] != '\n' && sample[p] != '\r' && sample[p] != '#' &&
-                   sample[p] != '%') {
+        if (sample[p] != '\n' && sample[p] != '\r' && sample[p] != '#' && sample[p] != '%') {
             if (lines == 0)
                 for (size_t q = p; q < next; q++)
                     columns += (q == p || sample[q - 1] == ' ' || sample[q - 1] == '\t') &&

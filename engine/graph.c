@@ -16,7 +16,7 @@
  * dense ids in ascending order (a presence table when the ids are compact,
  * a radix sort of the distinct ids when sparse). Under degree order an
  * undirected build knows every key's arcs before the scatter, and gives
- * the hubs buckets of their own in spaced ids (see spaced_keys), so that no
+ * the hubs buckets of their own in spaced ids (see space_keys), so that no
  * bucket outgrows the cache however skewed the degrees. The output depends on the
  * input alone, never on the thread count. A caller that gives the edge list
  * up (release_edges) gets its pages handed back to the kernel as the
@@ -57,8 +57,8 @@ static ALWAYS_INLINE void mark_bit(uint64_t *bits, uint64_t id)
 #define PREFETCH_DISTANCE 32
 
 /* Endpoint counts of edges [lo, hi) into count[], atomically when other
- * threads count into the same table (self-loops are only marked in
- * `loops`: they add no degree). Returns the self-loops. */
+ * threads count into the same table (self-loops add no degree; they are
+ * only marked in `loops`, when not NULL). Returns the self-loops. */
 static ALWAYS_INLINE uint64_t count_endpoints_of(const sf_edge_list *e, bool narrow, bool atomic,
                                                  uint64_t lo, uint64_t hi, uint32_t *count,
                                                  uint64_t *loops)
@@ -73,7 +73,8 @@ static ALWAYS_INLINE uint64_t count_endpoints_of(const sf_edge_list *e, bool nar
         }
         sf_edge_list_ends(e, narrow, i, &s, &d);
         if (s == d) {
-            mark_bit(loops, s);
+            if (loops)
+                mark_bit(loops, s);
             self_loops++;
             continue;
         }
@@ -100,7 +101,8 @@ static uint64_t count_endpoints(const sf_edge_list *e, bool atomic, uint64_t lo,
 
 /* The endpoint counts of each static slice of the edge list (slice t:
  * edges [count * t / slices, count * (t + 1) / slices)), by dense id, as
- * the relabelling counted them: for an undirected build they are the
+ * the relabelling (or count_dense, for ids dense already) counted them
+ * (count_by_slice): for an undirected build they are the
  * partition's per-slice row counts, so the partition need not count them
  * again (partition_arcs). */
 typedef struct slice_degrees {
@@ -117,17 +119,84 @@ static void slice_degrees_fini(slice_degrees *sd)
     memset(sd, 0, sizeof *sd);
 }
 
+/* The endpoint counts by id in [0, range) of e's edges, as the degree
+ * order wants them (every endpoint of an arc that is not a self-loop,
+ * duplicates included), in one pass: into count[] (range entries, zeroed),
+ * self-loops marked in loops (when not NULL) and their number in
+ * *self_loops. Counting is per thread into private tables when they are
+ * small beside the edge list (no atomics; summed into count after), else
+ * atomic. *part gets the private tables, the caller's to free with
+ * free_parts: when the counting went by static slices (one thread, or
+ * private tables), *slices says how many and part[t] for 1 <= t < *slices
+ * holds slice t's own counts (part[0] is count itself), the array ending
+ * at the first NULL past part[0]; after atomic counting *slices is 0 and
+ * there are none. Returns 0 or -ENOMEM. */
+static int count_by_slice(const sf_edge_list *e, uint64_t range, uint32_t *count, uint64_t *loops,
+                          uint32_t ***part, int *slices, uint64_t *self_loops)
+{
+    int threads = omp_get_max_threads();
+    uint32_t **tables = calloc((size_t)threads + 1, sizeof *tables);
+    bool private = threads > 1 && (uint64_t)(threads - 1) * range <= e->count;
+    uint64_t loops_seen = 0;
+    int counted_slices = 0;
+    if (!tables)
+        return -ENOMEM;
+    *part = tables;
+    if (private) {
+        tables[0] = count;
+        for (int t = 1; t < threads; t++)
+            if (!(tables[t] = calloc(range, sizeof *tables[t])))
+                return -ENOMEM;
+    }
+    if (threads == 1) {
+        loops_seen = count_endpoints(e, false, 0, e->count, count, loops);
+        counted_slices = 1;
+    } else if (private) {
+#pragma omp parallel num_threads(threads) reduction(+ : loops_seen)
+        {
+            int t = omp_get_thread_num(), nt = omp_get_num_threads();
+            if (t == 0)
+                counted_slices = nt;
+            loops_seen += count_endpoints(e, false, e->count * t / nt,
+                                          e->count * (t + 1) / nt, tables[t], loops);
+        }
+#pragma omp parallel for schedule(static)
+        for (uint64_t id = 0; id < range; id++) {
+            uint32_t sum = count[id];
+            for (int t = 1; t < threads; t++)
+                sum += tables[t][id];
+            count[id] = sum;
+        }
+    } else {
+#pragma omp parallel num_threads(threads) reduction(+ : loops_seen)
+        {
+            int t = omp_get_thread_num(), nt = omp_get_num_threads();
+            loops_seen += count_endpoints(e, true, e->count * t / nt, e->count * (t + 1) / nt,
+                                          count, loops);
+        }
+    }
+    *slices = counted_slices;
+    *self_loops = loops_seen;
+    return 0;
+}
+
+/* Frees count_by_slice's private tables and the array of them. */
+static void free_parts(uint32_t ***part)
+{
+    for (int t = 1; *part && (*part)[t]; t++)
+        free((*part)[t]);
+    free(*part);
+    *part = NULL;
+}
+
 /* One pass over the edges both finds the vertices (an id is present when it
- * is an endpoint, or in the list's vertex set) and counts their degrees as
- * the degree order wants them (every endpoint of an arc that is not a
- * self-loop, duplicates included), so no later pass looks the arcs up for
- * them. Counting is per thread into private tables when they are small
- * beside the edge list (no atomics; summed after), else atomic. Then one
+ * is an endpoint, or in the list's vertex set) and counts their degrees
+ * (count_by_slice), so no later pass looks the arcs up for them. Then one
  * scan over the id range hands out dense ids in ascending original id:
  * table[id] becomes the dense id of a present id, and the degree of dense
  * id r goes to (*degree)[r] when degree is not NULL. With a degree, the
- * private (or single) counts by slice go to *slices too (slices->slices
- * stays 0 when the counting was atomic). */
+ * counts by slice go to *slices too (slices->slices stays 0 when the
+ * counting was atomic). */
 static int relabel_compact(const sf_edge_list *e, uint64_t max_id, uint32_t **dense_of,
                            uint64_t **original_ids, uint64_t *num_vertices, uint32_t **degree,
                            slice_degrees *slices)
@@ -136,52 +205,19 @@ static int relabel_compact(const sf_edge_list *e, uint64_t max_id, uint32_t **de
     int threads = omp_get_max_threads();
     uint32_t *map = calloc(range, sizeof *map);
     uint64_t *marked = calloc(words, sizeof *marked);
-    uint32_t **part = calloc((size_t)threads, sizeof *part);
+    uint32_t **part = NULL;
     uint64_t *block = calloc((size_t)threads + 1, sizeof *block);
     uint64_t *orig = NULL;
     uint32_t *deg = NULL;
-    bool private = false;
     uint64_t self_loops = 0;
-    int counted_slices = 0; /* threads that counted a static slice each; 0: atomic */
+    int counted_slices = 0; /* static slices counted; 0: atomic */
     if (slices)
         memset(slices, 0, sizeof *slices);
-    if (!map || !marked || !part || !block)
+    if (!map || !marked || !block)
         goto no_memory;
     sf_advise_huge(map, range * sizeof *map); /* looked up at random */
-    private = threads > 1 && (uint64_t)(threads - 1) * range <= e->count;
-    if (private) {
-        part[0] = map;
-        for (int t = 1; t < threads; t++)
-            if (!(part[t] = calloc(range, sizeof *part[t])))
-                goto no_memory;
-    }
-    if (threads == 1) {
-        self_loops = count_endpoints(e, false, 0, e->count, map, marked);
-        counted_slices = 1;
-    } else if (private) {
-#pragma omp parallel num_threads(threads) reduction(+ : self_loops)
-        {
-            int t = omp_get_thread_num(), nt = omp_get_num_threads();
-            if (t == 0)
-                counted_slices = nt;
-            self_loops += count_endpoints(e, false, e->count * t / nt, e->count * (t + 1) / nt,
-                                          part[t], marked);
-        }
-#pragma omp parallel for schedule(static)
-        for (uint64_t id = 0; id < range; id++) {
-            uint32_t sum = map[id];
-            for (int t = 1; t < threads; t++)
-                sum += part[t][id];
-            map[id] = sum;
-        }
-    } else {
-#pragma omp parallel num_threads(threads) reduction(+ : self_loops)
-        {
-            int t = omp_get_thread_num(), nt = omp_get_num_threads();
-            self_loops += count_endpoints(e, true, e->count * t / nt, e->count * (t + 1) / nt, map,
-                                          marked);
-        }
-    }
+    if (count_by_slice(e, range, map, marked, &part, &counted_slices, &self_loops))
+        goto no_memory;
     for (uint64_t i = 0; i < e->num_vertex_ids; i++)
         marked[e->vertex_ids[i] >> 6] |= (uint64_t)1 << (e->vertex_ids[i] & 63);
 
@@ -206,9 +242,7 @@ static int relabel_compact(const sf_edge_list *e, uint64_t max_id, uint32_t **de
     if (n > SF_MAX_VERTICES) {
         free(map);
         free(marked);
-        for (int t = 1; private && t < threads; t++)
-            free(part[t]);
-        free(part);
+        free_parts(&part);
         free(block);
         return -E2BIG;
     }
@@ -247,9 +281,7 @@ static int relabel_compact(const sf_edge_list *e, uint64_t max_id, uint32_t **de
         }
     }
 #undef PRESENT
-    for (int t = 1; private && t < threads; t++)
-        free(part[t]);
-    free(part);
+    free_parts(&part);
     free(block);
     free(marked);
     *dense_of = map;
@@ -263,15 +295,49 @@ static int relabel_compact(const sf_edge_list *e, uint64_t max_id, uint32_t **de
 no_memory:
     if (slices)
         slice_degrees_fini(slices);
-    for (int t = 1; part && private && t < threads; t++)
-        free(part[t]);
-    free(part);
+    free_parts(&part);
     free(block);
     free(marked);
     free(map);
     free(orig);
     free(deg);
     return -ENOMEM;
+}
+
+/* The same counts for a list whose ids are dense already (generators,
+ * .sg, .bin): ids are ranks, so count_by_slice's tables are the degrees
+ * and the slices' counts as they stand, handed over with no copy. */
+static int count_dense(const sf_edge_list *e, uint64_t n, uint32_t **degree,
+                       slice_degrees *slices)
+{
+    uint32_t *count = calloc(n, sizeof *count);
+    uint32_t **part = NULL;
+    int counted_slices = 0;
+    uint64_t self_loops = 0;
+    if (!count)
+        return -ENOMEM;
+    sf_advise_huge(count, n * sizeof *count); /* updated at random */
+    if (count_by_slice(e, n, count, NULL, &part, &counted_slices, &self_loops)) {
+        free_parts(&part);
+        free(count);
+        return -ENOMEM;
+    }
+    if (slices && counted_slices) {
+        /* of_slice[t], 1 <= t < slices, as slice_degrees_fini frees them
+         * (a smaller team than asked for leaves tables it never wrote) */
+        for (int t = counted_slices; part[t]; t++) {
+            free(part[t]);
+            part[t] = NULL;
+        }
+        part[0] = NULL; /* count: slice 0's are the rest of the degree */
+        slices->of_slice = part;
+        slices->slices = (uint64_t)counted_slices;
+        slices->self_loops = self_loops;
+    } else {
+        free_parts(&part);
+    }
+    *degree = count;
+    return 0;
 }
 
 /* LSD radix sort of 64-bit keys, ID_DIGIT_BITS a pass over the bits in
@@ -498,34 +564,6 @@ enum arc_kind {
     ARCS_TRANSPOSE, /* the arcs of built out-rows, reversed: in-rows */
 };
 
-typedef struct arc_source {
-    enum arc_kind kind;
-    uint64_t items;             /* edges of the list, or arcs of the rows */
-    bool symmetric;             /* each edge also gives its reverse arc */
-    const uint64_t *src64, *dst64;
-    const uint32_t *src32, *dst32; /* narrow edge list */
-    const uint32_t *map;
-    const id_index *index;
-    const double *weight;       /* one per item, or NULL */
-    bool release;               /* the scatter is the items' last reader: give their pages back */
-    const sf_eid *offsets;      /* ARCS_TRANSPOSE: the out-rows */
-    const sf_vid *neighbors;
-    sf_vid rows;
-    /* Symmetric sources may carry the relabelling's endpoint counts, by
-     * rank (dense id before the degree order): the arcs each slice gives
-     * each key, so the partition takes its counts from them instead of a
-     * pass over the arcs. Owned here; the partition frees them once read. */
-    uint32_t *degree;           /* per rank, all slices */
-    slice_degrees slices;
-    const uint32_t *key_of_rank; /* rank -> key (dense id, or spaced id) */
-    uint64_t ranks;
-    /* Spaced keys (below), when the source's ids are spaced, and each
-     * rank's spaced id (key_of_rank then; the map too for a generator's
-     * list): owned here. */
-    struct spaced_keys *spaced;
-    uint32_t *spaced_of;
-} arc_source;
-
 /* About 2^16 arcs a bucket on average, so a bucket's rows sort in L2; at
  * most 2^13 buckets (the scatter's fan-out); at most 2^16 vertices a bucket
  * (local indices are 16-bit). */
@@ -553,6 +591,36 @@ typedef struct partition {
     uint16_t *side;             /* local key indices when not packed */
     double *weights;            /* beside slots, or NULL */
 } partition;
+
+typedef struct arc_source {
+    enum arc_kind kind;
+    uint64_t items;             /* edges of the list, or arcs of the rows */
+    bool symmetric;             /* each edge also gives its reverse arc */
+    const uint64_t *src64, *dst64;
+    const uint32_t *src32, *dst32; /* narrow edge list */
+    const uint32_t *map;
+    const id_index *index;
+    const double *weight;       /* one per item, or NULL */
+    bool release;               /* the scatter is the items' last reader: give their pages back */
+    const sf_eid *offsets;      /* ARCS_TRANSPOSE: the out-rows */
+    const sf_vid *neighbors;
+    sf_vid rows;
+    /* Symmetric sources may carry the endpoint counts by slice
+     * (count_by_slice), by rank (dense id before the degree order): the
+     * arcs each slice gives each key, so the partition takes its counts
+     * from them instead of a pass over the arcs. Owned here; the partition
+     * frees them once read. */
+    uint32_t *degree;           /* per rank, all slices */
+    slice_degrees slices;
+    const uint32_t *key_of_rank; /* rank -> key (dense id, or spaced id) */
+    uint64_t ranks;
+    /* When the source's keys are spaced ids (space_keys): the partition's
+     * plan over them (spacing.spaced set; plan_keys takes it over) and each
+     * rank's spaced id (key_of_rank then; the map too for a generator's
+     * list). Owned here. */
+    partition spacing;
+    uint32_t *spaced_of;
+} arc_source;
 
 static unsigned bits_for(uint64_t x)
 {
@@ -591,46 +659,35 @@ static void plan_partition(partition *p, sf_vid n, uint64_t arcs)
  * do, so rows are sorted and deduplicated on them, and each neighbour
  * becomes dense again as it is written (first_key[id >> shift] + the index
  * bits: a table of a few KiB). */
-typedef struct spaced_keys {
-    unsigned shift;
-    unsigned vertex_bits;       /* of the spaced ids of keys with arcs: the other ends */
-    uint64_t buckets;
-    sf_vid *first_key;          /* as in the partition, which takes it over */
-} spaced_keys;
-
 #define SPACED_BUCKET_ARCS ((uint64_t)1 << BUCKET_ARCS_BITS)
+/* twice the packed plan's widest fan-out */
+#define MAX_SPACED_BUCKETS ((uint64_t)2 << MAX_PACKED_FANOUT_BITS)
 
-static void spaced_keys_destroy(spaced_keys **sk)
+/* Spaced ids for the n keys of a symmetric source with arcs * 2 arcs in
+ * all, the key of rank r having degree[r] arcs and dense id new_of[r]. On
+ * success *spaced_of gets each rank's spaced id and *layout the partition's
+ * plan over them (spaced set; its first_key, like *spaced_of, the
+ * caller's). Where spaced ids would not fit the id range or the packed
+ * slots, or would need more than MAX_SPACED_BUCKETS buckets, nothing is
+ * made: *spaced_of stays NULL. Returns 0 or -ENOMEM. */
+static int space_keys(uint64_t n, uint64_t arcs, const uint32_t *degree, const uint32_t *new_of,
+                      partition *layout, uint32_t **spaced_of)
 {
-    if (*sk)
-        free((*sk)->first_key);
-    free(*sk);
-    *sk = NULL;
-}
-
-/* Spaced ids for n keys whose arcs are degree[r] for the key of rank r,
- * dense_of[r]: on success *spaced gets dense id -> spaced id and *out the
- * layout (both the caller's). Returns 0, 1 when spaced ids would not fit
- * the id range or the packed slots, or would need more than 2 << 14
- * buckets, twice the packed plan's widest fan-out (nothing is made then),
- * or -ENOMEM. */
-static int space_keys(uint64_t n, uint64_t arcs, const uint32_t *degree, const uint32_t *dense_of,
-                      spaced_keys **out, uint32_t **spaced)
-{
-    partition plan;
+    partition plan = {0};
     plan_partition(&plan, (sf_vid)n, arcs);
     const uint64_t full = (uint64_t)1 << plan.shift;
     uint64_t aim = arcs >> MAX_FANOUT_BITS > SPACED_BUCKET_ARCS ? arcs >> MAX_FANOUT_BITS
                                                                  : SPACED_BUCKET_ARCS;
     uint32_t *at = malloc(n * sizeof *at); /* by dense id: arcs, then spaced id */
-    spaced_keys *sk = calloc(1, sizeof *sk);
-    uint32_t *first_key = NULL;
+    sf_vid *first_key = malloc((MAX_SPACED_BUCKETS + 1) * sizeof *first_key);
+    uint32_t *of_rank = NULL;
     int rc = -ENOMEM;
-    if (!at || !sk)
+    *spaced_of = NULL;
+    if (!at || !first_key)
         goto out;
 #pragma omp parallel for schedule(static)
     for (uint64_t r = 0; r < n; r++)
-        at[dense_of[r]] = degree[r];
+        at[new_of[r]] = degree[r];
     /* a bucket takes the next key while it has room and the arcs stay
      * within the aim, or when it is empty; degrees descend, so the buckets
      * grow from single hubs to full blocks */
@@ -642,6 +699,10 @@ static int space_keys(uint64_t n, uint64_t arcs, const uint32_t *degree, const u
             keys = 0;
             bucket_arcs = 0;
         }
+        if (bucket == MAX_SPACED_BUCKETS)
+            break;
+        if (keys == 0)
+            first_key[bucket] = (sf_vid)v;
         uint64_t spaced = bucket << plan.shift | keys;
         at[v] = (uint32_t)spaced;
         keys++;
@@ -654,59 +715,47 @@ static int space_keys(uint64_t n, uint64_t arcs, const uint32_t *degree, const u
      * last keys, give the spacing its room in the packed slot. */
     uint64_t buckets = bucket + 1;
     unsigned id_bits = bits_for(last_other);
-    if (last_other == UINT64_MAX || buckets << plan.shift > SF_MAX_VERTICES ||
-        (plan.packed && id_bits + plan.shift > 32) ||
-        buckets > (uint64_t)2 << MAX_PACKED_FANOUT_BITS) {
-        rc = 1;
-        goto out;
-    }
-    first_key = malloc((buckets + 1) * sizeof *first_key);
-    if (!first_key)
+    rc = 0;
+    if (last_other == UINT64_MAX || buckets > MAX_SPACED_BUCKETS ||
+        buckets << plan.shift > SF_MAX_VERTICES || (plan.packed && id_bits + plan.shift > 32))
+        goto out; /* declined */
+    first_key[buckets] = (sf_vid)n;
+    rc = -ENOMEM;
+    if (!(of_rank = malloc(n * sizeof *of_rank)))
         goto out;
 #pragma omp parallel for schedule(static)
-    for (uint64_t v = 0; v < n; v++)
-        if ((at[v] & (full - 1)) == 0)
-            first_key[at[v] >> plan.shift] = (uint32_t)v;
-    first_key[buckets] = (uint32_t)n;
-    sk->shift = plan.shift;
-    sk->vertex_bits = id_bits;
-    sk->buckets = buckets;
-    sk->first_key = first_key;
-    *out = sk;
-    *spaced = at;
-    sk = NULL;
+    for (uint64_t r = 0; r < n; r++)
+        of_rank[r] = at[new_of[r]];
+    plan.buckets = buckets;
+    plan.vertex_bits = id_bits;
+    plan.first_key = first_key;
+    plan.spaced = true;
+    *layout = plan;
+    *spaced_of = of_rank;
     first_key = NULL;
-    at = NULL;
     rc = 0;
 out:
     free(at);
-    free(sk);
     free(first_key);
     return rc;
 }
 
-/* The partition of a source's keys: spaced (taking the source's layout
+/* The partition of a source's keys: spaced (taking the source's plan
  * over) or blocks of dense ids. */
 static int plan_keys(partition *p, arc_source *a, sf_vid n, uint64_t arcs)
 {
-    if (!a->spaced) {
-        plan_partition(p, n, arcs);
-        p->first_key = malloc((p->buckets + 1) * sizeof *p->first_key);
-        if (!p->first_key)
-            return -ENOMEM;
-        for (uint64_t b = 0; b < p->buckets; b++)
-            p->first_key[b] = (sf_vid)(b << p->shift);
-        p->first_key[p->buckets] = n;
+    if (a->spacing.spaced) {
+        *p = a->spacing;
+        memset(&a->spacing, 0, sizeof a->spacing);
         return 0;
     }
-    plan_partition(p, n, arcs); /* the packing; the shift is the layout's */
-    p->shift = a->spaced->shift;
-    p->buckets = a->spaced->buckets;
-    p->vertex_bits = a->spaced->vertex_bits;
-    p->first_key = a->spaced->first_key;
-    p->spaced = true;
-    a->spaced->first_key = NULL;
-    spaced_keys_destroy(&a->spaced);
+    plan_partition(p, n, arcs);
+    p->first_key = malloc((p->buckets + 1) * sizeof *p->first_key);
+    if (!p->first_key)
+        return -ENOMEM;
+    for (uint64_t b = 0; b < p->buckets; b++)
+        p->first_key[b] = (sf_vid)(b << p->shift);
+    p->first_key[p->buckets] = n;
     return 0;
 }
 
@@ -1078,7 +1127,7 @@ out:
     return rc;
 }
 
-/* Per slice and bucket counts from the relabelling's endpoint counts: each
+/* Per slice and bucket counts from the endpoint counts by slice: each
  * edge (s, d) that is not a loop gives one arc keyed s and one keyed d, so
  * slice t gives a key's bucket as many arcs as it counted endpoints of that
  * key. The same counts as visiting the arcs, from one pass over the ranks. */
@@ -1102,6 +1151,7 @@ static void drop_degrees(arc_source *a)
     free(a->degree);
     a->degree = NULL;
     slice_degrees_fini(&a->slices);
+    a->key_of_rank = NULL;
     if (a->spaced_of && a->map != a->spaced_of) { /* only the counts read it */
         free(a->spaced_of);
         a->spaced_of = NULL;
@@ -1593,18 +1643,19 @@ static int build_in(sf_graph *g)
 
 static void drop_spacing(arc_source *a)
 {
-    spaced_keys_destroy(&a->spaced);
+    partition_fini(&a->spacing);
     free(a->spaced_of);
     a->spaced_of = NULL;
 }
 
 /* Degree order (engine/order.h): counts every endpoint through the same id
  * mapping the build will use (unless `degree` holds the counts already: the
- * compact relabelling makes them; they stay the caller's), orders the
- * dense ids by descending degree, and makes the arc source produce the new
- * ids directly (for a symmetric source, spaced ids: a->spaced and
- * a->spaced_of are made here), so the build itself costs nothing more.
- * Returns new_of (rank -> new dense id) in *new_of. */
+ * compact relabelling and count_dense make them; they stay the caller's),
+ * orders the dense ids by descending degree, and makes the arc source
+ * produce the new ids directly (for a symmetric source, spaced ids:
+ * a->spacing and a->spaced_of are made here), so the build itself costs
+ * nothing more; a->key_of_rank is each rank's key then. Returns new_of
+ * (rank -> new dense id) in *new_of, the caller's. */
 static int order_by_degree(arc_source *a, uint32_t *dense_of, uint64_t map_range, id_index *index,
                            uint64_t n, const uint32_t *counted, uint32_t **new_of)
 {
@@ -1625,26 +1676,18 @@ static int order_by_degree(arc_source *a, uint32_t *dense_of, uint64_t map_range
     }
     int rc = sf_order_by_degree(n, counted, new_of);
     /* a symmetric source's degrees are the arcs of each key: space them */
-    uint32_t *spaced = NULL; /* by dense id */
     if (rc == 0 && a->symmetric) {
-        rc = space_keys(n, 2 * a->items, counted, *new_of, &a->spaced, &spaced);
-        if (rc == 1)
-            rc = 0;
+        rc = space_keys(n, 2 * a->items, counted, *new_of, &a->spacing, &a->spaced_of);
+        if (rc) {
+            free(*new_of);
+            *new_of = NULL;
+        }
     }
     free(degree);
-    if (rc == 0 && spaced) {
-        a->spaced_of = malloc(n * sizeof *a->spaced_of);
-        if (a->spaced_of) {
-#pragma omp parallel for schedule(static)
-            for (uint64_t r = 0; r < n; r++)
-                a->spaced_of[r] = spaced[(*new_of)[r]];
-        }
-        rc = a->spaced_of ? 0 : -ENOMEM;
-    }
-    free(spaced);
     if (rc)
         return rc;
     const uint32_t *order = a->spaced_of ? a->spaced_of : *new_of;
+    a->key_of_rank = order;
     switch (a->kind) {
     case ARCS_DENSE64:
     case ARCS_DENSE32:
@@ -1698,6 +1741,12 @@ int sf_graph_build(const sf_edge_list *e, const sf_build_options *opt, const cha
     if (n) {
         if (n > SF_MAX_VERTICES)
             goto too_many;
+        /* ids are dense already: only the degree order's counts to make */
+        if (!opt->original_order && n > 1) {
+            rc = count_dense(e, n, &degree, directed ? NULL : &slices);
+            if (rc)
+                goto fail;
+        }
     } else {
         uint64_t max_id = 0;
         if (e->narrow) {
@@ -1763,7 +1812,6 @@ int sf_graph_build(const sf_edge_list *e, const sf_build_options *opt, const cha
             /* the partition's counts, by rank: moved into the source */
             a.degree = degree;
             a.slices = slices;
-            a.key_of_rank = a.spaced_of ? a.spaced_of : new_of;
             a.ranks = n;
             memset(&slices, 0, sizeof slices);
         } else {

@@ -617,6 +617,43 @@ Test(convert, info_on_the_ldbc_example, .timeout = 30)
     expect_line(out, "load:            ");
 }
 
+/* info's estimate of a .mtx samples its entry lines alone: the banner,
+ * the comments and the size line (three columns) are neither arcs nor a
+ * weight column. Entry lines are 6 bytes here, so the estimate is the
+ * file's bytes / 6 arcs (counting the first file's size line would give
+ * bytes * 5 / 34), 8 bytes each in a narrow list, 8 more with weights
+ * (counting a size line's three columns would add them to the first),
+ * beside the text. */
+Test(convert, info_estimates_a_mtx_from_its_entries_alone, .timeout = 30)
+{
+    static const struct {
+        const char *text;
+        uint64_t bytes_per_arc;
+    } files[] = {
+        {"%%MatrixMarket matrix coordinate pattern general\n% a comment\n\n"
+         "  40 40 4\n10 20\n\n20 30\n30 10\n10 40\n", 8},
+        {"%%MatrixMarket matrix coordinate real symmetric\n"
+         "4 4 3\n1 2 3\n2 3 5\n4 1 7\n", 16},
+    };
+    for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
+        char *path = write_text(f ? "w.mtx" : "p.mtx", files[f].text);
+        char args[1100], out[8192];
+        snprintf(args, sizeof args, "info %s --json --threads 2", path);
+        cr_assert_eq(run_cli(args, out, sizeof out, NULL, 0), 0, "%s", out);
+        const char *at = strstr(out, "\"estimate\": ");
+        cr_assert_not_null(at, "%s", out);
+        uint64_t arcs, input_bytes, peak_bytes;
+        cr_assert_eq(sscanf(at, "\"estimate\": {\"counted\": false, \"vertices\": 0, \"arcs\": %"
+                            SCNu64 ", \"input_bytes\": %" SCNu64 ", \"peak_bytes\": %" SCNu64,
+                            &arcs, &input_bytes, &peak_bytes), 3, "%s", at);
+        uint64_t size = strlen(files[f].text);
+        cr_assert_eq(input_bytes, size);
+        cr_assert_eq(arcs, size / 6, "%s", at);
+        cr_assert_eq(peak_bytes, size + arcs * files[f].bytes_per_arc, "%s", at);
+        free(path);
+    }
+}
+
 Test(convert, info_on_facebook_from_text_and_from_a_snapshot, .timeout = 60)
 {
     char path[1024], args[4096], out[8192];
