@@ -38,6 +38,7 @@
 #include "io/text_edges.h"
 #include "io/text_reader.h"
 #include "tests/scratch.h"
+#include "tests/o_direct.h"
 
 /* ---- fixtures and helpers ---- */
 
@@ -472,7 +473,9 @@ static uint64_t arc_dst(const sf_edge_list *l, uint64_t i)
 }
 
 /* How a window round hands the text to the reader. */
-enum window_source { AS_FILE, AS_GZIP, AS_PIPE };
+/* AS_DIRECT: a file read with SF_O_DIRECT=1, its pages dropped from the
+ * page cache first. */
+enum window_source { AS_FILE, AS_GZIP, AS_PIPE, AS_DIRECT };
 
 /* A child process that writes text into a new FIFO and exits; the FIFO's
  * path is returned (the reader opens it like a file). */
@@ -505,6 +508,11 @@ static void window_round(size_t lines, bool weighted, unsigned error_rate, uint6
     char *path = source == AS_GZIP   ? write_gz("w.el.gz", text, len)
                  : source == AS_PIPE ? write_fifo("w.fifo", text, len)
                                      : write_file("w.el", text, len);
+    bool direct = source == AS_DIRECT && takes_o_direct(tmp_dir);
+    if (source == AS_DIRECT) {
+        drop_cached_pages(path);
+        setenv("SF_O_DIRECT", "1", 1);
+    }
     sf_edge_list expected, got;
     sf_error err = {{0}};
     uint64_t bad_line = reference_parse_strict(text, len, &expected);
@@ -512,6 +520,7 @@ static void window_round(size_t lines, bool weighted, unsigned error_rate, uint6
     sf_edge_list_init(&got);
     got.narrow = narrow;
     int rc = sf_read_text_edges_in(path, window, &got, &err);
+    unsetenv("SF_O_DIRECT");
     if (bad_line) {
         char prefix[128];
         snprintf(prefix, sizeof prefix, "%s:%" PRIu64 ": ", path, bad_line);
@@ -537,6 +546,10 @@ static void window_round(size_t lines, bool weighted, unsigned error_rate, uint6
             if (weighted)
                 cr_assert_eq(got.weight[i], expected.weight[i], "seed %" PRIu64, seed);
         }
+        /* read past the page cache: it holds none of the file's pages */
+        if (direct)
+            cr_assert_eq(cached_pages(path, 0, UINT64_MAX), 0,
+                         "seed %" PRIu64 ": the O_DIRECT read went through the page cache", seed);
     }
     sf_edge_list_fini(&expected);
     sf_edge_list_fini(&got);
@@ -561,19 +574,67 @@ Test(io, windowed_reader_matches_reference, .init = make_tmp_dir, .fini = remove
         window_round(60000, seed % 2, seed % 3 ? 0 : 5, seed, 200000, 3, seed % 4 < 2, AS_FILE);
 }
 
-/* The same read with O_DIRECT (SF_O_DIRECT=1): every read lands on an
- * aligned byte behind the carried partial line, so windows of every size
- * around the alignment, and lines cut anywhere, give the same arcs. (Where
- * the file system refuses O_DIRECT the reads stay buffered.) */
-Test(io, windowed_reader_matches_reference_o_direct, .init = make_tmp_dir,
-     .fini = remove_tmp_dir)
+static void tmp_dir_and_stderr(void)
+{
+    make_tmp_dir();
+    cr_redirect_stderr();
+}
+
+/* SF_O_DIRECT=1 over files of 1..3000 lines, read by windows of sizes
+ * around the alignment, lines cut anywhere, bad lines among them. */
+static void o_direct_rounds(uint64_t rounds)
 {
     static const size_t windows[] = {1, 4095, 4096, 4097, 70000, 1 << 20};
-    setenv("SF_O_DIRECT", "1", 1);
-    for (uint64_t seed = 1; seed <= 60; seed++)
+    for (uint64_t seed = 1; seed <= rounds; seed++)
         window_round(1 + seed * 37 % 3000, seed % 2, seed % 3 ? 0 : 2000, seed * 7919,
-                     windows[seed % 6], 1 + (int)(seed % 3), seed % 4 < 2, AS_FILE);
-    unsetenv("SF_O_DIRECT");
+                     windows[seed % 6], 1 + (int)(seed % 3), seed % 4 < 2, AS_DIRECT);
+}
+
+/* The same read with O_DIRECT (SF_O_DIRECT=1): every read lands on an
+ * aligned byte behind the carried partial line, so windows of every size
+ * around the alignment, and lines cut anywhere, give the same arcs. Where
+ * the file system takes O_DIRECT, the read went past the page cache (the
+ * file's pages, dropped before, are still not in it) and nothing is
+ * printed; where it refuses, the documented notice is printed once. */
+Test(io, windowed_reader_matches_reference_o_direct, .init = tmp_dir_and_stderr,
+     .fini = remove_tmp_dir)
+{
+    bool direct = takes_o_direct(tmp_dir);
+    o_direct_rounds(60);
+    char *first = tmp_path("w.el");
+    expect_o_direct_notice(direct, first);
+    free(first);
+}
+
+/* Makes open(2) with O_DIRECT fail with EINVAL in this process, as a file
+ * system without O_DIRECT does (tmpfs before Linux 6.6). Criterion runs
+ * each test in its own process. */
+static void refuse_o_direct(void)
+{
+    struct sock_filter filter[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_openat, 0, 3),
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[2])),
+        BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, O_DIRECT, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EINVAL),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    };
+    struct sock_fprog prog = {.len = sizeof filter / sizeof filter[0], .filter = filter};
+    cr_assert_eq(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), 0);
+    cr_assert_eq(prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog), 0, "%s", strerror(errno));
+}
+
+/* Where O_DIRECT is refused the reads go through the page cache, give the
+ * same arcs, and one line says so, once for the process. */
+Test(io, o_direct_refused_reads_buffered_with_one_notice, .init = tmp_dir_and_stderr,
+     .fini = remove_tmp_dir)
+{
+    refuse_o_direct();
+    cr_assert_not(takes_o_direct(tmp_dir), "the filter refuses O_DIRECT");
+    o_direct_rounds(12);
+    char *first = tmp_path("w.el");
+    expect_o_direct_notice(false, first);
+    free(first);
 }
 
 /* The same through zlib and through a pipe: the windows are the inflated
@@ -1185,12 +1246,6 @@ static void refuse_io_uring(void)
     struct sock_fprog prog = {.len = sizeof filter / sizeof filter[0], .filter = filter};
     cr_assert_eq(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), 0);
     cr_assert_eq(prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog), 0, "%s", strerror(errno));
-}
-
-static void tmp_dir_and_stderr(void)
-{
-    make_tmp_dir();
-    cr_redirect_stderr();
 }
 
 Test(io, falls_back_to_pread_with_one_notice, .init = tmp_dir_and_stderr,
