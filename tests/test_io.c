@@ -606,9 +606,17 @@ Test(io, windowed_reader_matches_reference_o_direct, .init = tmp_dir_and_stderr,
     free(first);
 }
 
+/* Installs the seccomp filter[0..len) in this process, for good: Criterion
+ * runs each test in its own process. */
+static void install_seccomp(struct sock_filter *filter, size_t len)
+{
+    struct sock_fprog prog = {.len = (unsigned short)len, .filter = filter};
+    cr_assert_eq(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), 0);
+    cr_assert_eq(prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog), 0, "%s", strerror(errno));
+}
+
 /* Makes open(2) with O_DIRECT fail with EINVAL in this process, as a file
- * system without O_DIRECT does (tmpfs before Linux 6.6). Criterion runs
- * each test in its own process. */
+ * system without O_DIRECT does (tmpfs before Linux 6.6). */
 static void refuse_o_direct(void)
 {
     struct sock_filter filter[] = {
@@ -619,9 +627,7 @@ static void refuse_o_direct(void)
         BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EINVAL),
         BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
     };
-    struct sock_fprog prog = {.len = sizeof filter / sizeof filter[0], .filter = filter};
-    cr_assert_eq(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), 0);
-    cr_assert_eq(prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog), 0, "%s", strerror(errno));
+    install_seccomp(filter, sizeof filter / sizeof filter[0]);
 }
 
 /* Where O_DIRECT is refused the reads go through the page cache, give the
@@ -1408,7 +1414,7 @@ Test(io, gzip_member_boundary_at_the_end_of_a_compressed_read, .init = make_tmp_
 }
 
 /* Makes io_uring_setup fail with ENOSYS in this process, as a seccomp
- * profile in a container does. Criterion runs each test in its own process. */
+ * profile in a container does. */
 static void refuse_io_uring(void)
 {
     struct sock_filter filter[] = {
@@ -1417,9 +1423,7 @@ static void refuse_io_uring(void)
         BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
         BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
     };
-    struct sock_fprog prog = {.len = sizeof filter / sizeof filter[0], .filter = filter};
-    cr_assert_eq(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), 0);
-    cr_assert_eq(prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog), 0, "%s", strerror(errno));
+    install_seccomp(filter, sizeof filter / sizeof filter[0]);
 }
 
 Test(io, falls_back_to_pread_with_one_notice, .init = tmp_dir_and_stderr,
