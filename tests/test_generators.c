@@ -2,7 +2,8 @@
  * sizes and id ranges, spec parsing, the vertex permutation being a
  * bijection, and the Kronecker distribution checked against a slow
  * per-level reference sampler kept here (one uniform double per level,
- * as the Graph500 reference code draws them). */
+ * as the Graph500 reference code draws them); a part of a scale-32 graph,
+ * as a rank makes it. */
 #include "datasets/generators.h"
 
 #include <criterion/criterion.h>

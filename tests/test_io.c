@@ -1,4 +1,5 @@
-/* Tests for graph input: the file reader (plain, gzip, errors), the text
+/* Tests for graph input: the file reader (plain, gzip and its members,
+ * O_DIRECT and its refusal, errors), the text
  * edge list parser (syntax, errors with file:line, order and line numbers
  * at several thread counts, a differential check against a slow sscanf
  * reference), LDBC graphs and SNAP files from ../shared/datasets, and the

@@ -6,8 +6,10 @@
  * their line numbers), plain .mtx files too after the header every rank
  * reads (faults keep their lines and messages), .sfg snapshots by rows and
  * .bin files by records; a binary built without MPI refuses to run as
- * several ranks; a rank that dies ends the job instead of hanging. The distributed path at one rank
- * (SF_DIST=1, no mpirun) runs even where MPI is absent.
+ * several ranks; a rank that dies ends the job instead of hanging;
+ * SF_TRACE_LOAD prints every rank's load phases, each naming its rank. The
+ * distributed path at one rank (SF_DIST=1, no mpirun) runs even where MPI
+ * is absent.
  *
  * Ranks are oversubscribed on a small machine (--oversubscribe), so these
  * say nothing about speed. Skipped, with the reason, when mpirun is missing
