@@ -70,6 +70,7 @@ static int read_text_part(const char *path, bool need_weights, sf_edge_list *out
 {
     char *text = NULL;
     size_t len = 0;
+    sf_trace_phase("open");
     int rc = sf_file_read_part(path, sf_dist_rank(), sf_dist_size(), &text, &len, err);
     if ((rc = sf_dist_agree(rc, err)))
         return rc;
@@ -95,7 +96,9 @@ static int read_text_part(const char *path, bool need_weights, sf_edge_list *out
     else if (need_weights && decided == 2)
         rc = sf_error_set(err, SF_EINPUT,
                           "%s: a .wel file needs 3 columns (src dst weight), found 2", path);
-    return sf_dist_agree(rc, err);
+    rc = sf_dist_agree(rc, err);
+    sf_trace_phase("read+parse");
+    return rc;
 }
 
 /* An LDBC graph: this rank's part of NAME.e and of NAME.v, and the
@@ -312,6 +315,7 @@ static int read_snapshot_part(const char *path, const sf_load_options *load, sf_
 static int read_mtx_part(const char *path, sf_edge_list *out, sf_error *err)
 {
     sf_mtx_header h;
+    sf_trace_phase("open");
     int rc = sf_mtx_read_file_header(path, &h, err);
     if ((rc = sf_dist_agree(rc, err)))
         return rc;
@@ -334,6 +338,7 @@ static int read_mtx_part(const char *path, sf_edge_list *out, sf_error *err)
     share.total = sums[0];
     share.open_end = sums[1] != 0;
     rc = sf_dist_agree(sf_mtx_finish_share(path, &h, &share, out, err), err);
+    sf_trace_phase("read+parse");
 done:
     free(text);
     return rc;

@@ -138,11 +138,10 @@ int sf_dist_init(int *argc, char ***argv, sf_error *err)
     return 0;
 }
 
-void sf_dist_quiet_other_ranks(void)
+/* Sends this rank's stdout and stderr to /dev/null, keeping the original
+ * stderr as dist.stderr_fd. */
+static void silence(void)
 {
-    const char *verbose = getenv("SF_DIST_VERBOSE");
-    if (dist.rank == 0 || (verbose && strcmp(verbose, "1") == 0))
-        return;
     int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
     int saved = dup(2);
     if (null < 0 || saved < 0)
@@ -153,6 +152,16 @@ void sf_dist_quiet_other_ranks(void)
     dup2(null, 1);
     dup2(null, 2);
     close(null);
+}
+
+void sf_dist_quiet_other_ranks(void)
+{
+    const char *verbose = getenv("SF_DIST_VERBOSE");
+    if (dist.rank != 0 && !(verbose && strcmp(verbose, "1") == 0))
+        silence();
+    /* every rank's load phases, for comparing ranks */
+    if (dist.active)
+        sf_trace_phase_rank(dist.rank, dist.stderr_fd);
 }
 
 void sf_dist_finalize(void)

@@ -42,8 +42,10 @@ int sf_dist_init(int *argc, char ***argv, sf_error *err);
 
 /* Ranks other than 0 send their stdout and stderr to /dev/null, so that a
  * message every rank would print (a usage error, a warning) appears once;
- * their fatal messages (sf_dist_abort) still reach the original stderr.
- * SF_DIST_VERBOSE=1 keeps every rank's output. A no-op on rank 0. */
+ * their fatal messages (sf_dist_abort) and the load phases SF_TRACE_LOAD
+ * prints, each line naming its rank (sf_trace_phase_rank, on every rank of
+ * the distributed path), still reach the original stderr. SF_DIST_VERBOSE=1
+ * keeps every rank's output. */
 void sf_dist_quiet_other_ranks(void);
 
 /* Ends MPI (when it was started); a no-op otherwise. */

@@ -657,6 +657,7 @@ int sf_dist_graph_build(sf_edge_list *part, const sf_dist_build_options *opt, co
         if (relabel(part, src, dst, &names, ranks))
             sf_dist_abort(1, "out of memory relabelling vertex ids");
         n = names.n;
+        sf_trace_phase("relabel");
     }
     /* weights: every rank's arcs have them, or none do */
     double *weight = part->weight;
@@ -686,23 +687,28 @@ int sf_dist_graph_build(sf_edge_list *part, const sf_dist_build_options *opt, co
         free(names.slice);
         names.slice = NULL;
     }
+    sf_trace_phase("cut");
 
     /* in-arcs: (dst, src) to the owner of dst; undirected, both ways */
     uint64_t loops = 0, dups = 0, in_arcs = 0, out_arcs = 0;
     double *key_w = NULL, *in_w = NULL, *out_w = NULL;
     uint64_t got = route(g, dst, src, weight, m, undirected, &keys, &key_w, &loops);
+    sf_trace_phase("route");
     sf_vid *in_nbrs = NULL, *out_nbrs = NULL;
     if (build_rows(keys, key_w, got, g->begin, g->end, &g->in_rows, &in_nbrs, &in_w, &in_arcs,
                    &dups))
         sf_dist_abort(1, "out of memory building rows");
+    sf_trace_phase("rows");
     if (!undirected) {
         /* out-arcs: (src, dst) to the owner of src */
         uint64_t more_loops;
         got = route(g, src, dst, weight, m, false, &keys, &key_w, &more_loops);
+        sf_trace_phase("route");
         uint64_t out_dups = 0;
         if (build_rows(keys, key_w, got, g->begin, g->end, &g->out_rows, &out_nbrs, &out_w,
                        &out_arcs, &out_dups))
             sf_dist_abort(1, "out of memory building rows");
+        sf_trace_phase("rows");
     }
     free(src);
     free(dst);
@@ -715,6 +721,7 @@ int sf_dist_graph_build(sf_edge_list *part, const sf_dist_build_options *opt, co
         set_view(g, !undirected, in_nbrs, out_nbrs, in_w, out_w, in_arcs);
         if (order_by_degree(g, &in_nbrs, &out_nbrs, &in_w, &out_w))
             sf_dist_abort(1, "out of memory ordering vertices by degree");
+        sf_trace_phase("order");
     }
     g->num_arcs = in_arcs;
     sf_dist_sum_u64(&g->num_arcs, 1);

@@ -104,6 +104,16 @@ double sf_now(void)
     return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
+/* Set by sf_trace_phase_rank: the rank lines name (-1: none) and where they
+ * go. */
+static int trace_rank = -1, trace_fd = 2;
+
+void sf_trace_phase_rank(int rank, int fd)
+{
+    trace_rank = rank;
+    trace_fd = fd;
+}
+
 void sf_trace_phase(const char *phase)
 {
     static int enabled = -1;
@@ -118,7 +128,12 @@ void sf_trace_phase(const char *phase)
     struct rusage ru;
     long faults = getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_minflt + ru.ru_majflt : 0;
     double now = sf_now(), cpu = ts.tv_sec + ts.tv_nsec * 1e-9;
-    fprintf(stderr, "load phase %-12s %.3f s %.3f cpu-s %ld faults\n", phase,
+    char rank[32] = "";
+    if (trace_rank >= 0)
+        snprintf(rank, sizeof rank, "rank %d ", trace_rank);
+    /* one write a line (dprintf's), so that the lines of ranks that share a
+     * terminal stay whole */
+    dprintf(trace_fd, "load phase %s%-12s %.3f s %.3f cpu-s %ld faults\n", rank, phase,
             last ? now - last : 0.0, last ? cpu - last_cpu : 0.0, last ? faults - last_faults : 0);
     last = now;
     last_cpu = cpu;

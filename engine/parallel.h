@@ -42,4 +42,9 @@ double sf_now(void);
  * mark their phases, for whoever tunes them. */
 void sf_trace_phase(const char *phase);
 
+/* From now on sf_trace_phase's lines name `rank` ("load phase rank R
+ * PHASE ...") and go to file descriptor fd instead of stderr: each MPI
+ * rank's own, which stays open when the rank's stderr is silenced. */
+void sf_trace_phase_rank(int rank, int fd);
+
 #endif

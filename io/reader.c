@@ -43,6 +43,19 @@ static void note_uring_refused(int errnum)
                 strerror(errnum));
 }
 
+/* Set once a file system has refused O_DIRECT; the notice is printed by
+ * whoever sets it first. */
+static int direct_refused;
+
+int sf_file_open_direct(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_DIRECT);
+    if (fd < 0 && errno == EINVAL && __atomic_exchange_n(&direct_refused, 1, __ATOMIC_ACQ_REL) == 0)
+        fprintf(stderr, "shardflow: %s: the file system refuses O_DIRECT, reading through the "
+                "page cache\n", path);
+    return fd;
+}
+
 int sf_file_error(sf_error *err, const char *path, int errnum)
 {
     if (errnum == ENOMEM)
@@ -472,7 +485,7 @@ int sf_file_read_ranges(const char *path, const sf_file_range *ranges, size_t co
     range_read r = {.on_block = on_block, .arg = arg, .fd = -1};
     int rc = 0;
     if (flags & SF_READ_DIRECT) {
-        r.fd = open(path, O_RDONLY | O_CLOEXEC | O_DIRECT);
+        r.fd = sf_file_open_direct(path);
         r.direct = r.fd >= 0;
     }
     if (r.fd < 0)

@@ -60,7 +60,8 @@ enum {
     /* Read with O_DIRECT (no page-cache copy): every offset and buffer must
      * be SF_FILE_DIRECT_ALIGN-aligned, and every buffer and the file must
      * extend to the range's end rounded up to it. Where the file system
-     * refuses O_DIRECT the read is buffered, silently. */
+     * refuses O_DIRECT the read is buffered (sf_file_open_direct's
+     * notice). */
     SF_READ_DIRECT = 1,
 };
 
@@ -88,6 +89,13 @@ int sf_file_read_ranges(const char *path, const sf_file_range *ranges, size_t co
  * sf_file_read_ranges'. */
 int sf_fd_read_here(int fd, const char *path, uint64_t offset, void *buf, size_t len,
                     unsigned flags, sf_error *err);
+
+/* Opens the regular file PATH read-only with O_DIRECT; returns the fd, or
+ * -1 with errno set. Where the file system refuses O_DIRECT (EINVAL) the
+ * first refusal in the process prints one line on stderr, "shardflow:
+ * PATH: the file system refuses O_DIRECT, reading through the page cache",
+ * and the caller opens the file without it. */
+int sf_file_open_direct(const char *path);
 
 /* The error for errno value errnum on PATH: "PATH: strerror", -ENOMEM when
  * out of memory, else SF_EINPUT. Returns that code. */

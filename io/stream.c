@@ -6,7 +6,6 @@
  * parsing overlap instead of taking turns. The thread is not an OpenMP
  * worker and touches only the buffer it was given; the two meet under one
  * mutex, once a window. */
-#define _GNU_SOURCE /* O_DIRECT */
 #include "io/stream.h"
 
 #include <errno.h>
@@ -271,7 +270,7 @@ int sf_file_stream_create(const char *path, size_t window, sf_file_stream **out,
     s->size_hint = s->source == SOURCE_GZIP ? sf_gzip_size_hint(s->fd, s->raw_size) : s->raw_size;
     if (s->source == SOURCE_FILE && sf_env_flag("SF_O_DIRECT")) {
         /* where the file system refuses O_DIRECT the reads stay buffered */
-        int fd = open(path, O_RDONLY | O_CLOEXEC | O_DIRECT);
+        int fd = sf_file_open_direct(path);
         if (fd >= 0) {
             close(s->fd);
             s->fd = fd;

@@ -440,6 +440,217 @@ Test(convert, snapshot_arcs_narrow_when_ids_fit, .timeout = 30)
     }
 }
 
+/* ---- ids at the edge of 32 bits ---- */
+
+/* The arcs a graph built from `in` must hold, worked out here: self-loops
+ * left out, each arc once, both ways when undirected; sorted. Returns how
+ * many. */
+static size_t graph_arcs(const struct arc *in, size_t n, bool undirected, struct arc *out)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (in[i].u == in[i].v)
+            continue;
+        out[m++] = (struct arc){in[i].u, in[i].v, 0};
+        if (undirected)
+            out[m++] = (struct arc){in[i].v, in[i].u, 0};
+    }
+    qsort(out, m, sizeof *out, compare_arc);
+    size_t k = 0;
+    for (size_t i = 0; i < m; i++)
+        if (k == 0 || compare_arc(&out[k - 1], &out[i]) != 0)
+            out[k++] = out[i];
+    return k;
+}
+
+/* g holds exactly the arcs want[0..n), between these original ids. */
+static void expect_arcs(const sf_graph *g, const struct arc *want, size_t n, const char *what)
+{
+    cr_assert_eq(g->num_arcs, n, "%s: %" PRIu64 " arcs, expected %zu", what, g->num_arcs, n);
+    struct arc *got = arcs_of(g);
+    for (size_t i = 0; i < n; i++)
+        cr_assert(got[i].u == want[i].u && got[i].v == want[i].v,
+                  "%s: arc %zu: %" PRIu64 "->%" PRIu64 ", expected %" PRIu64 "->%" PRIu64, what,
+                  i, got[i].u, got[i].v, want[i].u, want[i].v);
+    free(got);
+}
+
+/* The entries of a Matrix Market text read by the format's rules (banner,
+ * '%' comments, the size line, then "I J"), each index less the writer's
+ * documented shift when its note is there; the entries of a symmetric file
+ * both ways. Checks the size line against the largest index. */
+static size_t mtx_arcs(const char *text, struct arc *out, size_t cap)
+{
+    cr_assert_eq(strncmp(text, "%%MatrixMarket matrix coordinate ", 33), 0, "%s", text);
+    const char *banner_end = strchr(text, '\n');
+    cr_assert_not_null(banner_end);
+    bool symmetric = banner_end - text > 10 && strncmp(banner_end - 10, " symmetric", 10) == 0;
+    uint64_t shift = strstr(text, "\n% shardflow: index = original id + 1\n") != NULL;
+    uint64_t rows = 0, cols = 0, entries = 0, largest = 0;
+    size_t m = 0, read = 0;
+    bool sized = false;
+    for (const char *line = banner_end + 1; *line; line = strchr(line, '\n') + 1) {
+        if (*line == '%')
+            continue;
+        uint64_t i, j;
+        if (!sized) {
+            cr_assert_eq(sscanf(line, "%" SCNu64 " %" SCNu64 " %" SCNu64, &rows, &cols, &entries),
+                         3, "size line: %s", line);
+            sized = true;
+            continue;
+        }
+        cr_assert_eq(sscanf(line, "%" SCNu64 " %" SCNu64, &i, &j), 2, "entry: %s", line);
+        cr_assert(i >= 1 && j >= 1, "1-based: %s", line);
+        largest = i > largest ? i : largest;
+        largest = j > largest ? j : largest;
+        cr_assert_lt(m + 2, cap);
+        out[m++] = (struct arc){i - shift, j - shift, 0};
+        if (symmetric && i != j)
+            out[m++] = (struct arc){j - shift, i - shift, 0};
+        read++;
+    }
+    cr_assert(sized && read == entries, "%zu entries, %" PRIu64 " declared", read, entries);
+    cr_assert(rows == largest && cols == largest, "a %" PRIu64 " x %" PRIu64
+              " matrix, largest index %" PRIu64, rows, cols, largest);
+    qsort(out, m, sizeof *out, compare_arc);
+    return m;
+}
+
+/* Writes arcs[0..n) as NAME, "u v" lines; returns its path (the caller
+ * frees it). */
+static char *write_arcs(const char *name, const struct arc *arcs, size_t n)
+{
+    char text[4096] = "";
+    for (size_t i = 0; i < n; i++)
+        snprintf(text + strlen(text), sizeof text - strlen(text), "%" PRIu64 " %" PRIu64 "\n",
+                 arcs[i].u, arcs[i].v);
+    return write_text(name, text);
+}
+
+/* The largest id that fits 32 bits, 2^32 - 1, and the first that does not,
+ * 2^32 (after arcs that fit, so that a narrow list widens there): every
+ * output keeps them exactly. .sfg and .el (and the .sfg converted back to
+ * .el) read back to the graph worked out here from the arcs, directed and
+ * undirected, and so does the source itself, read wide or narrow; a run
+ * names its vertices by them (a BFS from 2^32). A .mtx holds them as
+ * indices (+ 1 with a vertex 0), but a matrix that large has every index up
+ * to its size as a vertex, more than a graph may have: the reader says so
+ * in one line. */
+Test(convert, ids_at_the_32_bit_edge_round_trip, .timeout = 60)
+{
+    static const struct arc fit[] = {{4294967295u, 0, 0}, {0, 4294967295u, 0},
+                                     {4294967294u, 4294967295u, 0}, {4294967295u, 4294967295u, 0},
+                                     {1, 4294967294u, 0}, {4294967295u, 0, 0}};
+    static const struct arc wide[] = {{0, 4294967295u, 0},           {4294967295u, 7, 0},
+                                      {4294967295u, 4294967296u, 0}, {4294967296u, 4294967295u, 0},
+                                      {4294967296u, 0, 0},           {4294967296u, 4294967296u, 0},
+                                      {4294967295u, 7, 0},           {9, 0, 0}};
+    const struct {
+        const struct arc *arcs;
+        size_t n;
+    } sources[] = {{fit, sizeof fit / sizeof *fit}, {wide, sizeof wide / sizeof *wide}};
+    static const char *const formats[] = {"sfg", "el", "mtx"};
+    for (size_t s = 0; s < 2; s++) {
+        char *el = write_arcs("edge.el", sources[s].arcs, sources[s].n);
+        for (int undirected = 0; undirected < 2; undirected++) {
+            struct arc want[32], got[32];
+            size_t n = graph_arcs(sources[s].arcs, sources[s].n, undirected, want);
+            char what[4352];
+            snprintf(what, sizeof what, "source %zu%s", s, undirected ? " undirected" : "");
+            sf_graph *source = load(el, undirected);
+            expect_arcs(source, want, n, what);
+            /* read narrow, as the CLI reads: 32-bit ids exactly when all fit */
+            sf_edge_list narrow;
+            sf_edge_list_init(&narrow);
+            sf_error err;
+            sf_input_options opt = {.narrow = true};
+            cr_assert_eq(sf_input_read(el, &opt, &narrow, &err), 0, "%s", err.msg);
+            cr_assert_eq(narrow.narrow, s == 0, "%s", what);
+            sf_build_options build = {.undirected = undirected};
+            sf_graph *built = NULL;
+            cr_assert_eq(sf_graph_build(&narrow, &build, el, &built, &err), 0, "%s", err.msg);
+            expect_arcs(built, want, n, what);
+            sf_graph_destroy(&built);
+            sf_edge_list_fini(&narrow);
+            for (size_t f = 0; f < sizeof formats / sizeof *formats; f++) {
+                char name[32], args[4096], errbuf[2048];
+                snprintf(name, sizeof name, "out.%s", formats[f]);
+                char *out = tmp_path(name);
+                snprintf(args, sizeof args, "convert %s %s %s %s --quiet", el, out,
+                         undirected ? "--undirected" : "",
+                         strcmp(formats[f], "el") == 0 ? "--dedup --drop-self-loops" : "");
+                cli_ok(args);
+                snprintf(what, sizeof what, "source %zu: %s", s, args);
+                if (strcmp(formats[f], "mtx") == 0) {
+                    char *mtx = read_file(out, NULL);
+                    size_t m = mtx_arcs(mtx, got, 32);
+                    /* the .mtx is not cleaned: the arcs as given, loops too */
+                    struct arc given[32];
+                    size_t k = 0;
+                    for (size_t i = 0; i < sources[s].n; i++) {
+                        given[k++] = sources[s].arcs[i];
+                        if (undirected && sources[s].arcs[i].u != sources[s].arcs[i].v)
+                            given[k++] = (struct arc){sources[s].arcs[i].v, sources[s].arcs[i].u, 0};
+                    }
+                    qsort(given, k, sizeof *given, compare_arc);
+                    cr_assert_eq(m, k, "%s: %zu entries, expected %zu", what, m, k);
+                    for (size_t i = 0; i < k; i++)
+                        cr_assert(got[i].u == given[i].u && got[i].v == given[i].v,
+                                  "%s: entry %zu: %" PRIu64 " %" PRIu64 ", expected %" PRIu64
+                                  " %" PRIu64, what, i, got[i].u, got[i].v, given[i].u,
+                                  given[i].v);
+                    free(mtx);
+                    snprintf(args, sizeof args, "info %s", out);
+                    cr_assert_eq(run_cli(args, NULL, 0, errbuf, sizeof errbuf), 1, "%s", errbuf);
+                    cr_assert(strstr(errbuf, "more than the 4294967294 vertices a graph may have"),
+                              "%s: %s", what, errbuf);
+                    cr_assert_eq(strchr(errbuf, '\n'), errbuf + strlen(errbuf) - 1, "one line: %s",
+                                 errbuf);
+                } else {
+                    sf_graph *back = load(out, undirected);
+                    expect_arcs(back, want, n, what);
+                    sf_graph_destroy(&back);
+                    if (strcmp(formats[f], "sfg") == 0) {
+                        /* and the snapshot's arcs back to text (a narrow
+                         * list while its largest id fits) */
+                        char *again = tmp_path("again.el");
+                        snprintf(args, sizeof args, "convert %s %s --quiet", out, again);
+                        cli_ok(args);
+                        back = load(again, undirected);
+                        expect_arcs(back, want, n, args);
+                        sf_graph_destroy(&back);
+                        unlink(again);
+                        free(again);
+                    }
+                }
+                unlink(out);
+                free(out);
+            }
+            sf_graph_destroy(&source);
+        }
+        free(el);
+    }
+    /* a run names its vertices by the same ids: BFS depths from 2^32 in the
+     * directed graph, 9 unreachable */
+    char *el = write_arcs("edge.el", wide, sizeof wide / sizeof *wide), *sfg = tmp_path("wide.sfg"),
+         *depths = tmp_path("bfs.txt"), args[4096];
+    snprintf(args, sizeof args, "convert %s %s --quiet", el, sfg);
+    cli_ok(args);
+    const char *inputs[] = {el, sfg};
+    for (int i = 0; i < 2; i++) {
+        snprintf(args, sizeof args, "run bfs %s --source 4294967296 --output %s --quiet",
+                 inputs[i], depths);
+        cli_ok(args);
+        char *got = read_file(depths, NULL);
+        cr_assert_str_eq(got, "0 1\n7 2\n9 9223372036854775807\n4294967295 1\n4294967296 0\n",
+                         "%s", inputs[i]);
+        free(got);
+    }
+    free(el);
+    free(sfg);
+    free(depths);
+}
+
 /* ---- failures ---- */
 
 /* The names in tmp_dir, sorted, as one string. */

@@ -2,10 +2,12 @@
  * sizes and id ranges, spec parsing, the vertex permutation being a
  * bijection, and the Kronecker distribution checked against a slow
  * per-level reference sampler kept here (one uniform double per level,
- * as the Graph500 reference code draws them). */
+ * as the Graph500 reference code draws them); a part of a scale-32 graph,
+ * as a rank makes it. */
 #include "datasets/generators.h"
 
 #include <criterion/criterion.h>
+#include <math.h>
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -328,4 +330,118 @@ Test(generators, kron_matches_a_per_level_reference)
     free(ref_degree);
     sf_edge_list_fini(&kron);
     sf_edge_list_fini(&ref);
+}
+
+/* ---- a part of a scale-32 graph ---------------------------------------- */
+
+/* Part `part` of `parts` of spec, asked narrow or not. */
+static sf_edge_list generate_part(const char *spec, uint64_t seed, int part, int parts,
+                                  bool narrow)
+{
+    sf_edge_list list;
+    sf_error err = {{0}};
+    sf_edge_list_init(&list);
+    list.narrow = narrow;
+    int rc = sf_generate_part(spec, seed, part, parts, &list, &err);
+    cr_assert_eq(rc, 0, "%s part %d of %d: rc %d: %s", spec, part, parts, rc, err.msg);
+    return list;
+}
+
+/* kron:32:1 and urand:32:1 make 2^32 edges over ids up to 2^32 - 1, the
+ * largest a narrow list holds; ranks take parts of them. The last of 4096
+ * parts (2^20 edges, the stream's last counters): the same arcs narrow and
+ * wide, every id below 2^32 and the top of the range reached, and the same
+ * edges as the parts of another slicing (12289 parts, not aligned with
+ * these, generated on 3 threads) that cover it. For Kronecker, the ids
+ * whose every level was drawn by the initiator alone: the hub, the image of
+ * vertex 0 (no level set: 0.76^32 per endpoint), is the most frequent id
+ * and about as frequent as that says, and each image of 2^k (one level set:
+ * 0.24 x 0.76^31) too, so every one of the 32 levels is drawn with the
+ * Graph500 marginals. 2^20 edges: 16 MiB wide. */
+Test(generators, a_part_of_scale_32_is_in_range_and_the_same_whatever_the_slicing, .timeout = 60)
+{
+    static const char *specs[] = {"kron:32:1", "urand:32:1"};
+    const uint64_t seed = 11, all = 1ull << 32;
+    const int parts = 4096, other_parts = 3 * 4096 + 1;
+    int saved = omp_get_max_threads();
+    for (size_t s = 0; s < 2; s++) {
+        const char *spec = specs[s];
+        sf_edge_list wide = generate_part(spec, seed, parts - 1, parts, false);
+        sf_edge_list narrow = generate_part(spec, seed, parts - 1, parts, true);
+        const uint64_t m = all / parts, first = all - m;
+        cr_assert_eq(wide.count, m, "%s: %llu edges", spec, (unsigned long long)wide.count);
+        cr_assert(narrow.narrow && !wide.narrow, "%s: narrow exactly when asked", spec);
+        cr_assert_eq(narrow.count, m);
+        cr_assert_eq(wide.dense_vertices, all, "%s", spec);
+        uint64_t largest = 0;
+        for (uint64_t i = 0; i < m; i++) {
+            cr_assert(narrow.src32[i] == wide.src[i] && narrow.dst32[i] == wide.dst[i],
+                      "%s: arc %llu narrow %u %u, wide %llu %llu", spec, (unsigned long long)i,
+                      narrow.src32[i], narrow.dst32[i], (unsigned long long)wide.src[i],
+                      (unsigned long long)wide.dst[i]);
+            cr_assert(wide.src[i] < all && wide.dst[i] < all, "%s: arc %llu: %llu %llu", spec,
+                      (unsigned long long)i, (unsigned long long)wide.src[i],
+                      (unsigned long long)wide.dst[i]);
+            largest = wide.src[i] > largest ? wide.src[i] : largest;
+            largest = wide.dst[i] > largest ? wide.dst[i] : largest;
+        }
+        /* 2^21 ids spread over 2^32: the largest misses the top by about 2^11 */
+        cr_assert_gt(largest, all - (1ull << 20), "%s: largest id %llu", spec,
+                     (unsigned long long)largest);
+        sf_edge_list_fini(&narrow);
+
+        omp_set_num_threads(3);
+        for (int q = (int)((unsigned __int128)first * other_parts / all); q < other_parts; q++) {
+            uint64_t q_first = (uint64_t)((unsigned __int128)all * q / other_parts);
+            sf_edge_list other = generate_part(spec, seed, q, other_parts, false);
+            for (uint64_t i = 0; i < other.count; i++) {
+                uint64_t at = q_first + i;
+                if (at < first)
+                    continue;
+                cr_assert(other.src[i] == wide.src[at - first] &&
+                              other.dst[i] == wide.dst[at - first],
+                          "%s: edge %llu differs in part %d of %d", spec, (unsigned long long)at,
+                          q, other_parts);
+            }
+            sf_edge_list_fini(&other);
+        }
+        omp_set_num_threads(saved);
+
+        if (strncmp(spec, "kron:", 5) == 0) {
+            uint64_t *ends = malloc(2 * m * sizeof *ends);
+            cr_assert_not_null(ends);
+            memcpy(ends, wide.src, m * sizeof *ends);
+            memcpy(ends + m, wide.dst, m * sizeof *ends);
+            qsort(ends, 2 * m, sizeof *ends, compare_u64);
+            uint64_t most = 0, most_id = 0;
+            for (uint64_t i = 0, run = 1; i < 2 * m; i++, run++)
+                if (i + 1 == 2 * m || ends[i + 1] != ends[i]) {
+                    if (run > most)
+                        most = run, most_id = ends[i];
+                    run = 0;
+                }
+            free(ends);
+            uint64_t hub = sf_generator_permute(0, 32, seed);
+            cr_assert_eq(most_id, hub, "%s: the most frequent id is %llu, not the hub %llu", spec,
+                         (unsigned long long)most_id, (unsigned long long)hub);
+            double endpoints = 2.0 * (double)m, expected = endpoints * pow(0.76, 32);
+            cr_assert(most > 0.7 * expected && most < 1.3 * expected,
+                      "%s: the hub is %llu endpoints of %.0f, expected about %.0f", spec,
+                      (unsigned long long)most, endpoints, expected);
+            uint64_t image[32], count[32] = {0};
+            for (unsigned k = 0; k < 32; k++)
+                image[k] = sf_generator_permute(1ull << k, 32, seed);
+            for (uint64_t i = 0; i < m; i++)
+                for (unsigned k = 0; k < 32; k++) {
+                    count[k] += wide.src[i] == image[k];
+                    count[k] += wide.dst[i] == image[k];
+                }
+            expected = endpoints * 0.24 * pow(0.76, 31);
+            for (unsigned k = 0; k < 32; k++)
+                cr_assert(count[k] > 0.5 * expected && count[k] < 1.5 * expected,
+                          "%s: the image of 2^%u is %llu endpoints, expected about %.0f", spec, k,
+                          (unsigned long long)count[k], expected);
+        }
+        sf_edge_list_fini(&wide);
+    }
 }

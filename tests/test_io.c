@@ -1,4 +1,5 @@
-/* Tests for graph input: the file reader (plain, gzip, errors), the text
+/* Tests for graph input: the file reader (plain, gzip and its members,
+ * O_DIRECT and its refusal, errors), the text
  * edge list parser (syntax, errors with file:line, order and line numbers
  * at several thread counts, a differential check against a slow sscanf
  * reference), LDBC graphs and SNAP files from ../shared/datasets, and the
@@ -38,6 +39,7 @@
 #include "io/text_edges.h"
 #include "io/text_reader.h"
 #include "tests/scratch.h"
+#include "tests/o_direct.h"
 
 /* ---- fixtures and helpers ---- */
 
@@ -472,7 +474,9 @@ static uint64_t arc_dst(const sf_edge_list *l, uint64_t i)
 }
 
 /* How a window round hands the text to the reader. */
-enum window_source { AS_FILE, AS_GZIP, AS_PIPE };
+/* AS_DIRECT: a file read with SF_O_DIRECT=1, its pages dropped from the
+ * page cache first. */
+enum window_source { AS_FILE, AS_GZIP, AS_PIPE, AS_DIRECT };
 
 /* A child process that writes text into a new FIFO and exits; the FIFO's
  * path is returned (the reader opens it like a file). */
@@ -505,6 +509,11 @@ static void window_round(size_t lines, bool weighted, unsigned error_rate, uint6
     char *path = source == AS_GZIP   ? write_gz("w.el.gz", text, len)
                  : source == AS_PIPE ? write_fifo("w.fifo", text, len)
                                      : write_file("w.el", text, len);
+    bool direct = source == AS_DIRECT && takes_o_direct(tmp_dir);
+    if (source == AS_DIRECT) {
+        drop_cached_pages(path);
+        setenv("SF_O_DIRECT", "1", 1);
+    }
     sf_edge_list expected, got;
     sf_error err = {{0}};
     uint64_t bad_line = reference_parse_strict(text, len, &expected);
@@ -512,6 +521,7 @@ static void window_round(size_t lines, bool weighted, unsigned error_rate, uint6
     sf_edge_list_init(&got);
     got.narrow = narrow;
     int rc = sf_read_text_edges_in(path, window, &got, &err);
+    unsetenv("SF_O_DIRECT");
     if (bad_line) {
         char prefix[128];
         snprintf(prefix, sizeof prefix, "%s:%" PRIu64 ": ", path, bad_line);
@@ -537,6 +547,10 @@ static void window_round(size_t lines, bool weighted, unsigned error_rate, uint6
             if (weighted)
                 cr_assert_eq(got.weight[i], expected.weight[i], "seed %" PRIu64, seed);
         }
+        /* read past the page cache: it holds none of the file's pages */
+        if (direct)
+            cr_assert_eq(cached_pages(path, 0, UINT64_MAX), 0,
+                         "seed %" PRIu64 ": the O_DIRECT read went through the page cache", seed);
     }
     sf_edge_list_fini(&expected);
     sf_edge_list_fini(&got);
@@ -561,19 +575,73 @@ Test(io, windowed_reader_matches_reference, .init = make_tmp_dir, .fini = remove
         window_round(60000, seed % 2, seed % 3 ? 0 : 5, seed, 200000, 3, seed % 4 < 2, AS_FILE);
 }
 
-/* The same read with O_DIRECT (SF_O_DIRECT=1): every read lands on an
- * aligned byte behind the carried partial line, so windows of every size
- * around the alignment, and lines cut anywhere, give the same arcs. (Where
- * the file system refuses O_DIRECT the reads stay buffered.) */
-Test(io, windowed_reader_matches_reference_o_direct, .init = make_tmp_dir,
-     .fini = remove_tmp_dir)
+static void tmp_dir_and_stderr(void)
+{
+    make_tmp_dir();
+    cr_redirect_stderr();
+}
+
+/* SF_O_DIRECT=1 over files of 1..3000 lines, read by windows of sizes
+ * around the alignment, lines cut anywhere, bad lines among them. */
+static void o_direct_rounds(uint64_t rounds)
 {
     static const size_t windows[] = {1, 4095, 4096, 4097, 70000, 1 << 20};
-    setenv("SF_O_DIRECT", "1", 1);
-    for (uint64_t seed = 1; seed <= 60; seed++)
+    for (uint64_t seed = 1; seed <= rounds; seed++)
         window_round(1 + seed * 37 % 3000, seed % 2, seed % 3 ? 0 : 2000, seed * 7919,
-                     windows[seed % 6], 1 + (int)(seed % 3), seed % 4 < 2, AS_FILE);
-    unsetenv("SF_O_DIRECT");
+                     windows[seed % 6], 1 + (int)(seed % 3), seed % 4 < 2, AS_DIRECT);
+}
+
+/* The same read with O_DIRECT (SF_O_DIRECT=1): every read lands on an
+ * aligned byte behind the carried partial line, so windows of every size
+ * around the alignment, and lines cut anywhere, give the same arcs. Where
+ * the file system takes O_DIRECT, the read went past the page cache (the
+ * file's pages, dropped before, are still not in it) and nothing is
+ * printed; where it refuses, the documented notice is printed once. */
+Test(io, windowed_reader_matches_reference_o_direct, .init = tmp_dir_and_stderr,
+     .fini = remove_tmp_dir)
+{
+    bool direct = takes_o_direct(tmp_dir);
+    o_direct_rounds(60);
+    char *first = tmp_path("w.el");
+    expect_o_direct_notice(direct, first);
+    free(first);
+}
+
+/* Installs the seccomp filter[0..len) in this process, for good: Criterion
+ * runs each test in its own process. */
+static void install_seccomp(struct sock_filter *filter, size_t len)
+{
+    struct sock_fprog prog = {.len = (unsigned short)len, .filter = filter};
+    cr_assert_eq(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), 0);
+    cr_assert_eq(prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog), 0, "%s", strerror(errno));
+}
+
+/* Makes open(2) with O_DIRECT fail with EINVAL in this process, as a file
+ * system without O_DIRECT does (tmpfs before Linux 6.6). */
+static void refuse_o_direct(void)
+{
+    struct sock_filter filter[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_openat, 0, 3),
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[2])),
+        BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, O_DIRECT, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EINVAL),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    };
+    install_seccomp(filter, sizeof filter / sizeof filter[0]);
+}
+
+/* Where O_DIRECT is refused the reads go through the page cache, give the
+ * same arcs, and one line says so, once for the process. */
+Test(io, o_direct_refused_reads_buffered_with_one_notice, .init = tmp_dir_and_stderr,
+     .fini = remove_tmp_dir)
+{
+    refuse_o_direct();
+    cr_assert_not(takes_o_direct(tmp_dir), "the filter refuses O_DIRECT");
+    o_direct_rounds(12);
+    char *first = tmp_path("w.el");
+    expect_o_direct_notice(false, first);
+    free(first);
 }
 
 /* The same through zlib and through a pipe: the windows are the inflated
@@ -1172,8 +1240,182 @@ Test(io, gzip_members_read_by_windows, .init = make_tmp_dir, .fini = remove_tmp_
     free(ga); free(gb); free(joined); free(packed); free(cut);
 }
 
+/* text[0..len) as one gzip member, made here by zlib: deflated at `level`
+ * (0: stored blocks, so the member's size follows the text's length), and
+ * with a name `name_len` bytes long in its header when name_len > 0, which
+ * makes the member name_len + 1 bytes longer and nothing else. Its size in
+ * *size; the caller frees it. */
+static unsigned char *gzip_member(const char *text, size_t len, int level, size_t name_len,
+                                  size_t *size)
+{
+    z_stream zs = {0};
+    cr_assert_eq(deflateInit2(&zs, level, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY),
+                 Z_OK);
+    gz_header head = {0};
+    char *name = NULL;
+    if (name_len) {
+        name = malloc(name_len + 1);
+        memset(name, 'n', name_len);
+        name[name_len] = '\0';
+        head.name = (Bytef *)name;
+        cr_assert_eq(deflateSetHeader(&zs, &head), Z_OK);
+    }
+    size_t cap = deflateBound(&zs, (uLong)len) + name_len + 64;
+    unsigned char *out = malloc(cap);
+    zs.next_in = (Bytef *)text;
+    zs.avail_in = (uInt)len;
+    zs.next_out = out;
+    zs.avail_out = (uInt)cap;
+    cr_assert_eq(deflate(&zs, Z_FINISH), Z_STREAM_END);
+    *size = zs.total_out;
+    deflateEnd(&zs);
+    free(name);
+    return out;
+}
+
+/* Appends `bytes` to the growing buffer *all of *used bytes. */
+static void append(unsigned char **all, size_t *used, const unsigned char *bytes, size_t len)
+{
+    *all = realloc(*all, *used + len + 1);
+    memcpy(*all + *used, bytes, len);
+    *used += len;
+}
+
+/* The arcs of got are those of want. */
+static void expect_same_arcs(const sf_edge_list *got, const sf_edge_list *want, const char *what)
+{
+    cr_assert_eq(got->count, want->count, "%s: %" PRIu64 " arcs, expected %" PRIu64, what,
+                 got->count, want->count);
+    cr_assert_gt(want->count, 0, "%s", what);
+    for (uint64_t i = 0; i < want->count; i++)
+        cr_assert(arc_src(got, i) == want->src[i] && arc_dst(got, i) == want->dst[i],
+                  "%s: arc %" PRIu64, what, i);
+}
+
+/* A .gz of several members whose boundaries fall inside lines (cat a.gz
+ * b.gz where a's text ends mid-line): inside an id, between an id and its
+ * blank, between '\r' and '\n', before a '\n', inside a comment, with an
+ * empty member among them, and a last line without its '\n'. It reads as
+ * the text the members make together, whatever the window (one byte
+ * included) and thread count, by windows of arcs and whole (sf_file_read),
+ * against the slow reference parser. */
+Test(io, gzip_member_boundaries_inside_lines, .init = make_tmp_dir, .fini = remove_tmp_dir)
+{
+    size_t len;
+    char *text = make_big_text(3000, &len, 17);
+    /* the places to cut, each the first after where the previous one was */
+    size_t cuts[8], n = 0, at = 1;
+    for (int kind = 0; kind < 6; kind++, at += 997) {
+        for (; at < len; at++) {
+            char before = text[at - 1], here = text[at];
+            bool digit_before = before >= '0' && before <= '9';
+            if ((kind == 0 && digit_before && here >= '0' && here <= '9') ||
+                (kind == 1 && digit_before && (here == ' ' || here == '\t')) ||
+                (kind == 2 && before == '\r') || (kind == 3 && here == '\n' && before != '\r') ||
+                (kind == 4 && before == 'c' && here == 'o') || kind == 5)
+                break;
+        }
+        cr_assert_lt(at, len, "cut %d not found", kind);
+        cuts[n++] = at;
+        if (kind == 5) /* an empty member at the same place */
+            cuts[n++] = at;
+    }
+    cuts[n++] = len - 1; /* the last line's '\n' in a member of its own */
+    for (int open_end = 0; open_end < 2; open_end++) {
+        size_t total = len - open_end; /* open_end: no '\n' at the end */
+        unsigned char *joined = NULL;
+        size_t joined_len = 0, from = 0;
+        for (size_t c = 0; c <= n; c++) {
+            size_t to = c < n ? cuts[c] : total, size;
+            unsigned char *member = gzip_member(text + from, to - from, c % 2 ? 0 : 6, 0, &size);
+            append(&joined, &joined_len, member, size);
+            free(member);
+            from = to;
+        }
+        char *path = write_file("cut.el.gz", joined, joined_len);
+        sf_edge_list want, got;
+        sf_error err;
+        cr_assert_eq(reference_parse_strict(text, total, &want), 0);
+        static const size_t windows[] = {1, 7, 100, 4096, 70000, 1 << 20};
+        for (size_t w = 0; w < sizeof windows / sizeof *windows; w++) {
+            omp_set_num_threads(1 + (int)(w % 3));
+            sf_edge_list_init(&got);
+            got.narrow = w % 2;
+            cr_assert_eq(sf_read_text_edges_in(path, windows[w], &got, &err), 0, "%s", err.msg);
+            char what[64];
+            snprintf(what, sizeof what, "open end %d, window %zu", open_end, windows[w]);
+            expect_same_arcs(&got, &want, what);
+            sf_edge_list_fini(&got);
+        }
+        char *data;
+        size_t got_len;
+        cr_assert_eq(sf_file_read(path, &data, &got_len, &err), 0, "%s", err.msg);
+        cr_assert_eq(got_len, total);
+        cr_assert_eq(memcmp(data, text, total), 0, "the members' text, whole");
+        free(data);
+        sf_edge_list_fini(&want);
+        free(joined);
+        free(path);
+    }
+    free(text);
+}
+
+/* The same where a member ends at the edge of the compressed bytes the
+ * reader takes at a time (8 MiB, GZ_INPUT_BYTES in io/stream.c): a stored
+ * first member of exactly 8 MiB - 2, - 1 (the next member's magic split
+ * over two reads) and 8 MiB, its text ending mid-line. */
+Test(io, gzip_member_boundary_at_the_end_of_a_compressed_read, .init = make_tmp_dir,
+     .fini = remove_tmp_dir, .timeout = 60)
+{
+    const size_t chunk = (size_t)8 << 20;
+    size_t len;
+    char *text = make_big_text(400000, &len, 23);
+    cr_assert_gt(len, chunk + (1 << 20));
+    sf_edge_list want;
+    cr_assert_eq(reference_parse_strict(text, len, &want), 0);
+    for (size_t target = chunk - 2; target <= chunk; target++) {
+        /* a's text: a stored member of `target` bytes, a name making up
+         * what the text leaves, ending mid-line */
+        size_t a_len = chunk - 4096, size, name_len = 0;
+        unsigned char *a;
+        for (;;) {
+            while (text[a_len - 1] == '\n')
+                a_len--;
+            a = gzip_member(text, a_len, 0, 0, &size);
+            free(a);
+            if (size + 2 <= target) {
+                name_len = target - size - 1;
+                break;
+            }
+            a_len -= size + 2 - target;
+        }
+        a = gzip_member(text, a_len, 0, name_len, &size);
+        cr_assert_eq(size, target);
+        unsigned char *b = gzip_member(text + a_len, len - a_len, 6, 0, &size);
+        unsigned char *joined = NULL;
+        size_t joined_len = 0;
+        append(&joined, &joined_len, a, target);
+        append(&joined, &joined_len, b, size);
+        char *path = write_file("big.el.gz", joined, joined_len);
+        sf_edge_list got;
+        sf_error err;
+        sf_edge_list_init(&got);
+        cr_assert_eq(sf_read_text_edges_in(path, 1 << 20, &got, &err), 0, "%s", err.msg);
+        char what[64];
+        snprintf(what, sizeof what, "a first member of %zu bytes", target);
+        expect_same_arcs(&got, &want, what);
+        sf_edge_list_fini(&got);
+        free(a);
+        free(b);
+        free(joined);
+        free(path);
+    }
+    sf_edge_list_fini(&want);
+    free(text);
+}
+
 /* Makes io_uring_setup fail with ENOSYS in this process, as a seccomp
- * profile in a container does. Criterion runs each test in its own process. */
+ * profile in a container does. */
 static void refuse_io_uring(void)
 {
     struct sock_filter filter[] = {
@@ -1182,15 +1424,7 @@ static void refuse_io_uring(void)
         BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
         BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
     };
-    struct sock_fprog prog = {.len = sizeof filter / sizeof filter[0], .filter = filter};
-    cr_assert_eq(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), 0);
-    cr_assert_eq(prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog), 0, "%s", strerror(errno));
-}
-
-static void tmp_dir_and_stderr(void)
-{
-    make_tmp_dir();
-    cr_redirect_stderr();
+    install_seccomp(filter, sizeof filter / sizeof filter[0]);
 }
 
 Test(io, falls_back_to_pread_with_one_notice, .init = tmp_dir_and_stderr,

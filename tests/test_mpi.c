@@ -6,8 +6,10 @@
  * their line numbers), plain .mtx files too after the header every rank
  * reads (faults keep their lines and messages), .sfg snapshots by rows and
  * .bin files by records; a binary built without MPI refuses to run as
- * several ranks; a rank that dies ends the job instead of hanging. The distributed path at one rank
- * (SF_DIST=1, no mpirun) runs even where MPI is absent.
+ * several ranks; a rank that dies ends the job instead of hanging;
+ * SF_TRACE_LOAD prints every rank's load phases, each naming its rank. The
+ * distributed path at one rank (SF_DIST=1, no mpirun) runs even where MPI
+ * is absent.
  *
  * Ranks are oversubscribed on a small machine (--oversubscribe), so these
  * say nothing about speed. Skipped, with the reason, when mpirun is missing
@@ -667,6 +669,60 @@ Test(mpi, text_files_sparse_ids, .timeout = 120)
     strcat(graph, ".gz");
     const int three[] = {3};
     check_ranks("wcc", graph, "--undirected", three, 1, NULL);
+    cleanup();
+}
+
+/* SF_TRACE_LOAD=1 under ranks: every rank prints the phases of its own
+ * load, in order, each line naming its rank (the two ranks' lines
+ * interleave, rank 1's reaching stderr although its other output is
+ * silenced): its part of a text file read and parsed, then the build over
+ * ranks (a directed graph routes and builds rows twice, in-rows then
+ * out-rows); all zeros at the first mark. No line without a rank, and
+ * without the variable no phase at all. */
+Test(mpi, trace_load_names_each_rank, .timeout = 60)
+{
+    REQUIRE_MPI();
+    char graph[256], cmd[1024], err[16384];
+    snprintf(graph, sizeof graph, "%s/trace.el", scratch());
+    write_sparse_edges(graph, 99, 5000, 900, 3, false);
+    snprintf(cmd, sizeof cmd, "SF_TRACE_LOAD=1 %s -np 2 -x SF_TRACE_LOAD %s run wcc %s --threads 1",
+             mpirun(), cli_binary(), graph);
+    cr_assert_eq(run_shell(cmd, NULL, 0, err, sizeof err), 0, "%s", err);
+    static const char *const phases[] = {"open",  "read+parse", "relabel", "cut",  "route",
+                                         "rows",  "route",      "rows",    "order"};
+    const size_t count = sizeof phases / sizeof *phases;
+    for (int rank = 0; rank < 2; rank++) {
+        char prefix[32];
+        snprintf(prefix, sizeof prefix, "load phase rank %d ", rank);
+        size_t k = 0;
+        for (const char *line = err; *line; line = strchr(line, '\n') + 1) {
+            if (strncmp(line, prefix, strlen(prefix)) == 0) {
+                char name[32];
+                double wall, cpu;
+                long faults;
+                cr_assert_eq(sscanf(line + strlen(prefix), "%31s %lf s %lf cpu-s %ld faults", name,
+                                    &wall, &cpu, &faults),
+                             4, "%s", line);
+                cr_assert_lt(k, count, "rank %d: more phases than expected: %s", rank, err);
+                cr_assert_str_eq(name, phases[k], "rank %d: phase %zu: %s", rank, k, err);
+                cr_assert(wall >= 0 && cpu >= 0 && faults >= 0, "%s", err);
+                if (k == 0) /* the first mark starts the clocks */
+                    cr_assert(wall == 0 && cpu == 0 && faults == 0, "%s", err);
+                k++;
+            } else {
+                cr_assert(strncmp(line, "load phase ", 11) != 0 ||
+                              strncmp(line, "load phase rank ", 16) == 0,
+                          "a phase without its rank: %s", err);
+            }
+            if (!strchr(line, '\n'))
+                break;
+        }
+        cr_assert_eq(k, count, "rank %d printed %zu of the %zu phases: %s", rank, k, count, err);
+    }
+    char args[512];
+    snprintf(args, sizeof args, "run wcc %s --threads 1", graph);
+    cr_assert_eq(run_ranks(2, args, NULL, 0, err, sizeof err), 0, "%s", err);
+    cr_assert_null(strstr(err, "load phase"), "%s", err);
     cleanup();
 }
 

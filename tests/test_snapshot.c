@@ -18,6 +18,7 @@
 #include "io/snapshot.h"
 #include "tests/support.h"
 #include "tests/scratch.h"
+#include "tests/o_direct.h"
 
 /* ---- helpers ---- */
 
@@ -234,25 +235,44 @@ Test(snapshot, every_kind_of_graph_round_trips_at_1_and_2_threads)
     free(path);
 }
 
-Test(snapshot, several_blocks_by_io_uring_pread_and_o_direct)
+/* With SF_O_DIRECT=1 the sections are read past the page cache: the
+ * neighbour section's pages, dropped before, are still not in it (where the
+ * file system refuses O_DIRECT, the notice says so instead). */
+Test(snapshot, several_blocks_by_io_uring_pread_and_o_direct, .init = cr_redirect_stderr)
 {
     /* about 2M arcs: the neighbour section spans two 4 MiB blocks */
     sf_graph *g = graph_generated("kron:16", 1, true);
     cr_assert_gt(g->num_arcs * sizeof(sf_vid), SF_FILE_BLOCK_BYTES);
     char *path = tmp_path("big.sfg");
     write_snapshot(path, g);
+    unsigned char head[4096];
+    FILE *f = fopen(path, "rb");
+    cr_assert_eq(fread(head, 1, sizeof head, f), sizeof head);
+    fclose(f);
+    uint64_t neighbors = le64(entry_of(head, OUT_NEIGHBORS) + 8),
+             neighbor_bytes = le64(entry_of(head, OUT_NEIGHBORS) + 16);
+    bool direct = takes_o_direct(tmp_dir);
     const char *modes[][2] = {{NULL, NULL},           {"SF_NO_MMAP", "1"},
                               {"SF_NO_IO_URING", "1"}, {"SF_O_DIRECT", "1"},
                               {"SF_NO_CHECKSUM", "1"}};
     for (size_t m = 0; m < sizeof modes / sizeof modes[0]; m++) {
         if (modes[m][0])
             setenv(modes[m][0], modes[m][1], 1);
+        bool o_direct = modes[m][0] && strcmp(modes[m][0], "SF_O_DIRECT") == 0;
         for (int threads = 1; threads <= 2; threads++) {
             omp_set_num_threads(threads);
+            if (o_direct)
+                drop_cached_pages(path);
             sf_graph *back = read_snapshot(path);
             expect_same_graph(g, back);
             sf_graph_destroy(&back);
+            if (o_direct && direct)
+                cr_assert_eq(cached_pages(path, neighbors, neighbor_bytes), 0,
+                             "%d threads: the O_DIRECT read went through the page cache",
+                             threads);
         }
+        if (o_direct)
+            expect_o_direct_notice(direct, path);
         if (modes[m][0])
             unsetenv(modes[m][0]);
     }
