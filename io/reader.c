@@ -419,10 +419,14 @@ static uint64_t line_start_in_window(const char *text, uint64_t at, size_t len, 
  * of its bytes (end UINT64_MAX: to its end; [0, UINT64_MAX): every byte),
  * appended as the windows come to one buffer, grown as needed, so that
  * only those bytes are ever held; *data NUL-terminated as sf_file_read's.
- * The stream is read to its end whatever the lines kept: *size gets its
- * length in bytes, and a damaged end is an error on every part. */
+ * No byte from `limit` on is kept (UINT64_MAX: none held back): a caller
+ * that will read again when the stream runs past it holds no more than
+ * it expected meanwhile. The stream is read to its end whatever the lines
+ * kept: *size gets its length in bytes, and a damaged end is an error on
+ * every part. */
 static int read_stream_lines(sf_file_stream *s, const char *path, uint64_t begin, uint64_t end,
-                             char **data, size_t *len, uint64_t *size, sf_error *err)
+                             uint64_t limit, char **data, size_t *len, uint64_t *size,
+                             sf_error *err)
 {
     int rc = 0;
     uint64_t hint = sf_file_stream_size_hint(s), at = 0;
@@ -447,6 +451,7 @@ static int read_stream_lines(sf_file_stream *s, const char *path, uint64_t begin
         if (first != UINT64_MAX && stop == UINT64_MAX && end != UINT64_MAX)
             stop = line_start_in_window(window, at, got, line_start, end);
         uint64_t from = first > at ? first : at, to = stop < at + got ? stop : at + got;
+        to = to < limit ? to : limit;
         if (first != UINT64_MAX && to > from) {
             size_t bytes = (size_t)(to - from);
             if (used + bytes > cap) {
@@ -492,7 +497,7 @@ static int read_streamed(const char *path, char **data, size_t *len, sf_error *e
     uint64_t size;
     int rc = sf_file_stream_create(path, SF_FILE_BLOCK_BYTES, &s, err);
     if (rc == 0)
-        rc = read_stream_lines(s, path, 0, UINT64_MAX, data, len, &size, err);
+        rc = read_stream_lines(s, path, 0, UINT64_MAX, UINT64_MAX, data, len, &size, err);
     sf_file_stream_destroy(&s);
     return rc;
 }
@@ -634,7 +639,9 @@ static void part_bounds(uint64_t size, uint64_t from, int part, int parts, uint6
  * size the gzip trailer records (right for one member under 4 GiB, what
  * gzip writes), and made again in a second pass when the stream turned
  * out to have another size (several members, 4 GiB or more), so the parts
- * are always those of the inflated bytes. */
+ * are always those of the inflated bytes. A first pass keeps nothing past
+ * the recorded size: a last part never holds more than its share while
+ * the stream runs on. */
 static int read_gz_part(const char *path, size_t window, uint64_t from, int part, int parts,
                         char **data, size_t *len, sf_error *err)
 {
@@ -644,14 +651,15 @@ static int read_gz_part(const char *path, size_t window, uint64_t from, int part
         int rc = sf_file_stream_create(path, window, &s, err);
         if (rc)
             return rc;
-        uint64_t want_begin, want_end;
-        part_bounds(pass ? size : sf_file_stream_size_hint(s), from, part, parts, &begin, &end);
-        rc = read_stream_lines(s, path, begin, end, data, len, &size, err);
+        uint64_t hint = pass ? size : sf_file_stream_size_hint(s), want_begin, want_end;
+        uint64_t limit = pass || parts == 1 ? UINT64_MAX : hint;
+        part_bounds(hint, from, part, parts, &begin, &end);
+        rc = read_stream_lines(s, path, begin, end, limit, data, len, &size, err);
         sf_file_stream_destroy(&s);
         if (rc)
             return rc;
         part_bounds(size, from, part, parts, &want_begin, &want_end);
-        if (pass == 1 || (want_begin == begin && want_end == end))
+        if (pass == 1 || (want_begin == begin && want_end == end && size <= limit))
             return 0; /* (a second pass is cut at the first's size) */
         free(*data);
         *data = NULL;
