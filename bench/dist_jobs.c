@@ -64,8 +64,11 @@ static int first_data_columns(const char *text, size_t len, uint64_t *line)
 }
 
 /* This rank's lines of a text edge list, parsed with the whole file's line
- * numbers. The first data line of the file decides the column count, as in
- * a single process: a part whose lines disagree reports its first line. */
+ * numbers, into 32-bit ids as one process parses them (the parser widens
+ * the part at its first id of 2^32 or more; each rank's part has its own
+ * width, and the build reads either). The first data line of the file
+ * decides the column count, as in a single process: a part whose lines
+ * disagree reports its first line. */
 static int read_text_part(const char *path, bool need_weights, sf_edge_list *out, sf_error *err)
 {
     char *text = NULL;
@@ -75,6 +78,7 @@ static int read_text_part(const char *path, bool need_weights, sf_edge_list *out
     if ((rc = sf_dist_agree(rc, err)))
         return rc;
     uint64_t first_line = 1 + sf_dist_exscan_u64(sf_count_newlines(text, len));
+    out->narrow = true;
     rc = sf_parse_text_edges_at(path, text, len, first_line, out, err);
     if ((rc = sf_dist_agree(rc, err))) {
         free(text);
@@ -304,9 +308,10 @@ static int read_snapshot_part(const char *path, const sf_load_options *load, sf_
     return 0;
 }
 
-/* A plain Matrix Market file: every rank reads the header from the file's
- * start, then only its share of the entry lines (the body cut at line
- * starts, as text parts are), into 32-bit ids where they fit. Its first
+/* A Matrix Market file, plain or .gz: every rank reads the header from the
+ * file's start, then only its share of the entry lines (the body cut at
+ * line starts, as text parts are; a .gz inflated to its end, only the
+ * share kept), into 32-bit ids where they fit. Its first
  * line's number comes from the lines of the shares before it (an exclusive
  * scan), its first entry's index likewise, the total entry count from a
  * sum; each check then fails on the rank whose share holds the file's
@@ -357,18 +362,20 @@ static uint64_t keep_share(void *a, uint64_t count, size_t size)
 }
 
 /* Formats a rank cannot enter in the middle (gapbs .sg/.wsg, whose rows
- * follow their offsets; a .mtx.gz or .bin.gz, a stream):
+ * follow their offsets; a .bin.gz, a stream of records):
  * every rank reads the whole file, as one process does, and keeps its
  * share of the arcs and of the vertices the file names beyond them; the
- * build sends each arc to its owner. */
+ * build sends each arc to its owner. *arcs_read gets the arcs read: the
+ * whole file's. */
 static int read_whole_share(const char *path, const sf_load_options *load, sf_edge_list *out,
-                            sf_error *err)
+                            uint64_t *arcs_read, sf_error *err)
 {
     sf_input_options opt = {.vertices = load->vertices, .narrow = true};
     int rc = sf_input_read(path, &opt, out, err);
     if ((rc = sf_dist_agree(rc, err)))
         return rc;
     uint64_t arcs = out->count;
+    *arcs_read = arcs;
     size_t id_size = out->narrow ? sizeof(uint32_t) : sizeof(uint64_t);
     keep_share(out->narrow ? (void *)out->src32 : (void *)out->src, arcs, id_size);
     keep_share(out->narrow ? (void *)out->dst32 : (void *)out->dst, arcs, id_size);
@@ -379,21 +386,28 @@ static int read_whole_share(const char *path, const sf_load_options *load, sf_ed
 }
 
 /* This rank's part of GRAPH, a generator spec or a file; its weights only
- * when the kernel reads them. */
+ * when the kernel reads them. *arcs_read gets the arcs the rank read from
+ * the input: its part's, or the whole file's for a format every rank
+ * reads whole (for the run record). */
 static int read_part(const char *spec, const sf_load_options *load, bool keep_weights,
-                     sf_edge_list *out, sf_error *err)
+                     sf_edge_list *out, uint64_t *arcs_read, sf_error *err)
 {
     int rc;
+    *arcs_read = 0;
     size_t n = strlen(spec);
     bool binary = sf_path_ends_with(spec, n, ".bin") || sf_path_ends_with(spec, n, ".wbin");
     if (load->vertices && !binary)
         return sf_error_set(err, SF_EUSAGE, "%s: --vertices applies to .bin and .wbin files only",
                             spec);
-    if (sf_path_ends_with(spec, n, ".sfg"))
-        return read_snapshot_part(spec, load, out, err);
+    if (sf_path_ends_with(spec, n, ".sfg")) {
+        rc = read_snapshot_part(spec, load, out, err);
+        *arcs_read = out->count;
+        return rc;
+    }
     if (sf_generator_spec(spec)) {
         out->narrow = true; /* 32-bit ids while 2^SCALE fits them */
         rc = sf_generate_part(spec, load->seed, sf_dist_rank(), sf_dist_size(), out, err);
+        *arcs_read = out->count;
         return sf_dist_agree(rc, err);
     }
     if (sf_path_ends_with(spec, n, ".gz"))
@@ -406,10 +420,12 @@ static int read_part(const char *spec, const sf_load_options *load, bool keep_we
         rc = read_text_part(spec, true, out, err);
     else if (binary)
         rc = read_binary_part(spec, sf_path_ends_with(spec, n, ".wbin"), load->vertices, out, err);
-    else if (sf_path_ends_with(spec, strlen(spec), ".mtx")) /* not .mtx.gz: read whole, below */
+    else if (sf_path_ends_with(spec, n, ".mtx"))
         rc = read_mtx_part(spec, out, err);
     else
-        rc = read_whole_share(spec, load, out, err);
+        rc = read_whole_share(spec, load, out, arcs_read, err);
+    if (*arcs_read == 0) /* (a whole read said how many it read) */
+        *arcs_read = out->count;
     if (!keep_weights) {
         free(out->weight);
         out->weight = NULL;
@@ -794,7 +810,7 @@ static void summarise(const sf_dist_job *job, const sf_dist_graph *d, const sf_p
 
 /* Per rank: what it owned and what it did. */
 struct rank_facts {
-    uint64_t vertices, in_arcs, boundary, mirror_values, peak_rss;
+    uint64_t vertices, in_arcs, boundary, mirror_values, peak_rss, arcs_read;
     double load_s, build_s, run_s, wait_s;
 };
 
@@ -836,6 +852,7 @@ static char *distributed_json(int threads, const struct rank_facts *all, const u
     json_u64s(f, "mirror_values_sent_per_exchange", all, ranks,
               offsetof(struct rank_facts, mirror_values));
     json_u64s(f, "peak_rss_bytes", all, ranks, offsetof(struct rank_facts, peak_rss));
+    json_u64s(f, "arcs_read", all, ranks, offsetof(struct rank_facts, arcs_read));
     json_doubles(f, "load_s", all, ranks, offsetof(struct rank_facts, load_s));
     json_doubles(f, "build_s", all, ranks, offsetof(struct rank_facts, build_s));
     json_doubles(f, "run_s", all, ranks, offsetof(struct rank_facts, run_s));
@@ -902,7 +919,7 @@ int sf_dist_job_run(const sf_dist_job *job)
     double start = sf_now();
     sf_edge_list part;
     sf_edge_list_init(&part);
-    rc = read_part(job->graph, &job->load, algo->needs_weights, &part, &err);
+    rc = read_part(job->graph, &job->load, algo->needs_weights, &part, &facts.arcs_read, &err);
     facts.load_s = sf_now() - start;
     if (rc) {
         sf_edge_list_fini(&part);

@@ -7,9 +7,10 @@
  * file (sf_file_read) is one range into a buffer of its size, known up
  * front; a .gz file or a pipe, whose size is not, is the stream's windows
  * (io/stream.h, which inflates every .gz read but sf_file_peek's few
- * bytes) appended to one buffer. Ranges
- * (sf_file_read_ranges) go into buffers the caller owns, with a callback
- * per block while it is in cache (the snapshot's checksums). */
+ * bytes) appended to one buffer, or only a part's lines of them (a rank's
+ * part of a .gz). Ranges (sf_file_read_ranges) go into buffers the caller
+ * owns, with a callback per block while it is in cache (the snapshot's
+ * checksums). */
 #define _GNU_SOURCE /* O_DIRECT */
 #include "io/reader.h"
 
@@ -407,16 +408,45 @@ uint64_t sf_gzip_size_hint(int fd, uint64_t packed)
     return isize >= packed ? isize : 4 * packed;
 }
 
-/* A .gz file or a pipe, whole: the stream's windows (inflated, or read()
- * from the pipe) appended to one buffer, grown as they come. */
-static int read_streamed(const char *path, char **data, size_t *len, sf_error *err)
+/* The first line start at or after `target` in a window of a stream:
+ * text[0..len) are the stream's bytes from `at` on, and `line_start` says
+ * whether `at` starts a line (the stream's start, or just after a '\n').
+ * UINT64_MAX when the window holds none: the next window may. */
+static uint64_t line_start_in_window(const char *text, uint64_t at, size_t len, bool line_start,
+                                     uint64_t target)
 {
-    sf_file_stream *s;
-    int rc = sf_file_stream_create(path, SF_FILE_BLOCK_BYTES, &s, err);
-    if (rc)
-        return rc;
-    uint64_t hint = sf_file_stream_size_hint(s);
-    size_t cap = hint > 4096 ? (size_t)hint : 4096, used = 0;
+    if (target >= at + len)
+        return UINT64_MAX;
+    if (target <= at) {
+        if (line_start)
+            return at;
+        target = at;
+    } else if (text[target - at - 1] == '\n') {
+        return target;
+    }
+    const char *nl = memchr(text + (target - at), '\n', (size_t)(at + len - target));
+    return nl ? at + (uint64_t)(nl - text) + 1 : UINT64_MAX;
+}
+
+/* The lines of stream s (named PATH) whose first byte lies in [begin, end)
+ * of its bytes (end UINT64_MAX: to its end; [0, UINT64_MAX): every byte),
+ * appended as the windows come to one buffer, grown as needed, so that
+ * only those bytes are ever held; *data NUL-terminated as sf_file_read's.
+ * No byte from `limit` on is kept (UINT64_MAX: none held back): a caller
+ * that will read again when the stream runs past it holds no more than
+ * it expected meanwhile. The stream is read to its end whatever the lines
+ * kept: *size gets its length in bytes, and a damaged end is an error on
+ * every part. */
+static int read_stream_lines(sf_file_stream *s, const char *path, uint64_t begin, uint64_t end,
+                             uint64_t limit, char **data, size_t *len, uint64_t *size,
+                             sf_error *err)
+{
+    int rc = 0;
+    uint64_t hint = sf_file_stream_size_hint(s), at = 0;
+    uint64_t expect = end != UINT64_MAX ? end - begin : hint > begin ? hint - begin : 0;
+    size_t cap = expect > 4096 ? (size_t)expect : 4096, used = 0;
+    uint64_t first = UINT64_MAX, stop = UINT64_MAX; /* the bytes kept, once found */
+    bool line_start = true;
     char *out = malloc(cap + 1);
     if (!out)
         goto no_memory;
@@ -429,16 +459,28 @@ static int read_streamed(const char *path, char **data, size_t *len, sf_error *e
             goto done;
         if (!last && (rc = sf_file_stream_ahead(s, 0, err)))
             goto done;
-        if (used + got > cap) {
-            size_t grown_cap = cap + cap / 2 > used + got ? cap + cap / 2 : used + got;
-            char *grown = realloc(out, grown_cap + 1);
-            if (!grown)
-                goto no_memory;
-            out = grown;
-            cap = grown_cap;
+        if (first == UINT64_MAX)
+            first = line_start_in_window(window, at, got, line_start, begin);
+        if (first != UINT64_MAX && stop == UINT64_MAX && end != UINT64_MAX)
+            stop = line_start_in_window(window, at, got, line_start, end);
+        uint64_t from = first > at ? first : at, to = stop < at + got ? stop : at + got;
+        to = to < limit ? to : limit;
+        if (first != UINT64_MAX && to > from) {
+            size_t bytes = (size_t)(to - from);
+            if (used + bytes > cap) {
+                size_t grown_cap = cap + cap / 2 > used + bytes ? cap + cap / 2 : used + bytes;
+                char *grown = realloc(out, grown_cap + 1);
+                if (!grown)
+                    goto no_memory;
+                out = grown;
+                cap = grown_cap;
+            }
+            memcpy(out + used, window + (from - at), bytes);
+            used += bytes;
         }
-        memcpy(out + used, window, got);
-        used += got;
+        if (got)
+            line_start = window[got - 1] == '\n';
+        at += got;
         if (last)
             break;
     }
@@ -450,12 +492,25 @@ static int read_streamed(const char *path, char **data, size_t *len, sf_error *e
     out[used] = '\0';
     *data = out;
     *len = used;
+    *size = at;
     out = NULL;
     goto done;
 no_memory:
     rc = sf_error_set(err, -ENOMEM, "%s: out of memory", path);
 done:
     free(out);
+    return rc;
+}
+
+/* A .gz file or a pipe, whole: every byte of the stream's windows
+ * (inflated, or read() from the pipe). */
+static int read_streamed(const char *path, char **data, size_t *len, sf_error *err)
+{
+    sf_file_stream *s;
+    uint64_t size;
+    int rc = sf_file_stream_create(path, SF_FILE_BLOCK_BYTES, &s, err);
+    if (rc == 0)
+        rc = read_stream_lines(s, path, 0, UINT64_MAX, UINT64_MAX, data, len, &size, err);
     sf_file_stream_destroy(&s);
     return rc;
 }
@@ -579,13 +634,50 @@ static int line_start_at(int fd, size_t size, size_t at, size_t *start)
     return 0;
 }
 
-/* The same cut within bytes already in memory. */
-static size_t line_start_in(const char *text, size_t size, size_t at)
+/* Where part `part` of `parts` of a file of `size` bytes cuts, from byte
+ * `from` on: its lines are those whose first byte lies in [*begin, *end)
+ * (*end UINT64_MAX for the last part: to the file's end). */
+static void part_bounds(uint64_t size, uint64_t from, int part, int parts, uint64_t *begin,
+                        uint64_t *end)
 {
-    if (at == 0 || at >= size)
-        return at == 0 ? 0 : size;
-    const char *nl = memchr(text + at - 1, '\n', size - (at - 1));
-    return nl ? (size_t)(nl - text) + 1 : size;
+    uint64_t base = from < size ? from : size, body = size - base;
+    *begin = base + (uint64_t)((unsigned __int128)body * part / parts);
+    *end = part + 1 == parts ? UINT64_MAX
+                             : base + (uint64_t)((unsigned __int128)body * (part + 1) / parts);
+}
+
+/* A part of a .gz file, which cannot be entered in the middle: inflated
+ * from the start, keeping only the part's lines (read_stream_lines). The
+ * cut needs the inflated size, known only at the end: it is made at the
+ * size the gzip trailer records (right for one member under 4 GiB, what
+ * gzip writes), and made again in a second pass when the stream turned
+ * out to have another size (several members, 4 GiB or more), so the parts
+ * are always those of the inflated bytes. A first pass keeps nothing past
+ * the recorded size: a last part never holds more than its share while
+ * the stream runs on. */
+static int read_gz_part(const char *path, size_t window, uint64_t from, int part, int parts,
+                        char **data, size_t *len, sf_error *err)
+{
+    uint64_t size = UINT64_MAX, begin = 0, end = 0;
+    for (int pass = 0;; pass++) {
+        sf_file_stream *s;
+        int rc = sf_file_stream_create(path, window, &s, err);
+        if (rc)
+            return rc;
+        uint64_t hint = pass ? size : sf_file_stream_size_hint(s), want_begin, want_end;
+        uint64_t limit = pass || parts == 1 ? UINT64_MAX : hint;
+        part_bounds(hint, from, part, parts, &begin, &end);
+        rc = read_stream_lines(s, path, begin, end, limit, data, len, &size, err);
+        sf_file_stream_destroy(&s);
+        if (rc)
+            return rc;
+        part_bounds(size, from, part, parts, &want_begin, &want_end);
+        if (pass == 1 || (want_begin == begin && want_end == end && size <= limit))
+            return 0; /* (a second pass is cut at the first's size) */
+        free(*data);
+        *data = NULL;
+        *len = 0;
+    }
 }
 
 int sf_file_read_part(const char *path, int part, int parts, char **data, size_t *len,
@@ -597,25 +689,16 @@ int sf_file_read_part(const char *path, int part, int parts, char **data, size_t
 int sf_file_read_part_from(const char *path, uint64_t from, int part, int parts, char **data,
                            size_t *len, sf_error *err)
 {
+    return sf_file_read_part_in(path, from, part, parts, SF_FILE_BLOCK_BYTES, data, len, err);
+}
+
+int sf_file_read_part_in(const char *path, uint64_t from, int part, int parts, size_t window,
+                         char **data, size_t *len, sf_error *err)
+{
     *data = NULL;
     *len = 0;
-    if (sf_gzip_name(path)) {
-        char *whole;
-        size_t whole_len;
-        int rc = sf_file_read(path, &whole, &whole_len, err);
-        if (rc)
-            return rc;
-        size_t base = from < whole_len ? (size_t)from : whole_len, body = whole_len - base;
-        size_t a = line_start_in(whole, whole_len,
-                                 base + (size_t)((unsigned __int128)body * part / parts));
-        size_t b = line_start_in(whole, whole_len,
-                                 base + (size_t)((unsigned __int128)body * (part + 1) / parts));
-        memmove(whole, whole + a, b - a);
-        whole[b - a] = '\0';
-        *data = whole;
-        *len = b - a;
-        return 0;
-    }
+    if (sf_gzip_name(path))
+        return read_gz_part(path, window, from, part, parts, data, len, err);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return sf_file_error(err, path, errno);
@@ -631,11 +714,11 @@ int sf_file_read_part_from(const char *path, uint64_t from, int part, int parts,
         goto done;
     }
     size_t size = (size_t)st.st_size, a, b;
-    size_t base = from < size ? (size_t)from : size, body = size - base;
-    rc = line_start_at(fd, size, base + (size_t)((unsigned __int128)body * part / parts), &a);
+    uint64_t begin, end;
+    part_bounds(size, from, part, parts, &begin, &end);
+    rc = line_start_at(fd, size, (size_t)begin, &a);
     if (rc == 0)
-        rc = line_start_at(fd, size, base + (size_t)((unsigned __int128)body * (part + 1) / parts),
-                           &b);
+        rc = line_start_at(fd, size, end == UINT64_MAX ? size : (size_t)end, &b);
     if (rc)
         goto done;
     buf = malloc(b - a + 1);

@@ -135,9 +135,13 @@ int sf_file_read_into(const char *path, uint64_t offset, void *buf, size_t len, 
  * lines whose first byte lies in [size * part / parts, size * (part + 1) /
  * parts), so the parts of all ranks hold every line exactly once. Read with
  * pread from the part's offset (no whole-file read). A ".gz" file cannot be
- * entered in the middle: it is decompressed whole and the same cut is made
- * in the decompressed bytes. The contract is sf_file_read's otherwise
- * (*data NUL-terminated, freed by the caller; same errors). */
+ * entered in the middle: it is inflated from its start to its end, a
+ * window at a time, and only the part's lines are kept, the same cut made
+ * in the inflated bytes (at the size its gzip trailer records; when the
+ * stream has another size, several members or 4 GiB or more, it is
+ * inflated a second time to cut at the true size). The contract is
+ * sf_file_read's otherwise (*data NUL-terminated, freed by the caller;
+ * same errors, a damaged .gz an error on every part). */
 int sf_file_read_part(const char *path, int part, int parts, char **data, size_t *len,
                       sf_error *err);
 
@@ -147,5 +151,10 @@ int sf_file_read_part(const char *path, int part, int parts, char **data, size_t
  * byte before it. */
 int sf_file_read_part_from(const char *path, uint64_t from, int part, int parts, char **data,
                            size_t *len, sf_error *err);
+
+/* The same, a ".gz" inflated window_bytes (>= 1) at a time: for tests,
+ * which cut small files across many windows. */
+int sf_file_read_part_in(const char *path, uint64_t from, int part, int parts,
+                         size_t window_bytes, char **data, size_t *len, sf_error *err);
 
 #endif

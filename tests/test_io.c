@@ -1414,6 +1414,109 @@ Test(io, gzip_member_boundary_at_the_end_of_a_compressed_read, .init = make_tmp_
     free(text);
 }
 
+/* Part k of `parts` of text[0..len) from byte `from` on, as ranks cut a
+ * file, worked out line by line: the lines whose first byte lies in
+ * [from + body k / parts, from + body (k + 1) / parts), body = len - from.
+ * Sets *begin and *end to the part's bytes in text. */
+static void reference_part(const char *text, size_t len, size_t from, int k, int parts,
+                           size_t *begin, size_t *end)
+{
+    size_t body = len - from, lo = from + body * (size_t)k / (size_t)parts;
+    size_t hi = from + body * (size_t)(k + 1) / (size_t)parts;
+    *begin = *end = len;
+    bool found = false;
+    for (size_t at = from; at < len; at++) {
+        if (at != from && text[at - 1] != '\n')
+            continue; /* not a line start */
+        if (!found && at >= lo) {
+            *begin = at;
+            found = true;
+        }
+        if (at >= hi && k + 1 < parts) {
+            *end = found ? at : len;
+            return;
+        }
+    }
+}
+
+/* Ranks' parts of a .gz (sf_file_read_part_in) are the parts of its
+ * inflated bytes, line by line as the reference above cuts them, and those
+ * of the plain file: one gzip member (the cut at the size its trailer
+ * records) and two members (the trailer gives the second's size only, so
+ * the cut must be made again at the true size), text with and without a
+ * last '\n', from the start and from after a header line, 1 to 4 parts,
+ * inflated 1, 7, 64 bytes a window and 4096 or the default for a larger
+ * file. A .gz cut short is corrupt data for every part, the first too,
+ * whose lines come before the damage. */
+Test(io, gzip_parts_are_the_inflated_bytes_parts, .init = make_tmp_dir, .fini = remove_tmp_dir)
+{
+    static const size_t windows[] = {1, 7, 64, 4096, 0}; /* 0: sf_file_read_part_from */
+    for (int w = 0; w < 5; w++) {
+        size_t len_a, len_b;
+        size_t lines = windows[w] == 1 ? 24 : windows[w] < 100 ? 60 : 5000;
+        char *a = make_big_text(lines, &len_a, 31 + (uint64_t)w);
+        char *b = make_big_text(lines / 2, &len_b, 77 + (uint64_t)w);
+        if (w % 2)
+            len_b--; /* no '\n' at the end */
+        char *text = malloc(len_a + len_b + 1);
+        memcpy(text, a, len_a);
+        memcpy(text + len_a, b, len_b);
+        size_t len = len_a + len_b;
+        char *plain = write_file("p.el", text, len);
+        char *one = write_gz("one.el.gz", text, len);
+        char *pa = write_gz("a.gz", a, len_a), *pb = write_gz("b.gz", b, len_b);
+        size_t na, nb;
+        char *ga = read_file(pa, &na), *gb = read_file(pb, &nb);
+        char *joined = malloc(na + nb);
+        memcpy(joined, ga, na);
+        memcpy(joined + na, gb, nb);
+        char *two = write_file("two.el.gz", joined, na + nb);
+        const char *files[] = {plain, one, two};
+        size_t header = (size_t)((const char *)memchr(text, '\n', len) - text) + 1;
+        for (int f = 0; f < 3; f++)
+            for (size_t from = 0; from <= header; from += header)
+                for (int parts = 1; parts <= 4; parts++)
+                    for (int k = 0; k < parts; k++) {
+                        char *part;
+                        size_t got, begin, end;
+                        sf_error err = {{0}};
+                        int rc = windows[w]
+                                     ? sf_file_read_part_in(files[f], from, k, parts, windows[w],
+                                                            &part, &got, &err)
+                                     : sf_file_read_part_from(files[f], from, k, parts, &part,
+                                                              &got, &err);
+                        cr_assert_eq(rc, 0, "%s: %s", files[f], err.msg);
+                        reference_part(text, len, from, k, parts, &begin, &end);
+                        cr_assert_eq(got, end - begin,
+                                     "%s window %zu from %zu: part %d of %d has %zu bytes, "
+                                     "expected %zu",
+                                     files[f], windows[w], from, k, parts, got, end - begin);
+                        cr_assert_eq(memcmp(part, text + begin, got), 0,
+                                     "%s window %zu: part %d of %d", files[f], windows[w], k,
+                                     parts);
+                        cr_assert_eq(part[got], '\0');
+                        free(part);
+                    }
+        char *cut = write_file("cut.el.gz", joined, na + nb / 2);
+        char *expected;
+        cr_assert(asprintf(&expected, "%s: corrupt gzip data", cut) > 0);
+        for (int k = 0; k < 3; k++) {
+            char *part;
+            size_t got;
+            sf_error err = {{0}};
+            cr_expect_eq(sf_file_read_part_in(cut, 0, k, 3, windows[w] ? windows[w] : 4096,
+                                              &part, &got, &err),
+                         SF_EINPUT, "part %d", k);
+            cr_expect_str_eq(err.msg, expected);
+            cr_expect_null(part);
+        }
+        free(expected);
+        free(cut);
+        free(a); free(b); free(text); free(plain); free(one); free(pa); free(pb);
+        free(ga); free(gb); free(joined); free(two);
+    }
+}
+
 /* Makes io_uring_setup fail with ENOSYS in this process, as a seccomp
  * profile in a container does. */
 static void refuse_io_uring(void)

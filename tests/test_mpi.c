@@ -3,13 +3,14 @@
  * exactly, PageRank within 1e-9 relative) on LDBC cases and kron:14 at 1 to
  * 4 ranks, also when some ranks get no vertex or no edge (lcc byte for
  * byte); parts of text files are cut at line boundaries (bad lines keep
- * their line numbers), plain .mtx files too after the header every rank
- * reads (faults keep their lines and messages), .sfg snapshots by rows and
- * .bin files by records; a binary built without MPI refuses to run as
- * several ranks; a rank that dies ends the job instead of hanging;
- * SF_TRACE_LOAD prints every rank's load phases, each naming its rank. The
- * distributed path at one rank (SF_DIST=1, no mpirun) runs even where MPI
- * is absent.
+ * their line numbers), .mtx files too after the header every rank reads
+ * (faults keep their lines and messages), a .gz by each rank keeping only
+ * its share of the inflated lines, .sfg snapshots by rows and .bin files
+ * by records; text parts are 32-bit ids until one of their ids needs 64
+ * bits; a binary built without MPI refuses to run as several ranks; a
+ * rank that dies ends the job instead of hanging; SF_TRACE_LOAD prints
+ * every rank's load phases, each naming its rank. The distributed path at
+ * one rank (SF_DIST=1, no mpirun) runs even where MPI is absent.
  *
  * Ranks are oversubscribed on a small machine (--oversubscribe), so these
  * say nothing about speed. Skipped, with the reason, when mpirun is missing
@@ -370,11 +371,11 @@ Test(mpi, snapshot_and_binary_inputs_read_per_rank, .timeout = 120)
     cleanup();
 }
 
-/* Formats a rank cannot enter in the middle (a gzipped Matrix Market file
- * or binary list, gapbs) are read whole by every rank, each keeping a
- * share of the arcs; the answers are the text's. A plain .mtx is read by
- * shares (each rank its lines): from convert, its ids are the original ids
- * + 1, which it says in a comment the reader honours. */
+/* Formats a rank cannot enter in the middle (a gzipped binary list,
+ * gapbs) are read whole by every rank, each keeping a share of the arcs;
+ * the answers are the text's. A .mtx, gzipped or not, is read by shares
+ * (each rank its lines): from convert, its ids are the original ids + 1,
+ * which it says in a comment the reader honours. */
 Test(mpi, whole_file_formats_share_their_arcs, .timeout = 120)
 {
     REQUIRE_MPI();
@@ -723,6 +724,180 @@ Test(mpi, trace_load_names_each_rank, .timeout = 60)
     snprintf(args, sizeof args, "run wcc %s --threads 1", graph);
     cr_assert_eq(run_ranks(2, args, NULL, 0, err, sizeof err), 0, "%s", err);
     cr_assert_null(strstr(err, "load phase"), "%s", err);
+    cleanup();
+}
+
+/* Ranks' values of `"name": [a, b, ...]` in a run record, into v (at most
+ * max); returns how many. */
+static int per_rank(const char *json, const char *name, uint64_t *v, int max)
+{
+    char key[128];
+    snprintf(key, sizeof key, "\"%s\": [", name);
+    const char *at = strstr(json, key);
+    cr_assert(at, "no %s in %s", name, json);
+    at += strlen(key);
+    int n = 0;
+    while (n < max && *at != ']') {
+        char *end;
+        v[n++] = strtoull(at, &end, 10);
+        cr_assert_neq(end, at, "%s: %s", name, at);
+        at = *end == ',' ? end + 2 : end;
+    }
+    return n;
+}
+
+/* The arcs each of 3 ranks read from `graph` (the run record's
+ * distributed.arcs_read) after running wcc on it. */
+static void arcs_read_by_3_ranks(const char *graph, uint64_t read[3])
+{
+    static char out[1 << 16];
+    char args[1024], err[4096];
+    snprintf(args, sizeof args, "run wcc %s --json", graph);
+    int status = run_ranks(3, args, out, sizeof out, err, sizeof err);
+    cr_assert_eq(status, 0, "%s: %s", args, err);
+    cr_assert_eq(per_rank(out, "arcs_read", read, 3), 3, "%s", out);
+}
+
+/* A gzipped text file (.mtx.gz, .el.gz) cannot be entered in the middle:
+ * every rank inflates it and keeps only its share of the lines. Each rank
+ * reads (arcs_read in the run record) a part of the entries, the three
+ * parts all of them once, where a .bin.gz, still read whole, has every
+ * rank read them all; the answers are one process's; a fault in a later
+ * share of a .mtx.gz keeps the one process's message and line. */
+Test(mpi, gzipped_text_is_read_by_shares, .timeout = 120)
+{
+    REQUIRE_MPI();
+    const int m = 3000, nps[] = {2, 3};
+    char mtx[256], el[256], bin[256], cmd[1024];
+    uint64_t read[3];
+    snprintf(mtx, sizeof mtx, "%s/g.mtx", scratch());
+    struct mtx_spec spec = {false, false, 400, m, m, m, NULL, NULL, 0};
+    write_mtx(mtx, &spec);
+    snprintf(el, sizeof el, "%s/g.el", scratch());
+    write_sparse_edges(el, 4242, m, 500, 3, false);
+    snprintf(bin, sizeof bin, "%s/g.bin", scratch());
+    FILE *b = fopen(bin, "wb");
+    cr_assert(b);
+    for (uint32_t i = 0; i < (uint32_t)m; i++) {
+        uint32_t to = (i * 7 + 1) % 400, from = i % 400;
+        unsigned char rec[8] = {from, from >> 8, 0, 0, to, to >> 8, 0, 0};
+        cr_assert_eq(fwrite(rec, 1, 8, b), 8);
+    }
+    cr_assert_eq(fclose(b), 0);
+    snprintf(cmd, sizeof cmd, "gzip -k %s %s %s", mtx, el, bin);
+    cr_assert_eq(system(cmd), 0);
+    strcat(mtx, ".gz");
+    strcat(el, ".gz");
+    strcat(bin, ".gz");
+    check_ranks("wcc", mtx, "", nps, 2, NULL);
+    check_ranks("pr", mtx, "", nps, 2, NULL);
+    check_ranks("pr", el, "", nps, 2, NULL);
+    const char *shared[] = {mtx, el};
+    for (int f = 0; f < 2; f++) {
+        arcs_read_by_3_ranks(shared[f], read);
+        for (int r = 0; r < 3; r++)
+            cr_assert(read[r] > 0 && read[r] < (uint64_t)m, "%s: rank %d read %llu of %d arcs",
+                      shared[f], r, (unsigned long long)read[r], m);
+        cr_assert_eq(read[0] + read[1] + read[2], (uint64_t)m, "%s: %llu + %llu + %llu arcs",
+                     shared[f], (unsigned long long)read[0], (unsigned long long)read[1],
+                     (unsigned long long)read[2]);
+    }
+    arcs_read_by_3_ranks(bin, read);
+    for (int r = 0; r < 3; r++)
+        cr_assert_eq(read[r], (uint64_t)m, "a .bin.gz is read whole: rank %d read %llu", r,
+                     (unsigned long long)read[r]);
+
+    /* a bad line in rank 2's share, and an entry past the declared count */
+    struct {
+        const char *bad_text;
+        int count_off;
+        const char *what;
+    } cases[] = {
+        {"12 x3", 0, "bad vertex id 'x3'"},
+        {"3 4", -300, "more entries than the 2700 declared on line 3"},
+    };
+    snprintf(mtx, sizeof mtx, "%s/bad.mtx", scratch());
+    for (int c = 0; c < 2; c++) {
+        struct mtx_spec bad = {false, false, 400, m, 2700, m, cases[c].bad_text, NULL,
+                               cases[c].count_off};
+        struct mtx_file at = write_mtx(mtx, &bad);
+        cr_assert_geq(at.bad_offset, at.body + (at.size - at.body) * 2 / 3, "in rank 2's share");
+        snprintf(cmd, sizeof cmd, "gzip -f %s", mtx);
+        cr_assert_eq(system(cmd), 0);
+        char args[512], want[256], single[1024], err[8192];
+        snprintf(args, sizeof args, "run wcc %s.gz", mtx);
+        snprintf(want, sizeof want, "bad.mtx.gz:%llu: %s", (unsigned long long)at.bad_line,
+                 cases[c].what);
+        cr_assert_eq(run_cli(args, NULL, 0, single, sizeof single), 1, "%s", single);
+        cr_assert(strstr(single, want), "single process: %s\nexpected: %s", single, want);
+        int status = run_ranks(3, args, NULL, 0, err, sizeof err);
+        cr_assert_eq(status, 1, "%s: exit %d: %s", want, status, err);
+        cr_assert(strstr(err, single), "ranks said: %s\nsingle process: %s", err, single);
+    }
+    cleanup();
+}
+
+/* Ranks parse their parts of a text file into 32-bit ids, as one process
+ * does, and a part holding an id of 2^32 or more is widened while the
+ * others stay narrow (the build takes parts of both widths): here rank 0's
+ * part of 3 holds 2^32 - 1 (still narrow) and rank 1's 2^32 + 7. The
+ * answers are one process's, sssp's on the weighted twin too, and a bad
+ * line after the wide id in rank 1's part keeps its line. */
+Test(mpi, text_parts_narrow_and_wide, .timeout = 120)
+{
+    REQUIRE_MPI();
+    const int lines = 3000, edge_of_narrow = 500, wide = 1200, bad = 1500;
+    char el[256], wel[256];
+    snprintf(el, sizeof el, "%s/wide.el", scratch());
+    snprintf(wel, sizeof wel, "%s/wide.wel", scratch());
+    for (int broken = 0; broken < 2; broken++) {
+        FILE *f = fopen(el, "w"), *w = fopen(wel, "w");
+        cr_assert(f && w);
+        long at_wide = 0, at_narrow = 0, size;
+        uint64_t x = 7;
+        for (int i = 1; i <= lines; i++) {
+            xorshift(&x);
+            unsigned long long u = x % 900, v = (x >> 20) % 900;
+            if (i == edge_of_narrow)
+                at_narrow = ftell(f), u = 4294967295ull;
+            if (i == wide)
+                at_wide = ftell(f), v = 4294967296ull + 7;
+            if (broken && i == bad)
+                fprintf(f, "12 x3\n");
+            else
+                fprintf(f, "%llu %llu\n", u, v);
+            fprintf(w, "%llu %llu %d\n", u, v, (int)(x >> 40) % 50);
+        }
+        size = ftell(f);
+        cr_assert_eq(fclose(f), 0);
+        cr_assert_eq(fclose(w), 0);
+        cr_assert(at_narrow < size / 3 && at_wide >= size / 3 && at_wide < size * 2 / 3,
+                  "ids in ranks 0 and 1's parts");
+        if (!broken) {
+            const int nps[] = {0, 2, 3, 4}, three[] = {3};
+            check_ranks("wcc", el, "", nps, 4, NULL);
+            /* the widest ids are there, whole (each run matched this one) */
+            char out[256];
+            snprintf(out, sizeof out, "%s/ranks-3-wcc.txt", scratch());
+            struct line *l;
+            size_t n = read_lines(out, &l), found = 0;
+            for (size_t i = 0; i < n; i++)
+                found += l[i].id == 4294967295ull || l[i].id == 4294967296ull + 7;
+            free(l);
+            cr_assert_eq(found, 2, "ids 2^32 - 1 and 2^32 + 7 in %s", out);
+            check_ranks("pr", el, "", nps, 4, NULL);
+            check_ranks("sssp", wel, "--source 4294967303", three, 1, NULL);
+            continue;
+        }
+        char args[512], single[1024], err[4096];
+        snprintf(args, sizeof args, "run wcc %s", el);
+        cr_assert_eq(run_cli(args, NULL, 0, single, sizeof single), 1);
+        cr_assert(strstr(single, "wide.el:1500: bad vertex id 'x3'"), "single process: %s",
+                  single);
+        int status = run_ranks(3, args, NULL, 0, err, sizeof err);
+        cr_assert_eq(status, 1, "exit %d: %s", status, err);
+        cr_assert(strstr(err, single), "ranks said: %s\nsingle process: %s", err, single);
+    }
     cleanup();
 }
 
