@@ -141,29 +141,6 @@ SF_INLINE void sf_edge_map_push_all(const sf_shard *s, const sf_graph *g,
         fn(u, nbr + off[u], off[u + 1] - off[u], arg);
 }
 
-/* Push from every vertex of the shard with lookahead: while u is processed,
- * the adjacency row of u + 2*ahead is prefetched, and prefetch(u + ahead,
- * its row, degree, arg) lets the kernel prefetch the state that vertex
- * will touch (two stages, because the row is itself a cache miss before
- * the state it names is). */
-SF_INLINE void sf_edge_map_push_all_ahead(const sf_shard *s, const sf_graph *g, sf_vid ahead,
-                                          void (*prefetch)(sf_vid u, const sf_vid *out, sf_eid degree, void *arg),
-                                          void (*fn)(sf_vid u, const sf_vid *out, sf_eid degree, void *arg),
-                                          void *arg)
-{
-    const sf_eid *off = g->out_offsets;
-    const sf_vid *nbr = g->out_neighbors;
-    for (sf_vid u = s->begin; u < s->end; u++) {
-        if ((uint64_t)u + 2 * ahead < s->end)
-            __builtin_prefetch(&nbr[off[u + 2 * ahead]], 0, 3);
-        if ((uint64_t)u + ahead < s->end) {
-            sf_vid w = u + ahead;
-            prefetch(w, nbr + off[w], off[w + 1] - off[w], arg);
-        }
-        fn(u, nbr + off[u], off[u + 1] - off[u], arg);
-    }
-}
-
 /* Push from the vertices of a work list, list[0, len): vertices of any
  * shard, in any order, repeats allowed (delta-stepping's buckets are such
  * lists). For each u that keep(u, arg) accepts, fn(u, out, weight, degree,

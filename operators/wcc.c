@@ -157,11 +157,14 @@ static void wcc_min_ids_serial(struct wcc_state *w)
 {
     const sf_graph *g = w->g;
     sf_vid *comp = w->comp;
+    if (!g->original_ids) { /* ids are dense ids: the root is the minimum */
+        for (sf_vid v = 0; v < g->num_vertices; v++)
+            comp[v] = comp[comp[v]];
+        return;
+    }
     for (sf_vid v = 0; v < g->num_vertices; v++) {
         sf_vid r = comp[comp[v]];
         comp[v] = r;
-        if (!g->original_ids)
-            continue;
         uint64_t id = g->original_ids[v];
         if (r == v || id < w->label[r])
             w->label[r] = id;
