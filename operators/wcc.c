@@ -27,7 +27,7 @@
  * the baseline runs too, over each shard: on one worker with plain loads
  * and stores, and there the minima are taken in one ascending pass that
  * needs no cleared label array (wcc_min_ids_serial). Through edge_map's
- * per-vertex callbacks the sampling took 25-30% longer than the same loop
+ * per-vertex callbacks the sampling took 21-36% longer than the same loop
  * written out, on a 16-core Xeon (bench/RESULTS.md, session 7). */
 #include <errno.h>
 #include <stdlib.h>
