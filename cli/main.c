@@ -634,12 +634,11 @@ typedef struct load_estimate {
     uint64_t peak_bytes;        /* memory the load will peak near; 0: unknown */
 } load_estimate;
 
-/* windowed: read a window at a time (.el/.txt/.wel/.e/.mtx, .gz or not);
+/* A text file (.el/.txt/.wel/.e/.mtx, .gz or not), read a window at a time;
  * narrow: parsed into 32-bit ids (.el/.txt/.wel/.mtx: sf_job_load asks);
  * mtx: the entries follow a Matrix Market header (no estimate when the
  * sample holds no valid one: the load then says what is wrong). */
-static void estimate_text(const char *path, bool windowed, bool narrow, bool mtx,
-                          load_estimate *est)
+static void estimate_text(const char *path, bool narrow, bool mtx, load_estimate *est)
 {
     enum { SAMPLE = 1 << 20 };
     char *sample = malloc(SAMPLE);
@@ -659,9 +658,10 @@ static void estimate_text(const char *path, bool windowed, bool narrow, bool mtx
         }
         at = h.body;
     }
-    /* bytes per data line (not blank, not a comment), and its columns */
+    /* bytes per data line (not blank, not a comment), and the columns of
+     * the first, as the parser counts them */
     uint64_t lines = 0, line_bytes = 0;
-    int columns = 0;
+    int columns = sf_text_edge_columns(sample + at, len - at);
     while (at < len) {
         char *end = memchr(sample + at, '\n', len - at);
         if (!end)
@@ -670,11 +670,6 @@ static void estimate_text(const char *path, bool windowed, bool narrow, bool mtx
         while (p < next && (sample[p] == ' ' || sample[p] == '\t'))
             p++;
         if (sample[p] != '\n' && sample[p] != '\r' && sample[p] != '#' && sample[p] != '%') {
-            if (lines == 0)
-                for (size_t q = p; q < next; q++)
-                    columns += (q == p || sample[q - 1] == ' ' || sample[q - 1] == '\t') &&
-                               sample[q] != ' ' && sample[q] != '\t' && sample[q] != '\n' &&
-                               sample[q] != '\r';
             lines++;
             line_bytes += next - at;
         }
@@ -685,11 +680,11 @@ static void estimate_text(const char *path, bool windowed, bool narrow, bool mtx
     if (lines == 0)
         return;
     est->arcs = (uint64_t)((double)size * lines / line_bytes);
-    /* the text (or its read buffer), and the edge list parsed from it, are
-     * alive together; the build then gives the list back as it fills the
-     * graph */
+    /* the read windows (the whole text when smaller), and the edge list
+     * parsed from it, are alive together; the build then gives the list
+     * back as it fills the graph */
     uint64_t window = 2 * SF_TEXT_WINDOW_BYTES * (uint64_t)omp_get_max_threads();
-    uint64_t text = windowed && size > window ? window : size;
+    uint64_t text = size > window ? window : size;
     est->peak_bytes = text + est->arcs * ((narrow ? 8 : 16) + (columns >= 3 ? 8 : 0));
 }
 
@@ -737,7 +732,7 @@ static void estimate_load(const char *graph, load_estimate *est)
     else
         est->format = "file";
     if (strcmp(est->format, "file") != 0)
-        estimate_text(graph, edge_list || ldbc || mtx, edge_list || mtx, mtx, est);
+        estimate_text(graph, edge_list || mtx, mtx, est);
 }
 
 static void print_estimate(const load_estimate *est)

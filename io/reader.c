@@ -604,7 +604,6 @@ int sf_file_peek(const char *path, void *buf, size_t *len, uint64_t *size, sf_er
 
 /* ---- parts of a file, cut at line boundaries ---- */
 
-#define SCAN_BYTES ((size_t)64 << 10)
 
 /* The start of the first line that begins at or after `at`: one past the
  * first '\n' at or after at - 1, or 0 when at is 0, or size. Returns 0 or a
@@ -649,9 +648,10 @@ static void part_bounds(uint64_t size, uint64_t from, int part, int parts, uint6
 /* A part of a .gz file, which cannot be entered in the middle: inflated
  * from the start, keeping only the part's lines (read_stream_lines). The
  * cut needs the inflated size, known only at the end: it is made at the
- * size the gzip trailer records (right for one member under 4 GiB, what
- * gzip writes), and made again in a second pass when the stream turned
- * out to have another size (several members, 4 GiB or more), so the parts
+ * stream's size hint (the size the gzip trailer records when plausible:
+ * right for one member under 4 GiB, what gzip writes), and made again in a second pass when the stream turned
+ * out to have another size (several members, 4 GiB or more, a trailer
+ * the hint could not trust), so the parts
  * are always those of the inflated bytes. A first pass keeps nothing past
  * the recorded size: a last part never holds more than its share while
  * the stream runs on. */

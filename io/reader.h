@@ -137,9 +137,9 @@ int sf_file_read_into(const char *path, uint64_t offset, void *buf, size_t len, 
  * pread from the part's offset (no whole-file read). A ".gz" file cannot be
  * entered in the middle: it is inflated from its start to its end, a
  * window at a time, and only the part's lines are kept, the same cut made
- * in the inflated bytes (at the size its gzip trailer records; when the
- * stream has another size, several members or 4 GiB or more, it is
- * inflated a second time to cut at the true size). The contract is
+ * in the inflated bytes (at the size its gzip trailer records, when
+ * plausible; when the stream has another size, several members or 4 GiB
+ * or more, it is inflated a second time to cut at the true size). The contract is
  * sf_file_read's otherwise (*data NUL-terminated, freed by the caller;
  * same errors, a damaged .gz an error on every part). */
 int sf_file_read_part(const char *path, int part, int parts, char **data, size_t *len,

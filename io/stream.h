@@ -44,9 +44,10 @@ int sf_file_stream_wait(sf_file_stream *s, const char **data, size_t *len, bool 
  * held window is not the last. Returns 0 or -ENOMEM (err filled). */
 int sf_file_stream_ahead(sf_file_stream *s, size_t keep, sf_error *err);
 
-/* The number of bytes the whole stream will give: the file's size, the
- * size a gzip trailer records (an estimate: it is kept modulo 4 GiB), or 0
- * when unknown (a pipe). For estimates only. */
+/* The number of bytes the whole stream will give: the file's size, for a
+ * .gz a hint from its gzip trailer (sf_gzip_size_hint: the recorded size
+ * when plausible, kept modulo 4 GiB), or 0 when unknown (a pipe). Not a
+ * promise: a caller that cuts by it must check the size the stream gave. */
 uint64_t sf_file_stream_size_hint(const sf_file_stream *s);
 
 /* False for a pipe: its bytes cannot be read a second time. */
