@@ -14,9 +14,9 @@
  * are a cache miss in the adjacency array before they are one in the
  * forest. For a directed graph the vertices outside the giant also link
  * their in-arcs, which the giant's skipped out-arcs may be the only
- * witnesses of. Its sampling and finishing loops are operators/union_find.h's
- * (sf_uf_sample, sf_uf_finish), which the engine's workers run over their
- * shards too.
+ * witnesses of. Its steps are operators/union_find.h's (sf_uf_sample,
+ * sf_uf_flatten, sf_uf_most_frequent_root, sf_uf_finish), which the
+ * engine's WCC runs too.
  *
  * union-find: every arc once (undirected: the arcs u->v with v < u, which
  * sorted lists end early on; directed: the out-arcs), prefetching the
@@ -38,20 +38,12 @@
 #include <time.h>
 
 #define UF_PREFETCH_DISTANCE 16     /* arcs */
-#define AFFOREST_PREFETCH_DISTANCE 48   /* vertices; 2x for the adjacency */
-#define AFFOREST_SAMPLES 1024
 
 static double now_s(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static void flatten(sf_vid *parent, sf_vid n)
-{
-    for (sf_vid v = 0; v < n; v++)
-        parent[v] = parent[parent[v]];
 }
 
 static void wcc_union_find(const sf_graph *g, sf_vid *parent)
@@ -74,41 +66,7 @@ static void wcc_union_find(const sf_graph *g, sf_vid *parent)
             ru = sf_uf_link_serial(parent, ru, v);
         }
     }
-    flatten(parent, n);
-}
-
-/* The root met most often among AFFOREST_SAMPLES vertices drawn by a fixed
- * xorshift sequence (deterministic runs). */
-static sf_vid most_frequent_root(sf_vid *parent, sf_vid n)
-{
-    sf_vid sample[AFFOREST_SAMPLES];
-    uint64_t state = 0x9e3779b97f4a7c15ull;
-    for (int i = 0; i < AFFOREST_SAMPLES; i++) {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        sample[i] = sf_uf_find_serial(parent, (sf_vid)(state % n));
-    }
-    for (int i = 1; i < AFFOREST_SAMPLES; i++) {   /* insertion sort */
-        sf_vid x = sample[i];
-        int j = i;
-        for (; j > 0 && sample[j - 1] > x; j--)
-            sample[j] = sample[j - 1];
-        sample[j] = x;
-    }
-    sf_vid best = sample[0];
-    int best_count = 0;
-    for (int i = 0; i < AFFOREST_SAMPLES;) {
-        int j = i;
-        while (j < AFFOREST_SAMPLES && sample[j] == sample[i])
-            j++;
-        if (j - i > best_count) {
-            best_count = j - i;
-            best = sample[i];
-        }
-        i = j;
-    }
-    return best;
+    sf_uf_flatten(parent, n);
 }
 
 static void wcc_afforest(const sf_graph *g, sf_vid *parent)
@@ -116,10 +74,10 @@ static void wcc_afforest(const sf_graph *g, sf_vid *parent)
     const sf_vid n = g->num_vertices;
     for (sf_vid v = 0; v < n; v++)
         parent[v] = v;
-    sf_uf_sample(g, parent, 0, n, AFFOREST_PREFETCH_DISTANCE, true);
-    flatten(parent, n);
-    sf_uf_finish(g, parent, most_frequent_root(parent, n), 0, n, true);
-    flatten(parent, n);
+    sf_uf_sample(g, parent, 0, n, true);
+    sf_uf_flatten(parent, n);
+    sf_uf_finish(g, parent, sf_uf_most_frequent_root(parent, n), 0, n, true);
+    sf_uf_flatten(parent, n);
 }
 
 int sf_baseline_wcc(const sf_graph *g, sf_vid *label, double *run_s)

@@ -60,17 +60,20 @@ static inline sf_vid sf_uf_link_serial(sf_vid *comp, sf_vid ru, sf_vid v)
     return ru;
 }
 
+#define SF_UF_AHEAD 48 /* vertices of lookahead while sampling; 2x for the adjacency */
+
 /* Afforest's sampling for the vertices [begin, end): each links with its
  * first two out-neighbours (both in one pass: they share a line).
  * Prefetching runs two stages ahead, since vertex u's first neighbours are
  * a cache miss in the adjacency array before they are one in the forest:
- * the row of u + 2*ahead, then the forest entries of u + ahead's
- * neighbours. `serial` (a constant at each call) chooses the links: plain
+ * the row of u + 2*SF_UF_AHEAD, then the forest entries of u +
+ * SF_UF_AHEAD's neighbours. `serial` (a constant at each call) chooses the links: plain
  * ones with u's root carried along (one worker; the baseline runs it over
  * all vertices), or atomic ones (workers link concurrently). */
 static inline void sf_uf_sample(const sf_graph *g, sf_vid *comp, sf_vid begin, sf_vid end,
-                                sf_vid ahead, bool serial)
+                                bool serial)
 {
+    const sf_vid ahead = SF_UF_AHEAD;
     const sf_eid *off = g->out_offsets;
     const sf_vid *nbr = g->out_neighbors;
     for (sf_vid u = begin; u < end; u++) {
@@ -131,6 +134,20 @@ static inline void sf_uf_finish(const sf_graph *g, sf_vid *comp, sf_vid giant, s
                     sf_uf_link(comp, u, g->in_neighbors[i]);
         }
     }
+}
+
+/* Afforest's skip: the root met most often among 1024 vertices drawn by a
+ * fixed generator (deterministic runs; the choice only affects speed,
+ * never the answer). comp must be flat (every vertex at its root). */
+sf_vid sf_uf_most_frequent_root(const sf_vid *comp, sf_vid n);
+
+/* Flattens a forest in which every parent is smaller than its child
+ * (comp[x] <= x, as links keep it) in one ascending pass: each parent is
+ * already at its root when its children are met. One worker only. */
+static inline void sf_uf_flatten(sf_vid *comp, sf_vid n)
+{
+    for (sf_vid v = 0; v < n; v++)
+        comp[v] = comp[comp[v]];
 }
 
 /* Path compression: point v straight at its root. */

@@ -9,7 +9,7 @@
  *    one pass over each shard, with lookahead prefetching, then
  *    compress. This already joins most of the
  *    giant component.
- * 2. Skip: sample the labels of SAMPLES vertices; the most frequent one is
+ * 2. Skip: sample the labels of 1024 vertices; the most frequent one is
  *    the giant component.
  * 3. Finish: a pass over the vertices outside it, linking their
  *    remaining out-neighbours (and, in a directed graph, their
@@ -36,8 +36,6 @@
 #include "operators/union_find.h"
 #include "operators/vertex_map.h"
 
-#define SAMPLES 1024
-#define AHEAD 48                /* vertices of lookahead while sampling */
 
 struct wcc_state {
     const sf_graph *g;
@@ -77,9 +75,9 @@ static void wcc_sample_shard(sf_shard *s, void *arg)
 {
     struct wcc_state *w = arg;
     if (w->serial)
-        sf_uf_sample(w->g, w->comp, s->begin, s->end, AHEAD, true);
+        sf_uf_sample(w->g, w->comp, s->begin, s->end, true);
     else
-        sf_uf_sample(w->g, w->comp, s->begin, s->end, AHEAD, false);
+        sf_uf_sample(w->g, w->comp, s->begin, s->end, false);
 }
 
 static void wcc_finish_shard(sf_shard *s, void *arg)
@@ -89,38 +87,6 @@ static void wcc_finish_shard(sf_shard *s, void *arg)
         sf_uf_finish(w->g, w->comp, w->skip, s->begin, s->end, true);
     else
         sf_uf_finish(w->g, w->comp, w->skip, s->begin, s->end, false);
-}
-
-/* The most frequent label among SAMPLES vertices drawn by a fixed
- * generator (the choice only affects speed, never the answer). */
-static sf_vid most_frequent_label(const sf_vid *comp, sf_vid n)
-{
-    sf_vid sample[SAMPLES];
-    uint64_t x = 0x9e3779b97f4a7c15ull;
-    for (int i = 0; i < SAMPLES; i++) {
-        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-        sample[i] = comp[x % n];
-    }
-    /* insertion sort then the longest run: SAMPLES is small */
-    for (int i = 1; i < SAMPLES; i++) {
-        sf_vid key = sample[i];
-        int j = i;
-        while (j > 0 && sample[j - 1] > key) {
-            sample[j] = sample[j - 1];
-            j--;
-        }
-        sample[j] = key;
-    }
-    sf_vid best = sample[0];
-    int best_run = 0, run = 0;
-    for (int i = 0; i < SAMPLES; i++) {
-        run = i && sample[i] == sample[i - 1] ? run + 1 : 1;
-        if (run > best_run) {
-            best_run = run;
-            best = sample[i];
-        }
-    }
-    return best;
 }
 
 static void wcc_min_id(sf_vid v, void *arg)
@@ -158,8 +124,7 @@ static void wcc_min_ids_serial(struct wcc_state *w)
     const sf_graph *g = w->g;
     sf_vid *comp = w->comp;
     if (!g->original_ids) { /* ids are dense ids: the root is the minimum */
-        for (sf_vid v = 0; v < g->num_vertices; v++)
-            comp[v] = comp[comp[v]];
+        sf_uf_flatten(comp, g->num_vertices);
         return;
     }
     for (sf_vid v = 0; v < g->num_vertices; v++) {
@@ -197,7 +162,7 @@ static bool wcc_step(int phase, void *arg)
         sf_engine_run(run->engine, wcc_compress_shard, w);
         return false;
     }
-    w->skip = most_frequent_label(w->comp, w->g->num_vertices);
+    w->skip = sf_uf_most_frequent_root(w->comp, w->g->num_vertices);
     sf_engine_run(run->engine, wcc_finish_shard, w);
     if (w->serial)
         wcc_min_ids_serial(w);
