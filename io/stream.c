@@ -20,8 +20,6 @@
 #include "engine/parallel.h"
 #include "io/reader.h"
 
-/* Compressed bytes read at a time for ".gz". */
-#define GZ_INPUT_BYTES ((size_t)8 << 20)
 
 enum source { SOURCE_FILE, SOURCE_GZIP, SOURCE_PIPE };
 enum job_state { JOB_NONE, JOB_PENDING, JOB_DONE };
@@ -75,7 +73,7 @@ static int refill_packed(sf_file_stream *s)
 {
     size_t left = s->zs.avail_in;
     memmove(s->packed, s->zs.next_in, left);
-    size_t want = GZ_INPUT_BYTES - left;
+    size_t want = SF_GZ_INPUT_BYTES - left;
     if (want > s->raw_size - s->raw_offset)
         want = (size_t)(s->raw_size - s->raw_offset);
     int rc = sf_fd_read_here(s->fd, s->path, s->raw_offset, s->packed + left, want, 0,
@@ -278,7 +276,7 @@ int sf_file_stream_create(const char *path, size_t window, sf_file_stream **out,
         }
     }
     if (s->source == SOURCE_GZIP) {
-        if (!(s->packed = malloc(GZ_INPUT_BYTES)))
+        if (!(s->packed = malloc(SF_GZ_INPUT_BYTES)))
             goto no_memory;
         if (inflateInit2(&s->zs, 16 + MAX_WBITS) != Z_OK)
             goto no_memory;

@@ -13,6 +13,10 @@
 
 #include "engine/error.h"
 
+/* Compressed bytes read at a time for ".gz" (a test puts gzip member
+ * boundaries at its edge). */
+#define SF_GZ_INPUT_BYTES ((size_t)8 << 20)
+
 typedef struct sf_file_stream sf_file_stream;
 
 /* Opens PATH and starts reading its first window (`window` bytes, >= 1).

@@ -36,6 +36,7 @@
 #include "io/ldbc.h"
 #include "io/mtx.h"
 #include "io/reader.h"
+#include "io/stream.h"
 #include "io/text_edges.h"
 #include "io/text_reader.h"
 #include "tests/scratch.h"
@@ -1337,13 +1338,13 @@ Test(io, gzip_member_boundaries_inside_lines, .init = make_tmp_dir, .fini = remo
 }
 
 /* The same where a member ends at the edge of the compressed bytes the
- * reader takes at a time (8 MiB, GZ_INPUT_BYTES in io/stream.c): a stored
+ * reader takes at a time (SF_GZ_INPUT_BYTES, io/stream.h, 8 MiB): a stored
  * first member of exactly 8 MiB - 2, - 1 (the next member's magic split
  * over two reads) and 8 MiB, its text ending mid-line. */
 Test(io, gzip_member_boundary_at_the_end_of_a_compressed_read, .init = make_tmp_dir,
      .fini = remove_tmp_dir, .timeout = 60)
 {
-    const size_t chunk = (size_t)8 << 20;
+    const size_t chunk = SF_GZ_INPUT_BYTES;
     size_t len;
     char *text = make_big_text(400000, &len, 23);
     cr_assert_gt(len, chunk + (1 << 20));
