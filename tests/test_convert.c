@@ -41,9 +41,6 @@ static char *convert_text(const char *in, const char *out_name, const char *flag
     return text;
 }
 
-/* A Matrix Market reader from the format's rules alone: the banner, '%'
- * comments, the size line, then "i j [value]" entries; symmetric means
- * undirected. Honours the writer's documented shift comment. */
 /* Loads PATH as the CLI would (directedness: the flag, else what the input
  * declares, else directed); a .mtx through shardflow's own reader, which
  * must undo the "+ 1" note convert writes for graphs with a vertex 0. */
