@@ -408,10 +408,12 @@ static int read_part(const char *spec, const sf_load_options *load, bool keep_we
         out->narrow = true; /* 32-bit ids while 2^SCALE fits them */
         rc = sf_generate_part(spec, load->seed, sf_dist_rank(), sf_dist_size(), out, err);
         *arcs_read = out->count;
+        sf_trace_phase("generate"); /* as one process marks it (jobs.c) */
         return sf_dist_agree(rc, err);
     }
     if (sf_path_ends_with(spec, n, ".gz"))
         n -= 3;
+    bool whole = false; /* read whole by every rank: *arcs_read is the file's */
     if (sf_path_ends_with(spec, n, ".e"))
         rc = read_ldbc_part(spec, out, err);
     else if (sf_path_ends_with(spec, n, ".el") || sf_path_ends_with(spec, n, ".txt"))
@@ -422,9 +424,11 @@ static int read_part(const char *spec, const sf_load_options *load, bool keep_we
         rc = read_binary_part(spec, sf_path_ends_with(spec, n, ".wbin"), load->vertices, out, err);
     else if (sf_path_ends_with(spec, n, ".mtx"))
         rc = read_mtx_part(spec, out, err);
-    else
+    else {
         rc = read_whole_share(spec, load, out, arcs_read, err);
-    if (*arcs_read == 0) /* (a whole read said how many it read) */
+        whole = true;
+    }
+    if (!whole) /* a part: what this rank read is what it holds */
         *arcs_read = out->count;
     if (!keep_weights) {
         free(out->weight);

@@ -663,7 +663,7 @@ static void plan_partition(partition *p, sf_vid n, uint64_t arcs)
 /* twice the packed plan's widest fan-out */
 #define MAX_SPACED_BUCKETS ((uint64_t)2 << MAX_PACKED_FANOUT_BITS)
 
-/* Spaced ids for the n keys of a symmetric source with arcs * 2 arcs in
+/* Spaced ids for the n keys of a symmetric source with `arcs` arcs (two an edge) in
  * all, the key of rank r having degree[r] arcs and dense id new_of[r]. On
  * success *spaced_of gets each rank's spaced id and *layout the partition's
  * plan over them (spaced set; its first_key, like *spaced_of, the
