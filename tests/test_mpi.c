@@ -95,11 +95,14 @@ static int run_ranks(int np, const char *args, char *out, size_t out_len, char *
     return run_shell(cmd, out, out_len, err, err_len);
 }
 
-/* Ranks fail as the single process did (`single`, its output): exit 1 and
- * its message, said once (by rank 0). */
-static void expect_ranks_fail_as_one(int np, const char *args, const char *single)
+/* `args` fails in one process with a message holding `want`, and over np
+ * ranks as in one process: exit 1 and the same message, said once (by
+ * rank 0). */
+static void expect_ranks_fail_as_one(int np, const char *args, const char *want)
 {
-    char err[8192];
+    char single[1024], err[8192];
+    cr_assert_eq(run_cli(args, NULL, 0, single, sizeof single), 1, "%s: %s", args, single);
+    cr_assert(strstr(single, want), "single process: %s\nexpected: %s", single, want);
     int status = run_ranks(np, args, NULL, 0, err, sizeof err);
     cr_assert_eq(status, 1, "%s: exit %d: %s", args, status, err);
     const char *at = strstr(err, single);
@@ -529,7 +532,7 @@ Test(mpi, mtx_fault_in_a_later_share_keeps_its_line, .timeout = 120)
         {"3 4", NULL, 2, true, "the file ends after 3000 of the 3002 entries declared on line 3"},
         {"7 7 7", "999 1", 0, false, "expected 2 columns, found 3"},
     };
-    char graph[256], args[512], single[1024], want[256];
+    char graph[256], args[512], want[256];
     snprintf(graph, sizeof graph, "%s/bad.mtx", scratch());
     snprintf(args, sizeof args, "run wcc %s", graph);
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
@@ -540,9 +543,7 @@ Test(mpi, mtx_fault_in_a_later_share_keeps_its_line, .timeout = 120)
                       "entry %d is in rank 2's share", bad);
         snprintf(want, sizeof want, "bad.mtx:%llu: %s",
                  (unsigned long long)(cases[c].at_end ? f.last_line : f.bad_line), cases[c].what);
-        cr_assert_eq(run_cli(args, NULL, 0, single, sizeof single), 1, "%s", single);
-        cr_assert(strstr(single, want), "single process: %s\nexpected: %s", single, want);
-        expect_ranks_fail_as_one(3, args, single);
+        expect_ranks_fail_as_one(3, args, want);
     }
     cleanup();
 }
@@ -833,13 +834,11 @@ Test(mpi, gzipped_text_is_read_by_shares, .timeout = 120)
         cr_assert_geq(at.bad_offset, at.body + (at.size - at.body) * 2 / 3, "in rank 2's share");
         snprintf(cmd, sizeof cmd, "gzip -f %s", mtx);
         cr_assert_eq(system(cmd), 0);
-        char args[512], want[256], single[1024];
+        char args[512], want[256];
         snprintf(args, sizeof args, "run wcc %s.gz", mtx);
         snprintf(want, sizeof want, "bad.mtx.gz:%llu: %s", (unsigned long long)at.bad_line,
                  cases[c].what);
-        cr_assert_eq(run_cli(args, NULL, 0, single, sizeof single), 1, "%s", single);
-        cr_assert(strstr(single, want), "single process: %s\nexpected: %s", single, want);
-        expect_ranks_fail_as_one(3, args, single);
+        expect_ranks_fail_as_one(3, args, want);
     }
     cleanup();
 }
@@ -896,12 +895,9 @@ Test(mpi, text_parts_narrow_and_wide, .timeout = 120)
             check_ranks("sssp", wel, "--source 4294967303", three, 1, NULL);
             continue;
         }
-        char args[512], single[1024];
+        char args[512];
         snprintf(args, sizeof args, "run wcc %s", el);
-        cr_assert_eq(run_cli(args, NULL, 0, single, sizeof single), 1);
-        cr_assert(strstr(single, "wide.el:1500: bad vertex id 'x3'"), "single process: %s",
-                  single);
-        expect_ranks_fail_as_one(3, args, single);
+        expect_ranks_fail_as_one(3, args, "wide.el:1500: bad vertex id 'x3'");
     }
     cleanup();
 }
@@ -911,7 +907,7 @@ Test(mpi, text_parts_narrow_and_wide, .timeout = 120)
 Test(mpi, bad_line_keeps_its_number, .timeout = 60)
 {
     REQUIRE_MPI();
-    char graph[256], args[512], single[1024];
+    char graph[256], args[512];
     snprintf(graph, sizeof graph, "%s/bad.el", scratch());
     FILE *f = fopen(graph, "w");
     cr_assert(f);
@@ -919,9 +915,7 @@ Test(mpi, bad_line_keeps_its_number, .timeout = 60)
         fprintf(f, i == 1500 ? "%d x%d\n" : "%d %d\n", i, i + 1);
     fclose(f);
     snprintf(args, sizeof args, "run wcc %s", graph);
-    cr_assert_eq(run_cli(args, NULL, 0, single, sizeof single), 1);
-    cr_assert(strstr(single, ":1500: bad vertex id 'x1501'"), "single process: %s", single);
-    expect_ranks_fail_as_one(3, args, single);
+    expect_ranks_fail_as_one(3, args, ":1500: bad vertex id 'x1501'");
     cleanup();
 }
 
