@@ -148,4 +148,11 @@ SF_DEFINE_LOWER_BOUND(sf_lower_bound_u64, uint64_t)
 SF_DEFINE_LOWER_BOUND(sf_lower_bound_vid, sf_vid)
 #undef SF_DEFINE_LOWER_BOUND
 
+/* qsort's comparison of two vertex ids, ascending. */
+static inline int sf_compare_vid(const void *a, const void *b)
+{
+    sf_vid x = *(const sf_vid *)a, y = *(const sf_vid *)b;
+    return (x > y) - (x < y);
+}
+
 #endif

@@ -10,16 +10,10 @@
 
 #include "operators/kernels.h"
 
-static int compare_vid(const void *a, const void *b)
-{
-    sf_vid x = *(const sf_vid *)a, y = *(const sf_vid *)b;
-    return x < y ? -1 : x > y;
-}
-
 static bool has_arc(const sf_graph *g, sf_vid a, sf_vid b)
 {
     const sf_vid *row = g->out_neighbors + g->out_offsets[a];
-    return bsearch(&b, row, sf_out_degree(g, a), sizeof *row, compare_vid) != NULL;
+    return bsearch(&b, row, sf_out_degree(g, a), sizeof *row, sf_compare_vid) != NULL;
 }
 
 int sf_reference_lcc(const sf_graph *g, double *lcc)
@@ -39,7 +33,7 @@ int sf_reference_lcc(const sf_graph *g, double *lcc)
             set[k++] = g->out_neighbors[e];
         for (sf_eid e = g->in_offsets[v]; e < g->in_offsets[v + 1]; e++)
             set[k++] = g->in_neighbors[e];
-        qsort(set, k, sizeof *set, compare_vid);
+        qsort(set, k, sizeof *set, sf_compare_vid);
         uint64_t size = 0;
         for (uint64_t i = 0; i < k; i++)
             if (size == 0 || set[i] != set[size - 1])

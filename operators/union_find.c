@@ -1,6 +1,8 @@
 /* Afforest's skip step, for the engine's WCC and its baseline. */
 #include "operators/union_find.h"
 
+#include <stdlib.h>
+
 #define SAMPLES 1024
 
 sf_vid sf_uf_most_frequent_root(const sf_vid *comp, sf_vid n)
@@ -11,17 +13,8 @@ sf_vid sf_uf_most_frequent_root(const sf_vid *comp, sf_vid n)
         x ^= x << 13, x ^= x >> 7, x ^= x << 17;
         sample[i] = comp[x % n];
     }
-    /* insertion sort then the longest run (the smallest root of equal
-     * runs): SAMPLES is small */
-    for (int i = 1; i < SAMPLES; i++) {
-        sf_vid key = sample[i];
-        int j = i;
-        while (j > 0 && sample[j - 1] > key) {
-            sample[j] = sample[j - 1];
-            j--;
-        }
-        sample[j] = key;
-    }
+    /* sorted, then the longest run (the smallest root of equal runs) */
+    qsort(sample, SAMPLES, sizeof *sample, sf_compare_vid);
     sf_vid best = sample[0];
     int best_run = 0, run = 0;
     for (int i = 0; i < SAMPLES; i++) {
