@@ -55,7 +55,7 @@ static void wcc_union_find(const sf_graph *g, sf_vid *parent)
     for (sf_vid v = 0; v < n; v++)
         parent[v] = v;
     for (sf_vid u = 0; u < n; u++) {
-        sf_vid ru = sf_uf_find_serial(parent, u);
+        sf_vid ru = sf_uf_find(parent, u, true);
         const sf_eid end = off[u + 1];
         for (sf_eid e = off[u]; e < end; e++) {
             sf_vid v = nbr[e];
@@ -63,7 +63,7 @@ static void wcc_union_find(const sf_graph *g, sf_vid *parent)
                 break;          /* the other arc of this edge comes later */
             if (e + UF_PREFETCH_DISTANCE < m)
                 __builtin_prefetch(&parent[nbr[e + UF_PREFETCH_DISTANCE]], 1, 3);
-            ru = sf_uf_link_serial(parent, ru, v);
+            ru = sf_uf_link_root(parent, ru, v, true);
         }
     }
     sf_uf_flatten(parent, n);

@@ -2,7 +2,8 @@
  * distributed components (operators/dist_wcc.c): a link always hooks the
  * larger root under the smaller, so a tree ends rooted at its smallest id
  * whatever the order in which workers link, and compression points a vertex
- * straight at its root. Relaxed atomics: a stale read only costs a retry. */
+ * straight at its root. Relaxed atomics: a stale read only costs a retry.
+ * One worker runs the same loops with plain loads and stores. */
 #ifndef SF_UNION_FIND_H
 #define SF_UNION_FIND_H
 
@@ -15,49 +16,70 @@ static inline sf_vid sf_uf_load(const sf_vid *p)
     return __atomic_load_n(p, __ATOMIC_RELAXED);
 }
 
-/* Joins the trees of u and v, hooking the larger root under the smaller. */
-static inline void sf_uf_link(sf_vid *comp, sf_vid u, sf_vid v)
+/* The root of x's tree, halving the path on the way up (each vertex passed
+ * is pointed at its grandparent). `serial` (a constant at each call): one
+ * worker, plain loads and stores; or workers linking concurrently, relaxed
+ * atomics. Halving is safe among concurrent links without a compare-and-
+ * swap: a vertex that is not a root never becomes one again and its
+ * ancestors stay its ancestors, so whatever grandparent a worker writes,
+ * however stale, is still an ancestor; a root's own slot, which links
+ * change, is never written here. Concurrently, a slot is written only when
+ * it changes, so that vertices near a root do not bounce their cache line
+ * between workers. This is the baseline's find too (bench/baseline_wcc.c). */
+static inline sf_vid sf_uf_find(sf_vid *comp, sf_vid x, bool serial)
 {
-    sf_vid p1 = sf_uf_load(&comp[u]), p2 = sf_uf_load(&comp[v]);
-    while (p1 != p2) {
-        sf_vid high = p1 > p2 ? p1 : p2, low = p1 + p2 - high;
-        sf_vid p_high = sf_uf_load(&comp[high]);
-        if (p_high == low)
-            break;
-        if (p_high == high &&
-            __atomic_compare_exchange_n(&comp[high], &p_high, low, false, __ATOMIC_RELAXED,
-                                        __ATOMIC_RELAXED))
-            break;
-        p1 = sf_uf_load(&comp[sf_uf_load(&comp[high])]);
-        p2 = sf_uf_load(&comp[low]);
+    if (serial) {
+        while (comp[x] != x) {
+            sf_vid grandparent = comp[comp[x]];
+            comp[x] = grandparent;
+            x = grandparent;
+        }
+        return x;
     }
-}
-
-/* With one worker nothing links concurrently: the same forest with plain
- * loads and stores, path halving on the way up, and the root of u carried
- * from one link to the next. This is the single-threaded union-find of the
- * WCC baseline (bench/baseline_wcc.c) too: one piece of code for both. */
-static inline sf_vid sf_uf_find_serial(sf_vid *comp, sf_vid x)
-{
-    while (comp[x] != x) {
-        sf_vid grandparent = comp[comp[x]];
-        comp[x] = grandparent;
+    for (;;) {
+        sf_vid parent = sf_uf_load(&comp[x]);
+        if (parent == x)
+            return x;
+        sf_vid grandparent = sf_uf_load(&comp[parent]);
+        if (grandparent != parent)
+            __atomic_store_n(&comp[x], grandparent, __ATOMIC_RELAXED);
         x = grandparent;
     }
-    return x;
 }
 
-/* Joins the tree whose root is ru with v's; returns the root of the union. */
-static inline sf_vid sf_uf_link_serial(sf_vid *comp, sf_vid ru, sf_vid v)
+/* Joins the tree of ru (a root, or concurrently a vertex that was one,
+ * carried from the last link) with v's, hooking the larger root under the
+ * smaller; returns the root of the union as this worker saw it. Workers
+ * linking concurrently hook with a compare-and-swap on the root's slot:
+ * when another worker hooked that root first, both ends climb again. */
+static inline sf_vid sf_uf_link_root(sf_vid *comp, sf_vid ru, sf_vid v, bool serial)
 {
-    sf_vid rv = sf_uf_find_serial(comp, v);
-    if (rv < ru) {
-        comp[ru] = rv;
-        return rv;
+    sf_vid rv = sf_uf_find(comp, v, serial);
+    if (serial) {
+        if (rv < ru) {
+            comp[ru] = rv;
+            return rv;
+        }
+        if (ru < rv)
+            comp[rv] = ru;
+        return ru;
     }
-    if (ru < rv)
-        comp[rv] = ru;
-    return ru;
+    for (;;) {
+        ru = sf_uf_find(comp, ru, false);
+        if (ru == rv)
+            return ru;
+        sf_vid high = ru > rv ? ru : rv, low = ru + rv - high, expected = high;
+        if (__atomic_compare_exchange_n(&comp[high], &expected, low, false, __ATOMIC_RELAXED,
+                                        __ATOMIC_RELAXED))
+            return low;
+        rv = sf_uf_find(comp, rv, false);
+    }
+}
+
+/* Joins the trees of u and v (workers linking concurrently). */
+static inline void sf_uf_link(sf_vid *comp, sf_vid u, sf_vid v)
+{
+    sf_uf_link_root(comp, u, v, false);
 }
 
 #define SF_UF_AHEAD 48 /* vertices of lookahead while sampling; 2x for the adjacency */
@@ -67,9 +89,10 @@ static inline sf_vid sf_uf_link_serial(sf_vid *comp, sf_vid ru, sf_vid v)
  * Prefetching runs two stages ahead, since vertex u's first neighbours are
  * a cache miss in the adjacency array before they are one in the forest:
  * the row of u + 2*SF_UF_AHEAD, then the forest entries of u +
- * SF_UF_AHEAD's neighbours. `serial` (a constant at each call) chooses the links: plain
- * ones with u's root carried along (one worker; the baseline runs it over
- * all vertices), or atomic ones (workers link concurrently). */
+ * SF_UF_AHEAD's neighbours. u's root is carried from its first link to
+ * its second. `serial` (a constant at each call) chooses plain links (one
+ * worker; the baseline runs it over all vertices) or atomic ones (workers
+ * link concurrently). */
 static inline void sf_uf_sample(const sf_graph *g, sf_vid *comp, sf_vid begin, sf_vid end,
                                 bool serial)
 {
@@ -89,15 +112,9 @@ static inline void sf_uf_sample(const sf_graph *g, sf_vid *comp, sf_vid begin, s
         sf_eid b = off[u], e = off[u + 1];
         if (b == e)
             continue;
-        if (serial) {
-            sf_vid ru = sf_uf_link_serial(comp, sf_uf_find_serial(comp, u), nbr[b]);
-            if (b + 1 < e)
-                sf_uf_link_serial(comp, ru, nbr[b + 1]);
-        } else {
-            sf_uf_link(comp, u, nbr[b]);
-            if (b + 1 < e)
-                sf_uf_link(comp, u, nbr[b + 1]);
-        }
+        sf_vid ru = sf_uf_link_root(comp, sf_uf_find(comp, u, serial), nbr[b], serial);
+        if (b + 1 < e)
+            sf_uf_link_root(comp, ru, nbr[b + 1], serial);
     }
 }
 
@@ -119,20 +136,12 @@ static inline void sf_uf_finish(const sf_graph *g, sf_vid *comp, sf_vid giant, s
             continue;
         if (sf_uf_load(&comp[u]) == giant)
             continue;
-        if (serial) {
-            sf_vid ru = sf_uf_find_serial(comp, u);
-            for (; b < e; b++)
-                ru = sf_uf_link_serial(comp, ru, nbr[b]);
-            if (in_arcs)
-                for (sf_eid i = g->in_offsets[u]; i < g->in_offsets[u + 1]; i++)
-                    ru = sf_uf_link_serial(comp, ru, g->in_neighbors[i]);
-        } else {
-            for (; b < e; b++)
-                sf_uf_link(comp, u, nbr[b]);
-            if (in_arcs)
-                for (sf_eid i = g->in_offsets[u]; i < g->in_offsets[u + 1]; i++)
-                    sf_uf_link(comp, u, g->in_neighbors[i]);
-        }
+        sf_vid ru = sf_uf_find(comp, u, serial);
+        for (; b < e; b++)
+            ru = sf_uf_link_root(comp, ru, nbr[b], serial);
+        if (in_arcs)
+            for (sf_eid i = g->in_offsets[u]; i < g->in_offsets[u + 1]; i++)
+                ru = sf_uf_link_root(comp, ru, g->in_neighbors[i], serial);
     }
 }
 
