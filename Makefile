@@ -4,7 +4,8 @@
 #   make run        install what is missing, build, run the COST benchmark (kron:20, pr + wcc)
 #   make test       install what is missing, build, run the whole test suite
 #   make SANITIZE=address|undefined|thread   sanitizer build (bin/shardflow-$(SANITIZE))
-#   make bench-tools   bin/iostream-reader, the gapbs-style text reader bench/load.sh compares with
+#   make bench-tools   bin/iostream-reader (the gapbs-style text reader bench/load.sh compares with)
+#                      and bin/plain-load (a plain CSR load written out, which bench/load.sh times too)
 #   make fuzz       install clang's libFuzzer, fuzz every parser for FUZZ_SECONDS each
 #   make MPI=0      build without Open MPI (bin/shardflow-nompi: single process only)
 #   make clean
@@ -114,17 +115,20 @@ test: $(TEST_BIN) $(BIN)
 	SF_BIN=$(abspath $(BIN)) $(if $(NOMPI_BIN),SF_BIN_NOMPI=$(abspath $(NOMPI_BIN))) \
 	  SF_DATASETS=$(SF_DATASETS) $(TEST_BIN) --jobs 2
 
-# The reference reader bench/load.sh times beside shardflow (C++ iostreams,
-# as gapbs reads; not part of shardflow).
-# Only this target needs g++.
+# Two references bench/load.sh times beside shardflow, not part of it
+# (bench/tools/): the reader gapbs uses (C++ iostreams; only this target
+# needs g++) and a plain CSR load written out (plain_load.c).
 BENCH_STAMP := build/.bench-packages-ok
 $(BENCH_STAMP): Makefile
 	@$(call install_missing,g++)
 	@mkdir -p $(@D) && touch $@
-bench-tools: bin/iostream-reader
-bin/iostream-reader: bench/iostream_reader.cc | $(BENCH_STAMP)
+bench-tools: bin/iostream-reader bin/plain-load
+bin/iostream-reader: bench/tools/iostream_reader.cc | $(BENCH_STAMP)
 	@mkdir -p $(@D)
 	$(CXX) -O3 -std=c++17 -Wall -Wextra $< -o $@
+bin/plain-load: bench/tools/plain_load.c io/digits.h | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) -O3 -std=gnu11 -fopenmp -Wall -Wextra -I. $< -o $@
 
 run: $(BIN)
 	$(BIN) bench --graphs kron:20 --algos pr,wcc --threads 1,$$(nproc) --out bench-out

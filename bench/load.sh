@@ -28,6 +28,13 @@
 # every trial also times it on the edge list: gapbs's text reader loop, one
 # thread, reading only (its own clock, from opening the file); the ratios of
 # shardflow's text loads (parse + build) to it are printed last.
+#
+# Where PLAIN (default bin/plain-load, `make bench-tools`) is built, every
+# trial also times it at each thread count on an edge list it can read
+# (bench/tools/plain_load.c: a plain CSR load written out, parse + count +
+# scatter, without comments, sorting, deduplication or degree order; its own
+# clock, from opening the file): the ratios of shardflow's text loads to it
+# at the same thread count are printed last.
 set -euo pipefail
 
 GRAPH=${1:-kron:20}
@@ -36,6 +43,7 @@ DIR=${3:-/tmp}
 BIN=${BIN:-bin/shardflow}
 THREADS=${THREADS:-"1 2"}
 READER=${READER:-bin/iostream-reader}
+PLAIN=${PLAIN:-bin/plain-load}
 
 if [[ $GRAPH == kron:* || $GRAPH == urand:* ]]; then
     EL=$DIR/load.el
@@ -107,12 +115,26 @@ run_reader() {
     echo "iostream-1 $record $(awk '{ print $1 + $2 }' <<<"$times") 0 0" >> "$RESULTS"
 }
 
+# The plain load at T threads, timed as the reader loop is. A file it
+# cannot read leaves its rows out, with one line saying why.
+run_plain() {
+    local t=$1 TIMEFORMAT='%3U %3S' record times
+    if ! times=$( { time "$PLAIN" "$EL" "$t" > "$RESULTS.plain" 2> "$RESULTS.plain-err"; } 2>&1 ); then
+        echo "load.sh: no plain-load rows: $(cat "$RESULTS.plain-err")" >&2
+        PLAIN=""
+        return
+    fi
+    record=$(sed -n 's/^plain_load_s //p' "$RESULTS.plain")
+    echo "plain-$t $record $(awk '{ print $1 + $2 }' <<<"$times") 0 0" >> "$RESULTS"
+}
+
 for ((trial = 1; trial <= TRIALS; trial++)); do
     run_cat cat-sfg "$SFG"
     run_cat cat-el "$EL"
     if [[ -n $READER && -x $READER ]]; then run_reader; fi
     for t in $THREADS; do
         run_info "text-$t" "$BIN" info "$EL" --undirected --json --threads "$t"
+        if [[ -n $PLAIN && -x $PLAIN ]]; then run_plain "$t"; fi
         run_info "sfg-$t" "$BIN" info "$SFG" --json --threads "$t"
         run_info "sfg-nocrc-$t" env SF_NO_CHECKSUM=1 "$BIN" info "$SFG" --json --threads "$t"
     done
@@ -122,6 +144,7 @@ echo "load benchmark: $GRAPH, $TRIALS trials interleaved, $(date -u +%Y-%m-%dT%H
 echo "  $EL: $EL_BYTES bytes, $LINES edge lines; $SFG: $SFG_BYTES bytes"
 ORDER="cat-el cat-sfg iostream-1"
 for t in $THREADS; do ORDER="$ORDER text-$t"; done
+for t in $THREADS; do ORDER="$ORDER plain-$t"; done
 for t in $THREADS; do ORDER="$ORDER sfg-$t"; done
 for t in $THREADS; do ORDER="$ORDER sfg-nocrc-$t"; done
 awk -v lines="$LINES" -v el_bytes="$EL_BYTES" -v sfg_bytes="$SFG_BYTES" -v order_list="$ORDER" '
@@ -144,6 +167,8 @@ END {
         else if (name ~ /^cat-sfg/) what = sprintf("%.0f MB/s", sfg_bytes / med[name] / 1e6)
         else if (name ~ /^iostream/) what = sprintf("%.1f M edges/s, %.0f MB/s (gapbs reader loop, read only)",
             lines / med[name] / 1e6, el_bytes / med[name] / 1e6)
+        else if (name ~ /^plain/) what = sprintf("%.1f M edges/s, %.0f MB/s (a plain CSR load written out)",
+            lines / med[name] / 1e6, el_bytes / med[name] / 1e6)
         else if (name ~ /^text/) what = sprintf("%.1f M edges/s, %.0f MB/s; peak RSS %.2fx the graph",
             lines / med[name] / 1e6, el_bytes / med[name] / 1e6, rss[name] / graph[name])
         else what = sprintf("%.0f MB/s, %.2f of cat; peak RSS %.2fx the graph",
@@ -165,5 +190,12 @@ END {
         if (order[i] ~ /^text/ && (order[i] in n) && ("iostream-1" in n))
             printf "  %s (parse + build) vs the gapbs reader loop (read only, 1 thread): %.2fx faster (medians; issue 3 asks 5x at 2 threads)\n",
                 order[i], med["iostream-1"] / med[order[i]]
+    for (i = 1; i <= norder; i++)
+        if (order[i] ~ /^text/ && (order[i] in n)) {
+            plain = order[i]; sub(/^text/, "plain", plain)
+            if (plain in n)
+                printf "  %s against %s (the plain load at the same threads): its median / ours = %.2f (over 1: ours is faster)\n",
+                    order[i], plain, med[plain] / med[order[i]]
+        }
 }' "$RESULTS"
-rm -f "$RESULTS" "$RESULTS.reader" "$RESULTS.reader-err"
+rm -f "$RESULTS" "$RESULTS.reader" "$RESULTS.reader-err" "$RESULTS.plain" "$RESULTS.plain-err"

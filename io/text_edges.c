@@ -27,9 +27,10 @@
 #include <sys/mman.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
+#endif
 
 #include "engine/parallel.h"
-#endif
+#include "io/digits.h"
 
 #define likely(x)   __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
@@ -56,31 +57,6 @@ static inline bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r';
 
 /* ---- ids and weights, the hot path ---- */
 
-static inline uint64_t load8(const char *p)
-{
-    uint64_t x;
-    memcpy(&x, p, 8);
-    return x;
-}
-
-/* x: eight text bytes xor '0' (digits become 0..9). The number of leading
- * digit bytes, 8 when all are digits. The 0x7f mask keeps the per-byte add
- * from carrying into the next byte. */
-static inline unsigned leading_digits(uint64_t x)
-{
-    uint64_t nondigit = (((x & 0x7f7f7f7f7f7f7f7fULL) + 0x7676767676767676ULL) | x) &
-                        0x8080808080808080ULL;
-    return nondigit ? (unsigned)__builtin_ctzll(nondigit) >> 3 : 8;
-}
-
-/* x: eight digit values, the most significant in the lowest byte. */
-static inline uint64_t eight_digits(uint64_t x)
-{
-    x = x * 10 + (x >> 8);
-    return (((x & 0x000000ff000000ffULL) * (100 + (1000000ULL << 32))) +
-            (((x >> 16) & 0x000000ff000000ffULL) * (1 + (10000ULL << 32)))) >> 32;
-}
-
 /* Scalar id parse with overflow check; the digits run ends at a non-digit
  * (the line's '\n' at the latest). Returns the end of the digits, or NULL
  * when the value does not fit in 64 bits. */
@@ -102,10 +78,10 @@ static const char *parse_id_slow(const char *p, uint64_t *id)
 static inline const char *parse_id(const char *p, const char *text_end, uint64_t *id)
 {
     if (likely(text_end - p >= 8)) {
-        uint64_t x = load8(p) ^ 0x3030303030303030ULL;
-        unsigned k = leading_digits(x);
+        uint64_t x = sf_load8(p) ^ 0x3030303030303030ULL;
+        unsigned k = sf_leading_digits(x);
         if (likely(k < 8)) {
-            *id = eight_digits(x << (64 - 8 * k)); /* k >= 1: shifts in leading zeros */
+            *id = sf_eight_digits(x << (64 - 8 * k)); /* k >= 1: shifts in leading zeros */
             return p + k;
         }
     }
@@ -128,17 +104,17 @@ static inline const char *parse_weight(const char *p, const char *text_end, doub
     q += negative;
     /* [-]I[.F] with I and F below 8 digits each: SWAR, no loop. */
     if (likely(text_end - p >= 17)) {
-        uint64_t x = load8(q) ^ 0x3030303030303030ULL;
-        unsigned ki = leading_digits(x);
+        uint64_t x = sf_load8(q) ^ 0x3030303030303030ULL;
+        unsigned ki = sf_leading_digits(x);
         const char *r = q + ki;
         if (likely(ki < 8)) {
-            uint64_t whole = ki ? eight_digits(x << (64 - 8 * ki)) : 0;
+            uint64_t whole = ki ? sf_eight_digits(x << (64 - 8 * ki)) : 0;
             if (likely(*r == '.')) {
-                uint64_t y = load8(r + 1) ^ 0x3030303030303030ULL;
-                unsigned kf = leading_digits(y);
+                uint64_t y = sf_load8(r + 1) ^ 0x3030303030303030ULL;
+                unsigned kf = sf_leading_digits(y);
                 const char *e = r + 1 + kf;
                 if (likely(kf < 8 && ki + kf > 0 && (is_blank(*e) || *e == '\n'))) {
-                    uint64_t part = kf ? eight_digits(y << (64 - 8 * kf)) : 0;
+                    uint64_t part = kf ? sf_eight_digits(y << (64 - 8 * kf)) : 0;
                     double v = (double)(whole * (uint64_t)pow10_exact[kf] + part) /
                                pow10_exact[kf];
                     *weight = negative ? -v : v;
@@ -319,7 +295,7 @@ static inline uint64_t newline_mask(const char *p)
     uint64_t mask = 0;
     for (int w = 0; w < 8; w++) {
         /* Exact zero-byte test: high bit of each byte of t that is 0. */
-        uint64_t t = load8(p + 8 * w) ^ 0x0a0a0a0a0a0a0a0aULL;
+        uint64_t t = sf_load8(p + 8 * w) ^ 0x0a0a0a0a0a0a0a0aULL;
         uint64_t z = ~(((t & 0x7f7f7f7f7f7f7f7fULL) + 0x7f7f7f7f7f7f7f7fULL) | t | 0x7f7f7f7f7f7f7f7fULL);
         /* Gather the eight high bits into eight consecutive bits. */
         mask |= ((z >> 7) * 0x0102040810204080ULL >> 56) << (8 * w);
@@ -424,15 +400,15 @@ parse_lines(const char *p, const char *end, const char *text_end, bool weighted,
             /* The fast path: digits, one blank, digits, [one blank, weight],
              * [\r] \n, ids below 8 digits. */
             if (likely(is_digit(line[0]) && text_end - line >= 17)) {
-                uint64_t x1 = load8(line) ^ 0x3030303030303030ULL;
-                unsigned k1 = leading_digits(x1);
+                uint64_t x1 = sf_load8(line) ^ 0x3030303030303030ULL;
+                unsigned k1 = sf_leading_digits(x1);
                 const char *q = line + k1 + 1;
-                uint64_t x2 = load8(q) ^ 0x3030303030303030ULL;
-                unsigned k2 = leading_digits(x2);
+                uint64_t x2 = sf_load8(q) ^ 0x3030303030303030ULL;
+                unsigned k2 = sf_leading_digits(x2);
                 const char *e = q + k2;
                 if (likely((k1 < 8) & (k2 - 1 < 7) & is_blank(q[-1]))) {
-                    s = eight_digits(x1 << (64 - 8 * k1));
-                    d = eight_digits(x2 << (64 - 8 * k2));
+                    s = sf_eight_digits(x1 << (64 - 8 * k1));
+                    d = sf_eight_digits(x2 << (64 - 8 * k2));
                     if (weighted) {
                         if (!is_blank(*e))
                             goto slow;
