@@ -1,11 +1,12 @@
 /* `shardflow convert` and `shardflow info` as a user runs them: every output
- * format read back gives the graph of its source (the .mtx read by a small
- * parser kept here, from the Matrix Market rules alone); text outputs keep
- * the input's lines unless asked to clean them, and cleaned they are the
- * graph shardflow builds; random weights are the ones `run` gives; a failed
- * conversion leaves nothing behind; `info` prints the counts the datasets'
- * documentation gives and the degrees and components computed here from the
- * files by a plain union-find. */
+ * format read back gives the graph of its source; text outputs are the
+ * bytes worked out here from the conversion's rules (a .mtx's header
+ * included), keep the input's lines unless asked to clean them, and
+ * cleaned they are the graph shardflow builds; random weights are the ones
+ * `run` gives; a failed conversion, or a .mtx too large to read back,
+ * leaves nothing behind; `info` prints the counts the datasets'
+ * documentation gives and the degrees and components computed here from
+ * the files by a plain union-find. */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <ftw.h>
