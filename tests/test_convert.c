@@ -833,41 +833,92 @@ Test(convert, info_on_the_ldbc_example, .timeout = 30)
     expect_line(out, "load:            ");
 }
 
-/* info's estimate of a .mtx samples its entry lines alone: the banner,
- * the comments and the size line (three columns) are neither arcs nor a
- * weight column. Entry lines are 6 bytes here, so the estimate is the
- * file's bytes / 6 arcs (counting the first file's size line would give
- * bytes * 5 / 34), 8 bytes each in a narrow list, 8 more with weights
- * (counting a size line's three columns would add them to the first),
- * beside the text. */
-Test(convert, info_estimates_a_mtx_from_its_entries_alone, .timeout = 30)
+/* The number after "KEY": at or past `from` in a JSON text. */
+static uint64_t json_number(const char *from, const char *key)
 {
-    static const struct {
-        const char *text;
-        uint64_t bytes_per_arc;
-    } files[] = {
-        {"%%MatrixMarket matrix coordinate pattern general\n% a comment\n\n"
-         "  40 40 4\n10 20\n\n20 30\n30 10\n10 40\n", 8},
-        {"%%MatrixMarket matrix coordinate real symmetric\n"
-         "4 4 3\n1 2 3\n2 3 5\n4 1 7\n", 16},
+    char pattern[64];
+    snprintf(pattern, sizeof pattern, "\"%s\": ", key);
+    const char *at = strstr(from, pattern);
+    cr_assert_not_null(at, "no %s in %s", pattern, from);
+    return strtoull(at + strlen(pattern), NULL, 10);
+}
+
+/* info's estimate of a .mtx is its header's word: the vertices 1..max(rows,
+ * cols) exactly, the declared entries (one arc each in the edge list the
+ * parse holds), and at most one arc stored an entry, two when the graph is
+ * undirected (symmetric, or --undirected; --directed keeps a symmetric
+ * file's entries one way): a bound the built graph's arcs never pass, met
+ * when no entry is a self-loop or a duplicate. The parse's memory, for a
+ * file smaller than a read window: the text, 8 bytes an entry (16 with
+ * values), a byte a vertex, and 8 bytes for each id no entry can name. The
+ * inputs: facebook as a symmetric .mtx (88,234 edges, 4,039 nodes: its
+ * README), the LDBC example as a general real one, and small files with a
+ * self-loop, a duplicate and ids no entry names. */
+Test(convert, info_counts_a_mtx_from_its_header, .timeout = 60)
+{
+    char facebook[1024], ldbc[1024], args[4096];
+    snprintf(facebook, sizeof facebook, "%s/snap/facebook-combined.txt.gz", datasets_dir());
+    snprintf(ldbc, sizeof ldbc, "%s/ldbc/example-directed.e", datasets_dir());
+    char *fb = tmp_path("fb.mtx"), *ex = tmp_path("ex.mtx");
+    snprintf(args, sizeof args, "convert %s %s --undirected --quiet", facebook, fb);
+    cli_ok(args);
+    snprintf(args, sizeof args, "convert %s %s --quiet", ldbc, ex);
+    cli_ok(args);
+    char *loops = write_text("loops.mtx", "%%MatrixMarket matrix coordinate integer symmetric\n"
+                                          "% vertex 3 in a self-loop alone, 5 in no entry\n"
+                                          "5 5 4\n2 1 3\n3 3 1\n2 1 4\n4 2 2\n");
+    char *sparse = write_text("sparse.mtx", "%%MatrixMarket matrix coordinate pattern general\n"
+                                            "1000 1000 1\n1 2\n");
+    const struct {
+        const char *path, *flags;
+        uint64_t vertices, entries, arcs_stored_max, bytes_per_entry, unnamed;
+    } cases[] = {
+        {fb, "", 4039, 88234, 2 * 88234, 8, 0},
+        {ex, "", 10, 17, 17, 16, 0},
+        {loops, "", 5, 4, 8, 16, 0},
+        {loops, "--directed", 5, 4, 4, 16, 0},
+        {sparse, "", 1000, 1, 1, 8, 998},
+        {sparse, "--undirected", 1000, 1, 2, 8, 998},
     };
-    for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
-        char *path = write_text(f ? "w.mtx" : "p.mtx", files[f].text);
-        char args[1100], out[8192];
-        snprintf(args, sizeof args, "info %s --json --threads 2", path);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char out[8192];
+        snprintf(args, sizeof args, "info %s %s --json --threads 2", cases[i].path,
+                 cases[i].flags);
         cr_assert_eq(run_cli(args, out, sizeof out, NULL, 0), 0, "%s", out);
-        const char *at = strstr(out, "\"estimate\": ");
-        cr_assert_not_null(at, "%s", out);
-        uint64_t arcs, input_bytes, peak_bytes;
-        cr_assert_eq(sscanf(at, "\"estimate\": {\"counted\": false, \"vertices\": 0, \"arcs\": %"
-                            SCNu64 ", \"input_bytes\": %" SCNu64 ", \"peak_bytes\": %" SCNu64,
-                            &arcs, &input_bytes, &peak_bytes), 3, "%s", at);
-        uint64_t size = strlen(files[f].text);
-        cr_assert_eq(input_bytes, size);
-        cr_assert_eq(arcs, size / 6, "%s", at);
-        cr_assert_eq(peak_bytes, size + arcs * files[f].bytes_per_arc, "%s", at);
-        free(path);
+        const char *estimate = strstr(out, "\"estimate\": {\"counted\": true, ");
+        cr_assert_not_null(estimate, "%s: %s", args, out);
+        const char *graph = strchr(estimate, '}');
+        cr_assert_eq(json_number(estimate, "vertices"), cases[i].vertices, "%s", args);
+        cr_assert_eq(json_number(estimate, "arcs"), cases[i].entries, "%s", args);
+        uint64_t bound = json_number(estimate, "arcs_stored_max");
+        cr_assert_eq(bound, cases[i].arcs_stored_max, "%s", args);
+        /* what the load built */
+        cr_assert_eq(json_number(graph, "vertices"), cases[i].vertices, "%s", args);
+        uint64_t arcs = json_number(graph, "arcs");
+        cr_assert_leq(arcs, bound, "%s: %" PRIu64 " arcs stored", args, arcs);
+        if (cases[i].path == fb || cases[i].path == ex) /* no self-loop, no duplicate */
+            cr_assert_eq(arcs, bound, "%s", args);
+        struct stat st;
+        cr_assert_eq(stat(cases[i].path, &st), 0);
+        uint64_t size = (uint64_t)st.st_size, n = cases[i].vertices;
+        cr_assert_eq(json_number(estimate, "input_bytes"), size, "%s", args);
+        cr_assert_eq(json_number(estimate, "peak_bytes"),
+                     size + cases[i].entries * cases[i].bytes_per_entry + n + 1 +
+                         8 * cases[i].unnamed,
+                     "%s", args);
     }
+    /* the line printed first says the same */
+    char out[8192];
+    snprintf(args, sizeof args, "info %s --threads 2", fb);
+    cr_assert_eq(run_cli(args, out, sizeof out, NULL, 0), 0, "%s", out);
+    const char *first = "expect:          4039 vertices, 88234 entries (from the header), at "
+                        "most 176468 arcs stored; about ";
+    cr_assert_eq(strncmp(out, first, strlen(first)), 0, "%s", out);
+    expect_line(out, "edges:           88234 (176468 arcs stored)\n");
+    free(fb);
+    free(ex);
+    free(loops);
+    free(sparse);
 }
 
 Test(convert, info_on_facebook_from_text_and_from_a_snapshot, .timeout = 60)
