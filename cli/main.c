@@ -107,8 +107,9 @@ static const char usage_info[] =
     "Prints, one 'key: value' line each (--json: one JSON object with the same facts):\n"
     "  graph, format      the argument and what it was read as\n"
     "  expect             printed before anything large is allocated: the counts a snapshot's\n"
-    "                     header gives, or the arcs a text file's size suggests, and the memory\n"
-    "                     the load will take\n"
+    "                     or a .mtx's header gives (a .mtx: vertices, entries, the most arcs\n"
+    "                     they can store), or the arcs a text file's size suggests, and the\n"
+    "                     memory the load will take\n"
     "  directed, weighted yes or no\n"
     "  vertices, edges    isolated vertices; arcs stored (2 per undirected edge)\n"
     "  dropped            self-loops and duplicates removed while building\n"
@@ -132,7 +133,8 @@ static const char usage_convert[] =
     "  .wel        'src dst weight' per line (needs weights: the input's, or --weights)\n"
     "  .mtx        Matrix Market coordinate, pattern or real; symmetric when undirected.\n"
     "              Indices are 1-based: a graph with vertex 0 is written with every id + 1\n"
-    "              (a comment line says so)\n"
+    "              (a comment line says so); an index past 4294967294 (the most vertices a\n"
+    "              graph may have) is refused: .el, .wel and .sfg keep any id\n"
     "Ids are the original ids. A .sfg holds the simple graph shardflow runs on (self-loops and\n"
     "duplicates dropped, as GAP and LDBC do; their counts kept in the header), so --dedup and\n"
     "--drop-self-loops change nothing there. Text outputs are written from the input's arcs,\n"
@@ -629,16 +631,62 @@ static uint64_t kernel_bytes(size_t k, const sf_graph *g, int threads)
 typedef struct load_estimate {
     const char *format;
     bool counted;               /* vertices and arcs exact (header, generator) */
-    uint64_t vertices, arcs;    /* arcs: stored (snapshot), generated, or text lines */
+    bool declared;              /* counted from a .mtx header: the text is still to parse */
+    uint64_t vertices, arcs;    /* arcs: stored (snapshot), generated, text lines, or the
+                                 * entries a .mtx declares (one arc each in the edge list) */
+    uint64_t arcs_stored_max;   /* .mtx: the most arcs the built graph can hold; 0 for the
+                                 * other inputs (not known before the load) */
     uint64_t input_bytes;       /* the file (uncompressed) */
     uint64_t peak_bytes;        /* memory the load will peak near; 0: unknown */
 } load_estimate;
 
+/* The text a parse holds at once: its read windows, or the whole text
+ * when smaller. */
+static uint64_t text_held(uint64_t size)
+{
+    uint64_t window = 2 * SF_TEXT_WINDOW_BYTES * (uint64_t)omp_get_max_threads();
+    return size > window ? window : size;
+}
+
+/* A .mtx counted from its header (in sample[0..len), the file's first
+ * bytes; size the whole file's): vertices 1..max(rows, cols), one arc an
+ * entry in the edge list, a 32-bit one (8 bytes an arc, 8 more when the
+ * field has values), beside the text, one byte a vertex that marks the ids
+ * entries name, and 8 bytes for each id no entry names (listed as an
+ * isolated vertex; an entry names two ids, so at least n - 2 entries).
+ * Built, an entry is one arc, two when the graph is undirected (symmetric,
+ * or --undirected), less self-loops and duplicates: arcs_stored_max bounds
+ * the arcs stored. No estimate when the sample holds no valid header: the
+ * load then says what is wrong. */
+static void estimate_mtx(const char *path, const char *sample, size_t len, uint64_t size,
+                         const sf_load_options *load, load_estimate *est)
+{
+    sf_mtx_header h;
+    sf_error err;
+    if (sf_mtx_read_header(path, sample, len, &h, &err) != 0)
+        return;
+    bool undirected = load->undirected || (!load->directed && h.symmetric);
+    uint64_t n = h.rows > h.cols ? h.rows : h.cols;
+    uint64_t unnamed = h.entries <= n / 2 ? n - 2 * h.entries : 0;
+    est->counted = est->declared = true;
+    est->vertices = n;
+    est->arcs = h.entries;
+    est->arcs_stored_max = !undirected ? h.entries
+                           : h.entries > UINT64_MAX / 2 ? UINT64_MAX
+                                                        : 2 * h.entries;
+    est->input_bytes = size;
+    /* in doubles: a header may declare any count */
+    double bytes = (double)text_held(size) + (double)h.entries * (h.weighted ? 16 : 8) +
+                   (double)n + 1 + 8.0 * (double)unnamed;
+    est->peak_bytes = bytes < 0x1p64 ? (uint64_t)bytes : UINT64_MAX;
+}
+
 /* A text file (.el/.txt/.wel/.e/.mtx, .gz or not), read a window at a time;
- * narrow: parsed into 32-bit ids (.el/.txt/.wel/.mtx: sf_job_load asks);
- * mtx: the entries follow a Matrix Market header (no estimate when the
- * sample holds no valid one: the load then says what is wrong). */
-static void estimate_text(const char *path, bool narrow, bool mtx, load_estimate *est)
+ * narrow: parsed into 32-bit ids (.el/.txt/.wel: sf_job_load asks); a .mtx
+ * is counted from its header (estimate_mtx), the others from the bytes per
+ * line of a sample. */
+static void estimate_text(const char *path, bool narrow, bool mtx, const sf_load_options *load,
+                          load_estimate *est)
 {
     enum { SAMPLE = 1 << 20 };
     char *sample = malloc(SAMPLE);
@@ -649,20 +697,16 @@ static void estimate_text(const char *path, bool narrow, bool mtx, load_estimate
         free(sample);
         return;
     }
-    size_t at = 0;
     if (mtx) {
-        sf_mtx_header h;
-        if (sf_mtx_read_header(path, sample, len, &h, &err) != 0) {
-            free(sample);
-            return;
-        }
-        at = h.body;
+        estimate_mtx(path, sample, len, size, load, est);
+        free(sample);
+        return;
     }
     /* bytes per data line (not blank, not a comment), and the columns of
      * the first, as the parser counts them */
     uint64_t lines = 0, line_bytes = 0;
-    int columns = sf_text_edge_columns(sample + at, len - at);
-    while (at < len) {
+    int columns = sf_text_edge_columns(sample, len);
+    for (size_t at = 0; at < len;) {
         char *end = memchr(sample + at, '\n', len - at);
         if (!end)
             break; /* a partial last line */
@@ -680,15 +724,12 @@ static void estimate_text(const char *path, bool narrow, bool mtx, load_estimate
     if (lines == 0)
         return;
     est->arcs = (uint64_t)((double)size * lines / line_bytes);
-    /* the read windows (the whole text when smaller), and the edge list
-     * parsed from it, are alive together; the build then gives the list
-     * back as it fills the graph */
-    uint64_t window = 2 * SF_TEXT_WINDOW_BYTES * (uint64_t)omp_get_max_threads();
-    uint64_t text = size > window ? window : size;
-    est->peak_bytes = text + est->arcs * ((narrow ? 8 : 16) + (columns >= 3 ? 8 : 0));
+    /* the read windows and the edge list parsed from them are alive
+     * together; the build then gives the list back as it fills the graph */
+    est->peak_bytes = text_held(size) + est->arcs * ((narrow ? 8 : 16) + (columns >= 3 ? 8 : 0));
 }
 
-static void estimate_load(const char *graph, load_estimate *est)
+static void estimate_load(const char *graph, const sf_load_options *load, load_estimate *est)
 {
     memset(est, 0, sizeof *est);
     if (sf_generator_spec(graph)) {
@@ -732,12 +773,17 @@ static void estimate_load(const char *graph, load_estimate *est)
     else
         est->format = "file";
     if (strcmp(est->format, "file") != 0)
-        estimate_text(graph, edge_list || mtx, mtx, est);
+        estimate_text(graph, edge_list, mtx, load, est);
 }
 
 static void print_estimate(const load_estimate *est)
 {
-    if (est->counted && est->input_bytes)
+    if (est->declared)
+        printf("expect:          %" PRIu64 " vertices, %" PRIu64 " entries (from the header), at "
+               "most %" PRIu64 " arcs stored; about %.1f MiB while parsing (text or its read "
+               "buffer + edge list + vertex marks), then the build\n",
+               est->vertices, est->arcs, est->arcs_stored_max, est->peak_bytes / 1048576.0);
+    else if (est->counted && est->input_bytes)
         printf("expect:          %" PRIu64 " vertices, %" PRIu64 " arcs stored (from the header); "
                "%.1f MiB, read in place\n",
                est->vertices, est->arcs, est->peak_bytes / 1048576.0);
@@ -777,7 +823,7 @@ static int cmd_info(struct cli *c, int argc, char **argv)
         return usage_error("%s", "info needs GRAPH");
     c->graph = argv[optind];
     load_estimate est;
-    estimate_load(c->graph, &est);
+    estimate_load(c->graph, &c->load, &est);
     if (!c->json)
         print_estimate(&est);
 
@@ -823,9 +869,10 @@ static int cmd_info(struct cli *c, int argc, char **argv)
         printf(", \"format\": ");
         sf_json_string(stdout, est.format);
         printf(", \"estimate\": {\"counted\": %s, \"vertices\": %" PRIu64 ", \"arcs\": %" PRIu64
-               ", \"input_bytes\": %" PRIu64 ", \"peak_bytes\": %" PRIu64 "}",
+               ", \"input_bytes\": %" PRIu64 ", \"peak_bytes\": %" PRIu64
+               ", \"arcs_stored_max\": %" PRIu64 "}",
                est.counted ? "true" : "false", est.vertices, est.arcs, est.input_bytes,
-               est.peak_bytes);
+               est.peak_bytes, est.arcs_stored_max);
         printf(", \"directed\": %s, \"weighted\": %s, \"vertices\": %" PRIu64
                ", \"isolated\": %" PRIu64 ", \"edges\": %" PRIu64 ", \"arcs\": %" PRIu64
                ", \"dropped_self_loops\": %" PRIu64 ", \"dropped_duplicates\": %" PRIu64,

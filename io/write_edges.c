@@ -94,7 +94,7 @@ typedef struct line_format {
     bool weighted;              /* a third column */
     bool drop_self_loops;
     bool lower_triangle;        /* .mtx symmetric: row >= column */
-    uint64_t shift;             /* .mtx: added to every id */
+    uint64_t shift;             /* .mtx: added to every id (mtx_shape) */
 } line_format;
 
 static size_t format_arc(char *p, const line_format *f, uint64_t u, uint64_t v, double w)
@@ -189,28 +189,51 @@ static id_range scan_ids(const sf_edge_list *e, bool drop_self_loops)
     return (id_range){lo, hi, entries};
 }
 
-static int write_mtx_header(int fd, const char *path, const sf_edge_list *e,
-                            const sf_write_edges_options *opt, line_format *f, sf_error *err)
+/* What a .mtx header says of a list's arcs: every id is written plus
+ * `shift` (1 when vertex 0 is present), the matrix is size x size (size
+ * the largest index), and it has `entries` entries. */
+typedef struct mtx_shape {
+    uint64_t shift, size, entries;
+} mtx_shape;
+
+/* The shape of e written as a .mtx (self-loops left out when
+ * drop_self_loops). A Matrix Market file's vertices are every index up to
+ * its size and shardflow's reader takes at most SF_MAX_VERTICES of them,
+ * so a larger index would make a file that shardflow cannot read back: it
+ * is refused here, before anything is written. */
+static int mtx_shape_of(const char *path, const sf_edge_list *e, bool drop_self_loops,
+                        mtx_shape *s, sf_error *err)
 {
-    id_range r = scan_ids(e, opt->drop_self_loops);
+    id_range r = scan_ids(e, drop_self_loops);
     if (r.min_id > r.max_id) /* no vertex at all */
         r.min_id = r.max_id = 1;
-    f->shift = r.min_id == 0;
-    if (f->shift && r.max_id == UINT64_MAX)
+    s->shift = r.min_id == 0;
+    s->entries = r.entries;
+    if (r.max_id > SF_MAX_VERTICES - s->shift)
         return sf_error_set(err, SF_EINPUT,
-                            "%s: vertex id 18446744073709551615 does not fit a Matrix Market "
-                            "index (vertex 0 is present, so every id is written plus 1)",
-                            path);
-    uint64_t size = r.max_id + f->shift;
+                            "%s: vertex id %llu does not fit a Matrix Market file%s: shardflow "
+                            "reads indices up to %llu, the most vertices a graph may have (every "
+                            "index up to the largest is a vertex); write .el or .sfg instead, "
+                            "which keep such ids",
+                            path, (unsigned long long)r.max_id,
+                            s->shift ? " (written plus 1, as vertex 0 is present)" : "",
+                            (unsigned long long)SF_MAX_VERTICES);
+    s->size = r.max_id + s->shift;
+    return 0;
+}
+
+static int write_mtx_header(int fd, const char *path, const mtx_shape *s, bool weighted,
+                            bool undirected, sf_error *err)
+{
     char header[512];
     int len = snprintf(header, sizeof header,
                        "%%%%MatrixMarket matrix coordinate %s %s\n"
                        "%% written by shardflow convert\n%s"
                        "%llu %llu %llu\n",
-                       f->weighted ? "real" : "pattern", opt->undirected ? "symmetric" : "general",
-                       f->shift ? "% shardflow: index = original id + 1\n" : "",
-                       (unsigned long long)size, (unsigned long long)size,
-                       (unsigned long long)r.entries);
+                       weighted ? "real" : "pattern", undirected ? "symmetric" : "general",
+                       s->shift ? "% shardflow: index = original id + 1\n" : "",
+                       (unsigned long long)s->size, (unsigned long long)s->size,
+                       (unsigned long long)s->entries);
     int rc = sf_write_all(fd, header, (size_t)len);
     return rc ? sf_error_set(err, rc, "%s: %s", path, strerror(-rc)) : 0;
 }
@@ -318,6 +341,15 @@ int sf_write_edges(const char *path, const sf_edge_list *edges,
         return sf_error_set(err, SF_EUSAGE,
                             "%s: a .wel file needs weights; give --weights=unit or --weights=random",
                             path);
+    /* a .mtx's size from the input's ids, refused before any work: dedup
+     * keeps every id and self-loop the input has (less the self-loops that
+     * are dropped either way), so the size is the same */
+    mtx_shape shape = {0};
+    if (format == FORMAT_MTX) {
+        int rc = mtx_shape_of(path, edges, opt->drop_self_loops, &shape, err);
+        if (rc)
+            return rc;
+    }
     sf_edge_list simple;
     sf_edge_list_init(&simple);
     const sf_edge_list *e = edges;
@@ -327,8 +359,7 @@ int sf_write_edges(const char *path, const sf_edge_list *edges,
             sf_edge_list_fini(&simple);
             return rc;
         }
-        simple.vertex_ids = edges->vertex_ids; /* borrowed for the .mtx size */
-        simple.num_vertex_ids = edges->num_vertex_ids;
+        shape.entries = simple.count; /* self-loops in it only when kept */
         e = &simple;
     }
     line_format f = {
@@ -336,6 +367,7 @@ int sf_write_edges(const char *path, const sf_edge_list *edges,
         .weighted = format == FORMAT_WEL || (format == FORMAT_MTX && e->weight),
         .drop_self_loops = opt->drop_self_loops,
         .lower_triangle = format == FORMAT_MTX && opt->undirected,
+        .shift = shape.shift,
     };
 
     size_t tmp_len = strlen(path) + 32;
@@ -352,7 +384,7 @@ int sf_write_edges(const char *path, const sf_edge_list *edges,
         goto done;
     }
     if (format == FORMAT_MTX)
-        rc = write_mtx_header(fd, path, e, opt, &f, err);
+        rc = write_mtx_header(fd, path, &shape, f.weighted, opt->undirected, err);
     if (rc == 0) {
         rc = write_arcs(fd, e, &f, &lines);
         if (rc)
@@ -368,10 +400,6 @@ done:
     if (written)
         *written = rc ? 0 : lines;
     free(tmp);
-    if (opt->dedup) {
-        simple.vertex_ids = NULL;
-        simple.num_vertex_ids = 0;
-    }
     sf_edge_list_fini(&simple);
     return rc;
 }

@@ -29,9 +29,11 @@ bool sf_write_edges_format(const char *path);
  *              are unless the graph has vertex 0: then every id is written
  *              plus 1, and a comment line "% shardflow: index = original
  *              id + 1" says so. rows = cols = the largest index (isolated
- *              vertices named in edges->vertex_ids count). Symmetric
- *              entries are written in the lower triangle (row >= column),
- *              as the format asks.
+ *              vertices named in edges->vertex_ids count), which may not
+ *              pass SF_MAX_VERTICES (4294967294): every index up to it is
+ *              a vertex of the file, and a larger matrix is one shardflow
+ *              refuses to read. Symmetric entries are written in the lower
+ *              triangle (row >= column), as the format asks.
  * Ids are the original ids. Weights are written with the fewest digits that
  * read back as the same double (integers as integers). Without dedup the
  * arcs go out in the list's order, every one of them (self-loops too unless
@@ -47,9 +49,11 @@ bool sf_write_edges_format(const char *path);
  * left behind. Lines are formatted in parallel on the current OpenMP team,
  * written in order. Errors: SF_EUSAGE "PATH: a .wel file needs weights;
  * give --weights=unit or --weights=random" when edges has none, "PATH:
- * unknown edge list format"; SF_EINPUT "PATH: vertex id 18446744073709551615
- * does not fit a Matrix Market index" (vertex 0 present as well); -errno
- * "PATH: <strerror>" when writing fails; -ENOMEM. */
+ * unknown edge list format"; SF_EINPUT "PATH: vertex id 4294967295 does
+ * not fit a Matrix Market file: shardflow reads indices up to 4294967294,
+ * ...; write .el or .sfg instead, which keep such ids" (the largest id,
+ * when its index is past the limit; checked before the file is created);
+ * -errno "PATH: <strerror>" when writing fails; -ENOMEM. */
 int sf_write_edges(const char *path, const sf_edge_list *edges,
                    const sf_write_edges_options *opt, uint64_t *written, sf_error *err);
 

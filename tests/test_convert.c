@@ -1,11 +1,12 @@
 /* `shardflow convert` and `shardflow info` as a user runs them: every output
- * format read back gives the graph of its source (the .mtx read by a small
- * parser kept here, from the Matrix Market rules alone); text outputs keep
- * the input's lines unless asked to clean them, and cleaned they are the
- * graph shardflow builds; random weights are the ones `run` gives; a failed
- * conversion leaves nothing behind; `info` prints the counts the datasets'
- * documentation gives and the degrees and components computed here from the
- * files by a plain union-find. */
+ * format read back gives the graph of its source; text outputs are the
+ * bytes worked out here from the conversion's rules (a .mtx's header
+ * included), keep the input's lines unless asked to clean them, and
+ * cleaned they are the graph shardflow builds; random weights are the ones
+ * `run` gives; a failed conversion, or a .mtx too large to read back,
+ * leaves nothing behind; `info` prints the counts the datasets'
+ * documentation gives and the degrees and components computed here from
+ * the files by a plain union-find. */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <ftw.h>
@@ -15,6 +16,7 @@
 
 #include "engine/weights.h"
 #include "io/input.h"
+#include "io/mtx.h"
 #include "io/snapshot.h"
 #include "tests/support.h"
 #include "tests/scratch.h"
@@ -27,6 +29,49 @@ static void cli_ok(const char *args)
     char errbuf[2048];
     int status = run_cli(args, NULL, 0, errbuf, sizeof errbuf);
     cr_assert_eq(status, 0, "%s: exit %d: %s", args, status, errbuf);
+}
+
+/* The names in tmp_dir, sorted, as one string. */
+static void list_dir(char *out, size_t len)
+{
+    DIR *d = opendir(tmp_dir);
+    cr_assert_not_null(d);
+    char names[64][256];
+    int n = 0;
+    struct dirent *ent;
+    while ((ent = readdir(d)) && n < 64)
+        if (ent->d_name[0] != '.')
+            snprintf(names[n++], 256, "%s", ent->d_name);
+    closedir(d);
+    qsort(names, (size_t)n, sizeof names[0], (int (*)(const void *, const void *))strcmp);
+    out[0] = 0;
+    for (int i = 0; i < n; i++)
+        snprintf(out + strlen(out), len - strlen(out), "%s ", names[i]);
+}
+
+/* `convert IN OUT.mtx FLAGS` where vertex `id` makes an index past what
+ * shardflow's .mtx reader takes: exit 1, one line naming OUT, the id, the
+ * limit and the formats to use instead, and no file left behind (neither
+ * OUT nor its temporary). */
+static void expect_mtx_refused(const char *in, const char *flags, uint64_t id)
+{
+    char *out = tmp_path("refused.mtx"), args[4096], errbuf[2048], want[4352];
+    char before[4096], after[4096];
+    list_dir(before, sizeof before);
+    snprintf(args, sizeof args, "convert %s %s %s --quiet", in, out, flags);
+    int status = run_cli(args, NULL, 0, errbuf, sizeof errbuf);
+    cr_assert_eq(status, 1, "%s: exit %d: %s", args, status, errbuf);
+    snprintf(want, sizeof want,
+             "shardflow: %s: vertex id %" PRIu64 " does not fit a Matrix Market file", out, id);
+    cr_assert_eq(strncmp(errbuf, want, strlen(want)), 0, "%s: %s", args, errbuf);
+    cr_assert(strstr(errbuf, "shardflow reads indices up to 4294967294, the most vertices"),
+              "%s: %s", args, errbuf);
+    cr_assert(strstr(errbuf, "; write .el or .sfg instead, which keep such ids\n"), "%s: %s",
+              args, errbuf);
+    cr_assert_eq(strchr(errbuf, '\n'), errbuf + strlen(errbuf) - 1, "one line: %s", errbuf);
+    list_dir(after, sizeof after);
+    cr_assert_str_eq(after, before, "%s left files behind", args);
+    free(out);
 }
 
 /* Converts, then returns the output's text. */
@@ -139,7 +184,7 @@ Test(convert, every_format_round_trips_to_the_same_graph, .timeout = 60)
                 continue;
             /* a Matrix Market graph has every index up to its size as a
              * vertex: ids near 2^40 make more vertices than a graph may
-             * have, and the reader says so (tested in test_formats) */
+             * have, and convert refuses them (tested below) */
             if (strcmp(formats[f], "mtx") == 0 && sources[s].source == sparse)
                 continue;
             char name[64], args[4096];
@@ -280,7 +325,8 @@ static char *expected_text(const struct arc *in, size_t n, const char *format, b
  * reader widens its list there), through every text output and option:
  * the output is the one worked out above, whichever width the list had,
  * and so is it with random weights, which are the documented hash of the
- * seed and the arc's original ids. */
+ * seed and the arc's original ids. A .mtx of the ids that do not fit
+ * would be a matrix too large to read back: refused, whatever the flags. */
 Test(convert, text_outputs_from_ids_that_fit_32_bits_and_ids_that_do_not, .timeout = 60)
 {
     static const struct arc arcs[] = {{3, 1, 2.5}, {0, 3, 0.5}, {2, 2, 4},   {3, 1, 1.5},
@@ -313,6 +359,10 @@ Test(convert, text_outputs_from_ids_that_fit_32_bits_and_ids_that_do_not, .timeo
         for (size_t f = 0; f < sizeof formats / sizeof formats[0]; f++) {
             for (size_t s = 0; s < sizeof flag_sets / sizeof flag_sets[0]; s++) {
                 const char *flags = flag_sets[s];
+                if (k == 2 && strcmp(formats[f], "mtx") == 0) {
+                    expect_mtx_refused(wel, flags, ids[2][4]);
+                    continue;
+                }
                 char out_name[32];
                 snprintf(out_name, sizeof out_name, "out.%s", formats[f]);
                 char *got = convert_text(wel, out_name, flags);
@@ -472,47 +522,6 @@ static void expect_arcs(const sf_graph *g, const struct arc *want, size_t n, con
     free(got);
 }
 
-/* The entries of a Matrix Market text read by the format's rules (banner,
- * '%' comments, the size line, then "I J"), each index less the writer's
- * documented shift when its note is there; the entries of a symmetric file
- * both ways. Checks the size line against the largest index. */
-static size_t mtx_arcs(const char *text, struct arc *out, size_t cap)
-{
-    cr_assert_eq(strncmp(text, "%%MatrixMarket matrix coordinate ", 33), 0, "%s", text);
-    const char *banner_end = strchr(text, '\n');
-    cr_assert_not_null(banner_end);
-    bool symmetric = banner_end - text > 10 && strncmp(banner_end - 10, " symmetric", 10) == 0;
-    uint64_t shift = strstr(text, "\n% shardflow: index = original id + 1\n") != NULL;
-    uint64_t rows = 0, cols = 0, entries = 0, largest = 0;
-    size_t m = 0, read = 0;
-    bool sized = false;
-    for (const char *line = banner_end + 1; *line; line = strchr(line, '\n') + 1) {
-        if (*line == '%')
-            continue;
-        uint64_t i, j;
-        if (!sized) {
-            cr_assert_eq(sscanf(line, "%" SCNu64 " %" SCNu64 " %" SCNu64, &rows, &cols, &entries),
-                         3, "size line: %s", line);
-            sized = true;
-            continue;
-        }
-        cr_assert_eq(sscanf(line, "%" SCNu64 " %" SCNu64, &i, &j), 2, "entry: %s", line);
-        cr_assert(i >= 1 && j >= 1, "1-based: %s", line);
-        largest = i > largest ? i : largest;
-        largest = j > largest ? j : largest;
-        cr_assert_lt(m + 2, cap);
-        out[m++] = (struct arc){i - shift, j - shift, 0};
-        if (symmetric && i != j)
-            out[m++] = (struct arc){j - shift, i - shift, 0};
-        read++;
-    }
-    cr_assert(sized && read == entries, "%zu entries, %" PRIu64 " declared", read, entries);
-    cr_assert(rows == largest && cols == largest, "a %" PRIu64 " x %" PRIu64
-              " matrix, largest index %" PRIu64, rows, cols, largest);
-    qsort(out, m, sizeof *out, compare_arc);
-    return m;
-}
-
 /* Writes arcs[0..n) as NAME, "u v" lines; returns its path (the caller
  * frees it). */
 static char *write_arcs(const char *name, const struct arc *arcs, size_t n)
@@ -525,14 +534,14 @@ static char *write_arcs(const char *name, const struct arc *arcs, size_t n)
 }
 
 /* The largest id that fits 32 bits, 2^32 - 1, and the first that does not,
- * 2^32 (after arcs that fit, so that a narrow list widens there): every
- * output keeps them exactly. .sfg and .el (and the .sfg converted back to
- * .el) read back to the graph worked out here from the arcs, directed and
+ * 2^32 (after arcs that fit, so that a narrow list widens there): .sfg and
+ * .el keep them exactly: they (and the .sfg converted back to .el) read
+ * back to the graph worked out here from the arcs, directed and
  * undirected, and so does the source itself, read wide or narrow; a run
- * names its vertices by them (a BFS from 2^32). A .mtx holds them as
+ * names its vertices by them (a BFS from 2^32). A .mtx would hold them as
  * indices (+ 1 with a vertex 0), but a matrix that large has every index up
- * to its size as a vertex, more than a graph may have: the reader says so
- * in one line. */
+ * to its size as a vertex, more than a graph may have: convert refuses it
+ * and names the largest id. */
 Test(convert, ids_at_the_32_bit_edge_round_trip, .timeout = 60)
 {
     static const struct arc fit[] = {{4294967295u, 0, 0}, {0, 4294967295u, 0},
@@ -546,11 +555,11 @@ Test(convert, ids_at_the_32_bit_edge_round_trip, .timeout = 60)
         const struct arc *arcs;
         size_t n;
     } sources[] = {{fit, sizeof fit / sizeof *fit}, {wide, sizeof wide / sizeof *wide}};
-    static const char *const formats[] = {"sfg", "el", "mtx"};
+    static const char *const formats[] = {"sfg", "el"};
     for (size_t s = 0; s < 2; s++) {
         char *el = write_arcs("edge.el", sources[s].arcs, sources[s].n);
         for (int undirected = 0; undirected < 2; undirected++) {
-            struct arc want[32], got[32];
+            struct arc want[32];
             size_t n = graph_arcs(sources[s].arcs, sources[s].n, undirected, want);
             char what[4352];
             snprintf(what, sizeof what, "source %zu%s", s, undirected ? " undirected" : "");
@@ -570,7 +579,7 @@ Test(convert, ids_at_the_32_bit_edge_round_trip, .timeout = 60)
             sf_graph_destroy(&built);
             sf_edge_list_fini(&narrow);
             for (size_t f = 0; f < sizeof formats / sizeof *formats; f++) {
-                char name[32], args[4096], errbuf[2048];
+                char name[32], args[4096];
                 snprintf(name, sizeof name, "out.%s", formats[f]);
                 char *out = tmp_path(name);
                 snprintf(args, sizeof args, "convert %s %s %s %s --quiet", el, out,
@@ -578,51 +587,26 @@ Test(convert, ids_at_the_32_bit_edge_round_trip, .timeout = 60)
                          strcmp(formats[f], "el") == 0 ? "--dedup --drop-self-loops" : "");
                 cli_ok(args);
                 snprintf(what, sizeof what, "source %zu: %s", s, args);
-                if (strcmp(formats[f], "mtx") == 0) {
-                    char *mtx = read_file(out, NULL);
-                    size_t m = mtx_arcs(mtx, got, 32);
-                    /* the .mtx is not cleaned: the arcs as given, loops too */
-                    struct arc given[32];
-                    size_t k = 0;
-                    for (size_t i = 0; i < sources[s].n; i++) {
-                        given[k++] = sources[s].arcs[i];
-                        if (undirected && sources[s].arcs[i].u != sources[s].arcs[i].v)
-                            given[k++] = (struct arc){sources[s].arcs[i].v, sources[s].arcs[i].u, 0};
-                    }
-                    qsort(given, k, sizeof *given, compare_arc);
-                    cr_assert_eq(m, k, "%s: %zu entries, expected %zu", what, m, k);
-                    for (size_t i = 0; i < k; i++)
-                        cr_assert(got[i].u == given[i].u && got[i].v == given[i].v,
-                                  "%s: entry %zu: %" PRIu64 " %" PRIu64 ", expected %" PRIu64
-                                  " %" PRIu64, what, i, got[i].u, got[i].v, given[i].u,
-                                  given[i].v);
-                    free(mtx);
-                    snprintf(args, sizeof args, "info %s", out);
-                    cr_assert_eq(run_cli(args, NULL, 0, errbuf, sizeof errbuf), 1, "%s", errbuf);
-                    cr_assert(strstr(errbuf, "more than the 4294967294 vertices a graph may have"),
-                              "%s: %s", what, errbuf);
-                    cr_assert_eq(strchr(errbuf, '\n'), errbuf + strlen(errbuf) - 1, "one line: %s",
-                                 errbuf);
-                } else {
-                    sf_graph *back = load(out, undirected);
-                    expect_arcs(back, want, n, what);
+                sf_graph *back = load(out, undirected);
+                expect_arcs(back, want, n, what);
+                sf_graph_destroy(&back);
+                if (strcmp(formats[f], "sfg") == 0) {
+                    /* and the snapshot's arcs back to text (a narrow
+                     * list while its largest id fits) */
+                    char *again = tmp_path("again.el");
+                    snprintf(args, sizeof args, "convert %s %s --quiet", out, again);
+                    cli_ok(args);
+                    back = load(again, undirected);
+                    expect_arcs(back, want, n, args);
                     sf_graph_destroy(&back);
-                    if (strcmp(formats[f], "sfg") == 0) {
-                        /* and the snapshot's arcs back to text (a narrow
-                         * list while its largest id fits) */
-                        char *again = tmp_path("again.el");
-                        snprintf(args, sizeof args, "convert %s %s --quiet", out, again);
-                        cli_ok(args);
-                        back = load(again, undirected);
-                        expect_arcs(back, want, n, args);
-                        sf_graph_destroy(&back);
-                        unlink(again);
-                        free(again);
-                    }
+                    unlink(again);
+                    free(again);
                 }
                 unlink(out);
                 free(out);
             }
+            expect_mtx_refused(el, undirected ? "--undirected" : "",
+                               s == 0 ? 4294967295u : 4294967296u);
             sf_graph_destroy(&source);
         }
         free(el);
@@ -648,25 +632,49 @@ Test(convert, ids_at_the_32_bit_edge_round_trip, .timeout = 60)
     free(depths);
 }
 
-/* ---- failures ---- */
-
-/* The names in tmp_dir, sorted, as one string. */
-static void list_dir(char *out, size_t len)
+/* The .mtx limit on both sides: an index of 4294967294 (the most vertices
+ * a graph may have) is written, and its header is one the reader takes (the
+ * body is not read: 2^32 vertices); one more is refused, whether the id is
+ * past it or vertex 0 puts its index + 1 past it. Self-loops left out are
+ * no index: a large id only in one does not count. */
+Test(convert, mtx_indices_stop_where_the_reader_does, .timeout = 30)
 {
-    DIR *d = opendir(tmp_dir);
-    cr_assert_not_null(d);
-    char names[64][256];
-    int n = 0;
-    struct dirent *ent;
-    while ((ent = readdir(d)) && n < 64)
-        if (ent->d_name[0] != '.')
-            snprintf(names[n++], 256, "%s", ent->d_name);
-    closedir(d);
-    qsort(names, (size_t)n, sizeof names[0], (int (*)(const void *, const void *))strcmp);
-    out[0] = 0;
-    for (int i = 0; i < n; i++)
-        snprintf(out + strlen(out), len - strlen(out), "%s ", names[i]);
+    static const char pattern[] = "%%MatrixMarket matrix coordinate pattern general\n"
+                                  "% written by shardflow convert\n";
+    static const struct {
+        const char *input, *flags;
+        const char *written; /* after the banner and the comment; NULL: refused */
+        uint64_t refused_id;
+    } cases[] = {
+        {"1 4294967294\n", "", "4294967294 4294967294 1\n1 4294967294\n", 0},
+        {"0 4294967293\n", "",
+         "% shardflow: index = original id + 1\n4294967294 4294967294 1\n1 4294967294\n", 0},
+        {"4294967295 1\n", "", NULL, 4294967295u},
+        {"0 4294967294\n", "", NULL, 4294967294u},
+        {"0 4294967294\n", "--dedup", NULL, 4294967294u},
+        {"1 2\n4294967295 4294967295\n", "--drop-self-loops", "2 2 1\n1 2\n", 0},
+        {"1 2\n4294967295 4294967295\n", "--dedup --drop-self-loops", "2 2 1\n1 2\n", 0},
+        {"1 2\n4294967295 4294967295\n", "--dedup", NULL, 4294967295u},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *el = write_text("limit.el", cases[i].input);
+        if (!cases[i].written) {
+            expect_mtx_refused(el, cases[i].flags, cases[i].refused_id);
+        } else {
+            char *text = convert_text(el, "limit.mtx", cases[i].flags), want[512];
+            snprintf(want, sizeof want, "%s%s", pattern, cases[i].written);
+            cr_assert_str_eq(text, want, "%s %s", cases[i].input, cases[i].flags);
+            sf_mtx_header h;
+            sf_error err;
+            cr_assert_eq(sf_mtx_read_header("limit.mtx", text, strlen(text), &h, &err), 0,
+                         "%s", err.msg);
+            free(text);
+        }
+        free(el);
+    }
 }
+
+/* ---- failures ---- */
 
 Test(convert, a_failed_conversion_leaves_nothing_behind)
 {
@@ -825,41 +833,92 @@ Test(convert, info_on_the_ldbc_example, .timeout = 30)
     expect_line(out, "load:            ");
 }
 
-/* info's estimate of a .mtx samples its entry lines alone: the banner,
- * the comments and the size line (three columns) are neither arcs nor a
- * weight column. Entry lines are 6 bytes here, so the estimate is the
- * file's bytes / 6 arcs (counting the first file's size line would give
- * bytes * 5 / 34), 8 bytes each in a narrow list, 8 more with weights
- * (counting a size line's three columns would add them to the first),
- * beside the text. */
-Test(convert, info_estimates_a_mtx_from_its_entries_alone, .timeout = 30)
+/* The number after "KEY": at or past `from` in a JSON text. */
+static uint64_t json_number(const char *from, const char *key)
 {
-    static const struct {
-        const char *text;
-        uint64_t bytes_per_arc;
-    } files[] = {
-        {"%%MatrixMarket matrix coordinate pattern general\n% a comment\n\n"
-         "  40 40 4\n10 20\n\n20 30\n30 10\n10 40\n", 8},
-        {"%%MatrixMarket matrix coordinate real symmetric\n"
-         "4 4 3\n1 2 3\n2 3 5\n4 1 7\n", 16},
+    char pattern[64];
+    snprintf(pattern, sizeof pattern, "\"%s\": ", key);
+    const char *at = strstr(from, pattern);
+    cr_assert_not_null(at, "no %s in %s", pattern, from);
+    return strtoull(at + strlen(pattern), NULL, 10);
+}
+
+/* info's estimate of a .mtx is its header's word: the vertices 1..max(rows,
+ * cols) exactly, the declared entries (one arc each in the edge list the
+ * parse holds), and at most one arc stored an entry, two when the graph is
+ * undirected (symmetric, or --undirected; --directed keeps a symmetric
+ * file's entries one way): a bound the built graph's arcs never pass, met
+ * when no entry is a self-loop or a duplicate. The parse's memory, for a
+ * file smaller than a read window: the text, 8 bytes an entry (16 with
+ * values), a byte a vertex, and 8 bytes for each id no entry can name. The
+ * inputs: facebook as a symmetric .mtx (88,234 edges, 4,039 nodes: its
+ * README), the LDBC example as a general real one, and small files with a
+ * self-loop, a duplicate and ids no entry names. */
+Test(convert, info_counts_a_mtx_from_its_header, .timeout = 60)
+{
+    char facebook[1024], ldbc[1024], args[4096];
+    snprintf(facebook, sizeof facebook, "%s/snap/facebook-combined.txt.gz", datasets_dir());
+    snprintf(ldbc, sizeof ldbc, "%s/ldbc/example-directed.e", datasets_dir());
+    char *fb = tmp_path("fb.mtx"), *ex = tmp_path("ex.mtx");
+    snprintf(args, sizeof args, "convert %s %s --undirected --quiet", facebook, fb);
+    cli_ok(args);
+    snprintf(args, sizeof args, "convert %s %s --quiet", ldbc, ex);
+    cli_ok(args);
+    char *loops = write_text("loops.mtx", "%%MatrixMarket matrix coordinate integer symmetric\n"
+                                          "% vertex 3 in a self-loop alone, 5 in no entry\n"
+                                          "5 5 4\n2 1 3\n3 3 1\n2 1 4\n4 2 2\n");
+    char *sparse = write_text("sparse.mtx", "%%MatrixMarket matrix coordinate pattern general\n"
+                                            "1000 1000 1\n1 2\n");
+    const struct {
+        const char *path, *flags;
+        uint64_t vertices, entries, arcs_stored_max, bytes_per_entry, unnamed;
+    } cases[] = {
+        {fb, "", 4039, 88234, 2 * 88234, 8, 0},
+        {ex, "", 10, 17, 17, 16, 0},
+        {loops, "", 5, 4, 8, 16, 0},
+        {loops, "--directed", 5, 4, 4, 16, 0},
+        {sparse, "", 1000, 1, 1, 8, 998},
+        {sparse, "--undirected", 1000, 1, 2, 8, 998},
     };
-    for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
-        char *path = write_text(f ? "w.mtx" : "p.mtx", files[f].text);
-        char args[1100], out[8192];
-        snprintf(args, sizeof args, "info %s --json --threads 2", path);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char out[8192];
+        snprintf(args, sizeof args, "info %s %s --json --threads 2", cases[i].path,
+                 cases[i].flags);
         cr_assert_eq(run_cli(args, out, sizeof out, NULL, 0), 0, "%s", out);
-        const char *at = strstr(out, "\"estimate\": ");
-        cr_assert_not_null(at, "%s", out);
-        uint64_t arcs, input_bytes, peak_bytes;
-        cr_assert_eq(sscanf(at, "\"estimate\": {\"counted\": false, \"vertices\": 0, \"arcs\": %"
-                            SCNu64 ", \"input_bytes\": %" SCNu64 ", \"peak_bytes\": %" SCNu64,
-                            &arcs, &input_bytes, &peak_bytes), 3, "%s", at);
-        uint64_t size = strlen(files[f].text);
-        cr_assert_eq(input_bytes, size);
-        cr_assert_eq(arcs, size / 6, "%s", at);
-        cr_assert_eq(peak_bytes, size + arcs * files[f].bytes_per_arc, "%s", at);
-        free(path);
+        const char *estimate = strstr(out, "\"estimate\": {\"counted\": true, ");
+        cr_assert_not_null(estimate, "%s: %s", args, out);
+        const char *graph = strchr(estimate, '}');
+        cr_assert_eq(json_number(estimate, "vertices"), cases[i].vertices, "%s", args);
+        cr_assert_eq(json_number(estimate, "arcs"), cases[i].entries, "%s", args);
+        uint64_t bound = json_number(estimate, "arcs_stored_max");
+        cr_assert_eq(bound, cases[i].arcs_stored_max, "%s", args);
+        /* what the load built */
+        cr_assert_eq(json_number(graph, "vertices"), cases[i].vertices, "%s", args);
+        uint64_t arcs = json_number(graph, "arcs");
+        cr_assert_leq(arcs, bound, "%s: %" PRIu64 " arcs stored", args, arcs);
+        if (cases[i].path == fb || cases[i].path == ex) /* no self-loop, no duplicate */
+            cr_assert_eq(arcs, bound, "%s", args);
+        struct stat st;
+        cr_assert_eq(stat(cases[i].path, &st), 0);
+        uint64_t size = (uint64_t)st.st_size, n = cases[i].vertices;
+        cr_assert_eq(json_number(estimate, "input_bytes"), size, "%s", args);
+        cr_assert_eq(json_number(estimate, "peak_bytes"),
+                     size + cases[i].entries * cases[i].bytes_per_entry + n + 1 +
+                         8 * cases[i].unnamed,
+                     "%s", args);
     }
+    /* the line printed first says the same */
+    char out[8192];
+    snprintf(args, sizeof args, "info %s --threads 2", fb);
+    cr_assert_eq(run_cli(args, out, sizeof out, NULL, 0), 0, "%s", out);
+    const char *first = "expect:          4039 vertices, 88234 entries (from the header), at "
+                        "most 176468 arcs stored; about ";
+    cr_assert_eq(strncmp(out, first, strlen(first)), 0, "%s", out);
+    expect_line(out, "edges:           88234 (176468 arcs stored)\n");
+    free(fb);
+    free(ex);
+    free(loops);
+    free(sparse);
 }
 
 Test(convert, info_on_facebook_from_text_and_from_a_snapshot, .timeout = 60)
