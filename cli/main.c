@@ -682,7 +682,7 @@ static void estimate_mtx(const char *path, const char *sample, size_t len, uint6
 }
 
 /* A text file (.el/.txt/.wel/.e/.mtx, .gz or not), read a window at a time;
- * narrow: parsed into 32-bit ids (.el/.txt/.wel: sf_job_load asks); a .mtx
+ * narrow: parsed into 32-bit ids (.el/.txt/.wel/.e: sf_job_load asks); a .mtx
  * is counted from its header (estimate_mtx), the others from the bytes per
  * line of a sample. */
 static void estimate_text(const char *path, bool narrow, bool mtx, const sf_load_options *load,
@@ -773,7 +773,7 @@ static void estimate_load(const char *graph, const sf_load_options *load, load_e
     else
         est->format = "file";
     if (strcmp(est->format, "file") != 0)
-        estimate_text(graph, edge_list, mtx, load, est);
+        estimate_text(graph, edge_list || ldbc, mtx, load, est);
 }
 
 static void print_estimate(const load_estimate *est)

@@ -89,10 +89,10 @@ int sf_input_read(const char *path, const sf_input_options *opt, sf_edge_list *o
     if (vertices && format != BIN && format != WBIN)
         return sf_error_set(err, SF_EUSAGE, "%s: --vertices applies to .bin and .wbin files only",
                             path);
-    if (format == LDBC)
-        return sf_read_ldbc(path, out, err);
-    if (format == TEXT || format == WEIGHTED_TEXT || format == MTX) {
+    if (format == TEXT || format == WEIGHTED_TEXT || format == MTX || format == LDBC) {
         out->narrow = narrow;
+        if (format == LDBC) /* the .v's ids are kept apart, 64-bit (vertex_ids) */
+            return sf_read_ldbc(path, out, err);
         if (format == MTX)
             return sf_read_mtx(path, out, err);
         int rc = sf_read_text_edges(path, out, err);

@@ -11,7 +11,8 @@
 /* What the user may say about an input beyond its name. */
 typedef struct sf_input_options {
     uint64_t vertices; /* .bin/.wbin: the vertex count (ids 0..N-1); 0: largest id + 1 */
-    /* Text edge lists (.el .txt .wel), Matrix Market files (.mtx) and
+    /* Text edge lists (.el .txt .wel), LDBC edge files (.e; the .v's ids
+     * stay 64-bit, in vertex_ids), Matrix Market files (.mtx) and
      * snapshots (.sfg) into a narrow list (32-bit ids, half the memory)
      * while every id fits, widened when one does not: for callers whose
      * code reads both forms (sf_graph_build, sf_write_edges,

@@ -1620,7 +1620,30 @@ Test(io, ldbc_companions_and_properties, .init = make_tmp_dir, .fini = remove_tm
     cr_expect(strstr(err.msg, "badv.v:2: expected 1 column, found 2") != NULL, "%s", err.msg);
     sf_edge_list_fini(&list);
 
-    free(e), free(v), free(props), free(lone), free(e2), free(v2);
+    /* Asked for 32-bit ids (as the CLI asks), an .e parses narrow while
+     * its ids fit and widens at the first that does not; the .v's ids stay
+     * 64-bit in vertex_ids either way. */
+    const sf_input_options narrow = {.narrow = true};
+    sf_edge_list_init(&list);
+    cr_assert_eq(sf_input_read(e, &narrow, &list, &err), 0, "%s", err.msg);
+    cr_expect(list.narrow, "ids that fit 32 bits stay narrow");
+    cr_expect_eq(list.count, 2);
+    cr_expect_eq(list.narrow ? list.dst32[1] : 0, 3);
+    sf_edge_list_fini(&list);
+    char *we = write_text("wide.e", "1 2\n2 4294967296\n4294967295 1\n");
+    char *wv = write_text("wide.v", "1\n2\n4294967295\n4294967296\n99999999999\n");
+    sf_edge_list_init(&list);
+    cr_assert_eq(sf_input_read(we, &narrow, &list, &err), 0, "%s", err.msg);
+    cr_expect(!list.narrow, "an id of 2^32 widens the list");
+    cr_assert_eq(list.count, 3);
+    cr_expect(list.src[0] == 1 && list.dst[0] == 2 && list.src[1] == 2 &&
+              list.dst[1] == 4294967296ull && list.src[2] == 4294967295ull && list.dst[2] == 1,
+              "the arcs, whole after widening");
+    cr_assert_eq(list.num_vertex_ids, 5);
+    cr_expect_eq(list.vertex_ids[4], 99999999999ull);
+    sf_edge_list_fini(&list);
+
+    free(e), free(v), free(props), free(lone), free(e2), free(v2), free(we), free(wv);
 }
 
 Test(io, ldbc_datasets_load_with_stated_counts)
