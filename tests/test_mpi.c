@@ -17,7 +17,9 @@
  * or the binary was built without MPI. */
 #include <math.h>
 #include <sys/stat.h>
+#include <zlib.h>
 
+#include "bench/dist_jobs.h"
 #include "engine/graph.h"
 #include "operators/kernels.h"
 #include "tests/support.h"
@@ -899,6 +901,85 @@ Test(mpi, text_parts_narrow_and_wide, .timeout = 120)
         snprintf(args, sizeof args, "run wcc %s", el);
         expect_ranks_fail_as_one(3, args, "wide.el:1500: bad vertex id 'x3'");
     }
+    cleanup();
+}
+
+/* The part of a text file that one rank reads, at one rank without mpirun
+ * (sf_dist_job_read_part; the part is then the whole file), against what
+ * one process reads (sf_input_read, 64-bit ids): every text format, plain
+ * and .gz, holds its ids in 32 bits while every id fits (2^32 - 1 the
+ * largest here) and in 64 once one does not (2^32 + 7 on line `wide` of
+ * 500), with the same arcs, weights and order either way. A .mtx names
+ * every vertex up to its declared size (here 1000), so it is narrow only
+ * here: a size past 2^32 would be 4 GiB of vertex names. */
+Test(mpi, text_parts_are_narrow_until_an_id_needs_64_bits)
+{
+    static const struct {
+        const char *suffix;
+        bool weighted, mtx;
+    } formats[] = {{"el", false, false}, {"txt", false, false}, {"wel", true, false},
+                   {"e", true, false},   {"e", false, false},   {"mtx", false, true}};
+    const int lines = 500, top = 100, wide_line = 300;
+    char path[256], text[65536];
+    for (size_t f = 0; f < sizeof formats / sizeof *formats; f++)
+        for (int wide = 0; wide <= !formats[f].mtx; wide++)
+            for (int gz = 0; gz < 2; gz++) {
+                size_t n = 0;
+                uint64_t x = 99 + f;
+                if (formats[f].mtx)
+                    n += (size_t)snprintf(text, sizeof text,
+                                          "%%%%MatrixMarket matrix coordinate pattern general\n"
+                                          "1000 1000 %d\n", lines);
+                for (int i = 1; i <= lines; i++) {
+                    xorshift(&x);
+                    unsigned long long u = 1 + x % 900, v = 1 + (x >> 20) % 900;
+                    if (i == top)
+                        u = formats[f].mtx ? 1000 : 4294967295ull;
+                    if (wide && i == wide_line)
+                        v = 4294967296ull + 7;
+                    n += (size_t)snprintf(text + n, sizeof text - n, "%llu %llu", u, v);
+                    if (formats[f].weighted)
+                        n += (size_t)snprintf(text + n, sizeof text - n, " %d.5", (int)(x >> 40) % 50);
+                    n += (size_t)snprintf(text + n, sizeof text - n, "\n");
+                }
+                cr_assert_lt(n + 1, sizeof text);
+                snprintf(path, sizeof path, "%s/part%zu%d.%s%s", scratch(), f, wide,
+                         formats[f].suffix, gz ? ".gz" : "");
+                gzFile out = gzopen(path, gz ? "wb" : "wbT"); /* T: written as it is */
+                cr_assert_not_null(out, "%s", path);
+                cr_assert_eq(gzwrite(out, text, (unsigned)n), (int)n);
+                cr_assert_eq(gzclose(out), Z_OK);
+
+                sf_edge_list part, whole;
+                sf_edge_list_init(&part);
+                sf_error err = {{0}};
+                sf_load_options load = {0};
+                uint64_t arcs_read = 0;
+                cr_assert_eq(sf_dist_job_read_part(path, &load, true, &part, &arcs_read, &err), 0,
+                             "%s: %s", path, err.msg);
+                cr_assert_eq(sf_input_read_file(path, &whole, &err), 0, "%s: %s", path, err.msg);
+                cr_assert_not(whole.narrow);
+                cr_assert_eq(part.narrow, !wide, "%s: a %s part", path,
+                             part.narrow ? "narrow" : "wide");
+                cr_assert_eq(part.count, (uint64_t)lines, "%s", path);
+                cr_assert_eq(arcs_read, part.count, "%s", path);
+                cr_assert_eq(part.count, whole.count, "%s", path);
+                cr_assert_eq(!part.weight, !whole.weight, "%s", path);
+                for (uint64_t i = 0; i < part.count; i++) {
+                    uint64_t s, d;
+                    sf_edge_list_ends(&part, part.narrow, i, &s, &d);
+                    cr_assert(s == whole.src[i] && d == whole.dst[i],
+                              "%s: arc %llu is %llu -> %llu, one process read %llu -> %llu", path,
+                              (unsigned long long)i, (unsigned long long)s,
+                              (unsigned long long)d, (unsigned long long)whole.src[i],
+                              (unsigned long long)whole.dst[i]);
+                    if (part.weight)
+                        cr_assert_eq(part.weight[i], whole.weight[i], "%s: arc %llu", path,
+                                     (unsigned long long)i);
+                }
+                sf_edge_list_fini(&part);
+                sf_edge_list_fini(&whole);
+            }
     cleanup();
 }
 
