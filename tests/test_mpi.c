@@ -15,6 +15,7 @@
  * Ranks are oversubscribed on a small machine (--oversubscribe), so these
  * say nothing about speed. Skipped, with the reason, when mpirun is missing
  * or the binary was built without MPI. */
+#include <jansson.h>
 #include <math.h>
 #include <sys/stat.h>
 #include <zlib.h>
@@ -23,6 +24,7 @@
 #include "engine/graph.h"
 #include "operators/kernels.h"
 #include "tests/support.h"
+#include "tests/trace.h"
 
 
 static bool have_mpirun(void)
@@ -171,6 +173,38 @@ static void assert_ldbc_expected(const char *actual, const char *expected, const
     }
     free(a);
     free(b);
+}
+
+/* The unsigned integers at `path` of the run record `json` (what --json
+ * prints: one object), an array of them or one alone, into v (at most
+ * max); returns how many. `path` names members of members with dots
+ * ("distributed.arcs_read", "result.source"). */
+static size_t record_numbers(const char *json, const char *path, uint64_t *v, size_t max)
+{
+    json_error_t error;
+    json_t *record = json_loads(json, 0, &error);
+    cr_assert_not_null(record, "not JSON (%s at %d): %s", error.text, error.position, json);
+    json_t *at = record;
+    char key[128];
+    for (const char *p = path; at && *p;) {
+        size_t n = strcspn(p, ".");
+        cr_assert_lt(n, sizeof key);
+        memcpy(key, p, n);
+        key[n] = 0;
+        at = json_object_get(at, key);
+        p += n + (p[n] == '.');
+    }
+    cr_assert_not_null(at, "no %s in %s", path, json);
+    size_t count = json_is_array(at) ? json_array_size(at) : 1;
+    cr_assert_leq(count, max, "%s: %zu values", path, count);
+    for (size_t i = 0; i < count; i++) {
+        json_t *value = json_is_array(at) ? json_array_get(at, i) : at;
+        cr_assert(json_is_integer(value) && json_integer_value(value) >= 0,
+                  "%s[%zu] is not an unsigned integer: %s", path, i, json);
+        v[i] = (uint64_t)json_integer_value(value);
+    }
+    json_decref(record);
+    return count;
 }
 
 /* Every test leaves its scratch folder behind it, passed or failed. */
@@ -567,10 +601,9 @@ Test(mpi, bfs_kron14_matches_a_serial_bfs, .timeout = 120)
             if (all_nps[k] == 1 && status != 0 && strstr(err, "Function not implemented"))
                 continue; /* -np 1 is the single process, whose bfs is not in this build */
             cr_assert_eq(status, 0, "%s at %d ranks: %s", args, all_nps[k], err);
-            const char *at = strstr(json, "\"source\": ");
-            at = at ? strstr(at + 1, "\"source\": ") : NULL; /* result.source, after graph.source */
-            cr_assert(at, "no result source in %s", json);
-            sf_vid source = sf_graph_find_vertex(g, strtoull(at + 10, NULL, 10));
+            uint64_t source_id;
+            cr_assert_eq(record_numbers(json, "result.source", &source_id, 1), 1);
+            sf_vid source = sf_graph_find_vertex(g, source_id);
             cr_assert_neq(source, SF_VID_NONE);
             cr_assert_eq(sf_reference_bfs(g, source, depth), 0);
             struct line *l;
@@ -703,59 +736,15 @@ Test(mpi, trace_load_names_each_rank, .timeout = 60)
     cr_assert_eq(run_shell(cmd, NULL, 0, err, sizeof err), 0, "%s", err);
     static const char *const phases[] = {"open",  "read+parse", "relabel", "cut",  "route",
                                          "rows",  "route",      "rows",    "order"};
-    const size_t count = sizeof phases / sizeof *phases;
-    for (int rank = 0; rank < 2; rank++) {
-        char prefix[32];
-        snprintf(prefix, sizeof prefix, "load phase rank %d ", rank);
-        size_t k = 0;
-        for (const char *line = err; *line; line = strchr(line, '\n') + 1) {
-            if (strncmp(line, prefix, strlen(prefix)) == 0) {
-                char name[32];
-                double wall, cpu;
-                long faults;
-                cr_assert_eq(sscanf(line + strlen(prefix), "%31s %lf s %lf cpu-s %ld faults", name,
-                                    &wall, &cpu, &faults),
-                             4, "%s", line);
-                cr_assert_lt(k, count, "rank %d: more phases than expected: %s", rank, err);
-                cr_assert_str_eq(name, phases[k], "rank %d: phase %zu: %s", rank, k, err);
-                cr_assert(wall >= 0 && cpu >= 0 && faults >= 0, "%s", err);
-                if (k == 0) /* the first mark starts the clocks */
-                    cr_assert(wall == 0 && cpu == 0 && faults == 0, "%s", err);
-                k++;
-            } else {
-                cr_assert(strncmp(line, "load phase ", 11) != 0 ||
-                              strncmp(line, "load phase rank ", 16) == 0,
-                          "a phase without its rank: %s", err);
-            }
-            if (!strchr(line, '\n'))
-                break;
-        }
-        cr_assert_eq(k, count, "rank %d printed %zu of the %zu phases: %s", rank, k, count, err);
-    }
+    for (int rank = 0; rank < 2; rank++)
+        expect_load_phases(err, rank, phases, sizeof phases / sizeof *phases, NULL);
+    load_phase unranked[LOAD_PHASES_MAX];
+    cr_assert_eq(load_phases(err, -1, unranked), 0, "a phase without its rank: %s", err);
     char args[512];
     snprintf(args, sizeof args, "run wcc %s --threads 1", graph);
     cr_assert_eq(run_ranks(2, args, NULL, 0, err, sizeof err), 0, "%s", err);
     cr_assert_null(strstr(err, "load phase"), "%s", err);
     cleanup();
-}
-
-/* Ranks' values of `"name": [a, b, ...]` in a run record, into v (at most
- * max); returns how many. */
-static int per_rank(const char *json, const char *name, uint64_t *v, int max)
-{
-    char key[128];
-    snprintf(key, sizeof key, "\"%s\": [", name);
-    const char *at = strstr(json, key);
-    cr_assert(at, "no %s in %s", name, json);
-    at += strlen(key);
-    int n = 0;
-    while (n < max && *at != ']') {
-        char *end;
-        v[n++] = strtoull(at, &end, 10);
-        cr_assert_neq(end, at, "%s: %s", name, at);
-        at = *end == ',' ? end + 2 : end;
-    }
-    return n;
 }
 
 /* The arcs each of 3 ranks read from `graph` (the run record's
@@ -767,7 +756,7 @@ static void arcs_read_by_3_ranks(const char *graph, uint64_t read[3])
     snprintf(args, sizeof args, "run wcc %s --json", graph);
     int status = run_ranks(3, args, out, sizeof out, err, sizeof err);
     cr_assert_eq(status, 0, "%s: %s", args, err);
-    cr_assert_eq(per_rank(out, "arcs_read", read, 3), 3, "%s", out);
+    cr_assert_eq(record_numbers(out, "distributed.arcs_read", read, 3), 3, "%s", out);
 }
 
 /* A gzipped text file (.mtx.gz, .el.gz) cannot be entered in the middle:
@@ -1010,20 +999,17 @@ Test(mpi, run_record_counts_ranks_and_bytes, .timeout = 60)
     cr_assert_eq(status, 0, "%s", err);
     /* one record, from rank 0 */
     cr_assert_eq(strchr(out, '\n'), out + strlen(out) - 1, "one line expected: %s", out);
-    cr_assert(strstr(out, "\"ranks\": 3"), "%s", out);
+    uint64_t ranks, boundary[3];
+    cr_assert_eq(record_numbers(out, "ranks", &ranks, 1), 1);
+    cr_assert_eq(ranks, 3, "%s", out);
     cr_assert(strstr(out, "\"comm_wait_s\": "), "%s", out);
-    const char *bytes = strstr(out, "\"bytes_sent_per_iteration\": [");
-    cr_assert(bytes, "%s", out);
-    bytes += strlen("\"bytes_sent_per_iteration\": [");
     /* five iterations, each sending the boundary's ranks: the same count */
-    unsigned long long first = strtoull(bytes, NULL, 10);
-    cr_assert_gt(first, 0);
-    for (int i = 0; i < 5; i++) {
-        char *end;
-        cr_assert_eq(strtoull(bytes, &end, 10), first, "%s", out);
-        bytes = end + 2;
-    }
-    cr_assert(strstr(out, "\"boundary_vertices\": ["), "%s", out);
+    uint64_t bytes[8];
+    cr_assert_eq(record_numbers(out, "bytes_sent_per_iteration", bytes, 8), 5, "%s", out);
+    cr_assert_gt(bytes[0], 0);
+    for (int i = 1; i < 5; i++)
+        cr_assert_eq(bytes[i], bytes[0], "%s", out);
+    cr_assert_eq(record_numbers(out, "distributed.boundary_vertices", boundary, 3), 3, "%s", out);
 }
 
 /* Every kernel runs over ranks; the single-threaded baseline does not, and
@@ -1205,14 +1191,10 @@ Test(mpi, ranks_in_network_namespaces_over_tcp, .timeout = 120, .fini = netns_do
     assert_same_results(ranks, single, true, "pr kron:12 over two namespaces");
 
     /* what the ranks say they sent went through the veth links */
-    const char *at = strstr(out, "\"bytes_sent_per_iteration\": [");
-    cr_assert(at, "%s", out);
-    at += strlen("\"bytes_sent_per_iteration\": [");
-    uint64_t sent = 0;
-    for (char *end; *at != ']'; at = end + (*end == ',' ? 2 : 0)) {
-        sent += strtoull(at, &end, 10);
-        cr_assert_neq(end, at, "%s", out);
-    }
+    uint64_t per_iteration[64], sent = 0;
+    size_t iterations = record_numbers(out, "bytes_sent_per_iteration", per_iteration, 64);
+    for (size_t i = 0; i < iterations; i++)
+        sent += per_iteration[i];
     cr_assert_gt(sent, 0);
     cr_assert_geq(crossed, sent, "%llu bytes crossed the links, the ranks sent %llu",
                   (unsigned long long)crossed, (unsigned long long)sent);
