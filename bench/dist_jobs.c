@@ -385,12 +385,8 @@ static int read_whole_share(const char *path, const sf_load_options *load, sf_ed
     return 0;
 }
 
-/* This rank's part of GRAPH, a generator spec or a file; its weights only
- * when the kernel reads them. *arcs_read gets the arcs the rank read from
- * the input: its part's, or the whole file's for a format every rank
- * reads whole (for the run record). */
-static int read_part(const char *spec, const sf_load_options *load, bool keep_weights,
-                     sf_edge_list *out, uint64_t *arcs_read, sf_error *err)
+int sf_dist_job_read_part(const char *spec, const sf_load_options *load, bool keep_weights,
+                          sf_edge_list *out, uint64_t *arcs_read, sf_error *err)
 {
     int rc;
     *arcs_read = 0;
@@ -923,7 +919,8 @@ int sf_dist_job_run(const sf_dist_job *job)
     double start = sf_now();
     sf_edge_list part;
     sf_edge_list_init(&part);
-    rc = read_part(job->graph, &job->load, algo->needs_weights, &part, &facts.arcs_read, &err);
+    rc = sf_dist_job_read_part(job->graph, &job->load, algo->needs_weights, &part,
+                               &facts.arcs_read, &err);
     facts.load_s = sf_now() - start;
     if (rc) {
         sf_edge_list_fini(&part);

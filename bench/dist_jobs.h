@@ -12,6 +12,7 @@
 #include <stdbool.h>
 
 #include "bench/jobs.h"
+#include "engine/edge_list.h"
 
 typedef struct sf_dist_job {
     const sf_algo *algo;
@@ -31,5 +32,20 @@ typedef struct sf_dist_job {
  * --verify gathers the values on rank 0, which loads the whole graph and
  * compares them with the single-process reference (small graphs). */
 int sf_dist_job_run(const sf_dist_job *job);
+
+/* Collective: this rank's part of GRAPH (a generator spec or a file) into
+ * out (initialised by the caller, who finalises it, also on error), its
+ * weights only when keep_weights. Text formats (.el, .txt, .wel, LDBC .e
+ * and .v, .mtx, .gz or not) give the rank's lines, parsed into 32-bit ids
+ * (out->narrow) until an id of 2^32 or more widens the list; generators
+ * their slice of the edges, narrow up to scale 32; .bin and .sfg files
+ * their share by records and rows, .sg/.wsg and a .bin.gz a share of the
+ * whole file's arcs, 64-bit. *arcs_read gets the arcs the rank read from
+ * the input: its part's, or the whole file's for a format every rank reads
+ * whole (the run record's). Outside a distributed run (no sf_dist_init)
+ * the one rank's part is the whole input. Errors: the readers', the same
+ * on every rank (sf_dist_agree). */
+int sf_dist_job_read_part(const char *graph, const sf_load_options *load, bool keep_weights,
+                          sf_edge_list *out, uint64_t *arcs_read, sf_error *err);
 
 #endif

@@ -10,6 +10,7 @@
 #include "bench/jobs.h"
 #include "tests/scratch.h"
 #include "tests/support.h"
+#include "tests/trace.h"
 
 struct entry {
     unsigned long long id;
@@ -413,23 +414,9 @@ Test(cli, trace_load_prints_each_phase_in_order)
     cr_assert_null(strstr(err, "load phase"), "%s", err);
     snprintf(traced, sizeof traced, "SF_TRACE_LOAD=1 %s %s", cli_binary(), args);
     cr_assert_eq(run_shell(traced, NULL, 0, err, sizeof err), 0, "%s", err);
-    const char *phases[] = {"open",  "read+parse", "max id", "relabel", "order",
-                            "count", "scatter",    "sort",   "slide"};
-    const char *at = err;
-    for (size_t k = 0; k < sizeof phases / sizeof *phases; k++) {
-        char line[64];
-        snprintf(line, sizeof line, "load phase %s ", phases[k]);
-        const char *found = strstr(at, line);
-        cr_assert_not_null(found, "no '%s' after the earlier phases in: %s", line, err);
-        double wall, cpu;
-        long faults;
-        cr_assert_eq(sscanf(found + strlen(line), "%lf s %lf cpu-s %ld faults\n", &wall, &cpu,
-                            &faults), 3, "%s", err);
-        cr_assert(wall >= 0 && cpu >= 0 && faults >= 0, "%s", err);
-        if (k == 0) /* the first mark starts the clocks */
-            cr_assert(wall == 0 && cpu == 0 && faults == 0, "%s", err);
-        if (k == 1)
-            cr_assert_gt(faults, 0, "the parse made no page resident: %s", err);
-        at = found + strlen(line);
-    }
+    static const char *const names[] = {"open",  "read+parse", "max id", "relabel", "order",
+                                        "count", "scatter",    "sort",   "slide"};
+    load_phase phases[LOAD_PHASES_MAX];
+    expect_load_phases(err, -1, names, sizeof names / sizeof *names, phases);
+    cr_assert_gt(phases[1].faults, 0, "the parse made no page resident: %s", err);
 }

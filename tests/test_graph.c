@@ -738,6 +738,169 @@ Test(graph, degree_order_puts_hubs_first)
     sf_edge_list_fini(&e);
 }
 
+/* The degree order worked out from the input edges alone, by the rule
+ * engine/order.h and the builder's counting state (README: hubs first): a
+ * vertex's degree is the number of endpoints it is among the list's edges
+ * that are not self-loops, repeats counted each time, sources and targets
+ * alike, directed or not; dense ids go by descending degree, ties by
+ * ascending original id; vertices of no edge (degree 0) last. Returns the
+ * original ids in that order (n of them, the caller frees). e is wide. */
+typedef struct ranked_id {
+    uint64_t id, degree;
+} ranked_id;
+
+static int by_id(const void *a, const void *b)
+{
+    const ranked_id *x = a, *y = b;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int by_degree_then_id(const void *a, const void *b)
+{
+    const ranked_id *x = a, *y = b;
+    if (x->degree != y->degree)
+        return x->degree > y->degree ? -1 : 1;
+    return by_id(a, b);
+}
+
+static uint64_t *reference_degree_order(const sf_edge_list *e, uint64_t *n)
+{
+    cr_assert(!e->narrow);
+    uint64_t count = 0;
+    ranked_id *v = malloc((2 * e->count + e->num_vertex_ids + e->dense_vertices + 1) * sizeof *v);
+    for (uint64_t i = 0; i < e->dense_vertices; i++)
+        v[count++] = (ranked_id){i, 0};
+    for (uint64_t i = 0; i < e->count; i++) {
+        v[count++] = (ranked_id){e->src[i], 0};
+        v[count++] = (ranked_id){e->dst[i], 0};
+    }
+    for (uint64_t i = 0; i < e->num_vertex_ids; i++)
+        v[count++] = (ranked_id){e->vertex_ids[i], 0};
+    qsort(v, count, sizeof *v, by_id);
+    uint64_t distinct = 0;
+    for (uint64_t i = 0; i < count; i++)
+        if (distinct == 0 || v[distinct - 1].id != v[i].id)
+            v[distinct++] = v[i];
+    for (uint64_t i = 0; i < e->count; i++) {
+        if (e->src[i] == e->dst[i])
+            continue;
+        const uint64_t ends[2] = {e->src[i], e->dst[i]};
+        for (int k = 0; k < 2; k++) {
+            ranked_id key = {ends[k], 0};
+            ranked_id *at = bsearch(&key, v, distinct, sizeof *v, by_id);
+            cr_assert_not_null(at);
+            at->degree++;
+        }
+    }
+    qsort(v, distinct, sizeof *v, by_degree_then_id);
+    uint64_t *order = malloc((distinct + 1) * sizeof *order);
+    for (uint64_t i = 0; i < distinct; i++)
+        order[i] = v[i].id;
+    free(v);
+    *n = distinct;
+    return order;
+}
+
+/* Builds `list` (e itself, or its narrow copy) in degree order and expects
+ * dense id v to be order[v] for every v. */
+static void expect_degree_order(const sf_edge_list *list, bool undirected, const uint64_t *order,
+                                uint64_t n, const char *what)
+{
+    sf_build_options opt = {.undirected = undirected};
+    sf_graph *g = NULL;
+    sf_error err;
+    cr_assert_eq(sf_graph_build(list, &opt, "t", &g, &err), 0, "%s", err.msg);
+    cr_assert_eq(g->num_vertices, n, "%s", what);
+    for (sf_vid v = 0; v < n; v++)
+        cr_assert_eq(sf_graph_original_id(g, v), order[v],
+                     "%s: dense id %u is vertex %llu, expected %llu", what, v,
+                     (unsigned long long)sf_graph_original_id(g, v),
+                     (unsigned long long)order[v]);
+    sf_graph_destroy(&g);
+}
+
+/* Dense ids follow the reference order above on lists with self-loops and
+ * repeated edges: a table whose order changes if loops were counted, if
+ * only sources (or only targets) were, if repeats were counted once or if
+ * ties went the other way; then random lists on ids that are dense already
+ * (generators, .bin: count_dense), compact (an id map) and sparse (a
+ * hashed index), directed and undirected, wide and narrow, at 1 to 3
+ * threads, with few ids beside the edges (private counting tables) and
+ * many (atomic counts). */
+Test(graph, degree_order_counts_the_input_as_the_rule_says)
+{
+    /* degrees 0: 3 (in); 1: 2 (one in, one out); 2: 2 (out); 3: 1 (out, and
+     * two loops); 4: 1 (out, and three loops); 5: 3 (in, two of them the
+     * repeated 6 -> 5); 6: 2 (out); 7: 0 (a loop alone); 8: in no edge */
+    const uint64_t arcs[][2] = {{3, 3}, {1, 0}, {4, 4}, {2, 0}, {6, 5}, {3, 0}, {4, 5},
+                                {7, 7}, {4, 4}, {2, 1}, {6, 5}, {3, 3}, {4, 4}};
+    const uint64_t expected[] = {0, 5, 1, 2, 6, 3, 4, 7, 8};
+    sf_edge_list table;
+    sf_edge_list_init(&table);
+    for (size_t i = 0; i < sizeof arcs / sizeof arcs[0]; i++)
+        cr_assert_eq(sf_edge_list_push(&table, arcs[i][0], arcs[i][1], 0), 0);
+    table.dense_vertices = 9;
+    uint64_t n;
+    uint64_t *order = reference_degree_order(&table, &n);
+    cr_assert_eq(n, 9);
+    for (uint64_t v = 0; v < n; v++)
+        cr_assert_eq(order[v], expected[v], "the reference's order at %llu", (unsigned long long)v);
+    free(order);
+    for (int undirected = 0; undirected < 2; undirected++) {
+        sf_edge_list narrow;
+        narrow_copy(&table, &narrow);
+        expect_degree_order(&table, undirected, expected, 9, "the table");
+        expect_degree_order(&narrow, undirected, expected, 9, "the table, narrow");
+        sf_edge_list_fini(&narrow);
+    }
+    sf_edge_list_fini(&table);
+
+    /* hubs of 4096 edges or more (engine/order.c sorts them apart): 2 joined
+     * to 5000 others, 1 and 3 to 4200 each (a tie), 4 to 4100 */
+    sf_edge_list hubs;
+    sf_edge_list_init(&hubs);
+    const uint64_t hub_edges[][2] = {{2, 5000}, {3, 4200}, {1, 4200}, {4, 4100}};
+    for (size_t h = 0; h < 4; h++)
+        for (uint64_t leaf = 10; leaf < 10 + hub_edges[h][1]; leaf++)
+            cr_assert_eq(sf_edge_list_push(&hubs, hub_edges[h][0], leaf + h, 0), 0);
+    hubs.dense_vertices = 5100;
+    order = reference_degree_order(&hubs, &n);
+    cr_assert(order[0] == 2 && order[1] == 1 && order[2] == 3 && order[3] == 4);
+    for (int undirected = 0; undirected < 2; undirected++)
+        expect_degree_order(&hubs, undirected, order, n, "hubs");
+    free(order);
+    sf_edge_list_fini(&hubs);
+
+    const struct {
+        uint64_t n, m;
+    } sizes[] = {{300, 8000}, {20000, 8000}};
+    for (size_t s = 0; s < 2; s++)
+        for (int shape = IDS_DENSE; shape <= IDS_SPARSE; shape++) {
+            sf_edge_list e, narrow;
+            random_edges(&e, sizes[s].n, sizes[s].m, shape, false, 91 + 3 * s + (uint64_t)shape);
+            order = reference_degree_order(&e, &n);
+            if (shape != IDS_SPARSE)
+                narrow_copy(&e, &narrow);
+            for (int t = 1; t <= 3; t++) {
+                omp_set_num_threads(t);
+                for (int undirected = 0; undirected < 2; undirected++) {
+                    char what[96];
+                    snprintf(what, sizeof what, "%llu ids, shape %d, %d threads, %s",
+                             (unsigned long long)sizes[s].n, shape, t,
+                             undirected ? "undirected" : "directed");
+                    expect_degree_order(&e, undirected, order, n, what);
+                    if (shape != IDS_SPARSE)
+                        expect_degree_order(&narrow, undirected, order, n, what);
+                }
+            }
+            omp_set_num_threads(omp_get_num_procs());
+            if (shape != IDS_SPARSE)
+                sf_edge_list_fini(&narrow);
+            free(order);
+            sf_edge_list_fini(&e);
+        }
+}
+
 /* e's arcs in both directions, with its weights and vertex set: a list
  * whose directed build must have the out-rows of e's undirected one. */
 static void both_directions(const sf_edge_list *e, sf_edge_list *both)

@@ -14,6 +14,7 @@
 #include <inttypes.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <malloc.h>
 #include <math.h>
 #include <omp.h>
 #include <stdarg.h>
@@ -1492,6 +1493,101 @@ Test(io, gzip_parts_are_the_inflated_bytes_parts, .init = make_tmp_dir, .fini = 
         free(a); free(b); free(text); free(plain); free(one); free(pa); free(pb);
         free(ga); free(gb); free(joined); free(two);
     }
+}
+
+/* Bytes of the `field` line ("VmRSS:", "VmHWM:") of /proc/self/status. */
+static uint64_t status_bytes(const char *field)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    cr_assert_not_null(f);
+    char line[256];
+    unsigned long long kib = 0;
+    bool found = false;
+    while (!found && fgets(line, sizeof line, f))
+        found = strncmp(line, field, strlen(field)) == 0 &&
+                sscanf(line + strlen(field), "%llu", &kib) == 1;
+    fclose(f);
+    cr_assert(found, "no %s in /proc/self/status", field);
+    return (uint64_t)kib << 10;
+}
+
+/* Starts the peak resident memory (VmHWM) again from what is resident now
+ * (Linux's clear_refs, since 4.0); returns that. */
+static uint64_t restart_peak_rss(void)
+{
+    FILE *f = fopen("/proc/self/clear_refs", "w");
+    cr_assert_not_null(f, "/proc/self/clear_refs: %s", strerror(errno));
+    cr_assert_eq(fputs("5", f) >= 0 && fclose(f) == 0, true, "cannot reset VmHWM");
+    return status_bytes("VmRSS:");
+}
+
+/* The part's buffer is about its share (not a whole-file buffer with the
+ * part moved to its front), and holds exactly the reference's lines. */
+static void expect_part(const char *text, size_t len, int k, int parts, const char *part,
+                        size_t got)
+{
+    size_t begin, end, share = len / (size_t)parts;
+    reference_part(text, len, 0, k, parts, &begin, &end);
+    cr_assert_eq(got, end - begin, "part %d of %d: %zu bytes, its lines have %zu", k, parts, got,
+                 end - begin);
+    cr_assert_eq(memcmp(part, text + begin, got), 0, "part %d of %d", k, parts);
+    cr_assert_lt(malloc_usable_size((void *)part), 2 * share + (64 << 10),
+                 "part %d of %d (%zu bytes) is in a buffer of %zu", k, parts, got,
+                 malloc_usable_size((void *)part));
+}
+
+/* A rank's part of a .gz is inflated window by window and holds only its
+ * own lines. The file: some 21 MiB of text, its gzip bigger than the
+ * inflater's input buffer (SF_GZ_INPUT_BYTES: it refills) and many windows
+ * long. Reading part 5 of 16 with 256 KiB windows makes resident no more
+ * than three times the part's share (its buffer may be copied once as it
+ * grows past the share's last line), the two windows, the input buffer and
+ * 2 MiB for the allocator: well below the text, which a reader that held
+ * it whole could not stay under. The three parts of 3, read as ranks read
+ * them, are each only their own lines, and one after another the inflated
+ * text. */
+Test(io, gzip_part_inflates_by_windows_and_holds_its_share, .init = make_tmp_dir,
+     .fini = remove_tmp_dir)
+{
+    size_t len;
+    char *text = make_big_text(800000, &len, 2718);
+    char *path = tmp_path("big.el.gz");
+    gzFile gz = gzopen(path, "wb1");
+    cr_assert_not_null(gz);
+    cr_assert_eq(gzwrite(gz, text, (unsigned)len), (int)len);
+    cr_assert_eq(gzclose(gz), Z_OK);
+    struct stat st;
+    cr_assert_eq(stat(path, &st), 0);
+    cr_assert_gt((size_t)st.st_size, SF_GZ_INPUT_BYTES, "%zu bytes of gzip", (size_t)st.st_size);
+
+    const int parts = 16, k = 5;
+    const size_t window = (size_t)256 << 10;
+    uint64_t bound = 3 * (len / parts) + 2 * window + SF_GZ_INPUT_BYTES + ((uint64_t)2 << 20);
+    cr_assert_lt(bound, len, "the text (%zu bytes) outweighs what a part may hold", len);
+    char *part;
+    size_t got;
+    sf_error err = {{0}};
+    uint64_t before = restart_peak_rss();
+    cr_assert_eq(sf_file_read_part_in(path, 0, k, parts, window, &part, &got, &err), 0, "%s",
+                 err.msg);
+    uint64_t grew = status_bytes("VmHWM:") - before;
+    cr_assert_leq(grew, bound,
+                  "reading part %d of %d (%zu bytes) made %" PRIu64 " bytes resident; the text "
+                  "has %zu", k, parts, got, grew, len);
+    expect_part(text, len, k, parts, part, got);
+    free(part);
+
+    size_t joined = 0;
+    for (int r = 0; r < 3; r++) {
+        cr_assert_eq(sf_file_read_part(path, r, 3, &part, &got, &err), 0, "%s", err.msg);
+        expect_part(text, len, r, 3, part, got);
+        cr_assert_eq(memcmp(part, text + joined, got), 0, "part %d follows part %d", r, r - 1);
+        joined += got;
+        free(part);
+    }
+    cr_assert_eq(joined, len, "the parts hold %zu bytes of %zu", joined, len);
+    free(path);
+    free(text);
 }
 
 /* Makes io_uring_setup fail with ENOSYS in this process, as a seccomp

@@ -15,12 +15,16 @@
  * Ranks are oversubscribed on a small machine (--oversubscribe), so these
  * say nothing about speed. Skipped, with the reason, when mpirun is missing
  * or the binary was built without MPI. */
+#include <jansson.h>
 #include <math.h>
 #include <sys/stat.h>
+#include <zlib.h>
 
+#include "bench/dist_jobs.h"
 #include "engine/graph.h"
 #include "operators/kernels.h"
 #include "tests/support.h"
+#include "tests/trace.h"
 
 
 static bool have_mpirun(void)
@@ -169,6 +173,38 @@ static void assert_ldbc_expected(const char *actual, const char *expected, const
     }
     free(a);
     free(b);
+}
+
+/* The unsigned integers at `path` of the run record `json` (what --json
+ * prints: one object), an array of them or one alone, into v (at most
+ * max); returns how many. `path` names members of members with dots
+ * ("distributed.arcs_read", "result.source"). */
+static size_t record_numbers(const char *json, const char *path, uint64_t *v, size_t max)
+{
+    json_error_t error;
+    json_t *record = json_loads(json, 0, &error);
+    cr_assert_not_null(record, "not JSON (%s at %d): %s", error.text, error.position, json);
+    json_t *at = record;
+    char key[128];
+    for (const char *p = path; at && *p;) {
+        size_t n = strcspn(p, ".");
+        cr_assert_lt(n, sizeof key);
+        memcpy(key, p, n);
+        key[n] = 0;
+        at = json_object_get(at, key);
+        p += n + (p[n] == '.');
+    }
+    cr_assert_not_null(at, "no %s in %s", path, json);
+    size_t count = json_is_array(at) ? json_array_size(at) : 1;
+    cr_assert_leq(count, max, "%s: %zu values", path, count);
+    for (size_t i = 0; i < count; i++) {
+        json_t *value = json_is_array(at) ? json_array_get(at, i) : at;
+        cr_assert(json_is_integer(value) && json_integer_value(value) >= 0,
+                  "%s[%zu] is not an unsigned integer: %s", path, i, json);
+        v[i] = (uint64_t)json_integer_value(value);
+    }
+    json_decref(record);
+    return count;
 }
 
 /* Every test leaves its scratch folder behind it, passed or failed. */
@@ -565,10 +601,9 @@ Test(mpi, bfs_kron14_matches_a_serial_bfs, .timeout = 120)
             if (all_nps[k] == 1 && status != 0 && strstr(err, "Function not implemented"))
                 continue; /* -np 1 is the single process, whose bfs is not in this build */
             cr_assert_eq(status, 0, "%s at %d ranks: %s", args, all_nps[k], err);
-            const char *at = strstr(json, "\"source\": ");
-            at = at ? strstr(at + 1, "\"source\": ") : NULL; /* result.source, after graph.source */
-            cr_assert(at, "no result source in %s", json);
-            sf_vid source = sf_graph_find_vertex(g, strtoull(at + 10, NULL, 10));
+            uint64_t source_id;
+            cr_assert_eq(record_numbers(json, "result.source", &source_id, 1), 1);
+            sf_vid source = sf_graph_find_vertex(g, source_id);
             cr_assert_neq(source, SF_VID_NONE);
             cr_assert_eq(sf_reference_bfs(g, source, depth), 0);
             struct line *l;
@@ -701,59 +736,15 @@ Test(mpi, trace_load_names_each_rank, .timeout = 60)
     cr_assert_eq(run_shell(cmd, NULL, 0, err, sizeof err), 0, "%s", err);
     static const char *const phases[] = {"open",  "read+parse", "relabel", "cut",  "route",
                                          "rows",  "route",      "rows",    "order"};
-    const size_t count = sizeof phases / sizeof *phases;
-    for (int rank = 0; rank < 2; rank++) {
-        char prefix[32];
-        snprintf(prefix, sizeof prefix, "load phase rank %d ", rank);
-        size_t k = 0;
-        for (const char *line = err; *line; line = strchr(line, '\n') + 1) {
-            if (strncmp(line, prefix, strlen(prefix)) == 0) {
-                char name[32];
-                double wall, cpu;
-                long faults;
-                cr_assert_eq(sscanf(line + strlen(prefix), "%31s %lf s %lf cpu-s %ld faults", name,
-                                    &wall, &cpu, &faults),
-                             4, "%s", line);
-                cr_assert_lt(k, count, "rank %d: more phases than expected: %s", rank, err);
-                cr_assert_str_eq(name, phases[k], "rank %d: phase %zu: %s", rank, k, err);
-                cr_assert(wall >= 0 && cpu >= 0 && faults >= 0, "%s", err);
-                if (k == 0) /* the first mark starts the clocks */
-                    cr_assert(wall == 0 && cpu == 0 && faults == 0, "%s", err);
-                k++;
-            } else {
-                cr_assert(strncmp(line, "load phase ", 11) != 0 ||
-                              strncmp(line, "load phase rank ", 16) == 0,
-                          "a phase without its rank: %s", err);
-            }
-            if (!strchr(line, '\n'))
-                break;
-        }
-        cr_assert_eq(k, count, "rank %d printed %zu of the %zu phases: %s", rank, k, count, err);
-    }
+    for (int rank = 0; rank < 2; rank++)
+        expect_load_phases(err, rank, phases, sizeof phases / sizeof *phases, NULL);
+    load_phase unranked[LOAD_PHASES_MAX];
+    cr_assert_eq(load_phases(err, -1, unranked), 0, "a phase without its rank: %s", err);
     char args[512];
     snprintf(args, sizeof args, "run wcc %s --threads 1", graph);
     cr_assert_eq(run_ranks(2, args, NULL, 0, err, sizeof err), 0, "%s", err);
     cr_assert_null(strstr(err, "load phase"), "%s", err);
     cleanup();
-}
-
-/* Ranks' values of `"name": [a, b, ...]` in a run record, into v (at most
- * max); returns how many. */
-static int per_rank(const char *json, const char *name, uint64_t *v, int max)
-{
-    char key[128];
-    snprintf(key, sizeof key, "\"%s\": [", name);
-    const char *at = strstr(json, key);
-    cr_assert(at, "no %s in %s", name, json);
-    at += strlen(key);
-    int n = 0;
-    while (n < max && *at != ']') {
-        char *end;
-        v[n++] = strtoull(at, &end, 10);
-        cr_assert_neq(end, at, "%s: %s", name, at);
-        at = *end == ',' ? end + 2 : end;
-    }
-    return n;
 }
 
 /* The arcs each of 3 ranks read from `graph` (the run record's
@@ -765,7 +756,7 @@ static void arcs_read_by_3_ranks(const char *graph, uint64_t read[3])
     snprintf(args, sizeof args, "run wcc %s --json", graph);
     int status = run_ranks(3, args, out, sizeof out, err, sizeof err);
     cr_assert_eq(status, 0, "%s: %s", args, err);
-    cr_assert_eq(per_rank(out, "arcs_read", read, 3), 3, "%s", out);
+    cr_assert_eq(record_numbers(out, "distributed.arcs_read", read, 3), 3, "%s", out);
 }
 
 /* A gzipped text file (.mtx.gz, .el.gz) cannot be entered in the middle:
@@ -902,6 +893,85 @@ Test(mpi, text_parts_narrow_and_wide, .timeout = 120)
     cleanup();
 }
 
+/* The part of a text file that one rank reads, at one rank without mpirun
+ * (sf_dist_job_read_part; the part is then the whole file), against what
+ * one process reads (sf_input_read, 64-bit ids): every text format, plain
+ * and .gz, holds its ids in 32 bits while every id fits (2^32 - 1 the
+ * largest here) and in 64 once one does not (2^32 + 7 on line `wide` of
+ * 500), with the same arcs, weights and order either way. A .mtx names
+ * every vertex up to its declared size (here 1000), so it is narrow only
+ * here: a size past 2^32 would be 4 GiB of vertex names. */
+Test(mpi, text_parts_are_narrow_until_an_id_needs_64_bits)
+{
+    static const struct {
+        const char *suffix;
+        bool weighted, mtx;
+    } formats[] = {{"el", false, false}, {"txt", false, false}, {"wel", true, false},
+                   {"e", true, false},   {"e", false, false},   {"mtx", false, true}};
+    const int lines = 500, top = 100, wide_line = 300;
+    char path[256], text[65536];
+    for (size_t f = 0; f < sizeof formats / sizeof *formats; f++)
+        for (int wide = 0; wide <= !formats[f].mtx; wide++)
+            for (int gz = 0; gz < 2; gz++) {
+                size_t n = 0;
+                uint64_t x = 99 + f;
+                if (formats[f].mtx)
+                    n += (size_t)snprintf(text, sizeof text,
+                                          "%%%%MatrixMarket matrix coordinate pattern general\n"
+                                          "1000 1000 %d\n", lines);
+                for (int i = 1; i <= lines; i++) {
+                    xorshift(&x);
+                    unsigned long long u = 1 + x % 900, v = 1 + (x >> 20) % 900;
+                    if (i == top)
+                        u = formats[f].mtx ? 1000 : 4294967295ull;
+                    if (wide && i == wide_line)
+                        v = 4294967296ull + 7;
+                    n += (size_t)snprintf(text + n, sizeof text - n, "%llu %llu", u, v);
+                    if (formats[f].weighted)
+                        n += (size_t)snprintf(text + n, sizeof text - n, " %d.5", (int)(x >> 40) % 50);
+                    n += (size_t)snprintf(text + n, sizeof text - n, "\n");
+                }
+                cr_assert_lt(n + 1, sizeof text);
+                snprintf(path, sizeof path, "%s/part%zu%d.%s%s", scratch(), f, wide,
+                         formats[f].suffix, gz ? ".gz" : "");
+                gzFile out = gzopen(path, gz ? "wb" : "wbT"); /* T: written as it is */
+                cr_assert_not_null(out, "%s", path);
+                cr_assert_eq(gzwrite(out, text, (unsigned)n), (int)n);
+                cr_assert_eq(gzclose(out), Z_OK);
+
+                sf_edge_list part, whole;
+                sf_edge_list_init(&part);
+                sf_error err = {{0}};
+                sf_load_options load = {0};
+                uint64_t arcs_read = 0;
+                cr_assert_eq(sf_dist_job_read_part(path, &load, true, &part, &arcs_read, &err), 0,
+                             "%s: %s", path, err.msg);
+                cr_assert_eq(sf_input_read_file(path, &whole, &err), 0, "%s: %s", path, err.msg);
+                cr_assert_not(whole.narrow);
+                cr_assert_eq(part.narrow, !wide, "%s: a %s part", path,
+                             part.narrow ? "narrow" : "wide");
+                cr_assert_eq(part.count, (uint64_t)lines, "%s", path);
+                cr_assert_eq(arcs_read, part.count, "%s", path);
+                cr_assert_eq(part.count, whole.count, "%s", path);
+                cr_assert_eq(!part.weight, !whole.weight, "%s", path);
+                for (uint64_t i = 0; i < part.count; i++) {
+                    uint64_t s, d;
+                    sf_edge_list_ends(&part, part.narrow, i, &s, &d);
+                    cr_assert(s == whole.src[i] && d == whole.dst[i],
+                              "%s: arc %llu is %llu -> %llu, one process read %llu -> %llu", path,
+                              (unsigned long long)i, (unsigned long long)s,
+                              (unsigned long long)d, (unsigned long long)whole.src[i],
+                              (unsigned long long)whole.dst[i]);
+                    if (part.weight)
+                        cr_assert_eq(part.weight[i], whole.weight[i], "%s: arc %llu", path,
+                                     (unsigned long long)i);
+                }
+                sf_edge_list_fini(&part);
+                sf_edge_list_fini(&whole);
+            }
+    cleanup();
+}
+
 /* A bad line in the middle of the file, in a later rank's part: the same
  * one line as a single process, exit 1, from every rank count. */
 Test(mpi, bad_line_keeps_its_number, .timeout = 60)
@@ -929,20 +999,17 @@ Test(mpi, run_record_counts_ranks_and_bytes, .timeout = 60)
     cr_assert_eq(status, 0, "%s", err);
     /* one record, from rank 0 */
     cr_assert_eq(strchr(out, '\n'), out + strlen(out) - 1, "one line expected: %s", out);
-    cr_assert(strstr(out, "\"ranks\": 3"), "%s", out);
+    uint64_t ranks, boundary[3];
+    cr_assert_eq(record_numbers(out, "ranks", &ranks, 1), 1);
+    cr_assert_eq(ranks, 3, "%s", out);
     cr_assert(strstr(out, "\"comm_wait_s\": "), "%s", out);
-    const char *bytes = strstr(out, "\"bytes_sent_per_iteration\": [");
-    cr_assert(bytes, "%s", out);
-    bytes += strlen("\"bytes_sent_per_iteration\": [");
     /* five iterations, each sending the boundary's ranks: the same count */
-    unsigned long long first = strtoull(bytes, NULL, 10);
-    cr_assert_gt(first, 0);
-    for (int i = 0; i < 5; i++) {
-        char *end;
-        cr_assert_eq(strtoull(bytes, &end, 10), first, "%s", out);
-        bytes = end + 2;
-    }
-    cr_assert(strstr(out, "\"boundary_vertices\": ["), "%s", out);
+    uint64_t bytes[8];
+    cr_assert_eq(record_numbers(out, "bytes_sent_per_iteration", bytes, 8), 5, "%s", out);
+    cr_assert_gt(bytes[0], 0);
+    for (int i = 1; i < 5; i++)
+        cr_assert_eq(bytes[i], bytes[0], "%s", out);
+    cr_assert_eq(record_numbers(out, "distributed.boundary_vertices", boundary, 3), 3, "%s", out);
 }
 
 /* Every kernel runs over ranks; the single-threaded baseline does not, and
@@ -1124,14 +1191,10 @@ Test(mpi, ranks_in_network_namespaces_over_tcp, .timeout = 120, .fini = netns_do
     assert_same_results(ranks, single, true, "pr kron:12 over two namespaces");
 
     /* what the ranks say they sent went through the veth links */
-    const char *at = strstr(out, "\"bytes_sent_per_iteration\": [");
-    cr_assert(at, "%s", out);
-    at += strlen("\"bytes_sent_per_iteration\": [");
-    uint64_t sent = 0;
-    for (char *end; *at != ']'; at = end + (*end == ',' ? 2 : 0)) {
-        sent += strtoull(at, &end, 10);
-        cr_assert_neq(end, at, "%s", out);
-    }
+    uint64_t per_iteration[64], sent = 0;
+    size_t iterations = record_numbers(out, "bytes_sent_per_iteration", per_iteration, 64);
+    for (size_t i = 0; i < iterations; i++)
+        sent += per_iteration[i];
     cr_assert_gt(sent, 0);
     cr_assert_geq(crossed, sent, "%llu bytes crossed the links, the ranks sent %llu",
                   (unsigned long long)crossed, (unsigned long long)sent);
