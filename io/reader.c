@@ -428,6 +428,9 @@ static uint64_t line_start_in_window(const char *text, uint64_t at, size_t len, 
     return nl ? at + (uint64_t)(nl - text) + 1 : UINT64_MAX;
 }
 
+/* Room for a part's last line beyond its end (read_stream_lines). */
+#define PART_LINE_SLACK ((uint64_t)64 << 10)
+
 /* The lines of stream s (named PATH) whose first byte lies in [begin, end)
  * of its bytes (end UINT64_MAX: to its end; [0, UINT64_MAX): every byte),
  * appended as the windows come to one buffer, grown as needed, so that
@@ -443,7 +446,13 @@ static int read_stream_lines(sf_file_stream *s, const char *path, uint64_t begin
 {
     int rc = 0;
     uint64_t hint = sf_file_stream_size_hint(s), at = 0;
-    uint64_t expect = end != UINT64_MAX ? end - begin : hint > begin ? hint - begin : 0;
+    /* A part's lines run from the first line start at or after begin to
+     * the first at or after end: about end - begin bytes, and its last line
+     * goes past end; room for that line (PART_LINE_SLACK) spares a copy of
+     * the whole part to grow its buffer by that line. */
+    uint64_t expect = end != UINT64_MAX ? end - begin + PART_LINE_SLACK
+                      : hint > begin  ? hint - begin
+                                      : 0;
     size_t cap = expect > 4096 ? (size_t)expect : 4096, used = 0;
     uint64_t first = UINT64_MAX, stop = UINT64_MAX; /* the bytes kept, once found */
     bool line_start = true;
