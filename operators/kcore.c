@@ -24,7 +24,10 @@
  * Kronecker graph decrements: those are counted per worker and applied by
  * compare-and-swap when the worker runs out of work or has touched them
  * all. With one worker all of this is compiled out: plain decrements, no
- * queue, no batches.
+ * queue, no batches, and no claims: every shard is scanned before the
+ * level's stack is peeled (a second engine run), as the serial-peeling
+ * baseline does, so a vertex reaches the stack once, by the scan (degree
+ * at the level) or by the decrement that brings it there.
  *
  * Two workers do not beat one here (kron:20, a shared 2-core VM, CPU time
  * per worker so that other jobs do not count: 0.07-0.09 s on one worker;
@@ -164,9 +167,11 @@ static void queue_append(struct kcore_state *k, struct kcore_worker *w)
  * through the queue when the stack is deep. */
 static inline bool reached(struct kcore_state *k, struct kcore_worker *w, sf_vid x, bool shared)
 {
-    if (!claim(k, x, shared))
+    if (!shared) /* one worker: the decrement to the level is x's only way in */
+        return list_push(k, &w->stack, x);
+    if (!claim(k, x, true))
         return true;
-    if (!shared || w->stack.len < CASCADE_LIMIT)
+    if (w->stack.len < CASCADE_LIMIT)
         return list_push(k, &w->stack, x);
     if (!list_push(k, &w->outbox, x))
         return false;
@@ -330,23 +335,26 @@ SF_INLINE bool kcore_scan(sf_shard *s, struct kcore_state *k, struct kcore_worke
     sf_vid *remaining = k->remaining + s->begin;
     const uint32_t level = k->level;
     sf_vid kept = 0, len = k->remaining_len[s->index];
+    uint32_t min_left = w->min_left; /* a local: the stores to remaining[] may alias w */
     bool ok = true;
     for (sf_vid i = 0; i < len; i++) {
         sf_vid v = remaining[i];
         uint32_t d = shared ? __atomic_load_n(&k->degree[v], __ATOMIC_RELAXED) : k->degree[v];
         if (d > level) {
             remaining[kept++] = v;
-            record(w, d);
-        } else if (d == level && ok && claim(k, v, shared)) {
-            if (shared) {
+            min_left = d < min_left ? d : min_left;
+        } else if (d == level && ok) {
+            if (!shared) /* peeled once every shard is scanned (kcore_level) */
+                ok = list_push(k, &w->stack, v);
+            else if (claim(k, v, true)) {
                 ok = list_push(k, &w->outbox, v);
                 if (ok && w->outbox.len >= QUEUE_BATCH)
                     queue_append(k, w);
-            } else
-                ok = list_push(k, &w->stack, v) && kcore_cascade(k, w, false, true);
+            }
         }
     }
     k->remaining_len[s->index] = kept;
+    record(w, min_left);
     return ok;
 }
 
@@ -363,6 +371,16 @@ static void kcore_level_shard(sf_shard *s, void *arg)
     bool ok = k->num_workers > 1 ? kcore_scan(s, k, w, true) && kcore_drain(k, w)
                                  : kcore_scan(s, k, w, false);
     if (!ok)
+        __atomic_store_n(&k->failed, 1, __ATOMIC_RELAXED);
+}
+
+/* One worker, after every shard's scan: peels the level's stack. */
+static void kcore_cascade_shard(sf_shard *s, void *arg)
+{
+    struct kcore_state *k = arg;
+    if (s->index != 0 || __atomic_load_n(&k->failed, __ATOMIC_RELAXED))
+        return;
+    if (!kcore_cascade(k, &k->workers[sf_engine_current_worker()], false, true))
         __atomic_store_n(&k->failed, 1, __ATOMIC_RELAXED);
 }
 
@@ -394,6 +412,8 @@ static bool kcore_level(int iteration, void *arg)
         k->workers[i].peeled = 0;
     }
     sf_engine_run(job->engine, kcore_level_shard, k);
+    if (k->num_workers == 1)
+        sf_engine_run(job->engine, kcore_cascade_shard, k);
     uint32_t next = UINT32_MAX;
     for (int i = 0; i < k->num_workers; i++) {
         job->left -= k->workers[i].peeled;
@@ -413,13 +433,13 @@ int sf_kcore(sf_engine *e, uint64_t *core, sf_iteration_log *log)
     int shards = sf_engine_num_shards(e);
     bool shared = k.num_workers > 1;
     int rc = -ENOMEM;
-    k.degree = sf_engine_alloc(e, sizeof *k.degree);
-    k.taken = sf_engine_alloc(e, sizeof *k.taken);
-    k.remaining = sf_engine_alloc(e, sizeof *k.remaining);
+    k.degree = sf_engine_alloc_uninit(e, sizeof *k.degree); /* kcore_init_shard writes both */
+    k.taken = shared ? sf_engine_alloc(e, sizeof *k.taken) : NULL;
+    k.remaining = sf_engine_alloc_uninit(e, sizeof *k.remaining);
     k.queue = shared ? sf_engine_alloc(e, sizeof *k.queue) : NULL;
     k.remaining_len = calloc(shards, sizeof *k.remaining_len);
     k.workers = aligned_alloc(64, k.num_workers * sizeof *k.workers);
-    if (!k.degree || !k.taken || !k.remaining || (shared && !k.queue) || !k.remaining_len ||
+    if (!k.degree || (shared && (!k.taken || !k.queue)) || !k.remaining || !k.remaining_len ||
         !k.workers)
         goto out;
     memset(k.workers, 0, k.num_workers * sizeof *k.workers);
