@@ -115,8 +115,10 @@ bool sf_path_ends_with(const char *path, size_t n, const char *suffix);
 bool sf_gzip_name(const char *path);
 
 /* The uncompressed size the gzip trailer of the open file fd (packed bytes
- * long) records, when it is plausible (it is kept modulo 4 GiB), else 4
- * times the packed size: an estimate. */
+ * long) records, when it is plausible (it is kept modulo 4 GiB, and only
+ * for the last member: not below the packed size, less deflate's overhead
+ * on incompressible or stored data), else 4 times the packed size: an
+ * estimate. */
 uint64_t sf_gzip_size_hint(int fd, uint64_t packed);
 
 /* The first bytes of PATH, for estimates before a large read: up to *len

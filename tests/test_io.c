@@ -1593,6 +1593,44 @@ Test(io, gzip_part_inflates_by_windows_and_holds_its_share, .init = make_tmp_dir
     free(text);
 }
 
+/* The trailer's size is taken where it is plausible: a stored (level 0)
+ * gzip is a little bigger than its text and still records it exactly;
+ * two members record only the last one's size, which a big first member
+ * makes implausible (the 4x estimate, whatever the compression). */
+Test(io, gzip_size_hint_trusts_stored_files_not_a_last_member, .init = make_tmp_dir,
+     .fini = remove_tmp_dir)
+{
+    size_t len;
+    char *text = make_big_text(100000, &len, 31);
+    const char *modes[] = {"wb0", "wb1", "wb9"};
+    for (int m = 0; m < 3; m++) {
+        char name[32];
+        snprintf(name, sizeof name, "hint%d.el.gz", m);
+        char *path = tmp_path(name);
+        for (int members = 1; members <= 2; members++) {
+            gzFile gz = gzopen(path, members == 1 ? modes[m] : "ab1");
+            cr_assert_not_null(gz);
+            const char *bytes = members == 1 ? text : "1 2\n";
+            unsigned n = members == 1 ? (unsigned)len : 4;
+            cr_assert_eq(gzwrite(gz, bytes, n), (int)n);
+            cr_assert_eq(gzclose(gz), Z_OK);
+            int fd = open(path, O_RDONLY);
+            struct stat st;
+            cr_assert(fd >= 0 && fstat(fd, &st) == 0);
+            uint64_t hint = sf_gzip_size_hint(fd, (uint64_t)st.st_size);
+            close(fd);
+            if (members == 1)
+                cr_expect_eq(hint, len, "%s, %zu bytes packed: hint %" PRIu64 ", text %zu",
+                             modes[m], (size_t)st.st_size, hint, len);
+            else
+                cr_expect_eq(hint, 4 * (uint64_t)st.st_size,
+                             "%s and a 4-byte member: hint %" PRIu64, modes[m], hint);
+        }
+        free(path);
+    }
+    free(text);
+}
+
 /* Makes io_uring_setup fail with ENOSYS in this process, as a seccomp
  * profile in a container does. */
 static void refuse_io_uring(void)
