@@ -24,6 +24,7 @@
 #include "engine/parallel.h"
 #include "engine/record.h"
 #include "io/binary_edges.h"
+#include "io/gapbs.h"
 #include "io/input.h"
 #include "io/ldbc.h"
 #include "io/mtx.h"
@@ -361,8 +362,37 @@ static uint64_t keep_share(void *a, uint64_t count, size_t size)
     return last - first;
 }
 
-/* Formats a rank cannot enter in the middle (gapbs .sg/.wsg, whose rows
- * follow their offsets; a .bin.gz, a stream of records):
+/* A plain gapbs .sg or .wsg: every rank reads the header, the file's size
+ * and the whole offsets, and only its share of the arcs (io/gapbs.h), into
+ * 32-bit ids. The checks run in sf_parse_gapbs's order, agreed after each
+ * step, so the first fault in the file is the message, from the rank whose
+ * share holds it; the symmetry key is rank 0's and the symmetry sums are
+ * every share's. *arcs_read gets the out-arcs the rank read. */
+static int read_gapbs_part(const char *path, bool weighted, bool keep_weights,
+                           sf_edge_list *out, uint64_t *arcs_read, sf_error *err)
+{
+    sf_gapbs_share share;
+    sf_trace_phase("open");
+    int rc = sf_gapbs_read_share(path, weighted, sf_dist_rank(), sf_dist_size(), &share, err);
+    for (int which = 0; (rc = sf_dist_agree(rc, err)) == 0 && which < 2; which++)
+        rc = sf_gapbs_check_share(path, &share, which, err);
+    if (rc == 0) {
+        uint64_t sums[SF_GAPBS_SUMS];
+        sf_dist_bcast(&share.key, sizeof share.key, 0);
+        sf_gapbs_share_sums(&share, sums);
+        sf_dist_sum_u64(sums, SF_GAPBS_SUMS);
+        out->narrow = true;
+        rc = sf_gapbs_expand_share(path, &share, sums, keep_weights, out, err);
+        rc = sf_dist_agree(rc, err);
+        *arcs_read = share.last - share.first;
+        sf_trace_phase("read+parse");
+    }
+    sf_gapbs_share_fini(&share);
+    return rc;
+}
+
+/* Formats a rank cannot enter in the middle (a .sg.gz or .wsg.gz, whose
+ * rows follow their offsets in one stream; a .bin.gz, a stream of records):
  * every rank reads the whole file, as one process does, and keeps its
  * share of the arcs and of the vertices the file names beyond them; the
  * build sends each arc to its owner. *arcs_read gets the arcs read: the
@@ -409,7 +439,7 @@ int sf_dist_job_read_part(const char *spec, const sf_load_options *load, bool ke
     }
     if (sf_path_ends_with(spec, n, ".gz"))
         n -= 3;
-    bool whole = false; /* read whole by every rank: *arcs_read is the file's */
+    bool counted = false; /* *arcs_read set by the reader: not what the rank holds */
     if (sf_path_ends_with(spec, n, ".e"))
         rc = read_ldbc_part(spec, out, err);
     else if (sf_path_ends_with(spec, n, ".el") || sf_path_ends_with(spec, n, ".txt"))
@@ -420,11 +450,17 @@ int sf_dist_job_read_part(const char *spec, const sf_load_options *load, bool ke
         rc = read_binary_part(spec, sf_path_ends_with(spec, n, ".wbin"), load->vertices, out, err);
     else if (sf_path_ends_with(spec, n, ".mtx"))
         rc = read_mtx_part(spec, out, err);
-    else {
+    else if ((sf_path_ends_with(spec, n, ".sg") || sf_path_ends_with(spec, n, ".wsg")) &&
+             !sf_gzip_name(spec)) {
+        /* its share of the out-arcs, of which it may keep one of each pair */
+        rc = read_gapbs_part(spec, sf_path_ends_with(spec, n, ".wsg"), keep_weights, out,
+                             arcs_read, err);
+        counted = true;
+    } else { /* the whole file's */
         rc = read_whole_share(spec, load, out, arcs_read, err);
-        whole = true;
+        counted = true;
     }
-    if (!whole) /* a part: what this rank read is what it holds */
+    if (!counted) /* a part: what this rank read is what it holds */
         *arcs_read = out->count;
     if (!keep_weights) {
         free(out->weight);

@@ -39,12 +39,15 @@ int sf_dist_job_run(const sf_dist_job *job);
  * and .v, .mtx, .gz or not) give the rank's lines, parsed into 32-bit ids
  * (out->narrow) until an id of 2^32 or more widens the list; generators
  * their slice of the edges, narrow up to scale 32; .bin and .sfg files
- * their share by records and rows, .sg/.wsg and a .bin.gz a share of the
- * whole file's arcs, 64-bit. *arcs_read gets the arcs the rank read from
- * the input: its part's, or the whole file's for a format every rank reads
- * whole (the run record's). Outside a distributed run (no sf_dist_init)
- * the one rank's part is the whole input. Errors: the readers', the same
- * on every rank (sf_dist_agree). */
+ * their share by records and rows, 64-bit; .sg/.wsg files their share of
+ * the out-arcs (arcs [M r / R, M (r + 1) / R) of the file, io/gapbs.h), narrow;
+ * a .sg.gz, .wsg.gz or .bin.gz a share of the whole file's arcs (every
+ * rank reads it whole). *arcs_read gets the arcs the rank read from
+ * the input: its part's (a .sg's share of the out-arcs, of which it keeps
+ * one arc of each pair when the graph is symmetric), or the whole file's for
+ * a format every rank reads whole (the run record's). Outside a
+ * distributed run (no sf_dist_init) the one rank's part is the whole
+ * input. Errors: the readers', the same on every rank (sf_dist_agree). */
 int sf_dist_job_read_part(const char *graph, const sf_load_options *load, bool keep_weights,
                           sf_edge_list *out, uint64_t *arcs_read, sf_error *err);
 

@@ -18,8 +18,8 @@ typedef struct sf_edge_list {
      * below 2^32, the arcs are in src32/dst32 and src/dst are NULL. Made
      * only when asked: by a reader given sf_input_options.narrow (which
      * widens the list itself when an id does not fit), a rank's text part
-     * (sf_parse_text_edges_at, which widens it likewise), a generator or a
-     * .mtx share given an empty list with `narrow` set. sf_graph_build,
+     * (sf_parse_text_edges_at, which widens it likewise), a generator, a
+     * .mtx share or a .sg/.wsg share given an empty list with `narrow` set. sf_graph_build,
      * sf_dist_graph_build, sf_write_edges, sf_edge_list_assign_weights and
      * the distributed run's weight check read either form
      * (sf_edge_list_ends); everything else reads src/dst, and a list that

@@ -7,8 +7,15 @@
  * (each thread finds its first vertex by binary search), so a hub does not
  * leave one thread with all the work; an undirected graph that is symmetric
  * (checked by comparing keyed hash sums of its up and down arcs, in one
- * streaming pass) gives only its down arcs. All reads go through memcpy:
- * after the 17-byte header nothing is aligned. */
+ * streaming pass) gives one arc of each pair, picked by the parity of the
+ * ends' sum so that every row keeps about half its arcs. All reads go
+ * through memcpy: after the 17-byte header nothing is aligned.
+ *
+ * Every step works on one range of arcs, held in a buffer that starts at
+ * the range's first arc, beside all the offsets: one process's range is the
+ * whole file [0, M), a share's (several processes, each its own) a slice
+ * of it, read alone. Sums over ranges add up, so the symmetry of the whole
+ * file is the sum of the shares' sums. */
 #include "io/gapbs.h"
 #include "io/bytes.h"
 
@@ -23,6 +30,7 @@
 #include <time.h>
 
 #include "engine/parallel.h"
+#include "io/reader.h"
 
 #define HEADER_BYTES 17
 /* gapbs ids are int32: at most 2^31 vertices. */
@@ -35,23 +43,113 @@ static uint64_t mul_sat(uint64_t a, uint64_t b)
     return b && a > UINT64_MAX / b ? UINT64_MAX : a * b;
 }
 
-/* One CSR of the file: where its two arrays start, and what they hold. */
-struct csr {
-    const char *name;             /* "out" or "in", for messages */
-    const unsigned char *base;    /* the file */
-    uint64_t offsets_at, arcs_at; /* byte offsets of the two arrays */
+/* What the header says, and where each array starts in the file. */
+struct layout {
+    bool directed;
     uint64_t vertices, arcs;
-    size_t arc_bytes;             /* 4, or 8 with weights */
+    size_t arc_bytes;                     /* 4, or 8 with weights */
+    uint64_t offsets_at[2], arcs_at[2];   /* [0] the out-CSR, [1] the in-CSR */
 };
+
+/* Checks the header (the file's first min(size, 17) bytes) against the
+ * file's size (not 0), and lays the file out. */
+static int read_layout(const char *path, const unsigned char *header, uint64_t size,
+                       bool weighted, struct layout *L, sf_error *err)
+{
+    if (size < HEADER_BYTES)
+        return sf_error_set(err, SF_EINPUT, "%s: byte offset %" PRIu64 ": the file ends in the "
+                            "%d-byte header", path, size, HEADER_BYTES);
+    if (header[0] > 1)
+        return sf_error_set(err, SF_EINPUT, "%s: byte offset 0: directed flag %u (expected 0 or 1)",
+                            path, header[0]);
+    bool directed = header[0] == 1;
+    int64_t arcs = (int64_t)sf_load_le64(header + 1), vertices = (int64_t)sf_load_le64(header + 9);
+    if (arcs < 0)
+        return sf_error_set(err, SF_EINPUT, "%s: byte offset 1: negative arc count %" PRId64, path,
+                            arcs);
+    if (vertices < 0)
+        return sf_error_set(err, SF_EINPUT, "%s: byte offset 9: negative vertex count %" PRId64,
+                            path, vertices);
+    if ((uint64_t)vertices > MAX_GAPBS_VERTICES)
+        return sf_error_set(err, SF_EINPUT, "%s: byte offset 9: %" PRId64 " vertices, more than "
+                            "the 32-bit ids of a gapbs graph allow", path, vertices);
+
+    /* The sections and where each starts; their sum is the file size. */
+    uint64_t n = (uint64_t)vertices, m = (uint64_t)arcs;
+    size_t arc_bytes = weighted ? 8 : 4;
+    uint64_t offsets_bytes = 8 * (n + 1), arcs_bytes = mul_sat(m, arc_bytes);
+    struct {
+        const char *name;
+        uint64_t at, bytes;
+    } sections[4] = {{"out-offsets", 0, offsets_bytes},
+                     {"out-arcs", 0, arcs_bytes},
+                     {"in-offsets", 0, offsets_bytes},
+                     {"in-arcs", 0, arcs_bytes}};
+    int num_sections = directed ? 4 : 2;
+    uint64_t expected = HEADER_BYTES;
+    for (int s = 0; s < num_sections; s++) {
+        sections[s].at = expected;
+        expected = add_sat(expected, sections[s].bytes);
+    }
+    if (size < expected) {
+        int s = 0;
+        while (s + 1 < num_sections && sections[s + 1].at <= size)
+            s++;
+        return sf_error_set(err, SF_EINPUT, "%s: byte offset %" PRIu64 ": the file ends in the "
+                            "%s (%s with %" PRIu64 " vertices and %" PRIu64 " arcs takes %" PRIu64
+                            " bytes)", path, size, sections[s].name,
+                            directed ? "a directed graph" : "an undirected graph", n, m, expected);
+    }
+    if (size > expected)
+        return sf_error_set(err, SF_EINPUT, "%s: byte offset %" PRIu64 ": %" PRIu64 " bytes past "
+                            "the end of the graph (%" PRIu64 " vertices and %" PRIu64 " arcs)",
+                            path, expected, size - expected, n, m);
+    *L = (struct layout){
+        .directed = directed, .vertices = n, .arcs = m, .arc_bytes = arc_bytes,
+        .offsets_at = {sections[0].at, sections[2].at}, .arcs_at = {sections[1].at, sections[3].at},
+    };
+    return 0;
+}
+
+/* One CSR of the file with arcs [first, last) of it in memory: `offsets`
+ * holds all N + 1 offsets and `arc_data` arc `first` onwards, as the file
+ * lays them out; offsets_at and arcs_at say where the two arrays start in
+ * the file, for messages. */
+struct csr {
+    const char *name;                      /* "out" or "in", for messages */
+    const unsigned char *offsets, *arc_data;
+    uint64_t offsets_at, arcs_at;
+    uint64_t vertices, arcs;
+    uint64_t first, last;
+    size_t arc_bytes;
+};
+
+static struct csr csr_of(const struct layout *L, int which, const unsigned char *offsets,
+                         const unsigned char *arc_data, uint64_t first, uint64_t last)
+{
+    return (struct csr){which ? "in" : "out", offsets, arc_data, L->offsets_at[which],
+                        L->arcs_at[which], L->vertices, L->arcs, first, last, L->arc_bytes};
+}
 
 static inline uint64_t csr_offset(const struct csr *c, uint64_t v)
 {
-    return sf_load_le64(c->base + c->offsets_at + 8 * v);
+    return sf_load_le64(c->offsets + 8 * v);
+}
+
+/* Arc k, first <= k < last. */
+static inline const unsigned char *csr_arc(const struct csr *c, uint64_t k)
+{
+    return c->arc_data + c->arc_bytes * (k - c->first);
 }
 
 static inline uint32_t csr_neighbour(const struct csr *c, uint64_t k)
 {
-    return sf_load_le32(c->base + c->arcs_at + c->arc_bytes * k);
+    return sf_load_le32(csr_arc(c, k));
+}
+
+static inline int32_t csr_weight(const struct csr *c, uint64_t k)
+{
+    return (int32_t)sf_load_le32(csr_arc(c, k) + 4);
 }
 
 /* The vertex whose arcs hold arc k: the last v with offset(v) <= k (the
@@ -69,6 +167,18 @@ static uint64_t vertex_of_arc(const struct csr *c, uint64_t k)
     return lo;
 }
 
+/* The calling thread's equal slice [*begin, *end) of the range's arcs,
+ * inside an OpenMP parallel region. */
+static void thread_slice(const struct csr *c, uint64_t *begin, uint64_t *end)
+{
+    uint64_t threads = (uint64_t)omp_get_num_threads(), t = (uint64_t)omp_get_thread_num();
+    uint64_t m = c->last - c->first, share = m / threads, rest = m % threads;
+    *begin = c->first + share * t + (t < rest ? t : rest);
+    *end = *begin + share + (t < rest);
+}
+
+/* Checks all the offsets, then the neighbours of the range's arcs: the
+ * first fault in file order is the message. */
 static int check_csr(const char *path, const struct csr *c, sf_error *err)
 {
     uint64_t first = csr_offset(c, 0), n = c->vertices;
@@ -92,22 +202,17 @@ static int check_csr(const char *path, const struct csr *c, sf_error *err)
                             "%" PRId64 ", not the arc count %" PRIu64 " of the header", path,
                             c->offsets_at + 8 * n, c->name, (int64_t)last, c->arcs);
 
-    uint64_t bad = c->arcs;
+    uint64_t bad = c->last;
 #pragma omp parallel for schedule(static) reduction(min : bad)
-    for (uint64_t k = 0; k < c->arcs; k++)
+    for (uint64_t k = c->first; k < c->last; k++)
         if (csr_neighbour(c, k) >= n && k < bad) /* a negative int32 is >= n as unsigned */
             bad = k;
-    if (bad < c->arcs)
+    if (bad < c->last)
         return sf_error_set(err, SF_EINPUT, "%s: byte offset %" PRIu64 ": %s-neighbour %" PRId32
                             " of vertex %" PRIu64 " is not a vertex (the graph has %" PRIu64 ")",
                             path, c->arcs_at + c->arc_bytes * bad, c->name,
                             (int32_t)csr_neighbour(c, bad), vertex_of_arc(c, bad), n);
     return 0;
-}
-
-static inline int32_t csr_weight(const struct csr *c, uint64_t k)
-{
-    return (int32_t)sf_load_le32(c->base + c->arcs_at + c->arc_bytes * k + 4);
 }
 
 /* A strong 64-bit mix (splitmix64's finaliser). */
@@ -120,28 +225,30 @@ static inline uint64_t mix64(uint64_t x)
     return x ^ (x >> 31);
 }
 
-/* Whether the (checked) out-CSR of an undirected graph is symmetric: its
- * up arcs v -> w (w > v), reversed, are the same multiset as its down arcs
- * w -> v, weights included. Then the down arcs alone (self-loops too),
- * symmetrised by the builder, give the same graph with half the arcs to
- * build and no duplicate to drop. One streaming pass, no lookups: each arc
- * adds a keyed hash of (smaller end, larger end, weight) to the sum of its
- * side, and the two sides must agree in count and sum. The key is drawn
- * per call, so no file can be made to pass without being symmetric except
- * by a chance of about 2^-64; such a file would lose the edges whose
- * reverse is missing. */
-static bool symmetric(const struct csr *c, bool weighted)
+/* A fresh symmetry key: no file can be made to pass without being
+ * symmetric except by a chance of about 2^-64. */
+static uint64_t draw_key(void)
 {
     uint64_t key;
     if (getrandom(&key, sizeof key, 0) != (ssize_t)sizeof key)
         key = mix64((uint64_t)time(NULL) ^ (uint64_t)(uintptr_t)&key);
-    uint64_t m = c->arcs, up_sum = 0, down_sum = 0, up = 0, down = 0;
+    return key;
+}
+
+enum { UP, DOWN, UP_SUM, DOWN_SUM };
+
+/* The symmetry sums of the range's arcs of a (checked) out-CSR, added to
+ * sums[UP..DOWN_SUM]: the count of up arcs v -> w (w > v) and of down arcs
+ * (w < v), and the sums of a keyed hash of (smaller end, larger end,
+ * weight) over each. One streaming pass, no lookups; sums of ranges add
+ * up to the sums of the whole. */
+static void add_sums(const struct csr *c, bool weighted, uint64_t key, uint64_t sums[SF_GAPBS_SUMS])
+{
+    uint64_t up_sum = 0, down_sum = 0, up = 0, down = 0;
 #pragma omp parallel reduction(+ : up_sum, down_sum, up, down)
     {
-        uint64_t threads = (uint64_t)omp_get_num_threads(), t = (uint64_t)omp_get_thread_num();
-        uint64_t share = m / threads, rest = m % threads;
-        uint64_t begin = share * t + (t < rest ? t : rest);
-        uint64_t end = begin + share + (t < rest);
+        uint64_t begin, end;
+        thread_slice(c, &begin, &end);
         if (begin < end) {
             uint64_t v = vertex_of_arc(c, begin), next = csr_offset(c, v + 1);
             for (uint64_t k = begin; k < end; k++) {
@@ -163,36 +270,65 @@ static bool symmetric(const struct csr *c, bool weighted)
             }
         }
     }
-    return up == down && up_sum == down_sum;
+    sums[UP] += up;
+    sums[DOWN] += down;
+    sums[UP_SUM] += up_sum;
+    sums[DOWN_SUM] += down_sum;
 }
 
-/* Appends the arcs of the (checked) CSR c to out, in file order, weights
- * when weighted; with down_only, only arcs v -> w with w <= v. Each thread
- * takes an equal slice of the arcs; with down_only it counts its kept arcs
- * first, so that a prefix sum gives where it writes. Returns the count. */
-static uint64_t expand_csr(const struct csr *c, bool weighted, bool down_only, sf_edge_list *out)
+/* Whether the whole out-CSR's sums say it is symmetric: its up arcs,
+ * reversed, are the same multiset as its down arcs, weights included.
+ * Then one arc of each pair (self-loops too, one_of_pair), symmetrised by
+ * the builder, gives the same graph with half the arcs to build and no
+ * duplicate to drop; a file that passed by the 2^-64 chance would lose
+ * the edges whose reverse is missing. */
+static bool sums_symmetric(const uint64_t sums[SF_GAPBS_SUMS])
+{
+    return sums[UP] == sums[DOWN] && sums[UP_SUM] == sums[DOWN_SUM];
+}
+
+/* Of the two arcs v -> w and w -> v of a symmetric graph, the one kept:
+ * the down arc (w < v) when v + w is even, the up arc when it is odd; and
+ * every self-loop. Keeping the down arcs alone would keep few arcs of the
+ * rows of small ids and most of the rows of large ids, so the share of the
+ * last process would hold several times the first's; by parity each row
+ * keeps about half of its arcs on either side. */
+static inline bool one_of_pair(uint64_t v, uint64_t w)
+{
+    return w == v || (w < v) == (((v ^ w) & 1) == 0);
+}
+
+/* Writes the range's arcs of the (checked) CSR c to out from index 0, in
+ * file order and in the list's form (out has room for them), weights when
+ * `weights`; with one_per_pair, only the arcs one_of_pair keeps. Each
+ * thread takes an equal slice of the arcs; with one_per_pair it counts its
+ * kept arcs first, so that a prefix sum gives where it writes. Returns the
+ * count. */
+static uint64_t expand_csr(const struct csr *c, bool weights, bool one_per_pair,
+                           sf_edge_list *out)
 {
     uint64_t *src = out->src, *dst = out->dst;
+    uint32_t *src32 = out->src32, *dst32 = out->dst32;
     double *weight = out->weight;
-    uint64_t m = c->arcs, total = 0;
+    bool narrow = out->narrow;
+    uint64_t total = 0;
     uint64_t *starts = calloc((size_t)omp_get_max_threads() + 1, sizeof *starts);
     if (!starts)
         return UINT64_MAX;
 #pragma omp parallel
     {
         uint64_t threads = (uint64_t)omp_get_num_threads(), t = (uint64_t)omp_get_thread_num();
-        uint64_t share = m / threads, rest = m % threads;
-        uint64_t begin = share * t + (t < rest ? t : rest);
-        uint64_t end = begin + share + (t < rest);
+        uint64_t begin, end;
+        thread_slice(c, &begin, &end);
         uint64_t v = begin < end ? vertex_of_arc(c, begin) : 0;
-        uint64_t at = begin;
-        if (down_only) {
+        uint64_t at = begin - c->first;
+        if (one_per_pair) {
             uint64_t kept = 0;
             for (uint64_t k = begin, u = v, next = begin < end ? csr_offset(c, u + 1) : 0; k < end;
                  k++) {
                 while (next <= k)
                     next = csr_offset(c, ++u + 1);
-                kept += csr_neighbour(c, k) <= u;
+                kept += one_of_pair(u, csr_neighbour(c, k));
             }
             starts[t + 1] = kept;
 #pragma omp barrier
@@ -207,20 +343,49 @@ static uint64_t expand_csr(const struct csr *c, bool weighted, bool down_only, s
                 while (next <= k) /* skips vertices without arcs */
                     next = csr_offset(c, ++v + 1);
                 uint32_t w = csr_neighbour(c, k);
-                if (down_only && w > v)
+                if (one_per_pair && !one_of_pair(v, w))
                     continue;
-                src[at] = v;
-                dst[at] = w;
-                if (weighted)
+                if (narrow) { /* gapbs ids are below 2^31 */
+                    src32[at] = (uint32_t)v;
+                    dst32[at] = w;
+                } else {
+                    src[at] = v;
+                    dst[at] = w;
+                }
+                if (weights)
                     weight[at] = (double)csr_weight(c, k);
                 at++;
             }
         }
 #pragma omp single
-        total = down_only ? starts[threads] : m;
+        total = one_per_pair ? starts[threads] : c->last - c->first;
     }
     free(starts);
     return total;
+}
+
+/* The range's arcs of the (checked) out-CSR c into out, which must be
+ * empty; the graph's vertex count and directedness with them. */
+static int expand_into(const char *path, const struct csr *c, bool directed, bool weights,
+                       bool one_per_pair, sf_edge_list *out, sf_error *err)
+{
+    uint64_t count = c->last - c->first;
+    if (sf_edge_list_reserve(out, count, weights))
+        return sf_error_set(err, -ENOMEM, "%s: out of memory", path);
+    if (out->narrow) {
+        sf_advise_huge(out->src32, count * sizeof *out->src32);
+        sf_advise_huge(out->dst32, count * sizeof *out->dst32);
+    } else {
+        sf_advise_huge(out->src, count * sizeof *out->src);
+        sf_advise_huge(out->dst, count * sizeof *out->dst);
+    }
+    count = expand_csr(c, weights, one_per_pair, out);
+    if (count == UINT64_MAX)
+        return sf_error_set(err, -ENOMEM, "%s: out of memory", path);
+    out->count = count;
+    out->dense_vertices = c->vertices;
+    out->declared_directed = directed;
+    return 0;
 }
 
 int sf_parse_gapbs(const char *path, const void *data, size_t len, bool weighted,
@@ -229,75 +394,127 @@ int sf_parse_gapbs(const char *path, const void *data, size_t len, bool weighted
     const unsigned char *bytes = data;
     if (len == 0)
         return 0;
-    if (len < HEADER_BYTES)
-        return sf_error_set(err, SF_EINPUT, "%s: byte offset %zu: the file ends in the %d-byte "
-                            "header", path, len, HEADER_BYTES);
-    if (bytes[0] > 1)
-        return sf_error_set(err, SF_EINPUT, "%s: byte offset 0: directed flag %u (expected 0 or 1)",
-                            path, bytes[0]);
-    bool directed = bytes[0] == 1;
-    int64_t arcs = (int64_t)sf_load_le64(bytes + 1), vertices = (int64_t)sf_load_le64(bytes + 9);
-    if (arcs < 0)
-        return sf_error_set(err, SF_EINPUT, "%s: byte offset 1: negative arc count %" PRId64, path,
-                            arcs);
-    if (vertices < 0)
-        return sf_error_set(err, SF_EINPUT, "%s: byte offset 9: negative vertex count %" PRId64,
-                            path, vertices);
-    if ((uint64_t)vertices > MAX_GAPBS_VERTICES)
-        return sf_error_set(err, SF_EINPUT, "%s: byte offset 9: %" PRId64 " vertices, more than "
-                            "the 32-bit ids of a gapbs graph allow", path, vertices);
-
-    /* The sections and where each starts; their sum is the file size. */
-    uint64_t n = (uint64_t)vertices, m = (uint64_t)arcs;
-    size_t arc_bytes = weighted ? 8 : 4;
-    uint64_t offsets_bytes = 8 * (n + 1), arcs_bytes = mul_sat(m, arc_bytes);
-    struct {
-        const char *name;
-        uint64_t at, bytes;
-    } sections[4] = {{"out-offsets", 0, offsets_bytes},
-                     {"out-arcs", 0, arcs_bytes},
-                     {"in-offsets", 0, offsets_bytes},
-                     {"in-arcs", 0, arcs_bytes}};
-    int num_sections = directed ? 4 : 2;
-    uint64_t size = HEADER_BYTES;
-    for (int s = 0; s < num_sections; s++) {
-        sections[s].at = size;
-        size = add_sat(size, sections[s].bytes);
-    }
-    if (len < size) {
-        int s = 0;
-        while (s + 1 < num_sections && sections[s + 1].at <= len)
-            s++;
-        return sf_error_set(err, SF_EINPUT, "%s: byte offset %zu: the file ends in the %s (%s "
-                            "with %" PRIu64 " vertices and %" PRIu64 " arcs takes %" PRIu64
-                            " bytes)", path, len, sections[s].name,
-                            directed ? "a directed graph" : "an undirected graph", n, m, size);
-    }
-    if (len > size)
-        return sf_error_set(err, SF_EINPUT, "%s: byte offset %" PRIu64 ": %" PRIu64 " bytes past "
-                            "the end of the graph (%" PRIu64 " vertices and %" PRIu64 " arcs)",
-                            path, size, (uint64_t)len - size, n, m);
-
-    struct csr csrs[2] = {
-        {"out", bytes, sections[0].at, sections[1].at, n, m, arc_bytes},
-        {"in", bytes, sections[2].at, sections[3].at, n, m, arc_bytes},
-    };
-    for (int c = 0; c < (directed ? 2 : 1); c++) {
-        int rc = check_csr(path, &csrs[c], err);
-        if (rc)
+    struct layout L;
+    int rc = read_layout(path, bytes, len, weighted, &L, err);
+    if (rc)
+        return rc;
+    struct csr csrs[2];
+    for (int c = 0; c < (L.directed ? 2 : 1); c++) {
+        csrs[c] = csr_of(&L, c, bytes + L.offsets_at[c], bytes + L.arcs_at[c], 0, L.arcs);
+        if ((rc = check_csr(path, &csrs[c], err)))
             return rc;
     }
+    uint64_t sums[SF_GAPBS_SUMS] = {0};
+    if (!L.directed)
+        add_sums(&csrs[0], weighted, draw_key(), sums);
+    return expand_into(path, &csrs[0], L.directed, weighted, !L.directed && sums_symmetric(sums),
+                       out, err);
+}
 
-    if (sf_edge_list_reserve(out, m, weighted))
-        return sf_error_set(err, -ENOMEM, "%s: out of memory", path);
-    sf_advise_huge(out->src, m * sizeof *out->src);
-    sf_advise_huge(out->dst, m * sizeof *out->dst);
-    bool down_only = !directed && symmetric(&csrs[0], weighted);
-    uint64_t count = expand_csr(&csrs[0], weighted, down_only, out);
-    if (count == UINT64_MAX)
-        return sf_error_set(err, -ENOMEM, "%s: out of memory", path);
-    out->count = count;
-    out->dense_vertices = n;
-    out->declared_directed = directed;
-    return 0;
+/* ---- one file read by several processes, each its share ---- */
+
+/* The share's layout again (read_layout checked it when it was read). */
+static struct layout share_layout(const sf_gapbs_share *s)
+{
+    return (struct layout){
+        .directed = s->directed, .vertices = s->vertices, .arcs = s->arcs,
+        .arc_bytes = s->weighted ? 8 : 4,
+        .offsets_at = {s->offsets_at[0], s->offsets_at[1]},
+        .arcs_at = {s->arcs_at[0], s->arcs_at[1]},
+    };
+}
+
+static struct csr share_csr(const sf_gapbs_share *s, int which)
+{
+    struct layout L = share_layout(s);
+    return csr_of(&L, which, s->offsets[which], s->arc_data[which], s->first, s->last);
+}
+
+int sf_gapbs_read_share(const char *path, bool weighted, int part, int parts,
+                        sf_gapbs_share *share, sf_error *err)
+{
+    *share = (sf_gapbs_share){.weighted = weighted, .key = draw_key()};
+    unsigned char header[HEADER_BYTES];
+    size_t got = sizeof header;
+    uint64_t size = 0;
+    int rc = sf_file_peek(path, header, &got, &size, err);
+    if (rc)
+        return rc;
+    if (size == 0) {
+        share->empty = true;
+        return 0;
+    }
+    struct layout L;
+    if ((rc = read_layout(path, header, size, weighted, &L, err)))
+        return rc;
+    uint64_t m = L.arcs;
+    share->directed = L.directed;
+    share->vertices = L.vertices;
+    share->arcs = m;
+    share->first = (uint64_t)((unsigned __int128)m * (unsigned)part / (unsigned)parts);
+    share->last = (uint64_t)((unsigned __int128)m * (unsigned)(part + 1) / (unsigned)parts);
+    sf_file_range ranges[4];
+    size_t count = 0;
+    for (int c = 0; c < (L.directed ? 2 : 1); c++) {
+        share->offsets_at[c] = L.offsets_at[c];
+        share->arcs_at[c] = L.arcs_at[c];
+        size_t offsets_bytes = 8 * (L.vertices + 1);
+        size_t arc_bytes = L.arc_bytes * (share->last - share->first);
+        share->offsets[c] = malloc(offsets_bytes);
+        share->arc_data[c] = malloc(arc_bytes + 1);
+        if (!share->offsets[c] || !share->arc_data[c]) {
+            sf_gapbs_share_fini(share);
+            return sf_error_set(err, -ENOMEM, "%s: out of memory", path);
+        }
+        ranges[count++] = (sf_file_range){L.offsets_at[c], share->offsets[c], offsets_bytes};
+        ranges[count++] = (sf_file_range){L.arcs_at[c] + L.arc_bytes * share->first,
+                                          share->arc_data[c], arc_bytes};
+    }
+    if ((rc = sf_file_read_ranges(path, ranges, count, 0, NULL, NULL, err)))
+        sf_gapbs_share_fini(share);
+    return rc;
+}
+
+int sf_gapbs_check_share(const char *path, sf_gapbs_share *share, int which, sf_error *err)
+{
+    if (share->empty || (which == 1 && !share->directed))
+        return 0;
+    struct csr c = share_csr(share, which);
+    int rc = check_csr(path, &c, err);
+    if (which == 1) { /* the in-CSR is only checked: the builder makes its own */
+        free(share->offsets[1]);
+        free(share->arc_data[1]);
+        share->offsets[1] = share->arc_data[1] = NULL;
+    }
+    return rc;
+}
+
+void sf_gapbs_share_sums(const sf_gapbs_share *share, uint64_t sums[SF_GAPBS_SUMS])
+{
+    memset(sums, 0, SF_GAPBS_SUMS * sizeof *sums);
+    if (share->empty || share->directed)
+        return;
+    struct csr c = share_csr(share, 0);
+    add_sums(&c, share->weighted, share->key, sums);
+}
+
+int sf_gapbs_expand_share(const char *path, const sf_gapbs_share *share,
+                          const uint64_t sums[SF_GAPBS_SUMS], bool weights, sf_edge_list *out,
+                          sf_error *err)
+{
+    if (share->empty)
+        return 0;
+    struct csr c = share_csr(share, 0);
+    bool one_per_pair = !share->directed && sums_symmetric(sums);
+    return expand_into(path, &c, share->directed, weights && share->weighted, one_per_pair, out,
+                       err);
+}
+
+void sf_gapbs_share_fini(sf_gapbs_share *share)
+{
+    for (int c = 0; c < 2; c++) {
+        free(share->offsets[c]);
+        free(share->arc_data[c]);
+        share->offsets[c] = share->arc_data[c] = NULL;
+    }
 }

@@ -102,6 +102,8 @@ int sf_input_read(const char *path, const sf_input_options *opt, sf_edge_list *o
         return rc;
     }
 
+    if (format == SG || format == WSG) /* gapbs ids are int32: narrow always fits */
+        out->narrow = narrow;
     char *bytes;
     size_t len;
     int rc = sf_file_read(path, &bytes, &len, err);

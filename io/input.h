@@ -14,7 +14,8 @@ typedef struct sf_input_options {
     /* Text edge lists (.el .txt .wel), LDBC edge files (.e; the .v's ids
      * stay 64-bit, in vertex_ids), Matrix Market files (.mtx) and
      * snapshots (.sfg) into a narrow list (32-bit ids, half the memory)
-     * while every id fits, widened when one does not: for callers whose
+     * while every id fits, widened when one does not, and gapbs files
+     * (.sg .wsg, whose ids always fit) into a narrow list: for callers whose
      * code reads both forms (sf_graph_build, sf_write_edges,
      * sf_edge_list_assign_weights). */
     bool narrow;
