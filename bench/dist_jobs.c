@@ -871,8 +871,9 @@ static void json_doubles(FILE *f, const char *name, const struct rank_facts *all
 }
 
 /* The "distributed" object of the record (rank 0; the caller frees it). */
-static char *distributed_json(int threads, const struct rank_facts *all, const uint64_t *bytes,
-                              const double *waits, int iterations, size_t value_size)
+static char *distributed_json(const sf_graph *g, int threads, const struct rank_facts *all,
+                              const uint64_t *bytes, const double *waits, int iterations,
+                              size_t value_size)
 {
     int ranks = sf_dist_size();
     char *json = NULL;
@@ -882,6 +883,8 @@ static char *distributed_json(int threads, const struct rank_facts *all, const u
         return NULL;
     fprintf(f, "{\"ranks\": %d, \"threads_per_rank\": %d, \"value_bytes\": %zu", ranks, threads,
             value_size);
+    fprintf(f, ", \"dropped_self_loops\": %" PRIu64 ", \"dropped_duplicates\": %" PRIu64,
+            g->dropped_self_loops, g->dropped_duplicates);
     json_u64s(f, "owned_vertices", all, ranks, offsetof(struct rank_facts, vertices));
     json_u64s(f, "in_arcs", all, ranks, offsetof(struct rank_facts, in_arcs));
     json_u64s(f, "boundary_vertices", all, ranks, offsetof(struct rank_facts, boundary));
@@ -1067,7 +1070,7 @@ int sf_dist_job_run(const sf_dist_job *job)
         const sf_graph *g = &d->view;
         char placement[1024];
         sf_engine_placement_json(e, placement, sizeof placement);
-        dist_json = distributed_json(sf_engine_threads(e), all, bytes, waits, iterations, size);
+        dist_json = distributed_json(g, sf_engine_threads(e), all, bytes, waits, iterations, size);
         sf_run_info info = {
             .algo = algo->name, .engine = "shardflow", .source = job->graph,
             .vertices = g->num_vertices, .edges = g->num_edges, .directed = g->directed,

@@ -17,6 +17,7 @@
 #include <zlib.h>
 
 #include "engine/weights.h"
+#include "io/gapbs.h"
 #include "io/input.h"
 #include "tests/fuzz/targets.h"
 #include "tests/sg_bytes.h"
@@ -440,6 +441,108 @@ Test(formats, mtx_errors, .init = make_tmp_dir, .fini = remove_tmp_dir)
                       ":3: bad weight 'seven'");
     expect_text_error("overflow.mtx", MM "pattern general\n3 3 1\n1 18446744073709551616\n",
                       ":3: vertex id 18446744073709551616 overflows 64 bits");
+}
+
+/* Reads PATH as `parts` shares (io/gapbs.h), as ranks do: the key of share
+ * 0 given to all when `same_key`, the sums added. Checks that each share
+ * holds its slice of the out-arcs, [m p / parts, m (p + 1) / parts), as the
+ * file's bytes, and returns the shares' lists one after the other (wide,
+ * with weights). */
+static sf_edge_list read_by_shares(const char *path, bool weighted, int parts, bool same_key,
+                                   const struct bytes *file)
+{
+    sf_gapbs_share *shares = calloc((size_t)parts, sizeof *shares);
+    uint64_t sums[SF_GAPBS_SUMS] = {0};
+    sf_error err = {{0}};
+    for (int p = 0; p < parts; p++) {
+        sf_gapbs_share *s = &shares[p];
+        cr_assert_eq(sf_gapbs_read_share(path, weighted, p, parts, s, &err), 0, "%s", err.msg);
+        for (int which = 0; which < 2; which++)
+            cr_assert_eq(sf_gapbs_check_share(path, s, which, &err), 0, "%s", err.msg);
+        if (same_key)
+            s->key = shares[0].key;
+        uint64_t m = s->arcs, arc_bytes = weighted ? 8 : 4;
+        cr_assert_eq(s->first, m * (uint64_t)p / (uint64_t)parts, "%s: share %d", path, p);
+        cr_assert_eq(s->last, m * (uint64_t)(p + 1) / (uint64_t)parts, "%s: share %d", path, p);
+        cr_assert_arr_eq(s->arc_data[0], file->data + s->arcs_at[0] + arc_bytes * s->first,
+                         arc_bytes * (s->last - s->first), "%s: share %d", path, p);
+        cr_assert_null(s->arc_data[1], "%s: the in-arcs are released once checked", path);
+        uint64_t mine[SF_GAPBS_SUMS];
+        sf_gapbs_share_sums(s, mine);
+        for (int k = 0; k < SF_GAPBS_SUMS; k++)
+            sums[k] += mine[k];
+    }
+    sf_edge_list all;
+    sf_edge_list_init(&all);
+    for (int p = 0; p < parts; p++) {
+        sf_edge_list part;
+        sf_edge_list_init(&part);
+        cr_assert_eq(sf_gapbs_expand_share(path, &shares[p], sums, true, &part, &err), 0, "%s",
+                     err.msg);
+        cr_assert_eq(sf_edge_list_reserve(&all, all.count + part.count, part.weight != NULL), 0);
+        for (uint64_t i = 0; i < part.count; i++)
+            cr_assert_eq(sf_edge_list_push(&all, part.src[i], part.dst[i],
+                                           part.weight ? part.weight[i] : 0), 0);
+        if (part.count) {
+            all.dense_vertices = part.dense_vertices;
+            all.declared_directed = part.declared_directed;
+        }
+        sf_edge_list_fini(&part);
+        sf_gapbs_share_fini(&shares[p]);
+    }
+    free(shares);
+    return all;
+}
+
+/* A gapbs file read by shares, as MPI ranks read it (each its slice of the
+ * arcs, read alone): the shares' lists one after the other are one
+ * process's list, arc by arc and weight by weight, for symmetric and
+ * directed files, 1 to 7 shares, also more shares than arcs. The key must
+ * be the same in every share: with one key each, a symmetric file reads
+ * as one that is not (every arc kept). */
+Test(formats, sg_shares_are_the_whole_file, .init = make_tmp_dir, .fini = remove_tmp_dir)
+{
+    sf_graph *und = reference_graph("kron:7:6", true), *dir = reference_graph("kron:7:6", false);
+    sf_graph *tiny = graph_generated("kron:1:1", 7, false);
+    const struct {
+        const char *name;
+        const sf_graph *g;
+        bool weighted;
+    } files[] = {{"u.sg", und, false}, {"u.wsg", und, true}, {"d.wsg", dir, true},
+                 {"tiny.sg", tiny, false}};
+    for (size_t f = 0; f < sizeof files / sizeof *files; f++) {
+        struct bytes b = {0};
+        put_sg(&b, files[f].g, files[f].weighted, false);
+        char *path = write_file(files[f].name, b.data, b.len);
+        sf_edge_list whole;
+        sf_edge_list_init(&whole);
+        sf_error err = {{0}};
+        cr_assert_eq(sf_input_read_file(path, &whole, &err), 0, "%s", err.msg);
+        if (!files[f].g->directed)
+            cr_assert_lt(whole.count, files[f].g->num_arcs, "%s: one arc of each pair", path);
+        for (int parts = 1; parts <= 7; parts += 2) {
+            sf_edge_list all = read_by_shares(path, files[f].weighted, parts, true, &b);
+            cr_assert_eq(all.count, whole.count, "%s in %d shares", path, parts);
+            cr_assert_eq(all.dense_vertices, whole.dense_vertices, "%s", path);
+            cr_assert_eq(all.declared_directed, whole.declared_directed, "%s", path);
+            for (uint64_t i = 0; i < all.count; i++)
+                cr_assert(all.src[i] == whole.src[i] && all.dst[i] == whole.dst[i] &&
+                              (!whole.weight || all.weight[i] == whole.weight[i]),
+                          "%s in %d shares: arc %" PRIu64, path, parts, i);
+            sf_edge_list_fini(&all);
+        }
+        if (!files[f].g->directed) {
+            sf_edge_list all = read_by_shares(path, files[f].weighted, 3, false, &b);
+            cr_assert_eq(all.count, files[f].g->num_arcs, "%s: keys of their own", path);
+            sf_edge_list_fini(&all);
+        }
+        sf_edge_list_fini(&whole);
+        free(path);
+        free(b.data);
+    }
+    sf_graph_destroy(&und);
+    sf_graph_destroy(&dir);
+    sf_graph_destroy(&tiny);
 }
 
 /* A small directed graph in gapbs layout: 3 vertices, arcs 0->1, 0->2,

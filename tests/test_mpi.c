@@ -5,10 +5,12 @@
  * byte); parts of text files are cut at line boundaries (bad lines keep
  * their line numbers), .mtx files too after the header every rank reads
  * (faults keep their lines and messages), a .gz by each rank keeping only
- * its share of the inflated lines, .sfg snapshots by rows and .bin files
- * by records; text parts are 32-bit ids until one of their ids needs 64
- * bits; a binary built without MPI refuses to run as several ranks; a
- * rank that dies ends the job instead of hanging; SF_TRACE_LOAD prints
+ * its share of the inflated lines, .sfg snapshots by rows, .bin files by
+ * records and gapbs .sg/.wsg files by slices of their arcs (their faults
+ * reported as one process reports them); text parts are 32-bit ids until
+ * one of their ids needs 64 bits; a binary built without MPI refuses to
+ * run as several ranks; a rank that dies ends the job instead of hanging;
+ * SF_TRACE_LOAD prints
  * every rank's load phases, each naming its rank. The distributed path at
  * one rank (SF_DIST=1, no mpirun) runs even where MPI is absent.
  *
@@ -22,7 +24,9 @@
 
 #include "bench/dist_jobs.h"
 #include "engine/graph.h"
+#include "engine/weights.h"
 #include "operators/kernels.h"
+#include "tests/sg_bytes.h"
 #include "tests/support.h"
 #include "tests/trace.h"
 
@@ -422,8 +426,8 @@ Test(mpi, snapshot_and_binary_inputs_read_per_rank, .timeout = 120)
     cleanup();
 }
 
-/* Formats a rank cannot enter in the middle (a gzipped binary list,
- * gapbs) are read whole by every rank, each keeping a share of the arcs;
+/* Formats a rank cannot enter in the middle (a gzipped binary list) are
+ * read whole by every rank, each keeping a share of the arcs;
  * the answers are the text's. A .mtx, gzipped or not, is read by shares
  * (each rank its lines): from convert, its ids are the original ids + 1,
  * which it says in a comment the reader honours. */
@@ -747,16 +751,24 @@ Test(mpi, trace_load_names_each_rank, .timeout = 60)
     cleanup();
 }
 
-/* The arcs each of 3 ranks read from `graph` (the run record's
- * distributed.arcs_read) after running wcc on it. */
-static void arcs_read_by_3_ranks(const char *graph, uint64_t read[3])
+/* The run record of wcc on `graph` at 3 ranks (in a buffer of its own,
+ * until the next call). */
+static const char *record_at_3_ranks(const char *graph)
 {
     static char out[1 << 16];
     char args[1024], err[4096];
     snprintf(args, sizeof args, "run wcc %s --json", graph);
     int status = run_ranks(3, args, out, sizeof out, err, sizeof err);
     cr_assert_eq(status, 0, "%s: %s", args, err);
-    cr_assert_eq(record_numbers(out, "distributed.arcs_read", read, 3), 3, "%s", out);
+    return out;
+}
+
+/* The arcs each of 3 ranks read from `graph` (the run record's
+ * distributed.arcs_read) after running wcc on it. */
+static void arcs_read_by_3_ranks(const char *graph, uint64_t read[3])
+{
+    const char *record = record_at_3_ranks(graph);
+    cr_assert_eq(record_numbers(record, "distributed.arcs_read", read, 3), 3, "%s", record);
 }
 
 /* A gzipped text file (.mtx.gz, .el.gz) cannot be entered in the middle:
@@ -831,6 +843,244 @@ Test(mpi, gzipped_text_is_read_by_shares, .timeout = 120)
                  cases[c].what);
         expect_ranks_fail_as_one(3, args, want);
     }
+    cleanup();
+}
+
+/* One rank's part of PATH at one rank without mpirun
+ * (sf_dist_job_read_part, its weights when `keep`), and what one process
+ * reads (sf_input_read_file, 64-bit ids). Returns the part's arcs_read. */
+static uint64_t read_part_and_whole(const char *path, bool keep, sf_edge_list *part,
+                                    sf_edge_list *whole)
+{
+    sf_edge_list_init(part);
+    sf_edge_list_init(whole);
+    sf_error err = {{0}};
+    sf_load_options load = {0};
+    uint64_t arcs_read = 0;
+    cr_assert_eq(sf_dist_job_read_part(path, &load, keep, part, &arcs_read, &err), 0, "%s: %s",
+                 path, err.msg);
+    cr_assert_eq(sf_input_read_file(path, whole, &err), 0, "%s: %s", path, err.msg);
+    cr_assert_not(whole->narrow);
+    return arcs_read;
+}
+
+/* The part holds one process's arcs in its order, and its weights where
+ * it has any; the caller finalises both. */
+static void assert_part_is_whole(const sf_edge_list *part, const sf_edge_list *whole,
+                                 const char *path)
+{
+    cr_assert_eq(part->count, whole->count, "%s", path);
+    for (uint64_t i = 0; i < part->count; i++) {
+        uint64_t s, d;
+        sf_edge_list_ends(part, part->narrow, i, &s, &d);
+        cr_assert(s == whole->src[i] && d == whole->dst[i],
+                  "%s: arc %llu is %llu -> %llu, one process read %llu -> %llu", path,
+                  (unsigned long long)i, (unsigned long long)s, (unsigned long long)d,
+                  (unsigned long long)whole->src[i], (unsigned long long)whole->dst[i]);
+        if (part->weight)
+            cr_assert_eq(part->weight[i], whole->weight[i], "%s: arc %llu", path,
+                         (unsigned long long)i);
+    }
+}
+
+/* ---- gapbs files (.sg, .wsg) ---- */
+
+/* The gapbs file of g (tests/sg_bytes.h, rows sorted) in b, written to
+ * scratch()/name, whose path goes to path. */
+static void write_sg_file(const char *name, const sf_graph *g, bool weighted, struct bytes *b,
+                          char *path, size_t size)
+{
+    *b = (struct bytes){0};
+    put_sg(b, g, weighted, true);
+    snprintf(path, size, "%s/%s", scratch(), name);
+    FILE *f = fopen(path, "wb");
+    cr_assert(f, "cannot write %s", path);
+    cr_assert_eq(fwrite(b->data, 1, b->len, f), b->len);
+    cr_assert_eq(fclose(f), 0);
+}
+
+static void write_bytes(const char *path, const unsigned char *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    cr_assert(f, "cannot write %s", path);
+    cr_assert_eq(fwrite(data, 1, len, f), len);
+    cr_assert_eq(fclose(f), 0);
+}
+
+/* The first arc of share r of `parts` of m arcs, as ranks cut them. */
+static uint64_t share_start(uint64_t m, uint64_t r, uint64_t parts)
+{
+    return m * r / parts;
+}
+
+/* kron:10 as gapbs files: undirected and symmetric (.sg, and .wsg with
+ * GAP's random weights), the same with one arc turned to another vertex
+ * (no longer symmetric: every arc is kept), and directed (both CSRs).
+ * Over 1 to 4 ranks each gives one process's answers; each rank reads its
+ * third of the out-arcs (arcs_read), not the whole file, and a symmetric
+ * file keeps one arc of each pair on every rank (the key and sums agreed:
+ * no duplicate for the build to drop, where the non-symmetric file's
+ * pairs all are). A .sg.gz is still read whole by every rank. */
+Test(mpi, gapbs_files_read_by_shares, .timeout = 300)
+{
+    REQUIRE_MPI();
+    sf_graph *und = graph_generated("kron:10", 7, true), *dir = graph_generated("kron:10", 7, false);
+    cr_assert_eq(sf_graph_assign_weights(und, SF_WEIGHTS_RANDOM, 7), 0);
+    char sym[256], wsg[256], nonsym[256], directed[256], gz[512];
+    struct bytes b;
+    write_sg_file("sym.wsg", und, true, &b, wsg, sizeof wsg);
+    free(b.data);
+    write_sg_file("dir.sg", dir, false, &b, directed, sizeof directed);
+    free(b.data);
+    write_sg_file("sym.sg", und, false, &b, sym, sizeof sym);
+    uint64_t n = und->num_vertices, m = und->num_arcs, arcs_at = 17 + 8 * (n + 1);
+    uint32_t w;
+    memcpy(&w, b.data + arcs_at + 4 * (m / 2), 4);
+    uint32_t other = (uint32_t)((w + 1) % n);
+    memcpy(b.data + arcs_at + 4 * (m / 2), &other, 4);
+    snprintf(nonsym, sizeof nonsym, "%s/nonsym.sg", scratch());
+    write_bytes(nonsym, b.data, b.len);
+    free(b.data);
+
+    const int nps[] = {0, 2, 3, 4}, two_three[] = {2, 3};
+    check_ranks("wcc", sym, "", nps, 4, NULL);
+    check_ranks("pr", sym, "", two_three, 2, NULL);
+    check_ranks("wcc", nonsym, "", two_three, 2, NULL);
+    check_ranks("pr", nonsym, "", two_three, 2, NULL);
+    check_ranks("pr", directed, "", nps, 4, NULL);
+    check_ranks("bfs", directed, "", two_three, 2, NULL);
+    check_ranks("sssp", wsg, "", nps, 4, NULL);
+
+    uint64_t read[3], dropped;
+    arcs_read_by_3_ranks(sym, read);
+    for (uint64_t r = 0; r < 3; r++)
+        cr_assert_eq(read[r], share_start(m, r + 1, 3) - share_start(m, r, 3),
+                     "rank %llu read %llu of %llu arcs", (unsigned long long)r,
+                     (unsigned long long)read[r], (unsigned long long)m);
+    const char *record = record_at_3_ranks(sym);
+    record_numbers(record, "distributed.dropped_duplicates", &dropped, 1);
+    cr_assert_eq(dropped, 0, "a symmetric file keeps one arc of each pair: %s", record);
+    record = record_at_3_ranks(nonsym);
+    record_numbers(record, "distributed.dropped_duplicates", &dropped, 1);
+    cr_assert_gt(dropped, m / 4, "a file that is not symmetric keeps every arc: %s", record);
+
+    snprintf(gz, sizeof gz, "gzip -k %s", sym);
+    cr_assert_eq(system(gz), 0);
+    snprintf(gz, sizeof gz, "%s.gz", sym);
+    const int three[] = {3};
+    check_ranks("wcc", gz, "", three, 1, NULL);
+    arcs_read_by_3_ranks(gz, read);
+    for (int r = 0; r < 3; r++) /* the one process's list: one arc of each pair */
+        cr_assert(read[r] > m / 3 && read[r] < m, "a .sg.gz is read whole: rank %d read %llu",
+                  r, (unsigned long long)read[r]);
+    sf_graph_destroy(&und);
+    sf_graph_destroy(&dir);
+    cleanup();
+}
+
+/* A directed kron:10 .sg damaged one way, given to 3 ranks: the checks run
+ * on shares of the arcs, yet each fault is reported as one process reports
+ * it (the same line, once, exit 1): offsets every rank reads whole, a bad
+ * neighbour in rank 0's share and in rank 2's, two bad neighbours (the
+ * first in file order wins, from rank 1), a bad in-neighbour, a bad
+ * out-neighbour in rank 2's share before a bad in-offset (the out-CSR is
+ * checked first, as in one process), a file that ends early. */
+Test(mpi, gapbs_faults_fail_as_one_process, .timeout = 300)
+{
+    REQUIRE_MPI();
+    sf_graph *g = graph_generated("kron:10", 7, false);
+    char path[256], args[512], want[256];
+    struct bytes b;
+    write_sg_file("good.sg", g, false, &b, path, sizeof path);
+    uint64_t n = g->num_vertices, m = g->num_arcs;
+    uint64_t out_arcs = 17 + 8 * (n + 1), in_offsets = out_arcs + 4 * m;
+    uint64_t in_arcs = in_offsets + 8 * (n + 1);
+    uint64_t early = share_start(m, 1, 3) / 2, late = share_start(m, 2, 3) + m / 10;
+    uint64_t middle = share_start(m, 1, 3) + m / 10;
+    int64_t below, zero = 0, past = (int64_t)m + 1;
+    memcpy(&below, b.data + 17 + 8 * 499, 8);
+    below -= 1;
+    cr_assert_geq(below, 0);
+    uint32_t bad = (uint32_t)n + 5;
+    struct {
+        const char *name;
+        uint64_t at[2];        /* where the damage goes (0: none) */
+        const void *value[2];
+        size_t size[2];        /* bytes of each value: 8 an offset, 4 a neighbour */
+        size_t cut;            /* bytes cut off the end */
+        const char *want;      /* printf'd with the offset of at[0] */
+    } cases[] = {
+        {"down.sg", {17 + 8 * 500, 0}, {&below, NULL}, {8, 0}, 0,
+         ": byte offset %llu: the out-offset of vertex 500 is"},
+        {"last.sg", {17 + 8 * n, 0}, {&past, NULL}, {8, 0}, 0,
+         ": byte offset %llu: the last out-offset is"},
+        {"early.sg", {out_arcs + 4 * early, 0}, {&bad, NULL}, {4, 0}, 0,
+         ": byte offset %llu: out-neighbour"},
+        {"late.sg", {out_arcs + 4 * late, 0}, {&bad, NULL}, {4, 0}, 0,
+         ": byte offset %llu: out-neighbour"},
+        {"two.sg", {out_arcs + 4 * middle, out_arcs + 4 * late}, {&bad, &bad}, {4, 4}, 0,
+         ": byte offset %llu: out-neighbour"},
+        {"in.sg", {in_arcs + 4 * late, 0}, {&bad, NULL}, {4, 0}, 0,
+         ": byte offset %llu: in-neighbour"},
+        {"order.sg", {out_arcs + 4 * late, in_offsets + 8 * n}, {&bad, &zero}, {4, 8}, 0,
+         ": byte offset %llu: out-neighbour"},
+        {"short.sg", {0, 0}, {NULL, NULL}, {0, 0}, 3,
+         ": byte offset %llu: the file ends in the in-arcs"},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        unsigned char *copy = malloc(b.len);
+        memcpy(copy, b.data, b.len);
+        for (int k = 0; k < 2; k++)
+            if (cases[c].at[k])
+                memcpy(copy + cases[c].at[k], cases[c].value[k], cases[c].size[k]);
+        snprintf(path, sizeof path, "%s/%s", scratch(), cases[c].name);
+        write_bytes(path, copy, b.len - cases[c].cut);
+        free(copy);
+        snprintf(args, sizeof args, "run wcc %s", path);
+        snprintf(want, sizeof want, cases[c].want,
+                 (unsigned long long)(cases[c].cut ? b.len - cases[c].cut : cases[c].at[0]));
+        expect_ranks_fail_as_one(3, args, want);
+    }
+    free(b.data);
+    sf_graph_destroy(&g);
+    cleanup();
+}
+
+/* The part of a .sg/.wsg that one rank reads, at one rank without mpirun
+ * (sf_dist_job_read_part; the part is then the whole file), against what
+ * one process reads (sf_input_read): 32-bit ids, the same arcs and weights
+ * in the same order (one of each pair of a symmetric file), weights only
+ * when asked for, and arcs_read the file's out-arcs, every one read. */
+Test(mpi, gapbs_part_at_one_rank_is_one_process_list)
+{
+    sf_graph *und = graph_generated("kron:8", 3, true), *dir = graph_generated("kron:8", 3, false);
+    cr_assert_eq(sf_graph_assign_weights(und, SF_WEIGHTS_RANDOM, 3), 0);
+    const struct {
+        const char *name;
+        const sf_graph *g;
+        bool weighted;
+    } files[] = {{"u.sg", und, false}, {"u.wsg", und, true}, {"d.sg", dir, false}};
+    for (size_t f = 0; f < sizeof files / sizeof *files; f++)
+        for (int keep = 0; keep < 2; keep++) {
+            char path[256];
+            struct bytes b;
+            write_sg_file(files[f].name, files[f].g, files[f].weighted, &b, path, sizeof path);
+            free(b.data);
+            sf_edge_list part, whole;
+            uint64_t arcs_read = read_part_and_whole(path, keep, &part, &whole);
+            cr_assert(part.narrow, "%s", path);
+            cr_assert_eq(arcs_read, files[f].g->num_arcs, "%s", path);
+            cr_assert_eq(part.dense_vertices, whole.dense_vertices, "%s", path);
+            cr_assert_eq(part.declared_directed, files[f].g->directed, "%s", path);
+            if (!files[f].g->directed) /* a symmetric file: one arc of each pair */
+                cr_assert_lt(part.count, arcs_read, "%s", path);
+            cr_assert_eq(part.weight != NULL, keep && files[f].weighted, "%s", path);
+            assert_part_is_whole(&part, &whole, path);
+            sf_edge_list_fini(&part);
+            sf_edge_list_fini(&whole);
+        }
+    sf_graph_destroy(&und);
+    sf_graph_destroy(&dir);
     cleanup();
 }
 
@@ -940,32 +1190,13 @@ Test(mpi, text_parts_are_narrow_until_an_id_needs_64_bits)
                 cr_assert_eq(gzclose(out), Z_OK);
 
                 sf_edge_list part, whole;
-                sf_edge_list_init(&part);
-                sf_error err = {{0}};
-                sf_load_options load = {0};
-                uint64_t arcs_read = 0;
-                cr_assert_eq(sf_dist_job_read_part(path, &load, true, &part, &arcs_read, &err), 0,
-                             "%s: %s", path, err.msg);
-                cr_assert_eq(sf_input_read_file(path, &whole, &err), 0, "%s: %s", path, err.msg);
-                cr_assert_not(whole.narrow);
+                uint64_t arcs_read = read_part_and_whole(path, true, &part, &whole);
                 cr_assert_eq(part.narrow, !wide, "%s: a %s part", path,
                              part.narrow ? "narrow" : "wide");
                 cr_assert_eq(part.count, (uint64_t)lines, "%s", path);
                 cr_assert_eq(arcs_read, part.count, "%s", path);
-                cr_assert_eq(part.count, whole.count, "%s", path);
                 cr_assert_eq(!part.weight, !whole.weight, "%s", path);
-                for (uint64_t i = 0; i < part.count; i++) {
-                    uint64_t s, d;
-                    sf_edge_list_ends(&part, part.narrow, i, &s, &d);
-                    cr_assert(s == whole.src[i] && d == whole.dst[i],
-                              "%s: arc %llu is %llu -> %llu, one process read %llu -> %llu", path,
-                              (unsigned long long)i, (unsigned long long)s,
-                              (unsigned long long)d, (unsigned long long)whole.src[i],
-                              (unsigned long long)whole.dst[i]);
-                    if (part.weight)
-                        cr_assert_eq(part.weight[i], whole.weight[i], "%s: arc %llu", path,
-                                     (unsigned long long)i);
-                }
+                assert_part_is_whole(&part, &whole, path);
                 sf_edge_list_fini(&part);
                 sf_edge_list_fini(&whole);
             }
