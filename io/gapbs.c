@@ -321,7 +321,7 @@ static uint64_t expand_csr(const struct csr *c, bool weights, bool one_per_pair,
         uint64_t begin, end;
         thread_slice(c, &begin, &end);
         uint64_t v = begin < end ? vertex_of_arc(c, begin) : 0;
-        uint64_t at = begin - c->first;
+        uint64_t at = begin - c->first, stop = end - c->first; /* this thread's [at, stop) */
         if (one_per_pair) {
             uint64_t kept = 0;
             for (uint64_t k = begin, u = v, next = begin < end ? csr_offset(c, u + 1) : 0; k < end;
@@ -336,6 +336,7 @@ static uint64_t expand_csr(const struct csr *c, bool weights, bool one_per_pair,
             for (uint64_t i = 0; i < threads; i++)
                 starts[i + 1] += starts[i];
             at = starts[t];
+            stop = starts[t + 1];
         }
         if (begin < end) {
             uint64_t next = csr_offset(c, v + 1);
@@ -343,18 +344,23 @@ static uint64_t expand_csr(const struct csr *c, bool weights, bool one_per_pair,
                 while (next <= k) /* skips vertices without arcs */
                     next = csr_offset(c, ++v + 1);
                 uint32_t w = csr_neighbour(c, k);
-                if (one_per_pair && !one_of_pair(v, w))
-                    continue;
-                if (narrow) { /* gapbs ids are below 2^31 */
-                    src32[at] = (uint32_t)v;
-                    dst32[at] = w;
-                } else {
-                    src[at] = v;
-                    dst[at] = w;
+                /* Every arc is written and only a kept one moves `at` on: which of
+                 * a pair is kept goes by parity, as a coin would, and a branch on
+                 * it would be mispredicted half the time. An arc left out after
+                 * the thread's last kept one would land in the next thread's
+                 * room: the test is true but there. */
+                if (at < stop) {
+                    if (narrow) { /* gapbs ids are below 2^31 */
+                        src32[at] = (uint32_t)v;
+                        dst32[at] = w;
+                    } else {
+                        src[at] = v;
+                        dst[at] = w;
+                    }
+                    if (weights)
+                        weight[at] = (double)csr_weight(c, k);
                 }
-                if (weights)
-                    weight[at] = (double)csr_weight(c, k);
-                at++;
+                at += !one_per_pair || one_of_pair(v, w);
             }
         }
 #pragma omp single
