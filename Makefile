@@ -5,7 +5,8 @@
 #   make test       install what is missing, build, run the whole test suite
 #   make SANITIZE=address|undefined|thread   sanitizer build (bin/shardflow-$(SANITIZE))
 #   make bench-tools   bin/iostream-reader (the gapbs-style text reader bench/load.sh compares with)
-#                      and bin/plain-load (a plain CSR load written out, which bench/load.sh times too)
+#                      and bin/plain-load (a plain CSR load written out, which bench/load.sh times too);
+#                      bin/sg-from-el (an edge list as a gapbs .sg, for measuring .sg loads)
 #   make fuzz       install clang's libFuzzer, fuzz every parser for FUZZ_SECONDS each
 #   make MPI=0      build without Open MPI (bin/shardflow-nompi: single process only)
 #   make clean
@@ -117,18 +118,22 @@ test: $(TEST_BIN) $(BIN)
 
 # Two references bench/load.sh times beside shardflow, not part of it
 # (bench/tools/): the reader gapbs uses (C++ iostreams; only this target
-# needs g++) and a plain CSR load written out (plain_load.c).
+# needs g++) and a plain CSR load written out (plain_load.c); and a writer
+# of gapbs .sg files, which convert does not write (sg_from_el.c).
 BENCH_STAMP := build/.bench-packages-ok
 $(BENCH_STAMP): Makefile
 	@$(call install_missing,g++)
 	@mkdir -p $(@D) && touch $@
-bench-tools: bin/iostream-reader bin/plain-load
+bench-tools: bin/iostream-reader bin/plain-load bin/sg-from-el
 bin/iostream-reader: bench/tools/iostream_reader.cc | $(BENCH_STAMP)
 	@mkdir -p $(@D)
 	$(CXX) -O3 -std=c++17 -Wall -Wextra $< -o $@
 bin/plain-load: bench/tools/plain_load.c io/digits.h | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) -O3 -std=gnu11 -fopenmp -Wall -Wextra -I. $< -o $@
+bin/sg-from-el: bench/tools/sg_from_el.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) -O2 -std=gnu11 -Wall -Wextra $< -o $@
 
 run: $(BIN)
 	$(BIN) bench --graphs kron:20 --algos pr,wcc --threads 1,$$(nproc) --out bench-out
