@@ -924,7 +924,8 @@ static uint64_t share_start(uint64_t m, uint64_t r, uint64_t parts)
 Test(mpi, gapbs_files_read_by_shares, .timeout = 300)
 {
     REQUIRE_MPI();
-    sf_graph *und = graph_generated("kron:10", 7, true), *dir = graph_generated("kron:10", 7, false);
+    sf_graph *und = graph_generated("kron:10", 7, true);
+    sf_graph *dir = graph_generated("kron:10", 7, false);
     cr_assert_eq(sf_graph_assign_weights(und, SF_WEIGHTS_RANDOM, 7), 0);
     char sym[256], wsg[256], nonsym[256], directed[256], gz[512];
     struct bytes b;
