@@ -90,7 +90,7 @@ struct kcore_state {
     sf_engine *engine;
     const sf_graph *g;
     uint32_t *degree;           /* vertex array: remaining degree, then core */
-    uint8_t *taken;             /* vertex array: 1 once claimed for peeling */
+    uint8_t *taken;             /* vertex array: 1 once claimed (several workers only) */
     sf_vid *remaining;          /* vertex array: shard i's list at its begin */
     sf_vid *remaining_len;      /* per shard */
     /* The queue: every vertex enters it at most once over the whole run,
@@ -143,14 +143,9 @@ static inline bool list_push(struct kcore_state *k, struct kcore_list *l, sf_vid
     return true;
 }
 
-static inline bool claim(struct kcore_state *k, sf_vid v, bool shared)
+/* Several workers: whether this one is the first to take v. */
+static inline bool claim(struct kcore_state *k, sf_vid v)
 {
-    if (!shared) {
-        if (k->taken[v])
-            return false;
-        k->taken[v] = 1;
-        return true;
-    }
     return __atomic_exchange_n(&k->taken[v], 1, __ATOMIC_RELAXED) == 0;
 }
 
@@ -169,7 +164,7 @@ static inline bool reached(struct kcore_state *k, struct kcore_worker *w, sf_vid
 {
     if (!shared) /* one worker: the decrement to the level is x's only way in */
         return list_push(k, &w->stack, x);
-    if (!claim(k, x, true))
+    if (!claim(k, x))
         return true;
     if (w->stack.len < CASCADE_LIMIT)
         return list_push(k, &w->stack, x);
@@ -346,7 +341,7 @@ SF_INLINE bool kcore_scan(sf_shard *s, struct kcore_state *k, struct kcore_worke
         } else if (d == level && ok) {
             if (!shared) /* peeled once every shard is scanned (kcore_level) */
                 ok = list_push(k, &w->stack, v);
-            else if (claim(k, v, true)) {
+            else if (claim(k, v)) {
                 ok = list_push(k, &w->outbox, v);
                 if (ok && w->outbox.len >= QUEUE_BATCH)
                     queue_append(k, w);
