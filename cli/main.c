@@ -681,11 +681,10 @@ static void estimate_mtx(const char *path, const char *sample, size_t len, uint6
     est->peak_bytes = bytes < 0x1p64 ? (uint64_t)bytes : UINT64_MAX;
 }
 
-/* A text file (.el/.txt/.wel/.e/.mtx, .gz or not), read a window at a time;
- * narrow: parsed into 32-bit ids (.el/.txt/.wel/.e: sf_job_load asks); a .mtx
- * is counted from its header (estimate_mtx), the others from the bytes per
- * line of a sample. */
-static void estimate_text(const char *path, bool narrow, bool mtx, const sf_load_options *load,
+/* A text file (.el/.txt/.wel/.e/.mtx, .gz or not), read a window at a time
+ * into 32-bit ids (sf_job_load asks); a .mtx is counted from its header
+ * (estimate_mtx), the others from the bytes per line of a sample. */
+static void estimate_text(const char *path, bool mtx, const sf_load_options *load,
                           load_estimate *est)
 {
     enum { SAMPLE = 1 << 20 };
@@ -726,7 +725,7 @@ static void estimate_text(const char *path, bool narrow, bool mtx, const sf_load
     est->arcs = (uint64_t)((double)size * lines / line_bytes);
     /* the read windows and the edge list parsed from them are alive
      * together; the build then gives the list back as it fills the graph */
-    est->peak_bytes = text_held(size) + est->arcs * ((narrow ? 8 : 16) + (columns >= 3 ? 8 : 0));
+    est->peak_bytes = text_held(size) + est->arcs * (8 + (columns >= 3 ? 8 : 0));
 }
 
 static void estimate_load(const char *graph, const sf_load_options *load, load_estimate *est)
@@ -773,7 +772,7 @@ static void estimate_load(const char *graph, const sf_load_options *load, load_e
     else
         est->format = "file";
     if (strcmp(est->format, "file") != 0)
-        estimate_text(graph, edge_list || ldbc, mtx, load, est);
+        estimate_text(graph, mtx, load, est);
 }
 
 static void print_estimate(const load_estimate *est)

@@ -1,21 +1,25 @@
 /* Eight text bytes at a time: the digit loop of the text parsers
  * (io/text_edges.c) and of bench/tools/plain_load.c, the plain load
- * bench/load.sh times beside them. The byte arithmetic takes the first text
- * byte as the lowest byte of the load, as on the little-endian machines
- * shardflow runs on. */
+ * bench/load.sh times beside them. The first text byte is the lowest byte
+ * of a load (io/bytes.h's little-endian loads). */
 #ifndef SF_IO_DIGITS_H
 #define SF_IO_DIGITS_H
 
 #include <stdint.h>
-#include <string.h>
 
-/* Eight bytes at p, unaligned; the text parsers keep 8 bytes of slack past
- * their text for it. */
-static inline uint64_t sf_load8(const char *p)
+#include "io/bytes.h"
+
+/* Eight bytes at p (unaligned; the text parsers keep 8 bytes of slack past
+ * their text), each xor c: a byte equal to c becomes 0. */
+static inline uint64_t sf_text8_xor(const char *p, char c)
 {
-    uint64_t x;
-    memcpy(&x, p, 8);
-    return x;
+    return sf_load_le64((const unsigned char *)p) ^ (0x0101010101010101ULL * (unsigned char)c);
+}
+
+/* Eight bytes at p as digit values: '0'..'9' become 0..9. */
+static inline uint64_t sf_digits8(const char *p)
+{
+    return sf_text8_xor(p, '0');
 }
 
 /* x: eight text bytes xor '0' (digits become 0..9). The number of leading

@@ -348,7 +348,7 @@ static uint64_t expand_csr(const struct csr *c, bool weights, bool one_per_pair,
                  * a pair is kept goes by parity, as a coin would, and a branch on
                  * it would be mispredicted half the time. An arc left out after
                  * the thread's last kept one would land in the next thread's
-                 * room: the test is true but there. */
+                 * first slot: `at < stop` keeps it out. */
                 if (at < stop) {
                     if (narrow) { /* gapbs ids are below 2^31 */
                         src32[at] = (uint32_t)v;
@@ -467,7 +467,7 @@ int sf_gapbs_read_share(const char *path, bool weighted, int part, int parts,
         size_t offsets_bytes = 8 * (L.vertices + 1);
         size_t arc_bytes = L.arc_bytes * (share->last - share->first);
         share->offsets[c] = malloc(offsets_bytes);
-        share->arc_data[c] = malloc(arc_bytes + 1);
+        share->arc_data[c] = malloc(arc_bytes + 1); /* + 1: a share without arcs is not NULL */
         if (!share->offsets[c] || !share->arc_data[c]) {
             sf_gapbs_share_fini(share);
             return sf_error_set(err, -ENOMEM, "%s: out of memory", path);

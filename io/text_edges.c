@@ -78,7 +78,7 @@ static const char *parse_id_slow(const char *p, uint64_t *id)
 static inline const char *parse_id(const char *p, const char *text_end, uint64_t *id)
 {
     if (likely(text_end - p >= 8)) {
-        uint64_t x = sf_load8(p) ^ 0x3030303030303030ULL;
+        uint64_t x = sf_digits8(p);
         unsigned k = sf_leading_digits(x);
         if (likely(k < 8)) {
             *id = sf_eight_digits(x << (64 - 8 * k)); /* k >= 1: shifts in leading zeros */
@@ -104,13 +104,13 @@ static inline const char *parse_weight(const char *p, const char *text_end, doub
     q += negative;
     /* [-]I[.F] with I and F below 8 digits each: SWAR, no loop. */
     if (likely(text_end - p >= 17)) {
-        uint64_t x = sf_load8(q) ^ 0x3030303030303030ULL;
+        uint64_t x = sf_digits8(q);
         unsigned ki = sf_leading_digits(x);
         const char *r = q + ki;
         if (likely(ki < 8)) {
             uint64_t whole = ki ? sf_eight_digits(x << (64 - 8 * ki)) : 0;
             if (likely(*r == '.')) {
-                uint64_t y = sf_load8(r + 1) ^ 0x3030303030303030ULL;
+                uint64_t y = sf_digits8(r + 1);
                 unsigned kf = sf_leading_digits(y);
                 const char *e = r + 1 + kf;
                 if (likely(kf < 8 && ki + kf > 0 && (is_blank(*e) || *e == '\n'))) {
@@ -295,7 +295,7 @@ static inline uint64_t newline_mask(const char *p)
     uint64_t mask = 0;
     for (int w = 0; w < 8; w++) {
         /* Exact zero-byte test: high bit of each byte of t that is 0. */
-        uint64_t t = sf_load8(p + 8 * w) ^ 0x0a0a0a0a0a0a0a0aULL;
+        uint64_t t = sf_text8_xor(p + 8 * w, '\n');
         uint64_t z = ~(((t & 0x7f7f7f7f7f7f7f7fULL) + 0x7f7f7f7f7f7f7f7fULL) | t | 0x7f7f7f7f7f7f7f7fULL);
         /* Gather the eight high bits into eight consecutive bits. */
         mask |= ((z >> 7) * 0x0102040810204080ULL >> 56) << (8 * w);
@@ -400,10 +400,10 @@ parse_lines(const char *p, const char *end, const char *text_end, bool weighted,
             /* The fast path: digits, one blank, digits, [one blank, weight],
              * [\r] \n, ids below 8 digits. */
             if (likely(is_digit(line[0]) && text_end - line >= 17)) {
-                uint64_t x1 = sf_load8(line) ^ 0x3030303030303030ULL;
+                uint64_t x1 = sf_digits8(line);
                 unsigned k1 = sf_leading_digits(x1);
                 const char *q = line + k1 + 1;
-                uint64_t x2 = sf_load8(q) ^ 0x3030303030303030ULL;
+                uint64_t x2 = sf_digits8(q);
                 unsigned k2 = sf_leading_digits(x2);
                 const char *e = q + k2;
                 if (likely((k1 < 8) & (k2 - 1 < 7) & is_blank(q[-1]))) {

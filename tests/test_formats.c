@@ -252,7 +252,7 @@ static void round_trips(bool undirected)
     }
     for (int weighted = 0; weighted < 2; weighted++) {
         /* Rows sorted as gapbs writes them, and unsorted; an undirected
-         * graph gives its down arcs only: no duplicates to drop. */
+         * graph gives one arc of each pair only: no duplicates to drop. */
         for (int sorted = 0; sorted < 2; sorted++) {
             snprintf(name, sizeof name, "%s-%s.%s", kind, sorted ? "sorted" : "unsorted",
                      weighted ? "wsg" : "sg");

@@ -50,7 +50,7 @@ static void die(const char *what, const char *path)
 /* One id of 1-7 digits at *p; moves *p past it and the byte after it. */
 static inline uint32_t parse_id(const char **p, const char *path)
 {
-    uint64_t x = sf_load8(*p) ^ 0x3030303030303030ULL;
+    uint64_t x = sf_digits8(*p);
     unsigned k = sf_leading_digits(x);
     if (k == 0 || k == 8)
         die("a line this program does not read (\"u v\" with ids of 1-7 digits only)", path);
