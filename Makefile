@@ -131,9 +131,9 @@ bin/iostream-reader: bench/tools/iostream_reader.cc | $(BENCH_STAMP)
 bin/plain-load: bench/tools/plain_load.c io/digits.h | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) -O3 -std=gnu11 -fopenmp -Wall -Wextra -I. $< -o $@
-bin/sg-from-el: bench/tools/sg_from_el.c | $(DEPS_STAMP)
+bin/sg-from-el: bench/tools/sg_from_el.c engine/graph.h | $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(CC) -O2 -std=gnu11 -Wall -Wextra $< -o $@
+	$(CC) -O2 -std=gnu11 -Wall -Wextra -I. $< -o $@
 
 run: $(BIN)
 	$(BIN) bench --graphs kron:20 --algos pr,wcc --threads 1,$$(nproc) --out bench-out

@@ -26,15 +26,17 @@
 #
 # Where READER (default bin/iostream-reader, `make bench-tools`) is built,
 # every trial also times it on the edge list: gapbs's text reader loop, one
-# thread, reading only (its own clock, from opening the file); the ratios of
-# shardflow's text loads (parse + build) to it are printed last.
+# thread, reading only (its own clock, from opening the file).
 #
 # Where PLAIN (default bin/plain-load, `make bench-tools`) is built, every
 # trial also times it at each thread count on an edge list it can read
 # (bench/tools/plain_load.c: a plain CSR load written out, parse + count +
 # scatter, without comments, sorting, deduplication or degree order; its own
-# clock, from opening the file): the ratios of shardflow's text loads to it
-# at the same thread count are printed last.
+# clock, from opening the file).
+#
+# Printed last: how much faster each shardflow text load (parse + build) is
+# than the reader loop (its median / ours), then than the plain load at the
+# same thread count (its median / ours).
 set -euo pipefail
 
 GRAPH=${1:-kron:20}
@@ -100,41 +102,34 @@ run_cat() {
 $(awk -v ms="$cpu" 'BEGIN { printf "%.6f", ms / 1000 }') 0 0" >> "$RESULTS"
 }
 
-# The reader loop: its own clock for the time; its process's user + system
-# seconds (bash's `time`, process start counted) for the CPU column. A file
-# it cannot read (comment lines, ids of 2^31 or more: gapbs's loop takes
-# neither) leaves its row out, with one line saying why.
-run_reader() {
-    local TIMEFORMAT='%3U %3S' record times
-    if ! times=$( { time "$READER" "$EL" > "$RESULTS.reader" 2> "$RESULTS.reader-err"; } 2>&1 ); then
-        echo "load.sh: no reader-loop row: $(cat "$RESULTS.reader-err")" >&2
-        READER=""
-        return
+# A reference program (the reader loop, the plain load): NAME FIELD CMD...
+# appends a row with the time its own clock printed (FIELD of its JSON
+# line) and its process's user + system seconds (bash's `time`, process
+# start counted) for the CPU column. A file it cannot read (comment lines,
+# ids it does not take) prints one line saying why and returns 1, and the
+# caller drops the program's rows.
+run_tool() {
+    local name=$1 what=$2 TIMEFORMAT='%3U %3S' times
+    shift 2
+    if ! times=$( { time "$@" > "$RESULTS.tool" 2> "$RESULTS.tool-err"; } 2>&1 ); then
+        echo "load.sh: no $name row: $(cat "$RESULTS.tool-err")" >&2
+        return 1
     fi
-    record=$(field read_s < "$RESULTS.reader")
-    echo "iostream-1 $record $(awk '{ print $1 + $2 }' <<<"$times") 0 0" >> "$RESULTS"
-}
-
-# The plain load at T threads, timed as the reader loop is. A file it
-# cannot read leaves its rows out, with one line saying why.
-run_plain() {
-    local t=$1 TIMEFORMAT='%3U %3S' record times
-    if ! times=$( { time "$PLAIN" "$EL" "$t" > "$RESULTS.plain" 2> "$RESULTS.plain-err"; } 2>&1 ); then
-        echo "load.sh: no plain-load rows: $(cat "$RESULTS.plain-err")" >&2
-        PLAIN=""
-        return
-    fi
-    record=$(sed -n 's/^plain_load_s //p' "$RESULTS.plain")
-    echo "plain-$t $record $(awk '{ print $1 + $2 }' <<<"$times") 0 0" >> "$RESULTS"
+    echo "$name $(field "$what" < "$RESULTS.tool") $(awk '{ print $1 + $2 }' <<<"$times") 0 0" \
+        >> "$RESULTS"
 }
 
 for ((trial = 1; trial <= TRIALS; trial++)); do
     run_cat cat-sfg "$SFG"
     run_cat cat-el "$EL"
-    if [[ -n $READER && -x $READER ]]; then run_reader; fi
+    if [[ -n $READER && -x $READER ]]; then
+        run_tool iostream-1 read_s "$READER" "$EL" || READER=""
+    fi
     for t in $THREADS; do
         run_info "text-$t" "$BIN" info "$EL" --undirected --json --threads "$t"
-        if [[ -n $PLAIN && -x $PLAIN ]]; then run_plain "$t"; fi
+        if [[ -n $PLAIN && -x $PLAIN ]]; then
+            run_tool "plain-$t" load_s "$PLAIN" "$EL" "$t" || PLAIN=""
+        fi
         run_info "sfg-$t" "$BIN" info "$SFG" --json --threads "$t"
         run_info "sfg-nocrc-$t" env SF_NO_CHECKSUM=1 "$BIN" info "$SFG" --json --threads "$t"
     done
@@ -198,4 +193,4 @@ END {
                     order[i], plain, med[plain] / med[order[i]]
         }
 }' "$RESULTS"
-rm -f "$RESULTS" "$RESULTS.reader" "$RESULTS.reader-err" "$RESULTS.plain" "$RESULTS.plain-err"
+rm -f "$RESULTS" "$RESULTS.tool" "$RESULTS.tool-err"

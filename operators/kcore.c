@@ -11,8 +11,9 @@
  *     neighbour w with degree[w] > k loses one; a w that drops to k is
  *     peeled in the same level by the worker that dropped it, from its
  *     stack (the cascade).
- * A vertex is peeled once: whoever takes it (a scan that sees degree k, or
- * the decrement that brings it there) claims it first.
+ * A vertex is peeled once: with several workers, whoever takes it (a scan
+ * that sees degree k, or the decrement that brings it there) claims it
+ * first; one worker needs no claims (below).
  *
  * With several workers, the vertices taken by the scans and those beyond
  * CASCADE_LIMIT on a stack go through a queue that every worker drains: a
@@ -78,8 +79,8 @@ struct kcore_list {
 /* What a worker peels with, picked by sf_engine_current_worker(). Its lists
  * and pending[] are scratch from its node's arena, made by the worker. */
 struct kcore_worker {
-    struct kcore_list stack;    /* claimed, to peel */
-    struct kcore_list outbox;   /* claimed, for the queue */
+    struct kcore_list stack;    /* to peel (claimed, with several workers) */
+    struct kcore_list outbox;   /* claimed, for the queue (several workers) */
     struct kcore_list touched;  /* hubs with pending decrements */
     uint32_t *pending;          /* BATCHED_HUBS entries: decrements not yet applied */
     uint32_t min_left;          /* smallest degree left above the level */
@@ -349,7 +350,7 @@ SF_INLINE bool kcore_scan(sf_shard *s, struct kcore_state *k, struct kcore_worke
         }
     }
     k->remaining_len[s->index] = kept;
-    record(w, min_left);
+    w->min_left = min_left;
     return ok;
 }
 

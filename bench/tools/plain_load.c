@@ -8,8 +8,8 @@
  *   plain_load FILE [THREADS]
  *
  * FILE is a plain edge list of "u v\n" lines with ids of 1-7 digits (what
- * `shardflow convert kron:N F.el` writes); anything else stops it with one
- * line. The graph is taken as undirected (both arcs of each line), like
+ * `shardflow convert kron:N F.el` writes up to kron:23; from kron:24 ids
+ * have 8 digits); anything else stops it with one line. The graph is taken as undirected (both arcs of each line), like
  * `shardflow info F.el --undirected`. Steps, each timed:
  *   parse    each thread reads its share of the file in 4 MiB blocks
  *            (pread from the page cache into one buffer it reuses) and
@@ -20,9 +20,9 @@
  * It leaves out what shardflow's builder also does: comments, CRLF and
  * error lines with their line numbers, sparse or 64-bit ids, degree
  * ordering, sorted and deduplicated neighbour lists, the original-id map,
- * shards and NUMA placement, the memory cap. The neighbour sum printed at
- * the end keeps the work from being thrown away. The last line,
- * "plain_load_s S", is what bench/load.sh reads. */
+ * shards and NUMA placement, the memory cap. The sum printed at the end (of
+ * sampled neighbours and offsets) keeps the work from being thrown away.
+ * The last line, {"load_s": S}, is what bench/load.sh reads. */
 #include <errno.h>
 #include <stdbool.h>
 #include <fcntl.h>
@@ -69,7 +69,10 @@ int main(int argc, char **argv)
     const char *path = argv[1];
     int threads = argc == 3 ? atoi(argv[2]) : omp_get_max_threads();
     if (threads < 1 || threads > MAX_THREADS)
-        die("threads out of range", argv[2]);
+        die("threads out of range (1-256)", argc == 3 ? argv[2] : "OMP_NUM_THREADS");
+    /* every parallel region below has exactly `threads` threads: thread t
+     * fills pairs[t] and deg[t] for t < threads */
+    omp_set_dynamic(0);
     omp_set_num_threads(threads);
 
     double t0 = now();
@@ -84,6 +87,8 @@ int main(int argc, char **argv)
 #pragma omp parallel
     {
         int t = omp_get_thread_num();
+        if (omp_get_num_threads() != threads)
+            die("OpenMP gave fewer threads than asked", path);
         /* This thread's lines: those that start in its share of the bytes. */
         size_t begin = len * (size_t)t / (size_t)threads;
         size_t end = len * (size_t)(t + 1) / (size_t)threads;
@@ -216,12 +221,14 @@ int main(int argc, char **argv)
         lines += npairs[t];
     for (uint64_t i = 0; i < at; i += 4099)
         sum += adj[i];
+    for (size_t v = 0; v <= nv; v += 4099)
+        sum += start[v];
     double total = t5 - t0;
     printf("plain_load %s, %d threads: %llu lines, %zu vertex slots, %llu arcs (check %llu)\n",
            path, threads, (unsigned long long)lines, nv, (unsigned long long)at,
            (unsigned long long)sum);
     printf("  parse %.3f  count %.3f  offsets %.3f  scatter %.3f  s; %.1f M lines/s\n", t2 - t0,
            t3 - t2, t4 - t3, t5 - t4, lines / total / 1e6);
-    printf("plain_load_s %.6f\n", total);
+    printf("{\"load_s\": %.6f}\n", total);
     return 0;
 }

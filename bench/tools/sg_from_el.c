@@ -1,28 +1,25 @@
 /* Writes a plain edge list as a gapbs serialized graph (.sg), undirected
- * and symmetric as gapbs's converter writes one: both arcs of every line,
- * each row sorted by neighbour. For measuring how ranks read .sg files
- * (`shardflow convert` does not write them):
+ * and symmetric: both arcs of every line, each row sorted by neighbour.
+ * Self-loops and repeated lines are kept as they are (gapbs's builder
+ * would drop them; shardflow's drops them when it builds). For measuring
+ * how ranks read .sg files (`shardflow convert` does not write them):
  *
  *   sg_from_el IN.el OUT.sg
  *
  * IN holds "u v" lines, ids below 2^31 (what `shardflow convert kron:N
- * F.el` writes); the vertices are 0..largest id. One thread, no checks
- * beyond the ids: a tool, not a reader. */
+ * F.el` writes); the vertices are 0..largest id. One thread; a line that
+ * is not "u v" stops it with one line: a tool, not a reader. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/graph.h"
+
 static void die(const char *what, const char *path)
 {
     fprintf(stderr, "sg_from_el: %s: %s\n", path, what);
     exit(1);
-}
-
-static int compare_u32(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return (x > y) - (x < y);
 }
 
 int main(int argc, char **argv)
@@ -49,6 +46,8 @@ int main(int argc, char **argv)
         n = u + 1 > n ? u + 1 : n;
         n = v + 1 > n ? v + 1 : n;
     }
+    if (pairs && !feof(in))
+        die("a line that is not \"u v\"", argv[1]);
     fclose(in);
     int64_t *offsets = calloc(n + 1, sizeof *offsets), *at = malloc((n + 1) * sizeof *at);
     uint32_t *neighbours = malloc((2 * lines + 1) * sizeof *neighbours);
@@ -65,7 +64,7 @@ int main(int argc, char **argv)
     }
     for (uint64_t x = 0; x < n; x++)
         qsort(neighbours + offsets[x], (size_t)(offsets[x + 1] - offsets[x]), sizeof *neighbours,
-              compare_u32);
+              sf_compare_vid);
     FILE *out = fopen(argv[2], "wb");
     if (!out)
         die("cannot create", argv[2]);
