@@ -502,6 +502,9 @@ static char *write_fifo(const char *name, const char *text, size_t len)
     return path;
 }
 
+/* The name window_round gives a plain file (AS_FILE, AS_DIRECT) in tmp_dir. */
+static const char window_file[] = "w.el";
+
 static void window_round(size_t lines, bool weighted, unsigned error_rate, uint64_t seed,
                          size_t window, int threads, bool narrow, enum window_source source)
 {
@@ -510,7 +513,7 @@ static void window_round(size_t lines, bool weighted, unsigned error_rate, uint6
     size_t len = fuzz_text(text, lines, weighted, error_rate, &s);
     char *path = source == AS_GZIP   ? write_gz("w.el.gz", text, len)
                  : source == AS_PIPE ? write_fifo("w.fifo", text, len)
-                                     : write_file("w.el", text, len);
+                                     : write_file(window_file, text, len);
     bool direct = source == AS_DIRECT && takes_o_direct(tmp_dir);
     if (source == AS_DIRECT) {
         direct &= drop_cached_pages(path); /* else the cache cannot tell */
@@ -584,13 +587,18 @@ static void tmp_dir_and_stderr(void)
 }
 
 /* SF_O_DIRECT=1 over files of 1..3000 lines, read by windows of sizes
- * around the alignment, lines cut anywhere, bad lines among them. */
-static void o_direct_rounds(uint64_t rounds)
+ * around the alignment, lines cut anywhere, bad lines among them; then
+ * the stderr the test redirected: nothing about O_DIRECT where the file
+ * system takes it (`taken`), else one notice naming the first file. */
+static void o_direct_rounds(uint64_t rounds, bool taken)
 {
     static const size_t windows[] = {1, 4095, 4096, 4097, 70000, 1 << 20};
     for (uint64_t seed = 1; seed <= rounds; seed++)
         window_round(1 + seed * 37 % 3000, seed % 2, seed % 3 ? 0 : 2000, seed * 7919,
                      windows[seed % 6], 1 + (int)(seed % 3), seed % 4 < 2, AS_DIRECT);
+    char *first = tmp_path(window_file);
+    expect_o_direct_notice(taken, first);
+    free(first);
 }
 
 /* The same read with O_DIRECT (SF_O_DIRECT=1): every read lands on an
@@ -602,11 +610,7 @@ static void o_direct_rounds(uint64_t rounds)
 Test(io, windowed_reader_matches_reference_o_direct, .init = tmp_dir_and_stderr,
      .fini = remove_tmp_dir)
 {
-    bool direct = takes_o_direct(tmp_dir);
-    o_direct_rounds(60);
-    char *first = tmp_path("w.el");
-    expect_o_direct_notice(direct, first);
-    free(first);
+    o_direct_rounds(60, takes_o_direct(tmp_dir));
 }
 
 /* Where O_DIRECT is refused the reads go through the page cache, give the
@@ -616,10 +620,7 @@ Test(io, o_direct_refused_reads_buffered_with_one_notice, .init = tmp_dir_and_st
 {
     refuse_o_direct();
     cr_assert_not(takes_o_direct(tmp_dir), "the filter refuses O_DIRECT");
-    o_direct_rounds(12);
-    char *first = tmp_path("w.el");
-    expect_o_direct_notice(false, first);
-    free(first);
+    o_direct_rounds(12, false);
 }
 
 /* The same through zlib and through a pipe: the windows are the inflated
