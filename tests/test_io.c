@@ -1522,9 +1522,12 @@ static uint64_t restart_peak_rss(void)
     return status_bytes("VmRSS:");
 }
 
-/* The part's buffer is about its share (not a whole-file buffer with the
- * part moved to its front, nor one grown by half for its last line), and
- * holds exactly the reference's lines. */
+/* The part holds exactly the reference's lines, in a buffer handed back
+ * within a size class and 128 KiB of its share: one that was never
+ * trimmed to what it holds would fail. It says nothing of the buffer's
+ * size while the part was read (read_stream_lines trims any buffer more
+ * than a quarter above what it holds before handing it back, so neither a
+ * whole-file buffer nor one grown by half can show here). */
 static void expect_part(const char *text, size_t len, int k, int parts, const char *part,
                         size_t got)
 {
@@ -1544,11 +1547,12 @@ static void expect_part(const char *text, size_t len, int k, int parts, const ch
  * inflater's input buffer (SF_GZ_INPUT_BYTES: it refills) and many windows
  * long. Reading part 5 of 16 with 256 KiB windows makes resident no more
  * than the part's share and an eighth (its buffer, with room for its last
- * line), the two windows, the input buffer and 2 MiB for the allocator:
- * well below the text, which a reader that held it whole could not stay
- * under. The three parts of 3, read as ranks read
- * them, are each only their own lines, and one after another the inflated
- * text. */
+ * line), the two windows, the input buffer and 2 MiB for the allocator.
+ * The fixed allowances (10.5 MiB) dwarf the share (1.3 MiB): the bound,
+ * about 12 MiB, is some 9 times the share, so it catches a reader that
+ * holds the whole text (21 MiB), not a part's buffer grown by half. The three
+ * parts of 3, read as ranks read them, are each only their own lines, and
+ * one after another the inflated text. */
 Test(io, gzip_part_inflates_by_windows_and_holds_its_share, .init = make_tmp_dir,
      .fini = remove_tmp_dir)
 {
