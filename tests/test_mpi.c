@@ -17,7 +17,6 @@
  * Ranks are oversubscribed on a small machine (--oversubscribe), so these
  * say nothing about speed. Skipped, with the reason, when mpirun is missing
  * or the binary was built without MPI. */
-#include <jansson.h>
 #include <math.h>
 #include <sys/stat.h>
 #include <zlib.h>
@@ -177,38 +176,6 @@ static void assert_ldbc_expected(const char *actual, const char *expected, const
     }
     free(a);
     free(b);
-}
-
-/* The unsigned integers at `path` of the run record `json` (what --json
- * prints: one object), an array of them or one alone, into v (at most
- * max); returns how many. `path` names members of members with dots
- * ("distributed.arcs_read", "result.source"). */
-static size_t record_numbers(const char *json, const char *path, uint64_t *v, size_t max)
-{
-    json_error_t error;
-    json_t *record = json_loads(json, 0, &error);
-    cr_assert_not_null(record, "not JSON (%s at %d): %s", error.text, error.position, json);
-    json_t *at = record;
-    char key[128];
-    for (const char *p = path; at && *p;) {
-        size_t n = strcspn(p, ".");
-        cr_assert_lt(n, sizeof key);
-        memcpy(key, p, n);
-        key[n] = 0;
-        at = json_object_get(at, key);
-        p += n + (p[n] == '.');
-    }
-    cr_assert_not_null(at, "no %s in %s", path, json);
-    size_t count = json_is_array(at) ? json_array_size(at) : 1;
-    cr_assert_leq(count, max, "%s: %zu values", path, count);
-    for (size_t i = 0; i < count; i++) {
-        json_t *value = json_is_array(at) ? json_array_get(at, i) : at;
-        cr_assert(json_is_integer(value) && json_integer_value(value) >= 0,
-                  "%s[%zu] is not an unsigned integer: %s", path, i, json);
-        v[i] = (uint64_t)json_integer_value(value);
-    }
-    json_decref(record);
-    return count;
 }
 
 /* Every test leaves its scratch folder behind it, passed or failed. */
