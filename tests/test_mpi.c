@@ -595,12 +595,18 @@ Test(mpi, bfs_kron14_matches_a_serial_bfs, .timeout = 120)
     cleanup();
 }
 
+/* Writes len bytes as the file PATH. */
+static void write_bytes(const char *path, const void *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    cr_assert(f, "cannot write %s", path);
+    cr_assert_eq(fwrite(data, 1, len, f), len);
+    cr_assert_eq(fclose(f), 0);
+}
+
 static void write_file(const char *path, const char *text)
 {
-    FILE *f = fopen(path, "w");
-    cr_assert(f, "cannot write %s", path);
-    fputs(text, f);
-    fclose(f);
+    write_bytes(path, text, strlen(text));
 }
 
 /* An undirected LDBC graph of vertices 1..60 (iso.v, iso.properties) whose
@@ -860,18 +866,7 @@ static void write_sg_file(const char *name, const sf_graph *g, bool weighted, st
     *b = (struct bytes){0};
     put_sg(b, g, weighted, true);
     snprintf(path, size, "%s/%s", scratch(), name);
-    FILE *f = fopen(path, "wb");
-    cr_assert(f, "cannot write %s", path);
-    cr_assert_eq(fwrite(b->data, 1, b->len, f), b->len);
-    cr_assert_eq(fclose(f), 0);
-}
-
-static void write_bytes(const char *path, const unsigned char *data, size_t len)
-{
-    FILE *f = fopen(path, "wb");
-    cr_assert(f, "cannot write %s", path);
-    cr_assert_eq(fwrite(data, 1, len, f), len);
-    cr_assert_eq(fclose(f), 0);
+    write_bytes(path, b->data, b->len);
 }
 
 /* The first arc of share r of `parts` of m arcs, as ranks cut them. */
