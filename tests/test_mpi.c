@@ -1022,12 +1022,12 @@ Test(mpi, gapbs_part_at_one_rank_is_one_process_list)
         const sf_graph *g;
         bool weighted;
     } files[] = {{"u.sg", und, false}, {"u.wsg", und, true}, {"d.sg", dir, false}};
-    for (size_t f = 0; f < sizeof files / sizeof *files; f++)
+    for (size_t f = 0; f < sizeof files / sizeof *files; f++) {
+        char path[256];
+        struct bytes b;
+        write_sg_file(files[f].name, files[f].g, files[f].weighted, &b, path, sizeof path);
+        free(b.data);
         for (int keep = 0; keep < 2; keep++) {
-            char path[256];
-            struct bytes b;
-            write_sg_file(files[f].name, files[f].g, files[f].weighted, &b, path, sizeof path);
-            free(b.data);
             sf_edge_list part, whole;
             uint64_t arcs_read = read_part_and_whole(path, keep, &part, &whole);
             cr_assert(part.narrow, "%s", path);
@@ -1041,6 +1041,7 @@ Test(mpi, gapbs_part_at_one_rank_is_one_process_list)
             sf_edge_list_fini(&part);
             sf_edge_list_fini(&whole);
         }
+    }
     sf_graph_destroy(&und);
     sf_graph_destroy(&dir);
     cleanup();
