@@ -331,7 +331,8 @@ static void expect_wsg_arcs(const char *name, const int64_t offsets[4], const in
 /* An undirected .sg that is not symmetric (an arc without its reverse,
  * reverse arcs of different weights) still gives the symmetrised graph,
  * every arc counted; a symmetric one with unsorted rows and a duplicate is
- * read from its down arcs alone, to the same graph. */
+ * read from one arc of each pair (v -> w down, w < v, when v + w is even,
+ * up when it is odd: io/gapbs.c's one_of_pair), to the same graph. */
 Test(formats, sg_undirected_symmetry, .init = make_tmp_dir, .fini = remove_tmp_dir)
 {
     /* 0 -> 1 (3), 1 -> 0 (3), 1 -> 2 (7): no 2 -> 1 */
