@@ -1,9 +1,11 @@
 /* Helpers shared by the tests: graphs from literal arc tables, engines of a
- * given size, the datasets folder, and running the CLI binary. */
+ * given size, the datasets folder, running the CLI binary, and reading
+ * the JSON it prints (jansson) by member path. */
 #ifndef SF_TEST_SUPPORT_H
 #define SF_TEST_SUPPORT_H
 
 #include <criterion/criterion.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,6 +142,66 @@ static inline int run_cli(const char *args, char *out, size_t out_len, char *err
     char cmd[8192];
     snprintf(cmd, sizeof cmd, "%s %s", cli_binary(), args);
     return run_shell(cmd, out, out_len, errbuf, err_len);
+}
+
+/* The member at `path` of the JSON object that the text `json` holds (what
+ * --json prints: one object), parsed into *root, which the caller
+ * json_decref's; `path` names members of members with dots
+ * ("distributed.arcs_read", "estimate.vertices"). Fails the test when the
+ * text is not JSON or the member is missing. */
+static inline json_t *record_member(const char *json, const char *path, json_t **root)
+{
+    json_error_t error;
+    json_t *record = json_loads(json, 0, &error);
+    cr_assert_not_null(record, "not JSON (%s at %d): %s", error.text, error.position, json);
+    json_t *at = record;
+    char key[128];
+    for (const char *p = path; at && *p;) {
+        size_t n = strcspn(p, ".");
+        cr_assert_lt(n, sizeof key);
+        memcpy(key, p, n);
+        key[n] = 0;
+        at = json_object_get(at, key);
+        p += n + (p[n] == '.');
+    }
+    cr_assert_not_null(at, "no %s in %s", path, json);
+    *root = record;
+    return at;
+}
+
+/* The unsigned integers at `path` of the JSON text `json` (record_member),
+ * an array of them or one alone, into v (at most max); returns how many. */
+static inline size_t record_numbers(const char *json, const char *path, uint64_t *v, size_t max)
+{
+    json_t *record, *at = record_member(json, path, &record);
+    size_t count = json_is_array(at) ? json_array_size(at) : 1;
+    cr_assert_leq(count, max, "%s: %zu values", path, count);
+    for (size_t i = 0; i < count; i++) {
+        json_t *value = json_is_array(at) ? json_array_get(at, i) : at;
+        cr_assert(json_is_integer(value) && json_integer_value(value) >= 0,
+                  "%s[%zu] is not an unsigned integer: %s", path, i, json);
+        v[i] = (uint64_t)json_integer_value(value);
+    }
+    json_decref(record);
+    return count;
+}
+
+/* The one unsigned integer at `path` of the JSON text `json`. */
+static inline uint64_t record_number(const char *json, const char *path)
+{
+    uint64_t v;
+    cr_assert_eq(record_numbers(json, path, &v, 1), 1, "%s: %s", path, json);
+    return v;
+}
+
+/* The boolean at `path` of the JSON text `json` (anything else fails). */
+static inline bool record_flag(const char *json, const char *path)
+{
+    json_t *record, *at = record_member(json, path, &record);
+    cr_assert(json_is_boolean(at), "%s is not true or false: %s", path, json);
+    bool flag = json_is_true(at);
+    json_decref(record);
+    return flag;
 }
 
 #endif

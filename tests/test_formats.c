@@ -331,7 +331,8 @@ static void expect_wsg_arcs(const char *name, const int64_t offsets[4], const in
 /* An undirected .sg that is not symmetric (an arc without its reverse,
  * reverse arcs of different weights) still gives the symmetrised graph,
  * every arc counted; a symmetric one with unsorted rows and a duplicate is
- * read from its down arcs alone, to the same graph. */
+ * read from one arc of each pair (v -> w down, w < v, when v + w is even,
+ * up when it is odd: io/gapbs.c's one_of_pair), to the same graph. */
 Test(formats, sg_undirected_symmetry, .init = make_tmp_dir, .fini = remove_tmp_dir)
 {
     /* 0 -> 1 (3), 1 -> 0 (3), 1 -> 2 (7): no 2 -> 1 */
@@ -447,9 +448,10 @@ Test(formats, mtx_errors, .init = make_tmp_dir, .fini = remove_tmp_dir)
  * 0 given to all when `same_key`, the sums added. Checks that each share
  * holds its slice of the out-arcs, [m p / parts, m (p + 1) / parts), as the
  * file's bytes, and returns the shares' lists one after the other (wide,
- * with weights). */
+ * with weights); kept[p] (unless kept is NULL) gets the fraction of its
+ * slice's arcs that share p keeps. */
 static sf_edge_list read_by_shares(const char *path, bool weighted, int parts, bool same_key,
-                                   const struct bytes *file)
+                                   const struct bytes *file, double *kept)
 {
     sf_gapbs_share *shares = calloc((size_t)parts, sizeof *shares);
     uint64_t sums[SF_GAPBS_SUMS] = {0};
@@ -487,6 +489,9 @@ static sf_edge_list read_by_shares(const char *path, bool weighted, int parts, b
             all.dense_vertices = part.dense_vertices;
             all.declared_directed = part.declared_directed;
         }
+        uint64_t slice = shares[p].last - shares[p].first;
+        if (kept)
+            kept[p] = slice ? (double)part.count / (double)slice : 0;
         sf_edge_list_fini(&part);
         sf_gapbs_share_fini(&shares[p]);
     }
@@ -497,9 +502,12 @@ static sf_edge_list read_by_shares(const char *path, bool weighted, int parts, b
 /* A gapbs file read by shares, as MPI ranks read it (each its slice of the
  * arcs, read alone): the shares' lists one after the other are one
  * process's list, arc by arc and weight by weight, for symmetric and
- * directed files, 1 to 7 shares, also more shares than arcs. The key must
- * be the same in every share: with one key each, a symmetric file reads
- * as one that is not (every arc kept). */
+ * directed files, 1 to 7 shares, also more shares than arcs. Of a
+ * symmetric file each of 3 shares keeps about half of its slice (35% to
+ * 65%): one arc of each pair chosen by parity, not the up arcs alone
+ * (most of the first share's, few of the last's) nor the down arcs alone.
+ * The key must be the same in every share: with one key each, a symmetric
+ * file reads as one that is not (every arc kept). */
 Test(formats, sg_shares_are_the_whole_file, .init = make_tmp_dir, .fini = remove_tmp_dir)
 {
     sf_graph *und = reference_graph("kron:7:6", true), *dir = reference_graph("kron:7:6", false);
@@ -521,7 +529,13 @@ Test(formats, sg_shares_are_the_whole_file, .init = make_tmp_dir, .fini = remove
         if (!files[f].g->directed)
             cr_assert_lt(whole.count, files[f].g->num_arcs, "%s: one arc of each pair", path);
         for (int parts = 1; parts <= 7; parts += 2) {
-            sf_edge_list all = read_by_shares(path, files[f].weighted, parts, true, &b);
+            double kept[7];
+            sf_edge_list all = read_by_shares(path, files[f].weighted, parts, true, &b, kept);
+            if (parts == 3 && !files[f].g->directed)
+                for (int p = 0; p < 3; p++)
+                    cr_assert(kept[p] > 0.35 && kept[p] < 0.65,
+                              "%s: share %d of 3 keeps %.0f%% of its slice's arcs", path, p,
+                              100 * kept[p]);
             cr_assert_eq(all.count, whole.count, "%s in %d shares", path, parts);
             cr_assert_eq(all.dense_vertices, whole.dense_vertices, "%s", path);
             cr_assert_eq(all.declared_directed, whole.declared_directed, "%s", path);
@@ -532,7 +546,7 @@ Test(formats, sg_shares_are_the_whole_file, .init = make_tmp_dir, .fini = remove
             sf_edge_list_fini(&all);
         }
         if (!files[f].g->directed) {
-            sf_edge_list all = read_by_shares(path, files[f].weighted, 3, false, &b);
+            sf_edge_list all = read_by_shares(path, files[f].weighted, 3, false, &b, NULL);
             cr_assert_eq(all.count, files[f].g->num_arcs, "%s: keys of their own", path);
             sf_edge_list_fini(&all);
         }

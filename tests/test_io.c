@@ -502,6 +502,9 @@ static char *write_fifo(const char *name, const char *text, size_t len)
     return path;
 }
 
+/* The name window_round gives a plain file (AS_FILE, AS_DIRECT) in tmp_dir. */
+static const char window_file[] = "w.el";
+
 static void window_round(size_t lines, bool weighted, unsigned error_rate, uint64_t seed,
                          size_t window, int threads, bool narrow, enum window_source source)
 {
@@ -510,7 +513,7 @@ static void window_round(size_t lines, bool weighted, unsigned error_rate, uint6
     size_t len = fuzz_text(text, lines, weighted, error_rate, &s);
     char *path = source == AS_GZIP   ? write_gz("w.el.gz", text, len)
                  : source == AS_PIPE ? write_fifo("w.fifo", text, len)
-                                     : write_file("w.el", text, len);
+                                     : write_file(window_file, text, len);
     bool direct = source == AS_DIRECT && takes_o_direct(tmp_dir);
     if (source == AS_DIRECT) {
         direct &= drop_cached_pages(path); /* else the cache cannot tell */
@@ -584,13 +587,18 @@ static void tmp_dir_and_stderr(void)
 }
 
 /* SF_O_DIRECT=1 over files of 1..3000 lines, read by windows of sizes
- * around the alignment, lines cut anywhere, bad lines among them. */
-static void o_direct_rounds(uint64_t rounds)
+ * around the alignment, lines cut anywhere, bad lines among them; then
+ * the stderr the test redirected: nothing about O_DIRECT where the file
+ * system takes it (`taken`), else one notice naming the first file. */
+static void o_direct_rounds(uint64_t rounds, bool taken)
 {
     static const size_t windows[] = {1, 4095, 4096, 4097, 70000, 1 << 20};
     for (uint64_t seed = 1; seed <= rounds; seed++)
         window_round(1 + seed * 37 % 3000, seed % 2, seed % 3 ? 0 : 2000, seed * 7919,
                      windows[seed % 6], 1 + (int)(seed % 3), seed % 4 < 2, AS_DIRECT);
+    char *first = tmp_path(window_file);
+    expect_o_direct_notice(taken, first);
+    free(first);
 }
 
 /* The same read with O_DIRECT (SF_O_DIRECT=1): every read lands on an
@@ -602,11 +610,7 @@ static void o_direct_rounds(uint64_t rounds)
 Test(io, windowed_reader_matches_reference_o_direct, .init = tmp_dir_and_stderr,
      .fini = remove_tmp_dir)
 {
-    bool direct = takes_o_direct(tmp_dir);
-    o_direct_rounds(60);
-    char *first = tmp_path("w.el");
-    expect_o_direct_notice(direct, first);
-    free(first);
+    o_direct_rounds(60, takes_o_direct(tmp_dir));
 }
 
 /* Where O_DIRECT is refused the reads go through the page cache, give the
@@ -616,10 +620,7 @@ Test(io, o_direct_refused_reads_buffered_with_one_notice, .init = tmp_dir_and_st
 {
     refuse_o_direct();
     cr_assert_not(takes_o_direct(tmp_dir), "the filter refuses O_DIRECT");
-    o_direct_rounds(12);
-    char *first = tmp_path("w.el");
-    expect_o_direct_notice(false, first);
-    free(first);
+    o_direct_rounds(12, false);
 }
 
 /* The same through zlib and through a pipe: the windows are the inflated
@@ -1521,9 +1522,12 @@ static uint64_t restart_peak_rss(void)
     return status_bytes("VmRSS:");
 }
 
-/* The part's buffer is about its share (not a whole-file buffer with the
- * part moved to its front, nor one grown by half for its last line), and
- * holds exactly the reference's lines. */
+/* The part holds exactly the reference's lines, in a buffer handed back
+ * within a size class and 128 KiB of its share: one that was never
+ * trimmed to what it holds would fail. It says nothing of the buffer's
+ * size while the part was read (read_stream_lines trims any buffer more
+ * than a quarter above what it holds before handing it back, so neither a
+ * whole-file buffer nor one grown by half can show here). */
 static void expect_part(const char *text, size_t len, int k, int parts, const char *part,
                         size_t got)
 {
@@ -1543,11 +1547,12 @@ static void expect_part(const char *text, size_t len, int k, int parts, const ch
  * inflater's input buffer (SF_GZ_INPUT_BYTES: it refills) and many windows
  * long. Reading part 5 of 16 with 256 KiB windows makes resident no more
  * than the part's share and an eighth (its buffer, with room for its last
- * line), the two windows, the input buffer and 2 MiB for the allocator:
- * well below the text, which a reader that held it whole could not stay
- * under. The three parts of 3, read as ranks read
- * them, are each only their own lines, and one after another the inflated
- * text. */
+ * line), the two windows, the input buffer and 2 MiB for the allocator.
+ * The fixed allowances (10.5 MiB) dwarf the share (1.3 MiB): the bound,
+ * about 12 MiB, is some 9 times the share, so it catches a reader that
+ * holds the whole text (21 MiB), not a part's buffer grown by half. The three
+ * parts of 3, read as ranks read them, are each only their own lines, and
+ * one after another the inflated text. */
 Test(io, gzip_part_inflates_by_windows_and_holds_its_share, .init = make_tmp_dir,
      .fini = remove_tmp_dir)
 {
@@ -1594,37 +1599,54 @@ Test(io, gzip_part_inflates_by_windows_and_holds_its_share, .init = make_tmp_dir
 }
 
 /* The trailer's size is taken where it is plausible: a stored (level 0)
- * gzip is a little bigger than its text and still records it exactly;
- * two members record only the last one's size, which a big first member
- * makes implausible (the 4x estimate, whatever the compression). */
+ * gzip is a little bigger than its text and still records it exactly,
+ * also one of 8 copies of the text (some 21 MiB) whose stored blocks (5
+ * bytes each, at most 64 KiB a block: some 3 KiB here, as zlib cuts them)
+ * add more than the 1024 bytes allowed a header: only the allowance of
+ * 1/8192 of the text admits it; two members
+ * record only the last one's size, which a big first member makes
+ * implausible (the 4x estimate, whatever the compression). */
 Test(io, gzip_size_hint_trusts_stored_files_not_a_last_member, .init = make_tmp_dir,
      .fini = remove_tmp_dir)
 {
     size_t len;
     char *text = make_big_text(100000, &len, 31);
-    const char *modes[] = {"wb0", "wb1", "wb9"};
-    for (int m = 0; m < 3; m++) {
+    const struct {
+        const char *mode;
+        int copies; /* of the text in the first member */
+    } cases[] = {{"wb0", 1}, {"wb0", 8}, {"wb1", 1}, {"wb9", 1}};
+    for (int c = 0; c < 4; c++) {
         char name[32];
-        snprintf(name, sizeof name, "hint%d.el.gz", m);
+        snprintf(name, sizeof name, "hint%d.el.gz", c);
         char *path = tmp_path(name);
+        uint64_t text_bytes = (uint64_t)cases[c].copies * len;
         for (int members = 1; members <= 2; members++) {
-            gzFile gz = gzopen(path, members == 1 ? modes[m] : "ab1");
+            gzFile gz = gzopen(path, members == 1 ? cases[c].mode : "ab1");
             cr_assert_not_null(gz);
-            const char *bytes = members == 1 ? text : "1 2\n";
-            unsigned n = members == 1 ? (unsigned)len : 4;
-            cr_assert_eq(gzwrite(gz, bytes, n), (int)n);
+            for (int k = 0; k < (members == 1 ? cases[c].copies : 1); k++) {
+                const char *bytes = members == 1 ? text : "1 2\n";
+                unsigned n = members == 1 ? (unsigned)len : 4;
+                cr_assert_eq(gzwrite(gz, bytes, n), (int)n);
+            }
             cr_assert_eq(gzclose(gz), Z_OK);
             int fd = open(path, O_RDONLY);
             struct stat st;
             cr_assert(fd >= 0 && fstat(fd, &st) == 0);
-            uint64_t hint = sf_gzip_size_hint(fd, (uint64_t)st.st_size);
+            uint64_t packed = (uint64_t)st.st_size;
+            uint64_t hint = sf_gzip_size_hint(fd, packed);
             close(fd);
+            if (members == 1 && cases[c].copies > 1)
+                cr_assert_gt(packed, text_bytes + 1024,
+                             "%s: %" PRIu64 " bytes packed, %" PRIu64 " of text: too little "
+                             "overhead to need the 1/8192 allowance", cases[c].mode, packed,
+                             text_bytes);
             if (members == 1)
-                cr_expect_eq(hint, len, "%s, %zu bytes packed: hint %" PRIu64 ", text %zu",
-                             modes[m], (size_t)st.st_size, hint, len);
+                cr_expect_eq(hint, text_bytes,
+                             "%s, %" PRIu64 " bytes packed: hint %" PRIu64 ", text %" PRIu64,
+                             cases[c].mode, packed, hint, text_bytes);
             else
-                cr_expect_eq(hint, 4 * (uint64_t)st.st_size,
-                             "%s and a 4-byte member: hint %" PRIu64, modes[m], hint);
+                cr_expect_eq(hint, 4 * packed, "%s and a 4-byte member: hint %" PRIu64,
+                             cases[c].mode, hint);
         }
         free(path);
     }

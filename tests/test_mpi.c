@@ -17,7 +17,6 @@
  * Ranks are oversubscribed on a small machine (--oversubscribe), so these
  * say nothing about speed. Skipped, with the reason, when mpirun is missing
  * or the binary was built without MPI. */
-#include <jansson.h>
 #include <math.h>
 #include <sys/stat.h>
 #include <zlib.h>
@@ -177,38 +176,6 @@ static void assert_ldbc_expected(const char *actual, const char *expected, const
     }
     free(a);
     free(b);
-}
-
-/* The unsigned integers at `path` of the run record `json` (what --json
- * prints: one object), an array of them or one alone, into v (at most
- * max); returns how many. `path` names members of members with dots
- * ("distributed.arcs_read", "result.source"). */
-static size_t record_numbers(const char *json, const char *path, uint64_t *v, size_t max)
-{
-    json_error_t error;
-    json_t *record = json_loads(json, 0, &error);
-    cr_assert_not_null(record, "not JSON (%s at %d): %s", error.text, error.position, json);
-    json_t *at = record;
-    char key[128];
-    for (const char *p = path; at && *p;) {
-        size_t n = strcspn(p, ".");
-        cr_assert_lt(n, sizeof key);
-        memcpy(key, p, n);
-        key[n] = 0;
-        at = json_object_get(at, key);
-        p += n + (p[n] == '.');
-    }
-    cr_assert_not_null(at, "no %s in %s", path, json);
-    size_t count = json_is_array(at) ? json_array_size(at) : 1;
-    cr_assert_leq(count, max, "%s: %zu values", path, count);
-    for (size_t i = 0; i < count; i++) {
-        json_t *value = json_is_array(at) ? json_array_get(at, i) : at;
-        cr_assert(json_is_integer(value) && json_integer_value(value) >= 0,
-                  "%s[%zu] is not an unsigned integer: %s", path, i, json);
-        v[i] = (uint64_t)json_integer_value(value);
-    }
-    json_decref(record);
-    return count;
 }
 
 /* Every test leaves its scratch folder behind it, passed or failed. */
@@ -628,12 +595,18 @@ Test(mpi, bfs_kron14_matches_a_serial_bfs, .timeout = 120)
     cleanup();
 }
 
+/* Writes len bytes as the file PATH. */
+static void write_bytes(const char *path, const void *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    cr_assert(f, "cannot write %s", path);
+    cr_assert_eq(fwrite(data, 1, len, f), len);
+    cr_assert_eq(fclose(f), 0);
+}
+
 static void write_file(const char *path, const char *text)
 {
-    FILE *f = fopen(path, "w");
-    cr_assert(f, "cannot write %s", path);
-    fputs(text, f);
-    fclose(f);
+    write_bytes(path, text, strlen(text));
 }
 
 /* An undirected LDBC graph of vertices 1..60 (iso.v, iso.properties) whose
@@ -763,11 +736,10 @@ static const char *record_at_3_ranks(const char *graph)
     return out;
 }
 
-/* The arcs each of 3 ranks read from `graph` (the run record's
- * distributed.arcs_read) after running wcc on it. */
-static void arcs_read_by_3_ranks(const char *graph, uint64_t read[3])
+/* The arcs each of 3 ranks read (distributed.arcs_read) in a run record
+ * of record_at_3_ranks. */
+static void arcs_read_by_3_ranks(const char *record, uint64_t read[3])
 {
-    const char *record = record_at_3_ranks(graph);
     cr_assert_eq(record_numbers(record, "distributed.arcs_read", read, 3), 3, "%s", record);
 }
 
@@ -807,7 +779,7 @@ Test(mpi, gzipped_text_is_read_by_shares, .timeout = 120)
     check_ranks("pr", el, "", nps, 2, NULL);
     const char *shared[] = {mtx, el};
     for (int f = 0; f < 2; f++) {
-        arcs_read_by_3_ranks(shared[f], read);
+        arcs_read_by_3_ranks(record_at_3_ranks(shared[f]), read);
         for (int r = 0; r < 3; r++)
             cr_assert(read[r] > 0 && read[r] < (uint64_t)m, "%s: rank %d read %llu of %d arcs",
                       shared[f], r, (unsigned long long)read[r], m);
@@ -815,7 +787,7 @@ Test(mpi, gzipped_text_is_read_by_shares, .timeout = 120)
                      shared[f], (unsigned long long)read[0], (unsigned long long)read[1],
                      (unsigned long long)read[2]);
     }
-    arcs_read_by_3_ranks(bin, read);
+    arcs_read_by_3_ranks(record_at_3_ranks(bin), read);
     for (int r = 0; r < 3; r++)
         cr_assert_eq(read[r], (uint64_t)m, "a .bin.gz is read whole: rank %d read %llu", r,
                      (unsigned long long)read[r]);
@@ -893,18 +865,7 @@ static void write_sg_file(const char *name, const sf_graph *g, bool weighted, st
     *b = (struct bytes){0};
     put_sg(b, g, weighted, true);
     snprintf(path, size, "%s/%s", scratch(), name);
-    FILE *f = fopen(path, "wb");
-    cr_assert(f, "cannot write %s", path);
-    cr_assert_eq(fwrite(b->data, 1, b->len, f), b->len);
-    cr_assert_eq(fclose(f), 0);
-}
-
-static void write_bytes(const char *path, const unsigned char *data, size_t len)
-{
-    FILE *f = fopen(path, "wb");
-    cr_assert(f, "cannot write %s", path);
-    cr_assert_eq(fwrite(data, 1, len, f), len);
-    cr_assert_eq(fclose(f), 0);
+    write_bytes(path, b->data, b->len);
 }
 
 /* The first arc of share r of `parts` of m arcs, as ranks cut them. */
@@ -952,25 +913,25 @@ Test(mpi, gapbs_files_read_by_shares, .timeout = 300)
     check_ranks("bfs", directed, "", two_three, 2, NULL);
     check_ranks("sssp", wsg, "", nps, 4, NULL);
 
-    uint64_t read[3], dropped;
-    arcs_read_by_3_ranks(sym, read);
+    uint64_t read[3];
+    const char *record = record_at_3_ranks(sym);
+    arcs_read_by_3_ranks(record, read);
     for (uint64_t r = 0; r < 3; r++)
         cr_assert_eq(read[r], share_start(m, r + 1, 3) - share_start(m, r, 3),
                      "rank %llu read %llu of %llu arcs", (unsigned long long)r,
                      (unsigned long long)read[r], (unsigned long long)m);
-    const char *record = record_at_3_ranks(sym);
-    record_numbers(record, "distributed.dropped_duplicates", &dropped, 1);
-    cr_assert_eq(dropped, 0, "a symmetric file keeps one arc of each pair: %s", record);
+    cr_assert_eq(record_number(record, "distributed.dropped_duplicates"), 0,
+                 "a symmetric file keeps one arc of each pair: %s", record);
     record = record_at_3_ranks(nonsym);
-    record_numbers(record, "distributed.dropped_duplicates", &dropped, 1);
-    cr_assert_gt(dropped, m / 4, "a file that is not symmetric keeps every arc: %s", record);
+    cr_assert_gt(record_number(record, "distributed.dropped_duplicates"), m / 4,
+                 "a file that is not symmetric keeps every arc: %s", record);
 
     snprintf(gz, sizeof gz, "gzip -k %s", sym);
     cr_assert_eq(system(gz), 0);
     snprintf(gz, sizeof gz, "%s.gz", sym);
     const int three[] = {3};
     check_ranks("wcc", gz, "", three, 1, NULL);
-    arcs_read_by_3_ranks(gz, read);
+    arcs_read_by_3_ranks(record_at_3_ranks(gz), read);
     for (int r = 0; r < 3; r++) /* the one process's list: one arc of each pair */
         cr_assert(read[r] > m / 3 && read[r] < m, "a .sg.gz is read whole: rank %d read %llu",
                   r, (unsigned long long)read[r]);
@@ -1061,12 +1022,12 @@ Test(mpi, gapbs_part_at_one_rank_is_one_process_list)
         const sf_graph *g;
         bool weighted;
     } files[] = {{"u.sg", und, false}, {"u.wsg", und, true}, {"d.sg", dir, false}};
-    for (size_t f = 0; f < sizeof files / sizeof *files; f++)
+    for (size_t f = 0; f < sizeof files / sizeof *files; f++) {
+        char path[256];
+        struct bytes b;
+        write_sg_file(files[f].name, files[f].g, files[f].weighted, &b, path, sizeof path);
+        free(b.data);
         for (int keep = 0; keep < 2; keep++) {
-            char path[256];
-            struct bytes b;
-            write_sg_file(files[f].name, files[f].g, files[f].weighted, &b, path, sizeof path);
-            free(b.data);
             sf_edge_list part, whole;
             uint64_t arcs_read = read_part_and_whole(path, keep, &part, &whole);
             cr_assert(part.narrow, "%s", path);
@@ -1080,6 +1041,7 @@ Test(mpi, gapbs_part_at_one_rank_is_one_process_list)
             sf_edge_list_fini(&part);
             sf_edge_list_fini(&whole);
         }
+    }
     sf_graph_destroy(&und);
     sf_graph_destroy(&dir);
     cleanup();
