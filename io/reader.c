@@ -406,10 +406,11 @@ uint64_t sf_gzip_size_hint(int fd, uint64_t packed)
         isize = (uint64_t)t[0] | (uint64_t)t[1] << 8 | (uint64_t)t[2] << 16 |
                 (uint64_t)t[3] << 24;
     /* Plausible: at least the packed size less what deflate may add to
-     * incompressible data (a stored block's 5 bytes per 64 KiB, well under
-     * 1/8192) and a header with a name; a smaller one has wrapped past
-     * 4 GiB or is a later member's alone. */
-    return isize + isize / 8192 + 1024 >= packed ? isize : 4 * packed;
+     * incompressible data (a stored block's 5 bytes per block, of up to 64
+     * KiB; zlib's gzwrite makes them about 32 KiB: 1/4096 leaves room for
+     * blocks down to 20 KiB) and a header with a name; a smaller one has
+     * wrapped past 4 GiB or is a later member's alone. */
+    return isize + isize / 4096 + 1024 >= packed ? isize : 4 * packed;
 }
 
 /* The first line start at or after `target` in a window of a stream:

@@ -1603,7 +1603,7 @@ Test(io, gzip_part_inflates_by_windows_and_holds_its_share, .init = make_tmp_dir
  * also one of 8 copies of the text (some 21 MiB) whose stored blocks (5
  * bytes each, at most 64 KiB a block: some 3 KiB here, as zlib cuts them)
  * add more than the 1024 bytes allowed a header: only the allowance of
- * 1/8192 of the text admits it; two members
+ * 1/4096 of the text admits it; two members
  * record only the last one's size, which a big first member makes
  * implausible (the 4x estimate, whatever the compression). */
 Test(io, gzip_size_hint_trusts_stored_files_not_a_last_member, .init = make_tmp_dir,
@@ -1638,7 +1638,7 @@ Test(io, gzip_size_hint_trusts_stored_files_not_a_last_member, .init = make_tmp_
             if (members == 1 && cases[c].copies > 1)
                 cr_assert_gt(packed, text_bytes + 1024,
                              "%s: %" PRIu64 " bytes packed, %" PRIu64 " of text: too little "
-                             "overhead to need the 1/8192 allowance", cases[c].mode, packed,
+                             "overhead to need the 1/4096 allowance", cases[c].mode, packed,
                              text_bytes);
             if (members == 1)
                 cr_expect_eq(hint, text_bytes,
