@@ -613,7 +613,7 @@ static const struct {
     {"cdlp", 24, 0, "labels x2, output"},
     {"lcc", 16, 0, "output, triangle counts, neighbour marks per worker"},
     {"tc", 16, 2, "output, the edges oriented by degree"},
-    {"kcore", 20, 0, "core numbers, degrees, frontier"},
+    {"kcore", 24, 0, "core numbers, degrees, remaining, frontier x2"},
 };
 
 static uint64_t kernel_bytes(size_t k, const sf_graph *g, int threads)

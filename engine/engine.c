@@ -902,6 +902,28 @@ void sf_engine_run(sf_engine *e, sf_shard_fn fn, void *arg)
     release_master(e);
 }
 
+void sf_engine_worker_shards(const sf_engine *e, int worker, int *first, int *end)
+{
+    *first = e->plan.worker_first_shard[worker];
+    *end = e->plan.worker_end_shard[worker];
+}
+
+void sf_engine_run_team(sf_engine *e, sf_team_fn fn, void *arg)
+{
+#pragma omp parallel num_threads(e->threads)
+    {
+        int w = omp_get_thread_num();
+        keep_binding(e, w);
+        fn(w, arg);
+    }
+    release_master(e);
+}
+
+void sf_engine_barrier(void)
+{
+#pragma omp barrier
+}
+
 int sf_engine_current_worker(void)
 {
     return omp_get_thread_num();
@@ -932,16 +954,23 @@ uint64_t sf_engine_count2(const sf_engine *e)
 }
 
 /* Runs fn on every shard on its owner only, no stealing: for first touch. */
+struct owned_run {
+    sf_engine *e;
+    sf_shard_fn fn;
+    void *arg;
+};
+
+static void run_owned_worker(int worker, void *arg)
+{
+    struct owned_run *r = arg;
+    for (int i = r->e->plan.worker_first_shard[worker]; i < r->e->plan.worker_end_shard[worker]; i++)
+        r->fn(&r->e->shards[i], r->arg);
+}
+
 static void run_owned(sf_engine *e, sf_shard_fn fn, void *arg)
 {
-#pragma omp parallel num_threads(e->threads)
-    {
-        int w = omp_get_thread_num();
-        keep_binding(e, w);
-        for (int i = e->plan.worker_first_shard[w]; i < e->plan.worker_end_shard[w]; i++)
-            fn(&e->shards[i], arg);
-    }
-    release_master(e);
+    struct owned_run r = {.e = e, .fn = fn, .arg = arg};
+    sf_engine_run_team(e, run_owned_worker, &r);
 }
 
 /* ---- memory ------------------------------------------------------------------------ */

@@ -141,6 +141,22 @@ typedef void (*sf_shard_fn)(sf_shard *shard, void *arg);
 /* Runs fn on every shard, in parallel, each on its owner unless stolen. */
 void sf_engine_run(sf_engine *e, sf_shard_fn fn, void *arg);
 
+/* Worker w's own shards: [*first, *end) of the shard array, empty when it
+ * has none. Their vertices are one contiguous range of ids. */
+void sf_engine_worker_shards(const sf_engine *e, int worker, int *first, int *end);
+
+typedef void (*sf_team_fn)(int worker, void *arg);
+
+/* Runs fn(worker, arg) once on every worker, all at the same time, nothing
+ * stolen: for a kernel whose workers wait for each other inside one run
+ * (sf_engine_barrier), each working on its own shards. */
+void sf_engine_run_team(sf_engine *e, sf_team_fn fn, void *arg);
+
+/* Inside sf_engine_run_team: returns once every worker has called it, and
+ * what each wrote before it is visible to all after it. Every worker must
+ * call it the same number of times. */
+void sf_engine_barrier(void);
+
 /* Sum of the shards' `sum` (resp. `count`) slots after a run, in shard
  * order. */
 double sf_engine_sum(const sf_engine *e);

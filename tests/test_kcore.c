@@ -2,7 +2,7 @@
  * operators/reference_kcore.c): hand-made graphs with known cores (cliques,
  * cycles, paths, stars, wheels, a grid, the Petersen graph, a clique with a
  * tail, disjoint pieces), generated and SNAP graphs against the reference
- * and the defining property, every engine run at 1, 2 and 3 threads and
+ * and the defining property, every engine run at 1 to 4 threads and
  * several shard counts; and the CLI. */
 #define _GNU_SOURCE /* tests/scratch.h */
 #include <stdlib.h>
@@ -15,7 +15,9 @@
 struct config {
     int threads, shards;
 };
-static const struct config configs[] = {{1, 0}, {1, 7}, {2, 0}, {2, 1}, {3, 0}, {3, 29}};
+/* {2, 1}: a worker with no shard; {3, 29}: a middle worker, whose part of a
+ * row is found by search; {4, 5}: workers of one and two shards */
+static const struct config configs[] = {{1, 0}, {1, 7}, {2, 0}, {2, 1}, {3, 0}, {3, 29}, {4, 5}};
 #define NCONFIGS (sizeof configs / sizeof configs[0])
 
 /* ---- hand-made graphs: arcs and the expected core of every vertex ------ */

@@ -789,8 +789,9 @@ static void arena_stats(int arena, uint64_t *allocations, size_t *allocated)
 }
 #endif
 
-/* lcc, tc, kcore and cdlp take their per-worker scratch from the node
- * arenas and give all of it back; their answers are those of one worker. */
+/* lcc, tc and cdlp take their per-worker scratch from the node arenas, and
+ * all four (kcore keeps its frontier in vertex arrays, placed as any vertex
+ * array is) leave nothing in them; their answers are those of one worker. */
 Test(numa, kernels_take_their_scratch_from_the_node_arenas)
 {
 #ifndef SF_HAVE_JEMALLOC
@@ -828,8 +829,9 @@ Test(numa, kernels_take_their_scratch_from_the_node_arenas)
                 for (int a = 0; a < 2; a++)
                     arena_stats(arena[a], &after[a], &held_after[a]);
         }
-        cr_assert_gt(after[0] - before[0] + after[1] - before[1], 0,
-                     "%s took no scratch from the node arenas", names[k]);
+        if (k != 2)
+            cr_assert_gt(after[0] - before[0] + after[1] - before[1], 0,
+                         "%s took no scratch from the node arenas", names[k]);
         for (int a = 0; a < 2; a++)
             cr_assert_eq(held_after[a], held_before[a], "%s left %zd bytes in node %d's arena",
                          names[k], (ssize_t)(held_after[a] - held_before[a]), a);
