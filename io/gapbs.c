@@ -7,8 +7,8 @@
  * (each thread finds its first vertex by binary search), so a hub does not
  * leave one thread with all the work; an undirected graph that is symmetric
  * (checked by comparing keyed hash sums of its up and down arcs, in one
- * streaming pass) gives one arc of each pair, picked by the parity of the
- * ends' sum so that every row keeps about half its arcs. All reads go
+ * streaming pass) gives one arc of each pair, picked by a hash of the pair
+ * so that every row keeps about half its arcs. All reads go
  * through memcpy: after the 17-byte header nothing is aligned.
  *
  * Every step works on one range of arcs, held in a buffer that starts at
@@ -287,15 +287,21 @@ static bool sums_symmetric(const uint64_t sums[SF_GAPBS_SUMS])
     return sums[UP] == sums[DOWN] && sums[UP_SUM] == sums[DOWN_SUM];
 }
 
-/* Of the two arcs v -> w and w -> v of a symmetric graph, the one kept:
- * the down arc (w < v) when v + w is even, the up arc when it is odd; and
- * every self-loop. Keeping the down arcs alone would keep few arcs of the
- * rows of small ids and most of the rows of large ids, so the share of the
- * last process would hold several times the first's; by parity each row
- * keeps about half of its arcs on either side. */
+/* Of the two arcs v -> w and w -> v of a symmetric graph, the one kept,
+ * and every self-loop. The choice is one bit of a hash of the unordered
+ * pair (the top bit of its product with 2^64 / golden ratio, Fibonacci
+ * hashing), so the two arcs choose opposite ways whatever the ids, and it
+ * is a coin for every pair: each row, and each share of the file, keeps
+ * about half its arcs. Rules on the ids do not: the down arcs alone leave
+ * the first rows few and the last most, so the last share holds several
+ * times the first's; by the parity of v + w, in a graph whose edges all
+ * join an even id to an odd one (bipartite by parity) every kept arc is
+ * an up arc. */
 static inline bool one_of_pair(uint64_t v, uint64_t w)
 {
-    return w == v || (w < v) == (((v ^ w) & 1) == 0);
+    uint64_t lo = w < v ? w : v, hi = w < v ? v : w; /* ids below 2^31 */
+    bool down = ((lo << 32 | hi) * 0x9e3779b97f4a7c15ULL) >> 63;
+    return w == v || (w < v) == down;
 }
 
 /* Writes the range's arcs of the (checked) CSR c to out from index 0, in
@@ -345,8 +351,8 @@ static uint64_t expand_csr(const struct csr *c, bool weights, bool one_per_pair,
                     next = csr_offset(c, ++v + 1);
                 uint32_t w = csr_neighbour(c, k);
                 /* Every arc is written and only a kept one moves `at` on: which of
-                 * a pair is kept goes by parity, as a coin would, and a branch on
-                 * it would be mispredicted half the time. An arc left out after
+                 * a pair is kept is a coin (one_of_pair), and a branch on it
+                 * would be mispredicted half the time. An arc left out after
                  * the thread's last kept one would land in the next thread's
                  * first slot: `at < stop` keeps it out. */
                 if (at < stop) {

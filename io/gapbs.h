@@ -30,11 +30,12 @@
  * as gapbs writes it (its arcs v -> w with w > v, reversed, are the same
  * multiset as its arcs with w < v, weights included; checked by keyed hash
  * sums, wrong with a chance of about 2^-64) one arc of each pair is kept,
- * v -> w with w < v when v + w is even, with w > v when it is odd, and
- * every self-loop (about half of every row's arcs, so that shares of the
- * file below keep about as many arcs each), and the builder's
- * symmetrisation restores the rest: half the arcs to build, no duplicates
- * reported. Otherwise every arc is kept. An
+ * chosen by one bit of a fixed hash of the unordered pair {v, w} (so every
+ * copy of v -> w is kept and none of w -> v, or the reverse, whatever the
+ * weights), and every self-loop: about half of every row's arcs in any
+ * graph, so that shares of the file below keep about as many arcs each.
+ * The builder's symmetrisation restores the rest: half the arcs to build,
+ * no duplicates reported. Otherwise every arc is kept. An
  * empty file (0 bytes) is an empty graph, as in every format. A narrow
  * list (out->narrow, engine/edge_list.h) gets 32-bit ids, which every
  * gapbs id fits.
