@@ -463,7 +463,7 @@ static sf_edge_list read_by_shares(const char *path, bool weighted, int parts, b
             cr_assert_eq(sf_gapbs_check_share(path, s, which, &err), 0, "%s", err.msg);
         if (same_key)
             s->key = shares[0].key;
-        uint64_t m = s->arcs, arc_bytes = weighted ? 8 : 4, arcs_at = s->arcs_at[0];
+        uint64_t m = s->arcs, arc_bytes = weighted ? 8 : 4, arcs_at = 17 + 8 * (s->vertices + 1);
         cr_assert_eq(s->first, m * (uint64_t)p / (uint64_t)parts, "%s: share %d", path, p);
         cr_assert_eq(s->last, m * (uint64_t)(p + 1) / (uint64_t)parts, "%s: share %d", path, p);
         cr_assert_arr_eq(s->arc_data[0], file->data + arcs_at + arc_bytes * s->first,
