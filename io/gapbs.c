@@ -4,12 +4,14 @@
  * byte where it goes wrong), the offsets must run from 0 up to the arc
  * count without going down, and every neighbour must be a vertex. Only then
  * is the out-CSR expanded into arcs, in parallel over equal slices of arcs
- * (each thread finds its first vertex by binary search), so a hub does not
- * leave one thread with all the work; an undirected graph that is symmetric
+ * (each finds its first vertex by binary search), so a hub does not leave
+ * one thread with all the work; an undirected graph that is symmetric
  * (checked by comparing keyed hash sums of its up and down arcs, in one
- * streaming pass) gives one arc of each pair, picked by the parity of the
- * ends' sum so that every row keeps about half its arcs. All reads go
- * through memcpy: after the 17-byte header nothing is aligned.
+ * streaming pass that also counts each slice's kept arcs, so that the
+ * expansion knows where every slice writes) gives one arc of each pair,
+ * picked by a hash of the pair so that every row keeps about half its
+ * arcs. All reads go through memcpy: after the 17-byte header nothing is
+ * aligned.
  *
  * Every step works on one range of arcs, held in a buffer that starts at
  * the range's first arc, beside all the offsets: one process's range is the
@@ -21,7 +23,6 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <omp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +52,24 @@ struct layout {
     uint64_t offsets_at[2], arcs_at[2];   /* [0] the out-CSR, [1] the in-CSR */
 };
 
+/* Lays out a file with L's header (directed, vertices, arcs, arc_bytes):
+ * where each section starts, the in-CSR's after the out-CSR's for a
+ * directed graph, and returns the file's size. Saturating: a header whose
+ * sizes overflow 64 bits gives UINT64_MAX, which no file has. */
+static uint64_t lay_out(struct layout *L)
+{
+    uint64_t offsets_bytes = 8 * (L->vertices + 1), arcs_bytes = mul_sat(L->arcs, L->arc_bytes);
+    uint64_t at = HEADER_BYTES;
+    for (int c = 0; c < 2; c++) {
+        L->offsets_at[c] = at;
+        L->arcs_at[c] = add_sat(at, offsets_bytes);
+        at = add_sat(L->arcs_at[c], arcs_bytes);
+        if (!L->directed)
+            break;
+    }
+    return at;
+}
+
 /* Checks the header (the file's first min(size, 17) bytes) against the
  * file's size (not 0), and lays the file out. */
 static int read_layout(const char *path, const unsigned char *header, uint64_t size,
@@ -74,40 +93,26 @@ static int read_layout(const char *path, const unsigned char *header, uint64_t s
         return sf_error_set(err, SF_EINPUT, "%s: byte offset 9: %" PRId64 " vertices, more than "
                             "the 32-bit ids of a gapbs graph allow", path, vertices);
 
-    /* The sections and where each starts; their sum is the file size. */
     uint64_t n = (uint64_t)vertices, m = (uint64_t)arcs;
-    size_t arc_bytes = weighted ? 8 : 4;
-    uint64_t offsets_bytes = 8 * (n + 1), arcs_bytes = mul_sat(m, arc_bytes);
-    struct {
-        const char *name;
-        uint64_t at, bytes;
-    } sections[4] = {{"out-offsets", 0, offsets_bytes},
-                     {"out-arcs", 0, arcs_bytes},
-                     {"in-offsets", 0, offsets_bytes},
-                     {"in-arcs", 0, arcs_bytes}};
-    int num_sections = directed ? 4 : 2;
-    uint64_t expected = HEADER_BYTES;
-    for (int s = 0; s < num_sections; s++) {
-        sections[s].at = expected;
-        expected = add_sat(expected, sections[s].bytes);
-    }
+    *L = (struct layout){.directed = directed, .vertices = n, .arcs = m,
+                         .arc_bytes = weighted ? 8 : 4};
+    uint64_t expected = lay_out(L);
     if (size < expected) {
+        /* the last section that starts within the file */
+        const char *names[4] = {"out-offsets", "out-arcs", "in-offsets", "in-arcs"};
+        uint64_t starts[4] = {L->offsets_at[0], L->arcs_at[0], L->offsets_at[1], L->arcs_at[1]};
         int s = 0;
-        while (s + 1 < num_sections && sections[s + 1].at <= size)
+        while (s + 1 < (directed ? 4 : 2) && starts[s + 1] <= size)
             s++;
         return sf_error_set(err, SF_EINPUT, "%s: byte offset %" PRIu64 ": the file ends in the "
                             "%s (%s with %" PRIu64 " vertices and %" PRIu64 " arcs takes %" PRIu64
-                            " bytes)", path, size, sections[s].name,
+                            " bytes)", path, size, names[s],
                             directed ? "a directed graph" : "an undirected graph", n, m, expected);
     }
     if (size > expected)
         return sf_error_set(err, SF_EINPUT, "%s: byte offset %" PRIu64 ": %" PRIu64 " bytes past "
                             "the end of the graph (%" PRIu64 " vertices and %" PRIu64 " arcs)",
                             path, expected, size - expected, n, m);
-    *L = (struct layout){
-        .directed = directed, .vertices = n, .arcs = m, .arc_bytes = arc_bytes,
-        .offsets_at = {sections[0].at, sections[2].at}, .arcs_at = {sections[1].at, sections[3].at},
-    };
     return 0;
 }
 
@@ -167,14 +172,16 @@ static uint64_t vertex_of_arc(const struct csr *c, uint64_t k)
     return lo;
 }
 
-/* The calling thread's equal slice [*begin, *end) of the range's arcs,
- * inside an OpenMP parallel region. */
-static void thread_slice(const struct csr *c, uint64_t *begin, uint64_t *end)
+/* Slice `slice` [*begin, *end) of the range's arcs, of SF_GAPBS_SLICES
+ * equal slices. The passes over arcs go slice by slice, spread over the
+ * threads, each slice finding its first vertex by binary search: the same
+ * slices whatever the team, so what one pass counts per slice tells the
+ * next where each slice writes. */
+static void arc_slice(const struct csr *c, uint64_t slice, uint64_t *begin, uint64_t *end)
 {
-    uint64_t threads = (uint64_t)omp_get_num_threads(), t = (uint64_t)omp_get_thread_num();
-    uint64_t m = c->last - c->first, share = m / threads, rest = m % threads;
-    *begin = c->first + share * t + (t < rest ? t : rest);
-    *end = *begin + share + (t < rest);
+    uint64_t m = c->last - c->first;
+    *begin = c->first + (uint64_t)((unsigned __int128)m * slice / SF_GAPBS_SLICES);
+    *end = c->first + (uint64_t)((unsigned __int128)m * (slice + 1) / SF_GAPBS_SLICES);
 }
 
 /* Checks all the offsets, then the neighbours of the range's arcs: the
@@ -237,18 +244,37 @@ static uint64_t draw_key(void)
 
 enum { UP, DOWN, UP_SUM, DOWN_SUM };
 
+/* Of the two arcs v -> w and w -> v of a symmetric graph, the one kept,
+ * and every self-loop. The choice is one bit of a hash of the unordered
+ * pair (the top bit of its product with 2^64 / golden ratio, Fibonacci
+ * hashing), so the two arcs choose opposite ways whatever the ids, and it
+ * is a coin for every pair: each row, and each share of the file, keeps
+ * about half its arcs. Rules on the ids do not: the down arcs alone leave
+ * the first rows few and the last most, so the last share holds several
+ * times the first's; by the parity of v + w, in a graph whose edges all
+ * join an even id to an odd one (bipartite by parity) every kept arc is
+ * an up arc. */
+static inline bool one_of_pair(uint64_t v, uint64_t w)
+{
+    uint64_t lo = w < v ? w : v, hi = w < v ? v : w; /* ids below 2^31 */
+    bool down = ((lo << 32 | hi) * 0x9e3779b97f4a7c15ULL) >> 63;
+    return w == v || (w < v) == down;
+}
+
 /* The symmetry sums of the range's arcs of a (checked) out-CSR, added to
  * sums[UP..DOWN_SUM]: the count of up arcs v -> w (w > v) and of down arcs
  * (w < v), and the sums of a keyed hash of (smaller end, larger end,
- * weight) over each. One streaming pass, no lookups; sums of ranges add
- * up to the sums of the whole. */
-static void add_sums(const struct csr *c, bool weighted, uint64_t key, uint64_t sums[SF_GAPBS_SUMS])
+ * weight) over each; and kept[s], the arcs of slice s one_of_pair keeps.
+ * One streaming pass, no lookups; sums of ranges add up to the sums of the
+ * whole. */
+static void add_sums(const struct csr *c, bool weighted, uint64_t key,
+                     uint64_t sums[SF_GAPBS_SUMS], uint64_t kept[SF_GAPBS_SLICES])
 {
     uint64_t up_sum = 0, down_sum = 0, up = 0, down = 0;
-#pragma omp parallel reduction(+ : up_sum, down_sum, up, down)
-    {
-        uint64_t begin, end;
-        thread_slice(c, &begin, &end);
+#pragma omp parallel for schedule(static) reduction(+ : up_sum, down_sum, up, down)
+    for (uint64_t s = 0; s < SF_GAPBS_SLICES; s++) {
+        uint64_t begin, end, count = 0;
+        arc_slice(c, s, &begin, &end);
         if (begin < end) {
             uint64_t v = vertex_of_arc(c, begin), next = csr_offset(c, v + 1);
             for (uint64_t k = begin; k < end; k++) {
@@ -267,8 +293,10 @@ static void add_sums(const struct csr *c, bool weighted, uint64_t key, uint64_t 
                     down_sum += h;
                     down++;
                 }
+                count += one_of_pair(v, w);
             }
         }
+        kept[s] = count;
     }
     sums[UP] += up;
     sums[DOWN] += down;
@@ -287,107 +315,63 @@ static bool sums_symmetric(const uint64_t sums[SF_GAPBS_SUMS])
     return sums[UP] == sums[DOWN] && sums[UP_SUM] == sums[DOWN_SUM];
 }
 
-/* Of the two arcs v -> w and w -> v of a symmetric graph, the one kept:
- * the down arc (w < v) when v + w is even, the up arc when it is odd; and
- * every self-loop. Keeping the down arcs alone would keep few arcs of the
- * rows of small ids and most of the rows of large ids, so the share of the
- * last process would hold several times the first's; by parity each row
- * keeps about half of its arcs on either side. */
-static inline bool one_of_pair(uint64_t v, uint64_t w)
+/* The range's arcs of the (checked) out-CSR c into out, which must be
+ * empty, in file order and in the list's form, weights when `weights`;
+ * with `kept` (add_sums's counts), only the arcs one_of_pair keeps. The
+ * graph's vertex count and directedness with them. */
+static int expand_into(const char *path, const struct csr *c, bool directed, bool weights,
+                       const uint64_t kept[SF_GAPBS_SLICES], sf_edge_list *out, sf_error *err)
 {
-    return w == v || (w < v) == (((v ^ w) & 1) == 0);
-}
-
-/* Writes the range's arcs of the (checked) CSR c to out from index 0, in
- * file order and in the list's form (out has room for them), weights when
- * `weights`; with one_per_pair, only the arcs one_of_pair keeps. Each
- * thread takes an equal slice of the arcs; with one_per_pair it counts its
- * kept arcs first, so that a prefix sum gives where it writes. Returns the
- * count. */
-static uint64_t expand_csr(const struct csr *c, bool weights, bool one_per_pair,
-                           sf_edge_list *out)
-{
+    uint64_t starts[SF_GAPBS_SLICES + 1] = {0}; /* where each slice writes */
+    for (uint64_t s = 0; s < SF_GAPBS_SLICES; s++) {
+        uint64_t begin, end;
+        arc_slice(c, s, &begin, &end);
+        starts[s + 1] = starts[s] + (kept ? kept[s] : end - begin);
+    }
+    uint64_t count = starts[SF_GAPBS_SLICES];
+    if (sf_edge_list_reserve(out, count, weights))
+        return sf_error_set(err, -ENOMEM, "%s: out of memory", path);
     uint64_t *src = out->src, *dst = out->dst;
     uint32_t *src32 = out->src32, *dst32 = out->dst32;
     double *weight = out->weight;
     bool narrow = out->narrow;
-    uint64_t total = 0;
-    uint64_t *starts = calloc((size_t)omp_get_max_threads() + 1, sizeof *starts);
-    if (!starts)
-        return UINT64_MAX;
-#pragma omp parallel
-    {
-        uint64_t threads = (uint64_t)omp_get_num_threads(), t = (uint64_t)omp_get_thread_num();
-        uint64_t begin, end;
-        thread_slice(c, &begin, &end);
-        uint64_t v = begin < end ? vertex_of_arc(c, begin) : 0;
-        uint64_t at = begin - c->first, stop = end - c->first; /* this thread's [at, stop) */
-        if (one_per_pair) {
-            uint64_t kept = 0;
-            for (uint64_t k = begin, u = v, next = begin < end ? csr_offset(c, u + 1) : 0; k < end;
-                 k++) {
-                while (next <= k)
-                    next = csr_offset(c, ++u + 1);
-                kept += one_of_pair(u, csr_neighbour(c, k));
-            }
-            starts[t + 1] = kept;
-#pragma omp barrier
-#pragma omp single
-            for (uint64_t i = 0; i < threads; i++)
-                starts[i + 1] += starts[i];
-            at = starts[t];
-            stop = starts[t + 1];
-        }
-        if (begin < end) {
-            uint64_t next = csr_offset(c, v + 1);
-            for (uint64_t k = begin; k < end; k++) {
-                while (next <= k) /* skips vertices without arcs */
-                    next = csr_offset(c, ++v + 1);
-                uint32_t w = csr_neighbour(c, k);
-                /* Every arc is written and only a kept one moves `at` on: which of
-                 * a pair is kept goes by parity, as a coin would, and a branch on
-                 * it would be mispredicted half the time. An arc left out after
-                 * the thread's last kept one would land in the next thread's
-                 * first slot: `at < stop` keeps it out. */
-                if (at < stop) {
-                    if (narrow) { /* gapbs ids are below 2^31 */
-                        src32[at] = (uint32_t)v;
-                        dst32[at] = w;
-                    } else {
-                        src[at] = v;
-                        dst[at] = w;
-                    }
-                    if (weights)
-                        weight[at] = (double)csr_weight(c, k);
-                }
-                at += !one_per_pair || one_of_pair(v, w);
-            }
-        }
-#pragma omp single
-        total = one_per_pair ? starts[threads] : c->last - c->first;
-    }
-    free(starts);
-    return total;
-}
-
-/* The range's arcs of the (checked) out-CSR c into out, which must be
- * empty; the graph's vertex count and directedness with them. */
-static int expand_into(const char *path, const struct csr *c, bool directed, bool weights,
-                       bool one_per_pair, sf_edge_list *out, sf_error *err)
-{
-    uint64_t count = c->last - c->first;
-    if (sf_edge_list_reserve(out, count, weights))
-        return sf_error_set(err, -ENOMEM, "%s: out of memory", path);
-    if (out->narrow) {
-        sf_advise_huge(out->src32, count * sizeof *out->src32);
-        sf_advise_huge(out->dst32, count * sizeof *out->dst32);
+    if (narrow) {
+        sf_advise_huge(src32, count * sizeof *src32);
+        sf_advise_huge(dst32, count * sizeof *dst32);
     } else {
-        sf_advise_huge(out->src, count * sizeof *out->src);
-        sf_advise_huge(out->dst, count * sizeof *out->dst);
+        sf_advise_huge(src, count * sizeof *src);
+        sf_advise_huge(dst, count * sizeof *dst);
     }
-    count = expand_csr(c, weights, one_per_pair, out);
-    if (count == UINT64_MAX)
-        return sf_error_set(err, -ENOMEM, "%s: out of memory", path);
+#pragma omp parallel for schedule(static)
+    for (uint64_t s = 0; s < SF_GAPBS_SLICES; s++) {
+        uint64_t begin, end, at = starts[s], stop = starts[s + 1];
+        arc_slice(c, s, &begin, &end);
+        if (begin == end)
+            continue;
+        uint64_t v = vertex_of_arc(c, begin), next = csr_offset(c, v + 1);
+        for (uint64_t k = begin; k < end; k++) {
+            while (next <= k) /* skips vertices without arcs */
+                next = csr_offset(c, ++v + 1);
+            uint32_t w = csr_neighbour(c, k);
+            /* Every arc is written and only a kept one moves `at` on: which of
+             * a pair is kept is a coin (one_of_pair), and a branch on it would
+             * be mispredicted half the time. An arc left out after the slice's
+             * last kept one would land in the next slice's first slot, or past
+             * the list: `at < stop` keeps it out. */
+            if (at < stop) {
+                if (narrow) { /* gapbs ids are below 2^31 */
+                    src32[at] = (uint32_t)v;
+                    dst32[at] = w;
+                } else {
+                    src[at] = v;
+                    dst[at] = w;
+                }
+                if (weights)
+                    weight[at] = (double)csr_weight(c, k);
+            }
+            at += !kept || one_of_pair(v, w);
+        }
+    }
     out->count = count;
     out->dense_vertices = c->vertices;
     out->declared_directed = directed;
@@ -410,29 +394,22 @@ int sf_parse_gapbs(const char *path, const void *data, size_t len, bool weighted
         if ((rc = check_csr(path, &csrs[c], err)))
             return rc;
     }
-    uint64_t sums[SF_GAPBS_SUMS] = {0};
+    uint64_t sums[SF_GAPBS_SUMS] = {0}, kept[SF_GAPBS_SLICES];
     if (!L.directed)
-        add_sums(&csrs[0], weighted, draw_key(), sums);
-    return expand_into(path, &csrs[0], L.directed, weighted, !L.directed && sums_symmetric(sums),
-                       out, err);
+        add_sums(&csrs[0], weighted, draw_key(), sums, kept);
+    bool one_per_pair = !L.directed && sums_symmetric(sums);
+    return expand_into(path, &csrs[0], L.directed, weighted, one_per_pair ? kept : NULL, out, err);
 }
 
 /* ---- one file read by several processes, each its share ---- */
 
-/* The share's layout again (read_layout checked it when it was read). */
-static struct layout share_layout(const sf_gapbs_share *s)
-{
-    return (struct layout){
-        .directed = s->directed, .vertices = s->vertices, .arcs = s->arcs,
-        .arc_bytes = s->weighted ? 8 : 4,
-        .offsets_at = {s->offsets_at[0], s->offsets_at[1]},
-        .arcs_at = {s->arcs_at[0], s->arcs_at[1]},
-    };
-}
-
+/* The share's CSR `which`, laid out from its header again (read_layout
+ * checked it when it was read). */
 static struct csr share_csr(const sf_gapbs_share *s, int which)
 {
-    struct layout L = share_layout(s);
+    struct layout L = {.directed = s->directed, .vertices = s->vertices, .arcs = s->arcs,
+                       .arc_bytes = s->weighted ? 8 : 4};
+    lay_out(&L);
     return csr_of(&L, which, s->offsets[which], s->arc_data[which], s->first, s->last);
 }
 
@@ -462,8 +439,6 @@ int sf_gapbs_read_share(const char *path, bool weighted, int part, int parts,
     sf_file_range ranges[4];
     size_t count = 0;
     for (int c = 0; c < (L.directed ? 2 : 1); c++) {
-        share->offsets_at[c] = L.offsets_at[c];
-        share->arcs_at[c] = L.arcs_at[c];
         size_t offsets_bytes = 8 * (L.vertices + 1);
         size_t arc_bytes = L.arc_bytes * (share->last - share->first);
         share->offsets[c] = malloc(offsets_bytes);
@@ -495,13 +470,13 @@ int sf_gapbs_check_share(const char *path, sf_gapbs_share *share, int which, sf_
     return rc;
 }
 
-void sf_gapbs_share_sums(const sf_gapbs_share *share, uint64_t sums[SF_GAPBS_SUMS])
+void sf_gapbs_share_sums(sf_gapbs_share *share, uint64_t sums[SF_GAPBS_SUMS])
 {
     memset(sums, 0, SF_GAPBS_SUMS * sizeof *sums);
     if (share->empty || share->directed)
         return;
     struct csr c = share_csr(share, 0);
-    add_sums(&c, share->weighted, share->key, sums);
+    add_sums(&c, share->weighted, share->key, sums, share->kept);
 }
 
 int sf_gapbs_expand_share(const char *path, const sf_gapbs_share *share,
@@ -512,8 +487,8 @@ int sf_gapbs_expand_share(const char *path, const sf_gapbs_share *share,
         return 0;
     struct csr c = share_csr(share, 0);
     bool one_per_pair = !share->directed && sums_symmetric(sums);
-    return expand_into(path, &c, share->directed, weights && share->weighted, one_per_pair, out,
-                       err);
+    return expand_into(path, &c, share->directed, weights && share->weighted,
+                       one_per_pair ? share->kept : NULL, out, err);
 }
 
 void sf_gapbs_share_fini(sf_gapbs_share *share)

@@ -30,11 +30,12 @@
  * as gapbs writes it (its arcs v -> w with w > v, reversed, are the same
  * multiset as its arcs with w < v, weights included; checked by keyed hash
  * sums, wrong with a chance of about 2^-64) one arc of each pair is kept,
- * v -> w with w < v when v + w is even, with w > v when it is odd, and
- * every self-loop (about half of every row's arcs, so that shares of the
- * file below keep about as many arcs each), and the builder's
- * symmetrisation restores the rest: half the arcs to build, no duplicates
- * reported. Otherwise every arc is kept. An
+ * chosen by one bit of a fixed hash of the unordered pair {v, w} (so every
+ * copy of v -> w is kept and none of w -> v, or the reverse, whatever the
+ * weights), and every self-loop: about half of every row's arcs in any
+ * graph, so that shares of the file below keep about as many arcs each.
+ * The builder's symmetrisation restores the rest: half the arcs to build,
+ * no duplicates reported. Otherwise every arc is kept. An
  * empty file (0 bytes) is an empty graph, as in every format. A narrow
  * list (out->narrow, engine/edge_list.h) gets 32-bit ids, which every
  * gapbs id fits.
@@ -62,6 +63,8 @@ int sf_parse_gapbs(const char *path, const void *data, size_t len, bool weighted
  * sf_parse_gapbs gives for the whole file, since the shares tile the arcs
  * in file order and each check reports its share's first fault. */
 
+#define SF_GAPBS_SLICES 256 /* the arcs of a range are worked on in this many slices */
+
 typedef struct sf_gapbs_share {
     bool empty;                 /* a 0-byte file: an empty graph */
     bool directed, weighted;    /* the directed byte; a .wsg */
@@ -70,12 +73,15 @@ typedef struct sf_gapbs_share {
     uint64_t key;               /* the symmetry key: drawn by sf_gapbs_read_share;
                                  * the caller gives every share of a file the same
                                  * one (one process's, sent to the others) */
-    /* Where the offsets and arcs of the out-CSR ([0]) and the in-CSR ([1])
-     * start in the file, and what the share holds of them, as the file
-     * lays them out: all N + 1 offsets, and arcs first to last - 1. The
-     * in-CSR's are NULL for an undirected graph and once checked. */
-    uint64_t offsets_at[2], arcs_at[2];
+    /* What the share holds of the out-CSR ([0]) and the in-CSR ([1]), as
+     * the file lays them out: all N + 1 offsets, and arcs first to
+     * last - 1. The in-CSR's are NULL for an undirected graph and once
+     * checked. */
     unsigned char *offsets[2], *arc_data[2];
+    /* The arcs of a symmetric graph kept in each of SF_GAPBS_SLICES equal
+     * slices of [first, last), counted by sf_gapbs_share_sums for
+     * sf_gapbs_expand_share. */
+    uint64_t kept[SF_GAPBS_SLICES];
 } sf_gapbs_share;
 
 /* Reads share `part` (0-based) of `parts` of the .sg/.wsg file PATH (a
@@ -94,9 +100,10 @@ int sf_gapbs_check_share(const char *path, sf_gapbs_share *share, int which, sf_
 
 /* The share's part of the symmetry test of an undirected graph (zeros for a
  * directed one), with its key; the element-wise sums over all shares go to
- * sf_gapbs_expand_share. */
+ * sf_gapbs_expand_share. In the same pass, the arcs the share keeps if the
+ * graph is symmetric (share->kept). */
 #define SF_GAPBS_SUMS 4
-void sf_gapbs_share_sums(const sf_gapbs_share *share, uint64_t sums[SF_GAPBS_SUMS]);
+void sf_gapbs_share_sums(sf_gapbs_share *share, uint64_t sums[SF_GAPBS_SUMS]);
 
 /* The share's out-arcs into out, which must be empty: those of arcs
  * [first, last), in file order, with sf_parse_gapbs's rules (one arc of

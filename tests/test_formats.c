@@ -331,8 +331,8 @@ static void expect_wsg_arcs(const char *name, const int64_t offsets[4], const in
 /* An undirected .sg that is not symmetric (an arc without its reverse,
  * reverse arcs of different weights) still gives the symmetrised graph,
  * every arc counted; a symmetric one with unsorted rows and a duplicate is
- * read from one arc of each pair (v -> w down, w < v, when v + w is even,
- * up when it is odd: io/gapbs.c's one_of_pair), to the same graph. */
+ * read from one arc of each pair (which one, a hash of the pair decides:
+ * io/gapbs.c's one_of_pair), to the same graph. */
 Test(formats, sg_undirected_symmetry, .init = make_tmp_dir, .fini = remove_tmp_dir)
 {
     /* 0 -> 1 (3), 1 -> 0 (3), 1 -> 2 (7): no 2 -> 1 */
@@ -463,10 +463,10 @@ static sf_edge_list read_by_shares(const char *path, bool weighted, int parts, b
             cr_assert_eq(sf_gapbs_check_share(path, s, which, &err), 0, "%s", err.msg);
         if (same_key)
             s->key = shares[0].key;
-        uint64_t m = s->arcs, arc_bytes = weighted ? 8 : 4;
+        uint64_t m = s->arcs, arc_bytes = weighted ? 8 : 4, arcs_at = 17 + 8 * (s->vertices + 1);
         cr_assert_eq(s->first, m * (uint64_t)p / (uint64_t)parts, "%s: share %d", path, p);
         cr_assert_eq(s->last, m * (uint64_t)(p + 1) / (uint64_t)parts, "%s: share %d", path, p);
-        cr_assert_arr_eq(s->arc_data[0], file->data + s->arcs_at[0] + arc_bytes * s->first,
+        cr_assert_arr_eq(s->arc_data[0], file->data + arcs_at + arc_bytes * s->first,
                          arc_bytes * (s->last - s->first), "%s: share %d", path, p);
         cr_assert_null(s->arc_data[1], "%s: the in-arcs are released once checked", path);
         uint64_t mine[SF_GAPBS_SUMS];
@@ -504,20 +504,28 @@ static sf_edge_list read_by_shares(const char *path, bool weighted, int parts, b
  * process's list, arc by arc and weight by weight, for symmetric and
  * directed files, 1 to 7 shares, also more shares than arcs. Of a
  * symmetric file each of 3 shares keeps about half of its slice (35% to
- * 65%): one arc of each pair chosen by parity, not the up arcs alone
- * (most of the first share's, few of the last's) nor the down arcs alone.
- * The key must be the same in every share: with one key each, a symmetric
- * file reads as one that is not (every arc kept). */
+ * 65%): one arc of each pair chosen by a hash of the pair, not the up arcs
+ * alone (most of the first share's, few of the last's) nor the down arcs
+ * alone, nor by the parity of v + w: in the complete bipartite graph
+ * between the even and the odd ids of 0..127 every edge has an odd sum,
+ * so parity keeps the up arcs, 83% of the first share's and 17% of the
+ * last's. The key must be the same in every share: with one key each, a
+ * symmetric file reads as one that is not (every arc kept). */
 Test(formats, sg_shares_are_the_whole_file, .init = make_tmp_dir, .fini = remove_tmp_dir)
 {
     sf_graph *und = reference_graph("kron:7:6", true), *dir = reference_graph("kron:7:6", false);
     sf_graph *tiny = graph_generated("kron:1:1", 7, false);
+    static uint64_t even_odd[64 * 64][2];
+    for (uint64_t a = 0; a < 64; a++)
+        for (uint64_t b = 0; b < 64; b++)
+            even_odd[64 * a + b][0] = 2 * a, even_odd[64 * a + b][1] = 2 * b + 1;
+    sf_graph *bipartite = graph_from_arcs((const uint64_t(*)[2])even_odd, 64 * 64, true);
     const struct {
         const char *name;
         const sf_graph *g;
         bool weighted;
     } files[] = {{"u.sg", und, false}, {"u.wsg", und, true}, {"d.wsg", dir, true},
-                 {"tiny.sg", tiny, false}};
+                 {"tiny.sg", tiny, false}, {"even-odd.sg", bipartite, false}};
     for (size_t f = 0; f < sizeof files / sizeof *files; f++) {
         struct bytes b = {0};
         put_sg(&b, files[f].g, files[f].weighted, false);
@@ -557,6 +565,7 @@ Test(formats, sg_shares_are_the_whole_file, .init = make_tmp_dir, .fini = remove
     sf_graph_destroy(&und);
     sf_graph_destroy(&dir);
     sf_graph_destroy(&tiny);
+    sf_graph_destroy(&bipartite);
 }
 
 /* A small directed graph in gapbs layout: 3 vertices, arcs 0->1, 0->2,

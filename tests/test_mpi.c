@@ -1047,6 +1047,75 @@ Test(mpi, gapbs_part_at_one_rank_is_one_process_list)
     cleanup();
 }
 
+static int compare_pair(const void *a, const void *b)
+{
+    const uint64_t *x = a, *y = b;
+    return x[0] != y[0] ? (x[0] > y[0]) - (x[0] < y[0]) : (x[1] > y[1]) - (x[1] < y[1]);
+}
+
+/* A symmetric .sg with self-loops and repeated edges: kron:9's raw edge
+ * list, both arcs of every line (as bench/tools/sg_from_el.c writes it).
+ * A symmetric file keeps every self-loop arc and one arc of each pair,
+ * in one process and on each of 3 ranks, so both count what the list
+ * holds: dropped self-loops twice its loop lines, dropped duplicates its
+ * other lines less its distinct edges, counted here by sorting. */
+Test(mpi, gapbs_symmetric_drops_as_one_process, .timeout = 120)
+{
+    REQUIRE_MPI();
+    sf_edge_list e;
+    sf_edge_list_init(&e);
+    sf_error err;
+    cr_assert_eq(sf_generate("kron:9", 5, &e, &err), 0, "%s", err.msg);
+    uint64_t n = e.dense_vertices, m = 2 * e.count, loops = 0, edges = 0;
+    uint64_t(*pairs)[2] = malloc(e.count * sizeof *pairs), *offsets = calloc(n + 1, 8);
+    uint32_t *arcs = malloc(m * sizeof *arcs);
+    for (uint64_t i = 0; i < e.count; i++) {
+        uint64_t s, d;
+        sf_edge_list_ends(&e, e.narrow, i, &s, &d);
+        pairs[i][0] = s < d ? s : d, pairs[i][1] = s < d ? d : s;
+        offsets[s + 1]++, offsets[d + 1]++;
+        loops += s == d;
+    }
+    qsort(pairs, e.count, sizeof *pairs, compare_pair);
+    for (uint64_t i = 0; i < e.count; i++)
+        edges += pairs[i][0] != pairs[i][1] && (i == 0 || compare_pair(pairs[i], pairs[i - 1]));
+    for (uint64_t v = 0; v < n; v++)
+        offsets[v + 1] += offsets[v];
+    uint64_t *at = malloc(n * 8);
+    memcpy(at, offsets, n * 8);
+    for (uint64_t i = 0; i < e.count; i++) {
+        uint64_t s, d;
+        sf_edge_list_ends(&e, e.narrow, i, &s, &d);
+        arcs[at[s]++] = (uint32_t)d, arcs[at[d]++] = (uint32_t)s;
+    }
+    struct bytes b = {0};
+    put_sg_header(&b, false, (int64_t)m, (int64_t)n);
+    for (uint64_t v = 0; v <= n; v++)
+        put_i64(&b, (int64_t)offsets[v]);
+    for (uint64_t k = 0; k < m; k++)
+        put_u32(&b, arcs[k]);
+    char path[256], args[512], out[8192];
+    snprintf(path, sizeof path, "%s/loops.sg", scratch());
+    write_bytes(path, b.data, b.len);
+    uint64_t want_loops = 2 * loops, want_dups = e.count - loops - edges;
+    cr_assert(loops > 0 && want_dups > 0, "kron:9 has %llu loops, %llu repeats",
+              (unsigned long long)loops, (unsigned long long)want_dups);
+
+    snprintf(args, sizeof args, "info %s --json", path);
+    cr_assert_eq(run_cli(args, out, sizeof out, NULL, 0), 0, "%s", out);
+    cr_assert_eq(record_number(out, "dropped_self_loops"), want_loops, "%s", out);
+    cr_assert_eq(record_number(out, "dropped_duplicates"), want_dups, "%s", out);
+    const char *record = record_at_3_ranks(path);
+    cr_assert_eq(record_number(record, "distributed.dropped_self_loops"), want_loops, "%s",
+                 record);
+    cr_assert_eq(record_number(record, "distributed.dropped_duplicates"), want_dups, "%s",
+                 record);
+    cr_assert_eq(record_number(record, "graph.edges"), edges, "%s", record);
+    free(pairs), free(offsets), free(arcs), free(at), free(b.data);
+    sf_edge_list_fini(&e);
+    cleanup();
+}
+
 /* Ranks parse their parts of a text file into 32-bit ids, as one process
  * does, and a part holding an id of 2^32 or more is widened while the
  * others stay narrow (the build takes parts of both widths): here rank 0's

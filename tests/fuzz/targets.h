@@ -267,11 +267,14 @@ static int fuzz_gapbs(const uint8_t *data, size_t size)
         FUZZ_CHECK(list.dense_vertices > 0);
         FUZZ_CHECK((list.weight != NULL) == weighted);
         fuzz_check_arcs(&list, 0, list.dense_vertices - 1);
-        /* The out-CSR expanded the plain way, vertex by vertex: every arc,
-         * or for an undirected graph whose up arcs (w > v), reversed, are
-         * the multiset of its down arcs (w < v), weights included, only
-         * the self-loops, the down arcs with v + w even and the up arcs
-         * with v + w odd (sf_parse_gapbs's contract). */
+        /* The out-CSR walked the plain way, vertex by vertex: the list is
+         * its arcs in file order, every one, or for an undirected graph
+         * whose up arcs (w > v), reversed, are the multiset of its down
+         * arcs (w < v), weights included, the self-loops and one arc of
+         * each pair: of every pair {v, w}, all the arcs v -> w and none of
+         * w -> v, or the reverse, as the pair alone decides
+         * (sf_parse_gapbs's contract; which way is the reader's hash, and
+         * the share tests check that it keeps about half of each slice). */
         struct fuzz_sg sg = {data + 1, weighted ? 8 : 4, 17 + 8 * (list.dense_vertices + 1)};
         uint64_t n = list.dense_vertices, k = 0, m = (uint64_t)fuzz_sg_offset(&sg, n);
         bool one_per_pair = data[1] == 0;
@@ -293,17 +296,31 @@ static int fuzz_gapbs(const uint8_t *data, size_t size)
             free(up);
             free(down);
         }
+        /* The list matched to the file's arcs in order: for a list made by
+         * such a rule (every copy of an arc kept or none), the arcs matched
+         * are the arcs kept. Of each pair, (lo, hi, kept ^ down) must be
+         * the same for all its arcs. */
+        uint64_t(*pairs)[3] = calloc(m + 1, sizeof *pairs);
+        uint64_t num_pairs = 0;
+        FUZZ_CHECK(pairs);
         for (uint64_t v = 0; v < n; v++)
             for (int64_t e = fuzz_sg_offset(&sg, v); e < fuzz_sg_offset(&sg, v + 1); e++) {
                 uint64_t w = (uint64_t)fuzz_sg_arc(&sg, e, 0);
-                if (one_per_pair && w != v && (w < v) != ((v + w) % 2 == 0))
-                    continue;
-                FUZZ_CHECK(k < list.count);
-                FUZZ_CHECK(list.src[k] == v && list.dst[k] == w);
-                if (weighted)
-                    FUZZ_CHECK(list.weight[k] == (double)fuzz_sg_arc(&sg, e, 4));
-                k++;
+                bool kept = k < list.count && list.src[k] == v && list.dst[k] == w &&
+                            (!weighted || list.weight[k] == (double)fuzz_sg_arc(&sg, e, 4));
+                k += kept;
+                if (!one_per_pair || w == v)
+                    FUZZ_CHECK(kept);
+                else {
+                    uint64_t *p = pairs[num_pairs++];
+                    p[0] = w < v ? w : v, p[1] = w < v ? v : w, p[2] = kept ^ (w < v);
+                }
             }
+        qsort(pairs, num_pairs, sizeof *pairs, fuzz_compare_triple);
+        for (uint64_t i = 1; i < num_pairs; i++)
+            if (pairs[i][0] == pairs[i - 1][0] && pairs[i][1] == pairs[i - 1][1])
+                FUZZ_CHECK(pairs[i][2] == pairs[i - 1][2]);
+        free(pairs);
         FUZZ_CHECK(k == list.count);
     }
     sf_edge_list_fini(&list);
