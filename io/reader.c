@@ -409,8 +409,11 @@ uint64_t sf_gzip_size_hint(int fd, uint64_t packed)
      * incompressible data (a stored block's 5 bytes per block, of up to 64
      * KiB; zlib's gzwrite makes them about 32 KiB: 1/4096 leaves room for
      * blocks down to 20 KiB) and a header with a name; a smaller one has
-     * wrapped past 4 GiB or is a later member's alone. */
-    return isize + isize / 4096 + 1024 >= packed ? isize : 4 * packed;
+     * wrapped past 4 GiB or is a later member's alone. At most deflate's
+     * greatest ratio, 1032 to 1 (a 258-byte match in under 2 bits): a
+     * bigger one is a damaged trailer, not room to reserve. */
+    bool plausible = isize + isize / 4096 + 1024 >= packed && isize <= 1032 * packed;
+    return plausible ? isize : 4 * packed;
 }
 
 /* The first line start at or after `target` in a window of a stream:

@@ -1653,6 +1653,26 @@ Test(io, gzip_size_hint_trusts_stored_files_not_a_last_member, .init = make_tmp_
     free(text);
 }
 
+/* A trailer claiming more than deflate can expand to (1032 to 1) is
+ * damaged: the hint is then the estimate, not gigabytes to reserve. The
+ * fuzzer found it (an out-of-memory stop): 32 bytes of gzip holding twelve
+ * bytes of text, whose trailer says 0xb300000c. Reading it is an error
+ * (zlib checks the size). */
+Test(io, gzip_size_hint_refuses_more_than_deflate_can_expand)
+{
+    const char *path = "tests/fuzz/seeds/gzip/trailer_3_gib.el.gz";
+    int fd = open(path, O_RDONLY);
+    struct stat st;
+    cr_assert(fd >= 0 && fstat(fd, &st) == 0, "%s", path);
+    cr_assert_eq(st.st_size, 32);
+    cr_expect_eq(sf_gzip_size_hint(fd, 32), 4 * 32);
+    close(fd);
+    char *data;
+    size_t got;
+    sf_error err = {0};
+    cr_expect_eq(sf_file_read(path, &data, &got, &err), SF_EINPUT);
+}
+
 /* Makes io_uring_setup fail with ENOSYS in this process, as a seccomp
  * profile in a container does. */
 static void refuse_io_uring(void)
