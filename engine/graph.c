@@ -1741,6 +1741,17 @@ int sf_graph_build(const sf_edge_list *e, const sf_build_options *opt, const cha
     if (n) {
         if (n > SF_MAX_VERTICES)
             goto too_many;
+        /* offsets (8 bytes) and a degree count (4) a vertex, at least: a
+         * binary list's largest id or a vertex count can ask for more than
+         * the machine has (sf_physical_memory) */
+        if (n > sf_physical_memory() / 12) {
+            rc = sf_error_set(err, SF_EINPUT,
+                              "%s: %llu vertices: their arrays alone need %.1f GiB, more than "
+                              "this machine's %.1f GiB of memory",
+                              source, (unsigned long long)n, n * 12.0 / (1 << 30),
+                              sf_physical_memory() / (double)(1 << 30));
+            goto cleanup;
+        }
         /* ids are dense already: only the degree order's counts to make */
         if (!opt->original_order && n > 1) {
             rc = count_dense(e, n, &degree, directed ? NULL : &slices);

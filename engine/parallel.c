@@ -9,6 +9,7 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #define SCAN_BODY(T)                                                          \
     if (n < (1u << 16) || omp_get_max_threads() == 1) {                       \
@@ -95,6 +96,19 @@ void sf_advise_huge(void *p, uint64_t bytes)
     (void)p;
     (void)bytes;
 #endif
+}
+
+uint64_t sf_physical_memory(void)
+{
+    const char *given = getenv("SF_PHYSICAL_MEMORY");
+    if (given && *given) {
+        char *end;
+        unsigned long long bytes = strtoull(given, &end, 10);
+        if (*end == '\0' && bytes > 0)
+            return bytes;
+    }
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    return pages > 0 && page > 0 ? (uint64_t)pages * (uint64_t)page : UINT64_MAX;
 }
 
 double sf_now(void)

@@ -31,6 +31,15 @@ void sf_advise_small_pages(void *p, uint64_t bytes);
  * while other big arrays are being filled. */
 void sf_release_pages(void *p, uint64_t bytes);
 
+/* The machine's physical memory in bytes (UINT64_MAX when the OS does not
+ * say). The allocator reserves without committing (jemalloc maps with
+ * MAP_NORESERVE where the kernel overcommits), so an allocation beyond it
+ * succeeds and the process is killed when it touches the pages: sizes that
+ * a small input can declare (a Matrix Market size line, a vertex count, a
+ * generator's scale) are checked against it first. SF_PHYSICAL_MEMORY=BYTES
+ * in the environment stands for it (a container's share, or a test's). */
+uint64_t sf_physical_memory(void);
+
 /* Seconds on a monotonic clock. */
 double sf_now(void);
 

@@ -22,6 +22,7 @@
 #include <strings.h>
 
 #include "engine/graph.h"
+#include "engine/parallel.h"
 #include "io/text_edges.h"
 #include "io/text_reader.h"
 
@@ -180,6 +181,15 @@ static int header_line(const char *path, const char *p, const char *e, uint64_t 
                             "a graph may have",
                             path, (unsigned long long)line, (unsigned long long)h->rows,
                             (unsigned long long)h->cols, (unsigned long long)SF_MAX_VERTICES);
+    /* a byte a vertex to mark those entries name, 8 for each one listed
+     * as isolated (finish): all of them at worst */
+    if (vertices > sf_physical_memory() / 9)
+        return sf_error_set(err, SF_EINPUT,
+                            "%s:%llu: a %llu x %llu matrix: listing its vertices needs %.1f GiB, "
+                            "more than this machine's %.1f GiB of memory",
+                            path, (unsigned long long)line, (unsigned long long)h->rows,
+                            (unsigned long long)h->cols, vertices * 9.0 / (1 << 30),
+                            sf_physical_memory() / (double)(1 << 30));
     *done = true;
     return 0;
 }

@@ -420,3 +420,49 @@ Test(cli, trace_load_prints_each_phase_in_order)
     expect_load_phases(err, -1, names, sizeof names / sizeof *names, phases);
     cr_assert_gt(phases[1].faults, 0, "the parse made no page resident: %s", err);
 }
+
+/* Sizes a few bytes of input can declare are checked against memory
+ * (SF_PHYSICAL_MEMORY stands for the machine's) before anything is
+ * allocated: a Matrix Market size line, a binary list's largest id, a
+ * generator's scale. Beyond it: one line with the file (and line) and the
+ * need, exit 1 (2 for the generator, a usage error); within it the same
+ * inputs load, so the limit is what refuses them. */
+Test(cli, sizes_beyond_memory_are_refused_before_allocating, .init = make_tmp_dir,
+     .fini = remove_tmp_dir)
+{
+    const char mtx_text[] = "%%MatrixMarket matrix coordinate pattern general\n"
+                            "5000000 5000000 1\n1 2\n";
+    char *mtx = write_file("big.mtx", mtx_text, sizeof mtx_text - 1);
+    const uint32_t pair[2] = {0, 5000000}; /* little-endian, as .bin is */
+    char *bin = write_file("one.bin", pair, sizeof pair);
+    char line_at[300];
+    snprintf(line_at, sizeof line_at, "%s:2: a 5000000 x 5000000 matrix", mtx);
+    const struct {
+        const char *graph;
+        int refused_status;
+        const char *says; /* in the one line */
+    } cases[] = {
+        {mtx, 1, line_at},
+        {bin, 1, "5000001 vertices: their arrays alone need"},
+        {"kron:18", 2, "kron:18: 4194304 edges need about"},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        for (int roomy = 0; roomy < 2; roomy++) {
+            char cmd[1024], errbuf[4096];
+            snprintf(cmd, sizeof cmd, "SF_PHYSICAL_MEMORY=%s %s info %s --undirected",
+                     roomy ? "4294967296" : "33554432", cli_binary(), cases[c].graph);
+            int status = run_shell(cmd, NULL, 0, errbuf, sizeof errbuf);
+            if (roomy) {
+                cr_expect_eq(status, 0, "%s: %s", cmd, errbuf);
+                continue;
+            }
+            cr_expect_eq(status, cases[c].refused_status, "%s: %s", cmd, errbuf);
+            cr_expect(strstr(errbuf, cases[c].says) && strstr(errbuf, "more than this machine's"),
+                      "%s: %s", cmd, errbuf);
+            cr_expect_eq(strchr(errbuf, '\n'), errbuf + strlen(errbuf) - 1, "one line: %s",
+                         errbuf);
+        }
+    }
+    free(mtx);
+    free(bin);
+}
