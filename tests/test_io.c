@@ -40,8 +40,9 @@
 #include "io/stream.h"
 #include "io/text_edges.h"
 #include "io/text_reader.h"
-#include "tests/scratch.h"
 #include "tests/o_direct.h"
+#include "tests/scratch.h"
+#include "tests/support.h"
 
 /* ---- fixtures and helpers ---- */
 
@@ -54,12 +55,6 @@ static char *write_gz(const char *name, const char *text, size_t len)
     cr_assert_eq(gzwrite(gz, text, (unsigned)len), (int)len);
     cr_assert_eq(gzclose(gz), Z_OK);
     return path;
-}
-
-static const char *datasets_dir(void)
-{
-    const char *dir = getenv("SF_DATASETS");
-    return dir ? dir : "../shared/datasets";
 }
 
 /* Parses text (copied into an exactly sized buffer, no NUL after it, so an
@@ -983,22 +978,15 @@ static void mtx_shares_match(const char *bytes, size_t bytes_len, uint64_t seed,
         cr_assert_str_eq(err.msg, whole_err.msg, "seed %" PRIu64 " %d shares", seed, parts);
     } else {
         cr_assert_eq(rc, 0, "seed %" PRIu64 " %d shares: %s", seed, parts, err.msg);
-        cr_assert_eq(entries, whole.count, "seed %" PRIu64, seed);
-        uint64_t at = 0, vertex = 1 - (uint64_t)h.shifted;
-        for (int k = 0; k < parts; k++) {
-            const sf_edge_list *l = &shares[k];
-            if (c.len > 0) /* (a 0-byte file declares nothing; one process leaves it -1) */
-                cr_assert_eq(l->declared_directed, whole.declared_directed);
-            for (uint64_t i = 0; i < l->count; i++, at++) {
-                cr_assert(arc_src(l, i) == arc_src(&whole, at) &&
-                              arc_dst(l, i) == arc_dst(&whole, at),
-                          "seed %" PRIu64 " share %d arc %" PRIu64, seed, k, i);
-                if (whole.weight)
-                    cr_assert_eq(l->weight[i], whole.weight[at], "seed %" PRIu64, seed);
-            }
-            for (uint64_t i = 0; i < l->num_vertex_ids; i++)
-                cr_assert_eq(l->vertex_ids[i], vertex++, "seed %" PRIu64 " share %d", seed, k);
-        }
+        char what[64];
+        snprintf(what, sizeof what, "seed %" PRIu64 " in %d shares", seed, parts);
+        /* (a 0-byte file declares no direction: one process leaves it -1) */
+        assert_parts_are_whole(shares, parts, &whole, whole.weight != NULL, what);
+        uint64_t vertex = 1 - (uint64_t)h.shifted;
+        for (int k = 0; k < parts; k++)
+            for (uint64_t i = 0; i < shares[k].num_vertex_ids; i++)
+                cr_assert_eq(shares[k].vertex_ids[i], vertex++, "seed %" PRIu64 " share %d", seed,
+                             k);
         cr_assert_eq(vertex, (h.rows > h.cols ? h.rows : h.cols) + 1 - h.shifted,
                      "seed %" PRIu64 ": the shares list every vertex", seed);
     }
