@@ -1,6 +1,7 @@
 /* Helpers shared by the tests: graphs from literal arc tables, engines of a
- * given size, the datasets folder, running the CLI binary, and reading
- * the JSON it prints (jansson) by member path. */
+ * given size, the datasets folder, running the CLI binary, reading the
+ * JSON it prints (jansson) by member path, and the check that the parts
+ * ranks read are one process's list. */
 #ifndef SF_TEST_SUPPORT_H
 #define SF_TEST_SUPPORT_H
 
@@ -13,6 +14,7 @@
 #include <unistd.h>
 
 #include "datasets/generators.h"
+#include "engine/edge_list.h"
 #include "engine/engine.h"
 #include "engine/graph.h"
 #include "io/input.h"
@@ -202,6 +204,48 @@ static inline bool record_flag(const char *json, const char *path)
     bool flag = json_is_true(at);
     json_decref(record);
     return flag;
+}
+
+/* The lists parts[0..count), one after another, are `whole`, one
+ * process's read of the same input (`what` names it): as many arcs, the
+ * same ends in the same order, whatever width each list holds its ids in;
+ * in every part that holds arcs, weights when `weighted`, the same as
+ * whole's, and none otherwise; in every part, whole's dense vertex count,
+ * and the directedness whole declares where it declares one. */
+static inline void assert_parts_are_whole(const sf_edge_list *parts, int count,
+                                          const sf_edge_list *whole, bool weighted,
+                                          const char *what)
+{
+    cr_assert(!weighted || whole->weight, "%s: one process read no weights", what);
+    uint64_t at = 0;
+    for (int k = 0; k < count; k++) {
+        const sf_edge_list *part = &parts[k];
+        if (part->count)
+            cr_assert_eq(part->weight != NULL, weighted, "%s: part %d holds %sweights", what, k,
+                         part->weight ? "" : "no ");
+        cr_assert_eq(part->dense_vertices, whole->dense_vertices, "%s: part %d", what, k);
+        if (whole->declared_directed >= 0)
+            cr_assert_eq(part->declared_directed, whole->declared_directed, "%s: part %d", what,
+                         k);
+        cr_assert_leq(part->count, whole->count - at,
+                      "%s: part %d ends past one process's %llu arcs", what, k,
+                      (unsigned long long)whole->count);
+        for (uint64_t i = 0; i < part->count; i++, at++) {
+            uint64_t s, d, want_s, want_d;
+            sf_edge_list_ends(part, part->narrow, i, &s, &d);
+            sf_edge_list_ends(whole, whole->narrow, at, &want_s, &want_d);
+            cr_assert(s == want_s && d == want_d,
+                      "%s: arc %llu (part %d's %llu) is %llu -> %llu, one process read "
+                      "%llu -> %llu", what, (unsigned long long)at, k, (unsigned long long)i,
+                      (unsigned long long)s, (unsigned long long)d,
+                      (unsigned long long)want_s, (unsigned long long)want_d);
+            if (weighted)
+                cr_assert_eq(part->weight[i], whole->weight[at], "%s: weight of arc %llu",
+                             what, (unsigned long long)at);
+        }
+    }
+    cr_assert_eq(at, whole->count, "%s: the parts hold %llu arcs, one process read %llu", what,
+                 (unsigned long long)at, (unsigned long long)whole->count);
 }
 
 #endif

@@ -447,11 +447,11 @@ Test(formats, mtx_errors, .init = make_tmp_dir, .fini = remove_tmp_dir)
 /* Reads PATH as `parts` shares (io/gapbs.h), as ranks do: the key of share
  * 0 given to all when `same_key`, the sums added. Checks that each share
  * holds its slice of the out-arcs, [m p / parts, m (p + 1) / parts), as the
- * file's bytes, and returns the shares' lists one after the other (wide,
- * with weights); kept[p] (unless kept is NULL) gets the fraction of its
- * slice's arcs that share p keeps. */
-static sf_edge_list read_by_shares(const char *path, bool weighted, int parts, bool same_key,
-                                   const struct bytes *file, double *kept)
+ * file's bytes, and returns the shares' lists (with weights; the caller
+ * finalises each and frees the array); kept[p] (unless kept is NULL) gets
+ * the fraction of its slice's arcs that share p keeps. */
+static sf_edge_list *read_by_shares(const char *path, bool weighted, int parts, bool same_key,
+                                    const struct bytes *file, double *kept)
 {
     sf_gapbs_share *shares = calloc((size_t)parts, sizeof *shares);
     uint64_t sums[SF_GAPBS_SUMS] = {0};
@@ -474,29 +474,25 @@ static sf_edge_list read_by_shares(const char *path, bool weighted, int parts, b
         for (int k = 0; k < SF_GAPBS_SUMS; k++)
             sums[k] += mine[k];
     }
-    sf_edge_list all;
-    sf_edge_list_init(&all);
+    sf_edge_list *lists = calloc((size_t)parts, sizeof *lists);
     for (int p = 0; p < parts; p++) {
-        sf_edge_list part;
-        sf_edge_list_init(&part);
-        cr_assert_eq(sf_gapbs_expand_share(path, &shares[p], sums, true, &part, &err), 0, "%s",
-                     err.msg);
-        cr_assert_eq(sf_edge_list_reserve(&all, all.count + part.count, part.weight != NULL), 0);
-        for (uint64_t i = 0; i < part.count; i++)
-            cr_assert_eq(sf_edge_list_push(&all, part.src[i], part.dst[i],
-                                           part.weight ? part.weight[i] : 0), 0);
-        if (part.count) {
-            all.dense_vertices = part.dense_vertices;
-            all.declared_directed = part.declared_directed;
-        }
+        sf_edge_list_init(&lists[p]);
+        cr_assert_eq(sf_gapbs_expand_share(path, &shares[p], sums, true, &lists[p], &err), 0,
+                     "%s", err.msg);
         uint64_t slice = shares[p].last - shares[p].first;
         if (kept)
-            kept[p] = slice ? (double)part.count / (double)slice : 0;
-        sf_edge_list_fini(&part);
+            kept[p] = slice ? (double)lists[p].count / (double)slice : 0;
         sf_gapbs_share_fini(&shares[p]);
     }
     free(shares);
-    return all;
+    return lists;
+}
+
+static void free_shares(sf_edge_list *lists, int parts)
+{
+    for (int p = 0; p < parts; p++)
+        sf_edge_list_fini(&lists[p]);
+    free(lists);
 }
 
 /* A gapbs file read by shares, as MPI ranks read it (each its slice of the
@@ -538,25 +534,22 @@ Test(formats, sg_shares_are_the_whole_file, .init = make_tmp_dir, .fini = remove
             cr_assert_lt(whole.count, files[f].g->num_arcs, "%s: one arc of each pair", path);
         for (int parts = 1; parts <= 7; parts += 2) {
             double kept[7];
-            sf_edge_list all = read_by_shares(path, files[f].weighted, parts, true, &b, kept);
+            sf_edge_list *lists = read_by_shares(path, files[f].weighted, parts, true, &b, kept);
             if (parts == 3 && !files[f].g->directed)
                 for (int p = 0; p < 3; p++)
                     cr_assert(kept[p] > 0.35 && kept[p] < 0.65,
                               "%s: share %d of 3 keeps %.0f%% of its slice's arcs", path, p,
                               100 * kept[p]);
-            cr_assert_eq(all.count, whole.count, "%s in %d shares", path, parts);
-            cr_assert_eq(all.dense_vertices, whole.dense_vertices, "%s", path);
-            cr_assert_eq(all.declared_directed, whole.declared_directed, "%s", path);
-            for (uint64_t i = 0; i < all.count; i++)
-                cr_assert(all.src[i] == whole.src[i] && all.dst[i] == whole.dst[i] &&
-                              (!whole.weight || all.weight[i] == whole.weight[i]),
-                          "%s in %d shares: arc %" PRIu64, path, parts, i);
-            sf_edge_list_fini(&all);
+            char what[300];
+            snprintf(what, sizeof what, "%s in %d shares", path, parts);
+            assert_parts_are_whole(lists, parts, &whole, files[f].weighted, what);
+            free_shares(lists, parts);
         }
         if (!files[f].g->directed) {
-            sf_edge_list all = read_by_shares(path, files[f].weighted, 3, false, &b, NULL);
-            cr_assert_eq(all.count, files[f].g->num_arcs, "%s: keys of their own", path);
-            sf_edge_list_fini(&all);
+            sf_edge_list *lists = read_by_shares(path, files[f].weighted, 3, false, &b, NULL);
+            uint64_t arcs = lists[0].count + lists[1].count + lists[2].count;
+            cr_assert_eq(arcs, files[f].g->num_arcs, "%s: keys of their own", path);
+            free_shares(lists, 3);
         }
         sf_edge_list_fini(&whole);
         free(path);

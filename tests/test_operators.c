@@ -1,10 +1,15 @@
 /* The operators on their own: a breadth-first search written with
  * edge_map push (sparse frontier) and pull (dense frontier) and the
  * frontier's bookkeeping, forced into either direction or left to choose
- * (Ligra's rule), must give the depths of a plain serial BFS; and the
- * iterate loop stops on convergence. */
+ * (Ligra's rule), must give the depths of a plain serial BFS; the iterate
+ * loop stops on convergence; and the concurrent union-find loses no link
+ * when many workers hook the same roots at once. */
+#include <omp.h>
+
 #include "operators/edge_map.h"
 #include "operators/iterate.h"
+#include "operators/kernels.h"
+#include "operators/union_find.h"
 #include "operators/vertex_map.h"
 #include "tests/support.h"
 
@@ -210,4 +215,101 @@ Test(operators, reduce_sums_every_vertex_once_in_shard_order)
         sf_engine_destroy(&e);
     }
     sf_graph_destroy(&g);
+}
+
+/* ---- the concurrent union-find (operators/union_find.h) ---- */
+
+#define UF_STARS 2
+#define UF_BLOCK 1024 /* consecutive vertices of one star */
+
+/* A forest of UF_STARS stars over n vertices: vertex v is in star
+ * (v / UF_BLOCK) % UF_STARS, and each leaf of a star is linked to its hub,
+ * the star's largest vertex (hub[star]). Every link is a bridge, so a hook
+ * that is lost is never made good by a later link. */
+static sf_vid uf_star(sf_vid v)
+{
+    return (v / UF_BLOCK) % UF_STARS;
+}
+
+static void uf_hubs(sf_vid n, sf_vid hub[UF_STARS])
+{
+    for (sf_vid v = 0; v < n; v++)
+        hub[uf_star(v)] = v;
+}
+
+/* The components of the forest, by the breadth-first reference
+ * (sf_reference_wcc): each vertex labelled with the smallest vertex of its
+ * component (ids 0..n-1 in order: dense ids are the vertices). */
+static uint64_t *uf_reference(sf_vid n, const sf_vid hub[UF_STARS])
+{
+    uint64_t (*arcs)[2] = malloc(sizeof *arcs * n);
+    size_t count = 0;
+    for (sf_vid v = 0; v < n; v++)
+        if (hub[uf_star(v)] != v) {
+            arcs[count][0] = hub[uf_star(v)];
+            arcs[count][1] = v;
+            count++;
+        }
+    sf_graph *g = graph_from_arcs((const uint64_t(*)[2])arcs, count, true);
+    cr_assert_eq(g->num_vertices, n);
+    uint64_t *label = malloc(sizeof *label * n);
+    cr_assert_eq(sf_reference_wcc(g, label), 0);
+    free(arcs);
+    sf_graph_destroy(&g);
+    return label;
+}
+
+/* Workers link the forest above concurrently (sf_uf_link_root, as WCC's
+ * sampling and finishing do), taking the leaves from one shared counter
+ * from the top down: each link then hooks its star's root, the leaf taken
+ * last, under the next leaf, so that every worker's compare-and-swap
+ * lands on the same slot, over and over, whichever worker is ahead. A hook
+ * written with a plain store where another worker hooked the same root a
+ * moment before loses that hook, and with it the leaves joined since: the
+ * forest then has more trees than the reference has components. Here (2
+ * cores) workers on both cores collide outright, and an oversubscribed
+ * worker descheduled between reading a root and hooking it writes a stale
+ * hook when it runs again; a round of 2^20 links spans several time
+ * slices even when other processes hold the cores. 2 to 16 workers, 12
+ * rounds. */
+Test(operators, union_find_loses_no_hook_when_workers_link_at_once)
+{
+    const sf_vid n = 1 << 20;
+    const int threads[] = {16, 2, 8, 4}, rounds = 12;
+    sf_vid hub[UF_STARS];
+    uf_hubs(n, hub);
+    uint64_t *label = uf_reference(n, hub);
+    sf_vid *comp = malloc(sizeof *comp * n);
+    sf_vid components = 0;
+    for (sf_vid v = 0; v < n; v++)
+        components += label[v] == v;
+    cr_assert_eq(components, UF_STARS, "the reference finds %u components", components);
+    for (int round = 0; round < rounds; round++) {
+        for (sf_vid v = 0; v < n; v++)
+            comp[v] = v;
+        int64_t next = n;
+        int asked = threads[round % 4], team = 0;
+#pragma omp parallel num_threads(asked)
+        {
+#pragma omp single
+            team = omp_get_num_threads();
+            for (;;) {
+                int64_t leaf = __atomic_sub_fetch(&next, 1, __ATOMIC_RELAXED);
+                if (leaf < 0)
+                    break;
+                sf_vid h = hub[uf_star((sf_vid)leaf)];
+                if (h != (sf_vid)leaf)
+                    sf_uf_link_root(comp, h, (sf_vid)leaf, false);
+            }
+        }
+        cr_assert_geq(team, 2, "%d workers of the %d asked for link at once", team, asked);
+        sf_vid wrong = 0;
+        for (sf_vid v = 0; v < n; v++)
+            wrong += sf_uf_find(comp, v, true) != label[v];
+        cr_assert_eq(wrong, 0,
+                     "%d workers, round %d: %u of %u vertices are not in their component's "
+                     "tree (a lost hook)", asked, round, wrong, n);
+    }
+    free(comp);
+    free(label);
 }
