@@ -181,17 +181,24 @@ static int header_line(const char *path, const char *p, const char *e, uint64_t 
                             "a graph may have",
                             path, (unsigned long long)line, (unsigned long long)h->rows,
                             (unsigned long long)h->cols, (unsigned long long)SF_MAX_VERTICES);
-    /* a byte a vertex to mark those entries name, 8 for each one listed
-     * as isolated (finish): all of them at worst */
-    if (vertices > sf_physical_memory() / 9)
-        return sf_error_set(err, SF_EINPUT,
-                            "%s:%llu: a %llu x %llu matrix: listing its vertices needs %.1f GiB, "
-                            "more than this machine's %.1f GiB of memory",
-                            path, (unsigned long long)line, (unsigned long long)h->rows,
-                            (unsigned long long)h->cols, vertices * 9.0 / (1 << 30),
-                            sf_physical_memory() / (double)(1 << 30));
     *done = true;
     return 0;
+}
+
+/* Before a reader lists `vertices` of the matrix at `bytes` each: whether
+ * memory holds them (sf_physical_memory; a size line of a few bytes can
+ * declare billions); else the one line, at the size line. */
+static int check_room(const char *path, const sf_mtx_header *h, uint64_t vertices,
+                      unsigned bytes, sf_error *err)
+{
+    if (vertices <= sf_physical_memory() / bytes)
+        return 0;
+    return sf_error_set(err, SF_EINPUT,
+                        "%s:%llu: a %llu x %llu matrix: listing its vertices needs %.1f GiB, "
+                        "more than this machine's %.1f GiB of memory",
+                        path, (unsigned long long)(h->body_line - 1), (unsigned long long)h->rows,
+                        (unsigned long long)h->cols, (double)vertices * bytes / (1 << 30),
+                        sf_physical_memory() / (double)(1 << 30));
 }
 
 static int missing_size_line(const char *path, uint64_t line, sf_error *err)
@@ -376,7 +383,9 @@ static int mtx_head(void *arg, const char *text, size_t len, bool last, size_t *
         m->h.body = m->taken + *used;
         m->h.body_line = m->lines + 1;
         m->reader->columns = m->h.weighted ? 3 : 2;
-        return 0;
+        /* a byte a vertex to mark those entries name, 8 for each one listed
+         * as isolated (finish): all of them at worst */
+        return check_room(m->path, &m->h, matrix_vertices(&m->h), 9, err);
     }
     *used = len;
     m->taken += len;
@@ -530,6 +539,9 @@ int sf_mtx_finish_share(const char *path, const sf_mtx_header *h, const sf_mtx_s
     uint64_t last = (uint64_t)((unsigned __int128)n * (share->part + 1) / share->parts);
     free(out->vertex_ids);
     out->num_vertex_ids = 0;
+    int rc = check_room(path, h, last - first + 1, sizeof *out->vertex_ids, err);
+    if (rc)
+        return rc;
     if (!(out->vertex_ids = malloc((last - first + 1) * sizeof *out->vertex_ids)))
         return sf_error_set(err, -ENOMEM, "%s: out of memory", path);
     for (uint64_t v = first; v < last; v++)
