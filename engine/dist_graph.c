@@ -676,6 +676,21 @@ int sf_dist_graph_build(sf_edge_list *part, const sf_dist_build_options *opt, co
                           source, (unsigned long long)SF_MAX_VERTICES);
         goto fail;
     }
+    /* the shares of the ranks on this node, 12 bytes a vertex at least (as
+     * in one process, sf_graph_build): refused by every rank when one
+     * node's memory cannot hold them, since a binary list's largest id can
+     * ask for more */
+    uint64_t node_share = n / ranks * (uint64_t)sf_dist_local_size();
+    uint64_t beyond = node_share > sf_physical_memory() / 12;
+    sf_dist_max_u64(&beyond, 1);
+    if (beyond) {
+        rc = sf_error_set(err, SF_EINPUT,
+                          "%s: %llu vertices: the %d ranks on a node need %.1f GiB for their "
+                          "shares of them, more than its %.1f GiB of memory",
+                          source, (unsigned long long)n, sf_dist_local_size(),
+                          node_share * 12.0 / (1 << 30), sf_physical_memory() / (double)(1 << 30));
+        goto fail;
+    }
     g->view.num_vertices = (sf_vid)n;
     if (cut_ranges(g, src, dst, m, undirected, n))
         sf_dist_abort(1, "out of memory cutting the graph");

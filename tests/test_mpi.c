@@ -1583,3 +1583,33 @@ Test(mpi, bench_ranks_sssp_gets_the_same_weights, .timeout = 120)
     cr_assert(strstr(out, "shardflow 2 ranks x 1 thread"), "%s", out);
     cleanup();
 }
+
+/* A binary list's largest id sets the vertex count: over ranks, the shares
+ * of the ranks on a node are checked against its memory (SF_PHYSICAL_MEMORY
+ * stands for it) before their arrays are made, and every rank takes the
+ * same decision: one line and exit 1, not a job killed by the kernel or a
+ * hang; with room, the same file runs. */
+Test(mpi, vertex_shares_beyond_memory_are_refused_by_every_rank, .timeout = 60)
+{
+    REQUIRE_MPI();
+    char graph[256], cmd[1024], err[8192];
+    snprintf(graph, sizeof graph, "%s/one.bin", scratch());
+    const uint32_t pair[2] = {0, 5000000}; /* 5000001 vertices: 60 MB at 12 bytes each */
+    FILE *f = fopen(graph, "wb");
+    cr_assert(f && fwrite(pair, sizeof pair, 1, f) == 1 && fclose(f) == 0);
+    for (int roomy = 0; roomy < 2; roomy++) {
+        snprintf(cmd, sizeof cmd,
+                 "SF_PHYSICAL_MEMORY=%s %s -np 3 -x SF_PHYSICAL_MEMORY %s run wcc %s --threads 1",
+                 roomy ? "4294967296" : "33554432", mpirun(), cli_binary(), graph);
+        int status = run_shell(cmd, NULL, 0, err, sizeof err);
+        if (roomy) {
+            cr_expect_eq(status, 0, "%s: %s", cmd, err);
+            continue;
+        }
+        cr_expect_eq(status, 1, "%s: %s", cmd, err);
+        char *line = strstr(err, "5000001 vertices: the 3 ranks on a node need");
+        cr_expect(line && strstr(err, "more than its 0.0 GiB of memory"), "%s", err);
+        cr_expect(line && !strstr(line + 1, "5000001 vertices"), "said once: %s", err);
+    }
+    cleanup();
+}
