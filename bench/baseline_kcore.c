@@ -9,10 +9,10 @@
  * reads and writes per arc (pos, bin, vert, twice). The remaining degree of
  * a vertex when it is taken is its core number.
  *
- * peel: peeling by levels, the engine's algorithm (operators/kcore.c) on
- * one thread and without shards: at level k, the remaining vertices of
- * degree k are peeled, and a neighbour whose degree drops to k is peeled
- * in the same level from a stack; each arc costs one read and at most one
+ * peel: peeling by levels, the engine's algorithm (operators/kcore.c, which
+ * peels a level by rounds of a frontier) on one thread, without shards and
+ * from a stack: at level k, the remaining vertices of degree k are peeled,
+ * and a neighbour whose degree drops to k is peeled in the same level; each arc costs one read and at most one
  * decrement of the neighbour's degree. The list of remaining vertices is
  * compacted by every level's scan.
  *

@@ -2,29 +2,36 @@
  * belongs to a subgraph in which every vertex has degree >= k.
  *
  * Algorithm: peeling by levels, as ParK (Dasari, Desh and Zubair, 2014) and
- * PKC (Kabir and Madduri, 2017) do it, one engine run of the whole team per
- * level. degree[v] starts at v's degree and only decreases, never below the
+ * PKC (Kabir and Madduri, 2017) do it, a scan and one run of the whole team
+ * per level. degree[v] starts at v's degree and only decreases, never below the
  * level. At level k
- *   every worker scans the remaining vertices of its own shards, dropping
- *     those already peeled and taking those of degree k: its part of the
+ *   the shards' remaining vertices are scanned (an engine run: workers
+ *     take each other's shards when theirs are done), dropping those
+ *     already peeled and taking those of degree k: each shard's part of the
  *     level's first frontier;
- *   then, in rounds, every worker reads the whole frontier (every worker's
- *     part) and, for each vertex v in it, the neighbours of v that it owns:
+ *   then, in rounds, every worker reads the whole frontier (every shard's
+ *     part, then every worker's) and, for each vertex v in it, the
+ *     neighbours of v that it owns:
  *     each neighbour w with degree[w] > k loses one, and a w that drops to k
  *     joins the worker's part of the next frontier. A barrier ends each
  *     round; the level ends when the whole frontier is empty.
  * A worker owns the vertices of its shards, one contiguous range of ids, so
  * its neighbours of v are one run of v's ascending row, found from the end
  * of the row that its range touches (both ends for the first and the last
- * worker: no search). Each degree is read and written by its owner alone:
- * no atomics, no claims (a vertex reaches the level once, by its owner's
- * scan or decrement), and every arc is read once, by the owner of its
- * head. With one worker this is serial peeling, as the baseline does it.
+ * worker: no search). While the rounds run, each degree is read and
+ * written by its owner alone: no atomics, no claims (a vertex reaches the
+ * level once, by the scan or by its owner's decrement), and every arc is
+ * read once, by the owner of its head. With one worker this is the
+ * serial-peeling baseline's work, by rounds of a frontier instead of from a
+ * stack (bench/baseline_kcore.c).
  *
  * Shards are balanced by in-arcs, which bound the decrements a vertex
- * takes, so the owners share the decrements. The number of rounds is small:
- * on kron:20, 178 levels take 665 rounds in all, and 96% of the arcs are
- * read in rounds of more than 4096 arcs.
+ * takes, so the owners share the decrements; the scans cost a vertex each,
+ * and the worker owning the hubs owns few vertices (kron:22, 2 workers: 68
+ * K of 4.2 M), hence the scan's own run, with stealing. Rounds are few: on
+ * kron:20, 181 levels take 665 rounds that peel (846 with each level's
+ * last, empty one), and 96% of the arcs are read in rounds of more than
+ * 4096 arcs.
  *
  * Earlier versions shared the degree array: atomic decrements, claims, a
  * queue of vertices and per-worker batches for the hubs. There, two workers
@@ -57,22 +64,29 @@
 /* A worker's part of the run. */
 struct kcore_worker {
     sf_vid lo, hi;              /* the vertices it owns (its shards'): their degrees are its alone */
-    int first_shard, end_shard;
-    /* its part of the frontier: frontier[r & 1][lo .. lo + len[r & 1]) in round r */
+    /* its part of the frontier: frontier[r & 1][lo .. lo + len[r & 1]) in
+     * round r >= 1 */
     sf_vid len[2];
-    uint32_t min_left;          /* smallest degree left above the level */
-    uint64_t peeled;            /* vertices peeled, this level */
+    uint32_t min_left;          /* smallest degree left above the level, by its decrements */
+    uint64_t peeled;            /* vertices peeled from its parts, this level */
 } __attribute__((aligned(64)));
+
+/* A shard's scan, this level. */
+struct kcore_shard {
+    sf_vid found;               /* its part of round 0: frontier[0][begin .. begin + found) */
+    sf_vid remaining;           /* vertices left unpeeled: remaining[begin .. begin + remaining) */
+    uint32_t min_left;          /* smallest degree left above the level */
+};
 
 struct kcore_state {
     sf_engine *engine;
     const sf_graph *g;
     uint32_t *degree;           /* vertex array: remaining degree, then core */
     sf_vid *remaining;          /* vertex array: shard i's list at its begin */
-    sf_vid *remaining_len;      /* per shard */
-    sf_vid *frontier[2];        /* vertex arrays: a worker's part within its range */
+    sf_vid *frontier[2];        /* vertex arrays: a shard's or worker's part within its range */
+    struct kcore_shard *shards;
     struct kcore_worker *workers;
-    int num_workers;
+    int num_shards, num_workers;
     uint32_t level;
     uint64_t *core;
 };
@@ -85,21 +99,21 @@ static void kcore_init_shard(sf_shard *s, void *arg)
         k->degree[v] = (uint32_t)(off[v + 1] - off[v]);
         k->remaining[v] = v;
     }
-    k->remaining_len[s->index] = s->end - s->begin;
+    k->shards[s->index].remaining = s->end - s->begin;
 }
 
-/* The shard's remaining vertices: drops those peeled, appends those at the
- * level to the worker's part of the first frontier (`found` long so far),
- * records the degrees of the others. Returns the part's new length. */
-static sf_vid kcore_scan(const sf_shard *s, struct kcore_state *k, struct kcore_worker *w,
-                         sf_vid found)
+/* The shard's remaining vertices: drops those peeled, puts those at the
+ * level in the shard's part of round 0, records the degrees of the
+ * others. */
+static void kcore_scan_shard(sf_shard *s, void *arg)
 {
-    sf_vid *remaining = k->remaining + s->begin;
-    sf_vid *frontier = k->frontier[0] + w->lo;
+    struct kcore_state *k = arg;
+    struct kcore_shard *ks = &k->shards[s->index];
+    sf_vid *remaining = k->remaining + s->begin, *frontier = k->frontier[0] + s->begin;
     const uint32_t *degree = k->degree;
     const uint32_t level = k->level;
-    sf_vid kept = 0, len = k->remaining_len[s->index];
-    uint32_t min_left = w->min_left;
+    sf_vid kept = 0, found = 0, len = ks->remaining;
+    uint32_t min_left = UINT32_MAX;
     for (sf_vid i = 0; i < len; i++) {
         sf_vid v = remaining[i];
         uint32_t d = degree[v];
@@ -109,9 +123,9 @@ static sf_vid kcore_scan(const sf_shard *s, struct kcore_state *k, struct kcore_
         } else if (d == level)
             frontier[found++] = v;
     }
-    k->remaining_len[s->index] = kept;
-    w->min_left = min_left;
-    return found;
+    ks->remaining = kept;
+    ks->found = found;
+    ks->min_left = min_left;
 }
 
 /* What a worker builds during one round, kept in registers. */
@@ -153,7 +167,15 @@ static inline void kcore_peel(const sf_graph *g, const struct kcore_worker *w,
         kcore_lower(r, row[i]);
 }
 
-/* One level, on one worker of the team: its shards' scan, then rounds. */
+/* Lowers the neighbours in the worker's range of part[0..len)'s vertices. */
+static void kcore_peel_part(const sf_graph *g, const struct kcore_worker *w,
+                            struct kcore_round *r, const sf_vid *part, sf_vid len)
+{
+    for (sf_vid j = 0; j < len; j++)
+        kcore_peel(g, w, r, part[j]);
+}
+
+/* One level's rounds, on one worker of the team, after the scan. */
 static void kcore_level_worker(int worker, void *arg)
 {
     struct kcore_state *k = arg;
@@ -161,29 +183,34 @@ static void kcore_level_worker(int worker, void *arg)
     struct kcore_worker *w = &k->workers[worker];
     w->min_left = UINT32_MAX;
     w->peeled = 0;
-    sf_vid found = 0;
-    for (int i = w->first_shard; i < w->end_shard; i++)
-        found = kcore_scan(sf_engine_shard(k->engine, i), k, w, found);
-    w->len[0] = found;
     for (int round = 0;; round++) {
-        sf_engine_barrier(); /* every part of this round's frontier written */
+        if (round > 0)
+            sf_engine_barrier(); /* every part of this round's frontier written */
         const int now = round & 1;
         uint64_t total = 0;
-        for (int u = 0; u < k->num_workers; u++)
-            total += k->workers[u].len[now];
+        if (round == 0)
+            for (int i = 0; i < k->num_shards; i++)
+                total += k->shards[i].found;
+        else
+            for (int u = 0; u < k->num_workers; u++)
+                total += k->workers[u].len[now];
         if (total == 0)
             break;
         struct kcore_round r = {.degree = k->degree, .level = k->level,
                                 .next = k->frontier[now ^ 1] + w->lo, .min_left = w->min_left};
-        w->peeled += w->len[now];
-        for (int u = 0; u < k->num_workers; u++) {
-            const sf_vid *part = k->frontier[now] + k->workers[u].lo;
-            const sf_vid part_len = k->workers[u].len[now];
-            for (sf_vid j = 0; j < part_len; j++)
-                kcore_peel(g, w, &r, part[j]);
+        if (round == 0) { /* the scan's parts: shard i's at its begin */
+            for (int i = 0; i < k->num_shards; i++)
+                kcore_peel_part(g, w, &r, k->frontier[0] + sf_engine_shard(k->engine, i)->begin,
+                                k->shards[i].found);
+        } else {
+            w->peeled += w->len[now];
+            for (int u = 0; u < k->num_workers; u++)
+                kcore_peel_part(g, w, &r, k->frontier[now] + k->workers[u].lo,
+                                k->workers[u].len[now]);
         }
         /* read by the others after the next barrier; they stopped reading
-         * len[now ^ 1] and frontier[now ^ 1] at this round's */
+         * len[now ^ 1] and frontier[now ^ 1] at this round's (round 0's
+         * parts are the shards', in frontier[0]) */
         w->len[now ^ 1] = r.next_len;
         w->min_left = r.min_left;
     }
@@ -212,8 +239,13 @@ static bool kcore_level(int iteration, void *arg)
     struct kcore_job *job = arg;
     struct kcore_state *k = job->state;
     (void)iteration;
+    sf_engine_run(job->engine, kcore_scan_shard, k);
     sf_engine_run_team(job->engine, kcore_level_worker, k);
     uint32_t next = UINT32_MAX;
+    for (int i = 0; i < k->num_shards; i++) {
+        job->left -= k->shards[i].found;
+        next = k->shards[i].min_left < next ? k->shards[i].min_left : next;
+    }
     for (int i = 0; i < k->num_workers; i++) {
         job->left -= k->workers[i].peeled;
         next = k->workers[i].min_left < next ? k->workers[i].min_left : next;
@@ -236,18 +268,20 @@ int sf_kcore(sf_engine *e, uint64_t *core, sf_iteration_log *log)
     k.remaining = sf_engine_alloc_uninit(e, sizeof *k.remaining);
     k.frontier[0] = sf_engine_alloc_uninit(e, sizeof *k.frontier[0]);
     k.frontier[1] = sf_engine_alloc_uninit(e, sizeof *k.frontier[1]);
-    k.remaining_len = calloc(sf_engine_num_shards(e), sizeof *k.remaining_len);
+    k.num_shards = sf_engine_num_shards(e);
+    k.shards = calloc(k.num_shards, sizeof *k.shards);
     k.workers = aligned_alloc(64, k.num_workers * sizeof *k.workers);
-    if (!k.degree || !k.remaining || !k.frontier[0] || !k.frontier[1] || !k.remaining_len ||
+    if (!k.degree || !k.remaining || !k.frontier[0] || !k.frontier[1] || !k.shards ||
         !k.workers)
         goto out;
     memset(k.workers, 0, k.num_workers * sizeof *k.workers);
     for (int i = 0; i < k.num_workers; i++) {
         struct kcore_worker *w = &k.workers[i];
-        sf_engine_worker_shards(e, i, &w->first_shard, &w->end_shard);
-        if (w->first_shard < w->end_shard) { /* else owns nothing: lo = hi = 0 */
-            w->lo = sf_engine_shard(e, w->first_shard)->begin;
-            w->hi = sf_engine_shard(e, w->end_shard - 1)->end;
+        int first, end;
+        sf_engine_worker_shards(e, i, &first, &end);
+        if (first < end) { /* else owns nothing: lo = hi = 0 */
+            w->lo = sf_engine_shard(e, first)->begin;
+            w->hi = sf_engine_shard(e, end - 1)->end;
         }
     }
     sf_engine_run(e, kcore_init_shard, &k);
@@ -263,7 +297,7 @@ out:
     sf_engine_free(e, k.remaining);
     sf_engine_free(e, k.frontier[0]);
     sf_engine_free(e, k.frontier[1]);
-    free(k.remaining_len);
+    free(k.shards);
     free(k.workers);
     return rc;
 }
