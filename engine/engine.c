@@ -576,6 +576,17 @@ int sf_engine_create(const sf_engine_options *opt, sf_engine **out, sf_error *er
     e->threads = opt->threads > 0 ? opt->threads : cores > 0 ? cores : 1;
     if (e->threads > MAX_WORKERS)
         e->threads = MAX_WORKERS;
+    /* Every region runs a team of exactly e->threads (worker w is thread
+     * w, and sf_engine_run_team's workers wait for each other): OpenMP's
+     * thread limit must allow it. */
+    int limit = omp_get_thread_limit();
+    if (opt->threads > limit) {
+        sf_engine_destroy(&e);
+        return sf_error_set(err, SF_EUSAGE, "--threads %d: OMP_THREAD_LIMIT allows %d",
+                            opt->threads, limit);
+    }
+    if (e->threads > limit)
+        e->threads = limit;
     e->shards_per_worker = opt->shards_per_worker > 0 ? opt->shards_per_worker
                                                        : DEFAULT_SHARDS_PER_WORKER;
     e->requested_shards = opt->shards;

@@ -466,3 +466,24 @@ Test(cli, sizes_beyond_memory_are_refused_before_allocating, .init = make_tmp_di
     free(mtx);
     free(bin);
 }
+
+/* Every engine region is a team of exactly --threads workers, which
+ * kcore's rounds wait for at barriers: OpenMP's thread limit must allow
+ * it. Asked for more: one line, exit 2 (a missing worker would have left
+ * kcore's levels never ending). Not asked: one worker a core, cut to the
+ * limit, and the same answer. */
+Test(cli, thread_limit_below_the_workers_is_refused_or_followed, .timeout = 60)
+{
+    char out[4096], errbuf[4096], want[4096];
+    cr_assert_eq(run_cli("run kcore kron:10 --threads 1", want, sizeof want, errbuf,
+                         sizeof errbuf), 0, "%s", errbuf);
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "OMP_THREAD_LIMIT=2 timeout 30 %s run kcore kron:10 --threads 3",
+             cli_binary());
+    cr_expect_eq(run_shell(cmd, out, sizeof out, errbuf, sizeof errbuf), 2, "%s", errbuf);
+    cr_expect(strstr(errbuf, "--threads 3: OMP_THREAD_LIMIT allows 2"), "%s", errbuf);
+    snprintf(cmd, sizeof cmd, "OMP_THREAD_LIMIT=1 timeout 30 %s run kcore kron:10", cli_binary());
+    cr_expect_eq(run_shell(cmd, out, sizeof out, errbuf, sizeof errbuf), 0, "%s", errbuf);
+    const char *a = strstr(out, "result:"), *b = strstr(want, "result:");
+    cr_expect(a && b && strcmp(a, b) == 0, "%s against %s", out, want);
+}
