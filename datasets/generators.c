@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/dist.h"
 #include "engine/parallel.h"
 
 #define GOLDEN 0x9e3779b97f4a7c15ull /* splitmix64's increment: 2^64 / phi */
@@ -298,14 +299,16 @@ int sf_generate_part(const char *spec, uint64_t seed, int part, int parts, sf_ed
     uint64_t first = (uint64_t)((unsigned __int128)all_edges * part / parts);
     uint64_t edges = (uint64_t)((unsigned __int128)all_edges * (part + 1) / parts) - first;
     out->narrow = out->narrow && scale <= 32; /* ids below 2^scale */
-    /* the list (8 bytes an edge, narrow) and the graph's two arcs (8) at
-     * least: a scale can ask for more than the machine has */
-    if (edges > sf_physical_memory() / 16)
-        return sf_error_set(err, SF_EUSAGE,
-                            "%s: %llu edges need about %.1f GiB to generate and build, more than "
-                            "this machine's %.1f GiB of memory",
-                            spec, (unsigned long long)edges, edges * 16.0 / (1 << 30),
-                            sf_physical_memory() / (double)(1 << 30));
+    /* the list, 8 bytes an edge (narrow) or 16, for every rank on this node
+     * (a part each): a scale can ask for more than the machine has */
+    uint64_t need = edges * (out->narrow ? 8 : 16) * (uint64_t)sf_dist_local_size();
+    if (edges > (UINT64_MAX >> 5) || need > sf_physical_memory()) {
+        char words[128];
+        sf_memory_words(edges > (UINT64_MAX >> 5) ? UINT64_MAX : need, sf_physical_memory(), words,
+                        sizeof words);
+        return sf_error_set(err, SF_EUSAGE, "%s: %llu edges need %s", spec,
+                            (unsigned long long)edges, words);
+    }
     int rc = sf_edge_list_reserve(out, edges ? edges : 1, false);
     if (rc)
         return sf_error_set(err, rc, "%s: out of memory for %llu edges", spec,

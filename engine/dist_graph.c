@@ -680,15 +680,15 @@ int sf_dist_graph_build(sf_edge_list *part, const sf_dist_build_options *opt, co
      * in one process, sf_graph_build): refused by every rank when one
      * node's memory cannot hold them, since a binary list's largest id can
      * ask for more */
-    uint64_t node_share = n / ranks * (uint64_t)sf_dist_local_size();
-    uint64_t beyond = node_share > sf_physical_memory() / 12;
-    sf_dist_max_u64(&beyond, 1);
-    if (beyond) {
+    uint64_t need = n / ranks * (uint64_t)sf_dist_local_size() * 12, memory = sf_physical_memory();
+    sf_dist_max_u64(&need, 1); /* the most any node's ranks need, against the least memory */
+    sf_dist_min_u64(&memory, 1);
+    if (need > memory) {
+        char words[128];
+        sf_memory_words(need, memory, words, sizeof words);
         rc = sf_error_set(err, SF_EINPUT,
-                          "%s: %llu vertices: the %d ranks on a node need %.1f GiB for their "
-                          "shares of them, more than its %.1f GiB of memory",
-                          source, (unsigned long long)n, sf_dist_local_size(),
-                          node_share * 12.0 / (1 << 30), sf_physical_memory() / (double)(1 << 30));
+                          "%s: %llu vertices: the ranks of a node need %s for their shares of them",
+                          source, (unsigned long long)n, words);
         goto fail;
     }
     g->view.num_vertices = (sf_vid)n;

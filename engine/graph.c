@@ -26,6 +26,7 @@
 
 #include <errno.h>
 #include <omp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -1738,20 +1739,23 @@ int sf_graph_build(const sf_edge_list *e, const sf_build_options *opt, const cha
     g->directed = directed;
     g->weighted = e->weight != NULL;
     uint64_t n = e->dense_vertices;
+    /* At least offsets (8 bytes) and a degree count (4) a vertex, and 4
+     * bytes for each of an edge's two arcs (both directions, or out and
+     * in): a binary list's largest id, a vertex count or a generator's
+     * scale can ask for more than the machine has (sf_physical_memory). */
+    if (n <= SF_MAX_VERTICES && n * 12 + e->count * 8 > sf_physical_memory()) {
+        char words[128];
+        sf_memory_words(n * 12 + e->count * 8, sf_physical_memory(), words, sizeof words);
+        char vertices[48] = "";
+        if (n)
+            snprintf(vertices, sizeof vertices, "%llu vertices and ", (unsigned long long)n);
+        rc = sf_error_set(err, SF_EINPUT, "%s: %s%llu edges: the graph needs %s", source,
+                          vertices, (unsigned long long)e->count, words);
+        goto cleanup;
+    }
     if (n) {
         if (n > SF_MAX_VERTICES)
             goto too_many;
-        /* offsets (8 bytes) and a degree count (4) a vertex, at least: a
-         * binary list's largest id or a vertex count can ask for more than
-         * the machine has (sf_physical_memory) */
-        if (n > sf_physical_memory() / 12) {
-            rc = sf_error_set(err, SF_EINPUT,
-                              "%s: %llu vertices: their arrays alone need %.1f GiB, more than "
-                              "this machine's %.1f GiB of memory",
-                              source, (unsigned long long)n, n * 12.0 / (1 << 30),
-                              sf_physical_memory() / (double)(1 << 30));
-            goto cleanup;
-        }
         /* ids are dense already: only the degree order's counts to make */
         if (!opt->original_order && n > 1) {
             rc = count_dense(e, n, &degree, directed ? NULL : &slices);

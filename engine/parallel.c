@@ -111,6 +111,23 @@ uint64_t sf_physical_memory(void)
     return pages > 0 && page > 0 ? (uint64_t)pages * (uint64_t)page : UINT64_MAX;
 }
 
+/* Bytes in GiB, or MiB below 1 GiB. */
+static void memory_amount(uint64_t bytes, char *text, size_t n)
+{
+    if (bytes >= (1ULL << 30))
+        snprintf(text, n, "%.1f GiB", bytes / (double)(1ULL << 30));
+    else
+        snprintf(text, n, "%.1f MiB", bytes / (double)(1ULL << 20));
+}
+
+void sf_memory_words(uint64_t need, uint64_t memory, char *text, size_t n)
+{
+    char a[32], b[32];
+    memory_amount(need, a, sizeof a);
+    memory_amount(memory, b, sizeof b);
+    snprintf(text, n, "%s, more than %s of memory", a, b);
+}
+
 double sf_now(void)
 {
     struct timespec ts;

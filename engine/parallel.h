@@ -4,6 +4,7 @@
 #ifndef SF_PARALLEL_H
 #define SF_PARALLEL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* Replaces a[0..n) by its exclusive prefix sum and returns the total. */
@@ -39,6 +40,11 @@ void sf_release_pages(void *p, uint64_t bytes);
  * generator's scale) are checked against it first. SF_PHYSICAL_MEMORY=BYTES
  * in the environment stands for it (a container's share, or a test's). */
 uint64_t sf_physical_memory(void);
+
+/* "N GiB, more than M GiB of memory" for a one-line refusal of `need`
+ * bytes where `memory` bytes are had (MiB below 1 GiB, so that a small
+ * SF_PHYSICAL_MEMORY reads as itself). */
+void sf_memory_words(uint64_t need, uint64_t memory, char *text, size_t n);
 
 /* Seconds on a monotonic clock. */
 double sf_now(void);

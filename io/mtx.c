@@ -22,6 +22,7 @@
 #include <strings.h>
 
 #include "engine/graph.h"
+#include "engine/dist.h"
 #include "engine/parallel.h"
 #include "io/text_edges.h"
 #include "io/text_reader.h"
@@ -185,20 +186,21 @@ static int header_line(const char *path, const char *p, const char *e, uint64_t 
     return 0;
 }
 
-/* Before a reader lists `vertices` of the matrix at `bytes` each: whether
- * memory holds them (sf_physical_memory; a size line of a few bytes can
- * declare billions); else the one line, at the size line. */
+/* Before a reader lists `vertices` of the matrix, `bytes` each, for each
+ * of `copies` (the ranks of a node): whether memory holds them
+ * (sf_physical_memory; a size line of a few bytes can declare billions);
+ * else the one line, at the size line. */
 static int check_room(const char *path, const sf_mtx_header *h, uint64_t vertices,
-                      unsigned bytes, sf_error *err)
+                      unsigned bytes, int copies, sf_error *err)
 {
-    if (vertices <= sf_physical_memory() / bytes)
+    uint64_t need = vertices * bytes * (uint64_t)copies; /* vertices < 2^32 */
+    if (need <= sf_physical_memory())
         return 0;
-    return sf_error_set(err, SF_EINPUT,
-                        "%s:%llu: a %llu x %llu matrix: listing its vertices needs %.1f GiB, "
-                        "more than this machine's %.1f GiB of memory",
+    char words[128];
+    sf_memory_words(need, sf_physical_memory(), words, sizeof words);
+    return sf_error_set(err, SF_EINPUT, "%s:%llu: a %llu x %llu matrix: its vertices need %s",
                         path, (unsigned long long)(h->body_line - 1), (unsigned long long)h->rows,
-                        (unsigned long long)h->cols, (double)vertices * bytes / (1 << 30),
-                        sf_physical_memory() / (double)(1 << 30));
+                        (unsigned long long)h->cols, words);
 }
 
 static int missing_size_line(const char *path, uint64_t line, sf_error *err)
@@ -383,9 +385,7 @@ static int mtx_head(void *arg, const char *text, size_t len, bool last, size_t *
         m->h.body = m->taken + *used;
         m->h.body_line = m->lines + 1;
         m->reader->columns = m->h.weighted ? 3 : 2;
-        /* a byte a vertex to mark those entries name, 8 for each one listed
-         * as isolated (finish): all of them at worst */
-        return check_room(m->path, &m->h, matrix_vertices(&m->h), 9, err);
+        return 0;
     }
     *used = len;
     m->taken += len;
@@ -446,8 +446,16 @@ static int mtx_window(void *arg, sf_edge_window *w, sf_edge_list *out, sf_error 
     struct mtx_read *m = arg;
     if (m->empty)
         return 0;
-    if (!m->named && !(m->named = calloc(matrix_vertices(&m->h) + 1, 1)))
-        return sf_error_set(err, -ENOMEM, "%s: out of memory", m->path);
+    if (!m->named) {
+        /* one process: a byte a vertex to mark those entries name, 8 for
+         * each one listed as isolated (finish: all of them at worst), and
+         * the build's 12 (sf_graph_build) */
+        int rc = check_room(m->path, &m->h, matrix_vertices(&m->h), 9 + 12, 1, err);
+        if (rc)
+            return rc;
+        if (!(m->named = calloc(matrix_vertices(&m->h) + 1, 1)))
+            return sf_error_set(err, -ENOMEM, "%s: out of memory", m->path);
+    }
     int rc = 0;
     if (!m->failed && out->count > w->first_arc)
         rc = check_window(m, w, out, err);
@@ -539,7 +547,10 @@ int sf_mtx_finish_share(const char *path, const sf_mtx_header *h, const sf_mtx_s
     uint64_t last = (uint64_t)((unsigned __int128)n * (share->part + 1) / share->parts);
     free(out->vertex_ids);
     out->num_vertex_ids = 0;
-    int rc = check_room(path, h, last - first + 1, sizeof *out->vertex_ids, err);
+    /* this rank's slice, 8 bytes a vertex, as every rank of the node lists
+     * one; the build checks its own (sf_dist_graph_build) */
+    int rc = check_room(path, h, last - first + 1, sizeof *out->vertex_ids, sf_dist_local_size(),
+                        err);
     if (rc)
         return rc;
     if (!(out->vertex_ids = malloc((last - first + 1) * sizeof *out->vertex_ids)))

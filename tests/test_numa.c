@@ -789,9 +789,10 @@ static void arena_stats(int arena, uint64_t *allocations, size_t *allocated)
 }
 #endif
 
-/* lcc, tc and cdlp take their per-worker scratch from the node arenas, and
- * all four (kcore keeps its frontier in vertex arrays, placed as any vertex
- * array is) leave nothing in them; their answers are those of one worker. */
+/* lcc, tc and cdlp take their per-worker scratch from the node arenas and
+ * give all of it back; their answers are those of one worker. (kcore keeps
+ * its frontier in vertex arrays, placed as any vertex array is: the next
+ * test.) */
 Test(numa, kernels_take_their_scratch_from_the_node_arenas)
 {
 #ifndef SF_HAVE_JEMALLOC
@@ -808,9 +809,9 @@ Test(numa, kernels_take_their_scratch_from_the_node_arenas)
         sf_engine_scratch_free(e, probe);
     }
     cr_assert_neq(arena[0], arena[1]);
-    const char *names[] = {"lcc", "tc", "kcore", "cdlp"};
+    const char *names[] = {"lcc", "tc", "cdlp"};
     size_t n = g->num_vertices;
-    for (int k = 0; k < 4; k++) {
+    for (int k = 0; k < 3; k++) {
         uint64_t before[2], after[2];
         size_t held_before[2], held_after[2];
         for (int a = 0; a < 2; a++)
@@ -822,16 +823,14 @@ Test(numa, kernels_take_their_scratch_from_the_node_arenas)
         for (int j = 0; j < 2; j++) {
             int rc = k == 0   ? sf_lcc(engines[j], (double *)outs[j], NULL)
                      : k == 1 ? sf_tc(engines[j], outs[j], NULL)
-                     : k == 2 ? sf_kcore(engines[j], outs[j], NULL)
                               : sf_cdlp(engines[j], 10, outs[j], NULL);
             cr_assert_eq(rc, 0, "%s", names[k]);
             if (j == 0)
                 for (int a = 0; a < 2; a++)
                     arena_stats(arena[a], &after[a], &held_after[a]);
         }
-        if (k != 2)
-            cr_assert_gt(after[0] - before[0] + after[1] - before[1], 0,
-                         "%s took no scratch from the node arenas", names[k]);
+        cr_assert_gt(after[0] - before[0] + after[1] - before[1], 0,
+                     "%s took no scratch from the node arenas", names[k]);
         for (int a = 0; a < 2; a++)
             cr_assert_eq(held_after[a], held_before[a], "%s left %zd bytes in node %d's arena",
                          names[k], (ssize_t)(held_after[a] - held_before[a]), a);
@@ -843,6 +842,38 @@ Test(numa, kernels_take_their_scratch_from_the_node_arenas)
     sf_engine_destroy(&e);
     sf_graph_destroy(&g);
 #endif
+}
+
+/* kcore's workers on two nodes (owners of their shards' vertices, their
+ * frontier parts in vertex arrays placed by node) give one worker's core
+ * numbers, with shards and nodes of every size the plan makes. */
+Test(numa, kcore_on_two_nodes_is_one_worker)
+{
+    sf_graph *g = graph_generated("kron:12", 3, true);
+    sf_engine *one = engine_for(g, 1, 3);
+    size_t n = g->num_vertices;
+    uint64_t *want = calloc(n, 8), *got = calloc(n, 8);
+    cr_assert(want && got);
+    cr_assert_eq(sf_kcore(one, want, NULL), 0);
+    const struct {
+        int threads, shards;
+        const char *topology;
+    } plans[] = {{4, 16, "pack:2 numa:1 core:2 pu:1"}, {3, 7, "pack:2 numa:1 core:2 pu:1"},
+                 {6, 0, "pack:3 numa:1 core:2 pu:1"}};
+    for (size_t p = 0; p < sizeof plans / sizeof plans[0]; p++) {
+        sf_engine_options opt = {.threads = plans[p].threads, .shards = plans[p].shards,
+                                 .topology = plans[p].topology};
+        sf_engine *e = engine_with(&opt, g);
+        memset(got, 0xff, n * 8);
+        cr_assert_eq(sf_kcore(e, got, NULL), 0);
+        cr_assert_arr_eq(got, want, n * 8, "%d workers, %d shards on %s differ from 1",
+                         plans[p].threads, plans[p].shards, plans[p].topology);
+        sf_engine_destroy(&e);
+    }
+    free(want);
+    free(got);
+    sf_engine_destroy(&one);
+    sf_graph_destroy(&g);
 }
 
 Test(numa, placement_json_stays_whole_in_a_small_buffer)
