@@ -301,14 +301,11 @@ int sf_generate_part(const char *spec, uint64_t seed, int part, int parts, sf_ed
     out->narrow = out->narrow && scale <= 32; /* ids below 2^scale */
     /* the list, 8 bytes an edge (narrow) or 16, for every rank on this node
      * (a part each): a scale can ask for more than the machine has */
-    uint64_t need = edges * (out->narrow ? 8 : 16) * (uint64_t)sf_dist_local_size();
-    if (edges > (UINT64_MAX >> 5) || need > sf_physical_memory()) {
-        char words[128];
-        sf_memory_words(edges > (UINT64_MAX >> 5) ? UINT64_MAX : need, sf_physical_memory(), words,
-                        sizeof words);
+    char words[128];
+    if (sf_beyond_memory((double)edges * (out->narrow ? 8 : 16) * sf_dist_local_size(), words,
+                         sizeof words))
         return sf_error_set(err, SF_EUSAGE, "%s: %llu edges need %s", spec,
                             (unsigned long long)edges, words);
-    }
     int rc = sf_edge_list_reserve(out, edges ? edges : 1, false);
     if (rc)
         return sf_error_set(err, rc, "%s: out of memory for %llu edges", spec,

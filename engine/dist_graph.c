@@ -685,7 +685,7 @@ int sf_dist_graph_build(sf_edge_list *part, const sf_dist_build_options *opt, co
     sf_dist_min_u64(&memory, 1);
     if (need > memory) {
         char words[128];
-        sf_memory_words(need, memory, words, sizeof words);
+        sf_memory_words((double)need, (double)memory, words, sizeof words);
         rc = sf_error_set(err, SF_EINPUT,
                           "%s: %llu vertices: the ranks of a node need %s for their shares of them",
                           source, (unsigned long long)n, words);

@@ -974,7 +974,9 @@ struct owned_run {
 static void run_owned_worker(int worker, void *arg)
 {
     struct owned_run *r = arg;
-    for (int i = r->e->plan.worker_first_shard[worker]; i < r->e->plan.worker_end_shard[worker]; i++)
+    int first, end;
+    sf_engine_worker_shards(r->e, worker, &first, &end);
+    for (int i = first; i < end; i++)
         r->fn(&r->e->shards[i], r->arg);
 }
 

@@ -1742,10 +1742,10 @@ int sf_graph_build(const sf_edge_list *e, const sf_build_options *opt, const cha
     /* At least offsets (8 bytes) and a degree count (4) a vertex, and 4
      * bytes for each of an edge's two arcs (both directions, or out and
      * in): a binary list's largest id, a vertex count or a generator's
-     * scale can ask for more than the machine has (sf_physical_memory). */
-    if (n <= SF_MAX_VERTICES && n * 12 + e->count * 8 > sf_physical_memory()) {
-        char words[128];
-        sf_memory_words(n * 12 + e->count * 8, sf_physical_memory(), words, sizeof words);
+     * scale can ask for more than the machine has (sf_physical_memory).
+     * Past SF_MAX_VERTICES, too_many's message instead. */
+    char words[128];
+    if (n <= SF_MAX_VERTICES && sf_beyond_memory(n * 12.0 + e->count * 8.0, words, sizeof words)) {
         char vertices[48] = "";
         if (n)
             snprintf(vertices, sizeof vertices, "%llu vertices and ", (unsigned long long)n);

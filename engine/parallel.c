@@ -112,20 +112,29 @@ uint64_t sf_physical_memory(void)
 }
 
 /* Bytes in GiB, or MiB below 1 GiB. */
-static void memory_amount(uint64_t bytes, char *text, size_t n)
+static void memory_amount(double bytes, char *text, size_t n)
 {
-    if (bytes >= (1ULL << 30))
+    if (bytes >= (double)(1ULL << 30))
         snprintf(text, n, "%.1f GiB", bytes / (double)(1ULL << 30));
     else
         snprintf(text, n, "%.1f MiB", bytes / (double)(1ULL << 20));
 }
 
-void sf_memory_words(uint64_t need, uint64_t memory, char *text, size_t n)
+void sf_memory_words(double need, double memory, char *text, size_t n)
 {
-    char a[32], b[32];
+    char a[48], b[48];
     memory_amount(need, a, sizeof a);
     memory_amount(memory, b, sizeof b);
     snprintf(text, n, "%s, more than %s of memory", a, b);
+}
+
+bool sf_beyond_memory(double need, char *text, size_t n)
+{
+    double memory = (double)sf_physical_memory();
+    if (need <= memory)
+        return false;
+    sf_memory_words(need, memory, text, n);
+    return true;
 }
 
 double sf_now(void)

@@ -4,6 +4,7 @@
 #ifndef SF_PARALLEL_H
 #define SF_PARALLEL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -43,8 +44,13 @@ uint64_t sf_physical_memory(void);
 
 /* "N GiB, more than M GiB of memory" for a one-line refusal of `need`
  * bytes where `memory` bytes are had (MiB below 1 GiB, so that a small
- * SF_PHYSICAL_MEMORY reads as itself). */
-void sf_memory_words(uint64_t need, uint64_t memory, char *text, size_t n);
+ * SF_PHYSICAL_MEMORY reads as itself). Doubles, so that a need computed
+ * from a declared size cannot wrap. */
+void sf_memory_words(double need, double memory, char *text, size_t n);
+
+/* Whether `need` bytes exceed sf_physical_memory(); if so, `text` gets
+ * sf_memory_words' words for the caller's one line. */
+bool sf_beyond_memory(double need, char *text, size_t n);
 
 /* Seconds on a monotonic clock. */
 double sf_now(void);

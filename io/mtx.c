@@ -193,11 +193,9 @@ static int header_line(const char *path, const char *p, const char *e, uint64_t 
 static int check_room(const char *path, const sf_mtx_header *h, uint64_t vertices,
                       unsigned bytes, int copies, sf_error *err)
 {
-    uint64_t need = vertices * bytes * (uint64_t)copies; /* vertices < 2^32 */
-    if (need <= sf_physical_memory())
-        return 0;
     char words[128];
-    sf_memory_words(need, sf_physical_memory(), words, sizeof words);
+    if (!sf_beyond_memory((double)vertices * bytes * copies, words, sizeof words))
+        return 0;
     return sf_error_set(err, SF_EINPUT, "%s:%llu: a %llu x %llu matrix: its vertices need %s",
                         path, (unsigned long long)(h->body_line - 1), (unsigned long long)h->rows,
                         (unsigned long long)h->cols, words);

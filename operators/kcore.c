@@ -128,7 +128,7 @@ static void kcore_scan_shard(sf_shard *s, void *arg)
     ks->min_left = min_left;
 }
 
-/* What a worker builds during one round, kept in registers. */
+/* What a worker builds during one round. */
 struct kcore_round {
     uint32_t *degree;
     uint32_t level;
@@ -228,7 +228,6 @@ static void kcore_output_shard(sf_shard *s, void *arg)
 }
 
 struct kcore_job {
-    sf_engine *engine;
     struct kcore_state *state;
     uint64_t left;              /* vertices not yet peeled */
 };
@@ -239,8 +238,8 @@ static bool kcore_level(int iteration, void *arg)
     struct kcore_job *job = arg;
     struct kcore_state *k = job->state;
     (void)iteration;
-    sf_engine_run(job->engine, kcore_scan_shard, k);
-    sf_engine_run_team(job->engine, kcore_level_worker, k);
+    sf_engine_run(k->engine, kcore_scan_shard, k);
+    sf_engine_run_team(k->engine, kcore_level_worker, k);
     uint32_t next = UINT32_MAX;
     for (int i = 0; i < k->num_shards; i++) {
         job->left -= k->shards[i].found;
@@ -286,7 +285,7 @@ int sf_kcore(sf_engine *e, uint64_t *core, sf_iteration_log *log)
     }
     sf_engine_run(e, kcore_init_shard, &k);
     k.level = 0;
-    struct kcore_job job = {.engine = e, .state = &k, .left = g->num_vertices};
+    struct kcore_job job = {.state = &k, .left = g->num_vertices};
     rc = sf_iterate(INT32_MAX, kcore_level, &job, log);
     if (rc < 0)
         goto out;
