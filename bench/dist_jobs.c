@@ -327,7 +327,8 @@ static int read_mtx_part(const char *path, sf_edge_list *out, sf_error *err)
         return rc;
     char *text = NULL;
     size_t len = 0;
-    sf_mtx_share share = {.part = sf_dist_rank(), .parts = sf_dist_size()};
+    sf_mtx_share share = {.part = sf_dist_rank(), .parts = sf_dist_size(),
+                          .node_parts = sf_dist_local_size()};
     rc = sf_file_read_part_from(path, h.body, share.part, share.parts, &text, &len, err);
     if ((rc = sf_dist_agree(rc, err)))
         goto done;

@@ -22,7 +22,6 @@
 #include <strings.h>
 
 #include "engine/graph.h"
-#include "engine/dist.h"
 #include "engine/parallel.h"
 #include "io/text_edges.h"
 #include "io/text_reader.h"
@@ -547,8 +546,8 @@ int sf_mtx_finish_share(const char *path, const sf_mtx_header *h, const sf_mtx_s
     out->num_vertex_ids = 0;
     /* this rank's slice, 8 bytes a vertex, as every rank of the node lists
      * one; the build checks its own (sf_dist_graph_build) */
-    int rc = check_room(path, h, last - first + 1, sizeof *out->vertex_ids, sf_dist_local_size(),
-                        err);
+    int rc = check_room(path, h, last - first + 1, sizeof *out->vertex_ids,
+                        share->node_parts > 1 ? share->node_parts : 1, err);
     if (rc)
         return rc;
     if (!(out->vertex_ids = malloc((last - first + 1) * sizeof *out->vertex_ids)))

@@ -105,6 +105,9 @@ typedef struct sf_mtx_share {
     bool open_end;          /* the body's last byte is not '\n' (whichever share
                              * holds it: an empty last share cannot tell) */
     int part, parts;        /* share `part` of `parts`; the last ends the file */
+    int node_parts;         /* shares held on this machine at once (the ranks of
+                             * its node; 0 counts as 1): the memory check counts
+                             * them all */
 } sf_mtx_share;
 
 /* The banner and size line of PATH read from its first bytes (a window at
