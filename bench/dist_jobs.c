@@ -37,33 +37,6 @@
 
 /* ---- reading this rank's part ----------------------------------------- */
 
-/* Columns of the first data line of text (0 when none), and its line. */
-static int first_data_columns(const char *text, size_t len, uint64_t *line)
-{
-    const char *p = text, *end = text + len;
-    for (uint64_t k = 0; p < end; k++) {
-        const char *line_end = memchr(p, '\n', (size_t)(end - p));
-        if (!line_end)
-            line_end = end;
-        while (p < line_end && (*p == ' ' || *p == '\t' || *p == '\r'))
-            p++;
-        if (p < line_end && *p != '#' && *p != '%') {
-            int columns = 0;
-            while (p < line_end) {
-                columns++;
-                while (p < line_end && !(*p == ' ' || *p == '\t' || *p == '\r'))
-                    p++;
-                while (p < line_end && (*p == ' ' || *p == '\t' || *p == '\r'))
-                    p++;
-            }
-            *line = k;
-            return columns;
-        }
-        p = line_end + 1;
-    }
-    return 0;
-}
-
 /* This rank's lines of a text edge list, parsed with the whole file's line
  * numbers, into 32-bit ids as one process parses them (the parser widens
  * the part at its first id of 2^32 or more; each rank's part has its own
@@ -74,7 +47,6 @@ static int read_text_part(const char *path, bool need_weights, sf_edge_list *out
 {
     char *text = NULL;
     size_t len = 0;
-    sf_trace_phase("open");
     int rc = sf_file_read_part(path, sf_dist_rank(), sf_dist_size(), &text, &len, err);
     if ((rc = sf_dist_agree(rc, err)))
         return rc;
@@ -85,8 +57,7 @@ static int read_text_part(const char *path, bool need_weights, sf_edge_list *out
         free(text);
         return rc;
     }
-    uint64_t at = 0;
-    int mine = first_data_columns(text, len, &at), ranks = sf_dist_size();
+    int mine = sf_text_edge_columns(text, len), ranks = sf_dist_size();
     int *all = malloc((size_t)ranks * sizeof *all), decided = 0;
     if (!all)
         sf_dist_abort(1, "out of memory");
@@ -94,16 +65,15 @@ static int read_text_part(const char *path, bool need_weights, sf_edge_list *out
     for (int r = 0; r < ranks && !decided; r++)
         decided = all[r];
     free(all);
-    free(text);
     if (mine && mine != decided)
         rc = sf_error_set(err, SF_EINPUT, "%s:%llu: expected %d columns, found %d", path,
-                          (unsigned long long)(first_line + at), decided, mine);
+                          (unsigned long long)sf_edge_line_number(text, len, first_line, 0),
+                          decided, mine);
     else if (need_weights && decided == 2)
         rc = sf_error_set(err, SF_EINPUT,
                           "%s: a .wel file needs 3 columns (src dst weight), found 2", path);
-    rc = sf_dist_agree(rc, err);
-    sf_trace_phase("read+parse");
-    return rc;
+    free(text);
+    return sf_dist_agree(rc, err);
 }
 
 /* An LDBC graph: this rank's part of NAME.e and of NAME.v, and the
@@ -321,7 +291,6 @@ static int read_snapshot_part(const char *path, const sf_load_options *load, sf_
 static int read_mtx_part(const char *path, sf_edge_list *out, sf_error *err)
 {
     sf_mtx_header h;
-    sf_trace_phase("open");
     int rc = sf_mtx_read_file_header(path, &h, err);
     if ((rc = sf_dist_agree(rc, err)))
         return rc;
@@ -345,7 +314,6 @@ static int read_mtx_part(const char *path, sf_edge_list *out, sf_error *err)
     share.total = sums[0];
     share.open_end = sums[1] != 0;
     rc = sf_dist_agree(sf_mtx_finish_share(path, &h, &share, out, err), err);
-    sf_trace_phase("read+parse");
 done:
     free(text);
     return rc;
@@ -373,7 +341,6 @@ static int read_gapbs_part(const char *path, bool weighted, bool keep_weights,
                            sf_edge_list *out, uint64_t *arcs_read, sf_error *err)
 {
     sf_gapbs_share share;
-    sf_trace_phase("open");
     int rc = sf_gapbs_read_share(path, weighted, sf_dist_rank(), sf_dist_size(), &share, err);
     for (int which = 0; (rc = sf_dist_agree(rc, err)) == 0 && which < 2; which++)
         rc = sf_gapbs_check_share(path, &share, which, err);
@@ -386,7 +353,6 @@ static int read_gapbs_part(const char *path, bool weighted, bool keep_weights,
         rc = sf_gapbs_expand_share(path, &share, sums, keep_weights, out, err);
         rc = sf_dist_agree(rc, err);
         *arcs_read = share.last - share.first;
-        sf_trace_phase("read+parse");
     }
     sf_gapbs_share_fini(&share);
     return rc;
@@ -440,6 +406,7 @@ int sf_dist_job_read_part(const char *spec, const sf_load_options *load, bool ke
     }
     if (sf_path_ends_with(spec, n, ".gz"))
         n -= 3;
+    sf_trace_phase("open"); /* then every format's read, marked once below */
     bool counted = false; /* *arcs_read set by the reader: not what the rank holds */
     if (sf_path_ends_with(spec, n, ".e"))
         rc = read_ldbc_part(spec, out, err);
@@ -461,6 +428,7 @@ int sf_dist_job_read_part(const char *spec, const sf_load_options *load, bool ke
         rc = read_whole_share(spec, load, out, arcs_read, err);
         counted = true;
     }
+    sf_trace_phase("read+parse");
     if (!counted) /* a part: what this rank read is what it holds */
         *arcs_read = out->count;
     if (!keep_weights) {
