@@ -30,12 +30,10 @@
  * per-vertex callbacks the sampling took 21-36% longer than the same loop
  * written out, on a 16-core Xeon (bench/RESULTS.md, session 7). */
 #include <errno.h>
-#include <stdlib.h>
 
 #include "operators/kernels.h"
 #include "operators/union_find.h"
 #include "operators/vertex_map.h"
-
 
 struct wcc_state {
     const sf_graph *g;

@@ -1,9 +1,10 @@
 // The reference text reader the load benchmark compares against: the loop
 // the GAP benchmark suite (gapbs) reads a .el edge list with, `while (in >>
 // u >> v)` into a vector of 32-bit id pairs, one thread, nothing built.
-// Issue 3's goal is stated against this loop (13-15 M edges/s on the 2-core
-// VM); bench/load.sh runs it in the same trials as shardflow so that the
-// ratio comes from one run.
+// Issue 3's goal is stated against this loop (the issue quotes 13-15 M
+// edges/s; it read 8.6-10.0 M on the 2-core VM, bench/RESULTS.md);
+// bench/load.sh runs it in the same trials as shardflow so that the ratio
+// comes from one run.
 //
 //   bin/iostream-reader FILE      prints {"edges": N, "read_s": S}
 //
