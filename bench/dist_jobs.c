@@ -233,7 +233,7 @@ static int read_snapshot_part(const char *path, const sf_load_options *load, sf_
     if (!first)
         sf_dist_abort(1, "out of memory reading a snapshot");
     for (int r = 0; r <= ranks; r++)
-        first[r] = (uint64_t)((unsigned __int128)n * r / ranks);
+        first[r] = sf_part_first(n, r, ranks);
     sf_snapshot_rows rows;
     rc = sf_snapshot_read_rows(path, first[rank], first[rank + 1], &rows, err);
     if ((rc = sf_dist_agree(rc, err))) {
@@ -324,8 +324,8 @@ done:
 static uint64_t keep_share(void *a, uint64_t count, size_t size)
 {
     uint64_t r = (uint64_t)sf_dist_rank(), ranks = (uint64_t)sf_dist_size();
-    uint64_t first = (uint64_t)((unsigned __int128)count * r / ranks);
-    uint64_t last = (uint64_t)((unsigned __int128)count * (r + 1) / ranks);
+    uint64_t first = sf_part_first(count, r, ranks);
+    uint64_t last = sf_part_first(count, r + 1, ranks);
     if (a && first)
         memmove(a, (char *)a + first * size, (last - first) * size);
     return last - first;

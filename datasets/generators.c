@@ -296,8 +296,8 @@ int sf_generate_part(const char *spec, uint64_t seed, int part, int parts, sf_ed
         return sf_error_set(err, SF_EUSAGE, "%s: the edge list to fill is not empty", spec);
 
     uint64_t all_edges = edge_factor << scale;
-    uint64_t first = (uint64_t)((unsigned __int128)all_edges * part / parts);
-    uint64_t edges = (uint64_t)((unsigned __int128)all_edges * (part + 1) / parts) - first;
+    uint64_t first = sf_part_first(all_edges, part, parts);
+    uint64_t edges = sf_part_first(all_edges, part + 1, parts) - first;
     out->narrow = out->narrow && scale <= 32; /* ids below 2^scale */
     /* the list, 8 bytes an edge (narrow) or 16, for every rank on this node
      * (a part each): a scale can ask for more than the machine has */

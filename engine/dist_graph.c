@@ -59,7 +59,7 @@ static int cut_ranges(sf_dist_graph *g, const sf_vid *src, const sf_vid *dst, ui
     /* rank r starts at the first block whose prefix reaches total * r / R */
     g->owner_begin[0] = 0;
     for (int r = 1; r < g->ranks; r++) {
-        uint64_t target = (uint64_t)((unsigned __int128)total * r / g->ranks);
+        uint64_t target = sf_part_first(total, r, g->ranks);
         uint64_t b = sf_lower_bound_u64(cost, blocks, target);
         uint64_t v = b << shift < n ? b << shift : n;
         g->owner_begin[r] = (sf_vid)(v > g->owner_begin[r - 1] ? v : g->owner_begin[r - 1]);

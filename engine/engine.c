@@ -14,6 +14,7 @@
  * CAP_SYS_NICE, a cpuset), the engine warns once and runs on first touch. */
 #include "engine.h"
 #include "numa.h"
+#include "parallel.h"
 #include "tiles.h"
 #include "topology.h"
 
@@ -687,7 +688,7 @@ int sf_engine_attach_range(sf_engine *e, const sf_graph *g, sf_vid first, sf_vid
         uint64_t end = n;
         if (i + 1 < shards) {
             /* smallest v with prefix_cost(v) >= total * (i+1) / shards */
-            uint64_t target = base + (uint64_t)((unsigned __int128)total * (i + 1) / shards);
+            uint64_t target = base + sf_part_first(total, i + 1, shards);
             uint64_t lo = begin, hi = n;
             while (lo < hi) {
                 uint64_t mid = lo + (hi - lo) / 2;

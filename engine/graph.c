@@ -101,17 +101,20 @@ static uint64_t count_endpoints(const sf_edge_list *e, bool atomic, uint64_t lo,
 }
 
 /* The endpoint counts of each static slice of the edge list (slice t:
- * edges [count * t / slices, count * (t + 1) / slices)), by dense id, as
- * the relabelling (or count_dense, for ids dense already) counted them
- * (count_by_slice): for an undirected build they are the
- * partition's per-slice row counts, so the partition need not count them
- * again (partition_arcs). */
+ * edges [count * t / slices, count * (t + 1) / slices)), by id as
+ * count_by_slice counts them, then by dense id as the relabelling hands
+ * them on (count_dense's ids are dense already): for an undirected build
+ * they are the partition's per-slice row counts, so the partition need not
+ * count them again (partition_arcs). */
 typedef struct slice_degrees {
-    uint64_t slices;            /* 0: not known */
-    uint32_t **of_slice;        /* of_slice[t][r] for t >= 1; slice 0 has the rest of degree[r] */
+    uint64_t slices;            /* 0: not known (counted atomically) */
+    uint32_t **of_slice;        /* of_slice[t][r] for 1 <= t < slices, owned; of_slice[0] is the
+                                 * caller's count of all slices (slice 0's are the rest), not
+                                 * owned */
     uint64_t self_loops;        /* edges (s, s) in the list */
 } slice_degrees;
 
+/* Frees the tables of slices 1.. and the array of them. */
 static void slice_degrees_fini(slice_degrees *sd)
 {
     for (uint64_t t = 1; sd->of_slice && t < sd->slices; t++)
@@ -124,35 +127,38 @@ static void slice_degrees_fini(slice_degrees *sd)
  * order wants them (every endpoint of an arc that is not a self-loop,
  * duplicates included), in one pass: into count[] (range entries, zeroed),
  * self-loops marked in loops (when not NULL) and their number in
- * *self_loops. Counting is per thread into private tables when they are
+ * sd->self_loops. Counting is per thread into private tables when they are
  * small beside the edge list (no atomics; summed into count after), else
- * atomic. *part gets the private tables, the caller's to free with
- * free_parts: when the counting went by static slices (one thread, or
- * private tables), *slices says how many and part[t] for 1 <= t < *slices
- * holds slice t's own counts (part[0] is count itself), the array ending
- * at the first NULL past part[0]; after atomic counting *slices is 0 and
- * there are none. Returns 0 or -ENOMEM. */
+ * atomic. When the counting went by static slices (one thread, or private
+ * tables), sd->slices says how many and sd->of_slice[t] for 1 <= t <
+ * sd->slices holds slice t's own counts by id (of_slice[0] is count
+ * itself), the caller's to free with slice_degrees_fini; after atomic
+ * counting sd->slices is 0 and there are none. Returns 0, or -ENOMEM with
+ * nothing to free. */
 static int count_by_slice(const sf_edge_list *e, uint64_t range, uint32_t *count, uint64_t *loops,
-                          uint32_t ***part, int *slices, uint64_t *self_loops)
+                          slice_degrees *sd)
 {
     int threads = omp_get_max_threads();
-    uint32_t **tables = calloc((size_t)threads + 1, sizeof *tables);
     bool private = threads > 1 && (uint64_t)(threads - 1) * range <= e->count;
     uint64_t loops_seen = 0;
-    int counted_slices = 0;
-    if (!tables)
-        return -ENOMEM;
-    *part = tables;
-    if (private) {
+    memset(sd, 0, sizeof *sd);
+    if (threads == 1 || private) {
+        uint32_t **tables = calloc((size_t)threads, sizeof *tables);
+        if (!tables)
+            return -ENOMEM;
         tables[0] = count;
+        *sd = (slice_degrees){.slices = (uint64_t)threads, .of_slice = tables};
         for (int t = 1; t < threads; t++)
-            if (!(tables[t] = calloc(range, sizeof *tables[t])))
+            if (!(tables[t] = calloc(range, sizeof *tables[t]))) {
+                slice_degrees_fini(sd);
                 return -ENOMEM;
+            }
     }
     if (threads == 1) {
         loops_seen = count_endpoints(e, false, 0, e->count, count, loops);
-        counted_slices = 1;
     } else if (private) {
+        uint32_t **tables = sd->of_slice;
+        int counted_slices = threads;
 #pragma omp parallel num_threads(threads) reduction(+ : loops_seen)
         {
             int t = omp_get_thread_num(), nt = omp_get_num_threads();
@@ -161,10 +167,16 @@ static int count_by_slice(const sf_edge_list *e, uint64_t range, uint32_t *count
             loops_seen += count_endpoints(e, false, e->count * t / nt,
                                           e->count * (t + 1) / nt, tables[t], loops);
         }
+        /* a smaller team than asked for leaves tables it never wrote */
+        for (int t = counted_slices; t < threads; t++) {
+            free(tables[t]);
+            tables[t] = NULL;
+        }
+        sd->slices = (uint64_t)counted_slices;
 #pragma omp parallel for schedule(static)
         for (uint64_t id = 0; id < range; id++) {
             uint32_t sum = count[id];
-            for (int t = 1; t < threads; t++)
+            for (int t = 1; t < counted_slices; t++)
                 sum += tables[t][id];
             count[id] = sum;
         }
@@ -176,18 +188,8 @@ static int count_by_slice(const sf_edge_list *e, uint64_t range, uint32_t *count
                                           count, loops);
         }
     }
-    *slices = counted_slices;
-    *self_loops = loops_seen;
+    sd->self_loops = loops_seen;
     return 0;
-}
-
-/* Frees count_by_slice's private tables and the array of them. */
-static void free_parts(uint32_t ***part)
-{
-    for (int t = 1; *part && (*part)[t]; t++)
-        free((*part)[t]);
-    free(*part);
-    *part = NULL;
 }
 
 /* One pass over the edges both finds the vertices (an id is present when it
@@ -196,8 +198,8 @@ static void free_parts(uint32_t ***part)
  * scan over the id range hands out dense ids in ascending original id:
  * table[id] becomes the dense id of a present id, and the degree of dense
  * id r goes to (*degree)[r] when degree is not NULL. With a degree, the
- * counts by slice go to *slices too (slices->slices stays 0 when the
- * counting was atomic). */
+ * counts by slice go to *slices too, by dense id (of_slice[0] is *degree;
+ * slices->slices stays 0 when the counting was atomic). */
 static int relabel_compact(const sf_edge_list *e, uint64_t max_id, uint32_t **dense_of,
                            uint64_t **original_ids, uint64_t *num_vertices, uint32_t **degree,
                            slice_degrees *slices)
@@ -206,18 +208,16 @@ static int relabel_compact(const sf_edge_list *e, uint64_t max_id, uint32_t **de
     int threads = omp_get_max_threads();
     uint32_t *map = calloc(range, sizeof *map);
     uint64_t *marked = calloc(words, sizeof *marked);
-    uint32_t **part = NULL;
+    slice_degrees by_id = {0}; /* by original id; of_slice[0] is map */
     uint64_t *block = calloc((size_t)threads + 1, sizeof *block);
     uint64_t *orig = NULL;
     uint32_t *deg = NULL;
-    uint64_t self_loops = 0;
-    int counted_slices = 0; /* static slices counted; 0: atomic */
     if (slices)
         memset(slices, 0, sizeof *slices);
     if (!map || !marked || !block)
         goto no_memory;
     sf_advise_huge(map, range * sizeof *map); /* looked up at random */
-    if (count_by_slice(e, range, map, marked, &part, &counted_slices, &self_loops))
+    if (count_by_slice(e, range, map, marked, &by_id))
         goto no_memory;
     for (uint64_t i = 0; i < e->num_vertex_ids; i++)
         marked[e->vertex_ids[i] >> 6] |= (uint64_t)1 << (e->vertex_ids[i] & 63);
@@ -243,7 +243,7 @@ static int relabel_compact(const sf_edge_list *e, uint64_t max_id, uint32_t **de
     if (n > SF_MAX_VERTICES) {
         free(map);
         free(marked);
-        free_parts(&part);
+        slice_degrees_fini(&by_id);
         free(block);
         return -E2BIG;
     }
@@ -252,11 +252,13 @@ static int relabel_compact(const sf_edge_list *e, uint64_t max_id, uint32_t **de
     if (!orig || (degree && !deg))
         goto no_memory;
     /* slices 1.. keep their own counts by dense id; slice 0's are the rest */
-    uint32_t **of_slice = NULL;
+    uint32_t **of_slice = NULL, *const *of_slice_by_id = by_id.of_slice;
+    int counted_slices = (int)by_id.slices; /* 0: atomic */
     if (degree && slices && counted_slices) {
         of_slice = calloc((size_t)counted_slices, sizeof *of_slice);
         if (!of_slice)
             goto no_memory;
+        of_slice[0] = deg;
         slices->of_slice = of_slice;
         slices->slices = (uint64_t)counted_slices;
         for (int t = 1; t < counted_slices; t++)
@@ -274,7 +276,7 @@ static int relabel_compact(const sf_edge_list *e, uint64_t max_id, uint32_t **de
                 if (deg)
                     deg[r] = map[id];
                 for (int s = 1; of_slice && s < counted_slices; s++)
-                    of_slice[s][r] = part[s][id];
+                    of_slice[s][r] = of_slice_by_id[s][id];
             }
             /* absent ids keep an entry in range; it is never read */
             map[id] = (uint32_t)r;
@@ -282,7 +284,9 @@ static int relabel_compact(const sf_edge_list *e, uint64_t max_id, uint32_t **de
         }
     }
 #undef PRESENT
-    free_parts(&part);
+    if (slices)
+        slices->self_loops = by_id.self_loops;
+    slice_degrees_fini(&by_id);
     free(block);
     free(marked);
     *dense_of = map;
@@ -290,13 +294,11 @@ static int relabel_compact(const sf_edge_list *e, uint64_t max_id, uint32_t **de
     *num_vertices = n;
     if (degree)
         *degree = deg;
-    if (slices)
-        slices->self_loops = self_loops;
     return 0;
 no_memory:
     if (slices)
         slice_degrees_fini(slices);
-    free_parts(&part);
+    slice_degrees_fini(&by_id);
     free(block);
     free(marked);
     free(map);
@@ -312,31 +314,18 @@ static int count_dense(const sf_edge_list *e, uint64_t n, uint32_t **degree,
                        slice_degrees *slices)
 {
     uint32_t *count = calloc(n, sizeof *count);
-    uint32_t **part = NULL;
-    int counted_slices = 0;
-    uint64_t self_loops = 0;
+    slice_degrees counted;
     if (!count)
         return -ENOMEM;
     sf_advise_huge(count, n * sizeof *count); /* updated at random */
-    if (count_by_slice(e, n, count, NULL, &part, &counted_slices, &self_loops)) {
-        free_parts(&part);
+    if (count_by_slice(e, n, count, NULL, &counted)) {
         free(count);
         return -ENOMEM;
     }
-    if (slices && counted_slices) {
-        /* of_slice[t], 1 <= t < slices, as slice_degrees_fini frees them
-         * (a smaller team than asked for leaves tables it never wrote) */
-        for (int t = counted_slices; part[t]; t++) {
-            free(part[t]);
-            part[t] = NULL;
-        }
-        part[0] = NULL; /* count: slice 0's are the rest of the degree */
-        slices->of_slice = part;
-        slices->slices = (uint64_t)counted_slices;
-        slices->self_loops = self_loops;
-    } else {
-        free_parts(&part);
-    }
+    if (slices)
+        *slices = counted;
+    else
+        slice_degrees_fini(&counted);
     *degree = count;
     return 0;
 }

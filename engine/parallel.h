@@ -8,6 +8,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The first item of part `part` when `total` items are cut into `parts`
+ * near-equal consecutive parts: total * part / parts rounded down, exact
+ * for any 64-bit total (part == parts gives total). */
+static inline uint64_t sf_part_first(uint64_t total, uint64_t part, uint64_t parts)
+{
+    return (uint64_t)((unsigned __int128)total * part / parts);
+}
+
 /* Replaces a[0..n) by its exclusive prefix sum and returns the total. */
 uint64_t sf_exclusive_scan_u64(uint64_t *a, uint64_t n);
 /* The same over 32-bit counts; the total must fit in 32 bits except that it

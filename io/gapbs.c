@@ -180,8 +180,8 @@ static uint64_t vertex_of_arc(const struct csr *c, uint64_t k)
 static void arc_slice(const struct csr *c, uint64_t slice, uint64_t *begin, uint64_t *end)
 {
     uint64_t m = c->last - c->first;
-    *begin = c->first + (uint64_t)((unsigned __int128)m * slice / SF_GAPBS_SLICES);
-    *end = c->first + (uint64_t)((unsigned __int128)m * (slice + 1) / SF_GAPBS_SLICES);
+    *begin = c->first + sf_part_first(m, slice, SF_GAPBS_SLICES);
+    *end = c->first + sf_part_first(m, slice + 1, SF_GAPBS_SLICES);
 }
 
 /* Checks all the offsets, then the neighbours of the range's arcs: the
@@ -434,8 +434,8 @@ int sf_gapbs_read_share(const char *path, bool weighted, int part, int parts,
     share->directed = L.directed;
     share->vertices = L.vertices;
     share->arcs = m;
-    share->first = (uint64_t)((unsigned __int128)m * (unsigned)part / (unsigned)parts);
-    share->last = (uint64_t)((unsigned __int128)m * (unsigned)(part + 1) / (unsigned)parts);
+    share->first = sf_part_first(m, part, parts);
+    share->last = sf_part_first(m, part + 1, parts);
     sf_file_range ranges[4];
     size_t count = 0;
     for (int c = 0; c < (L.directed ? 2 : 1); c++) {

@@ -540,8 +540,8 @@ int sf_mtx_finish_share(const char *path, const sf_mtx_header *h, const sf_mtx_s
     out->declared_directed = h->symmetric ? 0 : 1;
     /* the vertices are 1..n, each share lists its slice of them */
     uint64_t n = matrix_vertices(h);
-    uint64_t first = (uint64_t)((unsigned __int128)n * share->part / share->parts);
-    uint64_t last = (uint64_t)((unsigned __int128)n * (share->part + 1) / share->parts);
+    uint64_t first = sf_part_first(n, share->part, share->parts);
+    uint64_t last = sf_part_first(n, share->part + 1, share->parts);
     free(out->vertex_ids);
     out->num_vertex_ids = 0;
     /* this rank's slice, 8 bytes a vertex, as every rank of the node lists

@@ -657,9 +657,9 @@ static void part_bounds(uint64_t size, uint64_t from, int part, int parts, uint6
                         uint64_t *end)
 {
     uint64_t base = from < size ? from : size, body = size - base;
-    *begin = base + (uint64_t)((unsigned __int128)body * part / parts);
+    *begin = base + sf_part_first(body, part, parts);
     *end = part + 1 == parts ? UINT64_MAX
-                             : base + (uint64_t)((unsigned __int128)body * (part + 1) / parts);
+                             : base + sf_part_first(body, part + 1, parts);
 }
 
 /* A part of a .gz file, which cannot be entered in the middle: inflated

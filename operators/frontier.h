@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "engine/engine.h"
+#include "engine/parallel.h"
 
 typedef struct sf_frontier {
     uint64_t *bits;             /* ceil(n / 64) words */
@@ -98,8 +99,8 @@ static inline uint64_t sf_queue_size(const sf_queue *q)
 static inline void sf_queue_slice(const sf_queue *q, int i, int k, uint64_t *begin, uint64_t *end)
 {
     uint64_t size = q->tail - q->head;
-    *begin = q->head + (uint64_t)((unsigned __int128)size * i / k);
-    *end = q->head + (uint64_t)((unsigned __int128)size * (i + 1) / k);
+    *begin = q->head + sf_part_first(size, i, k);
+    *end = q->head + sf_part_first(size, i + 1, k);
 }
 
 /* Appends the buffer's vertices to the queue and empties it. */

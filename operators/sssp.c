@@ -62,6 +62,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/parallel.h"
 #include "operators/edge_map.h"
 #include "operators/kernels.h"
 #include "operators/vertex_map.h"
@@ -387,7 +388,7 @@ static double automatic_delta(const sf_graph *g)
     uint64_t m = g->num_arcs, samples = m < DELTA_SAMPLES ? m : DELTA_SAMPLES;
     double sum = 0;
     for (uint64_t k = 0; k < samples; k++) {
-        double w = g->out_weights[(uint64_t)((unsigned __int128)k * m / samples)];
+        double w = g->out_weights[sf_part_first(m, k, samples)];
         sum += isfinite(w) && w > 0 ? w : 0;
     }
     if (sum == 0)

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/parallel.h"
+
 static sf_edge_list generate(const char *spec, uint64_t seed)
 {
     sf_edge_list list;
@@ -392,10 +394,10 @@ Test(generators, a_part_of_scale_32_is_in_range_and_the_same_whatever_the_slicin
 
         omp_set_num_threads(3);
         for (int q = (int)((unsigned __int128)first * other_parts / all); q < other_parts; q++) {
-            uint64_t q_first = (uint64_t)((unsigned __int128)all * q / other_parts);
+            uint64_t q_first = sf_part_first(all, q, other_parts);
             sf_edge_list other = generate_part(spec, seed, q, other_parts, false);
             cr_assert_eq(other.count,
-                         (uint64_t)((unsigned __int128)all * (q + 1) / other_parts) - q_first,
+                         sf_part_first(all, q + 1, other_parts) - q_first,
                          "%s: part %d of %d", spec, q, other_parts);
             for (uint64_t i = 0; i < other.count; i++) {
                 uint64_t at = q_first + i;
