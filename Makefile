@@ -145,7 +145,7 @@ clean:
 
 # Fuzzing: one libFuzzer harness per parser (tests/fuzz/fuzz_NAME.c, the
 # checks in tests/fuzz/targets.h), built by clang with AddressSanitizer over
-# the io sources alone, each run for FUZZ_SECONDS from its seeds
+# the io sources and the few engine files they use, each run for FUZZ_SECONDS from its seeds
 # (tests/fuzz/seeds/NAME) and the corpus it grew before (build/fuzz/corpus).
 # An input that crashes, leaks or hangs is written to
 # tests/fuzz/regressions/NAME/, which `make test` replays: commit it with the
@@ -158,7 +158,7 @@ FUZZ_STAMP := build/.fuzz-packages-ok
 FUZZ_CFLAGS := -O1 -g -std=gnu11 -fopenmp -Wall -Wextra -I. -MMD -MP -fno-omit-frame-pointer \
                -fsanitize=address
 FUZZ_LIB_SRC := io/reader.c io/stream.c io/text_edges.c io/text_reader.c io/ldbc.c io/mtx.c io/gapbs.c io/binary_edges.c \
-                engine/edge_list.c engine/error.c engine/parallel.c
+                io/snapshot.c engine/edge_list.c engine/error.c engine/parallel.c engine/graph.c engine/order.c
 FUZZ_LIB_OBJ := $(FUZZ_LIB_SRC:%.c=$(FUZZ_BUILD)/%.o)
 FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS := $(FUZZ_NAMES:%=$(FUZZ_BUILD)/fuzz_%)
@@ -172,8 +172,8 @@ $(FUZZ_BUILD)/%.o: %.c | $(FUZZ_STAMP)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
 
-$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/targets.h $(FUZZ_LIB_OBJ) | $(FUZZ_STAMP)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(FUZZ_LIB_OBJ) -luring -lz -lm -o $@
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/targets.h tests/sfg_bytes.h $(FUZZ_LIB_OBJ) | $(FUZZ_STAMP)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(FUZZ_LIB_OBJ) -luring -lz -ldeflate -lm -o $@
 
 .PHONY: fuzz
 fuzz: $(FUZZ_BINS)

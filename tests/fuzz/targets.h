@@ -2,17 +2,18 @@
  * runs the parser on them and checks what must hold whatever the bytes
  * are: the parser either succeeds or fails with one message that names the
  * file; on success every arc lies in the vertex set the format declares and
- * every weight is finite. A failed check aborts, which libFuzzer reports as
- * a crash. The libFuzzer harnesses (tests/fuzz/fuzz_NAME.c) call these, and
+ * every weight is finite (of a snapshot, whose weights are the writer's,
+ * what sf_snapshot_read promises). A failed check aborts, which libFuzzer
+ * reports as a crash. The libFuzzer harnesses (tests/fuzz/fuzz_NAME.c) call these, and
  * tests/test_formats.c replays the seeds and every kept crash
  * (tests/fuzz/seeds/NAME, tests/fuzz/regressions/NAME) through the same
  * functions in `make test`.
  *
  * Parsers that take bytes get them directly (libFuzzer's buffer is exactly
  * sized, so an overread shows under AddressSanitizer). Readers that only
- * take a path (LDBC with its companion files, gzip) read memfds through
- * symbolic links named with the right suffixes, in a private directory:
- * no file is written per input. */
+ * take a path (LDBC with its companion files, gzip, snapshots) read memfds
+ * through symbolic links named with the right suffixes, in a private
+ * directory: no file is written per input. */
 #ifndef SF_TESTS_FUZZ_TARGETS_H
 #define SF_TESTS_FUZZ_TARGETS_H
 
@@ -30,12 +31,15 @@
 
 #include "engine/edge_list.h"
 #include "engine/error.h"
+#include "engine/graph.h"
 #include "io/binary_edges.h"
 #include "io/gapbs.h"
 #include "io/ldbc.h"
 #include "io/mtx.h"
 #include "io/reader.h"
+#include "io/snapshot.h"
 #include "io/text_edges.h"
+#include "tests/sfg_bytes.h"
 
 #define FUZZ_CHECK(cond)                                                                       \
     do {                                                                                       \
@@ -518,6 +522,167 @@ static int fuzz_gzip(const uint8_t *data, size_t size)
     return 0;
 }
 
+/* ---- the native snapshot ---- */
+
+static bool fuzz_same_header(const sf_snapshot_header *a, const sf_snapshot_header *b)
+{
+    return a->version == b->version && a->directed == b->directed &&
+           a->weighted == b->weighted && a->degree_ordered == b->degree_ordered &&
+           a->num_vertices == b->num_vertices && a->num_arcs == b->num_arcs &&
+           a->num_edges == b->num_edges && a->dropped_self_loops == b->dropped_self_loops &&
+           a->dropped_duplicates == b->dropped_duplicates && a->file_bytes == b->file_bytes &&
+           a->graph_bytes == b->graph_bytes;
+}
+
+/* Rows of n vertices over m arcs: offsets from 0 to m, never decreasing,
+ * every neighbour below n. */
+static void fuzz_check_rows(const sf_eid *offsets, const sf_vid *neighbors, uint64_t n,
+                            uint64_t m)
+{
+    FUZZ_CHECK(offsets[0] == 0 && offsets[n] == m);
+    for (uint64_t v = 0; v < n; v++)
+        FUZZ_CHECK(offsets[v] <= offsets[v + 1]);
+    for (uint64_t e = 0; e < m; e++)
+        FUZZ_CHECK(neighbors[e] < n);
+}
+
+/* What sf_snapshot_read promises of a graph it loaded from a file whose
+ * header reads as h: the header's counts, rows in bounds (the in-rows the
+ * out-rows when undirected), and id maps that agree with ascending
+ * original ids. Rows are not checked for order or duplicates, nor weights
+ * for being finite: the reader trusts the checksum for those, and this
+ * target recomputes it. */
+static void fuzz_check_snapshot_graph(const sf_graph *g, const sf_snapshot_header *h)
+{
+    uint64_t n = g->num_vertices, m = g->num_arcs;
+    FUZZ_CHECK(n == h->num_vertices && m == h->num_arcs && g->num_edges == h->num_edges);
+    FUZZ_CHECK(g->directed == h->directed && g->weighted == h->weighted);
+    FUZZ_CHECK(g->dropped_self_loops == h->dropped_self_loops &&
+               g->dropped_duplicates == h->dropped_duplicates);
+    FUZZ_CHECK((g->by_original != NULL) == h->degree_ordered);
+    FUZZ_CHECK(sf_graph_bytes(g) == h->graph_bytes);
+    FUZZ_CHECK(g->num_edges == (g->directed ? m : m / 2) && (g->directed || m % 2 == 0));
+
+    fuzz_check_rows(g->out_offsets, g->out_neighbors, n, m);
+    FUZZ_CHECK((g->out_weights != NULL) == g->weighted);
+    if (g->directed) {
+        FUZZ_CHECK(g->in_offsets != g->out_offsets && g->in_neighbors != g->out_neighbors);
+        fuzz_check_rows(g->in_offsets, g->in_neighbors, n, m);
+        FUZZ_CHECK((g->in_weights != NULL) == g->weighted);
+    } else {
+        FUZZ_CHECK(g->in_offsets == g->out_offsets && g->in_neighbors == g->out_neighbors &&
+                   g->in_weights == g->out_weights);
+    }
+
+    /* The original id of each rank, ascending: the dense ids' own ids in
+     * original order, or by_original a permutation through original_ids. */
+    if (!g->by_original) {
+        FUZZ_CHECK(g->sorted_ids == NULL);
+        for (uint64_t v = 1; g->original_ids && v < n; v++)
+            FUZZ_CHECK(g->original_ids[v - 1] < g->original_ids[v]);
+    } else {
+        FUZZ_CHECK(g->original_ids != NULL);
+        uint8_t *seen = calloc(n + 1, 1);
+        FUZZ_CHECK(seen != NULL);
+        for (uint64_t r = 0; r < n; r++) {
+            sf_vid v = g->by_original[r];
+            FUZZ_CHECK(v < n && !seen[v]);
+            seen[v] = 1;
+            FUZZ_CHECK(g->original_ids[v] == (g->sorted_ids ? g->sorted_ids[r] : r));
+            if (r > 0)
+                FUZZ_CHECK(g->original_ids[v] > g->original_ids[g->by_original[r - 1]]);
+        }
+        free(seen);
+    }
+    /* and so every vertex is found again by its original id */
+    for (uint64_t v = 0; v < n; v++)
+        FUZZ_CHECK(sf_graph_find_vertex(g, sf_graph_original_id(g, (sf_vid)v)) == v);
+}
+
+/* sf_snapshot_read_rows over [first, last) of the file at path, whose
+ * header read gave header_rc (and *h), and whose whole load gave g (NULL:
+ * refused): the same outcome for the header, success wherever the whole
+ * file loads, and then the whole graph's rows. */
+static void fuzz_snapshot_rows(const char *path, uint64_t first, uint64_t last, int header_rc,
+                               const sf_snapshot_header *h, const sf_graph *g)
+{
+    sf_snapshot_rows rows;
+    sf_error err = {{0}};
+    int rc = sf_snapshot_read_rows(path, first, last, &rows, &err);
+    fuzz_check_outcome(rc, &err, path);
+    if (header_rc)
+        FUZZ_CHECK(rc == header_rc);
+    if (g)
+        FUZZ_CHECK(rc == 0);
+    if (rc) {
+        FUZZ_CHECK(rows.offsets == NULL && rows.neighbors == NULL && rows.original_ids == NULL);
+        return;
+    }
+    FUZZ_CHECK(fuzz_same_header(&rows.header, h));
+    uint64_t n = h->num_vertices;
+    uint64_t want_last = last < n ? last : n, want_first = first < want_last ? first : want_last;
+    FUZZ_CHECK(rows.first == want_first && rows.last == want_last);
+    uint64_t count = rows.last - rows.first;
+    for (uint64_t i = 0; i < count; i++)
+        FUZZ_CHECK(rows.offsets[i] <= rows.offsets[i + 1]);
+    FUZZ_CHECK(rows.offsets[count] <= h->num_arcs);
+    uint64_t arcs = rows.offsets[count] - rows.offsets[0];
+    for (uint64_t k = 0; k < arcs; k++)
+        FUZZ_CHECK(rows.neighbors[k] < n);
+    if (g) {
+        for (uint64_t i = 0; i <= count; i++)
+            FUZZ_CHECK(rows.offsets[i] == g->out_offsets[rows.first + i]);
+        for (uint64_t k = 0; k < arcs; k++)
+            FUZZ_CHECK(rows.neighbors[k] == g->out_neighbors[rows.offsets[0] + k]);
+        FUZZ_CHECK((rows.original_ids != NULL) == (g->original_ids != NULL));
+        for (uint64_t i = 0; rows.original_ids && i < count; i++)
+            FUZZ_CHECK(rows.original_ids[i] == g->original_ids[rows.first + i]);
+    }
+    sf_snapshot_rows_fini(&rows);
+    FUZZ_CHECK(rows.offsets == NULL && rows.neighbors == NULL && rows.original_ids == NULL);
+}
+
+/* .sfg snapshots. Byte 0 chooses how: bit 0, the checksums recomputed
+ * first (tests/sfg_bytes.h), so that mutations get past them to the
+ * checks of structure; bit 1, the sections read into arrays
+ * (SF_NO_MMAP=1) instead of mapped; bit 2, also the rows [byte 1, byte 2)
+ * read alone (sf_snapshot_read_rows). The file is the rest, from byte 3. */
+static int fuzz_snapshot(const uint8_t *data, size_t size)
+{
+    if (size < 3)
+        return 0;
+    uint8_t mode = data[0];
+    size_t len = size - 3;
+    unsigned char *file = malloc(len ? len : 1);
+    FUZZ_CHECK(file != NULL);
+    memcpy(file, data + 3, len);
+    if (mode & 1)
+        fix_checksums(file, len);
+    const char *path = fuzz_set_file("fuzz.sfg", file, len);
+    free(file);
+
+    sf_snapshot_header h;
+    sf_error header_err = {{0}}, err = {{0}};
+    int header_rc = sf_snapshot_read_header(path, &h, &header_err);
+    fuzz_check_outcome(header_rc, &header_err, path);
+
+    /* the reader asks for SF_NO_MMAP at every load */
+    sf_graph *g = NULL;
+    FUZZ_CHECK(setenv("SF_NO_MMAP", mode & 2 ? "1" : "0", 1) == 0);
+    int rc = sf_snapshot_read(path, &g, &err);
+    FUZZ_CHECK(unsetenv("SF_NO_MMAP") == 0);
+    fuzz_check_outcome(rc, &err, path);
+    FUZZ_CHECK((rc == 0) == (g != NULL));
+    if (header_rc) /* the same header, refused the same way */
+        FUZZ_CHECK(rc == header_rc && strcmp(err.msg, header_err.msg) == 0);
+    if (rc == 0)
+        fuzz_check_snapshot_graph(g, &h);
+    if (mode & 4)
+        fuzz_snapshot_rows(path, data[1], data[2], header_rc, &h, g);
+    sf_graph_destroy(&g);
+    return 0;
+}
+
 /* The table the regression replay walks: NAME is the folder under
  * tests/fuzz/seeds and tests/fuzz/regressions, and the harness's name
  * (tests/fuzz/fuzz_NAME.c). */
@@ -527,6 +692,7 @@ static const struct {
 } fuzz_targets[] __attribute__((unused)) = {
     {"text_edges", fuzz_text_edges}, {"ldbc", fuzz_ldbc}, {"mtx", fuzz_mtx},
     {"gapbs", fuzz_gapbs},           {"binary_edges", fuzz_binary_edges}, {"gzip", fuzz_gzip},
+    {"snapshot", fuzz_snapshot},
 };
 
 #endif
