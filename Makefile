@@ -7,7 +7,7 @@
 #   make bench-tools   bin/iostream-reader (the gapbs-style text reader bench/load.sh compares with)
 #                      and bin/plain-load (a plain CSR load written out, which bench/load.sh times too);
 #                      bin/sg-from-el (an edge list as a gapbs .sg, for measuring .sg loads)
-#   make fuzz       install clang's libFuzzer, fuzz every parser for FUZZ_SECONDS each
+#   make fuzz       install clang's libFuzzer, fuzz every parser (the .sfg reader too) for FUZZ_SECONDS each
 #   make MPI=0      build without Open MPI (bin/shardflow-nompi: single process only)
 #   make clean
 
@@ -143,13 +143,14 @@ run: $(BIN)
 clean:
 	rm -rf build bin libshardflow.a
 
-# Fuzzing: one libFuzzer harness per parser (tests/fuzz/fuzz_NAME.c, the
-# checks in tests/fuzz/targets.h), built by clang with AddressSanitizer over
-# the io sources and the few engine files they use, each run for FUZZ_SECONDS from its seeds
-# (tests/fuzz/seeds/NAME) and the corpus it grew before (build/fuzz/corpus).
-# An input that crashes, leaks or hangs is written to
-# tests/fuzz/regressions/NAME/, which `make test` replays: commit it with the
-# fix. Only this target needs clang; `make test` does not.
+# Fuzzing: one libFuzzer harness per parser, the snapshot reader's included
+# (tests/fuzz/fuzz_NAME.c, the checks in tests/fuzz/targets.h), built by
+# clang with AddressSanitizer over the io sources and the few engine files
+# they use, each run for FUZZ_SECONDS from its seeds (tests/fuzz/seeds/NAME)
+# and the corpus it grew before (build/fuzz/corpus). An input that crashes,
+# leaks or hangs is written to tests/fuzz/regressions/NAME/, which `make
+# test` replays: commit it with the fix. Only this target needs clang;
+# `make test` does not.
 FUZZ_SECONDS ?= 10
 FUZZ_CC := clang-14
 FUZZ_PACKAGES := clang-14 libclang-rt-14-dev libomp-14-dev
