@@ -694,7 +694,7 @@ Test(convert, a_failed_conversion_leaves_nothing_behind)
         {"convert %s/good.el %s/out.xyz", 2, "unknown output format"},
         {"convert %s/good.el %s/no/such/dir/out.sfg", 1, "No such file or directory"},
         {"convert %s/good.el %s/no/such/dir/out.mtx", 1, "No such file or directory"},
-        {"run pr %s/good.el --dedup --output %s/out.txt", 2, "--dedup is an option of convert"},
+        {"run pr %s/good.el --dedup --output %s/out.txt", 2, "--dedup does not apply to run"},
         {"convert kron:x %s/out.sfg", 2, "kron:x"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
