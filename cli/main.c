@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "bench/cost.h"
 #include "bench/dist_jobs.h"
@@ -41,7 +42,7 @@ enum {
     OPT_DIRECTED = 256, OPT_UNDIRECTED, OPT_ITERATIONS, OPT_DAMPING, OPT_THREADS, OPT_OUTPUT,
     OPT_JSON, OPT_VERIFY, OPT_SEED, OPT_QUIET, OPT_BASELINE, OPT_SHARDS, OPT_NO_PIN,
     OPT_GRAPHS, OPT_ALGOS, OPT_TRIALS, OPT_OUT, OPT_SOURCE, OPT_DELTA, OPT_WEIGHTS, OPT_COLD,
-    OPT_REPLAY, OPT_NUMA, OPT_TOPOLOGY, OPT_VERTICES, OPT_DEDUP, OPT_DROP_SELF_LOOPS, OPT_RANKS, OPT_MPIRUN, OPT_HELP,
+    OPT_REPLAY, OPT_NUMA, OPT_TOPOLOGY, OPT_VERTICES, OPT_DEDUP, OPT_DROP_SELF_LOOPS, OPT_RANKS, OPT_MPIRUN, OPT_PROGRESS, OPT_HELP,
 };
 
 static const char usage_main[] =
@@ -144,6 +145,7 @@ static const struct option long_options[] = {
     {"verify", no_argument, NULL, OPT_VERIFY},
     {"seed", required_argument, NULL, OPT_SEED},
     {"quiet", no_argument, NULL, OPT_QUIET},
+    {"progress", no_argument, NULL, OPT_PROGRESS},
     {"baseline", no_argument, NULL, OPT_BASELINE},
     {"graphs", required_argument, NULL, OPT_GRAPHS},
     {"algos", required_argument, NULL, OPT_ALGOS},
@@ -268,6 +270,9 @@ static const struct option_doc {
     {OPT_QUIET, BENCH,
      "      --quiet             no progress line on stderr, not even on a terminal, and no\n"
      "                          'replaying' line; the tables and COST lines are printed all the same\n"},
+    {OPT_PROGRESS, BENCH,
+     "      --progress          the progress line on stderr even when stderr is not a terminal\n"
+     "                          (a file, a pipe); without it, only on a terminal\n"},
     {OPT_HELP, RUN | CONVERT | INFO | BENCH | TOPOLOGY, "  -h, --help              this text\n"},
 };
 
@@ -280,7 +285,7 @@ struct cli {
     bool iterations_set, damping_set;
     sf_engine_options engine;
     const char *output;
-    bool json, verify, quiet, baseline;
+    bool json, verify, quiet, progress, baseline;
     const char *threads_list, *graphs, *algos, *out_dir, *replay;
     bool cold;
     const char *ranks, *mpirun;
@@ -416,6 +421,7 @@ static int parse_options(struct cli *c, int argc, char **argv, const char *help)
                 return usage_error("--seed %s: expected an unsigned integer", optarg);
             break;
         case OPT_QUIET: c->quiet = true; break;
+        case OPT_PROGRESS: c->progress = true; break;
         case OPT_BASELINE: c->baseline = true; break;
         case OPT_GRAPHS: c->graphs = optarg; break;
         case OPT_ALGOS: c->algos = optarg; break;
@@ -1130,6 +1136,14 @@ static int cmd_convert(struct cli *c, int argc, char **argv)
     return status;
 }
 
+/* The one rule for progress lines (DESIGN: on stderr, only on a terminal
+ * unless --progress; --quiet silences them). Every command that prints
+ * progress asks here; bench is the only one with long phases that do. */
+static bool show_progress(const struct cli *c)
+{
+    return !c->quiet && (c->progress || isatty(STDERR_FILENO));
+}
+
 static int cmd_bench(struct cli *c, int argc, char **argv)
 {
     int status = parse_options(c, argc, argv, usage_bench);
@@ -1150,14 +1164,14 @@ static int cmd_bench(struct cli *c, int argc, char **argv)
         .ranks = c->ranks,
         .mpirun = c->mpirun,
         .command_line = c->command_line,
-        .quiet = c->quiet,
+        .progress = show_progress(c),
     };
     sf_error err = {{0}};
     int rc = 0;
     if (c->replay) {
         if (c->graphs || c->algos || c->threads_list || c->ranks)
             return usage_error("%s", "--replay takes the graphs, algorithms and threads of the "
-                                     "recorded study; give only --out (and --quiet)");
+                                     "recorded study; give only --out (and --quiet or --progress)");
         rc = sf_cost_replay_options(c->replay, &o, &err);
         if (rc == 0 && !c->quiet)
             printf("replaying %s: --graphs %s --algos %s --threads %s --trials %d --seed %llu\n",

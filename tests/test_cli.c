@@ -239,7 +239,7 @@ Test(cli, help_on_every_command)
  * so nothing else could refuse them). */
 static const char *const all_options[] = {
     "directed", "undirected", "iterations", "damping", "threads", "shards", "no-pin", "output",
-    "json", "verify", "seed", "quiet", "baseline", "graphs", "algos", "trials", "out",
+    "json", "verify", "seed", "quiet", "progress", "baseline", "graphs", "algos", "trials", "out",
     "source", "delta", "weights", "cold", "ranks", "mpirun", "replay", "vertices", "numa",
     "topology", "dedup", "drop-self-loops", "help",
 };
@@ -254,7 +254,7 @@ static const struct {
     {"info", "info kron:8", GRAPH_AND_ENGINE "json "},
     {"bench", "bench --out /tmp/sf-never",
      GRAPH_AND_ENGINE "graphs algos trials out ranks mpirun cold replay iterations damping "
-                      "source delta quiet "},
+                      "source delta quiet progress "},
     {"topology", "topology", GRAPH_AND_ENGINE},
 };
 
@@ -559,4 +559,42 @@ Test(cli, thread_limit_below_the_workers_is_refused_or_followed, .timeout = 60)
     cr_expect_eq(run_shell(cmd, out, sizeof out, errbuf, sizeof errbuf), 0, "%s", errbuf);
     const char *a = strstr(out, "result:"), *b = strstr(want, "result:");
     cr_expect(a && b && strcmp(a, b) == 0, "%s against %s", out, want);
+}
+
+/* Progress lines go to stderr only on a terminal unless --progress, and
+ * --quiet silences them everywhere (DESIGN, "Outputs"): bench's line
+ * ("trial 1/1; study 2/2 runs") is absent from a file and present with
+ * --progress; on a terminal (a pty from script(1), which Debian always
+ * has) it is there without asking and gone with --quiet. */
+Test(cli, progress_only_on_a_terminal_unless_asked, .init = make_tmp_dir, .fini = remove_tmp_dir,
+     .timeout = 120)
+{
+    const struct {
+        const char *flags;
+        bool terminal, shown;
+    } cases[] = {
+        {"", false, false},
+        {"--progress", false, true},
+        {"--progress --quiet", false, false},
+        {"", true, true},
+        {"--quiet", true, false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char bench[2048], cmd[4096], out[4096], errbuf[4096];
+        snprintf(bench, sizeof bench,
+                 "%s bench --graphs kron:8 --algos wcc --threads 1 --trials 1 --out %s/b %s",
+                 cli_binary(), tmp_dir, cases[i].flags);
+        if (cases[i].terminal) /* the pty's output (stderr; stdout goes to /dev/null) */
+            snprintf(cmd, sizeof cmd, "script -qec '%s >/dev/null' /dev/null", bench);
+        else
+            snprintf(cmd, sizeof cmd, "%s >/dev/null", bench);
+        int status = run_shell(cmd, out, sizeof out, errbuf, sizeof errbuf);
+        cr_assert_eq(status, 0, "%s: exit %d: %s", cmd, status, errbuf);
+        const char *seen = cases[i].terminal ? out : errbuf;
+        bool shown = strstr(seen, "trial 1/1; study 2/2 runs") != NULL;
+        cr_expect_eq(shown, cases[i].shown, "%s: progress %s: '%s'", cmd,
+                     shown ? "shown" : "missing", seen);
+        if (!cases[i].terminal && !cases[i].shown)
+            cr_expect_eq(errbuf[0], 0, "%s: stderr holds '%s'", cmd, errbuf);
+    }
 }
