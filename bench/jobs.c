@@ -454,8 +454,9 @@ static int check_needs(const sf_algo *algo, const sf_graph *g, sf_error *err)
         return sf_error_set(err, SF_EUSAGE,
                             "%s needs an undirected graph; give --undirected to symmetrise it",
                             algo->name);
+    /* a flag the user must add: usage, as convert's .wel without weights */
     if (algo->needs_weights && !g->weighted)
-        return sf_error_set(err, SF_EINPUT,
+        return sf_error_set(err, SF_EUSAGE,
                             "%s needs edge weights and the graph has none; give --weights=unit "
                             "or --weights=random",
                             algo->name);
