@@ -321,9 +321,17 @@ static int pin_workers(sf_engine *e, bool no_pin)
         return 0;
     }
     e->bound = true;
-    note(e->binding_note, sizeof e->binding_note, "%s%s%s%s%s",
-         e->threads <= e->plan.num_cores ? "one worker per core"
-                                         : "one worker per PU (more workers than cores)",
+    /* past the PUs the deal starts over on the first cores (sf_plan_init):
+     * then some workers share a PU, and the note says so */
+    char how[96];
+    if (e->threads <= e->plan.num_cores)
+        snprintf(how, sizeof how, "one worker per core");
+    else if (e->threads <= e->plan.num_pus)
+        snprintf(how, sizeof how, "one worker per PU (more workers than cores)");
+    else
+        snprintf(how, sizeof how, "%d workers on %d PUs: workers share PUs", e->threads,
+                 e->plan.num_pus);
+    note(e->binding_note, sizeof e->binding_note, "%s%s%s%s%s", how,
          e->restricted_note[0] ? " " : "", e->restricted_note, omp[0] ? "; overrides " : "", omp);
     return 0;
 }
