@@ -1236,7 +1236,6 @@ static int cmd_topology(struct cli *c, int argc, char **argv)
     sf_engine *e = NULL;
     sf_graph *g = NULL;
     int *list = NULL, *list2 = NULL;
-    sf_plan plan = {0};
     double load_s, build_s;
     int rc = sf_engine_create(&c->engine, &e, &err);
     if (rc == 0 && c->graph)
@@ -1254,7 +1253,10 @@ static int cmd_topology(struct cli *c, int argc, char **argv)
     int packages = hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_PACKAGE);
     list = malloc((pus + threads + 1) * sizeof *list);
     list2 = malloc((pus + threads + 1) * sizeof *list2);
-    if (!list || !list2 || sf_plan_init(&plan, topo, threads) || sf_plan_shards(&plan, shards)) {
+    /* the engine's own plan, shards included with or without a graph: what
+     * the placement record below says and what a run would do */
+    const sf_plan *plan = sf_engine_plan(e);
+    if (!list || !list2) {
         fprintf(stderr, "shardflow: out of memory\n");
         status = 1;
         goto out;
@@ -1295,23 +1297,23 @@ static int cmd_topology(struct cli *c, int argc, char **argv)
     printf("\nplan:      %d worker%s, --numa=%s, %d shards (%d per worker on average)\n", threads,
            threads == 1 ? "" : "s", sf_numa_policy_name(placed.policy), shards,
            (shards + threads - 1) / threads);
-    for (int n = 0; n < plan.num_nodes; n++) {
-        int k = sf_plan_node_workers(&plan, n);
+    for (int n = 0; n < plan->num_nodes; n++) {
+        int k = sf_plan_node_workers(plan, n);
         if (k == 0) {
             printf("node %d:    no workers, no shards\n", n);
             continue;
         }
-        const int *workers = plan.node_workers + plan.node_worker_start[n];
+        const int *workers = plan->node_workers + plan->node_worker_start[n];
         for (int j = 0; j < k; j++) {
-            list[j] = plan.worker_core[workers[j]];
+            list[j] = plan->worker_core[workers[j]];
             list2[j] = (int)hwloc_get_obj_by_type(topo, HWLOC_OBJ_PU,
-                                                  plan.worker_pu[workers[j]])->os_index;
+                                                  plan->worker_pu[workers[j]])->os_index;
         }
         printf("node %d:    ", n);
         print_list(workers, k, "workers ");
         print_list(list, k, " on cores ");
         print_list(list2, k, " (PUs P#");
-        int first = plan.node_first_shard[n], last = plan.node_first_shard[n + 1];
+        int first = plan->node_first_shard[n], last = plan->node_first_shard[n + 1];
         if (last > first)
             printf("); shards %d-%d (%d)\n", first, last - 1, last - first);
         else
@@ -1345,7 +1347,6 @@ static int cmd_topology(struct cli *c, int argc, char **argv)
 out:
     free(list);
     free(list2);
-    sf_plan_fini(&plan);
     sf_graph_destroy(&g);
     sf_engine_destroy(&e);
     return status;

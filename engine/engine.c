@@ -600,6 +600,10 @@ int sf_engine_create(const sf_engine_options *opt, sf_engine **out, sf_error *er
                                                        : DEFAULT_SHARDS_PER_WORKER;
     e->requested_shards = opt->shards;
     rc = sf_plan_init(&e->plan, e->topology, e->threads);
+    /* the shards as a graph would be cut, so that an engine without one
+     * (`shardflow topology`) has the placement that a run would have */
+    if (rc == 0)
+        rc = sf_plan_shards(&e->plan, sf_engine_planned_shards(e));
     e->next_shard = calloc((size_t)e->threads * NEXT_STRIDE, sizeof *e->next_shard);
     e->used_nodes = hwloc_bitmap_alloc();
     if (rc || !e->next_shard || !e->used_nodes) {
@@ -846,12 +850,12 @@ static void write_placement(const sf_engine *e, struct text *t, bool lists)
             put(t, "%s%d", n ? ", " : "", sf_plan_node_workers(p, n));
         put(t, "]");
     }
-    put(t, ", \"shards\": %d", e->num_shards);
+    /* without a graph, the plan's: the shards a graph would be cut into */
+    put(t, ", \"shards\": %d", e->graph ? e->num_shards : p->num_shards);
     if (lists) {
         put(t, ", \"shards_per_node\": [");
         for (int n = 0; n < p->num_nodes; n++)
-            put(t, "%s%d", n ? ", " : "",
-                e->num_shards ? p->node_first_shard[n + 1] - p->node_first_shard[n] : 0);
+            put(t, "%s%d", n ? ", " : "", p->node_first_shard[n + 1] - p->node_first_shard[n]);
         put(t, "]");
     }
     put(t, ", \"bound\": %s", e->bound ? "true" : "false");

@@ -1123,3 +1123,40 @@ Test(numa, more_workers_than_pus_are_said_to_share_them, .timeout = 60)
               "%s", out);
     json_decref(root);
 }
+
+/* topology without a graph: the placement record it prints is the one a
+ * run would carry, so its shards are the plan's (the `plan:` line's count,
+ * and each node's `shards A-B (K)`), not the 0 of an engine with no graph
+ * attached; the default and an odd --shards over two nodes. */
+Test(numa, topology_without_a_graph_places_the_planned_shards)
+{
+    const char *const args[] = {
+        "topology --threads 4 --topology 'pack:2 numa:1 core:2 pu:2'",
+        "topology --threads 3 --shards 5 --topology 'pack:2 numa:1 core:2 pu:2'",
+    };
+    for (size_t i = 0; i < sizeof args / sizeof *args; i++) {
+        char out[16384], err[4096];
+        cr_assert_eq(run_cli(args[i], out, sizeof out, err, sizeof err), 0, "%s", err);
+        int workers = 0, planned = 0;
+        const char *plan = strstr(out, "plan:");
+        cr_assert(plan && sscanf(plan, "plan: %d workers, --numa=local, %d shards", &workers,
+                                 &planned) == 2, "%s", out);
+        uint64_t per_node[8];
+        const char *placement = strstr(out, "placement: ");
+        cr_assert(placement, "%s", out);
+        placement += strlen("placement: ");
+        cr_expect_eq(record_number(placement, "shards"), (uint64_t)planned, "%s", out);
+        size_t nodes = record_numbers(placement, "shards_per_node", per_node, 8);
+        cr_assert_eq(nodes, 2, "%s", placement);
+        for (size_t n = 0; n < nodes; n++) {
+            char line[32];
+            snprintf(line, sizeof line, "\nnode %zu:", n);
+            const char *at = strstr(out, line), *shards = at ? strstr(at, "; shards ") : NULL;
+            int first, last, count;
+            cr_assert(shards && sscanf(shards, "; shards %d-%d (%d)", &first, &last, &count) == 3,
+                      "%s", out);
+            cr_expect_eq(per_node[n], (uint64_t)count, "node %zu: %s", n, out);
+        }
+        cr_expect_eq(per_node[0] + per_node[1], (uint64_t)planned, "%s", out);
+    }
+}
