@@ -727,7 +727,7 @@ static uint64_t kernel_bytes(size_t k, const sf_graph *g, int threads)
 
 /* What a load will take, known before anything large is allocated. */
 typedef struct load_estimate {
-    const char *format;
+    char format[96];            /* what the input is read as (sf_input_format_name) */
     bool counted;               /* vertices and arcs exact (header, generator) */
     bool declared;              /* counted from a .mtx header: the text is still to parse */
     uint64_t vertices, arcs;    /* arcs: stored (snapshot), generated, text lines, or the
@@ -831,7 +831,7 @@ static void estimate_load(const char *graph, const sf_load_options *load, load_e
     memset(est, 0, sizeof *est);
     if (sf_generator_spec(graph)) {
         unsigned scale = 0, factor = 16;
-        est->format = "generator";
+        snprintf(est->format, sizeof est->format, "generator");
         if (sscanf(graph, "%*[a-z]:%u:%u", &scale, &factor) >= 1 && scale > 0 && scale < 40) {
             est->counted = true;
             est->vertices = (uint64_t)1 << scale;
@@ -843,10 +843,13 @@ static void estimate_load(const char *graph, const sf_load_options *load, load_e
         }
         return;
     }
+    bool gzip;
+    const char *format = sf_input_format_name(graph, &gzip);
+    snprintf(est->format, sizeof est->format, "%s%s", format ? format : "unknown",
+             gzip ? ", gzip-compressed" : "");
     if (sf_snapshot_path(graph)) {
         sf_snapshot_header h;
         sf_error err;
-        est->format = "native snapshot (.sfg)";
         if (sf_snapshot_read_header(graph, &h, &err) == 0) {
             est->counted = true;
             est->vertices = h.num_vertices;
@@ -861,15 +864,7 @@ static void estimate_load(const char *graph, const sf_load_options *load, load_e
     bool ldbc = sf_path_ends_with(graph, n, ".e"), mtx = sf_path_ends_with(graph, n, ".mtx");
     bool edge_list = sf_path_ends_with(graph, n, ".el") || sf_path_ends_with(graph, n, ".txt") ||
                      sf_path_ends_with(graph, n, ".wel");
-    if (ldbc)
-        est->format = "LDBC Graphalytics (.e)";
-    else if (edge_list)
-        est->format = "text edge list";
-    else if (mtx)
-        est->format = "Matrix Market (.mtx)";
-    else
-        est->format = "file";
-    if (strcmp(est->format, "file") != 0)
+    if (ldbc || edge_list || mtx) /* the binary formats: no estimate */
         estimate_text(graph, mtx, load, est);
 }
 
