@@ -1357,6 +1357,11 @@ static int run_command(int argc, char **argv)
     }
     const char *cmd = argv[1];
     c.command = cmd;
+    sf_error err = {{0}};
+    if (sf_job_check_environment(&err)) { /* a knob's value that its reader would ignore */
+        fprintf(stderr, "shardflow: %s\n", err.msg);
+        return 2;
+    }
     if (sf_dist_size() > 1 && strcmp(cmd, "run") != 0)
         return usage_error("%s does not run over MPI ranks; start it without mpirun", cmd);
     if (strcmp(cmd, "run") == 0)

@@ -598,3 +598,41 @@ Test(cli, progress_only_on_a_terminal_unless_asked, .init = make_tmp_dir, .fini 
             cr_expect_eq(errbuf[0], 0, "%s: stderr holds '%s'", cmd, errbuf);
     }
 }
+
+/* The environment knobs of README's table pick a variant; a value their
+ * readers do not know used to fall back to the default unseen. Now it is
+ * bad usage: one line naming the variable, its value and the values it
+ * takes, exit 2; a value it takes runs, and an empty one is the default. */
+Test(cli, unknown_knob_values_are_refused, .timeout = 60)
+{
+    const struct {
+        const char *name, *takes, *good, *args;
+    } knobs[] = {
+        {"SF_BASELINE_PR", "csr or hilbert", "csr", "run pr kron:8 --baseline"},
+        {"SF_BASELINE_WCC", "afforest or union-find", "union-find", "run wcc kron:8 --baseline"},
+        {"SF_BASELINE_BFS", "direction-optimizing or queue", "queue", "run bfs kron:8 --baseline"},
+        {"SF_BASELINE_SSSP", "indexed or lazy", "lazy", "run sssp kron:8 --baseline --weights unit"},
+        {"SF_BASELINE_KCORE", "bz or peel", "peel", "run kcore kron:8 --baseline"},
+        {"SF_PR_LAYOUT", "csr or tiled", "csr", "run pr kron:8"},
+        {"SF_DIST_ORDER", "original", "original", "run wcc kron:8"},
+    };
+    for (size_t k = 0; k < sizeof knobs / sizeof knobs[0]; k++) {
+        const char *values[] = {"bogus", knobs[k].good, ""};
+        for (int v = 0; v < 3; v++) {
+            char cmd[1024], errbuf[2048], needle[256];
+            snprintf(cmd, sizeof cmd, "%s='%s' %s %s --quiet", knobs[k].name, values[v],
+                     cli_binary(), knobs[k].args);
+            int status = run_shell(cmd, NULL, 0, errbuf, sizeof errbuf);
+            if (v > 0) {
+                cr_expect_eq(status, 0, "%s: exit %d: %s", cmd, status, errbuf);
+                continue;
+            }
+            snprintf(needle, sizeof needle, "shardflow: %s=bogus: expected %s", knobs[k].name,
+                     knobs[k].takes);
+            cr_expect_eq(status, 2, "%s: exit %d: %s", cmd, status, errbuf);
+            cr_expect(strncmp(errbuf, needle, strlen(needle)) == 0 &&
+                          strchr(errbuf, '\n') == errbuf + strlen(errbuf) - 1,
+                      "%s: %s", cmd, errbuf);
+        }
+    }
+}
