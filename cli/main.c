@@ -593,12 +593,15 @@ static int cmd_run(struct cli *c, int argc, char **argv)
         }
     }
     char placement[1024];
-    sf_engine_placement_json(e, placement, sizeof placement);
+    if (c->baseline)
+        sf_engine_baseline_placement_json(e, placement, sizeof placement);
+    else
+        sf_engine_placement_json(e, placement, sizeof placement);
     sf_run_info info = {
         .algo = algo->name, .engine = c->baseline ? "baseline" : "shardflow",
         .source = c->graph, .vertices = g->num_vertices, .edges = g->num_edges,
         .directed = g->directed, .threads = c->baseline ? 1 : sf_engine_threads(e), .ranks = 1,
-        .placement_json = c->baseline ? NULL : placement, .load_s = load_s,
+        .placement_json = placement, .load_s = load_s,
         .build_s = build_s + result.prepare_s, .run_s = result.run_s,
         .iteration_s = result.log.seconds, .iterations = result.log.count,
         .peak_rss_bytes = sf_peak_rss_bytes(), .verify = verify, .result_json = result.result_json,

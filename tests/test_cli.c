@@ -158,6 +158,21 @@ Test(cli, run_record_is_one_json_object)
     cr_assert_eq(strchr(out, '\n'), out + strlen(out) - 1, "one line");
     cr_assert_eq(run_cli("run wcc urand:10 --json --baseline", out, sizeof out, NULL, 0), 0);
     cr_assert(strstr(out, "\"engine\": \"baseline\""), "%s", out);
+    /* a baseline's placement is an object too (DESIGN lists it among the
+     * fields): one unpinned thread, no workers or shards on any node */
+    json_t *root;
+    json_t *placement = record_member(out, "placement", &root);
+    cr_assert(json_is_object(placement), "%s", out);
+    cr_expect_eq(record_number(out, "placement.shards"), 0, "%s", out);
+    cr_expect_not(record_flag(out, "placement.bound"), "%s", out);
+    uint64_t per_node[64];
+    size_t nodes = record_numbers(out, "placement.workers_per_node", per_node, 64);
+    cr_expect_eq(nodes, record_number(out, "placement.numa_nodes"), "%s", out);
+    for (size_t n = 0; n < nodes; n++)
+        cr_expect_eq(per_node[n], 0, "%s", out);
+    const char *binding = json_string_value(json_object_get(placement, "binding"));
+    cr_expect(binding && strstr(binding, "one thread") && strstr(binding, "not pinned"), "%s", out);
+    json_decref(root);
 }
 
 Test(cli, engine_and_baseline_outputs_agree)
@@ -368,6 +383,9 @@ Test(cli, bench_writes_results_report_plots_and_a_cost_line, .timeout = 120)
     for (char *p = json; (p = strstr(p, "{\"algo\"")); p++)
         records++;
     cr_assert_eq(records, 12);
+    /* the baselines' records carry a placement too (one unpinned thread) */
+    cr_assert_null(strstr(json, "\"placement\": null"), "%.400s", json);
+    cr_assert(strstr(json, "\"binding\": \"the baseline: one thread"), "%.400s", json);
     char *report = slurp(dir, "report.md");
     cr_assert(strstr(report, "- pr on kron:10: **"), "%s", report);
     cr_assert(strstr(report, "| shardflow 2 threads |"));
