@@ -883,7 +883,8 @@ static void write_placement(const sf_engine *e, struct text *t, bool lists, bool
     else
         put(t, ", \"pages_checked\": %llu, \"pages_verified\": \"unverifiable\"",
             (unsigned long long)e->pages_checked);
-    put_string(t, "scratch", baseline ? "malloc" : e->arenas.count ? "jemalloc arena per node" : "malloc");
+    put_string(t, "scratch",
+               !baseline && e->arenas.count ? "jemalloc arena per node" : "malloc");
     put(t, "}");
 }
 

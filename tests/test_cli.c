@@ -265,7 +265,8 @@ static const struct {
 } command_options[] = {
     {"run", "run pr kron:8",
      GRAPH_AND_ENGINE "iterations damping source delta output json verify baseline quiet "},
-    {"convert", "convert kron:8 /tmp/sf-never.sfg", GRAPH_AND_ENGINE "dedup drop-self-loops quiet "},
+    {"convert", "convert kron:8 /tmp/sf-never.sfg",
+     GRAPH_AND_ENGINE "dedup drop-self-loops quiet "},
     {"info", "info kron:8", GRAPH_AND_ENGINE "json "},
     {"bench", "bench --out /tmp/sf-never",
      GRAPH_AND_ENGINE "graphs algos trials out ranks mpirun cold replay iterations damping "
@@ -629,7 +630,8 @@ Test(cli, unknown_knob_values_are_refused, .timeout = 60)
         {"SF_BASELINE_PR", "csr or hilbert", "csr", "run pr kron:8 --baseline"},
         {"SF_BASELINE_WCC", "afforest or union-find", "union-find", "run wcc kron:8 --baseline"},
         {"SF_BASELINE_BFS", "direction-optimizing or queue", "queue", "run bfs kron:8 --baseline"},
-        {"SF_BASELINE_SSSP", "indexed or lazy", "lazy", "run sssp kron:8 --baseline --weights unit"},
+        {"SF_BASELINE_SSSP", "indexed or lazy", "lazy",
+         "run sssp kron:8 --baseline --weights unit"},
         {"SF_BASELINE_KCORE", "bz or peel", "peel", "run kcore kron:8 --baseline"},
         {"SF_PR_LAYOUT", "csr or tiled", "csr", "run pr kron:8"},
         {"SF_DIST_ORDER", "original", "original", "run wcc kron:8"},
