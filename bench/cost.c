@@ -198,7 +198,7 @@ void sf_cost_series_medians(const sf_cost_series *s, double *medians)
  * the rest should take at the pace so far. */
 static void progress(struct study *st, const char *algo, const char *graph, int trial)
 {
-    if (st->o->quiet || st->runs_done == 0)
+    if (!st->o->progress || st->runs_done == 0)
         return;
     double elapsed = sf_now() - st->started;
     double left = elapsed / st->runs_done * (st->runs_total - st->runs_done);
@@ -247,8 +247,10 @@ static int study_algo(struct study *st, const sf_algo *algo, const char *graph, 
             sf_engine *e = baseline ? engines[0] : engines[k];
             if ((rc = sf_job_run(algo, e, g, baseline, &o->params, &r, err)))
                 return rc;
-            char placement[1024] = "null";
-            if (!baseline)
+            char placement[1024];
+            if (baseline)
+                sf_engine_baseline_placement_json(e, placement, sizeof placement);
+            else
                 sf_engine_placement_json(e, placement, sizeof placement);
             sf_run_info info = {
                 .algo = algo->name, .engine = baseline ? "baseline" : "shardflow",
@@ -293,7 +295,7 @@ static int study_algo(struct study *st, const sf_algo *algo, const char *graph, 
         }
         progress(st, algo->name, graph, t);
     }
-    if (!o->quiet)
+    if (o->progress)
         fprintf(stderr, "\r%100s\r", "");
 
     sf_cost_stats b = sf_cost_summarise(s->baseline_s, trials);

@@ -27,7 +27,7 @@ typedef struct sf_cost_options {
     sf_engine_options engine;   /* shards, pinning */
     bool cold;                  /* drop the page cache before every load (root only) */
     const char *command_line;
-    bool quiet;
+    bool progress;              /* the progress line on stderr (the CLI decides: cli/main.c) */
 } sf_cost_options;
 
 /* One configuration's trials, summarised. */
@@ -71,8 +71,8 @@ int sf_cost_study(const sf_cost_options *o, sf_error *err);
 
 /* Reads the options of the study recorded in PATH (a results.json) into *o,
  * for `bench --replay`; the strings it sets (graphs, algos, threads, ranks)
- * are the caller's, freed with sf_cost_replay_fini. out_dir, quiet and
- * command_line are left as they were.
+ * are the caller's, freed with sf_cost_replay_fini. out_dir, progress
+ * and command_line are left as they were.
  * Errors: SF_EINPUT (unreadable, not a study record). */
 int sf_cost_replay_options(const char *path, sf_cost_options *o, sf_error *err);
 

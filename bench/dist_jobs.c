@@ -214,10 +214,12 @@ static uint64_t ask_original_ids(const sf_snapshot_rows *rows, const uint64_t *f
  * distributed build: the out-rows of the file's dense ids [n r / R,
  * n (r + 1) / R), read alone (sf_snapshot_read_rows), each undirected edge
  * once (from its larger dense id), and those vertices' original ids as the
- * vertex set, so that isolated vertices stay. A flag asking for the other
- * directedness is refused as in one process. */
-static int read_snapshot_part(const char *path, const sf_load_options *load, sf_edge_list *out,
-                              sf_error *err)
+ * vertex set, so that isolated vertices stay; with keep_weights, the
+ * weights of those arcs too (both arcs of an undirected edge weigh the
+ * same). A flag asking for the other directedness is refused as in one
+ * process. */
+static int read_snapshot_part(const char *path, const sf_load_options *load, bool keep_weights,
+                              sf_edge_list *out, sf_error *err)
 {
     int ranks = sf_dist_size(), rank = sf_dist_rank();
     sf_snapshot_header h;
@@ -235,7 +237,7 @@ static int read_snapshot_part(const char *path, const sf_load_options *load, sf_
     for (int r = 0; r <= ranks; r++)
         first[r] = sf_part_first(n, r, ranks);
     sf_snapshot_rows rows;
-    rc = sf_snapshot_read_rows(path, first[rank], first[rank + 1], &rows, err);
+    rc = sf_snapshot_read_rows(path, first[rank], first[rank + 1], keep_weights, &rows, err);
     if ((rc = sf_dist_agree(rc, err))) {
         free(first);
         return rc;
@@ -248,7 +250,7 @@ static int read_snapshot_part(const char *path, const sf_load_options *load, sf_
 
     uint64_t owned = rows.last - rows.first, arcs = rows.offsets[owned] - rows.offsets[0];
     out->vertex_ids = malloc((owned + 1) * sizeof *out->vertex_ids);
-    if (!out->vertex_ids || sf_edge_list_reserve(out, arcs, false))
+    if (!out->vertex_ids || sf_edge_list_reserve(out, arcs, rows.weights != NULL))
         sf_dist_abort(1, "out of memory reading a snapshot");
     out->num_vertex_ids = owned;
     for (uint64_t i = 0; i < owned; i++)
@@ -268,6 +270,8 @@ static int read_snapshot_part(const char *path, const sf_load_options *load, sf_
                 id = remote_ids[sf_lower_bound_vid(remote, num_remote, x)];
             out->src[m] = out->vertex_ids[i];
             out->dst[m] = id;
+            if (rows.weights)
+                out->weight[m] = rows.weights[k];
             m++;
         }
     }
@@ -393,7 +397,7 @@ int sf_dist_job_read_part(const char *spec, const sf_load_options *load, bool ke
         return sf_error_set(err, SF_EUSAGE, "%s: --vertices applies to .bin and .wbin files only",
                             spec);
     if (sf_path_ends_with(spec, n, ".sfg")) {
-        rc = read_snapshot_part(spec, load, out, err);
+        rc = read_snapshot_part(spec, load, keep_weights, out, err);
         *arcs_read = out->count;
         return rc;
     }

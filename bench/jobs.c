@@ -413,6 +413,41 @@ static int resolve_source(const sf_graph *g, sf_params *p, sf_error *err)
     return 0;
 }
 
+/* Each knob and the values its reader compares against (bench/baseline_*.c,
+ * operators/pr.c, engine/dist_graph.c): the default's name where it has
+ * one, so that it can be asked for too. */
+static const struct {
+    const char *name;
+    const char *values[3];
+} knobs[] = {
+    {"SF_BASELINE_PR", {"csr", "hilbert"}},
+    {"SF_BASELINE_WCC", {"afforest", "union-find"}},
+    {"SF_BASELINE_BFS", {"direction-optimizing", "queue"}},
+    {"SF_BASELINE_SSSP", {"indexed", "lazy"}},
+    {"SF_BASELINE_KCORE", {"bz", "peel"}},
+    {"SF_PR_LAYOUT", {"csr", "tiled"}},
+    {"SF_DIST_ORDER", {"original"}},
+};
+
+int sf_job_check_environment(sf_error *err)
+{
+    for (size_t k = 0; k < sizeof knobs / sizeof knobs[0]; k++) {
+        const char *value = getenv(knobs[k].name);
+        if (!value || !value[0])
+            continue;
+        const char *const *known = knobs[k].values;
+        int i = 0;
+        while (i < 3 && known[i] && strcmp(value, known[i]) != 0)
+            i++;
+        if (i < 3 && known[i])
+            continue;
+        return sf_error_set(err, SF_EUSAGE, "%s=%s: expected %s%s%s (or unset, the default)",
+                            knobs[k].name, value, known[0], known[1] ? " or " : "",
+                            known[1] ? known[1] : "");
+    }
+    return 0;
+}
+
 /* Shortest paths assume weights >= 0 (operators/sssp.c): a negative one is
  * bad input, named by its arc. */
 int sf_job_negative_weight(const sf_algo *algo, uint64_t u, uint64_t v, double w, sf_error *err)
@@ -454,8 +489,9 @@ static int check_needs(const sf_algo *algo, const sf_graph *g, sf_error *err)
         return sf_error_set(err, SF_EUSAGE,
                             "%s needs an undirected graph; give --undirected to symmetrise it",
                             algo->name);
+    /* a flag the user must add: usage, as convert's .wel without weights */
     if (algo->needs_weights && !g->weighted)
-        return sf_error_set(err, SF_EINPUT,
+        return sf_error_set(err, SF_EUSAGE,
                             "%s needs edge weights and the graph has none; give --weights=unit "
                             "or --weights=random",
                             algo->name);

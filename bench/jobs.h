@@ -61,17 +61,18 @@ typedef struct sf_job_result {
  * (baseline true; e is unused). Fills *r; release with sf_job_result_fini.
  * g is not changed, except that sssp's check for negative weights is kept
  * in it (sf_graph_negative_weight). Errors: SF_EINPUT (the source is not a
- * vertex of g; sssp on a graph with no weights or a negative one),
- * SF_EUSAGE (tc or kcore on a directed graph), -ENOMEM. */
+ * vertex of g; sssp on a graph with a negative weight), SF_EUSAGE (tc or
+ * kcore on a directed graph; sssp on a graph with no weights, which
+ * --weights would give), -ENOMEM. */
 int sf_job_run(const sf_algo *algo, sf_engine *e, sf_graph *g, bool baseline,
                const sf_params *p, sf_job_result *r, sf_error *err);
 void sf_job_result_fini(sf_job_result *r);
 
 /* What algo needs of g, checked for the rows [begin, end) (a single process
  * passes every vertex, a rank its own): SF_EUSAGE when it needs an
- * undirected graph and g is directed; SF_EINPUT when it needs weights and g
- * has none, or an arc of those rows weighs less than 0. Returns 0 or that
- * error, with the message for the user in err. */
+ * undirected graph and g is directed, or weights and g has none; SF_EINPUT
+ * when an arc of those rows weighs less than 0. Returns 0 or that error,
+ * with the message for the user in err. */
 int sf_job_check_graph(const sf_algo *algo, const sf_graph *g, sf_vid begin, sf_vid end,
                        sf_error *err);
 
@@ -90,6 +91,13 @@ int sf_job_verify(const sf_algo *algo, const sf_graph *g, const sf_job_result *r
  * once taken modulo the vertex count (the distributed job draws the same
  * vertices as sf_job_run). */
 uint64_t sf_job_source_draw(uint64_t *state);
+
+/* The environment knobs that pick a variant (README, "Environment knobs":
+ * SF_BASELINE_PR, _WCC, _BFS, _SSSP, _KCORE, SF_PR_LAYOUT, SF_DIST_ORDER),
+ * which their readers take as the default when the value is not one they
+ * know: a value none of them knows is SF_EUSAGE, with "NAME=VALUE: expected
+ * A or B" in err. Unset or empty is the default. */
+int sf_job_check_environment(sf_error *err);
 
 typedef struct sf_load_options {
     bool undirected;            /* --undirected */

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "bench/cost.h"
 #include "bench/dist_jobs.h"
@@ -41,7 +42,8 @@ enum {
     OPT_DIRECTED = 256, OPT_UNDIRECTED, OPT_ITERATIONS, OPT_DAMPING, OPT_THREADS, OPT_OUTPUT,
     OPT_JSON, OPT_VERIFY, OPT_SEED, OPT_QUIET, OPT_BASELINE, OPT_SHARDS, OPT_NO_PIN,
     OPT_GRAPHS, OPT_ALGOS, OPT_TRIALS, OPT_OUT, OPT_SOURCE, OPT_DELTA, OPT_WEIGHTS, OPT_COLD,
-    OPT_REPLAY, OPT_NUMA, OPT_TOPOLOGY, OPT_VERTICES, OPT_DEDUP, OPT_DROP_SELF_LOOPS, OPT_RANKS, OPT_MPIRUN, OPT_HELP,
+    OPT_REPLAY, OPT_NUMA, OPT_TOPOLOGY, OPT_VERTICES, OPT_DEDUP, OPT_DROP_SELF_LOOPS, OPT_RANKS,
+    OPT_MPIRUN, OPT_PROGRESS, OPT_HELP,
 };
 
 static const char usage_main[] =
@@ -59,28 +61,6 @@ static const char usage_main[] =
     ".gz; *.sfg native snapshots) or a generator: kron:SCALE[:EDGEFACTOR], urand:SCALE[:DEGREE].\n"
     "`shardflow COMMAND --help` lists the options of a command.\n";
 
-static const char usage_graph_options[] =
-    "      --directed          treat the graph as directed (default for files that do not say)\n"
-    "      --undirected        symmetrise the graph (default for generators)\n"
-    "      --seed N            generator seed (default 1); same seed, same graph at any thread count;\n"
-    "                          also seeds --weights=random and the bfs/sssp source when none is given\n"
-    "      --weights W         replace the input's edge weights: unit (all 1) or random (integers\n"
-    "                          in [1, 255] from --seed, as the GAP suite makes them)\n"
-    "      --vertices N        vertex count of a .bin/.wbin file, ids 0..N-1 (default: largest\n"
-    "                          id + 1); keeps isolated vertices past the largest id\n"
-    "      --threads N         worker threads, one per core (default: all cores;\n"
-    "                          at most OMP_THREAD_LIMIT)\n"
-    "      --shards N          shards to cut the graph into (default: 4 per worker)\n"
-    "      --no-pin            do not bind workers to cores (memory is still placed)\n"
-    "      --numa POLICY       where memory goes: local (default: each shard's pages on its\n"
-    "                          worker's NUMA node), interleave (over the nodes with workers),\n"
-    "                          off (no binding of workers or memory: the OS decides)\n"
-    "      --topology SPEC     plan for another machine: an hwloc synthetic description\n"
-    "                          ('pack:2 numa:1 core:4 pu:2') or an lstopo XML file; nothing is\n"
-    "                          bound then (HWLOC_SYNTHETIC and HWLOC_XMLFILE work too)\n"
-    "      --quiet             no summary on stdout\n"
-    "  -h, --help              this text\n";
-
 static const char usage_run[] =
     "usage: shardflow run ALGO GRAPH [options]\n"
     "\n"
@@ -90,17 +70,7 @@ static const char usage_run[] =
     "tc (triangles per vertex; undirected graphs), kcore (core numbers; undirected graphs).\n"
     "LDBC parameters in NAME.properties (pr.num-iterations, pr.damping-factor,\n"
     "bfs.source-vertex, sssp.source-vertex, cdlp.max-iterations) are used when the matching\n"
-    "flag is not given.\n"
-    "\n"
-    "      --iterations N      PageRank iterations (default 20), CDLP iterations (default 10)\n"
-    "      --damping D         PageRank damping factor (default 0.85)\n"
-    "      --source ID         bfs and sssp source, an original vertex id (default: a vertex with\n"
-    "                          out-edges drawn from --seed, reported in the result)\n"
-    "      --delta D           sssp bucket width for delta-stepping (default: automatic)\n"
-    "      --output FILE       write 'ID VALUE' per vertex (LDBC Graphalytics format)\n"
-    "      --json              print the run record (one JSON object) instead of the summary\n"
-    "      --verify            check the answer against a slow reference; prints PASS or FAIL\n"
-    "      --baseline          run the single-threaded baseline instead of the engine\n";
+    "flag is not given.\n";
 
 static const char usage_info[] =
     "usage: shardflow info GRAPH [options]\n"
@@ -120,8 +90,7 @@ static const char usage_info[] =
     "  graph memory       the graph's arrays (CSR, id maps), bytes per edge\n"
     "  memory pr ... kcore  estimated extra memory to run each kernel: its vertex state,\n"
     "                     output and any layout it builds, beyond the graph\n"
-    "  load               load and build seconds, peak RSS once the graph was ready\n"
-    "      --json              one JSON object instead of the lines\n";
+    "  load               load and build seconds, peak RSS once the graph was ready\n";
 
 static const char usage_convert[] =
     "usage: shardflow convert GRAPH OUT [options]\n"
@@ -143,13 +112,8 @@ static const char usage_convert[] =
     "--dedup and --drop-self-loops a text output is exactly the graph shardflow builds. Vertices\n"
     "in no edge (LDBC .v, snapshots, generators) have no line in a text edge list. The output\n"
     "is written to OUT.tmp.PID and renamed: a failed conversion leaves nothing behind.\n"
-    "\n"
-    "      --dedup             text outputs: each distinct arc once (with --undirected, u v and\n"
-    "                          v u are one edge, written from the smaller id), sorted by\n"
-    "                          (source, target), the smallest weight kept\n"
-    "      --drop-self-loops   text outputs: leave out 'u u' lines\n"
-    "  --undirected also sets a .mtx output's symmetry; --weights gives every arc a weight\n"
-    "  (random: the same weights `run --weights=random --seed N` gives the graph).\n";
+    "--undirected also sets a .mtx output's symmetry; --weights gives every arc a weight\n"
+    "(random: the same weights `run --weights=random --seed N` gives the graph).\n";
 
 static const char usage_bench[] =
     "usage: shardflow bench [options]\n"
@@ -157,28 +121,17 @@ static const char usage_bench[] =
     "The COST benchmark: for each graph and algorithm, the single-threaded baseline and the\n"
     "engine at each thread count, interleaved trial by trial after one warm-up; min/median/max,\n"
     "speedup over the baseline, and the COST (the fewest threads whose median beats the\n"
-    "baseline's median).\n"
+    "baseline's median). sssp on an unweighted graph gets --weights=random unless --weights\n"
+    "says otherwise.\n";
+
+static const char usage_topology[] =
+    "usage: shardflow topology [GRAPH] [options]\n"
     "\n"
-    "      --graphs LIST       comma-separated graphs (default kron:20)\n"
-    "      --algos LIST        comma-separated algorithms (default pr,wcc)\n"
-    "      --threads LIST      comma-separated thread counts (default 1, 2, 4, ... up to the cores)\n"
-    "      --trials N          timed trials per configuration (default 5)\n"
-    "      --out DIR           results.csv, results.json, report.md, topology.xml and the plots\n"
-    "                          (time.png/.svg, speedup.png/.svg, drawn by gnuplot) go here\n"
-    "                          (default bench-out)\n"
-    "      --ranks LIST        also run the engine over MPI ranks (counts > 1), each started by\n"
-    "                          the launcher as `run --json`, cores / ranks threads per rank\n"
-    "      --mpirun CMD        the launcher for --ranks (default: mpirun --oversubscribe; give\n"
-    "                          e.g. 'mpirun --hostfile hosts' on a cluster)\n"
-    "      --cold              drop the page cache before every load (root), and load once per\n"
-    "                          trial so load times are cold min/median/max\n"
-    "      --replay FILE       run the study recorded in FILE (a results.json) again: same\n"
-    "                          graphs, algorithms, threads, trials, seed and parameters\n"
-    "      --iterations N      PageRank iterations (default 20), CDLP iterations (default 10)\n"
-    "      --damping D         PageRank damping factor (default 0.85)\n"
-    "      --source ID         bfs and sssp source (default: drawn from --seed)\n"
-    "      --delta D           sssp bucket width (default: automatic)\n"
-    "sssp on an unweighted graph gets --weights=random unless --weights says otherwise.\n";
+    "Prints the machine as hwloc sees it (packages, NUMA nodes with their\n"
+    "cores and memory, PUs) and the plan: for each NUMA node, its workers,\n"
+    "their cores and the shards it owns (with GRAPH: their vertices and\n"
+    "in-arcs), then how workers and memory are bound and the placement\n"
+    "record that `run --json` would carry.\n";
 
 static const struct option long_options[] = {
     {"directed", no_argument, NULL, OPT_DIRECTED},
@@ -193,6 +146,7 @@ static const struct option long_options[] = {
     {"verify", no_argument, NULL, OPT_VERIFY},
     {"seed", required_argument, NULL, OPT_SEED},
     {"quiet", no_argument, NULL, OPT_QUIET},
+    {"progress", no_argument, NULL, OPT_PROGRESS},
     {"baseline", no_argument, NULL, OPT_BASELINE},
     {"graphs", required_argument, NULL, OPT_GRAPHS},
     {"algos", required_argument, NULL, OPT_ALGOS},
@@ -214,6 +168,115 @@ static const struct option long_options[] = {
     {NULL, 0, NULL, 0},
 };
 
+/* The commands, one bit each, for the table of which takes which option. */
+enum { RUN = 1, CONVERT = 2, INFO = 4, BENCH = 8, TOPOLOGY = 16 };
+
+static const struct {
+    const char *name;
+    unsigned bit;
+} commands[] = {
+    {"run", RUN}, {"convert", CONVERT}, {"info", INFO}, {"bench", BENCH}, {"topology", TOPOLOGY},
+};
+
+/* What shapes the graph every command reads (bench: every graph of the
+ * study), and where the engine every command makes puts its work and
+ * memory (the load's too). */
+#define GRAPH_READERS (RUN | CONVERT | INFO | BENCH | TOPOLOGY)
+#define ENGINE_USERS (RUN | CONVERT | INFO | BENCH | TOPOLOGY)
+
+/* Which command takes which option, and what it means there: the one
+ * source of both the refusal of an option a command does not take and
+ * each command's --help, which lists its rows in this order. An option
+ * whose meaning differs between commands has a row for each. */
+static const struct option_doc {
+    int id;
+    unsigned commands;
+    const char *help;
+} option_docs[] = {
+    {OPT_GRAPHS, BENCH, "      --graphs LIST       comma-separated graphs (default kron:20)\n"},
+    {OPT_ALGOS, BENCH, "      --algos LIST        comma-separated algorithms (default pr,wcc)\n"},
+    {OPT_THREADS, BENCH,
+     "      --threads LIST      comma-separated thread counts (default 1, 2, 4, ... up to the cores)\n"},
+    {OPT_TRIALS, BENCH, "      --trials N          timed trials per configuration (default 5)\n"},
+    {OPT_OUT, BENCH,
+     "      --out DIR           results.csv, results.json, report.md, topology.xml and the plots\n"
+     "                          (time.png/.svg, speedup.png/.svg, drawn by gnuplot) go here\n"
+     "                          (default bench-out)\n"},
+    {OPT_RANKS, BENCH,
+     "      --ranks LIST        also run the engine over MPI ranks (counts > 1), each started by\n"
+     "                          the launcher as `run --json`, cores / ranks threads per rank\n"},
+    {OPT_MPIRUN, BENCH,
+     "      --mpirun CMD        the launcher for --ranks (default: mpirun --oversubscribe; give\n"
+     "                          e.g. 'mpirun --hostfile hosts' on a cluster)\n"},
+    {OPT_COLD, BENCH,
+     "      --cold              drop the page cache before every load (root), and load once per\n"
+     "                          trial so load times are cold min/median/max\n"},
+    {OPT_REPLAY, BENCH,
+     "      --replay FILE       run the study recorded in FILE (a results.json) again: same\n"
+     "                          graphs, algorithms, threads, trials, seed and parameters\n"},
+    {OPT_ITERATIONS, RUN | BENCH,
+     "      --iterations N      PageRank iterations (default 20), CDLP iterations (default 10)\n"},
+    {OPT_DAMPING, RUN | BENCH, "      --damping D         PageRank damping factor (default 0.85)\n"},
+    {OPT_SOURCE, RUN,
+     "      --source ID         bfs and sssp source, an original vertex id (default: a vertex with\n"
+     "                          out-edges drawn from --seed, reported in the result)\n"},
+    {OPT_SOURCE, BENCH, "      --source ID         bfs and sssp source (default: drawn from --seed)\n"},
+    {OPT_DELTA, RUN | BENCH,
+     "      --delta D           sssp bucket width for delta-stepping (default: automatic)\n"},
+    {OPT_OUTPUT, RUN,
+     "      --output FILE       write 'ID VALUE' per vertex (LDBC Graphalytics format)\n"},
+    {OPT_JSON, RUN,
+     "      --json              print the run record (one JSON object) instead of the summary\n"},
+    {OPT_JSON, INFO, "      --json              one JSON object instead of the lines\n"},
+    {OPT_VERIFY, RUN,
+     "      --verify            check the answer against a slow reference; prints PASS or FAIL\n"},
+    {OPT_BASELINE, RUN,
+     "      --baseline          run the single-threaded baseline instead of the engine\n"},
+    {OPT_DEDUP, CONVERT,
+     "      --dedup             text outputs: each distinct arc once (with --undirected, u v and\n"
+     "                          v u are one edge, written from the smaller id), sorted by\n"
+     "                          (source, target), the smallest weight kept\n"},
+    {OPT_DROP_SELF_LOOPS, CONVERT, "      --drop-self-loops   text outputs: leave out 'u u' lines\n"},
+    {OPT_DIRECTED, GRAPH_READERS,
+     "      --directed          treat the graph as directed (default for files that do not say)\n"},
+    {OPT_UNDIRECTED, GRAPH_READERS,
+     "      --undirected        symmetrise the graph (default for generators)\n"},
+    {OPT_SEED, GRAPH_READERS,
+     "      --seed N            generator seed (default 1); same seed, same graph at any thread count;\n"
+     "                          also seeds --weights=random and the bfs/sssp source when none is given\n"},
+    {OPT_WEIGHTS, GRAPH_READERS,
+     "      --weights W         replace the input's edge weights: unit (all 1) or random (integers\n"
+     "                          in [1, 255] hashed from --seed and the arc's original ids, as the GAP\n"
+     "                          suite makes them)\n"},
+    {OPT_VERTICES, GRAPH_READERS,
+     "      --vertices N        vertex count of a .bin/.wbin file, ids 0..N-1 (default: largest\n"
+     "                          id + 1); keeps isolated vertices past the largest id\n"},
+    {OPT_THREADS, ENGINE_USERS & ~BENCH,
+     "      --threads N         worker threads, one per core (default: all cores;\n"
+     "                          at most OMP_THREAD_LIMIT)\n"},
+    {OPT_SHARDS, ENGINE_USERS,
+     "      --shards N          shards to cut the graph into (default: 4 per worker)\n"},
+    {OPT_NO_PIN, ENGINE_USERS,
+     "      --no-pin            do not bind workers to cores (memory is still placed)\n"},
+    {OPT_NUMA, ENGINE_USERS,
+     "      --numa POLICY       where memory goes: local (default: each shard's pages on its\n"
+     "                          worker's NUMA node), interleave (over the nodes with workers),\n"
+     "                          off (no binding of workers or memory: the OS decides)\n"},
+    {OPT_TOPOLOGY, ENGINE_USERS,
+     "      --topology SPEC     plan for another machine: an hwloc synthetic description\n"
+     "                          ('pack:2 numa:1 core:4 pu:2') or an lstopo XML file; nothing is\n"
+     "                          bound then (HWLOC_SYNTHETIC and HWLOC_XMLFILE work too)\n"},
+    {OPT_QUIET, RUN, "      --quiet             no summary on stdout (--json still prints the record)\n"},
+    {OPT_QUIET, CONVERT, "      --quiet             no 'wrote ...' line on stdout\n"},
+    {OPT_QUIET, BENCH,
+     "      --quiet             no progress line on stderr, not even on a terminal, and no\n"
+     "                          'replaying' line; the tables and COST lines are printed all the same\n"},
+    {OPT_PROGRESS, BENCH,
+     "      --progress          the progress line on stderr even when stderr is not a terminal\n"
+     "                          (a file, a pipe); without it, only on a terminal\n"},
+    {OPT_HELP, RUN | CONVERT | INFO | BENCH | TOPOLOGY, "  -h, --help              this text\n"},
+};
+
 struct cli {
     const char *command;
     const char *algo_name;
@@ -223,7 +286,7 @@ struct cli {
     bool iterations_set, damping_set;
     sf_engine_options engine;
     const char *output;
-    bool json, verify, quiet, baseline;
+    bool json, verify, quiet, progress, baseline;
     const char *threads_list, *graphs, *algos, *out_dir, *replay;
     bool cold;
     const char *ranks, *mpirun;
@@ -262,7 +325,41 @@ static bool parse_int(const char *s, int lo, int hi, int *out)
     return true;
 }
 
-/* Parses options shared by every command. Returns 0, or an exit status. */
+static unsigned command_bit(const char *name)
+{
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return commands[i].bit;
+    return 0;
+}
+
+static const char *option_name(int id)
+{
+    for (const struct option *o = long_options; o->name; o++)
+        if (o->val == id)
+            return o->name;
+    return "?";
+}
+
+static bool command_takes(unsigned command, int id)
+{
+    for (size_t i = 0; i < sizeof option_docs / sizeof option_docs[0]; i++)
+        if (option_docs[i].id == id && (option_docs[i].commands & command))
+            return true;
+    return false;
+}
+
+/* A command's --help: its text, then its rows of option_docs. */
+static void print_help(const char *intro, unsigned command)
+{
+    printf("%s\n", intro);
+    for (size_t i = 0; i < sizeof option_docs / sizeof option_docs[0]; i++)
+        if (option_docs[i].commands & command)
+            fputs(option_docs[i].help, stdout);
+}
+
+/* Parses the options of c->command, refusing one it does not take (exit
+ * 2). Returns 0, or an exit status. */
 static int parse_options(struct cli *c, int argc, char **argv, const char *help)
 {
     c->load.seed = 1;
@@ -273,9 +370,17 @@ static int parse_options(struct cli *c, int argc, char **argv, const char *help)
     for (int i = 0; i < argc && len < sizeof c->command_line; i++)
         len += snprintf(c->command_line + len, sizeof c->command_line - len, "%s%s", i ? " " : "",
                         argv[i]);
+    unsigned command = command_bit(c->command);
     optind = 1;
     int opt;
     while ((opt = getopt_long(argc, argv, "h", long_options, NULL)) != -1) {
+        if (opt == 'h')
+            opt = OPT_HELP;
+        if (opt != '?' && !command_takes(command, opt)) {
+            fprintf(stderr, "shardflow %s: --%s does not apply to %s (see shardflow %s --help)\n",
+                    c->command, option_name(opt), c->command, c->command);
+            return 2;
+        }
         switch (opt) {
         case OPT_DIRECTED: c->load.directed = true; break;
         case OPT_UNDIRECTED: c->load.undirected = true; break;
@@ -293,7 +398,7 @@ static int parse_options(struct cli *c, int argc, char **argv, const char *help)
             break;
         }
         case OPT_THREADS:
-            if (c->command && strcmp(c->command, "bench") == 0) {
+            if (command == BENCH) {
                 c->threads_list = optarg;
             } else if (!parse_int(optarg, 1, 4096, &c->engine.threads)) {
                 return usage_error("--threads %s: expected 1..4096", optarg);
@@ -317,6 +422,7 @@ static int parse_options(struct cli *c, int argc, char **argv, const char *help)
                 return usage_error("--seed %s: expected an unsigned integer", optarg);
             break;
         case OPT_QUIET: c->quiet = true; break;
+        case OPT_PROGRESS: c->progress = true; break;
         case OPT_BASELINE: c->baseline = true; break;
         case OPT_GRAPHS: c->graphs = optarg; break;
         case OPT_ALGOS: c->algos = optarg; break;
@@ -349,18 +455,10 @@ static int parse_options(struct cli *c, int argc, char **argv, const char *help)
             if (!parse_u64(optarg, &c->load.vertices) || c->load.vertices == 0)
                 return usage_error("--vertices %s: expected a positive integer", optarg);
             break;
-        case OPT_DEDUP:
-        case OPT_DROP_SELF_LOOPS:
-            if (!c->command || strcmp(c->command, "convert") != 0)
-                return usage_error("%s is an option of convert", argv[optind - 1]);
-            if (opt == OPT_DEDUP)
-                c->dedup = true;
-            else
-                c->drop_self_loops = true;
-            break;
-        case 'h':
+        case OPT_DEDUP: c->dedup = true; break;
+        case OPT_DROP_SELF_LOOPS: c->drop_self_loops = true; break;
         case OPT_HELP:
-            printf("%s\n%s", help, usage_graph_options);
+            print_help(help, command);
             exit(0);
         default:
             return 2;
@@ -496,12 +594,15 @@ static int cmd_run(struct cli *c, int argc, char **argv)
         }
     }
     char placement[1024];
-    sf_engine_placement_json(e, placement, sizeof placement);
+    if (c->baseline)
+        sf_engine_baseline_placement_json(e, placement, sizeof placement);
+    else
+        sf_engine_placement_json(e, placement, sizeof placement);
     sf_run_info info = {
         .algo = algo->name, .engine = c->baseline ? "baseline" : "shardflow",
         .source = c->graph, .vertices = g->num_vertices, .edges = g->num_edges,
         .directed = g->directed, .threads = c->baseline ? 1 : sf_engine_threads(e), .ranks = 1,
-        .placement_json = c->baseline ? NULL : placement, .load_s = load_s,
+        .placement_json = placement, .load_s = load_s,
         .build_s = build_s + result.prepare_s, .run_s = result.run_s,
         .iteration_s = result.log.seconds, .iterations = result.log.count,
         .peak_rss_bytes = sf_peak_rss_bytes(), .verify = verify, .result_json = result.result_json,
@@ -630,7 +731,7 @@ static uint64_t kernel_bytes(size_t k, const sf_graph *g, int threads)
 
 /* What a load will take, known before anything large is allocated. */
 typedef struct load_estimate {
-    const char *format;
+    char format[96];            /* what the input is read as (sf_input_format_name) */
     bool counted;               /* vertices and arcs exact (header, generator) */
     bool declared;              /* counted from a .mtx header: the text is still to parse */
     uint64_t vertices, arcs;    /* arcs: stored (snapshot), generated, text lines, or the
@@ -734,7 +835,7 @@ static void estimate_load(const char *graph, const sf_load_options *load, load_e
     memset(est, 0, sizeof *est);
     if (sf_generator_spec(graph)) {
         unsigned scale = 0, factor = 16;
-        est->format = "generator";
+        snprintf(est->format, sizeof est->format, "generator");
         if (sscanf(graph, "%*[a-z]:%u:%u", &scale, &factor) >= 1 && scale > 0 && scale < 40) {
             est->counted = true;
             est->vertices = (uint64_t)1 << scale;
@@ -746,10 +847,13 @@ static void estimate_load(const char *graph, const sf_load_options *load, load_e
         }
         return;
     }
+    bool gzip;
+    const char *format = sf_input_format_name(graph, &gzip);
+    snprintf(est->format, sizeof est->format, "%s%s", format ? format : "unknown",
+             gzip ? ", gzip-compressed" : "");
     if (sf_snapshot_path(graph)) {
         sf_snapshot_header h;
         sf_error err;
-        est->format = "native snapshot (.sfg)";
         if (sf_snapshot_read_header(graph, &h, &err) == 0) {
             est->counted = true;
             est->vertices = h.num_vertices;
@@ -764,15 +868,7 @@ static void estimate_load(const char *graph, const sf_load_options *load, load_e
     bool ldbc = sf_path_ends_with(graph, n, ".e"), mtx = sf_path_ends_with(graph, n, ".mtx");
     bool edge_list = sf_path_ends_with(graph, n, ".el") || sf_path_ends_with(graph, n, ".txt") ||
                      sf_path_ends_with(graph, n, ".wel");
-    if (ldbc)
-        est->format = "LDBC Graphalytics (.e)";
-    else if (edge_list)
-        est->format = "text edge list";
-    else if (mtx)
-        est->format = "Matrix Market (.mtx)";
-    else
-        est->format = "file";
-    if (strcmp(est->format, "file") != 0)
+    if (ldbc || edge_list || mtx) /* the binary formats: no estimate */
         estimate_text(graph, mtx, load, est);
 }
 
@@ -1039,9 +1135,16 @@ static int cmd_convert(struct cli *c, int argc, char **argv)
     return status;
 }
 
+/* The one rule for progress lines (DESIGN: on stderr, only on a terminal
+ * unless --progress; --quiet silences them). Every command that prints
+ * progress asks here; bench is the only one with long phases that do. */
+static bool show_progress(const struct cli *c)
+{
+    return !c->quiet && (c->progress || isatty(STDERR_FILENO));
+}
+
 static int cmd_bench(struct cli *c, int argc, char **argv)
 {
-    c->command = "bench";
     int status = parse_options(c, argc, argv, usage_bench);
     if (status)
         return status;
@@ -1060,14 +1163,14 @@ static int cmd_bench(struct cli *c, int argc, char **argv)
         .ranks = c->ranks,
         .mpirun = c->mpirun,
         .command_line = c->command_line,
-        .quiet = c->quiet,
+        .progress = show_progress(c),
     };
     sf_error err = {{0}};
     int rc = 0;
     if (c->replay) {
         if (c->graphs || c->algos || c->threads_list || c->ranks)
             return usage_error("%s", "--replay takes the graphs, algorithms and threads of the "
-                                     "recorded study; give only --out (and --quiet)");
+                                     "recorded study; give only --out (and --quiet or --progress)");
         rc = sf_cost_replay_options(c->replay, &o, &err);
         if (rc == 0 && !c->quiet)
             printf("replaying %s: --graphs %s --algos %s --threads %s --trials %d --seed %llu\n",
@@ -1122,13 +1225,7 @@ static int objs_inside(hwloc_topology_t topo, hwloc_const_cpuset_t set, hwloc_ob
 
 static int cmd_topology(struct cli *c, int argc, char **argv)
 {
-    int status = parse_options(c, argc, argv,
-                               "usage: shardflow topology [GRAPH] [options]\n\n"
-                               "Prints the machine as hwloc sees it (packages, NUMA nodes with their\n"
-                               "cores and memory, PUs) and the plan: for each NUMA node, its workers,\n"
-                               "their cores and the shards it owns (with GRAPH: their vertices and\n"
-                               "in-arcs), then how workers and memory are bound and the placement\n"
-                               "record that `run --json` would carry.\n");
+    int status = parse_options(c, argc, argv, usage_topology);
     if (status)
         return status;
     if (argc - optind > 1)
@@ -1138,7 +1235,6 @@ static int cmd_topology(struct cli *c, int argc, char **argv)
     sf_engine *e = NULL;
     sf_graph *g = NULL;
     int *list = NULL, *list2 = NULL;
-    sf_plan plan = {0};
     double load_s, build_s;
     int rc = sf_engine_create(&c->engine, &e, &err);
     if (rc == 0 && c->graph)
@@ -1156,7 +1252,10 @@ static int cmd_topology(struct cli *c, int argc, char **argv)
     int packages = hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_PACKAGE);
     list = malloc((pus + threads + 1) * sizeof *list);
     list2 = malloc((pus + threads + 1) * sizeof *list2);
-    if (!list || !list2 || sf_plan_init(&plan, topo, threads) || sf_plan_shards(&plan, shards)) {
+    /* the engine's own plan, shards included with or without a graph: what
+     * the placement record below says and what a run would do */
+    const sf_plan *plan = sf_engine_plan(e);
+    if (!list || !list2) {
         fprintf(stderr, "shardflow: out of memory\n");
         status = 1;
         goto out;
@@ -1197,23 +1296,23 @@ static int cmd_topology(struct cli *c, int argc, char **argv)
     printf("\nplan:      %d worker%s, --numa=%s, %d shards (%d per worker on average)\n", threads,
            threads == 1 ? "" : "s", sf_numa_policy_name(placed.policy), shards,
            (shards + threads - 1) / threads);
-    for (int n = 0; n < plan.num_nodes; n++) {
-        int k = sf_plan_node_workers(&plan, n);
+    for (int n = 0; n < plan->num_nodes; n++) {
+        int k = sf_plan_node_workers(plan, n);
         if (k == 0) {
             printf("node %d:    no workers, no shards\n", n);
             continue;
         }
-        const int *workers = plan.node_workers + plan.node_worker_start[n];
+        const int *workers = plan->node_workers + plan->node_worker_start[n];
         for (int j = 0; j < k; j++) {
-            list[j] = plan.worker_core[workers[j]];
+            list[j] = plan->worker_core[workers[j]];
             list2[j] = (int)hwloc_get_obj_by_type(topo, HWLOC_OBJ_PU,
-                                                  plan.worker_pu[workers[j]])->os_index;
+                                                  plan->worker_pu[workers[j]])->os_index;
         }
         printf("node %d:    ", n);
         print_list(workers, k, "workers ");
         print_list(list, k, " on cores ");
         print_list(list2, k, " (PUs P#");
-        int first = plan.node_first_shard[n], last = plan.node_first_shard[n + 1];
+        int first = plan->node_first_shard[n], last = plan->node_first_shard[n + 1];
         if (last > first)
             printf("); shards %d-%d (%d)\n", first, last - 1, last - first);
         else
@@ -1247,7 +1346,6 @@ static int cmd_topology(struct cli *c, int argc, char **argv)
 out:
     free(list);
     free(list2);
-    sf_plan_fini(&plan);
     sf_graph_destroy(&g);
     sf_engine_destroy(&e);
     return status;
@@ -1263,6 +1361,11 @@ static int run_command(int argc, char **argv)
     }
     const char *cmd = argv[1];
     c.command = cmd;
+    sf_error err = {{0}};
+    if (sf_job_check_environment(&err)) { /* a knob's value that its reader would ignore */
+        fprintf(stderr, "shardflow: %s\n", err.msg);
+        return 2;
+    }
     if (sf_dist_size() > 1 && strcmp(cmd, "run") != 0)
         return usage_error("%s does not run over MPI ranks; start it without mpirun", cmd);
     if (strcmp(cmd, "run") == 0)

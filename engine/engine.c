@@ -321,9 +321,17 @@ static int pin_workers(sf_engine *e, bool no_pin)
         return 0;
     }
     e->bound = true;
-    note(e->binding_note, sizeof e->binding_note, "%s%s%s%s%s",
-         e->threads <= e->plan.num_cores ? "one worker per core"
-                                         : "one worker per PU (more workers than cores)",
+    /* past the PUs the deal starts over on the first cores (sf_plan_init):
+     * then some workers share a PU, and the note says so */
+    char how[96];
+    if (e->threads <= e->plan.num_cores)
+        snprintf(how, sizeof how, "one worker per core");
+    else if (e->threads <= e->plan.num_pus)
+        snprintf(how, sizeof how, "one worker per PU (more workers than cores)");
+    else
+        snprintf(how, sizeof how, "%d workers on %d PUs: workers share PUs", e->threads,
+                 e->plan.num_pus);
+    note(e->binding_note, sizeof e->binding_note, "%s%s%s%s%s", how,
          e->restricted_note[0] ? " " : "", e->restricted_note, omp[0] ? "; overrides " : "", omp);
     return 0;
 }
@@ -592,6 +600,10 @@ int sf_engine_create(const sf_engine_options *opt, sf_engine **out, sf_error *er
                                                        : DEFAULT_SHARDS_PER_WORKER;
     e->requested_shards = opt->shards;
     rc = sf_plan_init(&e->plan, e->topology, e->threads);
+    /* the shards as a graph would be cut, so that an engine without one
+     * (`shardflow topology`) has the placement that a run would have */
+    if (rc == 0)
+        rc = sf_plan_shards(&e->plan, sf_engine_planned_shards(e));
     e->next_shard = calloc((size_t)e->threads * NEXT_STRIDE, sizeof *e->next_shard);
     e->used_nodes = hwloc_bitmap_alloc();
     if (rc || !e->next_shard || !e->used_nodes) {
@@ -824,47 +836,59 @@ static void put_string(struct text *t, const char *key, const char *s)
     put(t, "\"");
 }
 
-static void write_placement(const sf_engine *e, struct text *t, bool lists)
+/* The placement record; for a baseline run (`baseline`), the same fields
+ * for one thread that has no shards and that no one pins, beside the
+ * engine's account of where the graph it reads was put. */
+static void write_placement(const sf_engine *e, struct text *t, bool lists, bool baseline)
 {
     const sf_plan *p = &e->plan;
     put(t, "{\"policy\": \"%s\", \"numa_nodes\": %d", sf_numa_policy_name(e->policy), p->num_nodes);
     if (lists) {
         put(t, ", \"nodes_used\": [");
-        for (int n = 0, k = 0; n < p->num_nodes; n++)
+        for (int n = 0, k = 0; n < p->num_nodes && !baseline; n++)
             if (sf_plan_node_workers(p, n))
                 put(t, "%s%d", k++ ? ", " : "", n);
         put(t, "], \"workers_per_node\": [");
         for (int n = 0; n < p->num_nodes; n++)
-            put(t, "%s%d", n ? ", " : "", sf_plan_node_workers(p, n));
+            put(t, "%s%d", n ? ", " : "", baseline ? 0 : sf_plan_node_workers(p, n));
         put(t, "]");
     }
-    put(t, ", \"shards\": %d", e->num_shards);
+    /* without a graph, the plan's: the shards a graph would be cut into */
+    put(t, ", \"shards\": %d", baseline ? 0 : e->graph ? e->num_shards : p->num_shards);
     if (lists) {
         put(t, ", \"shards_per_node\": [");
         for (int n = 0; n < p->num_nodes; n++)
             put(t, "%s%d", n ? ", " : "",
-                e->num_shards ? p->node_first_shard[n + 1] - p->node_first_shard[n] : 0);
+                baseline ? 0 : p->node_first_shard[n + 1] - p->node_first_shard[n]);
         put(t, "]");
     }
-    put(t, ", \"bound\": %s", e->bound ? "true" : "false");
-    put_string(t, "binding", e->binding_note);
+    put(t, ", \"bound\": %s", e->bound && !baseline ? "true" : "false");
+    put_string(t, "binding",
+               baseline ? "the baseline: one thread, the process's main thread, not pinned (it "
+                          "runs where the OS schedules it)"
+                        : e->binding_note);
     int refused = __atomic_load_n(&e->rebinds_refused, __ATOMIC_RELAXED);
-    if (refused)
+    if (refused && !baseline)
         put(t, ", \"rebinds_refused\": %d", refused);
     put(t, ", \"membind_refused\": %s", e->membind_refused ? "true" : "false");
-    put_string(t, "memory", e->memory_note);
+    put_string(t, "memory",
+               baseline ? "the baseline's own arrays: malloc, placed by first touch"
+                        : e->memory_note);
     put_string(t, "graph", e->graph_note);
-    if (e->verifiable)
+    if (baseline)
+        put(t, ", \"pages_checked\": 0, \"pages_verified\": 0");
+    else if (e->verifiable)
         put(t, ", \"pages_checked\": %llu, \"pages_verified\": %llu",
             (unsigned long long)e->pages_checked, (unsigned long long)e->pages_on_node);
     else
         put(t, ", \"pages_checked\": %llu, \"pages_verified\": \"unverifiable\"",
             (unsigned long long)e->pages_checked);
-    put_string(t, "scratch", e->arenas.count ? "jemalloc arena per node" : "malloc");
+    put_string(t, "scratch",
+               !baseline && e->arenas.count ? "jemalloc arena per node" : "malloc");
     put(t, "}");
 }
 
-void sf_engine_placement_json(const sf_engine *e, char *json, size_t n)
+static void placement_json(const sf_engine *e, bool baseline, char *json, size_t n)
 {
     if (n == 0)
         return;
@@ -873,7 +897,7 @@ void sf_engine_placement_json(const sf_engine *e, char *json, size_t n)
         if (!t.buf)
             break;
         t.buf[0] = 0;
-        write_placement(e, &t, lists);
+        write_placement(e, &t, lists, baseline);
         bool fits = !t.failed && t.len < n;
         if (fits)
             memcpy(json, t.buf, t.len + 1);
@@ -882,6 +906,16 @@ void sf_engine_placement_json(const sf_engine *e, char *json, size_t n)
             return;
     }
     snprintf(json, n, "{}");
+}
+
+void sf_engine_placement_json(const sf_engine *e, char *json, size_t n)
+{
+    placement_json(e, false, json, n);
+}
+
+void sf_engine_baseline_placement_json(const sf_engine *e, char *json, size_t n)
+{
+    placement_json(e, true, json, n);
 }
 
 /* ---- running ---------------------------------------------------------------------- */

@@ -136,6 +136,11 @@ void sf_engine_placement(const sf_engine *e, sf_placement *out);
  * for the per-node lists, they are left out. */
 void sf_engine_placement_json(const sf_engine *e, char *json, size_t n);
 
+/* The same record for a baseline run on the graph attached to e: one
+ * unpinned thread, no workers or shards on any node (zeros), its own
+ * arrays from malloc; policy, nodes and where the graph went are e's. */
+void sf_engine_baseline_placement_json(const sf_engine *e, char *json, size_t n);
+
 typedef void (*sf_shard_fn)(sf_shard *shard, void *arg);
 
 /* Runs fn on every shard, in parallel, each on its owner unless stolen. */

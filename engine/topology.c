@@ -110,6 +110,8 @@ int sf_plan_init(sf_plan *p, hwloc_topology_t topo, int threads)
     p->threads = threads;
     p->num_nodes = nodes;
     p->num_cores = cores;
+    int pus = hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_PU);
+    p->num_pus = pus > cores ? pus : cores;
 
     int *node_core_start = calloc(nodes + 1, sizeof *node_core_start);
     int *node_cores = malloc(cores * sizeof *node_cores);   /* cores by node, in spread order */

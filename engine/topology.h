@@ -25,6 +25,7 @@ typedef struct sf_plan {
     int threads;                /* workers */
     int num_nodes;              /* NUMA nodes of the machine, >= 1 */
     int num_cores;              /* cores (PUs where hwloc sees no cores) */
+    int num_pus;                /* PUs: past them, workers share PUs */
     /* per worker: logical indexes of its NUMA node, core and PU */
     int *worker_node, *worker_core, *worker_pu;
     /* the workers of node n, in increasing order:

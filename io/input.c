@@ -28,6 +28,44 @@ static int read_snapshot_edges(const char *path, sf_edge_list *out, sf_error *er
 /* The formats read from one file's bytes. */
 enum format { UNKNOWN, LDBC, TEXT, WEIGHTED_TEXT, MTX, SG, WSG, BIN, WBIN };
 
+/* Each suffix (after a .gz is set aside), its format and its name. */
+static const struct {
+    const char *suffix;
+    enum format format;
+    const char *name;
+} suffixes[] = {
+    {".e", LDBC, "LDBC Graphalytics (.e)"},
+    {".el", TEXT, "text edge list"},
+    {".txt", TEXT, "text edge list"},
+    {".wel", WEIGHTED_TEXT, "weighted text edge list (.wel)"},
+    {".mtx", MTX, "Matrix Market (.mtx)"},
+    {".sg", SG, "gapbs serialized graph (.sg)"},
+    {".wsg", WSG, "gapbs serialized graph, weighted (.wsg)"},
+    {".bin", BIN, "Gemini/GridGraph binary edge list (.bin)"},
+    {".wbin", WBIN, "Gemini/GridGraph binary edge list, weighted (.wbin)"},
+};
+
+/* The entry of suffixes[] that names PATH's format, or -1. */
+static int suffix_of(const char *path, size_t n)
+{
+    int found = -1;
+    for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++)
+        if (sf_path_ends_with(path, n, suffixes[i].suffix))
+            found = (int)i;
+    return found;
+}
+
+const char *sf_input_format_name(const char *path, bool *gzip)
+{
+    size_t n = strlen(path);
+    *gzip = false;
+    if (sf_path_ends_with(path, n, ".sfg"))
+        return "native snapshot (.sfg)";
+    *gzip = sf_path_ends_with(path, n, ".gz");
+    int i = suffix_of(path, *gzip ? n - 3 : n);
+    return i < 0 ? NULL : suffixes[i].name;
+}
+
 static int parse(enum format format, const char *path, const char *bytes, size_t len,
                  uint64_t vertices, sf_edge_list *out, sf_error *err)
 {
@@ -52,14 +90,6 @@ static int parse(enum format format, const char *path, const char *bytes, size_t
 int sf_input_read(const char *path, const sf_input_options *opt, sf_edge_list *out,
                   sf_error *err)
 {
-    static const struct {
-        const char *suffix;
-        enum format format;
-    } suffixes[] = {
-        {".e", LDBC},  {".el", TEXT},  {".txt", TEXT}, {".wel", WEIGHTED_TEXT},
-        {".mtx", MTX}, {".sg", SG},    {".wsg", WSG},   {".bin", BIN},
-        {".wbin", WBIN},
-    };
     uint64_t vertices = opt ? opt->vertices : 0;
     size_t n = strlen(path);
     /* asked for 32-bit ids: the readers that can give them widen the list
@@ -77,10 +107,8 @@ int sf_input_read(const char *path, const sf_input_options *opt, sf_edge_list *o
     }
     if (sf_path_ends_with(path, n, ".gz"))
         n -= 3;
-    enum format format = UNKNOWN;
-    for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++)
-        if (sf_path_ends_with(path, n, suffixes[i].suffix))
-            format = suffixes[i].format;
+    int known = suffix_of(path, n);
+    enum format format = known < 0 ? UNKNOWN : suffixes[known].format;
     if (format == UNKNOWN)
         return sf_error_set(err, SF_EUSAGE,
                             "%s: unknown graph format (expected .e, .el, .txt, .wel, .mtx, .sg, "

@@ -49,6 +49,12 @@ typedef struct sf_input_options {
 int sf_input_read(const char *path, const sf_input_options *opt, sf_edge_list *out,
                   sf_error *err);
 
+/* What PATH is read as, by its suffix as sf_input_read decides ("text edge
+ * list", "gapbs serialized graph (.sg)", "native snapshot (.sfg)"; a
+ * static string), or NULL for a suffix no reader takes; *gzip says whether
+ * it is read through zlib (a trailing .gz). */
+const char *sf_input_format_name(const char *path, bool *gzip);
+
 /* sf_input_read with no options. */
 int sf_input_read_file(const char *path, sf_edge_list *out, sf_error *err);
 

@@ -748,8 +748,8 @@ fail:
 
 /* ---------- one rank's rows ---------- */
 
-int sf_snapshot_read_rows(const char *path, uint64_t first, uint64_t last, sf_snapshot_rows *out,
-                          sf_error *err)
+int sf_snapshot_read_rows(const char *path, uint64_t first, uint64_t last, bool weights,
+                          sf_snapshot_rows *out, sf_error *err)
 {
     layout L;
     memset(out, 0, sizeof *out);
@@ -763,6 +763,7 @@ int sf_snapshot_read_rows(const char *path, uint64_t first, uint64_t last, sf_sn
     uint64_t rows = last - first;
     const section *offsets = L.by_id[SEC_OUT_OFFSETS], *neighbors = L.by_id[SEC_OUT_NEIGHBORS];
     const section *ids = L.by_id[SEC_ORIGINAL_IDS];
+    const section *arc_weights = weights ? L.by_id[SEC_OUT_WEIGHTS] : NULL;
     out->header = *h;
     out->first = first;
     out->last = last;
@@ -785,15 +786,21 @@ int sf_snapshot_read_rows(const char *path, uint64_t first, uint64_t last, sf_sn
     uint64_t arcs = out->offsets[rows] - out->offsets[0];
     out->neighbors = malloc((arcs + 1) * sizeof *out->neighbors);
     out->original_ids = ids ? malloc((rows + 1) * sizeof *out->original_ids) : NULL;
-    if (!out->neighbors || (ids && !out->original_ids))
+    out->weights = arc_weights ? malloc((arcs + 1) * sizeof *out->weights) : NULL;
+    if (!out->neighbors || (ids && !out->original_ids) || (arc_weights && !out->weights))
         goto no_memory;
-    sf_file_range ranges[2] = {
+    sf_file_range ranges[3] = {
         {neighbors->offset + out->offsets[0] * sizeof(sf_vid), out->neighbors,
          arcs * sizeof(sf_vid)},
-        {ids ? ids->offset + first * sizeof(uint64_t) : 0, out->original_ids,
-         rows * sizeof(uint64_t)},
     };
-    if ((rc = sf_file_read_ranges(path, ranges, ids ? 2 : 1, 0, NULL, NULL, err)))
+    int count = 1;
+    if (ids)
+        ranges[count++] = (sf_file_range){ids->offset + first * sizeof(uint64_t),
+                                          out->original_ids, rows * sizeof(uint64_t)};
+    if (arc_weights) /* the weights lie as the neighbours do, 8 bytes each */
+        ranges[count++] = (sf_file_range){arc_weights->offset + out->offsets[0] * sizeof(double),
+                                          out->weights, arcs * sizeof(double)};
+    if ((rc = sf_file_read_ranges(path, ranges, count, 0, NULL, NULL, err)))
         goto fail;
     uint64_t bad = arcs;
 #pragma omp parallel for schedule(static) reduction(min : bad)
@@ -822,6 +829,7 @@ void sf_snapshot_rows_fini(sf_snapshot_rows *r)
     free(r->offsets);
     free(r->neighbors);
     free(r->original_ids);
+    free(r->weights);
     memset(r, 0, sizeof *r);
 }
 

@@ -102,18 +102,21 @@ typedef struct sf_snapshot_rows {
     sf_eid *offsets;            /* last - first + 1 entries, the file's (from offsets[0]) */
     sf_vid *neighbors;          /* offsets[last - first] - offsets[0] entries */
     uint64_t *original_ids;     /* last - first entries; NULL: the file has none (id = dense id) */
+    double *weights;            /* out_weights of those arcs, as neighbors; NULL: not asked for,
+                                 * or the graph has none */
 } sf_snapshot_rows;
 
 /* Reads the header of PATH (checked as sf_snapshot_read_header does), then
  * only the parts of out_offsets, out_neighbors and original_ids that rows
- * [first, last) span, with the block reader (sf_file_read_ranges). A part
+ * [first, last) span (and of out_weights, when `weights` asks and the graph
+ * has them), with the block reader (sf_file_read_ranges). A part
  * cannot be checked against its section's checksum; its structure is:
  * offsets never decrease and stay within the arcs, neighbour ids are below
  * the vertex count. first and last are clamped to the vertex count. On
  * success the caller releases *out with sf_snapshot_rows_fini. Errors as
  * sf_snapshot_read's (SF_EINPUT naming PATH and the byte), -ENOMEM. */
-int sf_snapshot_read_rows(const char *path, uint64_t first, uint64_t last, sf_snapshot_rows *out,
-                          sf_error *err);
+int sf_snapshot_read_rows(const char *path, uint64_t first, uint64_t last, bool weights,
+                          sf_snapshot_rows *out, sf_error *err);
 void sf_snapshot_rows_fini(sf_snapshot_rows *r);
 
 /* Writes g as a snapshot to PATH: to a temporary name beside it (PATH.tmp.PID),

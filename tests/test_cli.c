@@ -158,6 +158,21 @@ Test(cli, run_record_is_one_json_object)
     cr_assert_eq(strchr(out, '\n'), out + strlen(out) - 1, "one line");
     cr_assert_eq(run_cli("run wcc urand:10 --json --baseline", out, sizeof out, NULL, 0), 0);
     cr_assert(strstr(out, "\"engine\": \"baseline\""), "%s", out);
+    /* a baseline's placement is an object too (DESIGN lists it among the
+     * fields): one unpinned thread, no workers or shards on any node */
+    json_t *root;
+    json_t *placement = record_member(out, "placement", &root);
+    cr_assert(json_is_object(placement), "%s", out);
+    cr_expect_eq(record_number(out, "placement.shards"), 0, "%s", out);
+    cr_expect_not(record_flag(out, "placement.bound"), "%s", out);
+    uint64_t per_node[64];
+    size_t nodes = record_numbers(out, "placement.workers_per_node", per_node, 64);
+    cr_expect_eq(nodes, record_number(out, "placement.numa_nodes"), "%s", out);
+    for (size_t n = 0; n < nodes; n++)
+        cr_expect_eq(per_node[n], 0, "%s", out);
+    const char *binding = json_string_value(json_object_get(placement, "binding"));
+    cr_expect(binding && strstr(binding, "one thread") && strstr(binding, "not pinned"), "%s", out);
+    json_decref(root);
 }
 
 Test(cli, engine_and_baseline_outputs_agree)
@@ -223,10 +238,84 @@ Test(cli, bad_usage_is_exit_2)
 Test(cli, help_on_every_command)
 {
     char out[8192];
-    const char *cmds[] = {"--help", "run --help", "info --help", "bench --help", "topology --help"};
-    for (size_t i = 0; i < 5; i++) {
+    const char *cmds[] = {"--help",       "run --help",   "convert --help",
+                          "info --help",  "bench --help", "topology --help"};
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
         cr_assert_eq(run_cli(cmds[i], out, sizeof out, NULL, 0), 0, "%s", cmds[i]);
         cr_assert(strstr(out, "usage: shardflow"), "%s: %s", cmds[i], out);
+    }
+}
+
+/* Which command takes which option, written out here as README's table
+ * says it (the contract, not a copy of cli/main.c's table): each
+ * command's --help lists exactly these, and every other option of the
+ * CLI is refused by it with one line naming the option and the command,
+ * exit 2, before anything is loaded (the arguments are otherwise valid,
+ * so nothing else could refuse them). */
+static const char *const all_options[] = {
+    "directed", "undirected", "iterations", "damping", "threads", "shards", "no-pin", "output",
+    "json", "verify", "seed", "quiet", "progress", "baseline", "graphs", "algos", "trials", "out",
+    "source", "delta", "weights", "cold", "ranks", "mpirun", "replay", "vertices", "numa",
+    "topology", "dedup", "drop-self-loops", "help",
+};
+#define GRAPH_AND_ENGINE                                                                       \
+    " directed undirected seed weights vertices threads shards no-pin numa topology help "
+static const struct {
+    const char *command, *args, *options;
+} command_options[] = {
+    {"run", "run pr kron:8",
+     GRAPH_AND_ENGINE "iterations damping source delta output json verify baseline quiet "},
+    {"convert", "convert kron:8 /tmp/sf-never.sfg",
+     GRAPH_AND_ENGINE "dedup drop-self-loops quiet "},
+    {"info", "info kron:8", GRAPH_AND_ENGINE "json "},
+    {"bench", "bench --out /tmp/sf-never",
+     GRAPH_AND_ENGINE "graphs algos trials out ranks mpirun cold replay iterations damping "
+                      "source delta quiet progress "},
+    {"topology", "topology", GRAPH_AND_ENGINE},
+};
+
+static bool listed(const char *options, const char *name)
+{
+    char word[80];
+    snprintf(word, sizeof word, " %s ", name);
+    return strstr(options, word) != NULL;
+}
+
+Test(cli, every_command_takes_exactly_its_options, .timeout = 120)
+{
+    for (size_t c = 0; c < sizeof command_options / sizeof command_options[0]; c++) {
+        const char *cmd = command_options[c].command;
+        char args[512], out[16384], errbuf[2048], needle[128];
+        snprintf(args, sizeof args, "%s --help", cmd);
+        cr_assert_eq(run_cli(args, out, sizeof out, NULL, 0), 0, "%s", args);
+        int listed_count = 0, expected = 0;
+        for (char *line = strtok(out, "\n"); line; line = strtok(NULL, "\n")) {
+            char name[64];
+            if (sscanf(line, " -h, --%63[a-z-]", name) == 1 ||
+                (line[0] == ' ' && sscanf(line, " --%63[a-z-]", name) == 1)) {
+                cr_expect(listed(command_options[c].options, name), "%s --help lists --%s", cmd,
+                          name);
+                listed_count++;
+            }
+        }
+        for (size_t o = 0; o < sizeof all_options / sizeof all_options[0]; o++) {
+            if (listed(command_options[c].options, all_options[o])) {
+                expected++;
+                continue;
+            }
+            /* "1" is the option's argument, or a stray word after one that takes none */
+            snprintf(args, sizeof args, "%s --%s 1", command_options[c].args, all_options[o]);
+            snprintf(needle, sizeof needle, "shardflow %s: --%s does not apply to %s", cmd,
+                     all_options[o], cmd);
+            int status = run_cli(args, out, sizeof out, errbuf, sizeof errbuf);
+            cr_expect_eq(status, 2, "%s: exit %d: %s", args, status, errbuf);
+            cr_expect(strncmp(errbuf, needle, strlen(needle)) == 0 &&
+                          strchr(errbuf, '\n') == errbuf + strlen(errbuf) - 1,
+                      "%s: %s", args, errbuf);
+            cr_expect_eq(out[0], 0, "%s printed %s", args, out);
+        }
+        cr_expect_eq(listed_count, expected, "%s --help lists %d options, expected %d", cmd,
+                     listed_count, expected);
     }
 }
 
@@ -295,6 +384,9 @@ Test(cli, bench_writes_results_report_plots_and_a_cost_line, .timeout = 120)
     for (char *p = json; (p = strstr(p, "{\"algo\"")); p++)
         records++;
     cr_assert_eq(records, 12);
+    /* the baselines' records carry a placement too (one unpinned thread) */
+    cr_assert_null(strstr(json, "\"placement\": null"), "%.400s", json);
+    cr_assert(strstr(json, "\"binding\": \"the baseline: one thread"), "%.400s", json);
     char *report = slurp(dir, "report.md");
     cr_assert(strstr(report, "- pr on kron:10: **"), "%s", report);
     cr_assert(strstr(report, "| shardflow 2 threads |"));
@@ -486,4 +578,81 @@ Test(cli, thread_limit_below_the_workers_is_refused_or_followed, .timeout = 60)
     cr_expect_eq(run_shell(cmd, out, sizeof out, errbuf, sizeof errbuf), 0, "%s", errbuf);
     const char *a = strstr(out, "result:"), *b = strstr(want, "result:");
     cr_expect(a && b && strcmp(a, b) == 0, "%s against %s", out, want);
+}
+
+/* Progress lines go to stderr only on a terminal unless --progress, and
+ * --quiet silences them everywhere (DESIGN, "Outputs"): bench's line
+ * ("trial 1/1; study 2/2 runs") is absent from a file and present with
+ * --progress; on a terminal (a pty from script(1), which Debian always
+ * has) it is there without asking and gone with --quiet. */
+Test(cli, progress_only_on_a_terminal_unless_asked, .init = make_tmp_dir, .fini = remove_tmp_dir,
+     .timeout = 120)
+{
+    const struct {
+        const char *flags;
+        bool terminal, shown;
+    } cases[] = {
+        {"", false, false},
+        {"--progress", false, true},
+        {"--progress --quiet", false, false},
+        {"", true, true},
+        {"--quiet", true, false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char bench[2048], cmd[4096], out[4096], errbuf[4096];
+        snprintf(bench, sizeof bench,
+                 "%s bench --graphs kron:8 --algos wcc --threads 1 --trials 1 --out %s/b %s",
+                 cli_binary(), tmp_dir, cases[i].flags);
+        if (cases[i].terminal) /* the pty's output (stderr; stdout goes to /dev/null) */
+            snprintf(cmd, sizeof cmd, "script -qec '%s >/dev/null' /dev/null", bench);
+        else
+            snprintf(cmd, sizeof cmd, "%s >/dev/null", bench);
+        int status = run_shell(cmd, out, sizeof out, errbuf, sizeof errbuf);
+        cr_assert_eq(status, 0, "%s: exit %d: %s", cmd, status, errbuf);
+        const char *seen = cases[i].terminal ? out : errbuf;
+        bool shown = strstr(seen, "trial 1/1; study 2/2 runs") != NULL;
+        cr_expect_eq(shown, cases[i].shown, "%s: progress %s: '%s'", cmd,
+                     shown ? "shown" : "missing", seen);
+        if (!cases[i].terminal && !cases[i].shown)
+            cr_expect_eq(errbuf[0], 0, "%s: stderr holds '%s'", cmd, errbuf);
+    }
+}
+
+/* The environment knobs of README's table pick a variant; a value their
+ * readers do not know used to fall back to the default unseen. Now it is
+ * bad usage: one line naming the variable, its value and the values it
+ * takes, exit 2; a value it takes runs, and an empty one is the default. */
+Test(cli, unknown_knob_values_are_refused, .timeout = 60)
+{
+    const struct {
+        const char *name, *takes, *good, *args;
+    } knobs[] = {
+        {"SF_BASELINE_PR", "csr or hilbert", "csr", "run pr kron:8 --baseline"},
+        {"SF_BASELINE_WCC", "afforest or union-find", "union-find", "run wcc kron:8 --baseline"},
+        {"SF_BASELINE_BFS", "direction-optimizing or queue", "queue", "run bfs kron:8 --baseline"},
+        {"SF_BASELINE_SSSP", "indexed or lazy", "lazy",
+         "run sssp kron:8 --baseline --weights unit"},
+        {"SF_BASELINE_KCORE", "bz or peel", "peel", "run kcore kron:8 --baseline"},
+        {"SF_PR_LAYOUT", "csr or tiled", "csr", "run pr kron:8"},
+        {"SF_DIST_ORDER", "original", "original", "run wcc kron:8"},
+    };
+    for (size_t k = 0; k < sizeof knobs / sizeof knobs[0]; k++) {
+        const char *values[] = {"bogus", knobs[k].good, ""};
+        for (int v = 0; v < 3; v++) {
+            char cmd[1024], errbuf[2048], needle[256];
+            snprintf(cmd, sizeof cmd, "%s='%s' %s %s --quiet", knobs[k].name, values[v],
+                     cli_binary(), knobs[k].args);
+            int status = run_shell(cmd, NULL, 0, errbuf, sizeof errbuf);
+            if (v > 0) {
+                cr_expect_eq(status, 0, "%s: exit %d: %s", cmd, status, errbuf);
+                continue;
+            }
+            snprintf(needle, sizeof needle, "shardflow: %s=bogus: expected %s", knobs[k].name,
+                     knobs[k].takes);
+            cr_expect_eq(status, 2, "%s: exit %d: %s", cmd, status, errbuf);
+            cr_expect(strncmp(errbuf, needle, strlen(needle)) == 0 &&
+                          strchr(errbuf, '\n') == errbuf + strlen(errbuf) - 1,
+                      "%s: %s", cmd, errbuf);
+        }
+    }
 }

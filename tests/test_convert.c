@@ -694,7 +694,7 @@ Test(convert, a_failed_conversion_leaves_nothing_behind)
         {"convert %s/good.el %s/out.xyz", 2, "unknown output format"},
         {"convert %s/good.el %s/no/such/dir/out.sfg", 1, "No such file or directory"},
         {"convert %s/good.el %s/no/such/dir/out.mtx", 1, "No such file or directory"},
-        {"run pr %s/good.el --dedup --output %s/out.txt", 2, "--dedup is an option of convert"},
+        {"run pr %s/good.el --dedup --output %s/out.txt", 2, "--dedup does not apply to run"},
         {"convert kron:x %s/out.sfg", 2, "kron:x"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -799,6 +799,56 @@ static void expect_components(const char *out, struct account *a)
     snprintf(line, sizeof line, "components:      %" PRIu64 " weakly connected, the largest %"
              PRIu64 " vertices\n", roots, largest);
     expect_line(out, line);
+}
+
+/* info's format line names what each input was read as, the binary
+ * formats included (it said "file" for them), in text and in --json;
+ * the graphs are the smallest of each kind: one arc, or none for gapbs. */
+Test(convert, info_names_every_format, .init = make_tmp_dir, .fini = remove_tmp_dir)
+{
+    const uint32_t pair[2] = {0, 1};
+    const struct {
+        uint32_t src, dst;
+        float weight;
+    } triple = {0, 1, 2.5f};
+    char *paths[] = {
+        write_file("g.bin", pair, sizeof pair),  write_file("g.wbin", &triple, 12),
+        write_file("g.sg", "", 0),               write_file("g.wsg", "", 0),
+        write_text("g.el", "0 1\n"),             write_text("g.wel", "0 1 2.5\n"),
+        write_text("g.mtx", "%%MatrixMarket matrix coordinate pattern general\n2 2 1\n1 2\n"),
+    };
+    const char *formats[] = {
+        "Gemini/GridGraph binary edge list (.bin)",
+        "Gemini/GridGraph binary edge list, weighted (.wbin)",
+        "gapbs serialized graph (.sg)",
+        "gapbs serialized graph, weighted (.wsg)",
+        "text edge list",
+        "weighted text edge list (.wel)",
+        "Matrix Market (.mtx)",
+    };
+    for (size_t i = 0; i < sizeof paths / sizeof *paths; i++) {
+        for (int gz = 0; gz < 2; gz++) {
+            char path[1100], args[2300], out[8192], err[2048], line[200];
+            snprintf(path, sizeof path, "%s%s", paths[i], gz ? ".gz" : "");
+            if (gz) {
+                snprintf(args, sizeof args, "gzip -c '%s' > '%s'", paths[i], path);
+                cr_assert_eq(system(args), 0);
+            }
+            snprintf(args, sizeof args, "info %s", path);
+            cr_assert_eq(run_cli(args, out, sizeof out, err, sizeof err), 0, "%s: %s", args, err);
+            snprintf(line, sizeof line, "\nformat:          %s%s\n", formats[i],
+                     gz ? ", gzip-compressed" : "");
+            expect_line(out, line);
+            snprintf(args, sizeof args, "info %s --json", path);
+            cr_assert_eq(run_cli(args, out, sizeof out, err, sizeof err), 0, "%s: %s", args, err);
+            json_t *root;
+            const char *format = json_string_value(record_member(out, "format", &root));
+            snprintf(line, sizeof line, "%s%s", formats[i], gz ? ", gzip-compressed" : "");
+            cr_expect(format && strcmp(format, line) == 0, "%s: %s", args, out);
+            json_decref(root);
+        }
+        free(paths[i]);
+    }
 }
 
 Test(convert, info_on_the_ldbc_example, .timeout = 30)

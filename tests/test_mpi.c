@@ -1498,6 +1498,29 @@ Test(mpi, sssp_kron14_1_to_4_ranks, .timeout = 120)
     cleanup();
 }
 
+/* A weighted snapshot's weights are read by each rank with its rows
+ * (out_weights over the arcs it reads): sssp over ranks gives the single
+ * process's distances, which read the whole section, undirected and
+ * directed, and --weights still replaces them. Without the weights the
+ * ranks refused, saying the graph had none. */
+Test(mpi, weighted_snapshot_weights_read_per_rank, .timeout = 120)
+{
+    REQUIRE_MPI();
+    char undirected[256], directed[256], args[1024], err[4096];
+    snprintf(undirected, sizeof undirected, "%s/w.sfg", scratch());
+    snprintf(directed, sizeof directed, "%s/wd.sfg", scratch());
+    snprintf(args, sizeof args, "convert kron:10 %s --weights=random --seed 1 --quiet", undirected);
+    cr_assert_eq(run_cli(args, NULL, 0, err, sizeof err), 0, "%s: %s", args, err);
+    snprintf(args, sizeof args, "convert kron:10 %s --weights=random --seed 3 --directed --quiet",
+             directed);
+    cr_assert_eq(run_cli(args, NULL, 0, err, sizeof err), 0, "%s: %s", args, err);
+    const int two_three[] = {2, 3};
+    check_ranks("sssp", undirected, "", two_three, 2, NULL);
+    check_ranks("sssp", directed, "--source 5", two_three, 2, NULL);
+    check_ranks("sssp", undirected, "--weights unit", three_ranks, 1, NULL);
+    cleanup();
+}
+
 /* Core numbers against the serial reference of --verify, on a graph with a
  * deep core structure (kron:12 at 4 ranks). */
 Test(mpi, kcore_verifies_against_the_reference, .timeout = 60)
@@ -1550,7 +1573,7 @@ Test(mpi, cdlp_sparse_ids_and_repeated_weighted_arcs, .timeout = 120)
 }
 
 /* Bad weights and graphs under ranks: the single process's one line and
- * exit status. */
+ * exit status (no weights at all is a flag to add, --weights: usage, 2). */
 Test(mpi, sssp_and_kcore_refusals_match_one_process, .timeout = 60)
 {
     REQUIRE_MPI();
@@ -1560,7 +1583,7 @@ Test(mpi, sssp_and_kcore_refusals_match_one_process, .timeout = 60)
     snprintf(args[0], sizeof args[0], "run sssp %s --source 1", graph);
     snprintf(args[1], sizeof args[1], "run sssp kron:8");
     snprintf(args[2], sizeof args[2], "run kcore kron:8 --directed");
-    const int statuses[] = {1, 1, 2};
+    const int statuses[] = {1, 2, 2};
     for (int i = 0; i < 3; i++) {
         cr_assert_eq(run_cli(args[i], NULL, 0, single, sizeof single), statuses[i], "%s: %s",
                      args[i], single);

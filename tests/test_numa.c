@@ -4,6 +4,7 @@
  * per-node scratch arenas, and through the CLI: the same answers under
  * every --numa policy and topology, a refused binding that is a warning
  * and not a failure, the topology command. */
+#define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
 #include <hwloc.h>
 #include <math.h>
 #include <omp.h>
@@ -1087,4 +1088,75 @@ Test(numa, bad_policy_or_topology_is_one_line)
     for (const char *s = err; *s; s++)
         if (*s == '\n')
             cr_assert_eq(s[1], 0, "one line: %s", err);
+}
+
+/* More workers than PUs: the deal starts over on the first cores, so some
+ * workers share a PU, and the binding note (topology's `workers:` line, the
+ * record's placement.binding) says so rather than "one worker per PU". At
+ * most as many workers as cores: one worker per core. Unbindable here, the
+ * note says the binding was refused instead. */
+Test(numa, more_workers_than_pus_are_said_to_share_them, .timeout = 60)
+{
+    cpu_set_t set;
+    cr_assert_eq(sched_getaffinity(0, sizeof set, &set), 0);
+    int pus = CPU_COUNT(&set);
+    char args[256], out[16384], err[4096], want[128];
+    snprintf(args, sizeof args, "run wcc kron:8 --threads %d --json", pus + 1);
+    cr_assert_eq(run_cli(args, out, sizeof out, err, sizeof err), 0, "%s: %s", args, err);
+    json_t *root;
+    const char *binding = json_string_value(record_member(out, "placement.binding", &root));
+    cr_assert(binding, "%s", out);
+    snprintf(want, sizeof want, "%d workers on %d PUs: workers share PUs", pus + 1, pus);
+    if (record_flag(out, "placement.bound"))
+        cr_expect(strncmp(binding, want, strlen(want)) == 0, "'%s', expected '%s'", binding, want);
+    else
+        cr_expect(strstr(binding, "refused"), "unbound, yet: '%s'", binding);
+    json_decref(root);
+    snprintf(args, sizeof args, "topology --threads %d", pus + 1);
+    cr_assert_eq(run_cli(args, out, sizeof out, err, sizeof err), 0, "%s: %s", args, err);
+    cr_expect(strstr(out, want) || strstr(out, "refused"), "topology lacks '%s':\n%s", want, out);
+    cr_assert_eq(run_cli("run wcc kron:8 --threads 1 --json", out, sizeof out, err, sizeof err), 0,
+                 "%s", err);
+    binding = json_string_value(record_member(out, "placement.binding", &root));
+    cr_expect(binding && (strncmp(binding, "one worker per core", 19) == 0 ||
+                          strstr(binding, "refused")),
+              "%s", out);
+    json_decref(root);
+}
+
+/* topology without a graph: the placement record it prints is the one a
+ * run would carry, so its shards are the plan's (the `plan:` line's count,
+ * and each node's `shards A-B (K)`), not the 0 of an engine with no graph
+ * attached; the default and an odd --shards over two nodes. */
+Test(numa, topology_without_a_graph_places_the_planned_shards)
+{
+    const char *const args[] = {
+        "topology --threads 4 --topology 'pack:2 numa:1 core:2 pu:2'",
+        "topology --threads 3 --shards 5 --topology 'pack:2 numa:1 core:2 pu:2'",
+    };
+    for (size_t i = 0; i < sizeof args / sizeof *args; i++) {
+        char out[16384], err[4096];
+        cr_assert_eq(run_cli(args[i], out, sizeof out, err, sizeof err), 0, "%s", err);
+        int workers = 0, planned = 0;
+        const char *plan = strstr(out, "plan:");
+        cr_assert(plan && sscanf(plan, "plan: %d workers, --numa=local, %d shards", &workers,
+                                 &planned) == 2, "%s", out);
+        uint64_t per_node[8];
+        const char *placement = strstr(out, "placement: ");
+        cr_assert(placement, "%s", out);
+        placement += strlen("placement: ");
+        cr_expect_eq(record_number(placement, "shards"), (uint64_t)planned, "%s", out);
+        size_t nodes = record_numbers(placement, "shards_per_node", per_node, 8);
+        cr_assert_eq(nodes, 2, "%s", placement);
+        for (size_t n = 0; n < nodes; n++) {
+            char line[32];
+            snprintf(line, sizeof line, "\nnode %zu:", n);
+            const char *at = strstr(out, line), *shards = at ? strstr(at, "; shards ") : NULL;
+            int first, last, count;
+            cr_assert(shards && sscanf(shards, "; shards %d-%d (%d)", &first, &last, &count) == 3,
+                      "%s", out);
+            cr_expect_eq(per_node[n], (uint64_t)count, "node %zu: %s", n, out);
+        }
+        cr_expect_eq(per_node[0] + per_node[1], (uint64_t)planned, "%s", out);
+    }
 }

@@ -408,8 +408,10 @@ Test(sssp, cli_errors_and_output)
     write_file(negative, "1 2 1.5\n2 3 -0.5\n");
     write_file(weighted, "7 8 0.25\n8 9 1e3\n10 7 1\n");
 
+    /* no weights: a flag to add (--weights), so bad usage, exit 2, as
+     * convert to .wel without weights is (test_convert) */
     snprintf(args, sizeof args, "run sssp %s --source 1 --output %s", plain, out);
-    cr_assert_eq(run_cli(args, NULL, 0, err, sizeof err), 1, "%s", err);
+    cr_assert_eq(run_cli(args, NULL, 0, err, sizeof err), 2, "%s", err);
     cr_assert(strstr(err, "needs edge weights"), "%s", err);
     cr_assert(strchr(err, '\n') == err + strlen(err) - 1, "one line: %s", err);
     cr_assert_neq(access(out, F_OK), 0, "no output after an error");
