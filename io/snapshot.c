@@ -380,7 +380,8 @@ typedef struct load_state {
     uint32_t *block_crc;
     bool checksum;
     sf_vid num_vertices;
-    uint64_t bad_neighbor_at;       /* smallest byte offset of a bad neighbour id (atomic) */
+    uint64_t bad_value_at;          /* smallest byte offset of a neighbour id not below the
+                                     * vertex count or of a weight not finite (atomic) */
     uint64_t fault_at;              /* mapped: smallest byte offset that could not be faulted in */
     int fault_errno;                /* and why */
 } load_state;
@@ -388,6 +389,19 @@ typedef struct load_state {
 static bool is_neighbors(uint32_t id)
 {
     return id == SEC_OUT_NEIGHBORS || id == SEC_IN_NEIGHBORS;
+}
+
+static bool is_weights(uint32_t id)
+{
+    return id == SEC_OUT_WEIGHTS || id == SEC_IN_WEIGHTS;
+}
+
+/* Whether a double's bits are an infinity or a NaN (all exponent bits
+ * set): integer compares, which vectorise where isfinite() may not. */
+static inline bool bits_not_finite(uint64_t bits)
+{
+    const uint64_t exponent = (uint64_t)0x7ff << 52;
+    return (bits & exponent) == exponent;
 }
 
 /* Whether any of ids[0..count) is limit or more. Or-ing compares
@@ -404,20 +418,47 @@ static int any_at_or_above(const sf_vid *ids, size_t count, sf_vid limit)
     return bad;
 }
 
+/* Whether any of weights[0..count) is a NaN or an infinity, as a graph
+ * from any other format never holds (its parser refuses them). */
+#if defined(__x86_64__) && defined(__GNUC__)
+__attribute__((target_clones("avx512f", "avx2", "default")))
+#endif
+static int any_not_finite(const uint64_t *weight_bits, size_t count)
+{
+    int bad = 0;
+    for (size_t i = 0; i < count; i++)
+        bad |= bits_not_finite(weight_bits[i]);
+    return bad;
+}
+
+/* The index of the first bad value of a section's block (one is there). */
+static size_t first_bad(const section *s, const void *data, sf_vid limit)
+{
+    size_t i = 0;
+    if (is_neighbors(s->id))
+        for (const sf_vid *ids = data; ids[i] < limit;)
+            i++;
+    else
+        for (const uint64_t *bits = data; !bits_not_finite(bits[i]);)
+            i++;
+    return i;
+}
+
 /* Bytes of a block checksummed, then bound-checked, while they are in the
  * core's cache. */
 #define PIECE_BYTES ((size_t)128 << 10)
 
-/* One block landed: its crc, and for neighbour ids their bound, piece by
- * piece so that the second pass reads from cache. A bad id is remembered
- * by its byte offset, the smallest over all blocks, so the message is the
- * same at any thread count. */
+/* One block landed: its crc, for neighbour ids their bound and for
+ * weights that they are finite, piece by piece so that the second pass
+ * reads from cache. A bad value is remembered by its byte offset, the
+ * smallest over all blocks, so the message is the same at any thread
+ * count. */
 static int on_block(void *arg, size_t range, size_t at, const void *data, size_t len)
 {
     load_state *st = arg;
     const section *s = &st->L->sections[range];
     const unsigned char *bytes = data;
-    bool neighbors = is_neighbors(s->id);
+    bool neighbors = is_neighbors(s->id), weights = is_weights(s->id);
     sf_vid limit = st->num_vertices;
     uint32_t crc = 0;
     int bad = 0;
@@ -427,17 +468,15 @@ static int on_block(void *arg, size_t range, size_t at, const void *data, size_t
             crc = libdeflate_crc32(crc, bytes + done, piece);
         if (neighbors)
             bad |= any_at_or_above((const sf_vid *)(bytes + done), piece / sizeof(sf_vid), limit);
+        else if (weights)
+            bad |= any_not_finite((const uint64_t *)(bytes + done), piece / sizeof(double));
     }
     if (st->checksum)
         st->block_crc[st->first_block[range] + at / SF_FILE_BLOCK_BYTES] = crc;
     if (bad) {
-        const sf_vid *ids = data;
-        size_t i = 0;
-        while (ids[i] < limit)
-            i++;
-        uint64_t byte = s->offset + at + i * sizeof *ids;
-        uint64_t seen = __atomic_load_n(&st->bad_neighbor_at, __ATOMIC_RELAXED);
-        while (byte < seen && !__atomic_compare_exchange_n(&st->bad_neighbor_at, &seen, byte,
+        uint64_t byte = s->offset + at + first_bad(s, data, limit) * kinds[s->id].elem_bytes;
+        uint64_t seen = __atomic_load_n(&st->bad_value_at, __ATOMIC_RELAXED);
+        while (byte < seen && !__atomic_compare_exchange_n(&st->bad_value_at, &seen, byte,
                                                            false, __ATOMIC_RELAXED,
                                                            __ATOMIC_RELAXED))
             ;
@@ -627,7 +666,7 @@ static int map_sections(const char *path, load_state *st, size_t blocks, sf_grap
         g->mapping = NULL;
         for (uint32_t i = 0; i < L->num_sections; i++)
             *graph_slot(g, L->sections[i].id) = NULL;
-        st->bad_neighbor_at = UINT64_MAX;
+        st->bad_value_at = UINT64_MAX;
         return NOT_MAPPED;
     }
     if (st->fault_errno == EFAULT)
@@ -666,7 +705,7 @@ static int read_sections(const char *path, load_state *st, sf_graph *g, sf_error
 int sf_snapshot_read(const char *path, sf_graph **out, sf_error *err)
 {
     layout L;
-    load_state st = {.L = &L, .bad_neighbor_at = UINT64_MAX, .fault_at = UINT64_MAX};
+    load_state st = {.L = &L, .bad_value_at = UINT64_MAX, .fault_at = UINT64_MAX};
     *out = NULL;
     int rc = load_header(path, &L, err);
     if (rc)
@@ -714,16 +753,24 @@ int sf_snapshot_read(const char *path, sf_graph **out, sf_error *err)
             goto fail;
         }
     }
-    if (st.bad_neighbor_at != UINT64_MAX) {
-        uint64_t at = st.bad_neighbor_at;
-        const section *s = L.by_id[SEC_OUT_NEIGHBORS];
-        if (L.by_id[SEC_IN_NEIGHBORS] && at >= L.by_id[SEC_IN_NEIGHBORS]->offset)
-            s = L.by_id[SEC_IN_NEIGHBORS];
-        const sf_vid *ids = *graph_slot(g, s->id);
-        rc = sf_error_set(err, SF_EINPUT,
-                          "%s: byte %llu: neighbour id %u in %s is not below the vertex count %u",
-                          path, (unsigned long long)at, ids[(at - s->offset) / sizeof(sf_vid)],
-                          kinds[s->id].name, g->num_vertices);
+    if (st.bad_value_at != UINT64_MAX) {
+        uint64_t at = st.bad_value_at;
+        const section *s = NULL;
+        for (uint32_t i = 0; i < L.num_sections; i++)
+            if (L.sections[i].offset <= at && at < L.sections[i].offset + L.sections[i].bytes)
+                s = &L.sections[i];
+        const char *base = *graph_slot(g, s->id);
+        uint64_t k = (at - s->offset) / kinds[s->id].elem_bytes;
+        if (is_neighbors(s->id))
+            rc = sf_error_set(err, SF_EINPUT,
+                              "%s: byte %llu: neighbour id %u in %s is not below the vertex "
+                              "count %u",
+                              path, (unsigned long long)at, ((const sf_vid *)base)[k],
+                              kinds[s->id].name, g->num_vertices);
+        else
+            rc = sf_error_set(err, SF_EINPUT, "%s: byte %llu: weight %g in %s is not a finite "
+                              "number", path, (unsigned long long)at,
+                              ((const double *)base)[k], kinds[s->id].name);
         goto fail;
     }
     rc = check_offsets(path, &L, SEC_OUT_OFFSETS, g->out_offsets, err);
@@ -813,6 +860,14 @@ int sf_snapshot_read_rows(const char *path, uint64_t first, uint64_t last, bool 
                           "vertex count %llu",
                           path, (unsigned long long)(ranges[0].offset + bad * sizeof(sf_vid)),
                           out->neighbors[bad], (unsigned long long)n);
+        goto fail;
+    }
+    if (out->weights && any_not_finite((const uint64_t *)out->weights, arcs)) {
+        size_t k = first_bad(arc_weights, out->weights, 0);
+        rc = sf_error_set(err, SF_EINPUT,
+                          "%s: byte %llu: weight %g in out_weights is not a finite number", path,
+                          (unsigned long long)(ranges[count - 1].offset + k * sizeof(double)),
+                          out->weights[k]);
         goto fail;
     }
     return 0;

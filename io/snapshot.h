@@ -61,7 +61,8 @@ int sf_snapshot_read_header(const char *path, sf_snapshot_header *h, sf_error *e
  * page cache's pages are the arrays, nothing is copied): the workers of the
  * current OpenMP team share out 4 MiB blocks, prefault each
  * (MADV_POPULATE_READ) and compute its crc32 (libdeflate_crc32, zlib's CRC-32) while it is
- * in cache, checking neighbour ids against the vertex count at the same
+ * in cache, checking neighbour ids against the vertex count and weights
+ * for NaN and infinity (which no parser lets into a graph) at the same
  * time. Where the file cannot be mapped or prefaulted (Linux before 5.14),
  * or with SF_NO_MMAP=1 or SF_O_DIRECT=1, the arrays are allocated at their
  * final size and every section read straight into its array by
@@ -88,7 +89,8 @@ int sf_snapshot_read_header(const char *path, sf_snapshot_header *h, sf_error *e
  * "PATH: byte N: checksum mismatch in section out_neighbors",
  * "PATH: byte N: out_offsets decrease at vertex V",
  * "PATH: byte N: neighbour id X in out_neighbors is not below the vertex
- * count N", "PATH: byte N: unexpected end of file (it shrank while
+ * count N", "PATH: byte N: weight nan in out_weights is not a finite
+ * number", "PATH: byte N: unexpected end of file (it shrank while
  * loading)"; the reader's errors for an unreadable file; -ENOMEM. On a
  * big-endian host: SF_EINPUT "PATH: .sfg snapshots are little-endian and
  * this host is big-endian; convert the source file on this host instead". */
@@ -112,7 +114,7 @@ typedef struct sf_snapshot_rows {
  * has them), with the block reader (sf_file_read_ranges). A part
  * cannot be checked against its section's checksum; its structure is:
  * offsets never decrease and stay within the arcs, neighbour ids are below
- * the vertex count. first and last are clamped to the vertex count. On
+ * the vertex count, weights are finite. first and last are clamped to the vertex count. On
  * success the caller releases *out with sf_snapshot_rows_fini. Errors as
  * sf_snapshot_read's (SF_EINPUT naming PATH and the byte), -ENOMEM. */
 int sf_snapshot_read_rows(const char *path, uint64_t first, uint64_t last, bool weights,

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <math.h>
 #include <omp.h>
 #include <sys/stat.h>
 #include <zlib.h>
@@ -459,6 +460,42 @@ Test(snapshot, inconsistent_contents_with_good_checksums)
              "byte %llu: neighbour id %llu in in_neighbors is not below the vertex count %llu",
              (unsigned long long)(off + 12), (unsigned long long)n + 7, (unsigned long long)n);
     expect_refused(bad, len, needle);
+
+    /* weights that are not numbers, which no parser lets into a graph: a
+     * NaN in out_weights, an infinity in in_weights, through the mapping
+     * and the copying reader, and in a rank's rows (out_weights only) */
+    const struct {
+        uint32_t id;
+        const char *name;
+        double weight;
+    } not_finite[] = {{OUT_WEIGHTS, "out_weights", NAN}, {IN_WEIGHTS, "in_weights", -INFINITY}};
+    for (size_t i = 0; i < sizeof not_finite / sizeof not_finite[0]; i++) {
+        memcpy(bad, buf, len);
+        off = le64(entry_of(bad, not_finite[i].id) + 8);
+        uint64_t bits;
+        memcpy(&bits, &not_finite[i].weight, sizeof bits);
+        put64(bad + off + 8 * 2, bits);
+        fix_checksums(bad, len);
+        snprintf(needle, sizeof needle, "byte %llu: weight %g in %s is not a finite number",
+                 (unsigned long long)(off + 16), not_finite[i].weight, not_finite[i].name);
+        expect_refused(bad, len, needle);
+        setenv("SF_NO_MMAP", "1", 1);
+        expect_refused(bad, len, needle);
+        unsetenv("SF_NO_MMAP");
+        if (not_finite[i].id == OUT_WEIGHTS) {
+            char *path = tmp_path("rows.sfg");
+            spill(path, bad, len);
+            sf_snapshot_rows rows;
+            sf_error err = {{0}};
+            cr_expect_eq(sf_snapshot_read_rows(path, 0, n, true, &rows, &err), SF_EINPUT);
+            cr_expect(strstr(err.msg, needle), "'%s' not in: %s", needle, err.msg);
+            cr_expect_eq(sf_snapshot_read_rows(path, 0, n, false, &rows, &err), 0,
+                         "without its weights the rows are good: %s", err.msg);
+            sf_snapshot_rows_fini(&rows);
+            unlink(path);
+            free(path);
+        }
+    }
 
     /* id maps that disagree: two ranks swapped in by_original */
     memcpy(bad, buf, len);

@@ -549,9 +549,9 @@ static void fuzz_check_rows(const sf_eid *offsets, const sf_vid *neighbors, uint
 /* What sf_snapshot_read promises of a graph it loaded from a file whose
  * header reads as h: the header's counts, rows in bounds (the in-rows the
  * out-rows when undirected), and id maps that agree with ascending
- * original ids. Rows are not checked for order or duplicates, nor weights
- * for being finite: the reader trusts the checksum for those, and this
- * target recomputes it. */
+ * original ids, weights finite. Rows are not checked for order or
+ * duplicates: the reader trusts the checksum for those, and this target
+ * recomputes it. */
 static void fuzz_check_snapshot_graph(const sf_graph *g, const sf_snapshot_header *h)
 {
     uint64_t n = g->num_vertices, m = g->num_arcs;
@@ -565,10 +565,14 @@ static void fuzz_check_snapshot_graph(const sf_graph *g, const sf_snapshot_heade
 
     fuzz_check_rows(g->out_offsets, g->out_neighbors, n, m);
     FUZZ_CHECK((g->out_weights != NULL) == g->weighted);
+    for (uint64_t k = 0; g->out_weights && k < m; k++)
+        FUZZ_CHECK(isfinite(g->out_weights[k]));
     if (g->directed) {
         FUZZ_CHECK(g->in_offsets != g->out_offsets && g->in_neighbors != g->out_neighbors);
         fuzz_check_rows(g->in_offsets, g->in_neighbors, n, m);
         FUZZ_CHECK((g->in_weights != NULL) == g->weighted);
+        for (uint64_t k = 0; g->in_weights && k < m; k++)
+            FUZZ_CHECK(isfinite(g->in_weights[k]));
     } else {
         FUZZ_CHECK(g->in_offsets == g->out_offsets && g->in_neighbors == g->out_neighbors &&
                    g->in_weights == g->out_weights);
@@ -608,14 +612,15 @@ static void fuzz_snapshot_rows(const char *path, uint64_t first, uint64_t last, 
 {
     sf_snapshot_rows rows;
     sf_error err = {{0}};
-    int rc = sf_snapshot_read_rows(path, first, last, &rows, &err);
+    int rc = sf_snapshot_read_rows(path, first, last, true, &rows, &err);
     fuzz_check_outcome(rc, &err, path);
     if (header_rc)
         FUZZ_CHECK(rc == header_rc);
     if (g)
         FUZZ_CHECK(rc == 0);
     if (rc) {
-        FUZZ_CHECK(rows.offsets == NULL && rows.neighbors == NULL && rows.original_ids == NULL);
+        FUZZ_CHECK(rows.offsets == NULL && rows.neighbors == NULL && rows.original_ids == NULL &&
+                   rows.weights == NULL);
         return;
     }
     FUZZ_CHECK(fuzz_same_header(&rows.header, h));
@@ -629,7 +634,15 @@ static void fuzz_snapshot_rows(const char *path, uint64_t first, uint64_t last, 
     uint64_t arcs = rows.offsets[count] - rows.offsets[0];
     for (uint64_t k = 0; k < arcs; k++)
         FUZZ_CHECK(rows.neighbors[k] < n);
+    FUZZ_CHECK(!rows.weights || h->weighted);
+    if (h->weighted && arcs > 0)
+        FUZZ_CHECK(rows.weights != NULL);
+    for (uint64_t k = 0; rows.weights && k < arcs; k++)
+        FUZZ_CHECK(isfinite(rows.weights[k]));
     if (g) {
+        if (rows.weights)
+            FUZZ_CHECK(memcmp(rows.weights, g->out_weights + rows.offsets[0],
+                              arcs * sizeof *rows.weights) == 0);
         for (uint64_t i = 0; i <= count; i++)
             FUZZ_CHECK(rows.offsets[i] == g->out_offsets[rows.first + i]);
         for (uint64_t k = 0; k < arcs; k++)
