@@ -3,11 +3,11 @@
  * where it cannot be mapped, read straight into arrays of their final
  * size). The one idea: every check that guards a load is either done on a
  * block while it is still in cache, on the worker that faulted it in or
- * read it (the checksum, the neighbour-id bound), or costs one pass over a
- * vertex-sized array (offsets, id maps), so a load runs at the speed of one
- * read of the page cache. The header is
- * decoded byte by byte (little-endian whatever the host), the arrays are
- * not: a big-endian host refuses snapshots. */
+ * read it (the checksum, the neighbour-id bound, finite weights), or costs
+ * one pass over a vertex-sized array (offsets, id maps), so a load runs at
+ * the speed of one read of the page cache. The header is decoded byte by
+ * byte (little-endian whatever the host), the arrays are not: a big-endian
+ * host refuses snapshots. */
 #include "io/snapshot.h"
 
 #include <errno.h>
@@ -849,11 +849,17 @@ int sf_snapshot_read_rows(const char *path, uint64_t first, uint64_t last, bool 
                                           out->weights, arcs * sizeof(double)};
     if ((rc = sf_file_read_ranges(path, ranges, count, 0, NULL, NULL, err)))
         goto fail;
-    uint64_t bad = arcs;
-#pragma omp parallel for schedule(static) reduction(min : bad)
-    for (uint64_t k = 0; k < arcs; k++)
+    /* the first neighbour id out of range, and the first weight that is
+     * not finite, in one parallel pass */
+    uint64_t bad = arcs, bad_weight = arcs;
+    const uint64_t *weight_bits = (const uint64_t *)out->weights;
+#pragma omp parallel for schedule(static) reduction(min : bad, bad_weight)
+    for (uint64_t k = 0; k < arcs; k++) {
         if (out->neighbors[k] >= n && k < bad)
             bad = k;
+        if (weight_bits && bits_not_finite(weight_bits[k]) && k < bad_weight)
+            bad_weight = k;
+    }
     if (bad < arcs) {
         rc = sf_error_set(err, SF_EINPUT,
                           "%s: byte %llu: neighbour id %u in out_neighbors is not below the "
@@ -862,12 +868,12 @@ int sf_snapshot_read_rows(const char *path, uint64_t first, uint64_t last, bool 
                           out->neighbors[bad], (unsigned long long)n);
         goto fail;
     }
-    if (out->weights && any_not_finite((const uint64_t *)out->weights, arcs)) {
-        size_t k = first_bad(arc_weights, out->weights, 0);
+    if (bad_weight < arcs) {
         rc = sf_error_set(err, SF_EINPUT,
                           "%s: byte %llu: weight %g in out_weights is not a finite number", path,
-                          (unsigned long long)(ranges[count - 1].offset + k * sizeof(double)),
-                          out->weights[k]);
+                          (unsigned long long)(ranges[count - 1].offset +
+                                               bad_weight * sizeof(double)),
+                          out->weights[bad_weight]);
         goto fail;
     }
     return 0;
