@@ -132,12 +132,17 @@ void sf_cost_label(const sf_cost_series *s, int k, char *label, size_t len)
 }
 
 /* One run of the kernel over `ranks` MPI processes: this binary started by
- * the launcher with `run ... --json`, its run record read back (jansson).
- * Load and build happen in every run and are outside run_s, as in-process. */
-static int run_ranks(const sf_cost_options *o, const sf_algo *algo, const char *graph, int ranks,
-                     int threads, bool random_weights, double *run_s, int *iterations,
-                     sf_error *err)
+ * the launcher with `run ... --json`, its run record read back (jansson):
+ * run_s, iterations and the placement (rank 0's, as that record has it;
+ * *placement is the caller's to free, NULL where the record has none). The
+ * ranks must have loaded g's vertex and edge counts, or the row would time
+ * another graph. Load and build happen in every run and are outside run_s,
+ * as in-process. */
+static int run_ranks(const sf_cost_options *o, const sf_algo *algo, const char *graph,
+                     const sf_graph *g, int ranks, int threads, bool random_weights,
+                     double *run_s, int *iterations, char **placement, sf_error *err)
 {
+    *placement = NULL;
     char self[4096];
     ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
     if (n <= 0)
@@ -155,6 +160,9 @@ static int run_ranks(const sf_cost_options *o, const sf_algo *algo, const char *
     if (o->params.source_set)
         len += snprintf(command + len, sizeof command - len, " --source %llu",
                         (unsigned long long)o->params.source);
+    if (o->load.vertices)
+        len += snprintf(command + len, sizeof command - len, " --vertices %llu",
+                        (unsigned long long)o->load.vertices);
     if (o->load.directed || o->load.undirected)
         len += snprintf(command + len, sizeof command - len, " %s",
                         o->load.directed ? "--directed" : "--undirected");
@@ -182,8 +190,25 @@ static int run_ranks(const sf_cost_options *o, const sf_algo *algo, const char *
         return sf_error_set(err, SF_EINPUT, "--ranks: %d ranks of %s on %s failed: %s", ranks,
                             algo->name, graph, out[0] ? out : command);
     }
+    json_t *loaded = json_object_get(root, "graph");
+    uint64_t vertices = (uint64_t)json_integer_value(json_object_get(loaded, "vertices")),
+             edges = (uint64_t)json_integer_value(json_object_get(loaded, "edges"));
+    if (vertices != g->num_vertices || edges != g->num_edges) {
+        json_decref(root);
+        return sf_error_set(err, SF_EINPUT,
+                            "--ranks: %d ranks of %s on %s loaded %llu vertices and %llu edges, "
+                            "the study's graph has %llu and %llu",
+                            ranks, algo->name, graph, (unsigned long long)vertices,
+                            (unsigned long long)edges, (unsigned long long)g->num_vertices,
+                            (unsigned long long)g->num_edges);
+    }
     *run_s = json_number_value(t);
     *iterations = (int)json_integer_value(json_object_get(root, "iterations"));
+    json_t *where = json_object_get(root, "placement");
+    if (json_is_object(where) && !(*placement = json_dumps(where, 0))) {
+        json_decref(root);
+        return sf_error_set(err, -ENOMEM, "out of memory");
+    }
     json_decref(root);
     return 0;
 }
@@ -278,18 +303,21 @@ static int study_algo(struct study *st, const sf_algo *algo, const char *graph, 
         for (int j = 0; j < nranks; j++) {
             int k = nthreads + j, iterations = 0;
             double run_s = 0;
-            if ((rc = run_ranks(o, algo, graph, s->ranks[k], s->threads[k], st->random_weights,
-                                &run_s, &iterations, err)))
+            char *placement = NULL;
+            if ((rc = run_ranks(o, algo, graph, g, s->ranks[k], s->threads[k],
+                                st->random_weights, &run_s, &iterations, &placement, err)))
                 return rc;
             sf_run_info info = {
                 .algo = algo->name, .engine = "shardflow", .source = graph,
                 .vertices = g->num_vertices, .edges = g->num_edges, .directed = g->directed,
-                .threads = s->threads[k], .ranks = s->ranks[k], .load_s = s->load.median,
+                .threads = s->threads[k], .ranks = s->ranks[k], .placement_json = placement,
+                .load_s = s->load.median,
                 .build_s = s->build.median, .run_s = run_s, .iterations = iterations,
                 .peak_rss_bytes = 0, .verify = "skipped", .command_line = o->command_line,
                 .seed = o->load.seed, .trial = t,
             };
             emit(st, &info, graph);
+            free(placement);
             s->engine_s[(size_t)k * trials + t] = run_s;
             st->runs_done++;
         }
@@ -405,6 +433,8 @@ static void write_study_record(FILE *f, const sf_cost_options *o, char **graphs,
             (unsigned long long)o->load.seed, o->params.iterations, o->params.damping);
     if (o->params.source_set)
         fprintf(f, ", \"source\": %llu", (unsigned long long)o->params.source);
+    if (o->load.vertices)
+        fprintf(f, ", \"vertices\": %llu", (unsigned long long)o->load.vertices);
     fprintf(f, ", \"delta\": %.17g, \"weights\": \"%s\", \"directed\": %s, \"undirected\": %s",
             o->params.delta,
             o->load.weights == SF_WEIGHTS_UNIT     ? "unit"
@@ -685,6 +715,8 @@ int sf_cost_replay_options(const char *path, sf_cost_options *o, sf_error *err)
         o->params.source = (uint64_t)json_integer_value(v);
         o->params.source_set = true;
     }
+    if ((v = json_object_get(config, "vertices")) && json_is_integer(v))
+        o->load.vertices = (uint64_t)json_integer_value(v);
     if ((v = json_object_get(config, "delta")) && json_is_number(v))
         o->params.delta = json_number_value(v);
     if ((v = json_object_get(config, "weights")) && json_is_string(v))

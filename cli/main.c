@@ -213,7 +213,8 @@ static const struct option_doc {
      "                          trial so load times are cold min/median/max\n"},
     {OPT_REPLAY, BENCH,
      "      --replay FILE       run the study recorded in FILE (a results.json) again: same\n"
-     "                          graphs, algorithms, threads, trials, seed and parameters\n"},
+     "                          graphs, algorithms, threads, ranks, trials, seed, parameters and\n"
+     "                          load options (vertex count, weights, direction)\n"},
     {OPT_ITERATIONS, RUN | BENCH,
      "      --iterations N      PageRank iterations (default 20), CDLP iterations (default 10)\n"},
     {OPT_DAMPING, RUN | BENCH, "      --damping D         PageRank damping factor (default 0.85)\n"},
@@ -1172,10 +1173,14 @@ static int cmd_bench(struct cli *c, int argc, char **argv)
             return usage_error("%s", "--replay takes the graphs, algorithms and threads of the "
                                      "recorded study; give only --out (and --quiet or --progress)");
         rc = sf_cost_replay_options(c->replay, &o, &err);
-        if (rc == 0 && !c->quiet)
-            printf("replaying %s: --graphs %s --algos %s --threads %s --trials %d --seed %llu\n",
+        if (rc == 0 && !c->quiet) {
+            printf("replaying %s: --graphs %s --algos %s --threads %s --trials %d --seed %llu",
                    c->replay, o.graphs, o.algos, o.threads, o.trials,
                    (unsigned long long)o.load.seed);
+            if (o.load.vertices)
+                printf(" --vertices %llu", (unsigned long long)o.load.vertices);
+            putchar('\n');
+        }
     }
     if (rc == 0)
         rc = sf_cost_study(&o, &err);

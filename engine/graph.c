@@ -199,7 +199,10 @@ static int count_by_slice(const sf_edge_list *e, uint64_t range, uint32_t *count
  * table[id] becomes the dense id of a present id, and the degree of dense
  * id r goes to (*degree)[r] when degree is not NULL. With a degree, the
  * counts by slice go to *slices too, by dense id (of_slice[0] is *degree;
- * slices->slices stays 0 when the counting was atomic). */
+ * slices->slices stays 0 when the counting was atomic). Where every id of
+ * the range is present, the ids are 0..n-1 already: *original_ids is then
+ * NULL (the identity, as for generators), so that neither the graph nor
+ * its snapshot carries an id map that says nothing. */
 static int relabel_compact(const sf_edge_list *e, uint64_t max_id, uint32_t **dense_of,
                            uint64_t **original_ids, uint64_t *num_vertices, uint32_t **degree,
                            slice_degrees *slices)
@@ -247,9 +250,10 @@ static int relabel_compact(const sf_edge_list *e, uint64_t max_id, uint32_t **de
         free(block);
         return -E2BIG;
     }
-    orig = malloc((n ? n : 1) * sizeof *orig);
+    bool identity = n == range;
+    orig = identity ? NULL : malloc((n ? n : 1) * sizeof *orig);
     deg = degree ? malloc((n ? n : 1) * sizeof *deg) : NULL;
-    if (!orig || (degree && !deg))
+    if ((!identity && !orig) || (degree && !deg))
         goto no_memory;
     /* slices 1.. keep their own counts by dense id; slice 0's are the rest */
     uint32_t **of_slice = NULL, *const *of_slice_by_id = by_id.of_slice;
@@ -272,7 +276,8 @@ static int relabel_compact(const sf_edge_list *e, uint64_t max_id, uint32_t **de
         for (uint64_t id = lo; id < hi; id++) {
             bool present = PRESENT(id);
             if (present) {
-                orig[r] = id;
+                if (orig)
+                    orig[r] = id;
                 if (deg)
                     deg[r] = map[id];
                 for (int s = 1; of_slice && s < counted_slices; s++)

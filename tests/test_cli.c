@@ -436,7 +436,67 @@ Test(cli, bench_runs_rank_configurations_through_mpirun, .timeout = 120)
     char *report = slurp(dir, "report.md");
     cr_assert(strstr(report, "| shardflow 2 ranks x "), "%s", report);
     free(report);
+    /* every row keeps its run's placement: the rank rows rank 0's, from the
+     * record that `run --json` printed */
+    char *json = slurp(dir, "results.json");
+    cr_assert_null(strstr(json, "\"placement\": null"), "%s", json);
+    int rank_placements = 0;
+    for (char *p = json; (p = strstr(p, "\"ranks\": 2, \"placement\": {\"policy\": ")); p++)
+        rank_placements++;
+    cr_assert_eq(rank_placements, 2, "%s", json);
+    free(json);
     remove_dir(dir);
+}
+
+/* The vertex count of every run record and of the study's config in DIR's
+ * results.json, which must all be `want`. */
+static void expect_study_vertices(const char *dir, uint64_t want)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/results.json", dir);
+    json_error_t error;
+    json_t *root = json_load_file(path, 0, &error);
+    cr_assert_not_null(root, "%s: %s", path, error.text);
+    json_t *config = json_object_get(json_object_get(root, "study"), "config");
+    cr_assert_eq(json_integer_value(json_object_get(config, "vertices")), (json_int_t)want,
+                 "%s: study.config.vertices", path);
+    json_t *records = json_object_get(root, "records"), *record;
+    size_t i;
+    cr_assert_gt(json_array_size(records), 0);
+    json_array_foreach(records, i, record)
+    {
+        json_t *n = json_object_get(json_object_get(record, "graph"), "vertices");
+        cr_assert_eq(json_integer_value(n), (json_int_t)want, "%s: record %zu", path, i);
+    }
+    json_decref(root);
+}
+
+/* --vertices belongs to the study: results.json records it, the rank runs
+ * load with it (bench refuses rank runs that loaded another graph) and
+ * --replay repeats it: 9 vertices, not the 4 that the largest id gives. */
+Test(cli, bench_records_and_replays_vertices, .init = make_tmp_dir, .fini = remove_tmp_dir,
+     .timeout = 120)
+{
+    const uint32_t arcs[] = {0, 1, 1, 2, 2, 3, 3, 1}; /* little-endian u32 pairs */
+    unsigned char bytes[sizeof arcs];
+    for (size_t i = 0; i < sizeof arcs / sizeof arcs[0]; i++)
+        for (int b = 0; b < 4; b++)
+            bytes[4 * i + b] = (unsigned char)(arcs[i] >> 8 * b);
+    char *graph = write_file("four.bin", bytes, sizeof bytes), *first = tmp_path("first"),
+         *again = tmp_path("again"), args[4096], out[16384];
+    snprintf(args, sizeof args,
+             "bench --graphs %s --algos wcc --threads 1 --ranks 2 --trials 1 --vertices 9 "
+             "--out %s --quiet",
+             graph, first);
+    cr_assert_eq(run_cli(args, out, sizeof out, NULL, 0), 0, "%s", out);
+    expect_study_vertices(first, 9);
+    snprintf(args, sizeof args, "bench --replay %s/results.json --out %s", first, again);
+    cr_assert_eq(run_cli(args, out, sizeof out, NULL, 0), 0, "%s", out);
+    cr_assert(strstr(out, " --vertices 9\n"), "the replaying line: %s", out);
+    expect_study_vertices(again, 9);
+    free(graph);
+    free(first);
+    free(again);
 }
 
 /* Kernels defined on undirected graphs (tc, kcore) refuse a directed one:

@@ -749,6 +749,64 @@ Test(snapshot, degree_ordered_sparse_ids_keep_original_ids_in_outputs)
     free(sfg);
 }
 
+/* Ids 0..n-1 from a file (not a generator's dense list): the id maps
+ * would say nothing, so the graph has none and the snapshot has neither
+ * original_ids (original order) nor sorted_ids (degree order), as
+ * io/snapshot.h says; by_original still orders the ranks. A file that
+ * carries sorted_ids 0..n-1 all the same (older writers did) still loads. */
+Test(snapshot, ids_0_to_n_minus_1_write_no_identity_id_map)
+{
+    /* a hub at 4, so that degree order moves the vertices */
+    const uint64_t arcs[][2] = {{4, 0}, {4, 1}, {4, 2}, {4, 3}, {0, 1}, {2, 3}, {3, 4}};
+    char *path = tmp_path("dense_ids.sfg");
+    for (int order = 0; order < 2; order++) {
+        sf_edge_list e;
+        sf_edge_list_init(&e);
+        for (size_t i = 0; i < sizeof arcs / sizeof arcs[0]; i++)
+            cr_assert_eq(sf_edge_list_push(&e, arcs[i][0], arcs[i][1], 0), 0);
+        bool original_order = order == 1;
+        sf_graph *g = build(&e, true, original_order);
+        cr_assert_null(g->sorted_ids, "no rank -> id map for ids 0..n-1");
+        cr_assert_eq(g->by_original == NULL, original_order);
+        cr_assert_eq(g->original_ids == NULL, original_order);
+        write_snapshot(path, g);
+        size_t len;
+        unsigned char *buf = (unsigned char *)read_file(path, &len);
+        cr_assert_eq((le64(buf + 16) & 4) != 0, !original_order, "degree-ordered flag");
+        cr_assert_null(entry_of(buf, SORTED_IDS), "no sorted_ids section");
+        cr_assert_eq(entry_of(buf, ORIGINAL_IDS) == NULL, original_order);
+        cr_assert_eq(entry_of(buf, BY_ORIGINAL) == NULL, original_order);
+        free(buf);
+        sf_graph *back = read_snapshot(path);
+        expect_same_graph(g, back);
+        for (uint64_t id = 0; id < 5; id++) {
+            sf_vid v = sf_graph_find_vertex(back, id);
+            cr_assert_lt(v, 5, "vertex %llu found", (unsigned long long)id);
+            cr_assert_eq(sf_graph_original_id(back, v), id);
+            cr_assert_eq(sf_out_degree(back, v), id == 4 ? 4 : 2, "vertex %llu",
+                         (unsigned long long)id);
+        }
+        sf_graph_destroy(&back);
+        if (!original_order) {
+            /* as an older writer wrote it: sorted_ids 0..n-1 in the file */
+            g->sorted_ids = malloc(5 * sizeof *g->sorted_ids);
+            for (uint64_t r = 0; r < 5; r++)
+                g->sorted_ids[r] = r;
+            write_snapshot(path, g);
+            buf = (unsigned char *)read_file(path, &len);
+            cr_assert_not_null(entry_of(buf, SORTED_IDS));
+            free(buf);
+            back = read_snapshot(path);
+            expect_same_graph(g, back);
+            for (uint64_t id = 0; id < 5; id++)
+                cr_assert_eq(sf_graph_original_id(back, sf_graph_find_vertex(back, id)), id);
+            sf_graph_destroy(&back);
+        }
+        sf_graph_destroy(&g);
+    }
+    free(path);
+}
+
 Test(snapshot, damaged_file_through_the_cli_is_one_line_and_exit_1)
 {
     size_t len;
