@@ -267,11 +267,11 @@ static const struct {
      GRAPH_AND_ENGINE "iterations damping source delta output json verify baseline quiet "},
     {"convert", "convert kron:8 /tmp/sf-never.sfg",
      GRAPH_AND_ENGINE "dedup drop-self-loops quiet "},
-    {"info", "info kron:8", GRAPH_AND_ENGINE "json "},
+    {"info", "info kron:8", GRAPH_AND_ENGINE "json quiet "},
     {"bench", "bench --out /tmp/sf-never",
      GRAPH_AND_ENGINE "graphs algos trials out ranks mpirun cold replay iterations damping "
                       "source delta quiet progress "},
-    {"topology", "topology", GRAPH_AND_ENGINE},
+    {"topology", "topology", GRAPH_AND_ENGINE "quiet "},
 };
 
 static bool listed(const char *options, const char *name)
@@ -316,6 +316,35 @@ Test(cli, every_command_takes_exactly_its_options, .timeout = 120)
         }
         cr_expect_eq(listed_count, expected, "%s --help lists %d options, expected %d", cmd,
                      listed_count, expected);
+    }
+}
+
+/* --quiet is a general option (DESIGN): every command takes it, and where
+ * the lines printed are the output itself (info, topology) it changes
+ * nothing, so that a script may pass it to every command. */
+Test(cli, quiet_is_taken_by_every_command_and_silences_no_output)
+{
+    const struct {
+        const char *args, *line;
+    } cases[] = {
+        {"info kron:8", "components:      "},
+        {"topology --topology 'pack:1 numa:1 core:2 pu:1'", "placement: {"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char args[256], loud[16384], quiet[16384], err[2048];
+        cr_assert_eq(run_cli(cases[i].args, loud, sizeof loud, err, sizeof err), 0, "%s: %s",
+                     cases[i].args, err);
+        snprintf(args, sizeof args, "%s --quiet", cases[i].args);
+        cr_assert_eq(run_cli(args, quiet, sizeof quiet, err, sizeof err), 0, "%s: %s", args, err);
+        cr_expect(strstr(loud, cases[i].line) && strstr(quiet, cases[i].line), "%s:\n%s", args,
+                  quiet);
+        /* the same lines, times and memory aside: count them */
+        size_t a = 0, b = 0;
+        for (const char *p = loud; *p; p++)
+            a += *p == '\n';
+        for (const char *p = quiet; *p; p++)
+            b += *p == '\n';
+        cr_expect_eq(a, b, "%s printed %zu lines, %zu without --quiet", args, b, a);
     }
 }
 
