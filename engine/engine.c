@@ -57,9 +57,7 @@ struct sf_engine {
 
     const sf_graph *graph;
     sf_shard *shards;
-    int num_shards;
-    int requested_shards;
-    int shards_per_worker;
+    int num_shards;             /* cut by the last attach (the plan's), 0 before */
     int *next_shard;            /* per worker, padded: next unclaimed own shard */
     void *spare[SPARE_ARRAYS];  /* freed vertex arrays kept for reuse */
     sf_tiled_arcs *tiled_in_arcs; /* built on first use for the attached graph */
@@ -558,6 +556,19 @@ static void place_graph(sf_engine *e, const sf_graph *g)
 
 /* ---- creating and destroying ------------------------------------------------- */
 
+/* The shards of every graph: --shards, else so many per worker. One worker
+ * gets one shard unless asked: there is nothing to steal, and a kernel that
+ * keeps a shard's inner edges once (PageRank's tiles on an undirected
+ * graph) then keeps every edge once. */
+static int planned_shards(const sf_engine_options *opt, int threads)
+{
+    if (opt->shards > 0)
+        return opt->shards;
+    int per_worker = opt->shards_per_worker > 0 ? opt->shards_per_worker
+                                                : DEFAULT_SHARDS_PER_WORKER;
+    return threads == 1 ? 1 : per_worker * threads;
+}
+
 int sf_engine_create(const sf_engine_options *opt, sf_engine **out, sf_error *err)
 {
     *out = NULL;
@@ -596,14 +607,11 @@ int sf_engine_create(const sf_engine_options *opt, sf_engine **out, sf_error *er
     }
     if (e->threads > limit)
         e->threads = limit;
-    e->shards_per_worker = opt->shards_per_worker > 0 ? opt->shards_per_worker
-                                                       : DEFAULT_SHARDS_PER_WORKER;
-    e->requested_shards = opt->shards;
     rc = sf_plan_init(&e->plan, e->topology, e->threads);
-    /* the shards as a graph would be cut, so that an engine without one
+    /* the shards every graph is cut into, so that an engine without one
      * (`shardflow topology`) has the placement that a run would have */
     if (rc == 0)
-        rc = sf_plan_shards(&e->plan, sf_engine_planned_shards(e));
+        rc = sf_plan_shards(&e->plan, planned_shards(opt, e->threads));
     e->next_shard = calloc((size_t)e->threads * NEXT_STRIDE, sizeof *e->next_shard);
     e->used_nodes = hwloc_bitmap_alloc();
     if (rc || !e->next_shard || !e->used_nodes) {
@@ -687,13 +695,13 @@ struct sf_dist_graph *sf_engine_dist(const sf_engine *e) { return e->dist; }
 int sf_engine_attach_range(sf_engine *e, const sf_graph *g, sf_vid first, sf_vid last,
                            struct sf_dist_graph *dist, sf_error *err)
 {
-    int shards = sf_engine_planned_shards(e);
+    /* the shards planned when the engine was made: their count depends on
+     * nothing a graph changes (a shard may be empty) */
+    int shards = e->plan.num_shards;
     uint64_t n = last;
     sf_shard *s = aligned_alloc(64, sizeof(sf_shard) * (size_t)shards);
-    if (!s || sf_plan_shards(&e->plan, shards) != 0) {
-        free(s);
+    if (!s)
         return sf_error_set(err, -ENOMEM, "out of memory cutting the graph into shards");
-    }
     uint64_t base = prefix_cost(g, first), total = prefix_cost(g, n) - base;
     uint64_t begin = first;
     for (int i = 0; i < shards; i++) {
@@ -761,15 +769,7 @@ const sf_graph *sf_engine_graph(const sf_engine *e) { return e->graph; }
 const struct sf_plan *sf_engine_plan(const sf_engine *e) { return &e->plan; }
 struct hwloc_topology *sf_engine_topology(const sf_engine *e) { return e->topology; }
 
-/* One worker gets one shard unless asked: there is nothing to steal, and
- * a kernel that keeps a shard's inner edges once (PageRank's tiles on an
- * undirected graph) then keeps every edge once. */
-int sf_engine_planned_shards(const sf_engine *e)
-{
-    if (e->requested_shards > 0)
-        return e->requested_shards;
-    return e->threads == 1 ? 1 : e->shards_per_worker * e->threads;
-}
+int sf_engine_planned_shards(const sf_engine *e) { return e->plan.num_shards; }
 
 /* ---- what placement did -------------------------------------------------------- */
 
@@ -853,8 +853,8 @@ static void write_placement(const sf_engine *e, struct text *t, bool lists, bool
             put(t, "%s%d", n ? ", " : "", baseline ? 0 : sf_plan_node_workers(p, n));
         put(t, "]");
     }
-    /* without a graph, the plan's: the shards a graph would be cut into */
-    put(t, ", \"shards\": %d", baseline ? 0 : e->graph ? e->num_shards : p->num_shards);
+    /* with a graph or without, the plan's: the shards it is cut into */
+    put(t, ", \"shards\": %d", baseline ? 0 : p->num_shards);
     if (lists) {
         put(t, ", \"shards_per_node\": [");
         for (int n = 0; n < p->num_nodes; n++)
