@@ -1042,7 +1042,7 @@ int sf_dist_job_run(const sf_dist_job *job)
     if (sf_dist_rank() == 0) {
         const sf_graph *g = &d->view;
         char placement[1024];
-        sf_engine_placement_json(e, placement, sizeof placement);
+        sf_engine_placement_json(e, false, placement, sizeof placement);
         dist_json = distributed_json(g, sf_engine_threads(e), all, bytes, waits, iterations, size);
         sf_run_info info = {
             .algo = algo->name, .engine = "shardflow", .source = job->graph,

@@ -597,10 +597,7 @@ static int cmd_run(struct cli *c, int argc, char **argv)
         }
     }
     char placement[1024];
-    if (c->baseline)
-        sf_engine_baseline_placement_json(e, placement, sizeof placement);
-    else
-        sf_engine_placement_json(e, placement, sizeof placement);
+    sf_engine_placement_json(e, c->baseline, placement, sizeof placement);
     sf_run_info info = {
         .algo = algo->name, .engine = c->baseline ? "baseline" : "shardflow",
         .source = c->graph, .vertices = g->num_vertices, .edges = g->num_edges,
@@ -1344,7 +1341,7 @@ static int cmd_topology(struct cli *c, int argc, char **argv)
                placed.pages_on_node, placed.pages_checked);
     printf("scratch:   %s\n", placed.scratch);
     char placement[4096];
-    sf_engine_placement_json(e, placement, sizeof placement);
+    sf_engine_placement_json(e, false, placement, sizeof placement);
     printf("placement: %s\n", placement);
 out:
     free(list);

@@ -133,14 +133,12 @@ void sf_engine_placement(const sf_engine *e, sf_placement *out);
 
 /* The placement as one JSON object (for the run record): policy, NUMA
  * nodes, nodes used, workers and shards per node, binding of workers and of
- * memory, pages verified. Always a complete object: where `n` is too small
- * for the per-node lists, they are left out. */
-void sf_engine_placement_json(const sf_engine *e, char *json, size_t n);
-
-/* The same record for a baseline run on the graph attached to e: one
- * unpinned thread, no workers or shards on any node (zeros), its own
- * arrays from malloc; policy, nodes and where the graph went are e's. */
-void sf_engine_baseline_placement_json(const sf_engine *e, char *json, size_t n);
+ * memory, pages verified. With `baseline`, the record of a baseline run on
+ * the graph attached to e: one unpinned thread, no workers or shards on any
+ * node (zeros), its own arrays from malloc; policy, nodes and where the
+ * graph went are e's. Always a complete object: where `n` is too small for
+ * the per-node lists, they are left out. */
+void sf_engine_placement_json(const sf_engine *e, bool baseline, char *json, size_t n);
 
 typedef void (*sf_shard_fn)(sf_shard *shard, void *arg);
 

@@ -569,7 +569,7 @@ Test(numa, a_page_belongs_to_the_part_holding_its_first_byte)
 
 static void placement_of(const sf_engine *e, char *json, size_t n)
 {
-    sf_engine_placement_json(e, json, n);
+    sf_engine_placement_json(e, false, json, n);
     cr_assert_eq(json[0], '{');
     cr_assert_eq(json[strlen(json) - 1], '}');
 }
