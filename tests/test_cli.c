@@ -656,14 +656,14 @@ Test(cli, unknown_knob_values_are_refused, .timeout = 60)
     const struct {
         const char *name, *takes, *good, *args;
     } knobs[] = {
-        {"SF_BASELINE_PR", "csr or hilbert", "csr", "run pr kron:8 --baseline"},
+        {"SF_BASELINE_PR", "hilbert or csr", "csr", "run pr kron:8 --baseline"},
         {"SF_BASELINE_WCC", "afforest or union-find", "union-find", "run wcc kron:8 --baseline"},
         {"SF_BASELINE_BFS", "direction-optimizing or queue", "queue", "run bfs kron:8 --baseline"},
         {"SF_BASELINE_SSSP", "indexed or lazy", "lazy",
          "run sssp kron:8 --baseline --weights unit"},
         {"SF_BASELINE_KCORE", "bz or peel", "peel", "run kcore kron:8 --baseline"},
-        {"SF_PR_LAYOUT", "csr or tiled", "csr", "run pr kron:8"},
-        {"SF_DIST_ORDER", "original", "original", "run wcc kron:8"},
+        {"SF_PR_LAYOUT", "tiled or csr", "csr", "run pr kron:8"},
+        {"SF_DIST_ORDER", "degree or original", "original", "run wcc kron:8"},
     };
     for (size_t k = 0; k < sizeof knobs / sizeof knobs[0]; k++) {
         const char *values[] = {"bogus", knobs[k].good, ""};
