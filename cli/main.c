@@ -727,7 +727,8 @@ static uint64_t kernel_bytes(size_t k, const sf_graph *g, int threads)
 
 /* What a load will take, known before anything large is allocated. */
 typedef struct load_estimate {
-    char format[96];            /* what the input is read as (sf_input_format_name) */
+    const char *format;         /* what the input is read as (sf_input_format_of's name) */
+    bool gzip;                  /* read through zlib */
     bool counted;               /* vertices and arcs exact (header, generator) */
     bool declared;              /* counted from a .mtx header: the text is still to parse */
     uint64_t vertices, arcs;    /* arcs: stored (snapshot), generated, text lines, or the
@@ -831,7 +832,7 @@ static void estimate_load(const char *graph, const sf_load_options *load, load_e
     memset(est, 0, sizeof *est);
     if (sf_generator_spec(graph)) {
         unsigned scale = 0, factor = 16;
-        snprintf(est->format, sizeof est->format, "generator");
+        est->format = "generator";
         if (sscanf(graph, "%*[a-z]:%u:%u", &scale, &factor) >= 1 && scale > 0 && scale < 40) {
             est->counted = true;
             est->vertices = (uint64_t)1 << scale;
@@ -843,11 +844,11 @@ static void estimate_load(const char *graph, const sf_load_options *load, load_e
         }
         return;
     }
-    bool gzip;
-    const char *format = sf_input_format_name(graph, &gzip);
-    snprintf(est->format, sizeof est->format, "%s%s", format ? format : "unknown",
-             gzip ? ", gzip-compressed" : "");
-    if (sf_snapshot_path(graph)) {
+    const sf_input_format *format = sf_input_format_of(graph, &est->gzip);
+    est->format = format ? format->name : "unknown";
+    if (!format)
+        return;
+    if (format->kind == SF_INPUT_SNAPSHOT) {
         sf_snapshot_header h;
         sf_error err;
         if (sf_snapshot_read_header(graph, &h, &err) == 0) {
@@ -859,13 +860,8 @@ static void estimate_load(const char *graph, const sf_load_options *load, load_e
         }
         return;
     }
-    /* the name under a .gz */
-    size_t n = strlen(graph) - (sf_gzip_name(graph) ? 3 : 0);
-    bool ldbc = sf_path_ends_with(graph, n, ".e"), mtx = sf_path_ends_with(graph, n, ".mtx");
-    bool edge_list = sf_path_ends_with(graph, n, ".el") || sf_path_ends_with(graph, n, ".txt") ||
-                     sf_path_ends_with(graph, n, ".wel");
-    if (ldbc || edge_list || mtx) /* the binary formats: no estimate */
-        estimate_text(graph, mtx, load, est);
+    if (format->text) /* the binary formats: no estimate */
+        estimate_text(graph, format->kind == SF_INPUT_MTX, load, est);
 }
 
 static void print_estimate(const load_estimate *est)
@@ -954,12 +950,14 @@ static int cmd_info(struct cli *c, int argc, char **argv)
         isolated += sf_out_degree(g, (sf_vid)v) == 0 && sf_in_degree(g, (sf_vid)v) == 0;
     int threads = sf_engine_threads(e);
     const size_t kernels = sizeof kernel_memory / sizeof kernel_memory[0];
+    char format[128];
+    snprintf(format, sizeof format, "%s%s", est.format, est.gzip ? ", gzip-compressed" : "");
 
     if (c->json) {
         printf("{\"graph\": ");
         sf_json_string(stdout, c->graph);
         printf(", \"format\": ");
-        sf_json_string(stdout, est.format);
+        sf_json_string(stdout, format);
         printf(", \"estimate\": {\"counted\": %s, \"vertices\": %" PRIu64 ", \"arcs\": %" PRIu64
                ", \"input_bytes\": %" PRIu64 ", \"peak_bytes\": %" PRIu64
                ", \"arcs_stored_max\": %" PRIu64 "}",
@@ -984,7 +982,7 @@ static int cmd_info(struct cli *c, int argc, char **argv)
                threads, load_s, build_s, load_cpu_s, ready_rss, sf_peak_rss_bytes());
     } else {
         printf("graph:           %s\n", c->graph);
-        printf("format:          %s\n", est.format);
+        printf("format:          %s\n", format);
         printf("directed:        %s\n", g->directed ? "yes" : "no");
         printf("weighted:        %s\n", g->weighted ? "yes" : "no");
         printf("vertices:        %" PRIu64 " (%" PRIu64 " isolated)\n", n, isolated);
