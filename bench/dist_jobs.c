@@ -931,8 +931,10 @@ int sf_dist_job_run(const sf_dist_job *job)
     double start = sf_now();
     sf_edge_list part;
     sf_edge_list_init(&part);
-    rc = sf_dist_job_read_part(job->graph, &job->load, algo->needs_weights, &part,
-                               &facts.arcs_read, &err);
+    /* the input's weights, unless --weights replaces them (weigh_part) */
+    bool input_weights = algo->needs_weights && job->load.weights == SF_WEIGHTS_INPUT;
+    rc = sf_dist_job_read_part(job->graph, &job->load, input_weights, &part, &facts.arcs_read,
+                               &err);
     facts.load_s = sf_now() - start;
     if (rc) {
         sf_edge_list_fini(&part);
