@@ -244,9 +244,12 @@ static const struct option_doc {
      "      --directed          treat the graph as directed (default for files that do not say)\n"},
     {OPT_UNDIRECTED, ALL,
      "      --undirected        symmetrise the graph (default for generators)\n"},
-    {OPT_SEED, ALL,
+    {OPT_SEED, RUN | BENCH,
      "      --seed N            generator seed (default 1); same seed, same graph at any thread count;\n"
      "                          also seeds --weights=random and the bfs/sssp source when none is given\n"},
+    {OPT_SEED, CONVERT | INFO | TOPOLOGY,
+     "      --seed N            generator seed (default 1); same seed, same graph at any thread count;\n"
+     "                          also seeds --weights=random\n"},
     {OPT_WEIGHTS, ALL,
      "      --weights W         replace the input's edge weights: unit (all 1) or random (integers\n"
      "                          in [1, 255] hashed from --seed and the arc's original ids, as the GAP\n"

@@ -348,6 +348,27 @@ Test(cli, quiet_is_taken_by_every_command_and_silences_no_output)
     }
 }
 
+/* --seed seeds the bfs/sssp source only where there is one (run, bench);
+ * the other commands' --help does not promise it. */
+Test(cli, seed_help_names_the_source_only_where_there_is_one)
+{
+    const char *const commands[] = {"run", "convert", "info", "bench", "topology"};
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        char args[64], out[16384];
+        snprintf(args, sizeof args, "%s --help", commands[i]);
+        cr_assert_eq(run_cli(args, out, sizeof out, NULL, 0), 0, "%s", args);
+        /* the row: up to the next option's line (--help, -h, comes last) */
+        const char *seed = strstr(out, "      --seed N  ");
+        const char *next = seed ? strstr(seed, "\n      --") : NULL;
+        if (!next && seed)
+            next = strstr(seed, "\n  -h, --help");
+        cr_assert(seed && next, "%s:\n%s", args, out);
+        bool source = memmem(seed, (size_t)(next - seed), "bfs/sssp source", 15) != NULL;
+        bool has_source = i == 0 || i == 3;
+        cr_expect_eq(source, has_source, "%s: --seed row '%.*s'", args, (int)(next - seed), seed);
+    }
+}
+
 static size_t file_size(const char *dir, const char *name)
 {
     char path[1024];
