@@ -15,9 +15,9 @@
  * g->num_vertices values.
  *
  * Variant: the environment variable SF_BASELINE_KCORE=bz|peel forces one
- * (sf_baseline_kcore_variant); unset or any other value means bz, Batagelj-Zaversnik, as issue 4 asks
- * (peel, the engine's algorithm on one thread, is about 2x faster on
- * Kronecker graphs).
+ * (sf_baseline_kcore_variant); unset or any other value means bz,
+ * Batagelj-Zaversnik, as issue 4 asks (peel, the engine's algorithm on one
+ * thread, is about 2x faster on Kronecker graphs).
  *
  * Returns 0, or -ENOMEM (core is then unspecified). Nothing is left
  * allocated. */

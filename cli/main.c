@@ -279,7 +279,7 @@ static const struct option_doc {
      "                          'replaying' line; the tables and COST lines are printed all the same\n"},
     {OPT_QUIET, INFO | TOPOLOGY,
      "      --quiet             nothing to silence: the lines printed are the command's output\n"
-     "                          (taken, as by every command, so that scripts may pass it to all)\n"},
+     "                          (taken by every command, so that a script may pass it to all)\n"},
     {OPT_PROGRESS, BENCH,
      "      --progress          the progress line on stderr even when stderr is not a terminal\n"
      "                          (a file, a pipe); without it, only on a terminal\n"},
