@@ -33,6 +33,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+enum variant { DIRECTION_OPTIMIZING, QUEUE }; /* the knob's values, the default first */
+static const char *const variants[] = {"direction-optimizing", "queue", NULL};
+const sf_env_knob sf_baseline_bfs_variant = {"SF_BASELINE_BFS", variants};
+
 #define ALPHA 15
 #define BETA 18
 
@@ -207,8 +211,7 @@ int sf_baseline_bfs(const sf_graph *g, sf_vid source, int64_t *depth)
         b.visited[w] = ~0ull;
     set(b.visited, source);
     depth[source] = 0;
-    const char *variant = getenv("SF_BASELINE_BFS");
-    if (variant && strcmp(variant, "queue") == 0)
+    if (sf_env_choice(&sf_baseline_bfs_variant) == QUEUE)
         fifo_queue(&b, source);
     else
         direction_optimizing(&b, source);

@@ -11,10 +11,15 @@
 #include <stdint.h>
 
 #include "engine/graph.h"
+#include "engine/parallel.h"
 
 /* depth[v] = hops from `source` (a dense id) along out-arcs, -1 when
  * unreachable: the same values as the engine's kernel (operators/kernels.h).
  * The caller allocates g->num_vertices values. Returns 0 or -ENOMEM. */
 int sf_baseline_bfs(const sf_graph *g, sf_vid source, int64_t *depth);
+
+/* The variant knob: SF_BASELINE_BFS=direction-optimizing (the default) or
+ * queue. */
+extern const sf_env_knob sf_baseline_bfs_variant;
 
 #endif

@@ -151,10 +151,13 @@ out:
     return rc;
 }
 
+enum variant { BZ, PEEL }; /* the knob's values, the default first */
+static const char *const variants[] = {"bz", "peel", NULL};
+const sf_env_knob sf_baseline_kcore_variant = {"SF_BASELINE_KCORE", variants};
+
 int sf_baseline_kcore(const sf_graph *g, uint64_t *core)
 {
-    const char *variant = getenv("SF_BASELINE_KCORE");
-    if (variant && strcmp(variant, "peel") == 0)
+    if (sf_env_choice(&sf_baseline_kcore_variant) == PEEL)
         return kcore_peel(g, core);
     return kcore_bz(g, core);
 }

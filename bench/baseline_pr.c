@@ -39,8 +39,9 @@
 #include <sys/mman.h>
 #include <time.h>
 
-enum layout { LAYOUT_CSR, LAYOUT_HILBERT };
-#define DEFAULT_LAYOUT LAYOUT_HILBERT
+enum layout { LAYOUT_HILBERT, LAYOUT_CSR }; /* the knob's values, the default first */
+static const char *const layouts[] = {"hilbert", "csr", NULL};
+const sf_env_knob sf_baseline_pr_layout = {"SF_BASELINE_PR", layouts};
 
 #define TILE_BITS 16
 #define TILE_MASK ((1u << TILE_BITS) - 1)
@@ -69,12 +70,7 @@ static void *alloc_big(size_t bytes)
 
 static enum layout chosen_layout(void)
 {
-    const char *s = getenv("SF_BASELINE_PR");
-    if (s && strcmp(s, "csr") == 0)
-        return LAYOUT_CSR;
-    if (s && strcmp(s, "hilbert") == 0)
-        return LAYOUT_HILBERT;
-    return DEFAULT_LAYOUT;
+    return sf_env_choice(&sf_baseline_pr_layout) == LAYOUT_CSR ? LAYOUT_CSR : LAYOUT_HILBERT;
 }
 
 /* LSD radix sort of 64-bit keys, 11 bits a pass (fewer passes over memory

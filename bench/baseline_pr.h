@@ -6,6 +6,7 @@
 #define SF_BASELINE_PR_H
 
 #include "engine/graph.h"
+#include "engine/parallel.h"
 
 /* LDBC Graphalytics PageRank with a fixed number of iterations:
  *   PR_0(v) = 1/N
@@ -19,8 +20,8 @@
  * reports as build time; *run_s receives the seconds of the iterations
  * alone (including their O(V) setup). Either pointer may be NULL.
  *
- * Layout: the environment variable SF_BASELINE_PR=csr|hilbert forces one;
- * unset, empty or any other value means hilbert, the faster on Kronecker
+ * Layout: the environment variable SF_BASELINE_PR=csr|hilbert forces one
+ * (sf_baseline_pr_layout); unset, empty or any other value means hilbert, the faster on Kronecker
  * graphs by 4-5x (figures in baseline_pr.c). hilbert renumbers vertices by
  * degree and sorts the arcs along a Hilbert curve: it holds 4 bytes an arc
  * (an edge, undirected) and 32 bytes a vertex while it runs, and 16 bytes
@@ -30,5 +31,8 @@
  * allocated. */
 int sf_baseline_pr(const sf_graph *g, int iterations, double damping,
                    double *rank, double *prepare_s, double *run_s);
+
+/* The layout knob: SF_BASELINE_PR=hilbert (the default) or csr. */
+extern const sf_env_knob sf_baseline_pr_layout;
 
 #endif

@@ -209,14 +209,17 @@ static int dijkstra_indexed(const sf_graph *g, sf_vid source, double *dist)
     return 0;
 }
 
+enum heap { INDEXED, LAZY }; /* the knob's values, the default first */
+static const char *const heaps[] = {"indexed", "lazy", NULL};
+const sf_env_knob sf_baseline_sssp_heap = {"SF_BASELINE_SSSP", heaps};
+
 int sf_baseline_sssp(const sf_graph *g, sf_vid source, double *dist)
 {
     for (sf_vid v = 0; v < g->num_vertices; v++)
         dist[v] = INFINITY;
     if (source >= g->num_vertices)
         return 0;
-    const char *variant = getenv("SF_BASELINE_SSSP");
-    if (variant && strcmp(variant, "lazy") == 0)
+    if (sf_env_choice(&sf_baseline_sssp_heap) == LAZY)
         return dijkstra_lazy(g, source, dist);
     return dijkstra_indexed(g, source, dist);
 }

@@ -80,12 +80,16 @@ static void wcc_afforest(const sf_graph *g, sf_vid *parent)
     sf_uf_flatten(parent, n);
 }
 
+enum variant { AFFOREST, UNION_FIND }; /* the knob's values, the default first */
+static const char *const variants[] = {"afforest", "union-find", NULL};
+const sf_env_knob sf_baseline_wcc_variant = {"SF_BASELINE_WCC", variants};
+
 int sf_baseline_wcc(const sf_graph *g, sf_vid *label, double *run_s)
 {
-    const char *s = getenv("SF_BASELINE_WCC");
+    bool union_find = sf_env_choice(&sf_baseline_wcc_variant) == UNION_FIND;
     double t0 = now_s();
     if (g->num_vertices) {
-        if (s && strcmp(s, "union-find") == 0)
+        if (union_find)
             wcc_union_find(g, label);
         else
             wcc_afforest(g, label);

@@ -273,10 +273,7 @@ static int study_algo(struct study *st, const sf_algo *algo, const char *graph, 
             if ((rc = sf_job_run(algo, e, g, baseline, &o->params, &r, err)))
                 return rc;
             char placement[1024];
-            if (baseline)
-                sf_engine_baseline_placement_json(e, placement, sizeof placement);
-            else
-                sf_engine_placement_json(e, placement, sizeof placement);
+            sf_engine_placement_json(e, baseline, placement, sizeof placement);
             sf_run_info info = {
                 .algo = algo->name, .engine = baseline ? "baseline" : "shardflow",
                 .source = graph, .vertices = g->num_vertices, .edges = g->num_edges,

@@ -931,8 +931,10 @@ int sf_dist_job_run(const sf_dist_job *job)
     double start = sf_now();
     sf_edge_list part;
     sf_edge_list_init(&part);
-    rc = sf_dist_job_read_part(job->graph, &job->load, algo->needs_weights, &part,
-                               &facts.arcs_read, &err);
+    /* the input's weights, unless --weights replaces them (weigh_part) */
+    bool input_weights = algo->needs_weights && job->load.weights == SF_WEIGHTS_INPUT;
+    rc = sf_dist_job_read_part(job->graph, &job->load, input_weights, &part, &facts.arcs_read,
+                               &err);
     facts.load_s = sf_now() - start;
     if (rc) {
         sf_edge_list_fini(&part);
@@ -1042,7 +1044,7 @@ int sf_dist_job_run(const sf_dist_job *job)
     if (sf_dist_rank() == 0) {
         const sf_graph *g = &d->view;
         char placement[1024];
-        sf_engine_placement_json(e, placement, sizeof placement);
+        sf_engine_placement_json(e, false, placement, sizeof placement);
         dist_json = distributed_json(g, sf_engine_threads(e), all, bytes, waits, iterations, size);
         sf_run_info info = {
             .algo = algo->name, .engine = "shardflow", .source = job->graph,

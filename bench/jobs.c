@@ -17,6 +17,7 @@
 #include "bench/baseline_tc.h"
 #include "bench/baseline_wcc.h"
 #include "datasets/generators.h"
+#include "engine/dist_graph.h"
 #include "io/input.h"
 #include "io/snapshot.h"
 #include "engine/parallel.h"
@@ -413,37 +414,26 @@ static int resolve_source(const sf_graph *g, sf_params *p, sf_error *err)
     return 0;
 }
 
-/* Each knob and the values its reader compares against (bench/baseline_*.c,
- * operators/pr.c, engine/dist_graph.c): the default's name where it has
- * one, so that it can be asked for too. */
-static const struct {
-    const char *name;
-    const char *values[3];
-} knobs[] = {
-    {"SF_BASELINE_PR", {"csr", "hilbert"}},
-    {"SF_BASELINE_WCC", {"afforest", "union-find"}},
-    {"SF_BASELINE_BFS", {"direction-optimizing", "queue"}},
-    {"SF_BASELINE_SSSP", {"indexed", "lazy"}},
-    {"SF_BASELINE_KCORE", {"bz", "peel"}},
-    {"SF_PR_LAYOUT", {"csr", "tiled"}},
-    {"SF_DIST_ORDER", {"original"}},
+/* The knobs that pick a variant, each owned by its reader. */
+static const sf_env_knob *const knobs[] = {
+    &sf_baseline_pr_layout, &sf_baseline_wcc_variant, &sf_baseline_bfs_variant,
+    &sf_baseline_sssp_heap, &sf_baseline_kcore_variant, &sf_pr_layout, &sf_dist_order,
 };
 
 int sf_job_check_environment(sf_error *err)
 {
     for (size_t k = 0; k < sizeof knobs / sizeof knobs[0]; k++) {
-        const char *value = getenv(knobs[k].name);
-        if (!value || !value[0])
+        if (sf_env_choice(knobs[k]) >= 0)
             continue;
-        const char *const *known = knobs[k].values;
-        int i = 0;
-        while (i < 3 && known[i] && strcmp(value, known[i]) != 0)
-            i++;
-        if (i < 3 && known[i])
-            continue;
-        return sf_error_set(err, SF_EUSAGE, "%s=%s: expected %s%s%s (or unset, the default)",
-                            knobs[k].name, value, known[0], known[1] ? " or " : "",
-                            known[1] ? known[1] : "");
+        /* "A, B or C" */
+        const char *const *values = knobs[k]->values;
+        char list[256];
+        size_t len = 0;
+        for (int i = 0; values[i] && len < sizeof list; i++)
+            len += snprintf(list + len, sizeof list - len, "%s%s",
+                            i == 0 ? "" : values[i + 1] ? ", " : " or ", values[i]);
+        return sf_error_set(err, SF_EUSAGE, "%s=%s: expected %s (or unset: %s, the default)",
+                            knobs[k]->name, getenv(knobs[k]->name), list, values[0]);
     }
     return 0;
 }

@@ -93,10 +93,12 @@ int sf_job_verify(const sf_algo *algo, const sf_graph *g, const sf_job_result *r
 uint64_t sf_job_source_draw(uint64_t *state);
 
 /* The environment knobs that pick a variant (README, "Environment knobs":
- * SF_BASELINE_PR, _WCC, _BFS, _SSSP, _KCORE, SF_PR_LAYOUT, SF_DIST_ORDER),
- * which their readers take as the default when the value is not one they
- * know: a value none of them knows is SF_EUSAGE, with "NAME=VALUE: expected
- * A or B" in err. Unset or empty is the default. */
+ * SF_BASELINE_PR, _WCC, _BFS, _SSSP, _KCORE, SF_PR_LAYOUT, SF_DIST_ORDER;
+ * each reader's sf_env_knob), which their readers take as the default when
+ * the value is not one they know: a value a knob does not take is
+ * SF_EUSAGE, with "NAME=VALUE: expected A or B (or unset: A, the default)"
+ * in err, its values in its own order (the default first). Unset or empty
+ * is the default. */
 int sf_job_check_environment(sf_error *err);
 
 typedef struct sf_load_options {

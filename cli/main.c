@@ -168,21 +168,24 @@ static const struct option long_options[] = {
     {NULL, 0, NULL, 0},
 };
 
-/* The commands, one bit each, for the table of which takes which option. */
+/* The commands, one bit each, for the table of which takes which option;
+ * `commands` (before run_command) names each and says what runs it. */
 enum { RUN = 1, CONVERT = 2, INFO = 4, BENCH = 8, TOPOLOGY = 16 };
 
-static const struct {
+/* Every command reads a graph (bench: every graph of the study; topology:
+ * the one it may be given) and makes an engine that puts its work and
+ * memory (the load's too): the options that shape either are ALL's. */
+#define ALL (RUN | CONVERT | INFO | BENCH | TOPOLOGY)
+
+struct cli;
+
+/* A command: its name, its bit, its --help text and what runs it. */
+struct command {
     const char *name;
     unsigned bit;
-} commands[] = {
-    {"run", RUN}, {"convert", CONVERT}, {"info", INFO}, {"bench", BENCH}, {"topology", TOPOLOGY},
+    const char *usage;
+    int (*run)(struct cli *c, int argc, char **argv);
 };
-
-/* What shapes the graph every command reads (bench: every graph of the
- * study), and where the engine every command makes puts its work and
- * memory (the load's too). */
-#define GRAPH_READERS (RUN | CONVERT | INFO | BENCH | TOPOLOGY)
-#define ENGINE_USERS (RUN | CONVERT | INFO | BENCH | TOPOLOGY)
 
 /* Which command takes which option, and what it means there: the one
  * source of both the refusal of an option a command does not take and
@@ -238,32 +241,35 @@ static const struct option_doc {
      "                          v u are one edge, written from the smaller id), sorted by\n"
      "                          (source, target), the smallest weight kept\n"},
     {OPT_DROP_SELF_LOOPS, CONVERT, "      --drop-self-loops   text outputs: leave out 'u u' lines\n"},
-    {OPT_DIRECTED, GRAPH_READERS,
+    {OPT_DIRECTED, ALL,
      "      --directed          treat the graph as directed (default for files that do not say)\n"},
-    {OPT_UNDIRECTED, GRAPH_READERS,
+    {OPT_UNDIRECTED, ALL,
      "      --undirected        symmetrise the graph (default for generators)\n"},
-    {OPT_SEED, GRAPH_READERS,
+    {OPT_SEED, RUN | BENCH,
      "      --seed N            generator seed (default 1); same seed, same graph at any thread count;\n"
      "                          also seeds --weights=random and the bfs/sssp source when none is given\n"},
-    {OPT_WEIGHTS, GRAPH_READERS,
+    {OPT_SEED, CONVERT | INFO | TOPOLOGY,
+     "      --seed N            generator seed (default 1); same seed, same graph at any thread count;\n"
+     "                          also seeds --weights=random\n"},
+    {OPT_WEIGHTS, ALL,
      "      --weights W         replace the input's edge weights: unit (all 1) or random (integers\n"
      "                          in [1, 255] hashed from --seed and the arc's original ids, as the GAP\n"
      "                          suite makes them)\n"},
-    {OPT_VERTICES, GRAPH_READERS,
+    {OPT_VERTICES, ALL,
      "      --vertices N        vertex count of a .bin/.wbin file, ids 0..N-1 (default: largest\n"
      "                          id + 1); keeps isolated vertices past the largest id\n"},
-    {OPT_THREADS, ENGINE_USERS & ~BENCH,
+    {OPT_THREADS, ALL & ~BENCH,
      "      --threads N         worker threads, one per core (default: all cores;\n"
      "                          at most OMP_THREAD_LIMIT)\n"},
-    {OPT_SHARDS, ENGINE_USERS,
+    {OPT_SHARDS, ALL,
      "      --shards N          shards to cut the graph into (default: 4 per worker)\n"},
-    {OPT_NO_PIN, ENGINE_USERS,
+    {OPT_NO_PIN, ALL,
      "      --no-pin            do not bind workers to cores (memory is still placed)\n"},
-    {OPT_NUMA, ENGINE_USERS,
+    {OPT_NUMA, ALL,
      "      --numa POLICY       where memory goes: local (default: each shard's pages on its\n"
      "                          worker's NUMA node), interleave (over the nodes with workers),\n"
      "                          off (no binding of workers or memory: the OS decides)\n"},
-    {OPT_TOPOLOGY, ENGINE_USERS,
+    {OPT_TOPOLOGY, ALL,
      "      --topology SPEC     plan for another machine: an hwloc synthetic description\n"
      "                          ('pack:2 numa:1 core:4 pu:2') or an lstopo XML file; nothing is\n"
      "                          bound then (HWLOC_SYNTHETIC and HWLOC_XMLFILE work too)\n"},
@@ -272,14 +278,17 @@ static const struct option_doc {
     {OPT_QUIET, BENCH,
      "      --quiet             no progress line on stderr, not even on a terminal, and no\n"
      "                          'replaying' line; the tables and COST lines are printed all the same\n"},
+    {OPT_QUIET, INFO | TOPOLOGY,
+     "      --quiet             nothing to silence: the lines printed are the command's output\n"
+     "                          (taken by every command, so that a script may pass it to all)\n"},
     {OPT_PROGRESS, BENCH,
      "      --progress          the progress line on stderr even when stderr is not a terminal\n"
      "                          (a file, a pipe); without it, only on a terminal\n"},
-    {OPT_HELP, RUN | CONVERT | INFO | BENCH | TOPOLOGY, "  -h, --help              this text\n"},
+    {OPT_HELP, ALL, "  -h, --help              this text\n"},
 };
 
 struct cli {
-    const char *command;
+    const struct command *command;
     const char *algo_name;
     const char *graph;
     sf_load_options load;
@@ -326,14 +335,6 @@ static bool parse_int(const char *s, int lo, int hi, int *out)
     return true;
 }
 
-static unsigned command_bit(const char *name)
-{
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (strcmp(commands[i].name, name) == 0)
-            return commands[i].bit;
-    return 0;
-}
-
 static const char *option_name(int id)
 {
     for (const struct option *o = long_options; o->name; o++)
@@ -361,7 +362,7 @@ static void print_help(const char *intro, unsigned command)
 
 /* Parses the options of c->command, refusing one it does not take (exit
  * 2). Returns 0, or an exit status. */
-static int parse_options(struct cli *c, int argc, char **argv, const char *help)
+static int parse_options(struct cli *c, int argc, char **argv)
 {
     c->load.seed = 1;
     c->params.iterations = -1;   /* the kernel's default */
@@ -371,7 +372,8 @@ static int parse_options(struct cli *c, int argc, char **argv, const char *help)
     for (int i = 0; i < argc && len < sizeof c->command_line; i++)
         len += snprintf(c->command_line + len, sizeof c->command_line - len, "%s%s", i ? " " : "",
                         argv[i]);
-    unsigned command = command_bit(c->command);
+    unsigned command = c->command->bit;
+    const char *name = c->command->name;
     optind = 1;
     int opt;
     while ((opt = getopt_long(argc, argv, "h", long_options, NULL)) != -1) {
@@ -379,7 +381,7 @@ static int parse_options(struct cli *c, int argc, char **argv, const char *help)
             opt = OPT_HELP;
         if (opt != '?' && !command_takes(command, opt)) {
             fprintf(stderr, "shardflow %s: --%s does not apply to %s (see shardflow %s --help)\n",
-                    c->command, option_name(opt), c->command, c->command);
+                    name, option_name(opt), name, name);
             return 2;
         }
         switch (opt) {
@@ -459,7 +461,7 @@ static int parse_options(struct cli *c, int argc, char **argv, const char *help)
         case OPT_DEDUP: c->dedup = true; break;
         case OPT_DROP_SELF_LOOPS: c->drop_self_loops = true; break;
         case OPT_HELP:
-            print_help(help, command);
+            print_help(c->command->usage, command);
             exit(0);
         default:
             return 2;
@@ -498,7 +500,7 @@ static int ldbc_defaults(struct cli *c, const sf_algo *algo, sf_error *err)
     if (n < 2 || strcmp(c->graph + n - 2, ".e") != 0)
         return 0;
     char key[64];
-    uint64_t value;
+    uint64_t value = 0; /* set when found (gcc cannot tell) */
     int found;
     if (algo->needs_source && !c->params.source_set) {
         snprintf(key, sizeof key, "%s.source-vertex", algo->name);
@@ -534,7 +536,7 @@ static int ldbc_defaults(struct cli *c, const sf_algo *algo, sf_error *err)
 
 static int cmd_run(struct cli *c, int argc, char **argv)
 {
-    int status = parse_options(c, argc, argv, usage_run);
+    int status = parse_options(c, argc, argv);
     if (status)
         return status;
     if (argc - optind != 2)
@@ -595,10 +597,7 @@ static int cmd_run(struct cli *c, int argc, char **argv)
         }
     }
     char placement[1024];
-    if (c->baseline)
-        sf_engine_baseline_placement_json(e, placement, sizeof placement);
-    else
-        sf_engine_placement_json(e, placement, sizeof placement);
+    sf_engine_placement_json(e, c->baseline, placement, sizeof placement);
     sf_run_info info = {
         .algo = algo->name, .engine = c->baseline ? "baseline" : "shardflow",
         .source = c->graph, .vertices = g->num_vertices, .edges = g->num_edges,
@@ -732,7 +731,8 @@ static uint64_t kernel_bytes(size_t k, const sf_graph *g, int threads)
 
 /* What a load will take, known before anything large is allocated. */
 typedef struct load_estimate {
-    char format[96];            /* what the input is read as (sf_input_format_name) */
+    const char *format;         /* what the input is read as (sf_input_format_of's name) */
+    bool gzip;                  /* read through zlib */
     bool counted;               /* vertices and arcs exact (header, generator) */
     bool declared;              /* counted from a .mtx header: the text is still to parse */
     uint64_t vertices, arcs;    /* arcs: stored (snapshot), generated, text lines, or the
@@ -836,7 +836,7 @@ static void estimate_load(const char *graph, const sf_load_options *load, load_e
     memset(est, 0, sizeof *est);
     if (sf_generator_spec(graph)) {
         unsigned scale = 0, factor = 16;
-        snprintf(est->format, sizeof est->format, "generator");
+        est->format = "generator";
         if (sscanf(graph, "%*[a-z]:%u:%u", &scale, &factor) >= 1 && scale > 0 && scale < 40) {
             est->counted = true;
             est->vertices = (uint64_t)1 << scale;
@@ -848,11 +848,11 @@ static void estimate_load(const char *graph, const sf_load_options *load, load_e
         }
         return;
     }
-    bool gzip;
-    const char *format = sf_input_format_name(graph, &gzip);
-    snprintf(est->format, sizeof est->format, "%s%s", format ? format : "unknown",
-             gzip ? ", gzip-compressed" : "");
-    if (sf_snapshot_path(graph)) {
+    const sf_input_format *format = sf_input_format_of(graph, &est->gzip);
+    est->format = format ? format->name : "unknown";
+    if (!format)
+        return;
+    if (format->kind == SF_INPUT_SNAPSHOT) {
         sf_snapshot_header h;
         sf_error err;
         if (sf_snapshot_read_header(graph, &h, &err) == 0) {
@@ -864,13 +864,8 @@ static void estimate_load(const char *graph, const sf_load_options *load, load_e
         }
         return;
     }
-    /* the name under a .gz */
-    size_t n = strlen(graph) - (sf_gzip_name(graph) ? 3 : 0);
-    bool ldbc = sf_path_ends_with(graph, n, ".e"), mtx = sf_path_ends_with(graph, n, ".mtx");
-    bool edge_list = sf_path_ends_with(graph, n, ".el") || sf_path_ends_with(graph, n, ".txt") ||
-                     sf_path_ends_with(graph, n, ".wel");
-    if (ldbc || edge_list || mtx) /* the binary formats: no estimate */
-        estimate_text(graph, mtx, load, est);
+    if (format->text) /* the binary formats: no estimate */
+        estimate_text(graph, format->kind == SF_INPUT_MTX, load, est);
 }
 
 static void print_estimate(const load_estimate *est)
@@ -913,7 +908,7 @@ static double process_cpu_seconds(void)
 
 static int cmd_info(struct cli *c, int argc, char **argv)
 {
-    int status = parse_options(c, argc, argv, usage_info);
+    int status = parse_options(c, argc, argv);
     if (status)
         return status;
     if (argc - optind != 1)
@@ -959,12 +954,14 @@ static int cmd_info(struct cli *c, int argc, char **argv)
         isolated += sf_out_degree(g, (sf_vid)v) == 0 && sf_in_degree(g, (sf_vid)v) == 0;
     int threads = sf_engine_threads(e);
     const size_t kernels = sizeof kernel_memory / sizeof kernel_memory[0];
+    char format[128];
+    snprintf(format, sizeof format, "%s%s", est.format, est.gzip ? ", gzip-compressed" : "");
 
     if (c->json) {
         printf("{\"graph\": ");
         sf_json_string(stdout, c->graph);
         printf(", \"format\": ");
-        sf_json_string(stdout, est.format);
+        sf_json_string(stdout, format);
         printf(", \"estimate\": {\"counted\": %s, \"vertices\": %" PRIu64 ", \"arcs\": %" PRIu64
                ", \"input_bytes\": %" PRIu64 ", \"peak_bytes\": %" PRIu64
                ", \"arcs_stored_max\": %" PRIu64 "}",
@@ -989,7 +986,7 @@ static int cmd_info(struct cli *c, int argc, char **argv)
                threads, load_s, build_s, load_cpu_s, ready_rss, sf_peak_rss_bytes());
     } else {
         printf("graph:           %s\n", c->graph);
-        printf("format:          %s\n", est.format);
+        printf("format:          %s\n", format);
         printf("directed:        %s\n", g->directed ? "yes" : "no");
         printf("weighted:        %s\n", g->weighted ? "yes" : "no");
         printf("vertices:        %" PRIu64 " (%" PRIu64 " isolated)\n", n, isolated);
@@ -1090,7 +1087,7 @@ out:
 
 static int cmd_convert(struct cli *c, int argc, char **argv)
 {
-    int status = parse_options(c, argc, argv, usage_convert);
+    int status = parse_options(c, argc, argv);
     if (status)
         return status;
     if (argc - optind != 2)
@@ -1146,7 +1143,7 @@ static bool show_progress(const struct cli *c)
 
 static int cmd_bench(struct cli *c, int argc, char **argv)
 {
-    int status = parse_options(c, argc, argv, usage_bench);
+    int status = parse_options(c, argc, argv);
     if (status)
         return status;
     if (optind != argc)
@@ -1230,7 +1227,7 @@ static int objs_inside(hwloc_topology_t topo, hwloc_const_cpuset_t set, hwloc_ob
 
 static int cmd_topology(struct cli *c, int argc, char **argv)
 {
-    int status = parse_options(c, argc, argv, usage_topology);
+    int status = parse_options(c, argc, argv);
     if (status)
         return status;
     if (argc - optind > 1)
@@ -1346,7 +1343,7 @@ static int cmd_topology(struct cli *c, int argc, char **argv)
                placed.pages_on_node, placed.pages_checked);
     printf("scratch:   %s\n", placed.scratch);
     char placement[4096];
-    sf_engine_placement_json(e, placement, sizeof placement);
+    sf_engine_placement_json(e, false, placement, sizeof placement);
     printf("placement: %s\n", placement);
 out:
     free(list);
@@ -1355,6 +1352,14 @@ out:
     sf_engine_destroy(&e);
     return status;
 }
+
+static const struct command commands[] = {
+    {"run", RUN, usage_run, cmd_run},
+    {"convert", CONVERT, usage_convert, cmd_convert},
+    {"info", INFO, usage_info, cmd_info},
+    {"bench", BENCH, usage_bench, cmd_bench},
+    {"topology", TOPOLOGY, usage_topology, cmd_topology},
+};
 
 static int run_command(int argc, char **argv)
 {
@@ -1365,25 +1370,19 @@ static int run_command(int argc, char **argv)
         return argc < 2 ? 2 : 0;
     }
     const char *cmd = argv[1];
-    c.command = cmd;
     sf_error err = {{0}};
     if (sf_job_check_environment(&err)) { /* a knob's value that its reader would ignore */
         fprintf(stderr, "shardflow: %s\n", err.msg);
         return 2;
     }
-    if (sf_dist_size() > 1 && strcmp(cmd, "run") != 0)
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0] && !c.command; i++)
+        if (strcmp(commands[i].name, cmd) == 0)
+            c.command = &commands[i];
+    if (!c.command)
+        return usage_error("unknown command '%s'", cmd);
+    if (sf_dist_size() > 1 && c.command->bit != RUN)
         return usage_error("%s does not run over MPI ranks; start it without mpirun", cmd);
-    if (strcmp(cmd, "run") == 0)
-        return cmd_run(&c, argc - 1, argv + 1);
-    if (strcmp(cmd, "info") == 0)
-        return cmd_info(&c, argc - 1, argv + 1);
-    if (strcmp(cmd, "convert") == 0)
-        return cmd_convert(&c, argc - 1, argv + 1);
-    if (strcmp(cmd, "bench") == 0)
-        return cmd_bench(&c, argc - 1, argv + 1);
-    if (strcmp(cmd, "topology") == 0)
-        return cmd_topology(&c, argc - 1, argv + 1);
-    return usage_error("unknown command '%s'", cmd);
+    return c.command->run(&c, argc - 1, argv + 1);
 }
 
 /* Under mpirun/srun with several ranks, `run` takes the distributed path

@@ -14,6 +14,9 @@
 #include "order.h"
 #include "parallel.h"
 
+static const char *const orders[] = {"degree", "original", NULL}; /* as the enum */
+const sf_env_knob sf_dist_order = {"SF_DIST_ORDER", orders};
+
 #define SAMPLES_PER_RANK 64     /* ids each rank offers for the splitters */
 #define MAX_COST_BLOCKS (1u << 20)
 #define ALPHA 8                 /* cost of a vertex, in arcs (engine.c's) */
@@ -730,8 +733,7 @@ int sf_dist_graph_build(sf_edge_list *part, const sf_dist_build_options *opt, co
     free(weight);
     src = dst = NULL;
     weight = NULL;
-    const char *order = getenv("SF_DIST_ORDER");
-    if (!(order && strcmp(order, "original") == 0)) {
+    if (sf_env_choice(&sf_dist_order) != SF_DIST_ORIGINAL_ORDER) {
         /* set_view first: the mirrors read the rows through the view */
         set_view(g, !undirected, in_nbrs, out_nbrs, in_w, out_w, in_arcs);
         if (order_by_degree(g, &in_nbrs, &out_nbrs, &in_w, &out_w))

@@ -46,6 +46,7 @@
 #include "edge_list.h"
 #include "error.h"
 #include "graph.h"
+#include "parallel.h"
 
 /* Which neighbours' values a kernel reads: in-neighbours (PageRank's pull,
  * BFS's bottom-up step), or in- and out-neighbours (components). */
@@ -100,6 +101,11 @@ int sf_dist_graph_build(sf_edge_list *part, const sf_dist_build_options *opt, co
                         sf_dist_graph **out, sf_error *err);
 
 void sf_dist_graph_destroy(sf_dist_graph **g);
+
+/* The order of ids inside each rank's range, a knob (SF_DIST_ORDER): degree
+ * (the default, hubs first) or original. */
+enum { SF_DIST_DEGREE_ORDER, SF_DIST_ORIGINAL_ORDER };
+extern const sf_env_knob sf_dist_order;
 
 /* The rank that owns dense id v. */
 int sf_dist_graph_owner(const sf_dist_graph *g, sf_vid v);

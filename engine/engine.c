@@ -57,9 +57,7 @@ struct sf_engine {
 
     const sf_graph *graph;
     sf_shard *shards;
-    int num_shards;
-    int requested_shards;
-    int shards_per_worker;
+    int num_shards;             /* cut by the last attach (the plan's), 0 before */
     int *next_shard;            /* per worker, padded: next unclaimed own shard */
     void *spare[SPARE_ARRAYS];  /* freed vertex arrays kept for reuse */
     sf_tiled_arcs *tiled_in_arcs; /* built on first use for the attached graph */
@@ -558,6 +556,19 @@ static void place_graph(sf_engine *e, const sf_graph *g)
 
 /* ---- creating and destroying ------------------------------------------------- */
 
+/* The shards of every graph: --shards, else so many per worker. One worker
+ * gets one shard unless asked: there is nothing to steal, and a kernel that
+ * keeps a shard's inner edges once (PageRank's tiles on an undirected
+ * graph) then keeps every edge once. */
+static int planned_shards(const sf_engine_options *opt, int threads)
+{
+    if (opt->shards > 0)
+        return opt->shards;
+    int per_worker = opt->shards_per_worker > 0 ? opt->shards_per_worker
+                                                : DEFAULT_SHARDS_PER_WORKER;
+    return threads == 1 ? 1 : per_worker * threads;
+}
+
 int sf_engine_create(const sf_engine_options *opt, sf_engine **out, sf_error *err)
 {
     *out = NULL;
@@ -596,14 +607,11 @@ int sf_engine_create(const sf_engine_options *opt, sf_engine **out, sf_error *er
     }
     if (e->threads > limit)
         e->threads = limit;
-    e->shards_per_worker = opt->shards_per_worker > 0 ? opt->shards_per_worker
-                                                       : DEFAULT_SHARDS_PER_WORKER;
-    e->requested_shards = opt->shards;
     rc = sf_plan_init(&e->plan, e->topology, e->threads);
-    /* the shards as a graph would be cut, so that an engine without one
+    /* the shards every graph is cut into, so that an engine without one
      * (`shardflow topology`) has the placement that a run would have */
     if (rc == 0)
-        rc = sf_plan_shards(&e->plan, sf_engine_planned_shards(e));
+        rc = sf_plan_shards(&e->plan, planned_shards(opt, e->threads));
     e->next_shard = calloc((size_t)e->threads * NEXT_STRIDE, sizeof *e->next_shard);
     e->used_nodes = hwloc_bitmap_alloc();
     if (rc || !e->next_shard || !e->used_nodes) {
@@ -687,13 +695,13 @@ struct sf_dist_graph *sf_engine_dist(const sf_engine *e) { return e->dist; }
 int sf_engine_attach_range(sf_engine *e, const sf_graph *g, sf_vid first, sf_vid last,
                            struct sf_dist_graph *dist, sf_error *err)
 {
-    int shards = sf_engine_planned_shards(e);
+    /* the shards planned when the engine was made: their count depends on
+     * nothing a graph changes (a shard may be empty) */
+    int shards = e->plan.num_shards;
     uint64_t n = last;
     sf_shard *s = aligned_alloc(64, sizeof(sf_shard) * (size_t)shards);
-    if (!s || sf_plan_shards(&e->plan, shards) != 0) {
-        free(s);
+    if (!s)
         return sf_error_set(err, -ENOMEM, "out of memory cutting the graph into shards");
-    }
     uint64_t base = prefix_cost(g, first), total = prefix_cost(g, n) - base;
     uint64_t begin = first;
     for (int i = 0; i < shards; i++) {
@@ -761,15 +769,7 @@ const sf_graph *sf_engine_graph(const sf_engine *e) { return e->graph; }
 const struct sf_plan *sf_engine_plan(const sf_engine *e) { return &e->plan; }
 struct hwloc_topology *sf_engine_topology(const sf_engine *e) { return e->topology; }
 
-/* One worker gets one shard unless asked: there is nothing to steal, and
- * a kernel that keeps a shard's inner edges once (PageRank's tiles on an
- * undirected graph) then keeps every edge once. */
-int sf_engine_planned_shards(const sf_engine *e)
-{
-    if (e->requested_shards > 0)
-        return e->requested_shards;
-    return e->threads == 1 ? 1 : e->shards_per_worker * e->threads;
-}
+int sf_engine_planned_shards(const sf_engine *e) { return e->plan.num_shards; }
 
 /* ---- what placement did -------------------------------------------------------- */
 
@@ -836,68 +836,110 @@ static void put_string(struct text *t, const char *key, const char *s)
     put(t, "\"");
 }
 
-/* The placement record; for a baseline run (`baseline`), the same fields
- * for one thread that has no shards and that no one pins, beside the
- * engine's account of where the graph it reads was put. */
-static void write_placement(const sf_engine *e, struct text *t, bool lists, bool baseline)
+/* What a placement record says about the run's own workers, shards and
+ * memory: the engine's, or those of a baseline run beside it. */
+struct placement_facts {
+    const sf_plan *plan;        /* workers and shards per node; NULL: none on any node */
+    int shards;
+    bool bound;
+    const char *binding;
+    int rebinds_refused;        /* said only when not 0 */
+    const char *memory;
+    bool verifiable;
+    uint64_t pages_checked, pages_verified;
+    const char *scratch;
+};
+
+static void engine_facts(const sf_engine *e, struct placement_facts *f)
 {
-    const sf_plan *p = &e->plan;
-    put(t, "{\"policy\": \"%s\", \"numa_nodes\": %d", sf_numa_policy_name(e->policy), p->num_nodes);
+    *f = (struct placement_facts){
+        .plan = &e->plan,
+        .shards = e->plan.num_shards,
+        .bound = e->bound,
+        .binding = e->binding_note,
+        .rebinds_refused = __atomic_load_n(&e->rebinds_refused, __ATOMIC_RELAXED),
+        .memory = e->memory_note,
+        .verifiable = e->verifiable,
+        .pages_checked = e->pages_checked,
+        .pages_verified = e->pages_on_node,
+        .scratch = e->arenas.count ? "jemalloc arena per node" : "malloc",
+    };
+}
+
+/* A baseline: one thread that has no shards and that no one pins, its own
+ * arrays from malloc, none of their pages checked. */
+static const struct placement_facts baseline_facts = {
+    .binding = "the baseline: one thread, the process's main thread, not pinned (it runs where "
+               "the OS schedules it)",
+    .memory = "the baseline's own arrays: malloc, placed by first touch",
+    .verifiable = true,
+    .scratch = "malloc",
+};
+
+static int node_workers(const struct placement_facts *f, int n)
+{
+    return f->plan ? sf_plan_node_workers(f->plan, n) : 0;
+}
+
+static int node_shards(const struct placement_facts *f, int n)
+{
+    return f->plan ? f->plan->node_first_shard[n + 1] - f->plan->node_first_shard[n] : 0;
+}
+
+/* The placement record: f, beside e's policy, nodes and account of where
+ * the graph went. */
+static void write_placement(const sf_engine *e, const struct placement_facts *f, struct text *t,
+                            bool lists)
+{
+    int nodes = e->plan.num_nodes;
+    put(t, "{\"policy\": \"%s\", \"numa_nodes\": %d", sf_numa_policy_name(e->policy), nodes);
     if (lists) {
         put(t, ", \"nodes_used\": [");
-        for (int n = 0, k = 0; n < p->num_nodes && !baseline; n++)
-            if (sf_plan_node_workers(p, n))
+        for (int n = 0, k = 0; n < nodes; n++)
+            if (node_workers(f, n))
                 put(t, "%s%d", k++ ? ", " : "", n);
         put(t, "], \"workers_per_node\": [");
-        for (int n = 0; n < p->num_nodes; n++)
-            put(t, "%s%d", n ? ", " : "", baseline ? 0 : sf_plan_node_workers(p, n));
+        for (int n = 0; n < nodes; n++)
+            put(t, "%s%d", n ? ", " : "", node_workers(f, n));
         put(t, "]");
     }
-    /* without a graph, the plan's: the shards a graph would be cut into */
-    put(t, ", \"shards\": %d", baseline ? 0 : e->graph ? e->num_shards : p->num_shards);
+    put(t, ", \"shards\": %d", f->shards);
     if (lists) {
         put(t, ", \"shards_per_node\": [");
-        for (int n = 0; n < p->num_nodes; n++)
-            put(t, "%s%d", n ? ", " : "",
-                baseline ? 0 : p->node_first_shard[n + 1] - p->node_first_shard[n]);
+        for (int n = 0; n < nodes; n++)
+            put(t, "%s%d", n ? ", " : "", node_shards(f, n));
         put(t, "]");
     }
-    put(t, ", \"bound\": %s", e->bound && !baseline ? "true" : "false");
-    put_string(t, "binding",
-               baseline ? "the baseline: one thread, the process's main thread, not pinned (it "
-                          "runs where the OS schedules it)"
-                        : e->binding_note);
-    int refused = __atomic_load_n(&e->rebinds_refused, __ATOMIC_RELAXED);
-    if (refused && !baseline)
-        put(t, ", \"rebinds_refused\": %d", refused);
+    put(t, ", \"bound\": %s", f->bound ? "true" : "false");
+    put_string(t, "binding", f->binding);
+    if (f->rebinds_refused)
+        put(t, ", \"rebinds_refused\": %d", f->rebinds_refused);
     put(t, ", \"membind_refused\": %s", e->membind_refused ? "true" : "false");
-    put_string(t, "memory",
-               baseline ? "the baseline's own arrays: malloc, placed by first touch"
-                        : e->memory_note);
+    put_string(t, "memory", f->memory);
     put_string(t, "graph", e->graph_note);
-    if (baseline)
-        put(t, ", \"pages_checked\": 0, \"pages_verified\": 0");
-    else if (e->verifiable)
+    if (f->verifiable)
         put(t, ", \"pages_checked\": %llu, \"pages_verified\": %llu",
-            (unsigned long long)e->pages_checked, (unsigned long long)e->pages_on_node);
+            (unsigned long long)f->pages_checked, (unsigned long long)f->pages_verified);
     else
         put(t, ", \"pages_checked\": %llu, \"pages_verified\": \"unverifiable\"",
-            (unsigned long long)e->pages_checked);
-    put_string(t, "scratch",
-               !baseline && e->arenas.count ? "jemalloc arena per node" : "malloc");
+            (unsigned long long)f->pages_checked);
+    put_string(t, "scratch", f->scratch);
     put(t, "}");
 }
 
-static void placement_json(const sf_engine *e, bool baseline, char *json, size_t n)
+void sf_engine_placement_json(const sf_engine *e, bool baseline, char *json, size_t n)
 {
     if (n == 0)
         return;
+    struct placement_facts f = baseline_facts;
+    if (!baseline)
+        engine_facts(e, &f);
     for (int lists = 1; lists >= 0; lists--) {
         struct text t = {.buf = malloc(1024), .cap = 1024};
         if (!t.buf)
             break;
         t.buf[0] = 0;
-        write_placement(e, &t, lists, baseline);
+        write_placement(e, &f, &t, lists);
         bool fits = !t.failed && t.len < n;
         if (fits)
             memcpy(json, t.buf, t.len + 1);
@@ -906,16 +948,6 @@ static void placement_json(const sf_engine *e, bool baseline, char *json, size_t
             return;
     }
     snprintf(json, n, "{}");
-}
-
-void sf_engine_placement_json(const sf_engine *e, char *json, size_t n)
-{
-    placement_json(e, false, json, n);
-}
-
-void sf_engine_baseline_placement_json(const sf_engine *e, char *json, size_t n)
-{
-    placement_json(e, true, json, n);
 }
 
 /* ---- running ---------------------------------------------------------------------- */

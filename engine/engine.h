@@ -100,8 +100,8 @@ struct sf_dist_graph *sf_engine_dist(const sf_engine *e);
 
 int sf_engine_threads(const sf_engine *e);
 int sf_engine_num_shards(const sf_engine *e);
-/* The shard count the next sf_engine_attach will cut: --shards, or shards
- * per worker times workers. */
+/* The shard count every sf_engine_attach cuts: --shards, or shards per
+ * worker times workers (1 for one worker). */
 int sf_engine_planned_shards(const sf_engine *e);
 const sf_shard *sf_engine_shard(const sf_engine *e, int i);
 const sf_graph *sf_engine_graph(const sf_engine *e);
@@ -109,8 +109,9 @@ const sf_graph *sf_engine_graph(const sf_engine *e);
 struct sf_plan;
 struct hwloc_topology;
 
-/* The plan the engine follows (topology.h) and the topology it was made
- * for; valid until sf_engine_destroy (shards: until the next attach). */
+/* The plan the engine follows (topology.h), shards included (planned when
+ * the engine is made: every attach cuts sf_engine_planned_shards), and the
+ * topology it was made for; both valid until sf_engine_destroy. */
 const struct sf_plan *sf_engine_plan(const sf_engine *e);
 struct hwloc_topology *sf_engine_topology(const sf_engine *e);
 
@@ -132,14 +133,12 @@ void sf_engine_placement(const sf_engine *e, sf_placement *out);
 
 /* The placement as one JSON object (for the run record): policy, NUMA
  * nodes, nodes used, workers and shards per node, binding of workers and of
- * memory, pages verified. Always a complete object: where `n` is too small
- * for the per-node lists, they are left out. */
-void sf_engine_placement_json(const sf_engine *e, char *json, size_t n);
-
-/* The same record for a baseline run on the graph attached to e: one
- * unpinned thread, no workers or shards on any node (zeros), its own
- * arrays from malloc; policy, nodes and where the graph went are e's. */
-void sf_engine_baseline_placement_json(const sf_engine *e, char *json, size_t n);
+ * memory, pages verified. With `baseline`, the record of a baseline run on
+ * the graph attached to e: one unpinned thread, no workers or shards on any
+ * node (zeros), its own arrays from malloc; policy, nodes and where the
+ * graph went are e's. Always a complete object: where `n` is too small for
+ * the per-node lists, they are left out. */
+void sf_engine_placement_json(const sf_engine *e, bool baseline, char *json, size_t n);
 
 typedef void (*sf_shard_fn)(sf_shard *shard, void *arg);
 

@@ -25,66 +25,38 @@
 
 static int read_snapshot_edges(const char *path, sf_edge_list *out, sf_error *err);
 
-/* The formats read from one file's bytes. */
-enum format { UNKNOWN, LDBC, TEXT, WEIGHTED_TEXT, MTX, SG, WSG, BIN, WBIN };
-
 /* Each suffix (after a .gz is set aside), its format and its name. */
-static const struct {
-    const char *suffix;
-    enum format format;
-    const char *name;
-} suffixes[] = {
-    {".e", LDBC, "LDBC Graphalytics (.e)"},
-    {".el", TEXT, "text edge list"},
-    {".txt", TEXT, "text edge list"},
-    {".wel", WEIGHTED_TEXT, "weighted text edge list (.wel)"},
-    {".mtx", MTX, "Matrix Market (.mtx)"},
-    {".sg", SG, "gapbs serialized graph (.sg)"},
-    {".wsg", WSG, "gapbs serialized graph, weighted (.wsg)"},
-    {".bin", BIN, "Gemini/GridGraph binary edge list (.bin)"},
-    {".wbin", WBIN, "Gemini/GridGraph binary edge list, weighted (.wbin)"},
+static const sf_input_format formats[] = {
+    {".e", SF_INPUT_LDBC, "LDBC Graphalytics (.e)", true},
+    {".el", SF_INPUT_TEXT, "text edge list", true},
+    {".txt", SF_INPUT_TEXT, "text edge list", true},
+    {".wel", SF_INPUT_WEIGHTED_TEXT, "weighted text edge list (.wel)", true},
+    {".mtx", SF_INPUT_MTX, "Matrix Market (.mtx)", true},
+    {".sg", SF_INPUT_SG, "gapbs serialized graph (.sg)", false},
+    {".wsg", SF_INPUT_WSG, "gapbs serialized graph, weighted (.wsg)", false},
+    {".bin", SF_INPUT_BIN, "Gemini/GridGraph binary edge list (.bin)", false},
+    {".wbin", SF_INPUT_WBIN, "Gemini/GridGraph binary edge list, weighted (.wbin)", false},
+    {".sfg", SF_INPUT_SNAPSHOT, "native snapshot (.sfg)", false},
 };
 
-/* The entry of suffixes[] that names PATH's format, or -1. */
-static int suffix_of(const char *path, size_t n)
-{
-    int found = -1;
-    for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++)
-        if (sf_path_ends_with(path, n, suffixes[i].suffix))
-            found = (int)i;
-    return found;
-}
-
-const char *sf_input_format_name(const char *path, bool *gzip)
+const sf_input_format *sf_input_format_of(const char *path, bool *gzip)
 {
     size_t n = strlen(path);
-    *gzip = false;
-    if (sf_path_ends_with(path, n, ".sfg"))
-        return "native snapshot (.sfg)";
     *gzip = sf_path_ends_with(path, n, ".gz");
-    int i = suffix_of(path, *gzip ? n - 3 : n);
-    return i < 0 ? NULL : suffixes[i].name;
+    const sf_input_format *found = NULL;
+    for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
+        if (sf_path_ends_with(path, *gzip ? n - 3 : n, formats[i].suffix))
+            found = &formats[i];
+    return found && found->kind == SF_INPUT_SNAPSHOT && *gzip ? NULL : found;
 }
 
-static int parse(enum format format, const char *path, const char *bytes, size_t len,
+/* The binary formats, read from one file's bytes. */
+static int parse(sf_input_kind kind, const char *path, const char *bytes, size_t len,
                  uint64_t vertices, sf_edge_list *out, sf_error *err)
 {
-    switch (format) {
-    case UNKNOWN:
-    case LDBC:
-        break; /* not read from one file's bytes */
-    case TEXT:
-    case WEIGHTED_TEXT:
-    case MTX:
-        break; /* read a window at a time (io/text_reader.h) */
-    case SG:
-    case WSG:
-        return sf_parse_gapbs(path, bytes, len, format == WSG, out, err);
-    case BIN:
-    case WBIN:
-        return sf_parse_binary_edges(path, bytes, len, format == WBIN, vertices, out, err);
-    }
-    return 0;
+    if (kind == SF_INPUT_SG || kind == SF_INPUT_WSG)
+        return sf_parse_gapbs(path, bytes, len, kind == SF_INPUT_WSG, out, err);
+    return sf_parse_binary_edges(path, bytes, len, kind == SF_INPUT_WBIN, vertices, out, err);
 }
 
 int sf_input_read(const char *path, const sf_input_options *opt, sf_edge_list *out,
@@ -95,49 +67,45 @@ int sf_input_read(const char *path, const sf_input_options *opt, sf_edge_list *o
     /* asked for 32-bit ids: the readers that can give them widen the list
      * when an id needs it; the others never see the flag */
     bool narrow = opt && opt->narrow && out->count == 0 && out->capacity == 0;
-    if (sf_path_ends_with(path, n, ".sfg.gz"))
+    bool gzip;
+    const sf_input_format *format = sf_input_format_of(path, &gzip);
+    if (!format && sf_path_ends_with(path, n, ".sfg.gz"))
         return sf_error_set(err, SF_EINPUT,
                             "%s: snapshots are read uncompressed (gunzip it first)", path);
-    if (sf_path_ends_with(path, n, ".sfg")) {
-        if (vertices)
-            return sf_error_set(err, SF_EUSAGE,
-                                "%s: --vertices applies to .bin and .wbin files only", path);
-        out->narrow = narrow;
-        return read_snapshot_edges(path, out, err);
-    }
-    if (sf_path_ends_with(path, n, ".gz"))
-        n -= 3;
-    int known = suffix_of(path, n);
-    enum format format = known < 0 ? UNKNOWN : suffixes[known].format;
-    if (format == UNKNOWN)
+    if (!format)
         return sf_error_set(err, SF_EUSAGE,
                             "%s: unknown graph format (expected .e, .el, .txt, .wel, .mtx, .sg, "
                             ".wsg, .bin, .wbin, optionally .gz, or .sfg)",
                             path);
-    if (vertices && format != BIN && format != WBIN)
+    sf_input_kind kind = format->kind;
+    if (vertices && kind != SF_INPUT_BIN && kind != SF_INPUT_WBIN)
         return sf_error_set(err, SF_EUSAGE, "%s: --vertices applies to .bin and .wbin files only",
                             path);
-    if (format == TEXT || format == WEIGHTED_TEXT || format == MTX || format == LDBC) {
+    if (kind == SF_INPUT_SNAPSHOT) {
         out->narrow = narrow;
-        if (format == LDBC) /* the .v's ids are kept apart, 64-bit (vertex_ids) */
+        return read_snapshot_edges(path, out, err);
+    }
+    if (format->text) {
+        out->narrow = narrow;
+        if (kind == SF_INPUT_LDBC) /* the .v's ids are kept apart, 64-bit (vertex_ids) */
             return sf_read_ldbc(path, out, err);
-        if (format == MTX)
+        if (kind == SF_INPUT_MTX)
             return sf_read_mtx(path, out, err);
         int rc = sf_read_text_edges(path, out, err);
-        if (rc == 0 && format == WEIGHTED_TEXT && out->count > 0 && !out->weight)
+        if (rc == 0 && kind == SF_INPUT_WEIGHTED_TEXT && out->count > 0 && !out->weight)
             rc = sf_error_set(err, SF_EINPUT,
                               "%s: a .wel file needs 3 columns (src dst weight), found 2", path);
         return rc;
     }
 
-    if (format == SG || format == WSG) /* gapbs ids are int32: narrow always fits */
+    if (kind == SF_INPUT_SG || kind == SF_INPUT_WSG) /* gapbs ids are int32: narrow always fits */
         out->narrow = narrow;
     char *bytes;
     size_t len;
     int rc = sf_file_read(path, &bytes, &len, err);
     if (rc)
         return rc;
-    rc = parse(format, path, bytes, len, vertices, out, err);
+    rc = parse(kind, path, bytes, len, vertices, out, err);
     free(bytes);
     return rc;
 }

@@ -49,11 +49,26 @@ typedef struct sf_input_options {
 int sf_input_read(const char *path, const sf_input_options *opt, sf_edge_list *out,
                   sf_error *err);
 
-/* What PATH is read as, by its suffix as sf_input_read decides ("text edge
- * list", "gapbs serialized graph (.sg)", "native snapshot (.sfg)"; a
- * static string), or NULL for a suffix no reader takes; *gzip says whether
- * it is read through zlib (a trailing .gz). */
-const char *sf_input_format_name(const char *path, bool *gzip);
+/* The formats sf_input_read reads. */
+typedef enum sf_input_kind {
+    SF_INPUT_LDBC, SF_INPUT_TEXT, SF_INPUT_WEIGHTED_TEXT, SF_INPUT_MTX, SF_INPUT_SG,
+    SF_INPUT_WSG, SF_INPUT_BIN, SF_INPUT_WBIN, SF_INPUT_SNAPSHOT,
+} sf_input_kind;
+
+/* An entry of the table sf_input_read dispatches by. */
+typedef struct sf_input_format {
+    const char *suffix;         /* ".el" (after a .gz is set aside) */
+    sf_input_kind kind;
+    const char *name;           /* for people: "text edge list", "native snapshot (.sfg)" */
+    bool text;                  /* parsed from text a window at a time (io/text_reader.h):
+                                 * .e .el .txt .wel .mtx */
+} sf_input_format;
+
+/* What PATH is read as, by its suffix as sf_input_read decides (a static
+ * entry), or NULL for a suffix no reader takes (a .sfg.gz included: a
+ * snapshot is read uncompressed); *gzip says whether it is read through
+ * zlib (a trailing .gz). */
+const sf_input_format *sf_input_format_of(const char *path, bool *gzip);
 
 /* sf_input_read with no options. */
 int sf_input_read_file(const char *path, sf_edge_list *out, sf_error *err);

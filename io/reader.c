@@ -64,12 +64,6 @@ int sf_file_error(sf_error *err, const char *path, int errnum)
     return sf_error_set(err, SF_EINPUT, "%s: %s", path, strerror(errnum));
 }
 
-bool sf_env_flag(const char *name)
-{
-    const char *v = getenv(name);
-    return v && *v && strcmp(v, "0") != 0;
-}
-
 /* ---------- ranges straight into the caller's buffers ---------- */
 
 /* One block of one range: what a worker claims and reads. */

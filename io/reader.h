@@ -101,10 +101,6 @@ int sf_file_open_direct(const char *path);
  * out of memory, else SF_EINPUT. Returns that code. */
 int sf_file_error(sf_error *err, const char *path, int errnum);
 
-/* Whether environment variable NAME is set to something other than "" or
- * "0" (the SF_* switches). */
-bool sf_env_flag(const char *name);
-
 /* Whether path[0..n) ends with suffix: n is strlen(path), or less to look
  * at the name under an outer suffix (".gz"). Every format is told by its
  * suffix through this. */

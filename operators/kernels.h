@@ -6,10 +6,14 @@
 #define SF_KERNELS_H
 
 #include "engine/engine.h"
+#include "engine/parallel.h"
 #include "operators/iterate.h"
 
 /* PageRank, LDBC Graphalytics semantics (operators/pr.c). */
 int sf_pr(sf_engine *e, int iterations, double damping, double *rank, sf_iteration_log *log);
+/* Its layout knob: SF_PR_LAYOUT=tiled (the default: per-shard tiles of
+ * in-arcs) or csr (the plain pull). */
+extern const sf_env_knob sf_pr_layout;
 
 /* Weakly connected components: label[v] = the smallest original id in v's
  * component, LDBC's label (operators/wcc.c). */

@@ -374,10 +374,13 @@ static bool pr_step(int iteration, void *arg)
     return false;
 }
 
+enum layout { TILED, CSR }; /* the knob's values, the default first */
+static const char *const layouts[] = {"tiled", "csr", NULL};
+const sf_env_knob sf_pr_layout = {"SF_PR_LAYOUT", layouts};
+
 static bool csr_requested(void)
 {
-    const char *layout = getenv("SF_PR_LAYOUT");
-    return layout && strcmp(layout, "csr") == 0;
+    return sf_env_choice(&sf_pr_layout) == CSR;
 }
 
 int sf_pr(sf_engine *e, int iterations, double damping, double *rank, sf_iteration_log *log)

@@ -267,11 +267,11 @@ static const struct {
      GRAPH_AND_ENGINE "iterations damping source delta output json verify baseline quiet "},
     {"convert", "convert kron:8 /tmp/sf-never.sfg",
      GRAPH_AND_ENGINE "dedup drop-self-loops quiet "},
-    {"info", "info kron:8", GRAPH_AND_ENGINE "json "},
+    {"info", "info kron:8", GRAPH_AND_ENGINE "json quiet "},
     {"bench", "bench --out /tmp/sf-never",
      GRAPH_AND_ENGINE "graphs algos trials out ranks mpirun cold replay iterations damping "
                       "source delta quiet progress "},
-    {"topology", "topology", GRAPH_AND_ENGINE},
+    {"topology", "topology", GRAPH_AND_ENGINE "quiet "},
 };
 
 static bool listed(const char *options, const char *name)
@@ -316,6 +316,56 @@ Test(cli, every_command_takes_exactly_its_options, .timeout = 120)
         }
         cr_expect_eq(listed_count, expected, "%s --help lists %d options, expected %d", cmd,
                      listed_count, expected);
+    }
+}
+
+/* --quiet is a general option (DESIGN): every command takes it, and where
+ * the lines printed are the output itself (info, topology) it changes
+ * nothing, so that a script may pass it to every command. */
+Test(cli, quiet_is_taken_by_every_command_and_silences_no_output)
+{
+    const struct {
+        const char *args, *line;
+    } cases[] = {
+        {"info kron:8", "components:      "},
+        {"topology --topology 'pack:1 numa:1 core:2 pu:1'", "placement: {"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char args[256], loud[16384], quiet[16384], err[2048];
+        cr_assert_eq(run_cli(cases[i].args, loud, sizeof loud, err, sizeof err), 0, "%s: %s",
+                     cases[i].args, err);
+        snprintf(args, sizeof args, "%s --quiet", cases[i].args);
+        cr_assert_eq(run_cli(args, quiet, sizeof quiet, err, sizeof err), 0, "%s: %s", args, err);
+        cr_expect(strstr(loud, cases[i].line) && strstr(quiet, cases[i].line), "%s:\n%s", args,
+                  quiet);
+        /* the same lines, times and memory aside: count them */
+        size_t a = 0, b = 0;
+        for (const char *p = loud; *p; p++)
+            a += *p == '\n';
+        for (const char *p = quiet; *p; p++)
+            b += *p == '\n';
+        cr_expect_eq(a, b, "%s printed %zu lines, %zu without --quiet", args, b, a);
+    }
+}
+
+/* --seed seeds the bfs/sssp source only where there is one (run, bench);
+ * the other commands' --help does not promise it. */
+Test(cli, seed_help_names_the_source_only_where_there_is_one)
+{
+    const char *const commands[] = {"run", "convert", "info", "bench", "topology"};
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        char args[64], out[16384];
+        snprintf(args, sizeof args, "%s --help", commands[i]);
+        cr_assert_eq(run_cli(args, out, sizeof out, NULL, 0), 0, "%s", args);
+        /* the row: up to the next option's line (--help, -h, comes last) */
+        const char *seed = strstr(out, "      --seed N  ");
+        const char *next = seed ? strstr(seed, "\n      --") : NULL;
+        if (!next && seed)
+            next = strstr(seed, "\n  -h, --help");
+        cr_assert(seed && next, "%s:\n%s", args, out);
+        bool source = memmem(seed, (size_t)(next - seed), "bfs/sssp source", 15) != NULL;
+        bool has_source = i == 0 || i == 3;
+        cr_expect_eq(source, has_source, "%s: --seed row '%.*s'", args, (int)(next - seed), seed);
     }
 }
 
@@ -687,14 +737,14 @@ Test(cli, unknown_knob_values_are_refused, .timeout = 60)
     const struct {
         const char *name, *takes, *good, *args;
     } knobs[] = {
-        {"SF_BASELINE_PR", "csr or hilbert", "csr", "run pr kron:8 --baseline"},
+        {"SF_BASELINE_PR", "hilbert or csr", "csr", "run pr kron:8 --baseline"},
         {"SF_BASELINE_WCC", "afforest or union-find", "union-find", "run wcc kron:8 --baseline"},
         {"SF_BASELINE_BFS", "direction-optimizing or queue", "queue", "run bfs kron:8 --baseline"},
         {"SF_BASELINE_SSSP", "indexed or lazy", "lazy",
          "run sssp kron:8 --baseline --weights unit"},
         {"SF_BASELINE_KCORE", "bz or peel", "peel", "run kcore kron:8 --baseline"},
-        {"SF_PR_LAYOUT", "csr or tiled", "csr", "run pr kron:8"},
-        {"SF_DIST_ORDER", "original", "original", "run wcc kron:8"},
+        {"SF_PR_LAYOUT", "tiled or csr", "csr", "run pr kron:8"},
+        {"SF_DIST_ORDER", "degree or original", "original", "run wcc kron:8"},
     };
     for (size_t k = 0; k < sizeof knobs / sizeof knobs[0]; k++) {
         const char *values[] = {"bogus", knobs[k].good, ""};

@@ -107,7 +107,7 @@ Test(engine, synthetic_topology_runs_unbound)
     char json[1024];
     sf_graph *g = graph_generated("urand:8", 1, true);
     cr_assert_eq(sf_engine_attach(e, g, &err), 0);
-    sf_engine_placement_json(e, json, sizeof json);
+    sf_engine_placement_json(e, false, json, sizeof json);
     cr_assert(strstr(json, "\"numa_nodes\": 2"), "%s", json);
     cr_assert(strstr(json, "\"bound\": false"), "%s", json);
     cr_assert(strstr(json, "\"shards_per_node\": [8, 8]"), "%s", json);
