@@ -629,10 +629,7 @@ int sf_job_load(const char *spec, const sf_load_options *opt, sf_engine *e, sf_g
     int rc;
     if (!sf_generator_spec(spec))
         rc = sf_input_read(spec, &input, &edges, err);
-    else if (opt->vertices)
-        rc = sf_error_set(err, SF_EUSAGE, "%s: --vertices applies to .bin and .wbin files only",
-                          spec);
-    else {
+    else if ((rc = sf_input_check_vertices(spec, NULL, opt->vertices, err)) == 0) {
         edges.narrow = true;
         rc = sf_generate(spec, opt->seed, &edges, err);
         sf_trace_phase("generate"); /* the first mark: it starts the build's clocks */

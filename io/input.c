@@ -50,6 +50,15 @@ const sf_input_format *sf_input_format_of(const char *path, bool *gzip)
     return found && found->kind == SF_INPUT_SNAPSHOT && *gzip ? NULL : found;
 }
 
+int sf_input_check_vertices(const char *path, const sf_input_format *format, uint64_t vertices,
+                            sf_error *err)
+{
+    if (vertices == 0 || (format && (format->kind == SF_INPUT_BIN || format->kind == SF_INPUT_WBIN)))
+        return 0;
+    return sf_error_set(err, SF_EUSAGE, "%s: --vertices applies to .bin and .wbin files only",
+                        path);
+}
+
 /* The binary formats, read from one file's bytes. */
 static int parse(sf_input_kind kind, const char *path, const char *bytes, size_t len,
                  uint64_t vertices, sf_edge_list *out, sf_error *err)
@@ -78,9 +87,9 @@ int sf_input_read(const char *path, const sf_input_options *opt, sf_edge_list *o
                             ".wsg, .bin, .wbin, optionally .gz, or .sfg)",
                             path);
     sf_input_kind kind = format->kind;
-    if (vertices && kind != SF_INPUT_BIN && kind != SF_INPUT_WBIN)
-        return sf_error_set(err, SF_EUSAGE, "%s: --vertices applies to .bin and .wbin files only",
-                            path);
+    int rc = sf_input_check_vertices(path, format, vertices, err);
+    if (rc)
+        return rc;
     if (kind == SF_INPUT_SNAPSHOT) {
         out->narrow = narrow;
         return read_snapshot_edges(path, out, err);
@@ -91,7 +100,7 @@ int sf_input_read(const char *path, const sf_input_options *opt, sf_edge_list *o
             return sf_read_ldbc(path, out, err);
         if (kind == SF_INPUT_MTX)
             return sf_read_mtx(path, out, err);
-        int rc = sf_read_text_edges(path, out, err);
+        rc = sf_read_text_edges(path, out, err);
         if (rc == 0 && kind == SF_INPUT_WEIGHTED_TEXT && out->count > 0 && !out->weight)
             rc = sf_error_set(err, SF_EINPUT,
                               "%s: a .wel file needs 3 columns (src dst weight), found 2", path);
@@ -102,8 +111,7 @@ int sf_input_read(const char *path, const sf_input_options *opt, sf_edge_list *o
         out->narrow = narrow;
     char *bytes;
     size_t len;
-    int rc = sf_file_read(path, &bytes, &len, err);
-    if (rc)
+    if ((rc = sf_file_read(path, &bytes, &len, err)))
         return rc;
     rc = parse(kind, path, bytes, len, vertices, out, err);
     free(bytes);

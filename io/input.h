@@ -70,6 +70,14 @@ typedef struct sf_input_format {
  * zlib (a trailing .gz). */
 const sf_input_format *sf_input_format_of(const char *path, bool *gzip);
 
+/* Whether a vertex count (--vertices, sf_input_options.vertices; 0: none)
+ * may be given for PATH, read as format (NULL: not a file, a generator):
+ * only .bin and .wbin files take one, gzipped or not. The one check of
+ * every loader (one process and ranks alike).
+ * Errors: SF_EUSAGE "PATH: --vertices applies to .bin and .wbin files only". */
+int sf_input_check_vertices(const char *path, const sf_input_format *format, uint64_t vertices,
+                            sf_error *err);
+
 /* sf_input_read with no options. */
 int sf_input_read_file(const char *path, sf_edge_list *out, sf_error *err);
 

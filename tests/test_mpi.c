@@ -649,6 +649,33 @@ static void write_sparse_edges(const char *path, uint64_t seed, int lines, uint6
     fclose(f);
 }
 
+/* A gzipped .bin is read as one process reads it, --vertices included:
+ * its vertex count (isolated vertices past the largest id) and so its
+ * answers, at one rank without mpirun and at two (the format from the
+ * input table, not the name with .gz still on it). */
+Test(mpi, gzipped_binary_takes_a_vertex_count, .timeout = 120)
+{
+    REQUIRE_MPI();
+    char bingz[256], args[512], err[4096];
+    snprintf(bingz, sizeof bingz, "%s/four.bin", scratch());
+    const unsigned char arcs[] = {0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0,
+                                  2, 0, 0, 0, 3, 0, 0, 0, 3, 0, 0, 0, 1, 0, 0, 0};
+    write_bytes(bingz, arcs, sizeof arcs);
+    snprintf(args, sizeof args, "gzip -f %s", bingz);
+    cr_assert_eq(run_shell(args, NULL, 0, err, sizeof err), 0, "%s: %s", args, err);
+    strcat(bingz, ".gz");
+    const int one_two[] = {0, 2};
+    check_ranks("wcc", bingz, "--vertices 9", one_two, 2, NULL);
+    /* 9 lines: the 4 vertices of the arcs and 5 isolated ones */
+    char single[256];
+    snprintf(single, sizeof single, "%s/single-wcc.txt", scratch());
+    struct line *lines;
+    size_t n = read_lines(single, &lines);
+    free(lines);
+    cr_assert_eq(n, 9, "%s: %zu lines", single, n);
+    cleanup();
+}
+
 /* Two vertices on four ranks: two ranks own nothing. A graph whose
  * isolated vertices (from its .v file) fill the last ranks: ranks with
  * vertices and no edges. */
