@@ -593,12 +593,17 @@ static int finish_load(const char *spec, const sf_load_options *opt, sf_engine *
 }
 
 /* A snapshot holds the built graph: read it, no build. Its directedness was
- * fixed when it was written; a flag asking for the other is a usage error. */
+ * fixed when it was written, and its vertex count; a flag asking for
+ * another is a usage error. */
 static int load_snapshot(const char *spec, const sf_load_options *opt, sf_engine *e,
                          sf_graph **g, double *load_s, double *build_s, sf_error *err)
 {
+    bool gzip;
+    int rc = sf_input_check_vertices(spec, sf_input_format_of(spec, &gzip), opt->vertices, err);
+    if (rc)
+        return rc;
     double start = sf_now();
-    int rc = sf_snapshot_read(spec, g, err);
+    rc = sf_snapshot_read(spec, g, err);
     *load_s = sf_now() - start;
     if (rc)
         return rc;
