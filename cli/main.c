@@ -496,8 +496,9 @@ static int ldbc_u64(const char *graph, const char *key, uint64_t *value, sf_erro
  * pr.damping-factor. */
 static int ldbc_defaults(struct cli *c, const sf_algo *algo, sf_error *err)
 {
-    size_t n = strlen(c->graph);
-    if (n < 2 || strcmp(c->graph + n - 2, ".e") != 0)
+    bool gzip; /* NAME.e or NAME.e.gz: the one NAME.properties */
+    const sf_input_format *format = sf_input_format_of(c->graph, &gzip);
+    if (!format || format->kind != SF_INPUT_LDBC)
         return 0;
     char key[64];
     uint64_t value = 0; /* set when found (gcc cannot tell) */
