@@ -18,6 +18,7 @@
 #include "bench/baseline_wcc.h"
 #include "datasets/generators.h"
 #include "engine/dist_graph.h"
+#include "engine/env.h"
 #include "io/input.h"
 #include "io/snapshot.h"
 #include "engine/parallel.h"
