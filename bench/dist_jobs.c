@@ -413,7 +413,8 @@ int sf_dist_job_read_part(const char *spec, const sf_load_options *load, bool ke
     }
     sf_trace_phase("open"); /* then every format's read, marked once below */
     bool counted = false; /* *arcs_read set by the reader: not what the rank holds */
-    if (!format || (gzip && !format->text)) { /* the whole file's */
+    if (!format || (gzip && !sf_input_kind_is_text(format->kind))) {
+        /* a name no reader takes, or a gzipped binary format: the whole file's */
         rc = read_whole_share(spec, load, out, arcs_read, err);
         counted = true;
     } else {

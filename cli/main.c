@@ -865,7 +865,7 @@ static void estimate_load(const char *graph, const sf_load_options *load, load_e
         }
         return;
     }
-    if (format->text) /* the binary formats: no estimate */
+    if (sf_input_kind_is_text(format->kind)) /* the binary formats: no estimate */
         estimate_text(graph, format->kind == SF_INPUT_MTX, load, est);
 }
 

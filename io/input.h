@@ -60,9 +60,12 @@ typedef struct sf_input_format {
     const char *suffix;         /* ".el" (after a .gz is set aside) */
     sf_input_kind kind;
     const char *name;           /* for people: "text edge list", "native snapshot (.sfg)" */
-    bool text;                  /* parsed from text a window at a time (io/text_reader.h):
-                                 * .e .el .txt .wel .mtx */
 } sf_input_format;
+
+/* Whether a format of this kind is parsed from text a window at a time
+ * (io/text_reader.h): .e .el .txt .wel .mtx; the others are read whole,
+ * or by byte ranges. */
+bool sf_input_kind_is_text(sf_input_kind kind);
 
 /* What PATH is read as, by its suffix as sf_input_read decides (a static
  * entry), or NULL for a suffix no reader takes (a .sfg.gz included: a
