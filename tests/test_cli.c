@@ -535,21 +535,16 @@ Test(cli, bench_runs_rank_configurations_through_mpirun, .timeout = 120)
  * results.json, which must all be `want`. */
 static void expect_study_vertices(const char *dir, uint64_t want)
 {
-    char path[1024];
-    snprintf(path, sizeof path, "%s/results.json", dir);
-    json_error_t error;
-    json_t *root = json_load_file(path, 0, &error);
-    cr_assert_not_null(root, "%s: %s", path, error.text);
-    json_t *config = json_object_get(json_object_get(root, "study"), "config");
+    json_t *root, *config = study_config(dir, &root);
     cr_assert_eq(json_integer_value(json_object_get(config, "vertices")), (json_int_t)want,
-                 "%s: study.config.vertices", path);
+                 "%s: study.config.vertices", dir);
     json_t *records = json_object_get(root, "records"), *record;
     size_t i;
     cr_assert_gt(json_array_size(records), 0);
     json_array_foreach(records, i, record)
     {
         json_t *n = json_object_get(json_object_get(record, "graph"), "vertices");
-        cr_assert_eq(json_integer_value(n), (json_int_t)want, "%s: record %zu", path, i);
+        cr_assert_eq(json_integer_value(n), (json_int_t)want, "%s: record %zu", dir, i);
     }
     json_decref(root);
 }
