@@ -159,7 +159,7 @@ FUZZ_STAMP := build/.fuzz-packages-ok
 FUZZ_CFLAGS := -O1 -g -std=gnu11 -fopenmp -Wall -Wextra -I. -MMD -MP -fno-omit-frame-pointer \
                -fsanitize=address
 FUZZ_LIB_SRC := io/reader.c io/stream.c io/text_edges.c io/text_reader.c io/ldbc.c io/mtx.c io/gapbs.c io/binary_edges.c \
-                io/snapshot.c engine/edge_list.c engine/error.c engine/parallel.c engine/graph.c engine/order.c
+                io/snapshot.c engine/edge_list.c engine/env.c engine/error.c engine/parallel.c engine/graph.c engine/order.c
 FUZZ_LIB_OBJ := $(FUZZ_LIB_SRC:%.c=$(FUZZ_BUILD)/%.o)
 FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS := $(FUZZ_NAMES:%=$(FUZZ_BUILD)/fuzz_%)

@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #include "engine/graph.h"
-#include "engine/parallel.h"
+#include "engine/env.h"
 
 /* depth[v] = hops from `source` (a dense id) along out-arcs, -1 when
  * unreachable: the same values as the engine's kernel (operators/kernels.h).

@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #include "engine/graph.h"
-#include "engine/parallel.h"
+#include "engine/env.h"
 
 /* Core numbers of an undirected graph (its out-lists are read as the
  * neighbour lists): core[v] for every dense v, the same values as the

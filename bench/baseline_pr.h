@@ -6,7 +6,7 @@
 #define SF_BASELINE_PR_H
 
 #include "engine/graph.h"
-#include "engine/parallel.h"
+#include "engine/env.h"
 
 /* LDBC Graphalytics PageRank with a fixed number of iterations:
  *   PR_0(v) = 1/N

@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 #include "engine/graph.h"
-#include "engine/parallel.h"
+#include "engine/env.h"
 
 /* The same values as the engine's kernel (operators/kernels.h): dist[v]
  * from the dense vertex `source`, +inf when unreachable. g must have

@@ -5,7 +5,7 @@
 #define SF_BASELINE_WCC_H
 
 #include "engine/graph.h"
-#include "engine/parallel.h"
+#include "engine/env.h"
 
 /* Weakly connected components: label[v] = the smallest dense id in v's
  * component. That is LDBC's "smallest vertex id" label only when dense ids

@@ -6,6 +6,7 @@
 #include "cost.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,6 +91,196 @@ static int parse_counts(const char *option, const char *list, int *threads, sf_e
     return n;
 }
 
+/* ---- the study's options ---------------------------------------------- */
+
+/* How a study option is held in sf_cost_options, and so how it is written
+ * in results.json and as a flag. */
+enum option_type {
+    OPTION_COUNT,               /* int */
+    OPTION_U64,                 /* uint64_t */
+    OPTION_SOURCE,              /* params.source, given when params.source_set */
+    OPTION_NUMBER,              /* double */
+    OPTION_SWITCH,              /* bool: a flag without a value */
+    OPTION_WEIGHTS,             /* sf_weights_mode, by name */
+    OPTION_NUMA,                /* sf_numa_policy, by name */
+    OPTION_LIST,                /* const char *: comma-separated, or NULL */
+};
+
+/* The options of a study beside its graphs, algorithms and threads: the
+ * one list from which results.json's study.config is written, --replay
+ * reads it back, the replaying line is printed, and the rank runs get
+ * those that shape one run (`run` takes them, per_run). An option at its
+ * default (unset for numbers; 0, false, NULL or the first name otherwise)
+ * is neither passed on nor printed, unless `always`. */
+static const struct study_option {
+    const char *flag;           /* as bench (and run) take it */
+    const char *key;            /* in study.config */
+    enum option_type type;
+    size_t at;                  /* offsetof(sf_cost_options, ...) */
+    double unset;
+    bool always;
+    bool per_run;
+} study_options[] = {
+    {"--ranks", "ranks", OPTION_LIST, offsetof(sf_cost_options, ranks), .per_run = false},
+    {"--trials", "trials", OPTION_COUNT, offsetof(sf_cost_options, trials), .always = true},
+    {"--seed", "seed", OPTION_U64, offsetof(sf_cost_options, load.seed), .always = true,
+     .per_run = true},
+    {"--iterations", "iterations", OPTION_COUNT, offsetof(sf_cost_options, params.iterations),
+     .unset = -1, .per_run = true},
+    {"--damping", "damping", OPTION_NUMBER, offsetof(sf_cost_options, params.damping),
+     .unset = SF_DEFAULT_DAMPING, .per_run = true},
+    {"--source", "source", OPTION_SOURCE, offsetof(sf_cost_options, params.source),
+     .per_run = true},
+    {"--vertices", "vertices", OPTION_U64, offsetof(sf_cost_options, load.vertices),
+     .per_run = true},
+    {"--delta", "delta", OPTION_NUMBER, offsetof(sf_cost_options, params.delta), .per_run = true},
+    {"--weights", "weights", OPTION_WEIGHTS, offsetof(sf_cost_options, load.weights),
+     .per_run = true},
+    {"--directed", "directed", OPTION_SWITCH, offsetof(sf_cost_options, load.directed),
+     .per_run = true},
+    {"--undirected", "undirected", OPTION_SWITCH, offsetof(sf_cost_options, load.undirected),
+     .per_run = true},
+    {"--shards", "shards", OPTION_COUNT, offsetof(sf_cost_options, engine.shards),
+     .per_run = true},
+    {"--no-pin", "no_pin", OPTION_SWITCH, offsetof(sf_cost_options, engine.no_pin),
+     .per_run = true},
+    {"--numa", "numa", OPTION_NUMA, offsetof(sf_cost_options, engine.numa), .per_run = true},
+    {"--cold", "cold", OPTION_SWITCH, offsetof(sf_cost_options, cold), .per_run = false},
+};
+#define NUM_STUDY_OPTIONS (sizeof study_options / sizeof study_options[0])
+
+/* The field of o that option s holds. */
+#define FIELD(T, o, s) (*(T *)((char *)(o) + (s)->at))
+
+/* The shortest text that reads back as x. */
+static void number_text(double x, char *text, size_t n)
+{
+    for (int digits = 15; digits <= 17; digits++) {
+        snprintf(text, n, "%.*g", digits, x);
+        if (strtod(text, NULL) == x)
+            return;
+    }
+}
+
+/* Whether option s of o is at its default: left out of the flags. */
+static bool at_default(const struct study_option *s, const sf_cost_options *o)
+{
+    if (s->always)
+        return false;
+    switch (s->type) {
+    case OPTION_COUNT: return FIELD(const int, o, s) == s->unset;
+    case OPTION_U64: return FIELD(const uint64_t, o, s) == 0;
+    case OPTION_SOURCE: return !o->params.source_set;
+    case OPTION_NUMBER: return FIELD(const double, o, s) == s->unset;
+    case OPTION_SWITCH: return !FIELD(const bool, o, s);
+    case OPTION_WEIGHTS: return FIELD(const sf_weights_mode, o, s) == SF_WEIGHTS_INPUT;
+    case OPTION_NUMA: return FIELD(const sf_numa_policy, o, s) == SF_NUMA_LOCAL;
+    case OPTION_LIST: return FIELD(const char *const, o, s) == NULL;
+    }
+    return true;
+}
+
+/* The value of option s of o as text: for a flag, or for JSON (quoted
+ * names and lists, null, true and false). */
+static void value_text(const struct study_option *s, const sf_cost_options *o, bool json,
+                       char *text, size_t n)
+{
+    const char *name = NULL;
+    switch (s->type) {
+    case OPTION_COUNT: snprintf(text, n, "%d", FIELD(const int, o, s)); return;
+    case OPTION_SOURCE:
+        if (!o->params.source_set) { /* not given: null (and no flag: at_default) */
+            snprintf(text, n, "null");
+            return;
+        }
+        /* fall through */
+    case OPTION_U64:
+        snprintf(text, n, "%llu", (unsigned long long)FIELD(const uint64_t, o, s));
+        return;
+    case OPTION_NUMBER: number_text(FIELD(const double, o, s), text, n); return;
+    case OPTION_SWITCH:
+        snprintf(text, n, "%s", !json ? "" : FIELD(const bool, o, s) ? "true" : "false");
+        return;
+    case OPTION_WEIGHTS: name = sf_weights_name(FIELD(const sf_weights_mode, o, s)); break;
+    case OPTION_NUMA: name = sf_numa_policy_name(FIELD(const sf_numa_policy, o, s)); break;
+    case OPTION_LIST: name = FIELD(const char *const, o, s); break;
+    }
+    if (!json)
+        snprintf(text, n, "%s", name ? name : "");
+    else if (name) /* no quote or backslash: names, or a rank list parsed as counts */
+        snprintf(text, n, "\"%s\"", name);
+    else
+        snprintf(text, n, "null");
+}
+
+/* Appends to text (n bytes, *len used) the flags of the study options of
+ * o that are not at their defaults: only those of one run, or all. */
+static void put_flags(const sf_cost_options *o, bool per_run, char *text, size_t n, size_t *len)
+{
+    for (size_t i = 0; i < NUM_STUDY_OPTIONS && *len < n; i++) {
+        const struct study_option *s = &study_options[i];
+        if ((per_run && !s->per_run) || at_default(s, o))
+            continue;
+        char value[256];
+        value_text(s, o, false, value, sizeof value);
+        *len += snprintf(text + *len, n - *len, " %s%s%s", s->flag, value[0] ? " " : "", value);
+    }
+}
+
+void sf_cost_flags(const sf_cost_options *o, char *text, size_t n)
+{
+    size_t len = 0;
+    const char *lists[][2] = {{"--graphs", o->graphs}, {"--algos", o->algos},
+                              {"--threads", o->threads}};
+    text[0] = 0;
+    for (size_t i = 0; i < 3 && len < n; i++)
+        if (lists[i][1])
+            len += snprintf(text + len, n - len, "%s%s %s", len ? " " : "", lists[i][0],
+                            lists[i][1]);
+    put_flags(o, false, text, n, &len);
+}
+
+/* Reads option s into o from its value v in a study.config (a value of
+ * the wrong type, or an unknown name, leaves o as it was). */
+static void read_option(const struct study_option *s, json_t *v, sf_cost_options *o)
+{
+    const char *name = json_string_value(v);
+    switch (s->type) {
+    case OPTION_COUNT:
+        if (json_is_integer(v))
+            FIELD(int, o, s) = (int)json_integer_value(v);
+        break;
+    case OPTION_U64:
+    case OPTION_SOURCE:
+        if (json_is_integer(v))
+            FIELD(uint64_t, o, s) = (uint64_t)json_integer_value(v);
+        if (json_is_integer(v) && s->type == OPTION_SOURCE)
+            o->params.source_set = true;
+        break;
+    case OPTION_NUMBER:
+        if (json_is_number(v))
+            FIELD(double, o, s) = json_number_value(v);
+        break;
+    case OPTION_SWITCH:
+        if (json_is_boolean(v))
+            FIELD(bool, o, s) = json_is_true(v);
+        break;
+    case OPTION_WEIGHTS:
+        if (name && strcmp(name, sf_weights_name(SF_WEIGHTS_INPUT)) == 0)
+            FIELD(sf_weights_mode, o, s) = SF_WEIGHTS_INPUT;
+        else if (name)
+            sf_weights_parse(name, &FIELD(sf_weights_mode, o, s));
+        break;
+    case OPTION_NUMA:
+        if (name)
+            sf_numa_policy_parse(name, &FIELD(sf_numa_policy, o, s));
+        break;
+    case OPTION_LIST:
+        FIELD(const char *, o, s) = name ? strdup(name) : NULL;
+        break;
+    }
+}
+
 struct study {
     const sf_cost_options *o;
     FILE *csv, *json;
@@ -148,29 +339,22 @@ static int run_ranks(const sf_cost_options *o, const sf_algo *algo, const char *
     if (n <= 0)
         return sf_error_set(err, SF_EINPUT, "--ranks: cannot find this binary (/proc/self/exe)");
     self[n] = 0;
+    /* the ranks weigh the arcs as the in-process runs did (GAP's random
+     * weights for a kernel that needs them on an unweighted graph) */
+    sf_cost_options run = *o;
+    if (!algo->needs_weights)
+        run.load.weights = SF_WEIGHTS_INPUT;
+    else if (random_weights && o->load.weights == SF_WEIGHTS_INPUT)
+        run.load.weights = SF_WEIGHTS_RANDOM;
     char command[12288];
-    int len = snprintf(command, sizeof command,
-                       "%s %s-np %d '%s' run %s '%s' --json --quiet --threads %d --seed %llu",
-                       o->mpirun ? o->mpirun : "mpirun --oversubscribe",
-                       geteuid() == 0 ? "--allow-run-as-root " : "", ranks, self, algo->name,
-                       graph, threads, (unsigned long long)o->load.seed);
-    if (o->params.iterations >= 0)
-        len += snprintf(command + len, sizeof command - len, " --iterations %d",
-                        o->params.iterations);
-    if (o->params.source_set)
-        len += snprintf(command + len, sizeof command - len, " --source %llu",
-                        (unsigned long long)o->params.source);
-    if (o->load.vertices)
-        len += snprintf(command + len, sizeof command - len, " --vertices %llu",
-                        (unsigned long long)o->load.vertices);
-    if (o->load.directed || o->load.undirected)
-        len += snprintf(command + len, sizeof command - len, " %s",
-                        o->load.directed ? "--directed" : "--undirected");
-    /* the ranks weigh the arcs as the in-process runs did */
-    if (algo->needs_weights && (o->load.weights != SF_WEIGHTS_INPUT || random_weights))
-        len += snprintf(command + len, sizeof command - len, " --weights %s",
-                        o->load.weights == SF_WEIGHTS_UNIT ? "unit" : "random");
-    snprintf(command + len, sizeof command - len, " 2>&1");
+    size_t len = (size_t)snprintf(command, sizeof command,
+                                  "%s %s-np %d '%s' run %s '%s' --json --quiet --threads %d",
+                                  o->mpirun ? o->mpirun : "mpirun --oversubscribe",
+                                  geteuid() == 0 ? "--allow-run-as-root " : "", ranks, self,
+                                  algo->name, graph, threads);
+    put_flags(&run, true, command, sizeof command, &len);
+    if (len < sizeof command)
+        snprintf(command + len, sizeof command - len, " 2>&1");
     FILE *p = popen(command, "r");
     if (!p)
         return sf_error_set(err, SF_EINPUT, "--ranks: cannot start '%s'", command);
@@ -407,8 +591,7 @@ static void json_list(FILE *f, char **items, int n)
 /* The head of results.json: everything needed to judge and re-run the
  * study (configuration, machine, inputs), before the run records. */
 static void write_study_record(FILE *f, const sf_cost_options *o, char **graphs, int ngraphs,
-                               char **algos, int nalgos, const int *threads, int nthreads,
-                               bool cold)
+                               char **algos, int nalgos, const int *threads, int nthreads)
 {
     struct utsname u;
     fputs("{\"study\": {\"version\": ", f);
@@ -422,24 +605,13 @@ static void write_study_record(FILE *f, const sf_cost_options *o, char **graphs,
     fputs(", \"threads\": [", f);
     for (int k = 0; k < nthreads; k++)
         fprintf(f, "%s%d", k ? ", " : "", threads[k]);
-    fputs("], \"ranks\": ", f);
-    fputs(o->ranks ? "\"" : "null", f);
-    if (o->ranks)
-        fprintf(f, "%s\"", o->ranks);
-    fprintf(f, ", \"trials\": %d, \"seed\": %llu, \"iterations\": %d, \"damping\": %.17g", o->trials,
-            (unsigned long long)o->load.seed, o->params.iterations, o->params.damping);
-    if (o->params.source_set)
-        fprintf(f, ", \"source\": %llu", (unsigned long long)o->params.source);
-    if (o->load.vertices)
-        fprintf(f, ", \"vertices\": %llu", (unsigned long long)o->load.vertices);
-    fprintf(f, ", \"delta\": %.17g, \"weights\": \"%s\", \"directed\": %s, \"undirected\": %s",
-            o->params.delta,
-            o->load.weights == SF_WEIGHTS_UNIT     ? "unit"
-            : o->load.weights == SF_WEIGHTS_RANDOM ? "random"
-                                                   : "input",
-            o->load.directed ? "true" : "false", o->load.undirected ? "true" : "false");
-    fprintf(f, ", \"shards\": %d, \"no_pin\": %s, \"cold\": %s}", o->engine.shards,
-            o->engine.no_pin ? "true" : "false", cold ? "true" : "false");
+    fputs("]", f);
+    for (size_t i = 0; i < NUM_STUDY_OPTIONS; i++) {
+        char value[256];
+        value_text(&study_options[i], o, true, value, sizeof value);
+        fprintf(f, ", \"%s\": %s", study_options[i].key, value);
+    }
+    fputs("}", f);
     fputs(", \"machine\": {\"cpu\": ", f);
     sf_json_string(f, sf_host_cpu_model());
     fprintf(f, ", \"cores\": %d, \"memory_bytes\": %llu, \"kernel\": ", sf_host_cores(),
@@ -528,6 +700,7 @@ int sf_cost_study(const sf_cost_options *o, sf_error *err)
     char path[4096];
     int rc = 0;
     bool cold = o->cold;
+    sf_cost_options used = *o; /* as the study ran: for its record and report */
     if (nalgos == 0 || ngraphs == 0 || nthreads == 0) {
         rc = sf_error_set(err, SF_EUSAGE, "bench needs at least one graph, algorithm and thread count");
         goto out;
@@ -560,8 +733,9 @@ int sf_cost_study(const sf_cost_options *o, sf_error *err)
     }
     save_topology(o->out_dir);
     fputs("graph,algo,engine,threads,trial,load_s,build_s,run_s,iterations,verify,ranks\n", st.csv);
-    write_study_record(st.json, o, graph_names, ngraphs, algo_names, nalgos, threads, nthreads,
-                       cold);
+    used.cold = cold;
+    write_study_record(st.json, &used, graph_names, ngraphs, algo_names, nalgos, threads,
+                       nthreads);
     /* one engine per thread count; the widest loads and builds */
     for (int k = nthreads - 1; k >= 0; k--) {
         sf_engine_options eo = o->engine;
@@ -616,8 +790,6 @@ int sf_cost_study(const sf_cost_options *o, sf_error *err)
     fputs("\n]}\n", st.json);
     fclose(st.json);
     st.json = NULL;
-    sf_cost_options used = *o;
-    used.cold = cold;
     if ((rc = sf_report_write(o->out_dir, &used, st.series, st.num_series, sf_now() - st.started,
                               err)))
         goto out;
@@ -696,34 +868,12 @@ int sf_cost_replay_options(const char *path, sf_cost_options *o, sf_error *err)
     o->graphs = join_strings(graphs);
     o->algos = join_strings(algos);
     o->threads = join_strings(threads);
-    json_t *ranks = json_object_get(config, "ranks");
-    if (json_is_string(ranks))
-        o->ranks = strdup(json_string_value(ranks));
-    json_t *v;
-    if ((v = json_object_get(config, "trials")) && json_is_integer(v))
-        o->trials = (int)json_integer_value(v);
-    if ((v = json_object_get(config, "seed")) && json_is_integer(v))
-        o->load.seed = o->params.seed = (uint64_t)json_integer_value(v);
-    if ((v = json_object_get(config, "iterations")) && json_is_integer(v))
-        o->params.iterations = (int)json_integer_value(v);
-    if ((v = json_object_get(config, "damping")) && json_is_number(v))
-        o->params.damping = json_number_value(v);
-    if ((v = json_object_get(config, "source")) && json_is_integer(v)) {
-        o->params.source = (uint64_t)json_integer_value(v);
-        o->params.source_set = true;
+    for (size_t i = 0; i < NUM_STUDY_OPTIONS; i++) {
+        json_t *v = json_object_get(config, study_options[i].key);
+        if (v) /* a record from before an option was recorded leaves it as it was */
+            read_option(&study_options[i], v, o);
     }
-    if ((v = json_object_get(config, "vertices")) && json_is_integer(v))
-        o->load.vertices = (uint64_t)json_integer_value(v);
-    if ((v = json_object_get(config, "delta")) && json_is_number(v))
-        o->params.delta = json_number_value(v);
-    if ((v = json_object_get(config, "weights")) && json_is_string(v))
-        sf_weights_parse(json_string_value(v), &o->load.weights);
-    o->load.directed = json_is_true(json_object_get(config, "directed"));
-    o->load.undirected = json_is_true(json_object_get(config, "undirected"));
-    if ((v = json_object_get(config, "shards")) && json_is_integer(v))
-        o->engine.shards = (int)json_integer_value(v);
-    o->engine.no_pin = json_is_true(json_object_get(config, "no_pin"));
-    o->cold = json_is_true(json_object_get(config, "cold"));
+    o->params.seed = o->load.seed;
     if (!o->graphs || !o->algos || !o->threads || o->trials < 1)
         rc = sf_error_set(err, SF_EINPUT, "%s: incomplete study configuration", path);
 out:

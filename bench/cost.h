@@ -9,6 +9,7 @@
 #define SF_COST_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "bench/jobs.h"
 
@@ -78,5 +79,12 @@ int sf_cost_replay_options(const char *path, sf_cost_options *o, sf_error *err);
 
 /* Frees the strings sf_cost_replay_options set in *o and clears them. */
 void sf_cost_replay_fini(sf_cost_options *o);
+
+/* The study o as bench's flags, into text (n bytes, truncated to fit):
+ * "--graphs G --algos A --threads T", then each option that results.json
+ * records and --replay repeats, unless at its default ("--ranks 2 --trials
+ * 5 --seed 1 --damping 0.8 --weights unit"). The rank runs get the same
+ * table's per-run options as `run` flags. */
+void sf_cost_flags(const sf_cost_options *o, char *text, size_t n);
 
 #endif

@@ -389,48 +389,53 @@ static int read_whole_share(const char *path, const sf_load_options *load, sf_ed
 int sf_dist_job_read_part(const char *spec, const sf_load_options *load, bool keep_weights,
                           sf_edge_list *out, uint64_t *arcs_read, sf_error *err)
 {
-    int rc;
+    int rc = 0;
     *arcs_read = 0;
-    size_t n = strlen(spec);
-    bool binary = sf_path_ends_with(spec, n, ".bin") || sf_path_ends_with(spec, n, ".wbin");
-    if (load->vertices && !binary)
-        return sf_error_set(err, SF_EUSAGE, "%s: --vertices applies to .bin and .wbin files only",
-                            spec);
-    if (sf_path_ends_with(spec, n, ".sfg")) {
-        rc = read_snapshot_part(spec, load, keep_weights, out, err);
-        *arcs_read = out->count;
-        return rc;
-    }
     if (sf_generator_spec(spec)) {
+        if ((rc = sf_input_check_vertices(spec, NULL, load->vertices, err)))
+            return rc;
         out->narrow = true; /* 32-bit ids while 2^SCALE fits them */
         rc = sf_generate_part(spec, load->seed, sf_dist_rank(), sf_dist_size(), out, err);
         *arcs_read = out->count;
         sf_trace_phase("generate"); /* as one process marks it (jobs.c) */
         return sf_dist_agree(rc, err);
     }
-    if (sf_path_ends_with(spec, n, ".gz"))
-        n -= 3;
+    /* the format as one process reads it (io/input.c's table); a name no
+     * reader takes goes to sf_input_read below, which says so */
+    bool gzip;
+    const sf_input_format *format = sf_input_format_of(spec, &gzip);
+    if (format && (rc = sf_input_check_vertices(spec, format, load->vertices, err)))
+        return rc;
+    if (format && format->kind == SF_INPUT_SNAPSHOT) {
+        rc = read_snapshot_part(spec, load, keep_weights, out, err);
+        *arcs_read = out->count;
+        return rc;
+    }
     sf_trace_phase("open"); /* then every format's read, marked once below */
     bool counted = false; /* *arcs_read set by the reader: not what the rank holds */
-    if (sf_path_ends_with(spec, n, ".e"))
-        rc = read_ldbc_part(spec, out, err);
-    else if (sf_path_ends_with(spec, n, ".el") || sf_path_ends_with(spec, n, ".txt"))
-        rc = read_text_part(spec, false, out, err);
-    else if (sf_path_ends_with(spec, n, ".wel"))
-        rc = read_text_part(spec, true, out, err);
-    else if (binary)
-        rc = read_binary_part(spec, sf_path_ends_with(spec, n, ".wbin"), load->vertices, out, err);
-    else if (sf_path_ends_with(spec, n, ".mtx"))
-        rc = read_mtx_part(spec, out, err);
-    else if ((sf_path_ends_with(spec, n, ".sg") || sf_path_ends_with(spec, n, ".wsg")) &&
-             !sf_gzip_name(spec)) {
-        /* its share of the out-arcs, of which it may keep one of each pair */
-        rc = read_gapbs_part(spec, sf_path_ends_with(spec, n, ".wsg"), keep_weights, out,
-                             arcs_read, err);
-        counted = true;
-    } else { /* the whole file's */
+    if (!format || (gzip && !sf_input_kind_is_text(format->kind))) {
+        /* a name no reader takes, or a gzipped binary format: the whole file's */
         rc = read_whole_share(spec, load, out, arcs_read, err);
         counted = true;
+    } else {
+        switch (format->kind) {
+        case SF_INPUT_LDBC: rc = read_ldbc_part(spec, out, err); break;
+        case SF_INPUT_TEXT: rc = read_text_part(spec, false, out, err); break;
+        case SF_INPUT_WEIGHTED_TEXT: rc = read_text_part(spec, true, out, err); break;
+        case SF_INPUT_MTX: rc = read_mtx_part(spec, out, err); break;
+        case SF_INPUT_BIN:
+        case SF_INPUT_WBIN:
+            rc = read_binary_part(spec, format->kind == SF_INPUT_WBIN, load->vertices, out, err);
+            break;
+        case SF_INPUT_SG:
+        case SF_INPUT_WSG:
+            /* its share of the out-arcs, of which it may keep one of each pair */
+            rc = read_gapbs_part(spec, format->kind == SF_INPUT_WSG, keep_weights, out, arcs_read,
+                                 err);
+            counted = true;
+            break;
+        case SF_INPUT_SNAPSHOT: break; /* read by rows, above */
+        }
     }
     sf_trace_phase("read+parse");
     if (!counted) /* a part: what this rank read is what it holds */

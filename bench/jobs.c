@@ -18,6 +18,7 @@
 #include "bench/baseline_wcc.h"
 #include "datasets/generators.h"
 #include "engine/dist_graph.h"
+#include "engine/env.h"
 #include "io/input.h"
 #include "io/snapshot.h"
 #include "engine/parallel.h"
@@ -593,12 +594,17 @@ static int finish_load(const char *spec, const sf_load_options *opt, sf_engine *
 }
 
 /* A snapshot holds the built graph: read it, no build. Its directedness was
- * fixed when it was written; a flag asking for the other is a usage error. */
+ * fixed when it was written, and its vertex count; a flag asking for
+ * another is a usage error. */
 static int load_snapshot(const char *spec, const sf_load_options *opt, sf_engine *e,
                          sf_graph **g, double *load_s, double *build_s, sf_error *err)
 {
+    bool gzip;
+    int rc = sf_input_check_vertices(spec, sf_input_format_of(spec, &gzip), opt->vertices, err);
+    if (rc)
+        return rc;
     double start = sf_now();
-    int rc = sf_snapshot_read(spec, g, err);
+    rc = sf_snapshot_read(spec, g, err);
     *load_s = sf_now() - start;
     if (rc)
         return rc;
@@ -629,10 +635,7 @@ int sf_job_load(const char *spec, const sf_load_options *opt, sf_engine *e, sf_g
     int rc;
     if (!sf_generator_spec(spec))
         rc = sf_input_read(spec, &input, &edges, err);
-    else if (opt->vertices)
-        rc = sf_error_set(err, SF_EUSAGE, "%s: --vertices applies to .bin and .wbin files only",
-                          spec);
-    else {
+    else if ((rc = sf_input_check_vertices(spec, NULL, opt->vertices, err)) == 0) {
         edges.narrow = true;
         rc = sf_generate(spec, opt->seed, &edges, err);
         sf_trace_phase("generate"); /* the first mark: it starts the build's clocks */

@@ -13,9 +13,12 @@
 #include "io/results.h"
 #include "operators/iterate.h"
 
+/* PageRank's damping factor unless --damping or .properties gives one. */
+#define SF_DEFAULT_DAMPING 0.85
+
 typedef struct sf_params {
     int iterations;             /* pr, cdlp; < 0: the kernel's default (pr 20, cdlp 10) */
-    double damping;             /* pr: default 0.85 */
+    double damping;             /* pr: default SF_DEFAULT_DAMPING */
     uint64_t source;            /* bfs, sssp: the source's original id, when source_set */
     bool source_set;            /* else a seeded pick among vertices with out-arcs */
     uint64_t seed;              /* for that pick */

@@ -207,7 +207,8 @@ static const struct option_doc {
      "                          (default bench-out)\n"},
     {OPT_RANKS, BENCH,
      "      --ranks LIST        also run the engine over MPI ranks (counts > 1), each started by\n"
-     "                          the launcher as `run --json`, cores / ranks threads per rank\n"},
+     "                          the launcher as `run --json` with the study's parameters, load\n"
+     "                          and engine options, cores / ranks threads per rank\n"},
     {OPT_MPIRUN, BENCH,
      "      --mpirun CMD        the launcher for --ranks (default: mpirun --oversubscribe; give\n"
      "                          e.g. 'mpirun --hostfile hosts' on a cluster)\n"},
@@ -216,8 +217,9 @@ static const struct option_doc {
      "                          trial so load times are cold min/median/max\n"},
     {OPT_REPLAY, BENCH,
      "      --replay FILE       run the study recorded in FILE (a results.json) again: same\n"
-     "                          graphs, algorithms, threads, ranks, trials, seed, parameters and\n"
-     "                          load options (vertex count, weights, direction)\n"},
+     "                          graphs, algorithms, threads, ranks, trials, seed, parameters, load\n"
+     "                          options (vertex count, weights, direction) and engine options\n"
+     "                          (shards, pinning, NUMA policy)\n"},
     {OPT_ITERATIONS, RUN | BENCH,
      "      --iterations N      PageRank iterations (default 20), CDLP iterations (default 10)\n"},
     {OPT_DAMPING, RUN | BENCH, "      --damping D         PageRank damping factor (default 0.85)\n"},
@@ -366,7 +368,7 @@ static int parse_options(struct cli *c, int argc, char **argv)
 {
     c->load.seed = 1;
     c->params.iterations = -1;   /* the kernel's default */
-    c->params.damping = 0.85;
+    c->params.damping = SF_DEFAULT_DAMPING;
     c->trials = 5;
     size_t len = 0;
     for (int i = 0; i < argc && len < sizeof c->command_line; i++)
@@ -496,8 +498,9 @@ static int ldbc_u64(const char *graph, const char *key, uint64_t *value, sf_erro
  * pr.damping-factor. */
 static int ldbc_defaults(struct cli *c, const sf_algo *algo, sf_error *err)
 {
-    size_t n = strlen(c->graph);
-    if (n < 2 || strcmp(c->graph + n - 2, ".e") != 0)
+    bool gzip; /* NAME.e or NAME.e.gz: the one NAME.properties */
+    const sf_input_format *format = sf_input_format_of(c->graph, &gzip);
+    if (!format || format->kind != SF_INPUT_LDBC)
         return 0;
     char key[64];
     uint64_t value = 0; /* set when found (gcc cannot tell) */
@@ -864,7 +867,7 @@ static void estimate_load(const char *graph, const sf_load_options *load, load_e
         }
         return;
     }
-    if (format->text) /* the binary formats: no estimate */
+    if (sf_input_kind_is_text(format->kind)) /* the binary formats: no estimate */
         estimate_text(graph, format->kind == SF_INPUT_MTX, load, est);
 }
 
@@ -1171,12 +1174,9 @@ static int cmd_bench(struct cli *c, int argc, char **argv)
                                      "recorded study; give only --out (and --quiet or --progress)");
         rc = sf_cost_replay_options(c->replay, &o, &err);
         if (rc == 0 && !c->quiet) {
-            printf("replaying %s: --graphs %s --algos %s --threads %s --trials %d --seed %llu",
-                   c->replay, o.graphs, o.algos, o.threads, o.trials,
-                   (unsigned long long)o.load.seed);
-            if (o.load.vertices)
-                printf(" --vertices %llu", (unsigned long long)o.load.vertices);
-            putchar('\n');
+            char flags[8192];
+            sf_cost_flags(&o, flags, sizeof flags);
+            printf("replaying %s: %s\n", c->replay, flags);
         }
     }
     if (rc == 0)

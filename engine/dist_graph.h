@@ -46,7 +46,7 @@
 #include "edge_list.h"
 #include "error.h"
 #include "graph.h"
-#include "parallel.h"
+#include "env.h"
 
 /* Which neighbours' values a kernel reads: in-neighbours (PageRank's pull,
  * BFS's bottom-up step), or in- and out-neighbours (components). */

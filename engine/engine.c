@@ -56,8 +56,7 @@ struct sf_engine {
     sf_numa_arenas arenas;
 
     const sf_graph *graph;
-    sf_shard *shards;
-    int num_shards;             /* cut by the last attach (the plan's), 0 before */
+    sf_shard *shards;           /* cut by the last attach: the plan's (attached_shards) */
     int *next_shard;            /* per worker, padded: next unclaimed own shard */
     void *spare[SPARE_ARRAYS];  /* freed vertex arrays kept for reuse */
     sf_tiled_arcs *tiled_in_arcs; /* built on first use for the attached graph */
@@ -407,10 +406,16 @@ static size_t shape_offset(const struct shape *s, uint64_t v)
     return (s->offsets ? s->offsets[v] : v) * s->elem_size;
 }
 
+/* The shards the last attach cut: the plan's count, none before one. */
+static int attached_shards(const sf_engine *e)
+{
+    return e->graph ? e->plan.num_shards : 0;
+}
+
 static uint64_t node_first_vertex(const sf_engine *e, int n)
 {
     int i = e->plan.node_first_shard[n];
-    return i < e->num_shards ? e->shards[i].begin : e->graph->num_vertices;
+    return i < attached_shards(e) ? e->shards[i].begin : e->graph->num_vertices;
 }
 
 /* The layout of an array by node (or one part over the nodes used, for
@@ -742,7 +747,6 @@ int sf_engine_attach_range(sf_engine *e, const sf_graph *g, sf_vid first, sf_vid
     }
     drop_tiled_in_arcs(e);
     e->shards = s;
-    e->num_shards = shards;
     e->graph = g;
     place_graph(e, g);
     e->dist = dist;
@@ -763,7 +767,7 @@ const sf_tiled_arcs *sf_engine_tiled_in_arcs(sf_engine *e)
 }
 
 int sf_engine_threads(const sf_engine *e) { return e->threads; }
-int sf_engine_num_shards(const sf_engine *e) { return e->num_shards; }
+int sf_engine_num_shards(const sf_engine *e) { return attached_shards(e); }
 const sf_shard *sf_engine_shard(const sf_engine *e, int i) { return &e->shards[i]; }
 const sf_graph *sf_engine_graph(const sf_engine *e) { return e->graph; }
 const struct sf_plan *sf_engine_plan(const sf_engine *e) { return &e->plan; }
@@ -840,7 +844,6 @@ static void put_string(struct text *t, const char *key, const char *s)
  * memory: the engine's, or those of a baseline run beside it. */
 struct placement_facts {
     const sf_plan *plan;        /* workers and shards per node; NULL: none on any node */
-    int shards;
     bool bound;
     const char *binding;
     int rebinds_refused;        /* said only when not 0 */
@@ -854,7 +857,6 @@ static void engine_facts(const sf_engine *e, struct placement_facts *f)
 {
     *f = (struct placement_facts){
         .plan = &e->plan,
-        .shards = e->plan.num_shards,
         .bound = e->bound,
         .binding = e->binding_note,
         .rebinds_refused = __atomic_load_n(&e->rebinds_refused, __ATOMIC_RELAXED),
@@ -881,6 +883,11 @@ static int node_workers(const struct placement_facts *f, int n)
     return f->plan ? sf_plan_node_workers(f->plan, n) : 0;
 }
 
+static int all_shards(const struct placement_facts *f)
+{
+    return f->plan ? f->plan->num_shards : 0;
+}
+
 static int node_shards(const struct placement_facts *f, int n)
 {
     return f->plan ? f->plan->node_first_shard[n + 1] - f->plan->node_first_shard[n] : 0;
@@ -903,7 +910,7 @@ static void write_placement(const sf_engine *e, const struct placement_facts *f,
             put(t, "%s%d", n ? ", " : "", node_workers(f, n));
         put(t, "]");
     }
-    put(t, ", \"shards\": %d", f->shards);
+    put(t, ", \"shards\": %d", all_shards(f));
     if (lists) {
         put(t, ", \"shards_per_node\": [");
         for (int n = 0; n < nodes; n++)
@@ -1010,7 +1017,7 @@ int sf_engine_current_worker(void)
 double sf_engine_sum(const sf_engine *e)
 {
     double total = 0;
-    for (int i = 0; i < e->num_shards; i++)
+    for (int i = 0; i < attached_shards(e); i++)
         total += e->shards[i].sum;
     return total;
 }
@@ -1018,7 +1025,7 @@ double sf_engine_sum(const sf_engine *e)
 uint64_t sf_engine_count(const sf_engine *e)
 {
     uint64_t total = 0;
-    for (int i = 0; i < e->num_shards; i++)
+    for (int i = 0; i < attached_shards(e); i++)
         total += e->shards[i].count;
     return total;
 }
@@ -1026,7 +1033,7 @@ uint64_t sf_engine_count(const sf_engine *e)
 uint64_t sf_engine_count2(const sf_engine *e)
 {
     uint64_t total = 0;
-    for (int i = 0; i < e->num_shards; i++)
+    for (int i = 0; i < attached_shards(e); i++)
         total += e->shards[i].count2;
     return total;
 }

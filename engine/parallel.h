@@ -1,7 +1,7 @@
 /* Small parallel building blocks shared by the builder, the engine and the
  * readers: prefix sums over large arrays, run on the current OpenMP team,
- * and a page-size hint for big arrays; and the environment switches and
- * knobs (SF_*) every layer reads. */
+ * and a page-size hint for big arrays. (The environment switches and knobs
+ * every layer reads are engine/env.h's.) */
 #ifndef SF_PARALLEL_H
 #define SF_PARALLEL_H
 
@@ -60,24 +60,6 @@ void sf_memory_words(double need, double memory, char *text, size_t n);
 /* Whether `need` bytes exceed sf_physical_memory(); if so, `text` gets
  * sf_memory_words' words for the caller's one line. */
 bool sf_beyond_memory(double need, char *text, size_t n);
-
-/* Whether environment variable NAME is set to something other than "" or
- * "0" (the SF_* switches). */
-bool sf_env_flag(const char *name);
-
-/* An environment variable that picks one of a few variants (README,
- * "Environment knobs"): its name and the values its reader takes, the
- * default's first, NULL after the last. Each reader owns its knob and says
- * it in its header, so that the CLI can refuse a value no reader takes. */
-typedef struct sf_env_knob {
-    const char *name;
-    const char *const *values;
-} sf_env_knob;
-
-/* The index in knob->values of the variable's value: 0 (the default) when
- * it is unset or empty, -1 for a value the knob does not take (a reader
- * then takes its default: every index but the one it asks for). */
-int sf_env_choice(const sf_env_knob *knob);
 
 /* Seconds on a monotonic clock. */
 double sf_now(void);

@@ -7,15 +7,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+static const char *const mode_names[] = {"input", "unit", "random"};
+
+const char *sf_weights_name(sf_weights_mode mode)
+{
+    return mode <= SF_WEIGHTS_RANDOM ? mode_names[mode] : "unknown";
+}
+
 bool sf_weights_parse(const char *text, sf_weights_mode *mode)
 {
-    if (strcmp(text, "unit") == 0)
-        *mode = SF_WEIGHTS_UNIT;
-    else if (strcmp(text, "random") == 0)
-        *mode = SF_WEIGHTS_RANDOM;
-    else
-        return false;
-    return true;
+    for (int m = SF_WEIGHTS_UNIT; m <= SF_WEIGHTS_RANDOM; m++)
+        if (strcmp(text, mode_names[m]) == 0) {
+            *mode = (sf_weights_mode)m;
+            return true;
+        }
+    return false;
 }
 
 static uint64_t mix(uint64_t x)

@@ -17,8 +17,11 @@ typedef enum {
     SF_WEIGHTS_RANDOM,          /* uniform integers in [1, 255], from the seed */
 } sf_weights_mode;
 
-/* Parses "unit" or "random"; returns false for anything else. */
+/* Parses "unit" or "random" (--weights); returns false for anything else. */
 bool sf_weights_parse(const char *text, sf_weights_mode *mode);
+
+/* The mode's name: "input", "unit" or "random". */
+const char *sf_weights_name(sf_weights_mode mode);
 
 /* The weight `mode` gives the arc from original id u to original id v. */
 double sf_weights_of(sf_weights_mode mode, uint64_t seed, uint64_t u, uint64_t v, bool directed);

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,27 +28,60 @@ static int read_snapshot_edges(const char *path, sf_edge_list *out, sf_error *er
 
 /* Each suffix (after a .gz is set aside), its format and its name. */
 static const sf_input_format formats[] = {
-    {".e", SF_INPUT_LDBC, "LDBC Graphalytics (.e)", true},
-    {".el", SF_INPUT_TEXT, "text edge list", true},
-    {".txt", SF_INPUT_TEXT, "text edge list", true},
-    {".wel", SF_INPUT_WEIGHTED_TEXT, "weighted text edge list (.wel)", true},
-    {".mtx", SF_INPUT_MTX, "Matrix Market (.mtx)", true},
-    {".sg", SF_INPUT_SG, "gapbs serialized graph (.sg)", false},
-    {".wsg", SF_INPUT_WSG, "gapbs serialized graph, weighted (.wsg)", false},
-    {".bin", SF_INPUT_BIN, "Gemini/GridGraph binary edge list (.bin)", false},
-    {".wbin", SF_INPUT_WBIN, "Gemini/GridGraph binary edge list, weighted (.wbin)", false},
-    {".sfg", SF_INPUT_SNAPSHOT, "native snapshot (.sfg)", false},
+    {".e", SF_INPUT_LDBC, "LDBC Graphalytics (.e)"},
+    {".el", SF_INPUT_TEXT, "text edge list"},
+    {".txt", SF_INPUT_TEXT, "text edge list"},
+    {".wel", SF_INPUT_WEIGHTED_TEXT, "weighted text edge list (.wel)"},
+    {".mtx", SF_INPUT_MTX, "Matrix Market (.mtx)"},
+    {".sg", SF_INPUT_SG, "gapbs serialized graph (.sg)"},
+    {".wsg", SF_INPUT_WSG, "gapbs serialized graph, weighted (.wsg)"},
+    {".bin", SF_INPUT_BIN, "Gemini/GridGraph binary edge list (.bin)"},
+    {".wbin", SF_INPUT_WBIN, "Gemini/GridGraph binary edge list, weighted (.wbin)"},
+    {".sfg", SF_INPUT_SNAPSHOT, "native snapshot (.sfg)"},
 };
+#define NUM_FORMATS (sizeof formats / sizeof formats[0])
+
+bool sf_input_kind_is_text(sf_input_kind kind)
+{
+    return kind == SF_INPUT_LDBC || kind == SF_INPUT_TEXT || kind == SF_INPUT_WEIGHTED_TEXT ||
+           kind == SF_INPUT_MTX;
+}
 
 const sf_input_format *sf_input_format_of(const char *path, bool *gzip)
 {
     size_t n = strlen(path);
     *gzip = sf_path_ends_with(path, n, ".gz");
     const sf_input_format *found = NULL;
-    for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
+    for (size_t i = 0; i < NUM_FORMATS; i++)
         if (sf_path_ends_with(path, *gzip ? n - 3 : n, formats[i].suffix))
             found = &formats[i];
     return found && found->kind == SF_INPUT_SNAPSHOT && *gzip ? NULL : found;
+}
+
+int sf_input_check_vertices(const char *path, const sf_input_format *format, uint64_t vertices,
+                            sf_error *err)
+{
+    bool binary = format && (format->kind == SF_INPUT_BIN || format->kind == SF_INPUT_WBIN);
+    if (vertices == 0 || binary)
+        return 0;
+    return sf_error_set(err, SF_EUSAGE, "%s: --vertices applies to .bin and .wbin files only",
+                        path);
+}
+
+/* The table's suffixes, for a name it does not take: those a .gz may
+ * follow, then the snapshot's, which it may not (".e, .el, ..., .wbin,
+ * optionally .gz, or .sfg"). */
+static void expected_suffixes(char *text, size_t n)
+{
+    size_t len = 0;
+    for (int snapshot = 0; snapshot < 2; snapshot++) {
+        for (size_t i = 0; i < NUM_FORMATS && len < n; i++)
+            if ((formats[i].kind == SF_INPUT_SNAPSHOT) == snapshot)
+                len += snprintf(text + len, n - len, "%s%s", formats[i].suffix,
+                                snapshot ? "" : ", ");
+        if (!snapshot && len < n)
+            len += snprintf(text + len, n - len, "optionally .gz, or ");
+    }
 }
 
 /* The binary formats, read from one file's bytes. */
@@ -72,26 +106,27 @@ int sf_input_read(const char *path, const sf_input_options *opt, sf_edge_list *o
     if (!format && sf_path_ends_with(path, n, ".sfg.gz"))
         return sf_error_set(err, SF_EINPUT,
                             "%s: snapshots are read uncompressed (gunzip it first)", path);
-    if (!format)
-        return sf_error_set(err, SF_EUSAGE,
-                            "%s: unknown graph format (expected .e, .el, .txt, .wel, .mtx, .sg, "
-                            ".wsg, .bin, .wbin, optionally .gz, or .sfg)",
-                            path);
+    if (!format) {
+        char expected[128];
+        expected_suffixes(expected, sizeof expected);
+        return sf_error_set(err, SF_EUSAGE, "%s: unknown graph format (expected %s)", path,
+                            expected);
+    }
     sf_input_kind kind = format->kind;
-    if (vertices && kind != SF_INPUT_BIN && kind != SF_INPUT_WBIN)
-        return sf_error_set(err, SF_EUSAGE, "%s: --vertices applies to .bin and .wbin files only",
-                            path);
+    int rc = sf_input_check_vertices(path, format, vertices, err);
+    if (rc)
+        return rc;
     if (kind == SF_INPUT_SNAPSHOT) {
         out->narrow = narrow;
         return read_snapshot_edges(path, out, err);
     }
-    if (format->text) {
+    if (sf_input_kind_is_text(kind)) {
         out->narrow = narrow;
         if (kind == SF_INPUT_LDBC) /* the .v's ids are kept apart, 64-bit (vertex_ids) */
             return sf_read_ldbc(path, out, err);
         if (kind == SF_INPUT_MTX)
             return sf_read_mtx(path, out, err);
-        int rc = sf_read_text_edges(path, out, err);
+        rc = sf_read_text_edges(path, out, err);
         if (rc == 0 && kind == SF_INPUT_WEIGHTED_TEXT && out->count > 0 && !out->weight)
             rc = sf_error_set(err, SF_EINPUT,
                               "%s: a .wel file needs 3 columns (src dst weight), found 2", path);
@@ -102,8 +137,7 @@ int sf_input_read(const char *path, const sf_input_options *opt, sf_edge_list *o
         out->narrow = narrow;
     char *bytes;
     size_t len;
-    int rc = sf_file_read(path, &bytes, &len, err);
-    if (rc)
+    if ((rc = sf_file_read(path, &bytes, &len, err)))
         return rc;
     rc = parse(kind, path, bytes, len, vertices, out, err);
     free(bytes);

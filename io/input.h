@@ -60,15 +60,26 @@ typedef struct sf_input_format {
     const char *suffix;         /* ".el" (after a .gz is set aside) */
     sf_input_kind kind;
     const char *name;           /* for people: "text edge list", "native snapshot (.sfg)" */
-    bool text;                  /* parsed from text a window at a time (io/text_reader.h):
-                                 * .e .el .txt .wel .mtx */
 } sf_input_format;
+
+/* Whether a format of this kind is parsed from text a window at a time
+ * (io/text_reader.h): .e .el .txt .wel .mtx; the others are read whole,
+ * or by byte ranges. */
+bool sf_input_kind_is_text(sf_input_kind kind);
 
 /* What PATH is read as, by its suffix as sf_input_read decides (a static
  * entry), or NULL for a suffix no reader takes (a .sfg.gz included: a
  * snapshot is read uncompressed); *gzip says whether it is read through
  * zlib (a trailing .gz). */
 const sf_input_format *sf_input_format_of(const char *path, bool *gzip);
+
+/* Whether a vertex count (--vertices, sf_input_options.vertices; 0: none)
+ * may be given for PATH, read as format (NULL: not a file, a generator):
+ * only .bin and .wbin files take one, gzipped or not. The one check of
+ * every loader (one process and ranks alike).
+ * Errors: SF_EUSAGE "PATH: --vertices applies to .bin and .wbin files only". */
+int sf_input_check_vertices(const char *path, const sf_input_format *format, uint64_t vertices,
+                            sf_error *err);
 
 /* sf_input_read with no options. */
 int sf_input_read_file(const char *path, sf_edge_list *out, sf_error *err);

@@ -28,6 +28,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "engine/env.h"
 #include "engine/parallel.h"
 #include "io/stream.h"
 

@@ -22,6 +22,7 @@
 #include <libdeflate.h>
 #include <zlib.h>
 
+#include "engine/env.h"
 #include "engine/parallel.h"
 #include "io/reader.h"
 

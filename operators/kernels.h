@@ -6,7 +6,7 @@
 #define SF_KERNELS_H
 
 #include "engine/engine.h"
-#include "engine/parallel.h"
+#include "engine/env.h"
 #include "operators/iterate.h"
 
 /* PageRank, LDBC Graphalytics semantics (operators/pr.c). */

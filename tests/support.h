@@ -206,6 +206,20 @@ static inline bool record_flag(const char *json, const char *path)
     return flag;
 }
 
+/* DIR/results.json, a bench study's, parsed into *root (the caller
+ * json_decref's it); returns its study.config. */
+static inline json_t *study_config(const char *dir, json_t **root)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/results.json", dir);
+    json_error_t error;
+    *root = json_load_file(path, 0, &error);
+    cr_assert_not_null(*root, "%s: %s", path, error.text);
+    json_t *config = json_object_get(json_object_get(*root, "study"), "config");
+    cr_assert(json_is_object(config), "%s: no study.config", path);
+    return config;
+}
+
 /* The lists parts[0..count), one after another, are `whole`, one
  * process's read of the same input (`what` names it): as many arcs, the
  * same ends in the same order, whatever width each list holds its ids in;

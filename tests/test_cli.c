@@ -115,6 +115,39 @@ static void write_at(const char *path, const char *text)
     fclose(f);
 }
 
+/* NAME.properties gives the parameters the flags do not, for NAME.e and
+ * NAME.e.gz alike (the one file beside both): the bfs source, and PageRank's
+ * iterations and damping (the same values, so the same output). The seed's
+ * draw from this graph is another source (2, for seed 1). */
+Test(cli, properties_apply_to_a_gzipped_edge_file, .init = make_tmp_dir, .fini = remove_tmp_dir)
+{
+    char *graph = write_text("g3.e", "1 2\n2 3\n3 5\n5 1\n5 7\n7 9\n");
+    char *props = write_text("g3.properties", "bfs.source-vertex = 5\npr.num-iterations = 3\n"
+                                              "pr.damping-factor = 0.5\n");
+    char args[1024], out[16384], *pr_out[2] = {tmp_path("pr.txt"), tmp_path("pr-gz.txt")};
+    snprintf(args, sizeof args, "gzip -k %s", graph);
+    cr_assert_eq(run_shell(args, NULL, 0, NULL, 0), 0, "%s", args);
+    for (int gz = 0; gz < 2; gz++) {
+        const char *suffix = gz ? ".gz" : "";
+        snprintf(args, sizeof args, "run bfs %s%s --json", graph, suffix);
+        cr_assert_eq(run_cli(args, out, sizeof out, NULL, 0), 0, "%s: %s", args, out);
+        cr_expect_eq(record_number(out, "result.source"), 5, "%s: %s", args, out);
+        snprintf(args, sizeof args, "run pr %s%s --json --output %s", graph, suffix, pr_out[gz]);
+        cr_assert_eq(run_cli(args, out, sizeof out, NULL, 0), 0, "%s: %s", args, out);
+        cr_expect_eq(record_number(out, "iterations"), 3, "%s: %s", args, out);
+    }
+    size_t len[2];
+    char *values[2] = {read_file(pr_out[0], &len[0]), read_file(pr_out[1], &len[1])};
+    cr_expect(len[0] == len[1] && memcmp(values[0], values[1], len[0]) == 0,
+              "the .e.gz's PageRank differs from the .e's:\n%s\n%s", values[0], values[1]);
+    for (int gz = 0; gz < 2; gz++) {
+        free(values[gz]);
+        free(pr_out[gz]);
+    }
+    free(graph);
+    free(props);
+}
+
 Test(cli, sparse_64bit_ids_round_trip)
 {
     char dir[] = "/tmp/sf-cli-XXXXXX";
@@ -502,21 +535,16 @@ Test(cli, bench_runs_rank_configurations_through_mpirun, .timeout = 120)
  * results.json, which must all be `want`. */
 static void expect_study_vertices(const char *dir, uint64_t want)
 {
-    char path[1024];
-    snprintf(path, sizeof path, "%s/results.json", dir);
-    json_error_t error;
-    json_t *root = json_load_file(path, 0, &error);
-    cr_assert_not_null(root, "%s: %s", path, error.text);
-    json_t *config = json_object_get(json_object_get(root, "study"), "config");
+    json_t *root, *config = study_config(dir, &root);
     cr_assert_eq(json_integer_value(json_object_get(config, "vertices")), (json_int_t)want,
-                 "%s: study.config.vertices", path);
+                 "%s: study.config.vertices", dir);
     json_t *records = json_object_get(root, "records"), *record;
     size_t i;
     cr_assert_gt(json_array_size(records), 0);
     json_array_foreach(records, i, record)
     {
         json_t *n = json_object_get(json_object_get(record, "graph"), "vertices");
-        cr_assert_eq(json_integer_value(n), (json_int_t)want, "%s: record %zu", path, i);
+        cr_assert_eq(json_integer_value(n), (json_int_t)want, "%s: record %zu", dir, i);
     }
     json_decref(root);
 }

@@ -703,6 +703,16 @@ Test(formats, bin_errors, .init = make_tmp_dir, .fini = remove_tmp_dir)
     cr_expect(strstr(errbuf, "--vertices applies to .bin and .wbin files only"), "%s", errbuf);
     cr_expect_eq(run_cli("run wcc kron:4 --vertices 5", NULL, 0, errbuf, sizeof errbuf), 2);
     cr_expect_eq(run_cli("run wcc kron:4 --vertices 0", NULL, 0, errbuf, sizeof errbuf), 2);
+    /* a snapshot's vertex count was fixed when it was written: refused as
+     * ranks refuse it, not ignored */
+    char *sfg = tmp_path("v.sfg");
+    snprintf(cmd, sizeof cmd, "convert '%s' '%s' --quiet", mtx, sfg);
+    cr_assert_eq(run_cli(cmd, NULL, 0, errbuf, sizeof errbuf), 0, "%s", errbuf);
+    snprintf(cmd, sizeof cmd, "run wcc '%s' --vertices 5", sfg);
+    cr_expect_eq(run_cli(cmd, NULL, 0, errbuf, sizeof errbuf), 2, "%s", errbuf);
+    cr_expect(strstr(errbuf, "v.sfg: --vertices applies to .bin and .wbin files only"), "%s",
+              errbuf);
+    free(sfg);
     free(mtx);
 }
 

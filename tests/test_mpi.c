@@ -649,6 +649,33 @@ static void write_sparse_edges(const char *path, uint64_t seed, int lines, uint6
     fclose(f);
 }
 
+/* A gzipped .bin is read as one process reads it, --vertices included:
+ * its vertex count (isolated vertices past the largest id) and so its
+ * answers, at one rank without mpirun and at two (the format from the
+ * input table, not the name with .gz still on it). */
+Test(mpi, gzipped_binary_takes_a_vertex_count, .timeout = 120)
+{
+    REQUIRE_MPI();
+    char bingz[256], args[512], err[4096];
+    snprintf(bingz, sizeof bingz, "%s/four.bin", scratch());
+    const unsigned char arcs[] = {0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0,
+                                  2, 0, 0, 0, 3, 0, 0, 0, 3, 0, 0, 0, 1, 0, 0, 0};
+    write_bytes(bingz, arcs, sizeof arcs);
+    snprintf(args, sizeof args, "gzip -f %s", bingz);
+    cr_assert_eq(run_shell(args, NULL, 0, err, sizeof err), 0, "%s: %s", args, err);
+    strcat(bingz, ".gz");
+    const int one_two[] = {0, 2};
+    check_ranks("wcc", bingz, "--vertices 9", one_two, 2, NULL);
+    /* 9 lines: the 4 vertices of the arcs and 5 isolated ones */
+    char single[256];
+    snprintf(single, sizeof single, "%s/single-wcc.txt", scratch());
+    struct line *lines;
+    size_t n = read_lines(single, &lines);
+    free(lines);
+    cr_assert_eq(n, 9, "%s: %zu lines", single, n);
+    cleanup();
+}
+
 /* Two vertices on four ranks: two ranks own nothing. A graph whose
  * isolated vertices (from its .v file) fill the last ranks: ranks with
  * vertices and no edges. */
@@ -1609,6 +1636,69 @@ Test(mpi, bench_ranks_sssp_gets_the_same_weights, .timeout = 120)
     int status = run_cli(args, out, sizeof out, err, sizeof err);
     cr_assert_eq(status, 0, "%s: exit %d: %s%s", args, status, out, err);
     cr_assert(strstr(out, "shardflow 2 ranks x 1 thread"), "%s", out);
+    cleanup();
+}
+
+/* The launcher's log at PATH has `runs` lines (one a rank run), each with
+ * every one of the `count` flags. */
+static void expect_forwarded(const char *path, int runs, const char *const *flags, int count)
+{
+    FILE *f = fopen(path, "r");
+    cr_assert(f, "no launcher log %s", path);
+    char line[4096];
+    int lines = 0;
+    while (fgets(line, sizeof line, f)) {
+        lines++;
+        for (int k = 0; k < count; k++)
+            cr_expect(strstr(line, flags[k]), "a rank run without %s: %s", flags[k], line);
+    }
+    fclose(f);
+    cr_expect_eq(lines, runs, "%s: %d rank runs, expected %d", path, lines, runs);
+}
+
+/* bench --ranks gives the rank runs the options the thread runs have
+ * (kernel parameters, engine options), records them in results.json and
+ * --replay repeats them, rank runs included: a launcher that logs its
+ * arguments shows what each rank run got. */
+Test(mpi, bench_ranks_get_and_replay_the_study_options, .timeout = 180)
+{
+    REQUIRE_MPI();
+    char launcher[256], log[256], first[256], again[256], args[2048], out[16384], err[4096];
+    snprintf(launcher, sizeof launcher, "%s/launch.sh", scratch());
+    snprintf(log, sizeof log, "%s/launch.log", scratch());
+    snprintf(first, sizeof first, "%s/first", scratch());
+    snprintf(again, sizeof again, "%s/again", scratch());
+    char script[1024];
+    snprintf(script, sizeof script, "#!/bin/sh\necho \"$@\" >> %s\nexec %s \"$@\"\n", log,
+             mpirun());
+    write_file(launcher, script);
+    cr_assert_eq(chmod(launcher, 0755), 0);
+    const char *const study = "--damping 0.8 --delta 2 --shards 3 --no-pin";
+    const char *const flags[] = {" --damping 0.8 ", " --delta 2 ", " --shards 3 ", " --no-pin"};
+    snprintf(args, sizeof args,
+             "bench --graphs kron:6 --algos pr,sssp --threads 1 --ranks 2 --trials 1 %s "
+             "--mpirun %s --out %s --quiet",
+             study, launcher, first);
+    int status = run_cli(args, out, sizeof out, err, sizeof err);
+    cr_assert_eq(status, 0, "%s: exit %d: %s%s", args, status, out, err);
+    expect_forwarded(log, 2, flags, 4);
+    /* results.json's config has them */
+    json_t *root, *config = study_config(first, &root);
+    cr_expect_eq(json_real_value(json_object_get(config, "damping")), 0.8);
+    cr_expect_eq(json_number_value(json_object_get(config, "delta")), 2);
+    cr_expect_eq(json_integer_value(json_object_get(config, "shards")), 3);
+    cr_expect(json_is_true(json_object_get(config, "no_pin")));
+    json_decref(root);
+    /* --replay says them, and its rank runs get them again */
+    remove(log);
+    snprintf(args, sizeof args, "bench --replay %s/results.json --mpirun %s --out %s", first,
+             launcher, again);
+    status = run_cli(args, out, sizeof out, err, sizeof err);
+    cr_assert_eq(status, 0, "%s: exit %d: %s%s", args, status, out, err);
+    cr_expect(strstr(out, "--ranks 2 --trials 1 --seed 1 --damping 0.8 --delta 2 --shards 3 "
+                          "--no-pin\n"),
+              "the replaying line: %s", out);
+    expect_forwarded(log, 2, flags, 4);
     cleanup();
 }
 
