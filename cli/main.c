@@ -219,7 +219,8 @@ static const struct option_doc {
      "      --replay FILE       run the study recorded in FILE (a results.json) again: same\n"
      "                          graphs, algorithms, threads, ranks, trials, seed, parameters, load\n"
      "                          options (vertex count, weights, direction) and engine options\n"
-     "                          (shards, pinning, NUMA policy)\n"},
+     "                          (shards, pinning, NUMA policy); beside it the only options taken\n"
+     "                          are --out, --quiet, --progress, --mpirun and --topology\n"},
     {OPT_ITERATIONS, RUN | BENCH,
      "      --iterations N      PageRank iterations (default 20), CDLP iterations (default 10)\n"},
     {OPT_DAMPING, RUN | BENCH, "      --damping D         PageRank damping factor (default 0.85)\n"},
@@ -304,6 +305,7 @@ struct cli {
     const char *ranks, *mpirun;
     bool dedup, drop_self_loops;
     int trials;
+    int replay_conflict;        /* the first option given that a replayed study supplies, or 0 */
     char command_line[4096];
 };
 
@@ -343,6 +345,16 @@ static const char *option_name(int id)
         if (o->val == id)
             return o->name;
     return "?";
+}
+
+/* Whether bench --replay takes option id beside the recorded study: where
+ * the results go, what is printed, and how ranks are started and the
+ * machine is described (neither is recorded); the rest comes from the
+ * record, so giving it would be silently overridden. */
+static bool replay_takes(int id)
+{
+    return id == OPT_REPLAY || id == OPT_OUT || id == OPT_QUIET || id == OPT_PROGRESS ||
+           id == OPT_MPIRUN || id == OPT_TOPOLOGY || id == OPT_HELP;
 }
 
 static bool command_takes(unsigned command, int id)
@@ -386,6 +398,8 @@ static int parse_options(struct cli *c, int argc, char **argv)
                     name, option_name(opt), name, name);
             return 2;
         }
+        if (command == BENCH && opt != '?' && !replay_takes(opt) && !c->replay_conflict)
+            c->replay_conflict = opt;
         switch (opt) {
         case OPT_DIRECTED: c->load.directed = true; break;
         case OPT_UNDIRECTED: c->load.undirected = true; break;
@@ -1169,9 +1183,10 @@ static int cmd_bench(struct cli *c, int argc, char **argv)
     sf_error err = {{0}};
     int rc = 0;
     if (c->replay) {
-        if (c->graphs || c->algos || c->threads_list || c->ranks)
-            return usage_error("%s", "--replay takes the graphs, algorithms and threads of the "
-                                     "recorded study; give only --out (and --quiet or --progress)");
+        if (c->replay_conflict)
+            return usage_error("--replay: --%s comes from the recorded study; beside --replay "
+                               "give only --out, --quiet, --progress, --mpirun or --topology",
+                               option_name(c->replay_conflict));
         rc = sf_cost_replay_options(c->replay, &o, &err);
         if (rc == 0 && !c->quiet) {
             char flags[8192];

@@ -631,6 +631,34 @@ Test(cli, bench_replay_rejects_a_file_that_is_not_a_study)
     unlink(path);
 }
 
+/* Beside --replay, an option that the recorded study supplies (its graphs,
+ * threads, trials, seed, parameters, load and engine options) is refused
+ * before the file is read, rather than silently overridden by the record;
+ * where the results go and how they are printed are the caller's. */
+Test(cli, bench_replay_refuses_what_the_study_supplies)
+{
+    const char *given[] = {"--graphs kron:8", "--threads 1", "--trials 2", "--seed 3",
+                           "--damping 0.5", "--iterations 3", "--delta 2", "--undirected",
+                           "--shards 4", "--no-pin", "--cold", "--vertices 9"};
+    char args[512], err[1024];
+    for (size_t i = 0; i < sizeof given / sizeof given[0]; i++) {
+        snprintf(args, sizeof args, "bench --replay /tmp/sf-no-such-study.json %s --out /tmp/sf-never",
+                 given[i]);
+        cr_expect_eq(run_cli(args, NULL, 0, err, sizeof err), 2, "%s: %s", args, err);
+        char flag[64];
+        snprintf(flag, sizeof flag, "%s", given[i]);
+        flag[strcspn(flag, " ")] = '\0';
+        cr_expect(strstr(err, flag) && strstr(err, "comes from the recorded study"), "%s: %s",
+                  args, err);
+        char *newline = strchr(err, '\n');
+        cr_expect(newline == NULL || newline[1] == '\0', "one line: %s", err);
+    }
+    /* what the record does not hold goes through to the file's check */
+    snprintf(args, sizeof args,
+             "bench --replay /tmp/sf-no-such-study.json --out /tmp/sf-never --quiet --progress");
+    cr_expect_eq(run_cli(args, NULL, 0, err, sizeof err), 1, "%s", err);
+}
+
 /* SF_TRACE_LOAD=1 makes a text load print its phases, in order, each with
  * its wall and CPU seconds and its page faults (all 0 at the first mark,
  * which starts the clocks; the parse fills pages no earlier phase touched:
