@@ -421,6 +421,14 @@ static int study_algo(struct study *st, const sf_algo *algo, const char *graph, 
 {
     const sf_cost_options *o = st->o;
     int trials = o->trials;
+    /* .properties beside an LDBC graph fills what the study left at its
+     * defaults, as `run` does for the rank runs (which get only the
+     * study's options that differ from their defaults) */
+    sf_params params = o->params;
+    int rc = sf_job_ldbc_params(graph, algo, o->params.iterations >= 0,
+                                o->params.damping != SF_DEFAULT_DAMPING, &params, err);
+    if (rc)
+        return rc;
     snprintf(s->graph, sizeof s->graph, "%s", graph);
     snprintf(s->algo, sizeof s->algo, "%s", algo->name);
     s->vertices = g->num_vertices;
@@ -441,12 +449,11 @@ static int study_algo(struct study *st, const sf_algo *algo, const char *graph, 
     if (!s->baseline_s || !s->engine_s)
         return sf_error_set(err, -ENOMEM, "out of memory");
     sf_job_result r;
-    int rc;
     /* warm-up: baseline and the widest engine, untimed */
-    if ((rc = sf_job_run(algo, engines[nthreads - 1], g, true, &o->params, &r, err)))
+    if ((rc = sf_job_run(algo, engines[nthreads - 1], g, true, &params, &r, err)))
         return rc;
     sf_job_result_fini(&r);
-    if ((rc = sf_job_run(algo, engines[nthreads - 1], g, false, &o->params, &r, err)))
+    if ((rc = sf_job_run(algo, engines[nthreads - 1], g, false, &params, &r, err)))
         return rc;
     sf_job_result_fini(&r);
 
@@ -454,7 +461,7 @@ static int study_algo(struct study *st, const sf_algo *algo, const char *graph, 
         for (int k = -1; k < nthreads; k++) {
             bool baseline = k < 0;
             sf_engine *e = baseline ? engines[0] : engines[k];
-            if ((rc = sf_job_run(algo, e, g, baseline, &o->params, &r, err)))
+            if ((rc = sf_job_run(algo, e, g, baseline, &params, &r, err)))
                 return rc;
             char placement[1024];
             sf_engine_placement_json(e, baseline, placement, sizeof placement);

@@ -20,6 +20,7 @@
 #include "engine/dist_graph.h"
 #include "engine/env.h"
 #include "io/input.h"
+#include "io/ldbc.h"
 #include "io/snapshot.h"
 #include "engine/parallel.h"
 #include "operators/kernels.h"
@@ -420,6 +421,64 @@ static const sf_env_knob *const knobs[] = {
     &sf_baseline_pr_layout, &sf_baseline_wcc_variant, &sf_baseline_bfs_variant,
     &sf_baseline_sssp_heap, &sf_baseline_kcore_variant, &sf_pr_layout, &sf_dist_order,
 };
+
+/* One LDBC parameter from NAME.properties, as an unsigned integer: 1 when
+ * found, 0 when absent, or an error. */
+static int ldbc_u64(const char *graph, const char *key, uint64_t *value, sf_error *err)
+{
+    char text[128], *end;
+    int found = sf_ldbc_property(graph, key, text, sizeof text, err);
+    if (found <= 0)
+        return found;
+    errno = 0;
+    unsigned long long v = strtoull(text, &end, 10);
+    if (!text[0] || text[0] == '-' || *end || errno)
+        return sf_error_set(err, SF_EINPUT, "%s: bad %s '%s' in .properties", graph, key, text);
+    *value = v;
+    return 1;
+}
+
+int sf_job_ldbc_params(const char *graph, const sf_algo *algo, bool iterations_given,
+                       bool damping_given, sf_params *params, sf_error *err)
+{
+    bool gzip; /* NAME.e or NAME.e.gz: the one NAME.properties */
+    const sf_input_format *format = sf_input_format_of(graph, &gzip);
+    if (!format || format->kind != SF_INPUT_LDBC)
+        return 0;
+    char key[64];
+    uint64_t value = 0; /* set when found (gcc cannot tell) */
+    int found;
+    if (algo->needs_source && !params->source_set) {
+        snprintf(key, sizeof key, "%s.source-vertex", algo->name);
+        if ((found = ldbc_u64(graph, key, &params->source, err)) < 0)
+            return found;
+        params->source_set = found;
+    }
+    if (algo->default_iterations && !iterations_given) {
+        snprintf(key, sizeof key, "%s.%s", algo->name,
+                 strcmp(algo->name, "pr") == 0 ? "num-iterations" : "max-iterations");
+        if ((found = ldbc_u64(graph, key, &value, err)) < 0)
+            return found;
+        if (found && value > 1000000)
+            return sf_error_set(err, SF_EINPUT, "%s: %s %llu out of range in .properties", graph,
+                                key, (unsigned long long)value);
+        if (found)
+            params->iterations = (int)value;
+    }
+    if (strcmp(algo->name, "pr") == 0 && !damping_given) {
+        char text[128];
+        if ((found = sf_ldbc_property(graph, "pr.damping-factor", text, sizeof text, err)) < 0)
+            return found;
+        if (found) {
+            char *end;
+            params->damping = strtod(text, &end);
+            if (*end || !(params->damping >= 0 && params->damping <= 1))
+                return sf_error_set(err, SF_EINPUT, "%s: bad pr.damping-factor '%s' in .properties",
+                                    graph, text);
+        }
+    }
+    return 0;
+}
 
 int sf_job_check_environment(sf_error *err)
 {

@@ -102,6 +102,16 @@ uint64_t sf_job_source_draw(uint64_t *state);
  * SF_EUSAGE, with "NAME=VALUE: expected A or B (or unset: A, the default)"
  * in err, its values in its own order (the default first). Unset or empty
  * is the default. */
+/* LDBC Graphalytics parameters from the NAME.properties beside GRAPH
+ * (NAME.e or NAME.e.gz; any other graph: nothing), for those not given:
+ * ALGO.source-vertex when !params->source_set, pr.num-iterations or
+ * cdlp.max-iterations when !iterations_given, pr.damping-factor when
+ * !damping_given. `run` and each kernel of a `bench` study ask it, so a
+ * study's thread runs use what its rank runs (`run` under mpirun) find.
+ * Errors: SF_EINPUT naming GRAPH and the key. */
+int sf_job_ldbc_params(const char *graph, const sf_algo *algo, bool iterations_given,
+                       bool damping_given, sf_params *params, sf_error *err);
+
 int sf_job_check_environment(sf_error *err);
 
 typedef struct sf_load_options {

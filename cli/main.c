@@ -494,63 +494,6 @@ static int exit_status(int rc)
     return rc == SF_EUSAGE ? 2 : 1;
 }
 
-/* One LDBC parameter from NAME.properties, as an unsigned integer: 1 when
- * found, 0 when absent, or an error. */
-static int ldbc_u64(const char *graph, const char *key, uint64_t *value, sf_error *err)
-{
-    char text[128];
-    int found = sf_ldbc_property(graph, key, text, sizeof text, err);
-    if (found <= 0)
-        return found;
-    if (!parse_u64(text, value))
-        return sf_error_set(err, SF_EINPUT, "%s: bad %s '%s' in .properties", graph, key, text);
-    return 1;
-}
-
-/* LDBC parameters from NAME.properties, for flags the user did not give:
- * ALGO.source-vertex, pr.num-iterations, cdlp.max-iterations,
- * pr.damping-factor. */
-static int ldbc_defaults(struct cli *c, const sf_algo *algo, sf_error *err)
-{
-    bool gzip; /* NAME.e or NAME.e.gz: the one NAME.properties */
-    const sf_input_format *format = sf_input_format_of(c->graph, &gzip);
-    if (!format || format->kind != SF_INPUT_LDBC)
-        return 0;
-    char key[64];
-    uint64_t value = 0; /* set when found (gcc cannot tell) */
-    int found;
-    if (algo->needs_source && !c->params.source_set) {
-        snprintf(key, sizeof key, "%s.source-vertex", algo->name);
-        if ((found = ldbc_u64(c->graph, key, &c->params.source, err)) < 0)
-            return found;
-        c->params.source_set = found;
-    }
-    if (algo->default_iterations && !c->iterations_set) {
-        snprintf(key, sizeof key, "%s.%s", algo->name,
-                 strcmp(algo->name, "pr") == 0 ? "num-iterations" : "max-iterations");
-        if ((found = ldbc_u64(c->graph, key, &value, err)) < 0)
-            return found;
-        if (found && value > 1000000)
-            return sf_error_set(err, SF_EINPUT, "%s: %s %llu out of range in .properties",
-                                c->graph, key, (unsigned long long)value);
-        if (found)
-            c->params.iterations = (int)value;
-    }
-    if (strcmp(algo->name, "pr") == 0 && !c->damping_set) {
-        char text[128];
-        if ((found = sf_ldbc_property(c->graph, "pr.damping-factor", text, sizeof text, err)) < 0)
-            return found;
-        if (found) {
-            char *end;
-            c->params.damping = strtod(text, &end);
-            if (*end || !(c->params.damping >= 0 && c->params.damping <= 1))
-                return sf_error_set(err, SF_EINPUT, "%s: bad pr.damping-factor '%s' in .properties",
-                                    c->graph, text);
-        }
-    }
-    return 0;
-}
-
 static int cmd_run(struct cli *c, int argc, char **argv)
 {
     int status = parse_options(c, argc, argv);
@@ -572,7 +515,8 @@ static int cmd_run(struct cli *c, int argc, char **argv)
     sf_graph *g = NULL;
     sf_job_result result = {0};
     double load_s = 0, build_s = 0;
-    int rc = ldbc_defaults(c, algo, &err);
+    int rc = sf_job_ldbc_params(c->graph, algo, c->iterations_set, c->damping_set, &c->params,
+                                &err);
     if (rc == 0 && sf_dist_active()) { /* started as several MPI ranks */
         sf_dist_job job = {
             .algo = algo, .graph = c->graph, .load = c->load, .params = c->params,

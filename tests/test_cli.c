@@ -148,6 +148,43 @@ Test(cli, properties_apply_to_a_gzipped_edge_file, .init = make_tmp_dir, .fini =
     free(props);
 }
 
+/* A bench study reads .properties as `run` does (its rank runs are `run`
+ * under mpirun, so the thread runs must find the same): pr with the
+ * file's 3 iterations, bfs from its source 5, baseline and engine alike. */
+Test(cli, bench_takes_the_properties_of_an_ldbc_graph, .init = make_tmp_dir,
+     .fini = remove_tmp_dir)
+{
+    char *graph = write_text("g3.e", "1 2\n2 3\n3 5\n5 1\n5 7\n7 9\n");
+    char *props = write_text("g3.properties", "bfs.source-vertex = 5\npr.num-iterations = 3\n");
+    char *dir = tmp_path("study"), args[1024], out[4096];
+    snprintf(args, sizeof args, "bench --graphs %s --algos pr,bfs --threads 1 --trials 1 --out %s "
+             "--quiet", graph, dir);
+    cr_assert_eq(run_cli(args, out, sizeof out, NULL, 0), 0, "%s: %s", args, out);
+    json_t *root;
+    study_config(dir, &root);
+    json_t *records = json_object_get(root, "records"), *record;
+    size_t i, pr = 0, bfs = 0;
+    json_array_foreach(records, i, record)
+    {
+        const char *algo = json_string_value(json_object_get(record, "algo"));
+        const char *engine = json_string_value(json_object_get(record, "engine"));
+        if (strcmp(algo, "pr") == 0) {
+            pr++;
+            cr_expect_eq(json_integer_value(json_object_get(record, "iterations")), 3,
+                         "pr, %s: iterations", engine);
+        } else {
+            bfs++;
+            json_t *source = json_object_get(json_object_get(record, "result"), "source");
+            cr_expect_eq(json_integer_value(source), 5, "bfs, %s: source", engine);
+        }
+    }
+    cr_expect(pr >= 2 && bfs >= 2, "records: %zu pr, %zu bfs", pr, bfs);
+    json_decref(root);
+    free(dir);
+    free(graph);
+    free(props);
+}
+
 Test(cli, sparse_64bit_ids_round_trip)
 {
     char dir[] = "/tmp/sf-cli-XXXXXX";
