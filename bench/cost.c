@@ -6,6 +6,7 @@
 #include "cost.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -242,43 +243,54 @@ void sf_cost_flags(const sf_cost_options *o, char *text, size_t n)
 
 /* Reads option s into o from its value v in a study.config (a value of
  * the wrong type, or an unknown name, leaves o as it was). */
-static void read_option(const struct study_option *s, json_t *v, sf_cost_options *o)
+/* Reads option s of a recorded study from v into o. Returns false when v
+ * is not a value of that option (a replay then refuses the record rather
+ * than run another configuration than the one it holds). */
+static bool read_option(const struct study_option *s, json_t *v, sf_cost_options *o)
 {
     const char *name = json_string_value(v);
     switch (s->type) {
     case OPTION_COUNT:
-        if (json_is_integer(v))
-            FIELD(int, o, s) = (int)json_integer_value(v);
-        break;
+        if (!json_is_integer(v) || json_integer_value(v) < INT_MIN ||
+            json_integer_value(v) > INT_MAX) /* -1: not given (iterations) */
+            return false;
+        FIELD(int, o, s) = (int)json_integer_value(v);
+        return true;
     case OPTION_U64:
     case OPTION_SOURCE:
-        if (json_is_integer(v))
-            FIELD(uint64_t, o, s) = (uint64_t)json_integer_value(v);
-        if (json_is_integer(v) && s->type == OPTION_SOURCE)
+        if (json_is_null(v) && s->type == OPTION_SOURCE) /* not given: a seeded pick */
+            return true;
+        if (!json_is_integer(v))
+            return false;
+        FIELD(uint64_t, o, s) = (uint64_t)json_integer_value(v);
+        if (s->type == OPTION_SOURCE)
             o->params.source_set = true;
-        break;
+        return true;
     case OPTION_NUMBER:
-        if (json_is_number(v))
-            FIELD(double, o, s) = json_number_value(v);
-        break;
+        if (!json_is_number(v))
+            return false;
+        FIELD(double, o, s) = json_number_value(v);
+        return true;
     case OPTION_SWITCH:
-        if (json_is_boolean(v))
-            FIELD(bool, o, s) = json_is_true(v);
-        break;
+        if (!json_is_boolean(v))
+            return false;
+        FIELD(bool, o, s) = json_is_true(v);
+        return true;
     case OPTION_WEIGHTS:
-        if (name && strcmp(name, sf_weights_name(SF_WEIGHTS_INPUT)) == 0)
+        if (name && strcmp(name, sf_weights_name(SF_WEIGHTS_INPUT)) == 0) {
             FIELD(sf_weights_mode, o, s) = SF_WEIGHTS_INPUT;
-        else if (name)
-            sf_weights_parse(name, &FIELD(sf_weights_mode, o, s));
-        break;
+            return true;
+        }
+        return name && sf_weights_parse(name, &FIELD(sf_weights_mode, o, s));
     case OPTION_NUMA:
-        if (name)
-            sf_numa_policy_parse(name, &FIELD(sf_numa_policy, o, s));
-        break;
+        return name && sf_numa_policy_parse(name, &FIELD(sf_numa_policy, o, s));
     case OPTION_LIST:
+        if (!name && !json_is_null(v))
+            return false;
         FIELD(const char *, o, s) = name ? strdup(name) : NULL;
-        break;
+        return true;
     }
+    return false;
 }
 
 struct study {
@@ -877,8 +889,15 @@ int sf_cost_replay_options(const char *path, sf_cost_options *o, sf_error *err)
     o->threads = join_strings(threads);
     for (size_t i = 0; i < NUM_STUDY_OPTIONS; i++) {
         json_t *v = json_object_get(config, study_options[i].key);
-        if (v) /* a record from before an option was recorded leaves it as it was */
-            read_option(&study_options[i], v, o);
+        /* a record from before an option was recorded leaves it as it was */
+        if (v && !read_option(&study_options[i], v, o)) {
+            char *text = json_dumps(v, JSON_ENCODE_ANY);
+            rc = sf_error_set(err, SF_EINPUT, "%s: study.config.%s: %s is not a value of %s",
+                              path, study_options[i].key, text ? text : "?",
+                              study_options[i].flag);
+            free(text);
+            goto out;
+        }
     }
     o->params.seed = o->load.seed;
     if (!o->graphs || !o->algos || !o->threads || o->trials < 1)

@@ -668,6 +668,41 @@ Test(cli, bench_replay_rejects_a_file_that_is_not_a_study)
     unlink(path);
 }
 
+/* A record whose option holds something that option cannot take is
+ * refused with the key, not replayed with the default in its place. */
+Test(cli, bench_replay_refuses_a_value_its_option_cannot_take)
+{
+    const char *config = "{\"study\": {\"config\": {\"graphs\": [\"kron:6\"], "
+                         "\"algos\": [\"wcc\"], \"threads\": [1], \"trials\": 1, %s}}}";
+    const struct {
+        const char *member, *says;
+    } bad[] = {{"\"numa\": \"bogus\"", "study.config.numa: \"bogus\" is not a value of --numa"},
+               {"\"weights\": \"x\"", "study.config.weights"},
+               {"\"seed\": \"5\"", "study.config.seed"},
+               {"\"damping\": true", "study.config.damping"},
+               {"\"no_pin\": 1", "study.config.no_pin"}};
+    char path[] = "/tmp/sf-badstudy-XXXXXX", args[512], err[1024], text[512];
+    int fd = mkstemp(path);
+    close(fd);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        snprintf(text, sizeof text, config, bad[i].member);
+        write_at(path, text);
+        snprintf(args, sizeof args, "bench --replay %s --out /tmp/sf-never --quiet", path);
+        cr_expect_eq(run_cli(args, NULL, 0, err, sizeof err), 1, "%s: %s", text, err);
+        cr_expect(strstr(err, bad[i].says), "%s: %s", text, err);
+    }
+    /* the same record with good values replays */
+    snprintf(text, sizeof text, config, "\"numa\": \"off\", \"source\": null, \"iterations\": -1");
+    write_at(path, text);
+    char *dir = strdup("/tmp/sf-goodstudy-XXXXXX");
+    cr_assert(mkdtemp(dir));
+    snprintf(args, sizeof args, "bench --replay %s --out %s --quiet", path, dir);
+    cr_expect_eq(run_cli(args, NULL, 0, err, sizeof err), 0, "%s: %s", text, err);
+    remove_dir(dir);
+    free(dir);
+    unlink(path);
+}
+
 /* Beside --replay, an option that the recorded study supplies (its graphs,
  * threads, trials, seed, parameters, load and engine options) is refused
  * before the file is read, rather than silently overridden by the record;
